@@ -1,0 +1,41 @@
+"""rung: Hyperband done right — a fast, resumable drop-in for keras-tuner that tunes anything.
+
+``import rung as kt`` runs keras-tuner scripts unchanged; plain training functions work too::
+
+    tuner = rung.Hyperband(run_trial=train, objective="val_loss", max_epochs=27, factor=3)
+    tuner.search()
+"""
+
+from __future__ import annotations
+
+from rung import errors, oracles, searchers, storage
+from rung.errors import FailedTrialError, FatalError, TrialPruned
+from rung.hyperparameters import HyperParameters
+from rung.objective import MultiObjective, Objective
+from rung.oracles import Budget, Suggestion
+from rung.trial import Trial, TrialStatus
+from rung.tuner import GridSearch, Hyperband, RandomSearch, Tuner
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Budget",
+    "FailedTrialError",
+    "FatalError",
+    "GridSearch",
+    "HyperParameters",
+    "Hyperband",
+    "MultiObjective",
+    "Objective",
+    "RandomSearch",
+    "Suggestion",
+    "Trial",
+    "TrialPruned",
+    "TrialStatus",
+    "Tuner",
+    "__version__",
+    "errors",
+    "oracles",
+    "searchers",
+    "storage",
+]

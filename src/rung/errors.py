@@ -1,0 +1,72 @@
+"""Exceptions raised by rung.
+
+The tree::
+
+    RungError                      base of every error rung raises on purpose
+    ├── SearchSpaceError (ValueError)   an invalid hyperparameter definition
+    ├── ConfigurationError (ValueError) a tuner/oracle argument that cannot work, or a resume
+    │                                   whose settings differ from the stored project
+    ├── FatalError                 raised by user code: stop the whole search at once
+    │   ├── FatalValueError, FatalTypeError, FatalRuntimeError
+    └── TooManyFailedTrialsError (RuntimeError)  max_consecutive_failed_trials reached
+
+Control flow for user code (not errors of rung itself):
+
+    FailedTrialError   raise in a training function: the trial fails, without retries
+    TrialPruned        raised by ``trial.report`` when a stopping scheduler stops the trial
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigurationError",
+    "FailedTrialError",
+    "FatalError",
+    "FatalRuntimeError",
+    "FatalTypeError",
+    "FatalValueError",
+    "RungError",
+    "SearchSpaceError",
+    "TooManyFailedTrialsError",
+    "TrialPruned",
+]
+
+
+class RungError(Exception):
+    """Base class of the errors rung raises on purpose."""
+
+
+class SearchSpaceError(RungError, ValueError):
+    """A hyperparameter definition is invalid or conflicts with an earlier one."""
+
+
+class ConfigurationError(RungError, ValueError):
+    """An argument cannot work, or differs from the settings stored in the project."""
+
+
+class FatalError(RungError):
+    """Raised by user code to stop the search immediately (no retries)."""
+
+
+class FatalValueError(FatalError, ValueError):
+    """A fatal ``ValueError``."""
+
+
+class FatalTypeError(FatalError, TypeError):
+    """A fatal ``TypeError``."""
+
+
+class FatalRuntimeError(FatalError, RuntimeError):
+    """A fatal ``RuntimeError``."""
+
+
+class TooManyFailedTrialsError(RungError, RuntimeError):
+    """``max_consecutive_failed_trials`` trials failed in a row."""
+
+
+class FailedTrialError(Exception):
+    """Raise in a training function to mark the trial failed without retrying it."""
+
+
+class TrialPruned(Exception):  # noqa: N818 - the name users know from the field
+    """Raised by ``trial.report`` when the scheduler stops the trial early."""

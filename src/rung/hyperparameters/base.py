@@ -1,0 +1,265 @@
+"""The hyperparameter base class, conditions and the canonical key of a configuration.
+
+Every hyperparameter is an immutable description of a set of values:
+
+* ``random_sample(rng)`` draws a value (all randomness comes from the given generator);
+* ``to_unit(value)`` / ``from_unit(u)`` embed values into ``[0, 1]``: continuous kinds use the
+  sampling's warp, discrete kinds split the interval into equal-width bins, one per grid value,
+  and ``to_unit`` returns the centre of the value's bin, so ``from_unit(to_unit(v)) == v`` for
+  every grid value;
+* ``grid_values()`` lists the values in order, or returns ``None`` for a continuous range;
+* ``get_config()`` / ``HyperParameter.from_config(config)`` round-trip through JSON.
+"""
+
+from __future__ import annotations
+
+import abc
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from rung.errors import SearchSpaceError
+
+__all__ = [
+    "Condition",
+    "HyperParameter",
+    "JSONScalar",
+    "plain_json",
+    "to_json_scalar",
+    "values_key",
+]
+
+JSONScalar = None | bool | int | float | str
+"""The values a hyperparameter can take (they must survive a JSON round trip)."""
+
+_REGISTRY: dict[str, type[HyperParameter]] = {}
+
+
+def to_json_scalar(value: Any, what: str) -> JSONScalar:
+    """Return ``value`` as a plain Python JSON scalar, or raise ``SearchSpaceError``.
+
+    NumPy scalars are converted to their Python equivalent; NaN and infinities are refused.
+    ``what`` names the value in the error message, e.g. ``"Choice 'act': values[2]"``.
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise SearchSpaceError(f"{what} must be a finite number, got {value!r}.")
+        return value
+    raise SearchSpaceError(
+        f"{what} must be a JSON scalar (None, bool, int, float or str), "
+        f"got {value!r} of type {type(value).__name__}."
+    )
+
+
+def plain_json(value: Any) -> Any:
+    """Convert NumPy scalars (and containers of them) into plain Python values for JSON."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, Mapping):
+        return {str(k): plain_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_json(v) for v in value]
+    return value
+
+
+def values_key(values: Mapping[str, Any]) -> str:
+    """Return the canonical JSON text of a configuration, used to detect duplicates.
+
+    Keys are sorted, there is no whitespace, and floats are written with ``repr`` (the shortest
+    text that reads back to the same float), so ``1`` and ``1.0`` give different keys and two
+    configurations get the same key exactly when their values are equal and of the same type.
+
+    >>> values_key({"b": 0.1, "a": 2})
+    '{"a":2,"b":0.1}'
+    """
+    return json.dumps(plain_json(values), sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A hyperparameter is active only when ``parent_name``'s value is one of ``values``.
+
+    ``values`` may be given as a single value or any iterable; it is stored as a tuple.
+    """
+
+    parent_name: str
+    values: tuple[JSONScalar, ...]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.parent_name, str) or not self.parent_name:
+            raise SearchSpaceError(
+                f"Condition: parent_name must be a non-empty str, got {self.parent_name!r}."
+            )
+        raw = self.values
+        items = list(raw) if isinstance(raw, Iterable) and not isinstance(raw, str) else [raw]
+        if not items:
+            raise SearchSpaceError(
+                f"Condition on {self.parent_name!r}: parent_values must not be empty."
+            )
+        cleaned = tuple(
+            to_json_scalar(v, f"Condition on {self.parent_name!r}: parent_values[{i}]")
+            for i, v in enumerate(items)
+        )
+        object.__setattr__(self, "values", cleaned)
+
+    def is_active(self, values: Mapping[str, Any]) -> bool:
+        """Whether the parent is present in ``values`` (active values) with an accepted value."""
+        if self.parent_name not in values:
+            return False
+        return values[self.parent_name] in self.values
+
+    def get_config(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict."""
+        return {"parent_name": self.parent_name, "values": list(self.values)}
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Condition:
+        """Rebuild a condition from :meth:`get_config` output."""
+        return cls(config["parent_name"], tuple(config["values"]))
+
+
+class HyperParameter(abc.ABC):
+    """Base class of every hyperparameter kind (``Int``, ``Float``, ``Choice``, ...).
+
+    Instances are immutable. Subclasses implement :meth:`random_sample`, :meth:`to_unit`,
+    :meth:`from_unit`, :meth:`grid_values` and :meth:`_definition` (the arguments that define the
+    set of values, without ``name`` and ``conditions``).
+
+    Args:
+        name: The hyperparameter's full name (name scopes included).
+        conditions: The conditions under which it is active (all must hold).
+    """
+
+    def __init__(self, name: str, conditions: Iterable[Condition] = ()) -> None:
+        if not isinstance(name, str) or not name:
+            raise SearchSpaceError(
+                f"{type(self).__name__}: name must be a non-empty str, got {name!r}."
+            )
+        self._name = name
+        conds = []
+        for cond in conditions:
+            if isinstance(cond, Mapping):
+                cond = Condition.from_config(cond)
+            if not isinstance(cond, Condition):
+                raise SearchSpaceError(
+                    f"{type(self).__name__} {name!r}: conditions must hold Condition objects, "
+                    f"got {cond!r}."
+                )
+            conds.append(cond)
+        self._conditions = tuple(conds)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.__name__.startswith("_"):
+            _REGISTRY[cls.__name__] = cls
+
+    # --- identity --------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """The full name (name scopes included)."""
+        return self._name
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        """The conditions that must all hold for this hyperparameter to be active."""
+        return self._conditions
+
+    @property
+    @abc.abstractmethod
+    def default(self) -> JSONScalar:
+        """The value used when no other value was set."""
+
+    # --- values ----------------------------------------------------------------------------
+    @abc.abstractmethod
+    def random_sample(self, rng: np.random.Generator) -> JSONScalar:
+        """Draw a value using only ``rng``."""
+
+    @abc.abstractmethod
+    def to_unit(self, value: Any) -> float:
+        """Map ``value`` to ``[0, 1]``; the inverse of :meth:`from_unit` on grid values."""
+
+    @abc.abstractmethod
+    def from_unit(self, u: float) -> JSONScalar:
+        """Map ``u`` in ``[0, 1]`` (clipped) to a value."""
+
+    @abc.abstractmethod
+    def grid_values(self) -> list[JSONScalar] | None:
+        """All values in order, or ``None`` when the range is continuous."""
+
+    @abc.abstractmethod
+    def _definition(self) -> dict[str, Any]:
+        """The defining arguments other than ``name`` and ``conditions`` (JSON values)."""
+
+    # --- configuration ---------------------------------------------------------------------
+    def same_definition(self, other: HyperParameter) -> bool:
+        """Whether ``other`` is the same kind with the same arguments (conditions ignored)."""
+        return type(self) is type(other) and _dumps(self._definition()) == _dumps(
+            other._definition()
+        )
+
+    def with_conditions(self, conditions: Iterable[Condition]) -> HyperParameter:
+        """Return a copy of this hyperparameter with other conditions."""
+        return type(self)(name=self.name, conditions=tuple(conditions), **self._definition())
+
+    def get_config(self) -> dict[str, Any]:
+        """Return a JSON dict: ``class``, ``name``, the definition and ``conditions``."""
+        return {
+            "class": type(self).__name__,
+            "name": self.name,
+            **self._definition(),
+            "conditions": [c.get_config() for c in self.conditions],
+        }
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> HyperParameter:
+        """Rebuild a hyperparameter from :meth:`get_config` output.
+
+        Called on the base class, the ``"class"`` key selects the kind.
+        """
+        kwargs = dict(config)
+        class_name = kwargs.pop("class", None)
+        target: type[HyperParameter] = cls
+        if class_name is not None:
+            if class_name not in _REGISTRY:
+                raise SearchSpaceError(
+                    f"Unknown hyperparameter class {class_name!r}; "
+                    f"expected one of {sorted(_REGISTRY)}."
+                )
+            target = _REGISTRY[class_name]
+            if not issubclass(target, cls):
+                raise SearchSpaceError(
+                    f"{cls.__name__}.from_config got a config of class {class_name!r}."
+                )
+        if getattr(target, "__abstractmethods__", None):
+            raise SearchSpaceError("HyperParameter.from_config needs a 'class' key in the config.")
+        kwargs["conditions"] = tuple(Condition.from_config(c) for c in kwargs.get("conditions", ()))
+        return target(**kwargs)
+
+    # --- dunder ----------------------------------------------------------------------------
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, HyperParameter):
+            return NotImplemented
+        return type(self) is type(other) and _dumps(self.get_config()) == _dumps(other.get_config())
+
+    def __hash__(self) -> int:
+        return hash(_dumps(self.get_config()))
+
+    def __repr__(self) -> str:
+        args = [f"name={self.name!r}"]
+        args += [f"{key}={value!r}" for key, value in self._definition().items()]
+        if self.conditions:
+            args.append(f"conditions={list(self.conditions)!r}")
+        return f"{type(self).__name__}({', '.join(args)})"
+
+
+def _dumps(obj: Any) -> str:
+    """Type-exact JSON text (``1``, ``1.0`` and ``true`` differ) used for comparisons."""
+    return json.dumps(obj, sort_keys=True)

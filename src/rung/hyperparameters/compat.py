@@ -1,0 +1,37 @@
+"""Reading hyperparameter configs written by rung or by keras-tuner (``{class_name, config}``)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from typing import Any
+
+from rung.errors import SearchSpaceError
+from rung.hyperparameters.base import Condition, HyperParameter
+from rung.hyperparameters.discrete import Boolean, Choice, Fixed
+from rung.hyperparameters.numeric import Float, Int
+
+__all__ = ["hyperparameter_from_config"]
+
+_KINDS: dict[str, type[HyperParameter]] = {
+    cls.__name__: cls for cls in (Int, Float, Choice, Boolean, Fixed)
+}
+
+
+def hyperparameter_from_config(item: Mapping[str, Any]) -> HyperParameter:
+    """Build a hyperparameter from rung's config or keras-tuner's ``{class_name, config}``."""
+    if "class" in item:
+        return HyperParameter.from_config(item)
+    kind = _KINDS.get(item.get("class_name", ""))
+    if kind is None:
+        raise SearchSpaceError(f"Cannot read hyperparameter config {dict(item)!r}.")
+    config = dict(item.get("config", {}))
+    conditions = [
+        Condition(c["config"]["name"], c["config"]["values"])
+        if "config" in c
+        else Condition.from_config(c)
+        for c in config.pop("conditions", ())
+    ]
+    accepted = inspect.signature(kind.__init__).parameters
+    kwargs = {k: v for k, v in config.items() if k in accepted and k != "self"}
+    return kind(conditions=conditions, **kwargs)

@@ -1,0 +1,228 @@
+"""Finite hyperparameters: ``Choice``, ``Boolean`` and ``Fixed``.
+
+Each has a finite list of values; ``from_unit`` splits ``[0, 1]`` into equal-width bins, one per
+value in list order, and ``to_unit`` returns the centre of a value's bin.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from rung.errors import SearchSpaceError
+from rung.hyperparameters.base import Condition, HyperParameter, JSONScalar, to_json_scalar
+
+__all__ = ["Boolean", "Choice", "Fixed"]
+
+
+def _bin_value(values: Sequence[Any], u: float) -> Any:
+    u = float(u)
+    if math.isnan(u):
+        raise ValueError("from_unit: u must be a number in [0, 1], got nan.")
+    u = min(max(u, 0.0), 1.0)
+    return values[min(int(u * len(values)), len(values) - 1)]
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, numbers.Real):
+        return "number"
+    return "str"
+
+
+def _index(values: Sequence[Any], value: Any, where: str) -> int:
+    """Position of ``value`` in ``values``, comparing type kinds too (``True`` is not ``1``)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    for i, candidate in enumerate(values):
+        if candidate == value and _kind(candidate) == _kind(value):
+            return i
+    raise ValueError(f"{where}: {value!r} is not one of the values {list(values)!r}.")
+
+
+class Choice(HyperParameter):
+    """One value out of a list of bool, numeric (int and float may mix) or str values.
+
+    Args:
+        name: The name.
+        values: The non-empty list of distinct values, all bools, all numbers or all strings.
+        ordered: Whether the values have a meaningful order; defaults to ``True`` for numbers
+            and ``False`` otherwise (``True`` is only allowed for numbers).
+        default: The default value; the first value unless given.
+
+    Example:
+        >>> Choice("act", ["relu", "tanh"]).grid_values()
+        ['relu', 'tanh']
+    """
+
+    def __init__(
+        self,
+        name: str,
+        values: Sequence[JSONScalar],
+        ordered: bool | None = None,
+        default: JSONScalar = None,
+        conditions: Iterable[Condition] = (),
+    ) -> None:
+        super().__init__(name, conditions)
+        where = f"Choice {name!r}"
+        if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+            raise SearchSpaceError(f"{where}: values must be a list, got {values!r}.")
+        cleaned = [to_json_scalar(v, f"{where}: values[{i}]") for i, v in enumerate(values)]
+        if not cleaned:
+            raise SearchSpaceError(f"{where}: values must not be empty, got {list(values)!r}.")
+        for i, v in enumerate(cleaned):
+            if v is None:
+                raise SearchSpaceError(
+                    f"{where}: values[{i}] is None; values must be bool, int, float or str."
+                )
+        kinds = {_kind(v) for v in cleaned}
+        if len(kinds) > 1:
+            types = sorted({type(v).__name__ for v in cleaned})
+            raise SearchSpaceError(
+                f"{where}: values {cleaned!r} mix types {types}; expected all bool, all numbers "
+                "(int/float) or all str."
+            )
+        for i, v in enumerate(cleaned):
+            if _index(cleaned, v, where) != i:
+                raise SearchSpaceError(f"{where}: values contain {v!r} more than once.")
+        kind = kinds.pop()
+        if ordered is None:
+            ordered = kind == "number"
+        if not isinstance(ordered, bool):
+            raise SearchSpaceError(f"{where}: ordered must be a bool or None, got {ordered!r}.")
+        if ordered and kind != "number":
+            raise SearchSpaceError(
+                f"{where}: ordered=True needs numeric values, got {kind} values {cleaned!r}."
+            )
+        self._values = tuple(cleaned)
+        self._ordered = ordered
+        if default is None:
+            self._default = cleaned[0]
+        else:
+            try:
+                self._default = cleaned[_index(cleaned, default, where)]
+            except ValueError:
+                raise SearchSpaceError(
+                    f"{where}: default={default!r} is not one of the values {cleaned!r}."
+                ) from None
+
+    @property
+    def values(self) -> tuple[JSONScalar, ...]:
+        """The possible values, in the given order."""
+        return self._values
+
+    @property
+    def ordered(self) -> bool:
+        """Whether the values are ordered."""
+        return self._ordered
+
+    @property
+    def default(self) -> JSONScalar:
+        """The default value (the first value unless given)."""
+        return self._default
+
+    def _definition(self) -> dict[str, Any]:
+        return {"values": list(self._values), "ordered": self._ordered, "default": self._default}
+
+    def random_sample(self, rng: np.random.Generator) -> JSONScalar:
+        """A value drawn uniformly."""
+        return self._values[int(rng.integers(len(self._values)))]
+
+    def to_unit(self, value: Any) -> float:
+        """Centre of the value's bin."""
+        return (_index(self._values, value, f"Choice {self.name!r}") + 0.5) / len(self._values)
+
+    def from_unit(self, u: float) -> JSONScalar:
+        """The value whose bin holds ``u``."""
+        return _bin_value(self._values, u)
+
+    def grid_values(self) -> list[JSONScalar]:
+        """The values, in the given order."""
+        return list(self._values)
+
+
+class Boolean(HyperParameter):
+    """``False`` or ``True``; the default is ``False`` unless given."""
+
+    def __init__(
+        self, name: str, default: bool = False, conditions: Iterable[Condition] = ()
+    ) -> None:
+        super().__init__(name, conditions)
+        if isinstance(default, np.bool_):
+            default = bool(default)
+        if not isinstance(default, bool):
+            raise SearchSpaceError(f"Boolean {name!r}: default must be a bool, got {default!r}.")
+        self._default = default
+
+    @property
+    def default(self) -> bool:
+        """The default value."""
+        return self._default
+
+    def _definition(self) -> dict[str, Any]:
+        return {"default": self._default}
+
+    def random_sample(self, rng: np.random.Generator) -> bool:
+        """``True`` or ``False`` with equal probability."""
+        return bool(rng.integers(2))
+
+    def to_unit(self, value: Any) -> float:
+        """0.25 for ``False``, 0.75 for ``True``."""
+        return (_index((False, True), value, f"Boolean {self.name!r}") + 0.5) / 2
+
+    def from_unit(self, u: float) -> bool:
+        """``False`` below 0.5, ``True`` from 0.5."""
+        return bool(_bin_value((False, True), u))
+
+    def grid_values(self) -> list[bool]:
+        """``[False, True]``."""
+        return [False, True]
+
+
+class Fixed(HyperParameter):
+    """A single value that is never tuned.
+
+    A ``Fixed`` registered first overrides a later definition of the same name with any other
+    kind (keras-tuner's way to pin a hyperparameter of a model-building function).
+    """
+
+    def __init__(self, name: str, value: JSONScalar, conditions: Iterable[Condition] = ()) -> None:
+        super().__init__(name, conditions)
+        self._value = to_json_scalar(value, f"Fixed {name!r}: value")
+
+    @property
+    def value(self) -> JSONScalar:
+        """The value."""
+        return self._value
+
+    @property
+    def default(self) -> JSONScalar:
+        """The value."""
+        return self._value
+
+    def _definition(self) -> dict[str, Any]:
+        return {"value": self._value}
+
+    def random_sample(self, rng: np.random.Generator) -> JSONScalar:
+        """The value (``rng`` is not used)."""
+        return self._value
+
+    def to_unit(self, value: Any) -> float:
+        """0.5 (the only value's bin centre)."""
+        _index((self._value,), value, f"Fixed {self.name!r}")
+        return 0.5
+
+    def from_unit(self, u: float) -> JSONScalar:
+        """The value."""
+        return _bin_value((self._value,), u)
+
+    def grid_values(self) -> list[JSONScalar]:
+        """``[value]``."""
+        return [self._value]

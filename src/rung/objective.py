@@ -1,0 +1,298 @@
+"""Objectives: which metric a search optimises, and in which direction.
+
+Oracles only ever compare *losses*: :meth:`Objective.loss` turns the metrics a trial reported into a
+single float where lower is better and where a non-finite result (NaN, +-inf) becomes ``inf``, so a
+diverged trial is never the best one (the oracle records it as failed, see ``is_valid``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "MultiObjective",
+    "Objective",
+    "ObjectiveLike",
+    "create_objective",
+    "infer_direction",
+]
+
+_DIRECTIONS = ("min", "max")
+
+Metrics = float | Mapping[str, Any]
+
+
+def _to_float(value: Any, objective: str) -> float:
+    """``float(value)`` for numbers (Python, NumPy, 0-d arrays/tensors); TypeError otherwise."""
+    if isinstance(value, (bool, str, bytes)) or not hasattr(value, "__float__"):
+        raise TypeError(
+            f"The value of objective {objective!r} must be a number; received {value!r} "
+            f"of type {type(value).__name__}."
+        )
+    try:
+        return float(value)
+    except (TypeError, ValueError) as e:
+        raise TypeError(
+            f"The value of objective {objective!r} must be a number; received {value!r}."
+        ) from e
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A metric to minimise or maximise.
+
+    Args:
+        name: the metric's name, as the training function reports it (e.g. ``"val_loss"``).
+        direction: ``"min"`` or ``"max"``.
+
+    Example::
+
+        obj = Objective("val_accuracy", direction="max")
+        obj.loss({"val_accuracy": 0.9, "loss": 0.3})   # -0.9: lower is better
+    """
+
+    name: str
+    direction: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(
+                f"Objective: `name` must be a non-empty string; received {self.name!r}."
+            )
+        if self.direction not in _DIRECTIONS:
+            raise ValueError(
+                f"Objective {self.name!r}: `direction` must be 'min' or 'max'; "
+                f"received {self.direction!r}."
+            )
+
+    def value(self, metrics: Metrics) -> float:
+        """The raw objective value in ``metrics`` (a number, or a mapping holding ``name``).
+
+        A bare number *is* the objective value, whatever the objective's name. A mapping without
+        ``name`` raises ``ValueError`` listing the keys received.
+        """
+        if isinstance(metrics, Mapping):
+            if self.name not in metrics:
+                raise ValueError(
+                    f"Objective {self.name!r} is not among the metrics reported by the trial; "
+                    f"received keys {sorted(map(str, metrics))}. Report {self.name!r}, or "
+                    f"choose one of these keys as the objective."
+                )
+            return _to_float(metrics[self.name], self.name)
+        return _to_float(metrics, self.name)
+
+    def is_valid(self, metrics: Metrics) -> bool:
+        """False when the objective value is NaN or infinite (the trial counts as failed)."""
+        return math.isfinite(self.value(metrics))
+
+    def loss(self, metrics: Metrics) -> float:
+        """The value to minimise: ``value`` for "min", ``-value`` for "max"; ``inf`` if non-finite."""
+        value = self.value(metrics)
+        if not math.isfinite(value):
+            return math.inf
+        return value if self.direction == "min" else -value
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name, "direction": self.direction}
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Objective:
+        return cls(name=config["name"], direction=config["direction"])
+
+
+@dataclass(frozen=True)
+class MultiObjective:
+    """Several objectives folded into one loss, as keras-tuner does.
+
+    The loss is ``sum(minimised values) - sum(maximised values)`` (no weighting); it is ``inf`` as
+    soon as one value is NaN or infinite. Its ``name`` is ``"multi_objective"`` and its
+    ``direction`` ``"min"``. Metrics must be a mapping holding every objective's name.
+
+    Example::
+
+        obj = MultiObjective([Objective("val_loss", "min"), Objective("val_auc", "max")])
+        obj.loss({"val_loss": 0.5, "val_auc": 0.75})   # -0.25
+    """
+
+    objectives: tuple[Objective, ...]
+
+    name = "multi_objective"
+    direction = "min"
+
+    def __init__(self, objectives: Sequence[Objective]) -> None:
+        if isinstance(objectives, (str, Objective)) or not isinstance(objectives, Sequence):
+            raise TypeError(
+                f"MultiObjective: `objectives` must be a sequence of Objective; "
+                f"received {objectives!r}."
+            )
+        objectives = tuple(objectives)
+        if not objectives:
+            raise ValueError("MultiObjective: `objectives` must not be empty.")
+        for obj in objectives:
+            if not isinstance(obj, Objective):
+                raise TypeError(
+                    f"MultiObjective: every element of `objectives` must be an Objective; "
+                    f"received {obj!r}. Use create_objective() to convert metric names."
+                )
+        names = [obj.name for obj in objectives]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(
+                f"MultiObjective: objective names must be unique; {duplicates} appear twice."
+            )
+        object.__setattr__(self, "objectives", objectives)
+
+    def _signed(self, metrics: Metrics) -> list[float]:
+        """Each objective's value, negated for the maximised ones."""
+        if not isinstance(metrics, Mapping):
+            raise TypeError(
+                f"A multi-objective search needs the trial to report a mapping with keys "
+                f"{[obj.name for obj in self.objectives]}; received {metrics!r}."
+            )
+        return [
+            obj.value(metrics) * (1 if obj.direction == "min" else -1) for obj in self.objectives
+        ]
+
+    def value(self, metrics: Metrics) -> float:
+        """``sum(minimised) - sum(maximised)`` of the raw values (may be NaN or infinite)."""
+        return sum(self._signed(metrics))
+
+    def is_valid(self, metrics: Metrics) -> bool:
+        """False when any objective value is NaN or infinite."""
+        return all(math.isfinite(v) for v in self._signed(metrics))
+
+    def loss(self, metrics: Metrics) -> float:
+        """The value to minimise (``value``), or ``inf`` when any objective is non-finite."""
+        signed = self._signed(metrics)
+        if not all(math.isfinite(v) for v in signed):
+            return math.inf
+        return math.fsum(signed)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"objectives": [obj.get_config() for obj in self.objectives]}
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> MultiObjective:
+        return cls([Objective.from_config(c) for c in config["objectives"]])
+
+
+ObjectiveLike = None | str | Objective | MultiObjective | Sequence[str | Objective]
+
+# Direction inference. Names are lower-cased, "val_"/"weighted_" prefixes are stripped, then the
+# name is split into words on anything that is not a letter or digit ("val_auc_1" -> auc; "ndcg@10"
+# -> ndcg). Word phrases must match whole words; the long substrings match anywhere. Minimising
+# rules are tried first, so "dice_loss" or "cosine_similarity_loss" minimise.
+_MIN_SUBSTRINGS = ("loss", "crossentropy", "error")
+_MIN_PHRASES = frozenset(
+    {
+        "ce", "nll", "mse", "mae", "mape", "msle", "rmse", "rmsle", "hinge", "kld", "kl",
+        "divergence", "poisson", "logcosh", "log_cosh", "huber", "perplexity",
+        "cosine_proximity", "false_positives", "false_negatives", "fp", "fn",
+    }
+)  # fmt: skip
+_MAX_SUBSTRINGS = ("accuracy",)
+_MAX_PHRASES = frozenset(
+    {
+        "acc", "auc", "precision", "recall", "f1", "fbeta", "r2", "iou", "true_positives",
+        "true_negatives", "tp", "tn", "cosine_similarity", "specificity", "sensitivity",
+        "dice", "ndcg", "map", "mrr", "psnr", "ssim",
+    }
+)  # fmt: skip
+_PREFIXES = ("val_", "weighted_")
+
+
+def _has_phrase(words: list[str], phrases: frozenset[str]) -> bool:
+    return any(
+        "_".join(words[i:j]) in phrases
+        for i in range(len(words))
+        for j in range(i + 1, min(i + 2, len(words)) + 1)
+    )
+
+
+def infer_direction(name: str) -> str | None:
+    """``"min"``, ``"max"`` or ``None`` (unknown) for a metric name.
+
+    Minimised: names containing ``loss``, ``crossentropy`` or ``error``, and the words ``ce``,
+    ``mse``, ``mae``, ``mape``, ``msle``, ``rmse``, ``hinge``, ``kl_divergence``, ``poisson``,
+    ``logcosh``, ``huber``, ``perplexity``, ``cosine_proximity``, ``false_positives``, ``fp`` ...
+    Maximised: names containing ``accuracy`` and the words ``acc``, ``auc``, ``precision``,
+    ``recall``, ``f1``, ``fbeta``, ``r2``, ``iou``, ``true_positives``, ``tp``,
+    ``cosine_similarity``, ``specificity``, ``sensitivity``, ``dice``, ``ndcg``, ``map``, ``mrr``,
+    ``psnr``, ``ssim``. A minimising rule wins over a maximising one (``dice_loss`` is "min").
+
+    Deliberate differences from keras-tuner (which looks names up in ``keras.metrics``):
+
+    - ``f1_score``, ``fbeta_score`` and ``r2_score`` are maximised (keras-tuner: minimised, a bug).
+    - IoU metrics (``iou``, ``mean_iou``, ``binary_iou``, ``iou_score``) are maximised
+      (keras-tuner: unknown, so it raises).
+    - ``cosine_similarity`` is maximised, as the Keras metric of that name grows with similarity;
+      the old ``cosine_proximity`` (a negated similarity) is minimised.
+    - Names that are not Keras built-ins are still recognised by their words: multi-output names
+      (``output_1_accuracy``), Keras' de-duplication suffixes (``auc_1``), ranking metrics
+      (``ndcg@10``), custom names (``dice_coef``, ``my_val_loss``). keras-tuner raises for these.
+    - Any number of ``val_``/``weighted_`` prefixes are stripped (keras-tuner: one of each).
+    - No Keras import: unknown names give ``None`` instead of keras-tuner's "min" for other Keras
+      metric names (e.g. ``mean``, ``sum``); give those an explicit :class:`Objective`.
+    """
+    stem = name.lower()
+    while stem.startswith(_PREFIXES):
+        stem = stem[len("val_") :] if stem.startswith("val_") else stem[len("weighted_") :]
+    words = [w for w in re.split(r"[^a-z0-9]+", stem) if w and not w.isdigit()]
+    if any(s in stem for s in _MIN_SUBSTRINGS) or _has_phrase(words, _MIN_PHRASES):
+        return "min"
+    if any(s in stem for s in _MAX_SUBSTRINGS) or _has_phrase(words, _MAX_PHRASES):
+        return "max"
+    return None
+
+
+def _single(obj: Any) -> Objective:
+    if isinstance(obj, Objective):
+        return obj
+    if isinstance(obj, str):
+        direction = infer_direction(obj)
+        if direction is None:
+            raise ValueError(
+                f"objective={obj!r} has no known direction; pass "
+                f"rung.Objective({obj!r}, direction='max') (or 'min')."
+            )
+        return Objective(obj, direction)
+    raise TypeError(
+        f"Each element of an `objective` list must be a metric name or an Objective; "
+        f"received {obj!r} of type {type(obj).__name__}."
+    )
+
+
+def create_objective(objective: ObjectiveLike) -> Objective | MultiObjective:
+    """Turn the ``objective`` argument of a tuner or oracle into an objective.
+
+    - ``None``: ``Objective("default_objective", "min")``, as in keras-tuner; the training
+      function must then return a number, or a dict with the key ``"default_objective"``.
+    - a metric name: its direction is inferred (:func:`infer_direction`); ``ValueError`` if
+      unknown.
+    - an :class:`Objective` or :class:`MultiObjective`: returned as is.
+    - a list or tuple of names/objectives: a :class:`MultiObjective` (one element: that objective).
+    """
+    if objective is None:
+        return Objective("default_objective", "min")
+    if isinstance(objective, (Objective, MultiObjective)):
+        return objective
+    if isinstance(objective, str):
+        if not objective:
+            raise ValueError("`objective` must be a non-empty metric name; received ''.")
+        return _single(objective)
+    if isinstance(objective, (list, tuple)):
+        if not objective:
+            raise ValueError(
+                "`objective` must not be an empty list; pass a metric name, an Objective, "
+                "or a list of them."
+            )
+        objectives = [_single(o) for o in objective]
+        return objectives[0] if len(objectives) == 1 else MultiObjective(objectives)
+    raise TypeError(
+        f"`objective` must be None, a metric name, an Objective, or a list of them; "
+        f"received {objective!r} of type {type(objective).__name__}."
+    )

@@ -1,0 +1,21 @@
+"""Oracles decide when and how long each configuration trains (see ``rung.oracles.base``)."""
+
+from rung.oracles.base import Oracle, Suggestion
+from rung.oracles.hyperband import HyperbandOracle, SuccessiveHalvingOracle
+from rung.oracles.schedule import BracketPlan, Budget, RungPlan, hyperband_plan, integer_log
+from rung.oracles.single import GridSearchOracle, RandomSearchOracle, SingleFidelityOracle
+
+__all__ = [
+    "BracketPlan",
+    "Budget",
+    "GridSearchOracle",
+    "HyperbandOracle",
+    "Oracle",
+    "RandomSearchOracle",
+    "RungPlan",
+    "SingleFidelityOracle",
+    "Suggestion",
+    "SuccessiveHalvingOracle",
+    "hyperband_plan",
+    "integer_log",
+]

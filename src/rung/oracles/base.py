@@ -1,0 +1,324 @@
+"""The ask/tell contract every oracle follows.
+
+An oracle decides *when* and *how long* each configuration trains; a searcher (``rung.searchers``)
+decides *what* to try. Call order::
+
+    oracle = SomeOracle(objective=..., hyperparameters=..., seed=...)
+    oracle.budget()                      # the plan, before anything runs
+    while not oracle.finished:
+        s = oracle.ask()                 # a Suggestion, or None while waiting on pending results
+        ...train s.values from s.initial_epoch to s.epochs...
+        oracle.tell(s.trial_id, metrics) # or oracle.tell_failed(s.trial_id, error)
+
+``state_dict()`` is JSON and bounded by what is live (open brackets, pending jobs, RNG), never by
+the number of finished trials; those come back through ``load_state_dict(state, history)``.
+Oracles never touch disk, processes or frameworks.
+"""
+
+from __future__ import annotations
+
+import abc
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from rung.errors import ConfigurationError
+from rung.hyperparameters import HyperParameters
+from rung.objective import MultiObjective, Objective, create_objective
+from rung.oracles.schedule import Budget
+from rung.searchers import Searcher
+from rung.trial import Trial
+from rung.trial_record import TrialRecord, TrialStatus
+
+__all__ = ["Oracle", "Suggestion"]
+
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One job: train ``values`` from ``initial_epoch`` to ``epochs`` (Keras convention).
+
+    ``parent_id`` is the trial whose checkpoint this job continues from (``None``: from scratch);
+    ``bracket`` is Hyperband's ``s`` (``s_max`` is the most aggressive) and ``rung`` the index ``i``
+    within the bracket (0 for its first rung). ``epochs`` is ``None`` for single-fidelity oracles
+    that leave the number of epochs to the training function.
+    """
+
+    trial_id: str
+    values: dict[str, Any]
+    epochs: int | None = None
+    initial_epoch: int = 0
+    parent_id: str | None = None
+    bracket: int | None = None
+    rung: int | None = None
+    iteration: int = 0
+
+    def to_record(self, created_at: float = 0.0) -> TrialRecord:
+        return TrialRecord(
+            trial_id=self.trial_id, values=dict(self.values), epochs=self.epochs or 0,
+            initial_epoch=self.initial_epoch, parent_id=self.parent_id, bracket=self.bracket,
+            rung=self.rung, iteration=self.iteration, created_at=created_at,
+        )
+
+    @classmethod
+    def from_record(cls, record: TrialRecord) -> Suggestion:
+        return cls(
+            trial_id=record.trial_id, values=dict(record.values), epochs=record.epochs or None,
+            initial_epoch=record.initial_epoch, parent_id=record.parent_id,
+            bracket=record.bracket, rung=record.rung, iteration=record.iteration,
+        )
+
+
+def _check_int(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ConfigurationError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+class Oracle(abc.ABC):
+    """Base class of oracles. Subclasses implement ``_next`` and ``_on_result``, and may override
+    ``budget``, ``_scheduler_state``/``_load_scheduler_state``.
+
+    Args:
+        objective: what to optimise: a name (direction inferred), a ``rung.Objective``, or a list.
+        hyperparameters: the initial search space (more may be declared by trials: define-by-run).
+        searcher: what to try; each oracle has a default.
+        seed: seeds the oracle's only random number generator (its state is in ``state_dict``).
+        tune_new_entries: tune hyperparameters that trials declare beyond ``hyperparameters``; if
+            False they stay at their default.
+        allow_new_entries: allow trials to declare hyperparameters beyond ``hyperparameters``.
+    """
+
+    def __init__(
+        self,
+        objective: str | Objective | MultiObjective | list[Any] | None = None,
+        hyperparameters: HyperParameters | None = None,
+        searcher: Searcher | None = None,
+        seed: int | None = None,
+        tune_new_entries: bool = True,
+        allow_new_entries: bool = True,
+    ) -> None:
+        if hyperparameters is not None and not isinstance(hyperparameters, HyperParameters):
+            raise TypeError(
+                f"hyperparameters must be a rung.HyperParameters, got {type(hyperparameters).__name__}"
+            )
+        if seed is not None:
+            seed = _check_int("seed", seed, 0)
+        self.objective = create_objective(objective)
+        self.hyperparameters = hyperparameters.copy() if hyperparameters else HyperParameters()
+        self.searcher = searcher if searcher is not None else self._default_searcher()
+        self.seed = seed
+        self.tune_new_entries = bool(tune_new_entries)
+        self.allow_new_entries = bool(allow_new_entries)
+        self._rng = np.random.default_rng(seed)
+        self._next_id = 0
+        self._pending: dict[str, Suggestion] = {}
+        self._finished_trials: dict[str, TrialRecord] = {}
+        self.stop_reason: str | None = None
+
+    # --- what subclasses implement --------------------------------------------------------
+    @abc.abstractmethod
+    def _default_searcher(self) -> Searcher: ...
+
+    @abc.abstractmethod
+    def _next(self) -> Suggestion | None:
+        """The next job, or None (waiting or done; set ``self.stop_reason`` when done)."""
+
+    @abc.abstractmethod
+    def _on_result(self, suggestion: Suggestion, loss: float | None) -> None:
+        """A job finished with ``loss`` (None: failed)."""
+
+    @abc.abstractmethod
+    def budget(self) -> Budget:
+        """The planned jobs and epochs, before anything runs."""
+
+    def _scheduler_state(self) -> dict[str, Any]:
+        return {}
+
+    def _load_scheduler_state(self, state: Mapping[str, Any]) -> None:  # noqa: B027
+        """Restore what ``_scheduler_state`` saved."""
+
+    # --- the ask/tell interface ------------------------------------------------------------
+    @property
+    def finished(self) -> bool:
+        """True once the search is over (see ``stop_reason``)."""
+        return self.stop_reason is not None and not self._pending
+
+    @property
+    def pending(self) -> dict[str, Suggestion]:
+        """Jobs handed out and not yet told, by trial id."""
+        return dict(self._pending)
+
+    def ask(self) -> Suggestion | None:
+        """The next job, or None when finished or waiting on pending results."""
+        if self.stop_reason is not None:
+            return None
+        suggestion = self._next()
+        if suggestion is not None:
+            self._pending[suggestion.trial_id] = suggestion
+        return suggestion
+
+    def tell(
+        self,
+        trial_id: str,
+        metrics: float | Mapping[str, float],
+        values: Mapping[str, Any] | None = None,
+    ) -> float | None:
+        """Report a finished job. Returns its loss (lower is better), None if it counts as failed.
+
+        ``values`` are the hyperparameter values the trial actually used (define-by-run adds
+        entries); ``hyperparameters`` passed along with them update the space.
+        """
+        suggestion = self._pop(trial_id)
+        loss = self.objective.loss(metrics)
+        loss_or_none = float(loss) if math.isfinite(loss) else None
+        record = suggestion.to_record().replace(
+            values=dict(values) if values is not None else dict(suggestion.values),
+            status=TrialStatus.COMPLETED if loss_or_none is not None else TrialStatus.FAILED,
+            metrics=self._metrics_dict(metrics),
+            loss=loss_or_none,
+        )
+        self._finished_trials[trial_id] = record
+        if loss_or_none is not None:
+            self.searcher.observe(record.values, loss_or_none, suggestion.epochs or 0)
+        self._on_result(suggestion, loss_or_none)
+        return loss_or_none
+
+    def tell_failed(self, trial_id: str, error: str = "") -> None:
+        """Report a job that failed for good (after retries)."""
+        suggestion = self._pop(trial_id)
+        self._finished_trials[trial_id] = suggestion.to_record().replace(
+            status=TrialStatus.FAILED, error=error or None
+        )
+        self._on_result(suggestion, None)
+
+    def _pop(self, trial_id: str) -> Suggestion:
+        try:
+            return self._pending.pop(trial_id)
+        except KeyError:
+            raise KeyError(
+                f"trial_id {trial_id!r} is not pending; pending: {sorted(self._pending)[:10]}"
+            ) from None
+
+    def _metrics_dict(self, metrics: float | Mapping[str, float]) -> dict[str, float]:
+        if isinstance(metrics, Mapping):
+            return {str(k): float(v) for k, v in metrics.items()}
+        return {self.objective.name: float(metrics)}
+
+    def _new_trial_id(self) -> str:
+        trial_id = f"{self._next_id:05d}"
+        self._next_id += 1
+        return trial_id
+
+    # --- settings compared on resume -----------------------------------------------------------
+    resumable_settings: frozenset[str] = frozenset({"seed"})
+    """Settings that may change when a stored search is resumed."""
+
+    def settings(self) -> dict[str, Any]:
+        """What defines this search; a resumed project must match (see ``resumable_settings``)."""
+        return {
+            "oracle": type(self).__name__,
+            "objective": self.objective.get_config(),
+            "seed": self.seed,
+            **self._settings(),
+        }
+
+    def _settings(self) -> dict[str, Any]:
+        return {}
+
+    def incompatible_settings(
+        self, stored: Mapping[str, Any], current: Mapping[str, Any]
+    ) -> list[tuple[str, Any, Any]]:
+        """``(name, stored, current)`` for every setting that differs and may not."""
+        keys = sorted(set(stored) | set(current))
+        return [
+            (k, stored.get(k), current.get(k))
+            for k in keys
+            if k not in self.resumable_settings and stored.get(k) != current.get(k)
+        ]
+
+    # --- define-by-run ------------------------------------------------------------------------
+    def update_space(self, hyperparameters: HyperParameters) -> None:
+        """Learn hyperparameters a trial declared that the space does not hold yet."""
+        known = {p.name for p in self.hyperparameters.space}
+        new = [p for p in hyperparameters.space if p.name not in known]
+        if not new:
+            return
+        if not self.allow_new_entries:
+            raise ConfigurationError(
+                f"allow_new_entries=False, but the trial declared new hyperparameters "
+                f"{[p.name for p in new]}; declare them in `hyperparameters` or allow new entries"
+            )
+        if self.tune_new_entries:
+            self.hyperparameters.merge(new)
+        else:
+            for p in new:
+                self.hyperparameters.Fixed(p.name, p.default)
+
+    # --- results ----------------------------------------------------------------------------
+    @property
+    def trials(self) -> dict[str, Trial]:
+        """Finished trials by id (read-only ``Trial`` objects, keras-tuner's ``oracle.trials``)."""
+        return {k: self.make_trial(r) for k, r in self._finished_trials.items()}
+
+    @property
+    def records(self) -> list[TrialRecord]:
+        """Finished trials as stored records, in the order they finished."""
+        return list(self._finished_trials.values())
+
+    def get_best_trials(self, num_trials: int = 1) -> list[Trial]:
+        """The best completed trials, best first (ties: more epochs, then earlier)."""
+        done = [t for t in self._finished_trials.values() if t.loss is not None]
+        done.sort(key=lambda t: (t.loss, -t.epochs, t.trial_id))
+        return [self.make_trial(r) for r in done[:num_trials]]
+
+    def make_trial(self, record: TrialRecord) -> Trial:
+        """A read-only ``Trial`` for a record (its values in this oracle's space)."""
+        return Trial(record, self.hyperparameters.clone_with_values(record.values), self.objective)
+
+    def get_trial(self, trial_id: str) -> Trial:
+        """A finished or pending trial by id."""
+        if trial_id in self._finished_trials:
+            return self.make_trial(self._finished_trials[trial_id])
+        if trial_id in self._pending:
+            return self.make_trial(self._pending[trial_id].to_record())
+        raise KeyError(f"unknown trial_id {trial_id!r}")
+
+    # --- persistence ----------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """The oracle's full state as JSON-serialisable data (history excluded)."""
+        return {
+            "version": STATE_VERSION,
+            "class": type(self).__name__,
+            "rng": self._rng.bit_generator.state,
+            "next_id": self._next_id,
+            "stop_reason": self.stop_reason,
+            "pending": [asdict(s) for s in self._pending.values()],
+            "space": self.hyperparameters.get_config(),
+            "searcher": self.searcher.state_dict(),
+            "scheduler": self._scheduler_state(),
+        }
+
+    def load_state_dict(
+        self, state: Mapping[str, Any], history: Iterable[TrialRecord] = ()
+    ) -> None:
+        """Restore ``state_dict()`` output; ``history`` is every finished trial (from storage)."""
+        if state.get("class") != type(self).__name__:
+            raise ConfigurationError(
+                f"the saved state is of a {state.get('class')!r}, not of a {type(self).__name__!r}; "
+                "pass overwrite=True to start a new search"
+            )
+        self._rng.bit_generator.state = state["rng"]
+        self._next_id = int(state["next_id"])
+        self.stop_reason = state["stop_reason"]
+        self._pending = {s["trial_id"]: Suggestion(**s) for s in state["pending"]}
+        self.hyperparameters = HyperParameters.from_config(state["space"])
+        self.searcher.load_state_dict(state["searcher"])
+        self._load_scheduler_state(state["scheduler"])
+        self._finished_trials = {
+            r.trial_id: r for r in history if r.status.is_finished
+        }

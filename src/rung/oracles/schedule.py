@@ -1,0 +1,128 @@
+"""Hyperband's bracket arithmetic (Li et al., JMLR 2018), in exact integer arithmetic.
+
+With ``R = max_epochs`` and ``eta = factor``:
+
+* ``s_max = floor(log_eta(R))`` — computed by repeated multiplication, never with float ``log``
+  (``log(243) / log(3)`` is ``4.999…`` in floating point, which loses a bracket).
+* bracket ``s`` (``s_max`` is the most aggressive) starts ``n = ceil((s_max + 1) * eta**s / (s + 1))``
+  configurations at ``r = R * eta**-s`` epochs;
+* rung ``i`` (``0 <= i <= s``) keeps ``floor(n / eta**i)`` configurations and trains them to
+  ``floor(R * eta**i / eta**s)`` epochs, so the last rung trains exactly ``R`` epochs.
+
+Li et al. treat the resource as a real number; epochs are whole, so rung epochs are rounded down
+(never up past the plan; ``R / eta**s_max >= 1`` so no rung gets zero epochs). A promoted
+configuration continues from its parent's checkpoint, so a job of rung ``i > 0`` is charged only
+``epochs_i - epochs_{i-1}`` new epochs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["BracketPlan", "Budget", "RungPlan", "bracket_plan", "hyperband_plan", "integer_log"]
+
+
+def integer_log(value: int, base: int) -> int:
+    """The largest ``s`` with ``base**s <= value`` (``floor(log_base(value))``), exactly."""
+    if base < 2:
+        raise ValueError(f"base must be an integer >= 2, got {base!r}")
+    if value < 1:
+        raise ValueError(f"value must be an integer >= 1, got {value!r}")
+    s, power = 0, base
+    while power <= value:
+        s += 1
+        power *= base
+    return s
+
+
+@dataclass(frozen=True)
+class RungPlan:
+    """Rung ``index`` of a bracket: ``jobs`` configurations trained from ``initial_epoch`` to ``epochs``."""
+
+    index: int
+    jobs: int
+    epochs: int
+    initial_epoch: int
+
+    @property
+    def charged_epochs(self) -> int:
+        """Epochs this rung trains in total, counting checkpoint continuation."""
+        return self.jobs * (self.epochs - self.initial_epoch)
+
+
+@dataclass(frozen=True)
+class BracketPlan:
+    """One successive-halving bracket ``s`` of Hyperband iteration ``iteration``."""
+
+    iteration: int
+    s: int
+    rungs: tuple[RungPlan, ...]
+
+    @property
+    def n(self) -> int:
+        return self.rungs[0].jobs
+
+    @property
+    def jobs(self) -> int:
+        return sum(r.jobs for r in self.rungs)
+
+    @property
+    def epochs(self) -> int:
+        return sum(r.charged_epochs for r in self.rungs)
+
+
+def bracket_plan(max_epochs: int, factor: int, s: int, iteration: int = 0) -> BracketPlan:
+    """The plan of bracket ``s`` for ``R = max_epochs`` and ``eta = factor``."""
+    s_max = integer_log(max_epochs, factor)
+    if not 0 <= s <= s_max:
+        raise ValueError(f"bracket s must be in [0, {s_max}] for R={max_epochs}, eta={factor}; got {s}")
+    top = (s_max + 1) * factor**s
+    n = -(-top // (s + 1))  # ceil without floats
+    rungs = []
+    previous = 0
+    for i in range(s + 1):
+        epochs = max_epochs * factor**i // factor**s
+        rungs.append(RungPlan(index=i, jobs=n // factor**i, epochs=epochs, initial_epoch=previous))
+        previous = epochs
+    return BracketPlan(iteration=iteration, s=s, rungs=tuple(rungs))
+
+
+def hyperband_plan(
+    max_epochs: int, factor: int, iterations: int = 1, brackets: tuple[int, ...] | None = None
+) -> list[BracketPlan]:
+    """Every bracket of the search, in run order: most aggressive first, iteration by iteration."""
+    s_max = integer_log(max_epochs, factor)
+    chosen = tuple(range(s_max, -1, -1)) if brackets is None else brackets
+    return [
+        bracket_plan(max_epochs, factor, s, iteration)
+        for iteration in range(iterations)
+        for s in chosen
+    ]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What a search will cost, known before it starts.
+
+    ``jobs`` is the number of training jobs, ``epochs`` the epochs trained in total (promoted jobs
+    continue from their parent's checkpoint), ``epochs_without_continuation`` what the same plan
+    costs when every job trains from scratch. ``None`` where unknown (define-by-run epochs).
+    """
+
+    jobs: int
+    epochs: int | None
+    brackets: tuple[BracketPlan, ...] = ()
+    epochs_without_continuation: int | None = None
+
+    def describe(self) -> str:
+        """A human-readable table of the plan."""
+        lines = [f"planned: {self.jobs} jobs"
+                 + (f", {self.epochs} epochs" if self.epochs is not None else "")
+                 + (f" ({self.epochs_without_continuation} without checkpoint continuation)"
+                    if self.epochs_without_continuation is not None and self.brackets else "")
+                 + (f", {len(self.brackets)} brackets" if self.brackets else "")]
+        for b in self.brackets:
+            rungs = "  ".join(f"{r.jobs}x{r.epochs}" for r in b.rungs)
+            lines.append(f"  iteration {b.iteration} bracket s={b.s}: {b.jobs:>4} jobs "
+                         f"{b.epochs:>6} epochs   rungs (jobs x epochs): {rungs}")
+        return "\n".join(lines)

@@ -1,0 +1,108 @@
+"""Single-fidelity oracles: every trial trains the same number of epochs.
+
+``RandomSearchOracle`` (Bergstra & Bengio, JMLR 2012) and ``GridSearchOracle`` differ only in their
+searcher: this module is the scheduler, ``rung.searchers`` the strategy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rung.hyperparameters import values_key
+from rung.oracles.base import Oracle, Suggestion, _check_int
+from rung.oracles.schedule import Budget
+from rung.searchers import GridSearcher, RandomSearcher, Searcher
+
+__all__ = ["GridSearchOracle", "RandomSearchOracle", "SingleFidelityOracle"]
+
+
+class SingleFidelityOracle(Oracle):
+    """Runs up to ``max_trials`` distinct configurations, each for ``epochs`` epochs.
+
+    Args:
+        max_trials: how many trials to run (``None``: until the searcher is exhausted; only
+            sensible for a finite searcher such as the grid).
+        epochs: epochs per trial, or ``None`` to leave it to the training function.
+        **kwargs: see ``rung.oracles.Oracle``.
+    """
+
+    def __init__(self, max_trials: int | None = 10, epochs: int | None = None, **kwargs: Any) -> None:
+        self.max_trials = None if max_trials is None else _check_int("max_trials", max_trials, 1)
+        self.epochs = None if epochs is None else _check_int("epochs", epochs, 1)
+        super().__init__(**kwargs)
+        self._started = 0
+        self._finished = 0
+        self._seen: set[str] = set()
+
+    def _default_searcher(self) -> Searcher:
+        return RandomSearcher()
+
+    def budget(self) -> Budget:
+        if self.max_trials is None:
+            return Budget(jobs=0, epochs=None)
+        epochs = None if self.epochs is None else self.max_trials * self.epochs
+        return Budget(jobs=self.max_trials, epochs=epochs)
+
+    def _next(self) -> Suggestion | None:
+        if self.max_trials is not None and self._started >= self.max_trials:
+            if self._finished >= self.max_trials:
+                self.stop_reason = f"max_trials={self.max_trials} reached"
+            return None
+        values = self.searcher.suggest(self.hyperparameters, self._rng, self._seen)
+        if values is None:
+            if not self._pending:
+                self.stop_reason = (
+                    f"search space exhausted after {len(self._seen)} distinct configurations"
+                )
+            return None
+        self._seen.add(values_key(values))
+        self._started += 1
+        return Suggestion(trial_id=self._new_trial_id(), values=values, epochs=self.epochs)
+
+    def _on_result(self, suggestion: Suggestion, loss: float | None) -> None:
+        self._finished += 1
+        record = self._finished_trials[suggestion.trial_id]
+        self._seen.add(values_key(record.values))
+        if self.max_trials is not None and self._finished >= self.max_trials:
+            self.stop_reason = f"max_trials={self.max_trials} reached"
+
+    resumable_settings = frozenset({"seed", "max_trials"})
+
+    def _settings(self) -> dict[str, Any]:
+        return {"max_trials": self.max_trials, "epochs": self.epochs}
+
+    def _scheduler_state(self) -> dict[str, Any]:
+        return {"started": self._started, "finished": self._finished}
+
+    def _load_scheduler_state(self, state: Mapping[str, Any]) -> None:
+        self._started = int(state["started"])
+        self._finished = int(state["finished"])
+
+    def load_state_dict(self, state: Mapping[str, Any], history: Any = ()) -> None:
+        super().load_state_dict(state, history)
+        reached = self.stop_reason is not None and self.stop_reason.startswith("max_trials=")
+        if reached and (self.max_trials is None or self._finished < self.max_trials):
+            self.stop_reason = None  # max_trials was raised: the search continues
+        self._seen = {values_key(r.values) for r in self._finished_trials.values()}
+        self._seen.update(values_key(s.values) for s in self._pending.values())
+
+
+class RandomSearchOracle(SingleFidelityOracle):
+    """Random search: each trial samples every active hyperparameter independently.
+
+    Bergstra & Bengio, "Random Search for Hyper-Parameter Optimization", JMLR 2012.
+    """
+
+    def _default_searcher(self) -> Searcher:
+        return RandomSearcher()
+
+
+class GridSearchOracle(SingleFidelityOracle):
+    """Grid search over every finite hyperparameter (``max_trials=None``: the whole grid)."""
+
+    def __init__(self, max_trials: int | None = None, **kwargs: Any) -> None:
+        super().__init__(max_trials=max_trials, **kwargs)
+
+    def _default_searcher(self) -> Searcher:
+        return GridSearcher()

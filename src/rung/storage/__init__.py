@@ -1,0 +1,35 @@
+"""Where a project is kept: :class:`Storage` (the contract), in memory or in one SQLite file."""
+
+from __future__ import annotations
+
+import os
+
+from rung.storage.base import Storage
+from rung.storage.memory import InMemoryStorage
+from rung.storage.sqlite import SQLiteStorage
+
+__all__ = ["InMemoryStorage", "SQLiteStorage", "Storage", "get_storage"]
+
+_DEFAULT_FILENAME = "rung.db"
+
+
+def get_storage(storage: Storage | str | os.PathLike[str] | None) -> Storage:
+    """Turn ``storage`` into a :class:`Storage`.
+
+    ``None`` -> a new :class:`InMemoryStorage`; a path -> :class:`SQLiteStorage` on that file (a
+    directory means ``<dir>/rung.db``); a :class:`Storage` -> itself.
+    """
+    if storage is None:
+        return InMemoryStorage()
+    if isinstance(storage, Storage):
+        return storage
+    if isinstance(storage, (str, os.PathLike)):
+        path = os.fspath(storage)
+        if isinstance(path, str):
+            if os.path.isdir(path):
+                path = os.path.join(path, _DEFAULT_FILENAME)
+            return SQLiteStorage(path)
+    raise TypeError(
+        f"`storage` must be None (in memory), a path to a SQLite file or project directory, or a "
+        f"Storage instance; got {type(storage).__name__}: {storage!r}."
+    )

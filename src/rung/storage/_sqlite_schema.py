@@ -1,0 +1,76 @@
+"""The SQL of :class:`~rung.storage.SQLiteStorage`: its schema (version 1) and hot statements."""
+
+from __future__ import annotations
+
+__all__ = [
+    "COLUMNS",
+    "FINISH",
+    "INSERT_TRIAL",
+    "REPORT",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "SET_ORACLE_STATE",
+    "SET_SETTINGS",
+]
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS settings (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS oracle_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS trials (
+    seq INTEGER PRIMARY KEY,
+    trial_id TEXT NOT NULL UNIQUE,
+    values_json TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('RUNNING', 'COMPLETED', 'FAILED', 'PRUNED')),
+    epochs INTEGER NOT NULL,
+    initial_epoch INTEGER NOT NULL,
+    parent_id TEXT,
+    bracket INTEGER,
+    rung INTEGER,
+    iteration INTEGER NOT NULL,
+    metrics_json TEXT NOT NULL,
+    loss REAL,
+    attempts INTEGER NOT NULL,
+    error TEXT,
+    created_at REAL NOT NULL,
+    finished_at REAL);
+CREATE INDEX IF NOT EXISTS trials_status ON trials (status);
+CREATE TABLE IF NOT EXISTS epoch_metrics (
+    seq INTEGER PRIMARY KEY,
+    trial_id TEXT NOT NULL REFERENCES trials (trial_id),
+    epoch INTEGER NOT NULL,
+    metrics_json TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS epoch_metrics_trial ON epoch_metrics (trial_id);
+CREATE TABLE IF NOT EXISTS failures (
+    seq INTEGER PRIMARY KEY,
+    trial_id TEXT NOT NULL REFERENCES trials (trial_id),
+    attempt INTEGER NOT NULL,
+    error TEXT NOT NULL,
+    at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS failures_trial ON failures (trial_id);
+"""
+
+COLUMNS = (
+    "trial_id, values_json, status, epochs, initial_epoch, parent_id, bracket, rung, iteration, "
+    "metrics_json, loss, attempts, error, created_at, finished_at"
+)
+INSERT_TRIAL = (
+    f"INSERT INTO trials ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (trial_id) DO NOTHING"
+)
+_UPSERT = (
+    "INSERT INTO {} (id, json) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json"
+)
+SET_SETTINGS = _UPSERT.format("settings")
+SET_ORACLE_STATE = _UPSERT.format("oracle_state")
+REPORT = (
+    "INSERT INTO epoch_metrics (trial_id, epoch, metrics_json) "
+    "SELECT trial_id, ?, ? FROM trials WHERE trial_id = ? AND status = 'RUNNING'"
+)
+FINISH = (
+    "UPDATE trials SET status = ?, metrics_json = ?, loss = ?, error = ?, finished_at = ? "
+    "WHERE trial_id = ? AND status = 'RUNNING'"
+)

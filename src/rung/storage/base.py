@@ -1,0 +1,110 @@
+"""The storage contract.
+
+A storage holds one project: its settings, every trial, the per-epoch metrics each trial reported,
+the failures (with tracebacks) of every attempt, and the scheduler's JSON state.
+
+Rules every implementation keeps (``tests/storage/test_conformance.py`` checks them):
+
+* **One change, one transaction.** Each public mutating method is atomic: after a crash either all
+  of it is visible or none. ``create_trial`` and ``finish_trial`` take the scheduler state that the
+  change produced and write it in the same transaction, so the trials and the scheduler can never
+  disagree after a kill.
+* **Immutable identity.** A trial's ``trial_id``, ``values``, ``epochs``, ``initial_epoch``,
+  ``parent_id``, ``bracket``, ``rung`` and ``iteration`` never change once created. Only status,
+  metrics, loss, attempts, error and ``finished_at`` do, and only through ``finish_trial``/
+  ``record_failure``.
+* **Order.** ``trials()`` returns trials in creation order; ``epoch_metrics()`` in report order.
+* **Idempotent finish.** Finishing a trial that is already finished raises ``ValueError``.
+* **Processes.** Only the driver process writes. SQLite readers in other processes (a CLI, a report)
+  see committed data at any time (WAL mode).
+* **Settings.** ``settings`` is a JSON dict saved once per project (objective, algorithm and its
+  arguments); the tuner compares it on resume.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rung.trial_record import TrialRecord, TrialStatus
+
+__all__ = ["Storage"]
+
+
+class Storage(abc.ABC):
+    """Abstract project store; see the module docstring for the contract."""
+
+    # --- project settings and scheduler state -------------------------------------------
+    @abc.abstractmethod
+    def get_settings(self) -> dict[str, Any] | None:
+        """The project's settings, or ``None`` for a new project."""
+
+    @abc.abstractmethod
+    def set_settings(self, settings: Mapping[str, Any]) -> None:
+        """Save the project's settings (JSON-serialisable)."""
+
+    @abc.abstractmethod
+    def get_oracle_state(self) -> dict[str, Any] | None:
+        """The last saved scheduler state, or ``None``."""
+
+    @abc.abstractmethod
+    def set_oracle_state(self, state: Mapping[str, Any]) -> None:
+        """Save the scheduler state on its own (e.g. when it changed without a trial change)."""
+
+    # --- trials -------------------------------------------------------------------------
+    @abc.abstractmethod
+    def create_trial(self, record: TrialRecord, oracle_state: Mapping[str, Any] | None = None) -> None:
+        """Insert a new RUNNING trial (and the scheduler state) in one transaction.
+
+        Raises ``ValueError`` if ``trial_id`` exists already.
+        """
+
+    @abc.abstractmethod
+    def report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> None:
+        """Record the metrics of one epoch of a running trial."""
+
+    @abc.abstractmethod
+    def record_failure(self, trial_id: str, attempt: int, error: str) -> None:
+        """Record one failed attempt (its traceback) and bump the trial's ``attempts``."""
+
+    @abc.abstractmethod
+    def finish_trial(
+        self,
+        trial_id: str,
+        status: TrialStatus,
+        metrics: Mapping[str, float] | None = None,
+        loss: float | None = None,
+        error: str | None = None,
+        oracle_state: Mapping[str, Any] | None = None,
+        finished_at: float | None = None,
+    ) -> None:
+        """Finish a trial (and save the scheduler state) in one transaction."""
+
+    @abc.abstractmethod
+    def get_trial(self, trial_id: str) -> TrialRecord:
+        """The trial, or ``KeyError``."""
+
+    @abc.abstractmethod
+    def trials(self, status: TrialStatus | Sequence[TrialStatus] | None = None) -> list[TrialRecord]:
+        """All trials (optionally of the given statuses), in creation order."""
+
+    @abc.abstractmethod
+    def epoch_metrics(self, trial_id: str) -> list[tuple[int, dict[str, float]]]:
+        """``(epoch, metrics)`` pairs reported by a trial, in report order."""
+
+    @abc.abstractmethod
+    def failures(self, trial_id: str | None = None) -> list[tuple[str, int, str]]:
+        """``(trial_id, attempt, error)`` of recorded failures, oldest first."""
+
+    def count_trials(self, status: TrialStatus | None = None) -> int:
+        return len(self.trials(status))
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources. The default does nothing."""
+
+    def __enter__(self) -> Storage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,312 @@
+"""A storage in one SQLite file (stdlib ``sqlite3``), the default for a project directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rung.errors import ConfigurationError
+from rung.storage._common import check_finish, dumps, normalise_record, normalise_statuses
+from rung.storage._sqlite_schema import (
+    COLUMNS,
+    FINISH,
+    INSERT_TRIAL,
+    REPORT,
+    SCHEMA,
+    SCHEMA_VERSION,
+    SET_ORACLE_STATE,
+    SET_SETTINGS,
+)
+from rung.storage.base import Storage
+from rung.trial_record import TrialRecord, TrialStatus
+
+__all__ = ["SCHEMA_VERSION", "SQLiteStorage"]
+
+
+def _record(row: tuple[Any, ...]) -> TrialRecord:
+    return TrialRecord(
+        trial_id=row[0],
+        values=json.loads(row[1]),
+        status=TrialStatus(row[2]),
+        epochs=row[3],
+        initial_epoch=row[4],
+        parent_id=row[5],
+        bracket=row[6],
+        rung=row[7],
+        iteration=row[8],
+        metrics=json.loads(row[9]),
+        loss=row[10],
+        attempts=row[11],
+        error=row[12],
+        created_at=row[13],
+        finished_at=row[14],
+    )
+
+
+class SQLiteStorage(Storage):
+    """Keeps a project in one SQLite file, e.g. ``<project_dir>/rung.db``.
+
+    The file is opened in WAL mode with ``synchronous=NORMAL``: every public mutating method is
+    one transaction, durable against a killed or crashed *process* (a committed change is never
+    lost, a half-done one is never visible). On an OS crash or power loss the last few commits
+    may be rolled back, but the file stays consistent. Readers in other processes (a CLI, a
+    report) see committed data at any time. Only the driver process should write.
+
+    The connection may be shared with other threads (a progress display reading while the driver
+    writes); a lock serialises its use. ``close()`` closes it; the storage is a context manager.
+
+    Args:
+        path: the database file; missing parent directories are created.
+        timeout: seconds to wait for a lock held by another connection (``busy_timeout``).
+
+    Raises:
+        ConfigurationError: the file is not a rung database, or was written by a newer rung.
+
+    Example::
+
+        with SQLiteStorage("runs/mnist/rung.db") as storage:
+            print(storage.count_trials(TrialStatus.COMPLETED))
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+        )
+        try:
+            self._configure(timeout)
+            self._check_schema()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise ConfigurationError(
+                f"cannot open {str(path)!r} as a rung database: {exc}"
+            ) from exc
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _configure(self, timeout: float) -> None:
+        conn = self._conn
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_size_limit = 67108864")  # truncate the WAL to 64 MiB
+
+    def _check_schema(self) -> None:
+        version = self._schema_version()
+        if version is None:  # a new file: create the schema (unless another process just did)
+            with self._write() as conn:
+                version = self._schema_version()
+                if version is None:
+                    for statement in SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute(
+                        "INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,)
+                    )
+                    version = SCHEMA_VERSION
+        if version > SCHEMA_VERSION:
+            raise ConfigurationError(
+                f"{str(self.path)!r} has storage schema version {version}, but this rung supports "
+                f"version {SCHEMA_VERSION} at most; upgrade rung (pip install -U rung) to open it."
+            )
+
+    def _schema_version(self) -> int | None:
+        found = self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+        ).fetchone()
+        if found is None:
+            return None
+        version = self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+        if version is None:
+            raise ConfigurationError(f"{str(self.path)!r} has an empty schema_version table.")
+        return int(version)
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error."""
+        with self._lock:
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def _why_not_running(self, method: str, trial_id: str) -> Exception:
+        row = self._conn.execute(
+            "SELECT status FROM trials WHERE trial_id = ?", (trial_id,)
+        ).fetchone()
+        if row is None:
+            return KeyError(f"no trial with trial_id {trial_id!r}")
+        return ValueError(f"{method}: trial {trial_id!r} is already finished ({row[0]}).")
+
+    def _require(self, trial_id: str) -> None:
+        if (
+            self._conn.execute("SELECT 1 FROM trials WHERE trial_id = ?", (trial_id,)).fetchone()
+            is None
+        ):
+            raise KeyError(f"no trial with trial_id {trial_id!r}")
+
+    # --- project settings and scheduler state -------------------------------------------
+    def _get_json(self, table: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._conn.execute(f"SELECT json FROM {table} WHERE id = 1").fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def get_settings(self) -> dict[str, Any] | None:
+        return self._get_json("settings")
+
+    def set_settings(self, settings: Mapping[str, Any]) -> None:
+        text = dumps(dict(settings))
+        with self._write() as conn:
+            conn.execute(SET_SETTINGS, (text,))
+
+    def get_oracle_state(self) -> dict[str, Any] | None:
+        return self._get_json("oracle_state")
+
+    def set_oracle_state(self, state: Mapping[str, Any]) -> None:
+        text = dumps(dict(state))
+        with self._write() as conn:
+            conn.execute(SET_ORACLE_STATE, (text,))
+
+    # --- trials -------------------------------------------------------------------------
+    def create_trial(
+        self, record: TrialRecord, oracle_state: Mapping[str, Any] | None = None
+    ) -> None:
+        r = normalise_record(record)
+        row = (
+            r.trial_id, dumps(r.values), r.status.value, r.epochs, r.initial_epoch, r.parent_id,
+            r.bracket, r.rung, r.iteration, dumps(r.metrics), r.loss, r.attempts, r.error,
+            r.created_at, r.finished_at,
+        )  # fmt: skip
+        state = None if oracle_state is None else dumps(dict(oracle_state))
+        with self._write() as conn:
+            if conn.execute(INSERT_TRIAL, row).rowcount != 1:
+                raise ValueError(f"create_trial: trial {r.trial_id!r} exists already.")
+            if state is not None:
+                conn.execute(SET_ORACLE_STATE, (state,))
+
+    def report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> None:
+        args = (int(epoch), dumps(dict(metrics)), trial_id)
+        with self._lock:  # one statement: its own transaction
+            if self._conn.execute(REPORT, args).rowcount != 1:
+                raise self._why_not_running("report", trial_id)
+
+    def record_failure(self, trial_id: str, attempt: int, error: str) -> None:
+        args = (trial_id, int(attempt), str(error), time.time())
+        with self._write() as conn:
+            updated = conn.execute(
+                "UPDATE trials SET attempts = attempts + 1 WHERE trial_id = ? AND status = 'RUNNING'",
+                (trial_id,),
+            ).rowcount
+            if updated != 1:
+                raise self._why_not_running("record_failure", trial_id)
+            conn.execute(
+                "INSERT INTO failures (trial_id, attempt, error, at) VALUES (?, ?, ?, ?)", args
+            )
+
+    def finish_trial(
+        self,
+        trial_id: str,
+        status: TrialStatus,
+        metrics: Mapping[str, float] | None = None,
+        loss: float | None = None,
+        error: str | None = None,
+        oracle_state: Mapping[str, Any] | None = None,
+        finished_at: float | None = None,
+    ) -> None:
+        status, loss = check_finish(trial_id, status, loss)
+        finished_at = time.time() if finished_at is None else float(finished_at)
+        args = (status.value, dumps(dict(metrics or {})), loss, error, finished_at, trial_id)
+        state = None if oracle_state is None else dumps(dict(oracle_state))
+        with self._write() as conn:
+            if conn.execute(FINISH, args).rowcount != 1:
+                raise self._why_not_running("finish_trial", trial_id)
+            if state is not None:
+                conn.execute(SET_ORACLE_STATE, (state,))
+
+    def get_trial(self, trial_id: str) -> TrialRecord:
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT {COLUMNS} FROM trials WHERE trial_id = ?", (trial_id,)
+            ).fetchone()
+        if row is None:
+            raise KeyError(f"no trial with trial_id {trial_id!r}")
+        return _record(row)
+
+    @staticmethod
+    def _where(status: TrialStatus | Sequence[TrialStatus] | None) -> tuple[str, tuple[str, ...]]:
+        wanted = normalise_statuses(status)
+        if wanted is None:
+            return "", ()
+        return f" WHERE status IN ({', '.join('?' * len(wanted))})", tuple(s.value for s in wanted)
+
+    def trials(
+        self, status: TrialStatus | Sequence[TrialStatus] | None = None
+    ) -> list[TrialRecord]:
+        where, args = self._where(status)
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {COLUMNS} FROM trials{where} ORDER BY seq", args
+            ).fetchall()
+        return [_record(row) for row in rows]
+
+    def count_trials(self, status: TrialStatus | Sequence[TrialStatus] | None = None) -> int:
+        where, args = self._where(status)
+        with self._lock:
+            return self._conn.execute(f"SELECT COUNT(*) FROM trials{where}", args).fetchone()[0]
+
+    def epoch_metrics(self, trial_id: str) -> list[tuple[int, dict[str, float]]]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT epoch, metrics_json FROM epoch_metrics WHERE trial_id = ? ORDER BY seq",
+                (trial_id,),
+            ).fetchall()
+            if not rows:
+                self._require(trial_id)
+        return [(epoch, json.loads(text)) for epoch, text in rows]
+
+    def failures(self, trial_id: str | None = None) -> list[tuple[str, int, str]]:
+        query = "SELECT trial_id, attempt, error FROM failures"
+        with self._lock:
+            if trial_id is None:
+                return self._conn.execute(f"{query} ORDER BY seq").fetchall()
+            rows = self._conn.execute(
+                f"{query} WHERE trial_id = ? ORDER BY seq", (trial_id,)
+            ).fetchall()
+            if not rows:
+                self._require(trial_id)
+        return rows
+
+    # --- maintenance ------------------------------------------------------------------
+    def integrity_check(self) -> str:
+        """SQLite's ``PRAGMA integrity_check``: ``"ok"``, or the problems found, one per line."""
+        with self._lock:
+            rows = self._conn.execute("PRAGMA integrity_check").fetchall()
+        return "\n".join(str(row[0]) for row in rows)
+
+    def close(self) -> None:
+        """Close the connection (idempotent). Committed data is on disk already."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> SQLiteStorage:
+        return self
+
+    def __repr__(self) -> str:
+        return f"SQLiteStorage({str(self.path)!r})"

@@ -1,0 +1,52 @@
+"""The stored form of a trial: what storage keeps and oracles learn from."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+__all__ = ["TrialRecord", "TrialStatus"]
+
+
+class TrialStatus(str, enum.Enum):
+    """Lifecycle of a trial (one job: a configuration trained for an epoch range)."""
+
+    RUNNING = "RUNNING"  # handed out by the oracle, result not yet told
+    COMPLETED = "COMPLETED"  # finished with a finite objective
+    FAILED = "FAILED"  # raised (after retries), or produced NaN/inf
+    PRUNED = "PRUNED"  # stopped early by a stopping scheduler (ASHA stopping variant)
+
+    @property
+    def is_finished(self) -> bool:
+        return self is not TrialStatus.RUNNING
+
+
+@dataclass(frozen=True)
+class TrialRecord:
+    """One trial as stored.
+
+    ``values`` are the active hyperparameter values; ``metrics`` the final metrics used for the
+    objective; ``loss`` the objective turned into "lower is better" (``None`` unless COMPLETED).
+    ``epochs``/``initial_epoch`` follow Keras: the trial trains epochs ``initial_epoch+1 ..
+    epochs``; ``parent_id`` is the trial whose checkpoint it continues from.
+    """
+
+    trial_id: str
+    values: dict[str, Any]
+    status: TrialStatus = TrialStatus.RUNNING
+    epochs: int = 0
+    initial_epoch: int = 0
+    parent_id: str | None = None
+    bracket: int | None = None
+    rung: int | None = None
+    iteration: int = 0
+    metrics: dict[str, float] = field(default_factory=dict)
+    loss: float | None = None
+    attempts: int = 0
+    error: str | None = None
+    created_at: float = 0.0
+    finished_at: float | None = None
+
+    def replace(self, **changes: Any) -> TrialRecord:
+        return replace(self, **changes)

@@ -1,0 +1,119 @@
+"""The tuners users construct: ``Hyperband``, ``RandomSearch``, ``GridSearch``.
+
+They share their leading arguments with keras-tuner's, so swapping one for another is a one-word
+change, and each builds its oracle and hands everything else to ``rung.Tuner``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rung.hyperparameters import HyperParameters
+from rung.oracles import GridSearchOracle, HyperbandOracle, RandomSearchOracle
+from rung.tuner.base import Tuner
+
+__all__ = ["GridSearch", "Hyperband", "RandomSearch"]
+
+
+class Hyperband(Tuner):
+    """Tune with Hyperband (Li et al., JMLR 2018); see ``rung.oracles.HyperbandOracle``.
+
+    Example::
+
+        def train(trial):
+            lr = trial.hyperparameters.Float("lr", 1e-4, 1e-1, sampling="log")
+            state = trial.load_checkpoint()            # the parent's, or None
+            for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
+                ...
+                trial.report(epoch, val_loss=loss)
+            trial.save_checkpoint(state)
+
+        tuner = rung.Hyperband(run_trial=train, objective="val_loss", max_epochs=27, factor=3,
+                               directory="runs", project_name="demo")
+        tuner.search()
+    """
+
+    def __init__(
+        self,
+        hypermodel: Any = None,
+        objective: Any = None,
+        max_epochs: int = 100,
+        factor: int = 3,
+        hyperband_iterations: int = 1,
+        seed: int | None = None,
+        hyperparameters: HyperParameters | None = None,
+        tune_new_entries: bool = True,
+        allow_new_entries: bool = True,
+        max_retries_per_trial: int = 0,
+        max_consecutive_failed_trials: int = 3,
+        **kwargs: Any,
+    ) -> None:
+        if "max_trials" in kwargs:
+            raise ValueError(
+                "Hyperband does not take max_trials: its budget follows from max_epochs, factor "
+                "and hyperband_iterations (the plan is printed before the search starts)"
+            )
+        oracle = HyperbandOracle(
+            objective=objective, max_epochs=max_epochs, factor=factor,
+            hyperband_iterations=hyperband_iterations, seed=seed,
+            hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
+            allow_new_entries=allow_new_entries,
+        )
+        super().__init__(
+            oracle, hypermodel=hypermodel, max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials, **kwargs,
+        )
+
+
+class RandomSearch(Tuner):
+    """Tune with random search: ``max_trials`` independent random configurations."""
+
+    def __init__(
+        self,
+        hypermodel: Any = None,
+        objective: Any = None,
+        max_trials: int = 10,
+        seed: int | None = None,
+        hyperparameters: HyperParameters | None = None,
+        tune_new_entries: bool = True,
+        allow_new_entries: bool = True,
+        max_retries_per_trial: int = 0,
+        max_consecutive_failed_trials: int = 3,
+        **kwargs: Any,
+    ) -> None:
+        oracle = RandomSearchOracle(
+            objective=objective, max_trials=max_trials, seed=seed,
+            hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
+            allow_new_entries=allow_new_entries,
+        )
+        super().__init__(
+            oracle, hypermodel=hypermodel, max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials, **kwargs,
+        )
+
+
+class GridSearch(Tuner):
+    """Tune by trying every point of the grid (``max_trials=None``) or its first ``max_trials``."""
+
+    def __init__(
+        self,
+        hypermodel: Any = None,
+        objective: Any = None,
+        max_trials: int | None = None,
+        seed: int | None = None,
+        hyperparameters: HyperParameters | None = None,
+        tune_new_entries: bool = True,
+        allow_new_entries: bool = True,
+        max_retries_per_trial: int = 0,
+        max_consecutive_failed_trials: int = 3,
+        **kwargs: Any,
+    ) -> None:
+        oracle = GridSearchOracle(
+            objective=objective, max_trials=max_trials, seed=seed,
+            hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
+            allow_new_entries=allow_new_entries,
+        )
+        super().__init__(
+            oracle, hypermodel=hypermodel, max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials, **kwargs,
+        )

@@ -1,0 +1,279 @@
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from rung.objective import MultiObjective, Objective, create_objective, infer_direction
+
+MIN_NAMES = [
+    "loss",
+    "val_loss",
+    "weighted_loss",
+    "val_weighted_loss",
+    "categorical_crossentropy",
+    "val_sparse_categorical_crossentropy",
+    "binary_crossentropy",
+    "ce",
+    "val_ce",
+    "mse",
+    "mae",
+    "mape",
+    "msle",
+    "rmse",
+    "mean_squared_error",
+    "val_mean_absolute_percentage_error",
+    "root_mean_squared_error",
+    "hinge",
+    "squared_hinge",
+    "categorical_hinge",
+    "kl_divergence",
+    "kld",
+    "poisson",
+    "logcosh",
+    "log_cosh",
+    "huber",
+    "huber_loss",
+    "cosine_proximity",
+    "false_positives",
+    "false_negatives",
+    "val_false_positives_1",
+    "fp",
+    "fn",
+    "dense_1_loss",
+    "dice_loss",
+    "cosine_similarity_loss",
+    "error_rate",
+    "VAL_LOSS",
+]
+
+MAX_NAMES = [
+    "acc",
+    "val_acc",
+    "accuracy",
+    "val_accuracy",
+    "weighted_accuracy",
+    "val_weighted_binary_accuracy",
+    "binary_accuracy",
+    "categorical_accuracy",
+    "sparse_categorical_accuracy",
+    "top_k_categorical_accuracy",
+    "sparse_top_k_categorical_accuracy",
+    "output_1_accuracy",
+    "auc",
+    "val_auc",
+    "auc_1",
+    "pr_auc",
+    "precision",
+    "recall",
+    "val_precision_2",
+    "precision_at_recall",
+    "f1",
+    "f1_score",
+    "val_f1_score",
+    "fbeta_score",
+    "r2",
+    "r2_score",
+    "iou",
+    "mean_iou",
+    "binary_iou",
+    "one_hot_mean_iou",
+    "iou_score",
+    "true_positives",
+    "true_negatives",
+    "tp",
+    "tn",
+    "cosine_similarity",
+    "specificity",
+    "sensitivity_at_specificity",
+    "dice",
+    "dice_coef",
+    "ndcg",
+    "ndcg@10",
+    "map",
+    "AUC",
+]
+
+UNKNOWN_NAMES = ["foo", "my_metric", "mean", "sum", "epoch", "", "val_", "mapping", "tpx"]
+
+
+@pytest.mark.parametrize("name", MIN_NAMES)
+def test_infer_min(name: str) -> None:
+    assert infer_direction(name) == "min"
+
+
+@pytest.mark.parametrize("name", MAX_NAMES)
+def test_infer_max(name: str) -> None:
+    assert infer_direction(name) == "max"
+
+
+@pytest.mark.parametrize("name", UNKNOWN_NAMES)
+def test_infer_unknown(name: str) -> None:
+    assert infer_direction(name) is None
+
+
+def test_objective_loss_directions() -> None:
+    assert Objective("val_loss", "min").loss({"val_loss": 0.25, "acc": 1.0}) == 0.25
+    assert Objective("val_acc", "max").loss({"val_acc": 0.75}) == -0.75
+    assert Objective("val_acc", "max").value({"val_acc": 0.75}) == 0.75
+
+
+def test_objective_accepts_bare_number_and_numpy() -> None:
+    obj = Objective("val_loss", "min")
+    assert obj.loss(0.5) == 0.5
+    assert obj.loss(3) == 3.0
+    assert obj.loss(np.float32(0.5)) == 0.5
+    assert obj.loss({"val_loss": np.array(0.5)}) == 0.5
+    assert isinstance(obj.loss(np.float32(0.5)), float)
+    assert Objective("acc", "max").loss(0.5) == -0.5
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, np.float32("nan")])
+@pytest.mark.parametrize("direction", ["min", "max"])
+def test_non_finite_is_inf_loss_and_invalid(bad: float, direction: str) -> None:
+    obj = Objective("m", direction)
+    assert obj.loss(bad) == math.inf
+    assert obj.loss({"m": bad}) == math.inf
+    assert not obj.is_valid({"m": bad})
+    assert obj.is_valid({"m": 1.0})
+
+
+def test_missing_key_lists_available_keys() -> None:
+    obj = Objective("val_loss", "min")
+    with pytest.raises(ValueError, match=r"'val_loss'.*\['acc', 'loss'\]"):
+        obj.loss({"loss": 1.0, "acc": 0.5})
+    with pytest.raises(ValueError, match="val_loss"):
+        obj.is_valid({})
+
+
+@pytest.mark.parametrize("bad", ["0.5", None, True, [0.5]])
+def test_non_number_raises_type_error(bad: object) -> None:
+    obj = Objective("m", "min")
+    with pytest.raises(TypeError, match="'m'.*must be a number"):
+        obj.loss({"m": bad})
+    with pytest.raises(TypeError, match="must be a number"):
+        obj.loss(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("direction", ["minimize", "MAX", "", None, "descending"])
+def test_bad_direction(direction: object) -> None:
+    with pytest.raises(ValueError, match=r"`direction` must be 'min' or 'max'") as info:
+        Objective("val_loss", direction)  # type: ignore[arg-type]
+    assert repr(direction) in str(info.value)
+    assert "val_loss" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["", None, 3])
+def test_bad_name(name: object) -> None:
+    with pytest.raises(ValueError, match="`name`"):
+        Objective(name, "min")  # type: ignore[arg-type]
+
+
+def test_objective_eq_repr_hash_frozen_config() -> None:
+    obj = Objective("val_loss", "min")
+    assert obj == Objective("val_loss", "min")
+    assert obj != Objective("val_loss", "max")
+    assert hash(obj) == hash(Objective("val_loss", "min"))
+    assert repr(obj) == "Objective(name='val_loss', direction='min')"
+    with pytest.raises(AttributeError):
+        obj.name = "x"  # type: ignore[misc]
+    config = obj.get_config()
+    assert config == {"name": "val_loss", "direction": "min"}
+    assert Objective.from_config(config) == obj
+
+
+def test_multi_objective_sum() -> None:
+    obj = MultiObjective([Objective("val_loss", "min"), Objective("val_auc", "max")])
+    assert obj.name == "multi_objective"
+    assert obj.direction == "min"
+    metrics = {"val_loss": 0.5, "val_auc": 0.75, "other": 9.0}
+    assert obj.loss(metrics) == pytest.approx(-0.25)
+    assert obj.value(metrics) == pytest.approx(-0.25)
+    assert obj.is_valid(metrics)
+    three = MultiObjective([Objective("a", "min"), Objective("b", "min"), Objective("c", "max")])
+    assert three.loss({"a": 1.0, "b": 2.0, "c": 4.0}) == pytest.approx(-1.0)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_multi_objective_non_finite(bad: float) -> None:
+    obj = MultiObjective([Objective("a", "min"), Objective("b", "max")])
+    assert obj.loss({"a": bad, "b": 1.0}) == math.inf
+    assert obj.loss({"a": 1.0, "b": bad}) == math.inf
+    assert not obj.is_valid({"a": 1.0, "b": bad})
+    # +inf and -inf must not cancel out
+    assert obj.loss({"a": math.inf, "b": math.inf}) == math.inf
+
+
+def test_multi_objective_errors() -> None:
+    obj = MultiObjective([Objective("a", "min"), Objective("b", "max")])
+    with pytest.raises(TypeError, match=r"mapping with keys \['a', 'b'\]"):
+        obj.loss(0.5)
+    with pytest.raises(ValueError, match="'b'"):
+        obj.loss({"a": 1.0})
+    with pytest.raises(ValueError, match="empty"):
+        MultiObjective([])
+    with pytest.raises(TypeError, match="Objective"):
+        MultiObjective(["a", "b"])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="sequence"):
+        MultiObjective(Objective("a", "min"))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"unique.*\['a'\]"):
+        MultiObjective([Objective("a", "min"), Objective("a", "max")])
+
+
+def test_multi_objective_eq_config() -> None:
+    obj = MultiObjective([Objective("a", "min"), Objective("b", "max")])
+    assert obj == MultiObjective((Objective("a", "min"), Objective("b", "max")))
+    assert obj != MultiObjective([Objective("b", "max"), Objective("a", "min")])
+    assert isinstance(obj.objectives, tuple)
+    assert "Objective(name='a', direction='min')" in repr(obj)
+    assert MultiObjective.from_config(obj.get_config()) == obj
+
+
+def test_create_objective_none_is_default() -> None:
+    obj = create_objective(None)
+    assert obj == Objective("default_objective", "min")
+    assert obj.loss(0.3) == 0.3
+    assert obj.loss({"default_objective": 0.3}) == 0.3
+
+
+def test_create_objective_from_name() -> None:
+    assert create_objective("val_accuracy") == Objective("val_accuracy", "max")
+    assert create_objective("val_loss") == Objective("val_loss", "min")
+    assert create_objective("f1_score") == Objective("f1_score", "max")
+
+
+def test_create_objective_unknown_name_says_how_to_fix() -> None:
+    with pytest.raises(ValueError) as info:
+        create_objective("my_metric")
+    message = str(info.value)
+    assert "objective='my_metric' has no known direction" in message
+    assert "rung.Objective('my_metric', direction='max') (or 'min')" in message
+    with pytest.raises(ValueError, match="non-empty"):
+        create_objective("")
+
+
+def test_create_objective_passthrough_and_lists() -> None:
+    obj = Objective("custom", "max")
+    assert create_objective(obj) is obj
+    assert create_objective([obj]) is obj
+    assert create_objective(("val_loss",)) == Objective("val_loss", "min")
+    multi = create_objective(["val_loss", Objective("custom", "max")])
+    assert multi == MultiObjective([Objective("val_loss", "min"), obj])
+    assert create_objective(multi) is multi
+
+
+@pytest.mark.parametrize("bad", [3, 0.5, {"val_loss": "min"}, True, b"loss"])
+def test_create_objective_type_error(bad: object) -> None:
+    with pytest.raises(TypeError, match="`objective` must be") as info:
+        create_objective(bad)  # type: ignore[arg-type]
+    assert repr(bad) in str(info.value)
+
+
+def test_create_objective_list_errors() -> None:
+    with pytest.raises(ValueError, match="empty"):
+        create_objective([])
+    with pytest.raises(TypeError, match="element"):
+        create_objective(["val_loss", 3])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="no known direction"):
+        create_objective(["val_loss", "foo"])

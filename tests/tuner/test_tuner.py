@@ -1,0 +1,205 @@
+"""The tuner with plain training functions: results, checkpoints, failures, resume."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+import rung
+from rung.errors import ConfigurationError, TooManyFailedTrialsError
+from rung.storage import InMemoryStorage
+
+
+def loss_of(x: float, epochs: int) -> float:
+    return (x - 0.3) ** 2 + 1.0 / epochs
+
+
+def train(trial: rung.Trial) -> dict[str, float]:
+    x = trial.hyperparameters.Float("x", 0.0, 1.0)
+    state = trial.load_checkpoint() or {"done": 0, "history": []}
+    assert state["done"] == trial.initial_epoch
+    for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
+        state["history"].append(epoch)
+        state["done"] = epoch
+        trial.report(epoch, val_loss=loss_of(x, epoch))
+    trial.save_checkpoint(state)
+    return {"val_loss": loss_of(x, trial.epochs)}
+
+
+def make(tmp_path: Path, **kwargs) -> rung.Hyperband:
+    args = {"run_trial": train, "objective": "val_loss", "max_epochs": 9, "factor": 3, "seed": 0,
+            "directory": tmp_path, "project_name": "p", "verbose": 0, **kwargs}
+    return rung.Hyperband(**args)
+
+
+def test_hyperband_search_on_sqlite_records_everything(tmp_path: Path) -> None:
+    tuner = make(tmp_path)
+    tuner.search()
+    trials = tuner.storage.trials()
+    assert len(trials) == tuner.oracle.budget().jobs
+    assert all(t.status is rung.TrialStatus.COMPLETED for t in trials)
+    assert (tmp_path / "p" / "rung.db").exists()
+    best = tuner.get_best_hyperparameters(1)[0]
+    assert best.values["x"] == pytest.approx(
+        min(trials, key=lambda t: t.loss).values["x"])
+    # per-epoch metrics are stored
+    child = next(t for t in trials if t.parent_id is not None)
+    epochs = [e for e, _ in tuner.storage.epoch_metrics(child.trial_id)]
+    assert epochs == list(range(child.initial_epoch + 1, child.epochs + 1))
+    assert tuner.remaining_trials == 0
+
+
+def test_promoted_trial_continues_from_parent_checkpoint(tmp_path: Path) -> None:
+    tuner = make(tmp_path)
+    tuner.search()
+    top = max(tuner.storage.trials(), key=lambda t: t.rung or 0)
+    state = tuner.checkpoints.load(top.trial_id)
+    assert state["history"] == list(range(1, top.epochs + 1))  # one uninterrupted history
+
+
+def test_finished_search_reruns_nothing_and_resume_checks_settings(tmp_path: Path) -> None:
+    make(tmp_path).search()
+    calls = []
+
+    def spy(trial: rung.Trial) -> dict[str, float]:
+        calls.append(trial.trial_id)
+        return train(trial)
+
+    again = make(tmp_path, run_trial=spy)
+    again.search()
+    assert calls == []
+    assert len(again.oracle.get_best_trials(3)) == 3
+    with pytest.raises(ConfigurationError, match=r"max_epochs: stored 9, now 27.*overwrite=True"):
+        make(tmp_path, max_epochs=27)
+    with pytest.raises(ConfigurationError, match="objective"):
+        make(tmp_path, objective="val_accuracy")
+    fresh = make(tmp_path, max_epochs=27, overwrite=True)
+    assert fresh.storage.count_trials() == 0
+
+
+def test_interrupted_search_resumes_without_repeating(tmp_path: Path) -> None:
+    reference = make(tmp_path / "ref", storage=InMemoryStorage())
+    reference.search()
+    expected = [(t.trial_id, t.values, t.epochs, round(t.loss, 12)) for t in reference.storage.trials()]
+
+    executed: list[str] = []
+
+    def interrupting(trial: rung.Trial) -> dict[str, float]:
+        executed.append(trial.trial_id)
+        if len(executed) == 8:
+            raise KeyboardInterrupt  # the user hits Ctrl-C in the middle of a job
+        return train(trial)
+
+    with pytest.raises(KeyboardInterrupt):
+        make(tmp_path, run_trial=interrupting).search()
+    make(tmp_path, run_trial=interrupting).search()
+    tuner = make(tmp_path)
+    got = [(t.trial_id, t.values, t.epochs, round(t.loss, 12)) for t in tuner.storage.trials()]
+    assert got == expected
+    assert len(executed) == len(expected) + 1  # only the interrupted job ran twice
+    assert executed.count(executed[7]) == 2
+
+
+def test_failing_trial_is_recorded_retried_and_never_takes_the_search_down(tmp_path: Path) -> None:
+    attempts: dict[str, int] = {}
+
+    def flaky(trial: rung.Trial) -> dict[str, float]:
+        attempts[trial.trial_id] = attempts.get(trial.trial_id, 0) + 1
+        if trial.trial_id == "00002" and attempts[trial.trial_id] == 1:
+            raise RuntimeError("transient")
+        if trial.trial_id == "00004":
+            raise rung.FailedTrialError("bad config")
+        return train(trial)
+
+    tuner = make(tmp_path, run_trial=flaky, max_retries_per_trial=1)
+    tuner.search()
+    assert attempts["00002"] == 2 and attempts["00004"] == 1
+    t2, t4 = tuner.storage.get_trial("00002"), tuner.storage.get_trial("00004")
+    assert t2.status is rung.TrialStatus.COMPLETED and t2.attempts == 1
+    assert t4.status is rung.TrialStatus.FAILED
+    failures = tuner.storage.failures("00004")
+    assert "FailedTrialError: bad config" in failures[0][2] and "Traceback" in failures[0][2]
+    assert "00004" not in {t.parent_id for t in tuner.storage.trials()}
+
+
+def test_consecutive_failures_stop_with_a_clear_error(tmp_path: Path) -> None:
+    def broken(trial: rung.Trial) -> float:
+        raise ValueError("shape mismatch in layer 3")
+
+    tuner = make(tmp_path, run_trial=broken, max_consecutive_failed_trials=3)
+    with pytest.raises(TooManyFailedTrialsError, match="3 trials failed in a row(.|\n)*shape mismatch"):
+        tuner.search()
+    assert [t.status for t in tuner.storage.trials()] == [rung.TrialStatus.FAILED] * 3
+
+
+def test_fatal_error_stops_at_once(tmp_path: Path) -> None:
+    def fatal(trial: rung.Trial) -> float:
+        raise rung.errors.FatalValueError("no GPU")
+
+    with pytest.raises(rung.errors.FatalValueError):
+        make(tmp_path, run_trial=fatal, max_retries_per_trial=5).search()
+
+
+def test_nan_result_counts_as_failed_and_is_never_best(tmp_path: Path) -> None:
+    def sometimes_nan(trial: rung.Trial) -> float:
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        return math.nan if x < 0.5 else x
+
+    tuner = rung.RandomSearch(run_trial=sometimes_nan, objective="loss", max_trials=12, seed=1,
+                              directory=tmp_path, verbose=0, max_consecutive_failed_trials=99)
+    tuner.search()
+    statuses = {t.trial_id: t for t in tuner.storage.trials()}
+    assert any(t.status is rung.TrialStatus.FAILED for t in statuses.values())
+    best = tuner.oracle.get_best_trials(1)[0]
+    assert best.score >= 0.5
+
+
+def test_define_by_run_and_search_arguments(tmp_path: Path) -> None:
+    seen = []
+
+    def fn(trial: rung.Trial, data: list[int], scale: float = 1.0) -> float:
+        hp = trial.hyperparameters
+        units = hp.Int("units", 8, 64, step=8)
+        if hp.Boolean("extra"):
+            with hp.conditional_scope("extra", [True]):
+                hp.Choice("act", ["relu", "tanh"])
+        seen.append(hp.values)
+        return scale * (units + sum(data))
+
+    tuner = rung.RandomSearch(run_trial=fn, objective="loss", max_trials=8, seed=0,
+                              directory=tmp_path, verbose=0)
+    tuner.search([1, 2], scale=2.0)
+    names = {p.name for p in tuner.oracle.hyperparameters.space}
+    assert names == {"units", "extra", "act"}
+    assert len({tuple(sorted(v.items())) for v in seen}) == 8  # learned space, no repeats
+    assert tuner.oracle.get_best_trials(1)[0].score == 2.0 * (8 + 3)
+
+
+def test_budget_is_printed_before_the_first_trial(tmp_path: Path, capsys) -> None:
+    def fn(trial: rung.Trial) -> float:
+        print("TRAINING")
+        return trial.hyperparameters.Float("x", 0, 1)
+
+    rung.Hyperband(run_trial=fn, objective="loss", max_epochs=9, factor=3, directory=tmp_path,
+                   project_name="b").search()
+    out = capsys.readouterr().out
+    assert out.index("planned: 22 jobs, 69 epochs") < out.index("TRAINING")
+    assert "search finished: all 3 brackets complete" in out
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"max_retries_per_trial": -1}, "max_retries_per_trial must be an integer >= 0, got -1"),
+        ({"max_consecutive_failed_trials": 0}, "max_consecutive_failed_trials must be"),
+        ({"run_trial": 3}, "run_trial must be callable, got int"),
+        ({"objective": "my_metric"}, "my_metric"),
+        ({"max_trials": 5}, "Hyperband does not take max_trials"),
+    ],
+)
+def test_bad_input_fails_before_any_work(tmp_path: Path, kwargs: dict, message: str) -> None:
+    with pytest.raises((ValueError, TypeError), match=message):
+        make(tmp_path, **kwargs)
+    assert not (tmp_path / "p" / "rung.db").exists() or kwargs.get("objective")
