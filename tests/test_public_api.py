@@ -1,0 +1,34 @@
+"""The public namespace is complete and every name in ``__all__`` resolves."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+import rung
+
+MODULES = ["rung", "rung.oracles", "rung.searchers", "rung.storage", "rung.hyperparameters",
+           "rung.errors", "rung.objective", "rung.tuner", "rung.trial"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_all_names_resolve(name: str) -> None:
+    module = importlib.import_module(name)
+    assert module.__all__, name
+    for attr in module.__all__:
+        assert hasattr(module, attr), f"{name}.{attr}"
+
+
+def test_keras_tuner_names_are_at_the_top_level() -> None:
+    for attr in ["Hyperband", "RandomSearch", "GridSearch", "HyperParameters", "Objective",
+                 "Tuner", "errors", "oracles"]:
+        assert attr in rung.__all__
+
+
+def test_oracle_names_match_keras_tuner() -> None:
+    for attr in ["HyperbandOracle", "RandomSearchOracle", "GridSearchOracle"]:
+        assert attr in rung.oracles.__all__
+    for attr in ["FailedTrialError", "FatalError", "FatalValueError", "FatalTypeError",
+                 "FatalRuntimeError"]:
+        assert attr in rung.errors.__all__
