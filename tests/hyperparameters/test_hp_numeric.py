@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rung.errors import SearchSpaceError
 from rung.hyperparameters import Float, Int
 
 
@@ -113,6 +114,12 @@ def test_unit_round_trip_on_every_grid_point(hp):
     sampling=st.sampled_from(["linear", "log", "reverse_log"]),
 )
 def test_int_round_trip_property(lo, span, step, sampling):
+    if step is not None and span > 0:
+        fits = lo + step <= lo + span if sampling == "linear" else lo * step <= lo + span
+        if not fits:
+            with pytest.raises(SearchSpaceError, match="does not fit"):
+                Int("a", lo, lo + span, step=step, sampling=sampling)
+            return
     hp = Int("a", lo, lo + span, step=step, sampling=sampling)
     grid = hp.grid_values()
     assert grid[0] == lo and grid[-1] <= lo + span and grid == sorted(set(grid))

@@ -112,3 +112,21 @@ def test_name_scope_name_must_be_a_str():
     hp = HyperParameters()
     with pytest.raises(SearchSpaceError, match="got None"), hp.name_scope(None):
         pass
+
+
+@pytest.mark.parametrize(
+    ("kind", "args"),
+    [("Int", (0, 5, 10, "linear")), ("Float", (0.0, 0.5, 1.0, "linear")),
+     ("Int", (1, 5, 10, "log")), ("Float", (1.0, 2.0, 3.0, "log"))],
+)
+def test_a_step_that_does_not_fit_in_the_range_is_rejected(kind, args):
+    lo, hi, step, sampling = args
+    hp = HyperParameters()
+    with pytest.raises(SearchSpaceError, match=r"step=.* does not fit in .*the only value would be"):
+        getattr(hp, kind)("x", lo, hi, step=step, sampling=sampling)
+
+
+def test_a_step_that_fits_but_misses_max_is_allowed_like_keras_tuner_docs():
+    hp = HyperParameters()
+    hp.Int("units", 6, 13, step=3)
+    assert hp.space[0].grid_values() == [6, 9, 12]

@@ -104,6 +104,13 @@ class _Numeric(HyperParameter):
         if step is not None:
             span = (hi - lo) / step if sampling == "linear" else math.log(hi / lo) / math.log(step)
             self._n = int(math.floor(span + _EPS)) + 1
+            if self._n == 1 and hi > lo:
+                kind = "distance" if sampling == "linear" else "multiplier"
+                raise SearchSpaceError(
+                    f"{self._where}: step={step!r} does not fit in [{lo!r}, {hi!r}]: the only "
+                    f"value would be {lo!r}. Use a smaller step ({kind} between values), or "
+                    f"Fixed({self._where.split(' ')[-1]}, {lo!r}) for a single value."
+                )
         # The largest value a log grid reaches; reverse_log mirrors the grid inside [min, top].
         self._top = lo * step ** (self._n - 1) if step and sampling != "linear" else hi
         value = lo if default is None else self._number(default, "default")
