@@ -9,7 +9,7 @@ import pytest
 import rung
 
 MODULES = ["rung", "rung.oracles", "rung.searchers", "rung.storage", "rung.hyperparameters",
-           "rung.errors", "rung.objective", "rung.tuner", "rung.trial"]
+           "rung.errors", "rung.objective", "rung.tuner", "rung.trial", "rung.executors"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -8,21 +8,24 @@
 
 from __future__ import annotations
 
-from rung import errors, oracles, searchers, storage
+from rung import errors, executors, oracles, searchers, storage
 from rung.errors import FailedTrialError, FatalError, TrialPruned
+from rung.hypermodel import HyperModel
 from rung.hyperparameters import HyperParameters
 from rung.objective import MultiObjective, Objective
 from rung.oracles import Budget, Suggestion
 from rung.trial import Trial, TrialStatus
-from rung.tuner import GridSearch, Hyperband, RandomSearch, Tuner
+from rung.tuner import ASHA, GridSearch, Hyperband, RandomSearch, Tuner
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ASHA",
     "Budget",
     "FailedTrialError",
     "FatalError",
     "GridSearch",
+    "HyperModel",
     "HyperParameters",
     "Hyperband",
     "MultiObjective",
@@ -35,6 +38,7 @@ __all__ = [
     "Tuner",
     "__version__",
     "errors",
+    "executors",
     "oracles",
     "searchers",
     "storage",

@@ -8,7 +8,10 @@ The tree::
     │                                   whose settings differ from the stored project
     ├── FatalError                 raised by user code: stop the whole search at once
     │   ├── FatalValueError, FatalTypeError, FatalRuntimeError
-    └── TooManyFailedTrialsError (RuntimeError)  max_consecutive_failed_trials reached
+    ├── TooManyFailedTrialsError (RuntimeError)  max_consecutive_failed_trials reached
+    └── WorkerLostError (RuntimeError)  the worker running a job died or was lost (the attempt
+        │                               counts as failed and is retried)
+        └── JobTimeoutError          a job ran longer than ``job_timeout`` and was killed
 
 Control flow for user code (not errors of rung itself):
 
@@ -25,10 +28,12 @@ __all__ = [
     "FatalRuntimeError",
     "FatalTypeError",
     "FatalValueError",
+    "JobTimeoutError",
     "RungError",
     "SearchSpaceError",
     "TooManyFailedTrialsError",
     "TrialPruned",
+    "WorkerLostError",
 ]
 
 
@@ -62,6 +67,14 @@ class FatalRuntimeError(FatalError, RuntimeError):
 
 class TooManyFailedTrialsError(RungError, RuntimeError):
     """``max_consecutive_failed_trials`` trials failed in a row."""
+
+
+class WorkerLostError(RungError, RuntimeError):
+    """The worker process, thread or node running a job died or was lost (e.g. out of memory)."""
+
+
+class JobTimeoutError(WorkerLostError):
+    """A job ran longer than ``job_timeout`` seconds; its worker was stopped."""
 
 
 class FailedTrialError(Exception):

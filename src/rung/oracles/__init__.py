@@ -1,11 +1,13 @@
 """Oracles decide when and how long each configuration trains (see ``rung.oracles.base``)."""
 
+from rung.oracles.asha import ASHAOracle
 from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.hyperband import HyperbandOracle, SuccessiveHalvingOracle
 from rung.oracles.schedule import BracketPlan, Budget, RungPlan, hyperband_plan, integer_log
 from rung.oracles.single import GridSearchOracle, RandomSearchOracle, SingleFidelityOracle
 
 __all__ = [
+    "ASHAOracle",
     "BracketPlan",
     "Budget",
     "GridSearchOracle",

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import abc
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -57,6 +57,9 @@ class Suggestion:
     rung: int | None = None
     iteration: int = 0
 
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in _SUGGESTION_FIELDS}
+
     def to_record(self, created_at: float = 0.0) -> TrialRecord:
         return TrialRecord(
             trial_id=self.trial_id, values=dict(self.values), epochs=self.epochs or 0,
@@ -71,6 +74,9 @@ class Suggestion:
             initial_epoch=record.initial_epoch, parent_id=record.parent_id,
             bracket=record.bracket, rung=record.rung, iteration=record.iteration,
         )
+
+
+_SUGGESTION_FIELDS = fields(Suggestion)
 
 
 def _check_int(name: str, value: object, minimum: int) -> int:
@@ -214,6 +220,37 @@ class Oracle(abc.ABC):
         self._next_id += 1
         return trial_id
 
+    # --- reports while a job runs (stopping schedulers) -------------------------------------
+    stops_trials: bool = False
+    """True for oracles whose ``on_report`` may stop a running job (ASHA ``mode="stopping"``)."""
+
+    def on_report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> bool:
+        """Hook: a pending job reported ``metrics`` after ``epoch``. Return False to stop it
+        (``trial.report`` then raises ``TrialPruned``). The default always continues."""
+        return True
+
+    def stop_rule(self, trial_id: str) -> Callable[[int, Mapping[str, float]], bool] | None:
+        """Hook: a picklable ``rule(epoch, metrics) -> keep_going`` that a worker without a live
+        line to the driver (Dask, Ray) applies itself: the decisions ``on_report`` would make
+        with the state as it is now. None (the default): never stop."""
+        return None
+
+    # --- checkpoints ----------------------------------------------------------------------------
+    def checkpoints_in_use(self) -> set[str] | None:
+        """Finished trials whose checkpoints a job may still load, or None when unknown.
+
+        A tuner may delete the checkpoint of any other finished trial (``keep_checkpoints``). The
+        set is computed from the live state only, so it is the same after a resume, and deleting
+        is safe at any time after the finishing transaction commits. The base class does not
+        know its subclass's promotion rule and answers None (keep everything); oracles that do
+        override it.
+        """
+        return None
+
+    def _pending_parents(self) -> set[str]:
+        """Parents of pending jobs: a retry or a resumed run re-loads them until the job ends."""
+        return {s.parent_id for s in self._pending.values() if s.parent_id is not None}
+
     # --- settings compared on resume -----------------------------------------------------------
     resumable_settings: frozenset[str] = frozenset({"seed"})
     """Settings that may change when a stored search is resumed."""
@@ -297,7 +334,7 @@ class Oracle(abc.ABC):
             "rng": self._rng.bit_generator.state,
             "next_id": self._next_id,
             "stop_reason": self.stop_reason,
-            "pending": [asdict(s) for s in self._pending.values()],
+            "pending": [s.to_json() for s in self._pending.values()],
             "space": self.hyperparameters.get_config(),
             "searcher": self.searcher.state_dict(),
             "scheduler": self._scheduler_state(),

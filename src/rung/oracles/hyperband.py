@@ -11,7 +11,7 @@ exactly Li et al.'s. The arithmetic is in ``rung.oracles.schedule``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from rung.hyperparameters import values_key
@@ -52,13 +52,20 @@ class Bracket:
         return f"{self.iteration}/{self.s}"
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # by hand, not dataclasses.asdict: this runs twice per job and asdict deep-copies
+        return {
+            "iteration": self.iteration, "s": self.s, "rung": self.rung, "target": self.target,
+            "base_size": self.base_size, "finished": self.finished, "exclude": self.exclude,
+            "entries": [[e.trial_id, e.values, e.parent_id, e.done, e.loss] for e in self.entries],
+            "queue": [[e.trial_id, e.values, e.parent_id, e.done, e.loss] for e in self.queue],
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Bracket:
         d = dict(data)
-        d["entries"] = [Entry(**e) for e in d["entries"]]
-        d["queue"] = [Entry(**e) for e in d["queue"]]
+        d["entries"] = [Entry(*e) for e in d["entries"]]
+        d["queue"] = [Entry(*e) for e in d["queue"]]
+        d["exclude"] = list(d["exclude"])
         return cls(**d)
 
 
@@ -243,6 +250,21 @@ class HyperbandOracle(Oracle):
         bracket.entries = []
         bracket.queue = [Entry(trial_id=e.trial_id, values=e.values) for e in promoted]
         bracket.target = len(promoted)
+
+    # --- checkpoints -------------------------------------------------------------------
+    def checkpoints_in_use(self) -> set[str]:
+        """Completed jobs of open rungs that are not the last (they may be promoted), promotions
+        not yet started, and parents of jobs not yet finished. Everything else is final: jobs
+        left behind when their rung closed, failed jobs, and the last rung of every bracket."""
+        used = self._pending_parents()
+        for bracket in self._live:
+            if bracket.finished:
+                continue
+            used.update(e.trial_id for e in bracket.queue)
+            used.update(e.parent_id for e in bracket.entries if e.parent_id and not e.done)
+            if bracket.rung < self._plan(bracket).s:
+                used.update(e.trial_id for e in bracket.entries if e.done and e.loss is not None)
+        return used
 
     # --- persistence ---------------------------------------------------------------------
     def _scheduler_state(self) -> dict[str, Any]:

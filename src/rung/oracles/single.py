@@ -67,6 +67,10 @@ class SingleFidelityOracle(Oracle):
         if self.max_trials is not None and self._finished >= self.max_trials:
             self.stop_reason = f"max_trials={self.max_trials} reached"
 
+    def checkpoints_in_use(self) -> set[str]:
+        """Single-fidelity trials are final: no job continues from another."""
+        return self._pending_parents()
+
     resumable_settings = frozenset({"seed", "max_trials"})
 
     def _settings(self) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Tuners: the thin coordinator and its algorithm front-ends."""
 
 from rung.tuner.base import Tuner
-from rung.tuner.frontends import GridSearch, Hyperband, RandomSearch
+from rung.tuner.frontends import ASHA, GridSearch, Hyperband, RandomSearch
 
-__all__ = ["GridSearch", "Hyperband", "RandomSearch", "Tuner"]
+__all__ = ["ASHA", "GridSearch", "Hyperband", "RandomSearch", "Tuner"]

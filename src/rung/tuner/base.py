@@ -1,10 +1,10 @@
 """``Tuner``: the thin coordinator between an oracle, a storage and the training code.
 
-The search loop, in order, for every job::
+For every job (the event loop that keeps several in flight is ``rung.tuner.loop``)::
 
     suggestion = oracle.ask()
     storage.create_trial(record, oracle.state_dict())     # one transaction
-    result = run_trial(trial, *search_args)               # retried on error
+    result = run_trial(trial, *search_args)               # on an executor; retried on error
     oracle.tell(...) / oracle.tell_failed(...)
     storage.finish_trial(..., oracle.state_dict())        # one transaction
 
@@ -18,25 +18,21 @@ from __future__ import annotations
 import math
 import shutil
 import time
-import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from rung.checkpoints import CheckpointStore
-from rung.errors import (
-    ConfigurationError,
-    FailedTrialError,
-    FatalError,
-    TooManyFailedTrialsError,
-    TrialPruned,
-)
+from rung.errors import ConfigurationError
+from rung.executors import Executor, make_executor
 from rung.hyperparameters import HyperParameters
-from rung.oracles.base import Oracle, Suggestion
+from rung.oracles.base import Oracle
 from rung.storage import Storage, get_storage
 from rung.trial import Trial
 from rung.trial_record import TrialStatus
+from rung.tuner.cleanup import CheckpointCleanup
 from rung.tuner.display import Display
+from rung.tuner.keras_api import KerasTunerMethods
 
 __all__ = ["Tuner"]
 
@@ -44,7 +40,7 @@ DB_NAME = "rung.db"
 _FINISHED = (TrialStatus.COMPLETED, TrialStatus.FAILED, TrialStatus.PRUNED)
 
 
-class Tuner:
+class Tuner(KerasTunerMethods):
     """Runs a search: asks the oracle for jobs, trains them, records everything.
 
     Args:
@@ -63,6 +59,9 @@ class Tuner:
         max_consecutive_failed_trials: stop with ``TooManyFailedTrialsError`` after this many
             failed jobs in a row.
         verbose: 0 silent, 1 one line per job plus the plan and a summary.
+        keep_checkpoints: ``"all"`` (default), ``"best"`` or N: after each job, delete the
+            checkpoints of trials that can no longer be promoted, except the N best
+            (``rung.tuner.cleanup``).
         executions_per_trial, max_model_size, optimizer, loss, metrics, distribution_strategy,
             tuner_id, logger: keras-tuner's arguments for Keras hypermodels (see
             ``rung.integrations.keras``); unknown arguments are an error.
@@ -80,6 +79,7 @@ class Tuner:
         max_retries_per_trial: int = 0,
         max_consecutive_failed_trials: int = 3,
         verbose: int = 1,
+        keep_checkpoints: str | int = "all",
         executions_per_trial: int = 1,
         max_model_size: int | None = None,
         optimizer: Any = None,
@@ -135,7 +135,9 @@ class Tuner:
             storage = self.project_dir / DB_NAME
         self.storage = get_storage(storage)
         self.checkpoints = CheckpointStore(self.project_dir / "trials")
+        self.checkpoint_cleanup = CheckpointCleanup(self.checkpoints, oracle, keep_checkpoints)
         self._restore()
+        self._populate_initial_space()  # Keras hypermodels: declare the space up front
 
     # --- project ------------------------------------------------------------------------------
     @property
@@ -169,78 +171,57 @@ class Tuner:
             self.oracle.load_state_dict(state, self.storage.trials(_FINISHED))
 
     # --- the search loop ------------------------------------------------------------------------
-    def search(self, *fit_args: Any, **fit_kwargs: Any) -> None:
-        """Run (or resume) the search; extra arguments go to ``run_trial``."""
-        self.on_search_begin()
-        self.display.plan(self.oracle.budget(), self.project_dir, self.oracle)
-        reruns = [s for s in self.oracle.pending.values()]
-        if reruns:
-            self.display.message(f"resuming: re-running {len(reruns)} job(s) interrupted earlier")
-        consecutive_failures = 0
-        while True:
-            if reruns:
-                suggestion = reruns.pop(0)
+    def search(self, *fit_args: Any, workers: int | None = None,
+               executor: Executor | str | Any = None, job_timeout: float | None = None,
+               **fit_kwargs: Any) -> None:
+        """Run (or resume) the search; other arguments go to ``run_trial``.
+
+        Args:
+            workers: jobs run at once. ``1`` (default): in this process; ``N > 1``: ``N`` local
+                worker processes (``run_trial`` must then be a module-level function).
+            executor: where jobs run: a ``dask.distributed.Client``, ``"ray"`` or a Ray address,
+                ``"processes"``, or a ``rung.executors.Executor`` (see ``docs/scale-out.md``).
+            job_timeout: seconds after which a running job is stopped and counted as a failed
+                attempt (retried up to ``max_retries_per_trial``); runs jobs in worker processes.
+        """
+        from rung.tuner.loop import SearchLoop
+
+        runner, owned = make_executor(workers, executor, job_timeout)
+        try:
+            loop = SearchLoop(self, runner, fit_args, fit_kwargs)
+            self.on_search_begin()
+            self.display.plan(self.oracle.budget(), self.project_dir, self.oracle)
+            loop.run()
+        finally:
+            if owned:
+                runner.shutdown()
             else:
-                suggestion = self.oracle.ask()
-                if suggestion is None:
-                    break
-                self.storage.create_trial(
-                    suggestion.to_record(created_at=time.time()), self.oracle.state_dict()
-                )
-            status = self._run_job(suggestion, fit_args, fit_kwargs)
-            consecutive_failures = consecutive_failures + 1 if status is TrialStatus.FAILED else 0
-            if consecutive_failures >= self.max_consecutive_failed_trials:
-                last = self.storage.failures(suggestion.trial_id)
-                detail = last[-1][2] if last else self.storage.get_trial(suggestion.trial_id).error
-                raise TooManyFailedTrialsError(
-                    f"{consecutive_failures} trials failed in a row "
-                    f"(max_consecutive_failed_trials={self.max_consecutive_failed_trials}). "
-                    f"The last one, trial {suggestion.trial_id}, failed with:\n{detail}"
-                )
-        if not self.oracle.finished:  # pragma: no cover - sequential jobs always finish
-            raise RuntimeError("the oracle is waiting on jobs that are not running")
+                for trial_id in self.oracle.pending:
+                    runner.cancel(trial_id)
+        self.checkpoint_cleanup.sweep()
         self.display.done(self.oracle)
         self.on_search_end()
 
-    def _run_job(self, suggestion: Suggestion, fit_args: tuple[Any, ...],
-                 fit_kwargs: dict[str, Any]) -> TrialStatus:
-        record = self.storage.get_trial(suggestion.trial_id)
-        attempt = record.attempts
-        started = time.perf_counter()
-        while True:
-            attempt += 1
-            hp = self.oracle.hyperparameters.clone_with_values(suggestion.values)
-            trial = Trial(record, hp, self.oracle.objective, self._report, self.checkpoints)
-            try:
-                self.on_trial_begin(trial)
-                result = self.run_trial(trial, *fit_args, **fit_kwargs)
-                metrics = self._result_metrics(result, trial)
-                self.oracle.update_space(trial.hyperparameters)
-            except TrialPruned:
-                metrics = trial.last_reported() or {}
-                return self._finish(trial, metrics, started, TrialStatus.PRUNED)
-            except FatalError:
-                self.storage.record_failure(trial.trial_id, attempt, traceback.format_exc())
-                raise
-            except ConfigurationError:
-                raise
-            except Exception as exc:  # a failing trial never takes the search down
-                error = traceback.format_exc()
-                self.storage.record_failure(trial.trial_id, attempt, error)
-                retry = not isinstance(exc, FailedTrialError) and (
-                    attempt <= self.max_retries_per_trial
-                )
-                self.display.failure(trial, attempt, exc, retry)
-                if retry:
-                    continue
-                self.oracle.tell_failed(trial.trial_id, error)
-                self.storage.finish_trial(
-                    trial.trial_id, TrialStatus.FAILED, error=error,
-                    oracle_state=self.oracle.state_dict(), finished_at=time.time(),
-                )
-                self.on_trial_end(trial)
-                return TrialStatus.FAILED
-            return self._finish(trial, metrics, started, None)
+    def _job_function(self, local: bool) -> Callable[..., Any]:
+        """What a worker calls with ``(trial, *args, **kwargs)``: the user's function, or this
+        tuner's ``run_trial`` when a subclass overrides it or a hypermodel is tuned."""
+        plain = type(self).run_trial is Tuner.run_trial and self._run_trial_fn is not None
+        return self._run_trial_fn if plain and not local else self.run_trial  # type: ignore[return-value]
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickling (to send ``run_trial`` to workers) leaves the storage behind."""
+        state = self.__dict__.copy()
+        state["storage"] = None
+        return state
+
+    def _finish_failed(self, trial: Trial, error: str) -> TrialStatus:
+        self.oracle.tell_failed(trial.trial_id, error)
+        self.storage.finish_trial(
+            trial.trial_id, TrialStatus.FAILED, error=error,
+            oracle_state=self.oracle.state_dict(), finished_at=time.time(),
+        )
+        self.on_trial_end(trial)
+        return TrialStatus.FAILED
 
     def _finish(self, trial: Trial, metrics: Mapping[str, float], started: float,
                 status: TrialStatus | None) -> TrialStatus:
@@ -252,6 +233,7 @@ class Tuner:
             trial.trial_id, status, metrics=metrics, loss=loss, error=error,
             oracle_state=self.oracle.state_dict(), finished_at=time.time(),
         )
+        self.checkpoint_cleanup.sweep()  # after the commit: a kill before it loses nothing
         trial.record = self.storage.get_trial(trial.trial_id)
         self.display.job(trial, self.oracle, time.perf_counter() - started)
         self.on_trial_end(trial)
@@ -259,25 +241,7 @@ class Tuner:
 
     def _report(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> bool:
         self.storage.report(trial_id, epoch, metrics)
-        return True
-
-    def _result_metrics(self, result: Any, trial: Trial) -> dict[str, float]:
-        if result is None:
-            last = trial.last_reported()
-            if last is None:
-                raise ValueError(
-                    "run_trial returned None and the trial reported no metrics: return a float, "
-                    f"a dict with {self.oracle.objective.name!r}, or call trial.report(...)"
-                )
-            return last
-        if isinstance(result, Mapping):
-            return {str(k): float(v) for k, v in result.items()}
-        if isinstance(result, (int, float)) and not isinstance(result, bool):
-            return {self.oracle.objective.name: float(result)}
-        raise TypeError(
-            "run_trial must return a float, a dict of metrics or None; "
-            f"got {type(result).__name__} {result!r}"
-        )
+        return self.oracle.on_report(trial_id, epoch, metrics)
 
     # --- what subclasses or callers provide -------------------------------------------------
     def run_trial(self, trial: Trial, *args: Any, **kwargs: Any) -> Any:

@@ -1,4 +1,4 @@
-"""The tuners users construct: ``Hyperband``, ``RandomSearch``, ``GridSearch``.
+"""The tuners users construct: ``Hyperband``, ``ASHA``, ``RandomSearch``, ``GridSearch``.
 
 They share their leading arguments with keras-tuner's, so swapping one for another is a one-word
 change, and each builds its oracle and hands everything else to ``rung.Tuner``.
@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from rung.hyperparameters import HyperParameters
-from rung.oracles import GridSearchOracle, HyperbandOracle, RandomSearchOracle
+from rung.oracles import ASHAOracle, GridSearchOracle, HyperbandOracle, RandomSearchOracle
 from rung.tuner.base import Tuner
 
-__all__ = ["GridSearch", "Hyperband", "RandomSearch"]
+__all__ = ["ASHA", "GridSearch", "Hyperband", "RandomSearch"]
 
 
 class Hyperband(Tuner):
@@ -46,6 +46,7 @@ class Hyperband(Tuner):
         allow_new_entries: bool = True,
         max_retries_per_trial: int = 0,
         max_consecutive_failed_trials: int = 3,
+        parallel_brackets: bool = True,
         **kwargs: Any,
     ) -> None:
         if "max_trials" in kwargs:
@@ -57,7 +58,51 @@ class Hyperband(Tuner):
             objective=objective, max_epochs=max_epochs, factor=factor,
             hyperband_iterations=hyperband_iterations, seed=seed,
             hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
-            allow_new_entries=allow_new_entries,
+            allow_new_entries=allow_new_entries, parallel_brackets=parallel_brackets,
+        )
+        super().__init__(
+            oracle, hypermodel=hypermodel, max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials, **kwargs,
+        )
+
+
+class ASHA(Tuner):
+    """Tune with ASHA, asynchronous successive halving (Li et al., MLSys 2020); see
+    ``rung.oracles.ASHAOracle``. Made for many workers: no worker ever waits for a rung to fill.
+
+    ``mode="promotion"`` pauses configurations at each rung and resumes the promoted ones from
+    their checkpoint (the training function loads ``trial.load_checkpoint()`` as for Hyperband);
+    ``mode="stopping"`` trains each configuration once to ``max_epochs`` and stops it early
+    (``trial.report`` raises ``rung.TrialPruned``) when it falls out of the top ``1/factor``.
+
+    Example::
+
+        tuner = rung.ASHA(run_trial=train, objective="val_loss", max_epochs=81, factor=3,
+                          max_trials=300, directory="runs", project_name="asha")
+        tuner.search(workers=8)
+    """
+
+    def __init__(
+        self,
+        hypermodel: Any = None,
+        objective: Any = None,
+        max_epochs: int = 100,
+        factor: int = 3,
+        min_epochs: int = 1,
+        max_trials: int = 100,
+        mode: str = "promotion",
+        seed: int | None = None,
+        hyperparameters: HyperParameters | None = None,
+        tune_new_entries: bool = True,
+        allow_new_entries: bool = True,
+        max_retries_per_trial: int = 0,
+        max_consecutive_failed_trials: int = 3,
+        **kwargs: Any,
+    ) -> None:
+        oracle = ASHAOracle(
+            objective=objective, max_epochs=max_epochs, factor=factor, min_epochs=min_epochs,
+            max_trials=max_trials, mode=mode, seed=seed, hyperparameters=hyperparameters,
+            tune_new_entries=tune_new_entries, allow_new_entries=allow_new_entries,
         )
         super().__init__(
             oracle, hypermodel=hypermodel, max_retries_per_trial=max_retries_per_trial,

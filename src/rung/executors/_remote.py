@@ -1,0 +1,137 @@
+"""What the Dask and Ray executors share: jobs as futures, deadlines, lost-worker results."""
+
+from __future__ import annotations
+
+import abc
+import time
+from typing import Any
+
+from rung.errors import ConfigurationError, JobTimeoutError, WorkerLostError
+from rung.executors.base import Executor, JobResult, JobSpec, Outcome
+
+__all__ = ["FutureExecutor", "check_slots", "check_timeout"]
+
+
+def check_timeout(job_timeout: object) -> float | None:
+    if job_timeout is None:
+        return None
+    if isinstance(job_timeout, bool) or not isinstance(job_timeout, (int, float)) \
+            or not job_timeout > 0:
+        raise ValueError(f"job_timeout must be a number of seconds > 0 or None, got {job_timeout!r}")
+    return float(job_timeout)
+
+
+def check_slots(slots: object) -> int | None:
+    if slots is None:
+        return None
+    if isinstance(slots, bool) or not isinstance(slots, int) or slots < 1:
+        raise ValueError(f"workers must be an integer >= 1, got {slots!r}")
+    return slots
+
+
+class FutureExecutor(Executor):
+    """Base of executors whose jobs are futures of a cluster framework.
+
+    Subclasses implement ``_submit`` (start ``execute(spec)`` remotely, return a future),
+    ``_wait_any`` (the futures among those given that are done, within ``timeout``),
+    ``_outcome`` (the future's ``JobResult``, or raise what the framework raised) and ``_cancel``.
+    Reports come back with the result (``live_reports = False``); checkpoints travel with the job
+    unless ``shared_directory=True`` says every worker sees the project directory.
+    """
+
+    live_reports = False
+    lost_errors: tuple[type[BaseException], ...] = ()
+
+    def __init__(self, job_timeout: float | None = None, shared_directory: bool = False) -> None:
+        self.job_timeout = check_timeout(job_timeout)
+        self.shares_filesystem = bool(shared_directory)
+        self._jobs: dict[Any, tuple[Any, JobSpec, float | None]] = {}  # key -> (future, spec, deadline)
+
+    @abc.abstractmethod
+    def _submit(self, spec: JobSpec) -> Any: ...
+
+    @abc.abstractmethod
+    def _wait_any(self, futures: list[Any], timeout: float | None) -> list[Any]: ...
+
+    @abc.abstractmethod
+    def _outcome(self, future: Any) -> JobResult: ...
+
+    @abc.abstractmethod
+    def _cancel(self, future: Any) -> None: ...
+
+    def _key(self, future: Any) -> Any:
+        return id(future)
+
+    def check_function(self, function: Any) -> None:
+        try:
+            import cloudpickle  # Dask depends on it
+        except ImportError:  # pragma: no cover - Ray alone vendors its own copy
+            from ray import cloudpickle
+        try:
+            cloudpickle.dumps(function)
+        except Exception as exc:
+            raise ConfigurationError(
+                f"run_trial {function!r} cannot be sent to the cluster's workers ({exc}); "
+                "define it at module level of a module the workers can import"
+            ) from None
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._jobs)
+
+    def submit(self, spec: JobSpec) -> None:
+        future = self._submit(spec)
+        deadline = None if self.job_timeout is None else time.monotonic() + self.job_timeout
+        self._jobs[self._key(future)] = (future, spec, deadline)
+
+    def wait(self, timeout: float | None = None) -> list[JobResult]:
+        end = None if timeout is None else time.monotonic() + timeout
+        results: list[JobResult] = []
+        while self._jobs and not results:
+            limits = [d for _, _, d in self._jobs.values() if d is not None]
+            if end is not None:
+                limits.append(end)
+            left = None if not limits else max(0.0, min(limits) - time.monotonic())
+            for future in self._wait_any([f for f, _, _ in self._jobs.values()], left):
+                _, spec, _ = self._jobs.pop(self._key(future))
+                results.append(self._collect(future, spec))
+            now = time.monotonic()
+            for key, (future, spec, deadline) in list(self._jobs.items()):
+                if deadline is not None and now >= deadline:
+                    del self._jobs[key]
+                    self._cancel(future)
+                    results.append(self._lost(spec, JobTimeoutError(
+                        f"job timed out after {self.job_timeout:g} s (job_timeout); "
+                        f"{self._timeout_note}")))
+            if end is not None and time.monotonic() >= end:
+                break
+        return results
+
+    _timeout_note = "the task was cancelled"
+
+    def _collect(self, future: Any, spec: JobSpec) -> JobResult:
+        try:
+            return self._outcome(future)
+        except self.lost_errors as exc:
+            return self._lost(spec, WorkerLostError(
+                f"worker lost while running trial {spec.trial_id} attempt {spec.attempt}: "
+                f"{type(exc).__name__}: {exc}"))
+        except Exception as exc:  # the framework could not run the task at all
+            return JobResult(spec.trial_id, spec.attempt, Outcome.ERROR,
+                             error=f"{type(exc).__name__}: {exc}", exception=exc)
+
+    @staticmethod
+    def _lost(spec: JobSpec, error: WorkerLostError) -> JobResult:
+        return JobResult(spec.trial_id, spec.attempt, Outcome.LOST, error=str(error),
+                         exception=error)
+
+    def cancel(self, trial_id: str) -> None:
+        for key, (future, spec, _) in list(self._jobs.items()):
+            if spec.trial_id == trial_id:
+                del self._jobs[key]
+                self._cancel(future)
+
+    def shutdown(self) -> None:
+        for future, _, _ in self._jobs.values():
+            self._cancel(future)
+        self._jobs.clear()

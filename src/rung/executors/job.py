@@ -1,0 +1,125 @@
+"""Running one attempt of a job where a worker is: ``execute(spec) -> JobResult``.
+
+``execute`` is what every executor calls (in the driver, in a worker process, as a Dask or Ray
+task). It builds the ``Trial`` the training function sees, runs it, and catches whatever the
+function raises, so that the result always comes back as data. When the worker does not share the
+driver's file system, it trains in a private scratch directory: the parent's checkpoint files are
+unpacked there first, and the job's own files are packed into the result.
+"""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import tempfile
+import time
+import traceback
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from rung.checkpoints import CheckpointStore
+from rung.errors import ConfigurationError, FailedTrialError, FatalError, TrialPruned
+from rung.executors.base import JobResult, JobSpec, Outcome
+from rung.hyperparameters import HyperParameters
+from rung.trial import Trial
+
+__all__ = ["ReportChannel", "execute", "result_metrics"]
+
+
+class ReportChannel(Protocol):
+    """A live line from a worker to the driver (see ``rung.executors.processes``)."""
+
+    def report(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> bool: ...
+
+
+def result_metrics(result: Any, trial: Trial, objective: Any) -> dict[str, float]:
+    """Turn what ``run_trial`` returned into the metrics dict the objective reads."""
+    if result is None:
+        last = trial.last_reported()
+        if last is None:
+            raise ValueError(
+                "run_trial returned None and the trial reported no metrics: return a float, "
+                f"a dict with {objective.name!r}, or call trial.report(...)"
+            )
+        return last
+    if isinstance(result, Mapping):
+        return {str(k): float(v) for k, v in result.items()}
+    if isinstance(result, (int, float)) and not isinstance(result, bool):
+        return {objective.name: float(result)}
+    raise TypeError(
+        "run_trial must return a float, a dict of metrics or None; "
+        f"got {type(result).__name__} {result!r}"
+    )
+
+
+class _Reporter:
+    """The reporter of a trial running in a worker: live through a channel, or kept for the
+    result and judged by the job's stop rule."""
+
+    def __init__(self, spec: JobSpec, channel: ReportChannel | None) -> None:
+        self.spec = spec
+        self.channel = channel
+
+    def __call__(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> bool:
+        if self.channel is not None:
+            return self.channel.report(trial_id, epoch, metrics)
+        if self.spec.stop_rule is not None:
+            return bool(self.spec.stop_rule(epoch, metrics))
+        return True
+
+
+def _transportable(exc: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
+def execute(
+    spec: JobSpec, channel: ReportChannel | None = None, trial: Trial | None = None
+) -> JobResult:
+    """Run one attempt of ``spec``. ``trial`` is given only in the driver (in-process executor),
+    whose reporter already writes to storage; otherwise reports go through ``channel`` or back
+    with the result."""
+    started = time.perf_counter()
+    scratch: str | None = None
+    local = trial is not None
+    try:
+        if trial is None:
+            root = spec.checkpoint_root
+            if root is None:
+                scratch = root = tempfile.mkdtemp(prefix="rung-job-")
+                if spec.record.parent_id and spec.parent_checkpoint:
+                    CheckpointStore(root).unpack(spec.record.parent_id, spec.parent_checkpoint)
+            space = HyperParameters.from_config(spec.space)
+            hp = space.clone_with_values(spec.record.values)
+            trial = Trial(spec.record, hp, spec.objective, _Reporter(spec, channel),
+                          CheckpointStore(root))
+        outcome, metrics, exception = Outcome.COMPLETED, None, None
+        error = None
+        try:
+            value = spec.function(trial, *spec.args, **spec.kwargs)
+            metrics = result_metrics(value, trial, spec.objective)
+        except TrialPruned:
+            outcome, metrics = Outcome.PRUNED, trial.last_reported() or {}
+        except (FatalError, ConfigurationError) as exc:
+            outcome, exception, error = Outcome.FATAL, exc, traceback.format_exc()
+        except FailedTrialError as exc:
+            outcome, exception, error = Outcome.FAILED, exc, traceback.format_exc()
+        except Exception as exc:  # a failing trial never takes the search down
+            outcome, exception, error = Outcome.ERROR, exc, traceback.format_exc()
+        checkpoint = None
+        if scratch is not None and outcome in (Outcome.COMPLETED, Outcome.PRUNED):
+            checkpoint = CheckpointStore(scratch).pack(spec.trial_id)
+        live = local or channel is not None
+        return JobResult(
+            trial_id=spec.trial_id, attempt=spec.attempt, outcome=outcome, metrics=metrics,
+            values=trial.hyperparameters.values, space=trial.hyperparameters.get_config(),
+            reports=[] if live else list(trial.reported), error=error,
+            exception=exception if (local or exception is None) else _transportable(exception),
+            checkpoint=checkpoint, duration=time.perf_counter() - started,
+        )
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)

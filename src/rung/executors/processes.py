@@ -1,0 +1,269 @@
+"""``ProcessExecutor``: jobs in local worker processes (``tuner.search(workers=4)``).
+
+Each slot has its own worker process (started with ``spawn`` by default) and its own pipe, so the
+driver always knows which job runs where. That is what makes failures precise: a worker killed
+from outside (SIGKILL, the out-of-memory killer) fails only the job it was running, with the
+error ``worker died (signal 9)``; a job past ``job_timeout`` is stopped by killing its worker
+alone; the other jobs keep running. A dead worker is replaced on the next job.
+
+The pipe also carries ``trial.report`` to the driver while the job runs, so every epoch is
+recorded at once and a stopping scheduler (ASHA ``mode="stopping"``) decides live: the worker
+waits for the driver's answer at each report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import pickle
+import signal
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from rung.errors import ConfigurationError, JobTimeoutError, WorkerLostError
+from rung.executors.base import Executor, JobResult, JobSpec, Outcome, ReportCallback
+from rung.executors.job import execute
+
+__all__ = ["ProcessExecutor"]
+
+_PICKLE_HINT = (
+    "Jobs run in worker processes, which receive run_trial and the search arguments by pickle: "
+    "define run_trial at module level of an importable module or script (not a lambda, a nested "
+    "function or a notebook cell), or run with workers=1 (in-process)."
+)
+
+
+class _PipeChannel:
+    """The worker's end of the live report line."""
+
+    def __init__(self, conn: Connection, live_decisions: bool) -> None:
+        self.conn = conn
+        self.live_decisions = live_decisions
+
+    def report(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> bool:
+        self.conn.send(("report", trial_id, epoch, metrics, self.live_decisions))
+        return bool(self.conn.recv()) if self.live_decisions else True
+
+
+def _worker_main(conn: Connection) -> None:
+    """A worker: run the jobs that arrive on ``conn`` until an empty message or EOF."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    while True:
+        try:
+            data = conn.recv_bytes()
+        except (EOFError, OSError):
+            return
+        if not data:
+            return
+        try:
+            spec = pickle.loads(data)
+        except BaseException as exc:
+            conn.send(("unloadable", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+            continue
+        result = execute(spec, channel=_PipeChannel(conn, spec.live_decisions))
+        try:
+            conn.send(("result", result))
+        except Exception as exc:  # something in the result does not pickle
+            result.exception = RuntimeError(str(result.exception))
+            result.error = (result.error or "") + f"\n(result could not be pickled: {exc})"
+            result.metrics, result.checkpoint = None, None
+            if result.outcome in (Outcome.COMPLETED, Outcome.PRUNED):
+                result.outcome = Outcome.ERROR
+            conn.send(("result", result))
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    spec: JobSpec | None = None
+    deadline: float | None = None
+
+
+class ProcessExecutor(Executor):
+    """Runs jobs in ``workers`` local processes, with per-job timeouts and worker-death recovery.
+
+    Args:
+        workers: how many jobs run at once (one process each).
+        job_timeout: seconds after which a running job is killed and counted as a failed attempt
+            (``JobTimeoutError``); ``None``: no limit.
+        start_method: ``"spawn"`` (default, safe with threads, CUDA and every OS) or
+            ``"forkserver"``. Scripts must guard their entry point with
+            ``if __name__ == "__main__":`` (the standard multiprocessing rule).
+
+    The training function and the search arguments must pickle (a module-level function); the
+    tuner checks this before any work.
+    """
+
+    live_reports = True
+    shares_filesystem = True
+
+    def __init__(self, workers: int = 2, job_timeout: float | None = None,
+                 start_method: str = "spawn") -> None:
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
+        if job_timeout is not None and (isinstance(job_timeout, bool) or not isinstance(
+                job_timeout, (int, float)) or not job_timeout > 0):
+            raise ValueError(f"job_timeout must be a number of seconds > 0 or None, got {job_timeout!r}")
+        if start_method not in ("spawn", "forkserver"):
+            raise ValueError(f"start_method must be 'spawn' or 'forkserver', got {start_method!r}")
+        self.slots = workers
+        self.job_timeout = None if job_timeout is None else float(job_timeout)
+        self._ctx = multiprocessing.get_context(start_method)
+        self._workers: list[_Worker | None] = [None] * workers
+        self._report: ReportCallback | None = None
+
+    def start(self, report: ReportCallback) -> None:
+        self._report = report
+
+    def check_function(self, function: Any) -> None:
+        try:
+            pickle.dumps(function)
+        except Exception as exc:
+            raise ConfigurationError(
+                f"run_trial {function!r} cannot be sent to worker processes ({exc}). {_PICKLE_HINT}"
+            ) from None
+
+    # --- workers -----------------------------------------------------------------------------
+    def _spawn(self, slot: int) -> _Worker:
+        parent, child = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(target=_worker_main, args=(child,), name=f"rung-worker-{slot}")
+        process.start()
+        child.close()
+        self._workers[slot] = worker = _Worker(process, parent)
+        return worker
+
+    def _retire(self, slot: int, kill: bool) -> None:
+        worker = self._workers[slot]
+        self._workers[slot] = None
+        if worker is None:
+            return
+        if kill and worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=10)
+        worker.conn.close()
+
+    @property
+    def in_flight(self) -> int:
+        return sum(1 for w in self._workers if w is not None and w.spec is not None)
+
+    def submit(self, spec: JobSpec) -> None:
+        try:
+            data = pickle.dumps(spec)
+        except Exception as exc:
+            raise ConfigurationError(
+                f"the job of trial {spec.trial_id} cannot be pickled ({exc}). {_PICKLE_HINT}"
+            ) from None
+        slot = next((i for i, w in enumerate(self._workers) if w is None or w.spec is None), None)
+        if slot is None:
+            raise RuntimeError(f"all {self.slots} worker slots are busy; wait() for a result first")
+        for _ in range(2):  # a worker that died while idle is replaced once
+            worker = self._workers[slot]
+            if worker is None or not worker.process.is_alive():
+                self._retire(slot, kill=True)
+                worker = self._spawn(slot)
+            try:
+                worker.conn.send_bytes(data)
+                break
+            except OSError:
+                self._retire(slot, kill=True)
+        else:
+            raise WorkerLostError(f"could not start a worker process for trial {spec.trial_id}")
+        worker.spec = spec
+        worker.deadline = None if self.job_timeout is None else time.monotonic() + self.job_timeout
+
+    # --- results -----------------------------------------------------------------------------
+    def wait(self, timeout: float | None = None) -> list[JobResult]:
+        end = None if timeout is None else time.monotonic() + timeout
+        results: list[JobResult] = []
+        while not results:
+            busy = [(i, w) for i, w in enumerate(self._workers) if w is not None and w.spec]
+            if not busy:
+                break
+            limits = [w.deadline for _, w in busy if w.deadline is not None]
+            if end is not None:
+                limits.append(end)
+            left = None if not limits else max(0.0, min(limits) - time.monotonic())
+            ready = set(wait([w.conn for _, w in busy] + [w.process.sentinel for _, w in busy],
+                             timeout=left))
+            for slot, worker in busy:
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    result = self._drain(slot, worker)
+                    if result is not None:
+                        results.append(result)
+            now = time.monotonic()
+            for slot, worker in busy:
+                if worker.spec is not None and worker.deadline is not None and now >= worker.deadline:
+                    results.append(self._lost(slot, worker, JobTimeoutError(
+                        f"job timed out after {self.job_timeout:g} s (job_timeout); its worker "
+                        f"process {worker.process.pid} was killed")))
+            if end is not None and time.monotonic() >= end:
+                break
+        return results
+
+    def _drain(self, slot: int, worker: _Worker) -> JobResult | None:
+        """Handle every message waiting from ``worker``; its result, or a LOST one if it died."""
+        try:
+            while worker.conn.poll():
+                message = worker.conn.recv()
+                if message[0] == "report":
+                    _, trial_id, epoch, metrics, wants_answer = message
+                    keep = self._report(trial_id, epoch, metrics) if self._report else True
+                    if wants_answer:
+                        worker.conn.send(bool(keep))
+                elif message[0] == "result":
+                    worker.spec = worker.deadline = None
+                    return message[1]
+                else:  # "unloadable"
+                    spec, worker.spec, worker.deadline = worker.spec, None, None
+                    assert spec is not None
+                    error = ConfigurationError(
+                        f"a worker process could not load the job of trial {spec.trial_id} "
+                        f"({message[1]}). {_PICKLE_HINT}")
+                    return JobResult(spec.trial_id, spec.attempt, Outcome.FATAL,
+                                     error=message[2], exception=error)
+        except (EOFError, OSError):
+            pass
+        if worker.process.is_alive():
+            return None
+        worker.process.join(timeout=10)
+        code = worker.process.exitcode
+        assert worker.spec is not None
+        where = f"trial {worker.spec.trial_id} attempt {worker.spec.attempt}, pid {worker.process.pid}"
+        if code is not None and code < 0:
+            name = signal.Signals(-code).name
+            why = ": killed from outside, e.g. by the out-of-memory killer" if -code == 9 else ""
+            text = f"worker died (signal {-code}) while running {where} ({name}{why})"
+        else:
+            text = f"worker died (exit code {code}) while running {where}"
+        return self._lost(slot, worker, WorkerLostError(text))
+
+    def _lost(self, slot: int, worker: _Worker, error: WorkerLostError) -> JobResult:
+        spec = worker.spec
+        assert spec is not None
+        worker.spec = None
+        self._retire(slot, kill=True)
+        return JobResult(spec.trial_id, spec.attempt, Outcome.LOST, error=str(error),
+                         exception=error)
+
+    def cancel(self, trial_id: str) -> None:
+        for slot, worker in enumerate(self._workers):
+            if worker is not None and worker.spec is not None and worker.spec.trial_id == trial_id:
+                self._retire(slot, kill=True)
+
+    def shutdown(self) -> None:
+        for slot, worker in enumerate(self._workers):
+            if worker is None:
+                continue
+            if worker.spec is None:
+                with contextlib.suppress(OSError):
+                    worker.conn.send_bytes(b"")
+                worker.process.join(timeout=5)
+            self._retire(slot, kill=True)
+
+    def __repr__(self) -> str:
+        return f"ProcessExecutor(workers={self.slots}, job_timeout={self.job_timeout})"

@@ -1,0 +1,98 @@
+"""``RayExecutor``: jobs as Ray tasks (``search(executor="ray")`` or a Ray address).
+
+Each attempt of a job is one task, submitted with ``max_retries=0`` so that a failure is rung's to
+count: a worker or node lost while running it (``WorkerCrashedError``, ``NodeDiedError``, ...) fails
+the attempt with ``WorkerLostError``, and rung re-runs it while ``max_retries_per_trial`` allows.
+On ``job_timeout`` the task is force-cancelled (Ray kills the worker process running it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from rung.executors._remote import FutureExecutor, check_slots
+from rung.executors.base import JobResult, JobSpec
+from rung.executors.job import execute
+
+__all__ = ["RayExecutor"]
+
+_LOST = ("WorkerCrashedError", "NodeDiedError", "LocalRayletDiedError", "ObjectLostError",
+         "OwnerDiedError", "TaskCancelledError", "ActorDiedError")
+_HINT = 'the Ray executor needs Ray: pip install "rung[ray]"'
+
+
+def _ray() -> Any:
+    try:
+        import ray
+    except ImportError as exc:
+        raise ImportError(f"{_HINT} ({exc})") from exc
+    return ray
+
+
+class RayExecutor(FutureExecutor):
+    """Runs jobs as Ray tasks.
+
+    Args:
+        address: ``None`` to use the running Ray session (``ray.init()`` is called if there is
+            none: a local one), or a cluster address (``"auto"``, ``"ray://host:10001"``).
+        slots: jobs in flight at once (default: the cluster's CPUs / ``num_cpus``).
+        num_cpus, num_gpus: resources each job reserves.
+        job_timeout: seconds after which a job is cancelled and counted as a failed attempt.
+        shared_directory: ``True`` when every node sees the project directory at the same path;
+            ``False`` (default): checkpoints travel with the job through Ray's object store.
+        **init_kwargs: passed to ``ray.init`` when rung starts Ray (``num_cpus=``,
+            ``runtime_env=``...). rung shuts down only a Ray session it started.
+
+    Example::
+
+        tuner.search(executor="ray")                          # local Ray
+        tuner.search(executor=RayExecutor("ray://head:10001", num_gpus=1))
+    """
+
+    def __init__(self, address: str | None = None, slots: int | None = None,
+                 num_cpus: float = 1, num_gpus: float = 0, job_timeout: float | None = None,
+                 shared_directory: bool = False, **init_kwargs: Any) -> None:
+        ray = _ray()
+        super().__init__(job_timeout=job_timeout, shared_directory=shared_directory)
+        if not isinstance(num_cpus, (int, float)) or isinstance(num_cpus, bool) or num_cpus <= 0:
+            raise ValueError(f"num_cpus must be a number > 0, got {num_cpus!r}")
+        chosen = check_slots(slots)
+        self._ray = ray
+        self._owns = not ray.is_initialized()
+        if self._owns:
+            ray.init(address=address, **init_kwargs)
+        elif address is not None or init_kwargs:
+            raise ValueError(
+                "Ray is already initialised in this process; pass address/init arguments only "
+                "when rung starts Ray, or call ray.init(...) yourself and pass executor='ray'"
+            )
+        self.lost_errors = tuple(
+            getattr(ray.exceptions, name) for name in _LOST if hasattr(ray.exceptions, name))
+        self._remote = ray.remote(execute).options(num_cpus=num_cpus, num_gpus=num_gpus,
+                                                   max_retries=0)
+        cpus = ray.cluster_resources().get("CPU", 1.0)
+        self.slots = chosen or max(1, int(cpus // num_cpus))
+
+    _timeout_note = "its Ray task was force-cancelled"
+
+    def _submit(self, spec: JobSpec) -> Any:
+        return self._remote.remote(spec)
+
+    def _wait_any(self, futures: list[Any], timeout: float | None) -> list[Any]:
+        ready, _ = self._ray.wait(futures, num_returns=1, timeout=timeout)
+        if ready:  # whatever else finished meanwhile
+            ready, _ = self._ray.wait(futures, num_returns=len(futures), timeout=0)
+        return ready
+
+    def _outcome(self, future: Any) -> JobResult:
+        return self._ray.get(future)
+
+    def _cancel(self, future: Any) -> None:
+        with contextlib.suppress(Exception):  # already finished
+            self._ray.cancel(future, force=True)
+
+    def shutdown(self) -> None:
+        super().shutdown()
+        if self._owns and self._ray.is_initialized():
+            self._ray.shutdown()

@@ -1,0 +1,126 @@
+"""``HyperModel``: a model-building recipe with a search space, in keras-tuner's shape.
+
+A hypermodel is what a Keras tuner trains: ``build(hp)`` returns a compiled model whose
+architecture and optimizer depend on the hyperparameters, and ``fit(hp, model, *args, **kwargs)``
+trains it (override it to tune ``fit`` arguments such as the batch size, or to run a custom loop).
+This module never imports Keras; ``rung.integrations.keras`` does the Keras work.
+
+Example::
+
+    import rung as kt
+
+    class MLP(kt.HyperModel):
+        def build(self, hp):
+            model = keras.Sequential([
+                keras.layers.Dense(hp.Int("units", 32, 256, step=32), activation="relu"),
+                keras.layers.Dense(10, activation="softmax"),
+            ])
+            model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+            return model
+
+        def fit(self, hp, model, *args, **kwargs):
+            return model.fit(*args, batch_size=hp.Choice("batch_size", [16, 32, 64]), **kwargs)
+
+    tuner = kt.Hyperband(MLP(), objective="val_accuracy", max_epochs=27)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rung.hyperparameters import HyperParameters
+
+__all__ = ["HyperModel", "get_hypermodel"]
+
+
+class HyperModel:
+    """Base class of hypermodels: override ``build``; optionally ``fit`` and
+    ``declare_hyperparameters``.
+
+    Args:
+        name: an optional name (shown in summaries).
+        tunable: whether the hyperparameters it declares are tuned (kept for keras-tuner
+            compatibility; rung tunes what the oracle's ``tune_new_entries`` allows).
+
+    Example::
+
+        class Model(rung.HyperModel):
+            def build(self, hp):
+                return make_compiled_model(units=hp.Int("units", 32, 512, step=32))
+
+        tuner = rung.RandomSearch(Model(name="mlp"), objective="val_loss", max_trials=5)
+    """
+
+    def __init__(self, name: str | None = None, tunable: bool = True) -> None:
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"HyperModel name must be a str or None, got {type(name).__name__}")
+        self.name = name
+        self.tunable = bool(tunable)
+
+    def build(self, hp: HyperParameters) -> Any:
+        """Build and compile a model for the values in ``hp``; declare hyperparameters on it."""
+        raise NotImplementedError(
+            f"{type(self).__name__}.build(hp) is not implemented: override it to return a "
+            "compiled model"
+        )
+
+    def declare_hyperparameters(self, hp: HyperParameters) -> None:  # noqa: B027 - optional hook
+        """Declare hyperparameters up front (optional; ``build`` may declare them instead)."""
+
+    def fit(self, hp: HyperParameters, model: Any, *args: Any, **kwargs: Any) -> Any:
+        """Train ``model``; by default ``model.fit(*args, **kwargs)``.
+
+        Return the ``History``, a float (the objective), or a dict of metrics holding the
+        objective. ``kwargs`` carry what ``search`` received plus what the tuner adds (the
+        reporting callback in ``callbacks``; ``epochs`` and ``initial_epoch`` under Hyperband).
+        """
+        return model.fit(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r})"
+
+
+class FunctionHyperModel(HyperModel):
+    """A hypermodel around a build function ``build(hp) -> compiled model``."""
+
+    def __init__(self, build: Callable[[HyperParameters], Any]) -> None:
+        super().__init__(name=getattr(build, "__name__", None))
+        self._build = build
+
+    def build(self, hp: HyperParameters) -> Any:
+        return self._build(hp)
+
+
+def get_hypermodel(hypermodel: Any) -> Any:
+    """Turn what a tuner received as ``hypermodel`` into an object with ``build`` and ``fit``.
+
+    Accepts a ``rung.HyperModel``, any object with callable ``build`` (a keras-tuner
+    ``HyperModel`` included), a build function, or None (returned as is).
+
+    Example:
+        >>> hm = get_hypermodel(lambda hp: hp.Int("units", 8, 64))
+        >>> hm.build(HyperParameters())
+        8
+    """
+    if hypermodel is None or isinstance(hypermodel, HyperModel):
+        return hypermodel
+    if any(c.__module__.split(".")[0] == "keras" for c in type(hypermodel).__mro__):
+        raise TypeError(
+            f"hypermodel must build a model from hyperparameters, got a built Keras object "
+            f"({type(hypermodel).__name__}); pass a function `build(hp)` that creates and "
+            "compiles the model, or a rung.HyperModel"
+        )
+    if callable(getattr(hypermodel, "build", None)):
+        if not callable(getattr(hypermodel, "fit", None)):
+            raise TypeError(
+                f"hypermodel {type(hypermodel).__name__} has build() but no fit(hp, model, ...); "
+                "subclass rung.HyperModel to get the default fit"
+            )
+        return hypermodel
+    if callable(hypermodel):
+        return FunctionHyperModel(hypermodel)
+    raise TypeError(
+        "hypermodel must be a build function `build(hp) -> compiled keras.Model` or a "
+        f"rung.HyperModel instance; got {type(hypermodel).__name__} {hypermodel!r}"
+    )

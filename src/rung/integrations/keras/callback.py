@@ -1,0 +1,90 @@
+"""The Keras callback rung adds to every ``fit``: per-epoch reports, tuner hooks, best epoch.
+
+At the end of each epoch it reports the epoch's logs with ``trial.report`` (1-based epoch, so
+storage holds every learning curve), calls the tuner's keras-tuner hooks (``on_epoch_begin``,
+``on_epoch_end``, ``on_batch_begin``, ``on_batch_end``), and remembers the best epoch of the
+objective (keeping a copy of its weights in memory when it is not the last epoch).
+
+Example::
+
+    callback = TrialCallback(tuner, trial, tuner.oracle.objective)
+    model.fit(x, y, epochs=3, callbacks=[callback])
+    callback.best_epoch, callback.best_metrics
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from rung.integrations.keras._imports import import_keras
+
+__all__ = ["TrialCallback", "loss_of"]
+
+keras = import_keras()
+
+
+def loss_of(objective: Any, metrics: dict[str, float]) -> float:
+    """The objective as "lower is better", ``inf`` when it is missing or not finite."""
+    try:
+        loss = objective.loss(metrics)
+    except (ValueError, KeyError):
+        return math.inf
+    return loss if math.isfinite(loss) else math.inf
+
+
+def _floats(logs: dict[str, Any] | None) -> dict[str, float]:
+    out = {}
+    for name, value in (logs or {}).items():
+        try:
+            out[str(name)] = float(value)
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+class TrialCallback(keras.callbacks.Callback):
+    """Reports epochs to a rung trial and forwards Keras events to the tuner's hooks."""
+
+    def __init__(self, tuner: Any, trial: Any, objective: Any) -> None:
+        super().__init__()
+        self.tuner = tuner
+        self.trial = trial
+        self.objective = objective
+        self.best_loss = math.inf
+        self.best_epoch: int | None = None  # 1-based
+        self.best_metrics: dict[str, float] | None = None
+        self.best_weights: list[np.ndarray] | None = None
+        self.last_epoch: int | None = None
+        self.last_loss = math.inf
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self.tuner.on_epoch_begin(self.trial, self.model, epoch, logs=logs)
+
+    def on_train_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        self.tuner.on_batch_begin(self.trial, self.model, batch, logs)
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        self.tuner.on_batch_end(self.trial, self.model, batch, logs=logs)
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        metrics = _floats(logs)
+        self.last_epoch = epoch + 1
+        self.last_loss = loss_of(self.objective, metrics)
+        if self.best_metrics is None or self.last_loss < self.best_loss:
+            self.best_loss, self.best_epoch, self.best_metrics = self.last_loss, epoch + 1, metrics
+            planned = self.params.get("epochs") if self.params else None
+            # the last epoch's weights are saved anyway: copy only an earlier best
+            self.best_weights = None if planned == epoch + 1 else [
+                np.array(w, copy=True) for w in self.model.get_weights()
+            ]
+        self.trial.report(epoch + 1, **metrics)  # may raise TrialPruned (stopping schedulers)
+        self.tuner.on_epoch_end(self.trial, self.model, epoch, logs=logs)
+
+    def best_weights_if_not_last(self) -> list[np.ndarray] | None:
+        """The best epoch's weights when it is not the last epoch trained, else None."""
+        if self.best_epoch is None or self.best_epoch == self.last_epoch:
+            return None
+        return self.best_weights

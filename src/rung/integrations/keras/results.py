@@ -1,0 +1,97 @@
+"""Turning what ``HyperModel.fit`` returned into the metrics a trial is scored by.
+
+As keras-tuner does, a Keras ``History`` is scored by its *best epoch* of the objective, and the
+trial's metrics are every metric at that epoch (plus ``epoch``, the 1-based epoch it was, which
+``trial.best_step`` reads). A float is the objective's value; a dict is taken as the metrics;
+a list holds one result per execution. Results of several executions are averaged metric by
+metric (``executions_per_trial``).
+
+Example:
+    >>> from rung.objective import Objective
+    >>> best_epoch_metrics({"val_loss": [0.5, 0.2, 0.3]}, [0, 1, 2], Objective("val_loss", "min"))
+    {'val_loss': 0.2, 'epoch': 2.0}
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rung.errors import FatalTypeError, FatalValueError
+
+__all__ = ["average_metrics", "best_epoch_metrics", "fit_result_metrics"]
+
+
+def _loss(objective: Any, metrics: Mapping[str, float]) -> float:
+    loss = objective.loss(metrics)
+    return loss if math.isfinite(loss) else math.inf
+
+
+def best_epoch_metrics(
+    history: Mapping[str, Sequence[float]], epochs: Sequence[int], objective: Any
+) -> dict[str, float]:
+    """All metrics at the epoch where the objective is best (``epochs`` are 0-based, Keras')."""
+    names = list(history)
+    count = min((len(history[n]) for n in names), default=0)
+    if count == 0:
+        raise ValueError("the Keras History holds no epoch: fit trained nothing")
+    rows = [{n: float(history[n][i]) for n in names} for i in range(count)]
+    try:
+        objective.value(rows[0])
+    except ValueError as exc:  # the objective is not logged: every trial would fail the same way
+        raise FatalValueError(f"{exc} (the metrics Keras logged in fit)") from None
+    best = min(range(count), key=lambda i: (_loss(objective, rows[i]), i))
+    metrics = rows[best]
+    if len(epochs) == count:
+        metrics["epoch"] = float(epochs[best] + 1)
+    return metrics
+
+
+def _is_history(result: Any) -> bool:
+    return hasattr(result, "history") and isinstance(getattr(result, "history", None), Mapping)
+
+
+def fit_result_metrics(result: Any, objective: Any, reported: Any = None) -> dict[str, float]:
+    """Metrics from one execution's result (History, float, dict); ``reported`` is the
+    ``TrialCallback`` used as a fallback when ``fit`` returned None."""
+    if _is_history(result):
+        return best_epoch_metrics(result.history, list(getattr(result, "epoch", [])), objective)
+    if isinstance(result, Mapping):
+        out = {}
+        for k, v in result.items():
+            try:
+                out[str(k)] = float(v)
+            except (TypeError, ValueError):
+                raise FatalTypeError(
+                    f"HyperModel.fit returned a dict whose value for {k!r} is not a number: "
+                    f"{type(v).__name__} {v!r}"
+                ) from None
+        try:
+            objective.value(out)
+        except ValueError as exc:
+            raise FatalValueError(f"{exc} (the dict HyperModel.fit returned)") from None
+        return out
+    if isinstance(result, (list, tuple)) and result:
+        return average_metrics([fit_result_metrics(r, objective) for r in result])
+    if isinstance(result, (int, float)) and not isinstance(result, bool):
+        return {objective.name: float(result)}
+    if hasattr(result, "item") and getattr(result, "ndim", 1) == 0:  # numpy / tensor scalars
+        return {objective.name: float(result.item())}
+    if result is None and reported is not None and reported.best_metrics is not None:
+        metrics = dict(reported.best_metrics)
+        metrics["epoch"] = float(reported.best_epoch)
+        return metrics
+    raise FatalTypeError(
+        "HyperModel.fit (or the build function's model.fit) must return a keras History, a float "
+        f"(the objective {objective.name!r}), or a dict of metrics holding it; got "
+        f"{type(result).__name__} {result!r}"
+    )
+
+
+def average_metrics(results: Sequence[Mapping[str, float]]) -> dict[str, float]:
+    """The mean of each metric over executions (a metric missing from one is left out)."""
+    if len(results) == 1:
+        return dict(results[0])
+    common = [k for k in results[0] if all(k in r for r in results[1:])]
+    return {k: sum(float(r[k]) for r in results) / len(results) for k in common if k != "epoch"}

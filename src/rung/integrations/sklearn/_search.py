@@ -1,0 +1,324 @@
+"""``HyperbandSearchCV``: rung's Hyperband as a scikit-learn estimator."""
+
+from __future__ import annotations
+
+import numbers
+import time
+import warnings
+from copy import deepcopy
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
+from sklearn.exceptions import FitFailedWarning
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import check_cv
+from sklearn.utils import check_random_state
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_is_fitted, indexable
+
+from rung.integrations.sklearn._jobs import JobRow, fit_fold, results_table
+from rung.integrations.sklearn._resources import TrainingSamples, make_resource
+from rung.integrations.sklearn._space import ParamSpace
+from rung.objective import Objective
+from rung.oracles import HyperbandOracle
+
+__all__ = ["HyperbandSearchCV"]
+
+_RESOURCES = ("n_samples", "n_iter")
+
+
+def _delegates(attr: str) -> Any:
+    def check(self: HyperbandSearchCV) -> bool:
+        if hasattr(self, "best_estimator_"):
+            return hasattr(self.best_estimator_, attr)
+        return hasattr(self.estimator, attr) and self.refit
+    return check
+
+
+class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
+    """Hyperband with cross-validation, following the scikit-learn estimator contract.
+
+    Li, Jamieson, DeSalvo, Rostamizadeh, Talwalkar. "Hyperband: A Novel Bandit-Based Approach to
+    Hyperparameter Optimization", JMLR 18(185), 2018. The brackets are rung's ``HyperbandOracle``;
+    every job is cross-validated on the same folds, and its mean test score is the objective.
+
+    Args:
+        estimator: the estimator to tune (cloned; never fitted itself).
+        param_space: ``{name: list | scipy.stats distribution}`` or a ``rung.HyperParameters``
+            (see ``rung.integrations.sklearn._space``).
+        resource: what a larger budget means: ``"n_samples"`` (training samples, refit from
+            scratch; works with any estimator), ``"n_iter"`` (``partial_fit`` passes; promoted jobs
+            continue their parent's fitted estimator), ``"n_estimators"`` (continued with
+            ``warm_start`` when the estimator has it), or any other integer parameter of the
+            estimator (refit from scratch).
+        max_resource: the largest amount (Hyperband's R in resource units). ``"auto"``: the
+            training-fold size for ``n_samples``, else the estimator's own value of that
+            parameter (``max_iter`` for ``n_iter``).
+        min_resource: the smallest amount. ``"auto"``: 1, or for ``n_samples``
+            ``2 * n_splits`` (times the number of classes for a classifier).
+        factor: Hyperband's eta (>= 2); hyperband_iterations: repetitions of all brackets.
+        scoring: a scorer name, callable or None (the estimator's ``score``); one metric.
+        cv: int, splitter or iterable, as in ``GridSearchCV`` (stratified for classifiers).
+        refit: refit the best configuration on all the data with ``max_resource``.
+        error_score: score of a failing fit (``"raise"`` to raise); if every fit fails, raises.
+        return_train_score: also score the training folds.
+        random_state: seeds the sampling of configurations and of ``n_samples`` subsets.
+        n_jobs: joblib workers for the folds x jobs of one rung (None: 1, -1: all cores). The
+            results do not depend on it.
+        verbose: 1 prints one line per rung.
+
+    Attributes:
+        cv_results_, best_index_, best_score_, best_params_, best_estimator_, refit_time_,
+        scorer_, n_splits_, max_resource_, min_resource_, oracle_ (the finished oracle).
+        A row of ``cv_results_`` is one job: ``trial_id``, ``parent_id``, ``bracket``, ``rung``,
+        ``n_resources``, ``param_*``, ``split*_test_score``, ... ``rank_test_score`` ranks the jobs
+        trained with ``max_resource`` first; ``best_index_`` is rank 1.
+
+    Example:
+        >>> from scipy.stats import loguniform
+        >>> from sklearn.datasets import load_iris
+        >>> from sklearn.linear_model import SGDClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> search = HyperbandSearchCV(SGDClassifier(random_state=0),
+        ...                            {"alpha": loguniform(1e-5, 1e-1)}, resource="n_iter",
+        ...                            max_resource=9, random_state=0).fit(X, y)
+        >>> sorted(search.best_params_)
+        ['alpha']
+    """
+
+    def __init__(self, estimator: Any, param_space: Any, *, resource: str = "n_samples",
+                 max_resource: int | str = "auto", min_resource: int | str = "auto",
+                 factor: int = 3, hyperband_iterations: int = 1, scoring: Any = None,
+                 cv: Any = 5, refit: bool = True, error_score: Any = np.nan,
+                 return_train_score: bool = False, random_state: Any = None,
+                 n_jobs: int | None = None, verbose: int = 0) -> None:
+        self.estimator = estimator
+        self.param_space = param_space
+        self.resource = resource
+        self.max_resource = max_resource
+        self.min_resource = min_resource
+        self.factor = factor
+        self.hyperband_iterations = hyperband_iterations
+        self.scoring = scoring
+        self.cv = cv
+        self.refit = refit
+        self.error_score = error_score
+        self.return_train_score = return_train_score
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        sub = self.estimator.__sklearn_tags__()
+        tags.estimator_type = sub.estimator_type
+        tags.classifier_tags = deepcopy(sub.classifier_tags)
+        tags.regressor_tags = deepcopy(sub.regressor_tags)
+        tags.transformer_tags = deepcopy(sub.transformer_tags)
+        tags.target_tags = deepcopy(sub.target_tags)
+        tags.input_tags = deepcopy(sub.input_tags)
+        return tags
+
+    # --- fit ------------------------------------------------------------------------------
+    def fit(self, X: Any, y: Any = None, *, groups: Any = None, **fit_params: Any
+            ) -> HyperbandSearchCV:
+        """Run Hyperband; ``fit_params`` (e.g. ``sample_weight``) go to every fit, per fold."""
+        self._check_params()
+        X, y, groups = indexable(X, y, groups)
+        space = ParamSpace(self.param_space)
+        known = self.estimator.get_params()
+        unknown = [n for n in space.names if n not in known]
+        if unknown:
+            raise ValueError(f"param_space names {unknown} are not parameters of "
+                             f"{type(self.estimator).__name__}; valid: {sorted(known)}")
+        if self.resource in space.names:
+            raise ValueError(f"resource={self.resource!r} is tuned by Hyperband; remove it from "
+                             "param_space")
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        splits = [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X, y, groups)]
+        self.n_splits_ = len(splits)
+        self.scorer_ = check_scoring(self.estimator, scoring=self.scoring)
+        rng = check_random_state(self.random_state)
+        classes = np.unique(y) if is_classifier(self.estimator) and y is not None else None
+        resource = self._make_resource(splits, classes)
+        self.max_resource_, self.min_resource_ = resource.max_resource, resource.min_resource
+        if isinstance(resource, TrainingSamples):
+            stratify = classes is not None
+            splits = [(TrainingSamples.order(tr, y, rng, stratify), te) for tr, te in splits]
+        oracle = HyperbandOracle(
+            objective=Objective("score", "max"), max_epochs=resource.epochs, factor=self.factor,
+            hyperband_iterations=self.hyperband_iterations, seed=int(rng.randint(2**31 - 1)),
+            hyperparameters=space.hyperparameters, parallel_brackets=False)
+        rows = self._run(oracle, space, resource, splits, X, y, fit_params)
+        self.oracle_ = oracle
+        self._check_failures(rows)
+        self.cv_results_ = results_table(rows, space.names, self.n_splits_, self.max_resource_,
+                                         self.return_train_score)
+        self.best_index_ = int(np.argmin(self.cv_results_["rank_test_score"]))
+        self.best_score_ = float(self.cv_results_["mean_test_score"][self.best_index_])
+        self.best_params_ = dict(self.cv_results_["params"][self.best_index_])
+        if self.refit:
+            start = time.perf_counter()
+            best = clone(self.estimator).set_params(**self.best_params_)
+            self.best_estimator_ = resource.refit(best, X, y, fit_params)
+            self.refit_time_ = time.perf_counter() - start
+            if hasattr(self.best_estimator_, "n_features_in_"):
+                self.n_features_in_ = self.best_estimator_.n_features_in_
+            if hasattr(self.best_estimator_, "feature_names_in_"):
+                self.feature_names_in_ = self.best_estimator_.feature_names_in_
+        return self
+
+    def _run(self, oracle: HyperbandOracle, space: ParamSpace, resource: Any, splits: list,
+             X: Any, y: Any, fit_params: dict[str, Any]) -> list[JobRow]:
+        checkpoints: dict[str, list[bytes | None]] = {}
+        rows: list[JobRow] = []
+        parallel = Parallel(n_jobs=self.n_jobs)
+        while not oracle.finished:
+            batch = []
+            while (suggestion := oracle.ask()) is not None:
+                batch.append(suggestion)
+            if not batch:
+                if oracle.finished:
+                    break
+                raise RuntimeError(  # pragma: no cover - every job is told before asking again
+                    "the Hyperband oracle is waiting on jobs that are not running")
+            if self.verbose:
+                s = batch[0]
+                print(f"[HyperbandSearchCV] bracket {s.bracket}, rung {s.rung}: {len(batch)} "
+                      f"job(s) x {len(splits)} folds, {self.resource}="
+                      f"{resource.amount(s.epochs)}")
+            results = parallel(
+                delayed(fit_fold)(
+                    clone(self.estimator).set_params(**space.decode(s.values)),
+                    checkpoints.get(s.parent_id or "", [None] * len(splits))[k],
+                    resource, X, y, train, test, fit_params, resource.amount(s.epochs),
+                    resource.amount(s.initial_epoch), self.scorer_, self.return_train_score,
+                    self.error_score)
+                for s in batch for k, (train, test) in enumerate(splits))
+            for j, s in enumerate(batch):
+                folds = results[j * len(splits):(j + 1) * len(splits)]
+                row = JobRow(s.trial_id, s.parent_id, int(s.bracket or 0), int(s.rung or 0),
+                             resource.amount(s.epochs), space.decode(s.values), folds)
+                rows.append(row)
+                if resource.continues:  # a failed fold has none: its child starts afresh
+                    checkpoints[s.trial_id] = [f.checkpoint for f in folds]
+                score = row.mean_test_score
+                if np.isfinite(score):
+                    oracle.tell(s.trial_id, {"score": score})
+                else:
+                    oracle.tell_failed(s.trial_id, next((f.error for f in folds if f.error), ""))
+            in_use = oracle.checkpoints_in_use()
+            for trial_id in [t for t in checkpoints if t not in in_use]:
+                del checkpoints[trial_id]
+        return rows
+
+    def _make_resource(self, splits: list, classes: Any) -> Any:
+        params = self.estimator.get_params()
+        if self.resource == "n_samples":
+            auto_max = min(len(tr) for tr, _ in splits)
+            auto_min = 2 * len(splits) * (len(classes) if classes is not None else 1)
+        elif self.resource == "n_iter":
+            if not hasattr(self.estimator, "partial_fit"):
+                raise ValueError(f"resource='n_iter' needs an estimator with partial_fit; "
+                                 f"{type(self.estimator).__name__} has none")
+            auto_max, auto_min = params.get("max_iter"), 1
+        else:
+            auto_max, auto_min = params.get(self.resource), 1
+        max_resource = auto_max if self.max_resource == "auto" else self.max_resource
+        min_resource = auto_min if self.min_resource == "auto" else self.min_resource
+        for name, value in (("max_resource", max_resource), ("min_resource", min_resource)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+                raise ValueError(
+                    f"{name} must be an integer >= 1 (or 'auto' where the estimator has a "
+                    f"{self.resource!r} value); got {value!r} for resource={self.resource!r}")
+        return make_resource(self.resource, self.estimator, int(max_resource),
+                             int(min_resource), classes)
+
+    def _check_params(self) -> None:
+        if not isinstance(self.resource, str) or not self.resource:
+            raise ValueError(f"resource must be {' or '.join(map(repr, _RESOURCES))} or an "
+                             f"integer parameter of the estimator, got {self.resource!r}")
+        if self.resource not in _RESOURCES and self.resource not in self.estimator.get_params():
+            raise ValueError(
+                f"resource={self.resource!r} is neither 'n_samples', 'n_iter' nor a parameter "
+                f"of {type(self.estimator).__name__}")
+        for name in ("factor", "hyperband_iterations"):
+            value = getattr(self, name)
+            minimum = 2 if name == "factor" else 1
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
+                    or value < minimum:
+                raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        if not isinstance(self.refit, bool):
+            raise ValueError(f"refit must be True or False, got {self.refit!r}")
+        if isinstance(self.scoring, (list, tuple, set, dict)):
+            raise ValueError("HyperbandSearchCV optimises one metric: scoring must be a scorer "
+                             f"name, a callable or None, got {self.scoring!r}")
+        if not (isinstance(self.error_score, numbers.Number) or self.error_score == "raise"):
+            raise ValueError(f"error_score must be a number or 'raise', got {self.error_score!r}")
+
+    def _check_failures(self, rows: list[JobRow]) -> None:
+        errors = [f.error for r in rows for f in r.folds if f.error]
+        total = sum(len(r.folds) for r in rows)
+        if errors and len(errors) == total:
+            first = next(f.exception for r in rows for f in r.folds if f.error)
+            message = f"All the {total} fits of HyperbandSearchCV failed; the first error was:"
+            if first is not None and hasattr(first, "add_note"):
+                first.add_note(message[:-1] + " this one.")  # same type: callers can catch it
+                raise first
+            raise ValueError(f"{message}\n{errors[0]}")
+        if errors:
+            warnings.warn(f"{len(errors)} fits failed out of a total of {total}; their score is "
+                          f"error_score={self.error_score!r}. The first error:\n{errors[0]}",
+                          FitFailedWarning, stacklevel=3)
+
+    # --- delegation to the best estimator ---------------------------------------------------
+    def _best(self) -> Any:
+        check_is_fitted(self)
+        if not self.refit:
+            raise AttributeError("this HyperbandSearchCV was created with refit=False: there is "
+                                 "no best_estimator_ to predict with")
+        return self.best_estimator_
+
+    @available_if(_delegates("predict"))
+    def predict(self, X: Any) -> Any:
+        return self._best().predict(X)
+
+    @available_if(_delegates("predict_proba"))
+    def predict_proba(self, X: Any) -> Any:
+        return self._best().predict_proba(X)
+
+    @available_if(_delegates("predict_log_proba"))
+    def predict_log_proba(self, X: Any) -> Any:
+        return self._best().predict_log_proba(X)
+
+    @available_if(_delegates("decision_function"))
+    def decision_function(self, X: Any) -> Any:
+        return self._best().decision_function(X)
+
+    @available_if(_delegates("score_samples"))
+    def score_samples(self, X: Any) -> Any:
+        return self._best().score_samples(X)
+
+    @available_if(_delegates("transform"))
+    def transform(self, X: Any) -> Any:
+        return self._best().transform(X)
+
+    @available_if(_delegates("inverse_transform"))
+    def inverse_transform(self, X: Any) -> Any:
+        return self._best().inverse_transform(X)
+
+    def score(self, X: Any, y: Any = None) -> float:
+        """The ``scoring`` metric of the best estimator on ``(X, y)``."""
+        return float(self.scorer_(self._best(), X, y))
+
+    @property
+    def classes_(self) -> Any:
+        return self._best().classes_
+
+    @property
+    def n_resources_(self) -> list[int]:
+        """The distinct resource amounts of the jobs, ascending."""
+        check_is_fitted(self)
+        return sorted({int(v) for v in self.cv_results_["n_resources"]})

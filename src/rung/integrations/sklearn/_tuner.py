@@ -1,0 +1,150 @@
+"""``SklearnTuner``: keras-tuner's cross-validating tuner for scikit-learn models, on rung."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from rung.integrations._optional import import_optional
+from rung.objective import Objective
+from rung.oracles.base import Oracle
+from rung.trial import Trial
+from rung.tuner.base import Tuner
+
+__all__ = ["SklearnTuner"]
+
+
+def _build(hypermodel: Any, hp: Any) -> Any:
+    if hasattr(hypermodel, "build"):
+        return hypermodel.build(hp)
+    return hypermodel(hp)
+
+
+class SklearnTuner(Tuner):
+    """Tune a scikit-learn model by cross-validation (keras-tuner's ``SklearnTuner``).
+
+    Each trial builds a model from its hyperparameters, fits it on every training fold, scores
+    it on the test fold, and reports the mean ``"score"`` (and of each of ``metrics``). Every
+    trial trains in full: use a single-fidelity oracle (random, grid), or
+    ``HyperbandSearchCV`` for Hyperband over partial fits, estimators or samples.
+
+    Args:
+        oracle: a ``rung.oracles.Oracle``. If it has no objective of its own, the objective is
+            ``Objective("score", "max")``.
+        hypermodel: ``build(hp) -> estimator`` (a function, or an object with ``build``).
+        scoring: ``scoring(model, X, y, sample_weight=None) -> float`` (a scorer, e.g.
+            ``sklearn.metrics.make_scorer(...)``) or a scorer name; None: ``model.score``.
+        metrics: more metric functions ``metric(y_true, y_pred, sample_weight=None)``, reported
+            under their ``__name__``.
+        cv: a splitter (default ``KFold(5, shuffle=True, random_state=1)``).
+        **kwargs: ``directory``, ``project_name``, ``overwrite``, ``keep_checkpoints``, ... (see
+            ``rung.Tuner``).
+
+    The model fitted on the last fold is saved; ``get_best_models`` loads it (as keras-tuner does).
+
+    Example::
+
+        def build(hp):
+            return RandomForestClassifier(n_estimators=hp.Int("n_estimators", 10, 50),
+                                          max_depth=hp.Int("max_depth", 3, 10))
+
+        tuner = SklearnTuner(rung.oracles.RandomSearchOracle(
+                                 objective=rung.Objective("score", "max"), max_trials=10),
+                             build, directory="runs", project_name="rf")
+        tuner.search(X, y)
+        model = tuner.get_best_models(1)[0]
+    """
+
+    def __init__(self, oracle: Oracle, hypermodel: Any, scoring: Any = None,
+                 metrics: Callable[..., float] | Sequence[Callable[..., float]] | None = None,
+                 cv: Any = None, **kwargs: Any) -> None:
+        model_selection = import_optional("sklearn.model_selection", "sklearn", "SklearnTuner")
+        if not (callable(hypermodel) or hasattr(hypermodel, "build")):
+            raise TypeError(f"hypermodel must be a function build(hp) -> estimator or have a "
+                            f"build method; got {type(hypermodel).__name__}")
+        if isinstance(oracle, Oracle) and oracle.objective.name == "default_objective":
+            oracle.objective = Objective("score", "max")
+        if isinstance(scoring, str):
+            scoring = import_optional("sklearn.metrics", "sklearn", "SklearnTuner").get_scorer(
+                scoring)
+        if scoring is not None and not callable(scoring):
+            raise TypeError(f"scoring must be a scorer callable, a scorer name or None; got "
+                            f"{scoring!r}")
+        metrics = [] if metrics is None else metrics
+        if not isinstance(metrics, (list, tuple)):
+            metrics = [metrics]
+        for metric in metrics:
+            if not callable(metric):
+                raise TypeError(f"metrics must be metric functions, got {metric!r}")
+        if cv is None:
+            cv = model_selection.KFold(5, shuffle=True, random_state=1)
+        if not hasattr(cv, "split"):
+            raise TypeError(f"cv must be a scikit-learn splitter (with split), got {cv!r}")
+        self.scoring = scoring
+        self.sklearn_metrics = list(metrics)
+        self.cv = cv
+        super().__init__(oracle, hypermodel=hypermodel, **kwargs)
+
+    def _populate_initial_space(self) -> None:
+        """Build once to declare the space up front (``search_space_summary`` before search)."""
+        if self.storage.get_oracle_state() is not None:
+            return
+        hp = self.oracle.hyperparameters.copy()
+        _build(self.hypermodel, hp)
+        self.oracle.update_space(hp)
+
+    def search(self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None) -> None:
+        """Run the search on ``X, y`` (``groups`` go to the splitter)."""
+        super().search(X, y, sample_weight=sample_weight, groups=groups)
+
+    def run_trial(self, trial: Trial, X: Any, y: Any, sample_weight: Any = None,
+                  groups: Any = None) -> dict[str, float]:
+        from sklearn.pipeline import Pipeline
+        from sklearn.utils import _safe_indexing
+
+        results: dict[str, list[float]] = defaultdict(list)
+        weights = None if sample_weight is None else np.asarray(sample_weight)
+        split_kwargs = {} if groups is None else {"groups": groups}
+        model = None
+        for train, test in self.cv.split(X, y, **split_kwargs):
+            model = _build(self.hypermodel, trial.hyperparameters)
+            X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
+            X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
+            fit_kwargs: dict[str, Any] = {}
+            if weights is not None:
+                key = "sample_weight"
+                if isinstance(model, Pipeline):  # route to the final step
+                    key = f"{model.steps[-1][0]}__sample_weight"
+                fit_kwargs[key] = weights[train]
+            model.fit(X_train, y_train, **fit_kwargs)
+            test_kwargs = {} if weights is None else {"sample_weight": weights[test]}
+            if self.scoring is None:
+                score = model.score(X_test, y_test, **test_kwargs)
+            else:
+                score = self.scoring(model, X_test, y_test, **test_kwargs)
+            results["score"].append(float(score))
+            if self.sklearn_metrics:
+                predicted = model.predict(X_test)
+                for metric in self.sklearn_metrics:
+                    value = metric(y_test, predicted, **test_kwargs)
+                    results[metric.__name__].append(float(value))
+        if model is None:
+            raise ValueError(f"cv={self.cv!r} produced no splits")
+        trial.save_checkpoint(model)
+        return {name: float(np.mean(values)) for name, values in results.items()}
+
+    def load_model(self, trial: Trial) -> Any:
+        """The model a trial saved (fitted on its last training fold)."""
+        model = self.checkpoints.load(trial.trial_id)
+        if model is None:
+            raise FileNotFoundError(
+                f"trial {trial.trial_id} has no saved model (deleted by keep_checkpoints, or the "
+                "trial failed)")
+        return model
+
+    def get_best_models(self, num_models: int = 1) -> list[Any]:
+        """The models of the ``num_models`` best trials, best first."""
+        return [self.load_model(t) for t in self.oracle.get_best_trials(num_models)]

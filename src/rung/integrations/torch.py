@@ -1,0 +1,201 @@
+"""PyTorch: save and restore everything a promoted trial needs to continue, in one call.
+
+A Hyperband child trial continues its parent's training from ``trial.initial_epoch``. To continue
+*exactly* like an uninterrupted run it needs the parent's model, optimizer and LR-scheduler states
+and the random number generators (dropout masks, ``DataLoader`` shuffling): :func:`save` writes
+them all into ``trial.checkpoint_dir``, atomically, and :func:`restore` loads them from
+``trial.parent_checkpoint_dir``. On CPU the continuation is bit-for-bit identical to an
+uninterrupted run (``tests/integrations/test_torch.py`` checks it); on GPU it is as deterministic
+as the kernels are (see ``torch.use_deterministic_algorithms``).
+
+Example::
+
+    import rung
+    from rung.integrations import torch as rung_torch
+
+    def train(trial, data):
+        lr = trial.hyperparameters.Float("lr", 1e-4, 1e-1, sampling="log")
+        model, optimizer = make_model(), torch.optim.Adam(...)
+        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 10)
+        if rung_torch.restore(trial, model=model, optimizer=optimizer, scheduler=scheduler) is None:
+            rung_torch.seed_all(0)                   # a new configuration starts from scratch
+        for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
+            ...one epoch...
+            trial.report(epoch, val_loss=val_loss)
+        rung_torch.save(trial, model=model, optimizer=optimizer, scheduler=scheduler)
+
+``torch`` is imported on first use; without it the error says ``pip install "rung[torch]"``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from rung.integrations._optional import import_optional
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from rung.trial import Trial
+
+__all__ = ["FILENAME", "get_rng_state", "restore", "save", "seed_all", "set_rng_state"]
+
+FILENAME = "torch_checkpoint.pt"
+"""The file :func:`save` writes in ``trial.checkpoint_dir``."""
+
+FORMAT = 1
+
+
+def _torch() -> ModuleType:
+    return import_optional("torch", "torch", "rung.integrations.torch")
+
+
+def _check_stateful(name: str, obj: Any) -> None:
+    if obj is not None and not (hasattr(obj, "state_dict") and hasattr(obj, "load_state_dict")):
+        raise TypeError(
+            f"{name} must have state_dict() and load_state_dict() (a torch.nn.Module, optimizer, "
+            f"LR scheduler, GradScaler, ...) or be None; got {type(obj).__name__}"
+        )
+
+
+def seed_all(seed: int) -> None:
+    """Seed torch (CPU and CUDA), numpy's global generator and Python's ``random``.
+
+    >>> seed_all(0)
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
+    torch = _torch()
+    random.seed(int(seed))
+    np.random.seed(int(seed) % 2**32)
+    torch.manual_seed(int(seed))  # also seeds every CUDA device
+
+
+def get_rng_state() -> dict[str, Any]:
+    """The states of torch's CPU (and CUDA, if initialised) generators, numpy's and Python's."""
+    torch = _torch()
+    name, keys, pos, has_gauss, cached = np.random.get_state(legacy=True)  # type: ignore[misc]
+    state: dict[str, Any] = {
+        "torch": torch.get_rng_state(),
+        "numpy": (name, keys.tolist(), int(pos), int(has_gauss), float(cached)),
+        "python": random.getstate(),
+        "cuda": None,
+    }
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    """Restore what :func:`get_rng_state` returned."""
+    torch = _torch()
+    torch.set_rng_state(state["torch"])
+    name, keys, pos, has_gauss, cached = state["numpy"]
+    np.random.set_state((name, np.asarray(keys, dtype=np.uint32), pos, has_gauss, cached))
+    version, internal, gauss_next = state["python"]
+    random.setstate((version, tuple(internal), gauss_next))
+    if state.get("cuda") is not None and torch.cuda.is_available():
+        cuda_states = state["cuda"][: torch.cuda.device_count()]
+        torch.cuda.set_rng_state_all(cuda_states)
+
+
+def save(
+    trial: Trial,
+    *,
+    model: Any = None,
+    optimizer: Any = None,
+    scheduler: Any = None,
+    extra: Any = None,
+    rng: bool = True,
+    filename: str = FILENAME,
+) -> Path:
+    """Save the states a child trial needs into ``trial.checkpoint_dir / filename``.
+
+    Args:
+        trial: the running trial.
+        model, optimizer, scheduler: anything with ``state_dict()`` (None: not saved).
+        extra: any picklable object of yours (a step counter, the best metric, ...);
+            :func:`restore` returns it.
+        rng: also save the random generators (needed for a bit-for-bit continuation).
+        filename: the file name (several checkpoints per trial need different names).
+
+    The file is written to a temporary name and renamed, so a killed process leaves the old
+    checkpoint or the new one, never half of one. Returns the path written.
+    """
+    torch = _torch()
+    for name, obj in (("model", model), ("optimizer", optimizer), ("scheduler", scheduler)):
+        _check_stateful(name, obj)
+    payload = {
+        "format": FORMAT,
+        "epoch": trial.epochs,
+        "model": None if model is None else model.state_dict(),
+        "optimizer": None if optimizer is None else optimizer.state_dict(),
+        "scheduler": None if scheduler is None else scheduler.state_dict(),
+        "rng": get_rng_state() if rng else None,
+        "extra": extra,
+    }
+    directory = trial.checkpoint_dir
+    target = directory / filename
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pt")
+    os.close(fd)
+    try:
+        torch.save(payload, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def restore(
+    trial: Trial,
+    *,
+    model: Any = None,
+    optimizer: Any = None,
+    scheduler: Any = None,
+    rng: bool = True,
+    map_location: Any = "cpu",
+    filename: str = FILENAME,
+) -> Any:
+    """Load the parent's checkpoint into ``model``, ``optimizer`` and ``scheduler``.
+
+    Returns None when the trial starts from scratch (it has no parent), otherwise the ``extra``
+    the parent saved (``{}`` when it saved none), so ``if restore(...) is None:`` tells a new
+    configuration from a continued one. Objects passed as None are not restored; states saved
+    as None (the parent did not save that object) are an error when asked for.
+
+    Raises:
+        FileNotFoundError: the trial has a parent but the parent saved no such checkpoint.
+    """
+    torch = _torch()
+    for name, obj in (("model", model), ("optimizer", optimizer), ("scheduler", scheduler)):
+        _check_stateful(name, obj)
+    directory = trial.parent_checkpoint_dir
+    if directory is None:
+        return None
+    path = directory / filename
+    if not path.exists():
+        raise FileNotFoundError(
+            f"trial {trial.trial_id} continues trial {trial.parent_id}, but {str(path)!r} does not "
+            "exist: call rung.integrations.torch.save(trial, ...) at the end of every trial "
+            "(with the same filename)"
+        )
+    payload = torch.load(path, map_location=map_location, weights_only=False)  # our own file
+    for name, obj in (("model", model), ("optimizer", optimizer), ("scheduler", scheduler)):
+        if obj is None:
+            continue
+        if payload[name] is None:
+            raise ValueError(
+                f"{name} was given, but trial {trial.parent_id} saved no {name} state; pass "
+                f"{name}=... to save() too, or {name}=None to restore()"
+            )
+        obj.load_state_dict(payload[name])
+    if rng and payload["rng"] is not None:
+        set_rng_state(payload["rng"])
+    return {} if payload["extra"] is None else payload["extra"]

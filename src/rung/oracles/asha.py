@@ -1,0 +1,280 @@
+"""ASHA: asynchronous successive halving (Li et al., MLSys 2020, Algorithm 2).
+
+Rungs ``k = 0..K`` train to ``epochs_k = floor(max_epochs * eta**k / eta**K)`` epochs, with
+``K = floor(log_eta(max_epochs / min_epochs))`` (the arithmetic of Hyperband's most aggressive
+bracket, in exact integers). Nothing waits for a rung to fill:
+
+* ``mode="promotion"`` (pause and resume): whenever a worker is free, promote the best
+  configuration of the highest rung ``k < K`` that is in the top ``floor(n_k / eta)`` of its
+  rung and not yet promoted — a new job that continues from its checkpoint, from ``epochs_k``
+  to ``epochs_{k+1}`` — else start a new configuration at rung 0 (up to ``max_trials``).
+* ``mode="stopping"``: every configuration is one job trained to ``max_epochs``; at each rung
+  milestone its report joins the rung, and it is stopped (``trial.report`` raises
+  ``TrialPruned``) unless it is in the top ``ceil(n_k / eta)`` of the rung so far (the first
+  arrivals always continue). Reports reach the scheduler live in-process and with local worker
+  processes; on Dask and Ray a job applies the rung cut-offs as they were when it was submitted
+  (``stop_rule``).
+
+A rung must remember every result it received to rank new ones, so the state holds one
+trial id and one loss per result per rung: it grows with the number of configurations (about
+``max_trials * eta / (eta - 1)`` pairs), unlike Hyperband's, which is bounded by the live brackets.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rung.errors import ConfigurationError
+from rung.hyperparameters import values_key
+from rung.oracles.base import Oracle, Suggestion, _check_int
+from rung.oracles.schedule import Budget, integer_log
+from rung.searchers import RandomSearcher, Searcher
+from rung.trial_record import TrialRecord
+
+__all__ = ["ASHAOracle", "RungCutoffs"]
+
+MODES = ("promotion", "stopping")
+
+
+class Rung:
+    """Results of one rung, sorted best first (by loss, then trial id), and which of them were
+    promoted. Kept as two parallel lists so that saving the state is a plain copy."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.losses: list[float] = []
+        self.loss: dict[str, float] = {}
+        self.promoted: set[str] = set()
+        self._promoted_order: list[str] = []  # the same, in promotion order (for the state)
+        self._prefix = 0  # ids[:_prefix] are all promoted
+
+    def _index(self, trial_id: str, loss: float) -> int:
+        index = bisect.bisect_left(self.losses, loss)
+        while index < len(self.ids) and self.losses[index] == loss and self.ids[index] < trial_id:
+            index += 1
+        return index
+
+    def add(self, trial_id: str, loss: float) -> int:
+        """Record (or replace) ``trial_id``'s result; returns how many results are better."""
+        if trial_id in self.loss:
+            old = self._index(trial_id, self.loss[trial_id])
+            del self.ids[old], self.losses[old]
+            self._prefix = 0
+        self.loss[trial_id] = loss
+        index = self._index(trial_id, loss)
+        self.ids.insert(index, trial_id)
+        self.losses.insert(index, loss)
+        self._prefix = min(self._prefix, index)
+        return bisect.bisect_left(self.losses, loss)
+
+    def promote(self, trial_id: str) -> None:
+        self.promoted.add(trial_id)
+        self._promoted_order.append(trial_id)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def candidate(self, factor: int) -> str | None:
+        """The best result in the top ``floor(n / eta)`` not yet promoted, or None."""
+        keep = len(self.ids) // factor
+        while self._prefix < keep and self.ids[self._prefix] in self.promoted:
+            self._prefix += 1
+        return self.ids[self._prefix] if self._prefix < keep else None
+
+    def cutoff(self, factor: int) -> float:
+        """The worst loss that still continues if one more result joined (stopping mode)."""
+        keep = math.ceil((len(self.ids) + 1) / factor)
+        return self.losses[keep - 1] if keep - 1 < len(self.ids) else math.inf
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ids": list(self.ids), "losses": list(self.losses),
+                "promoted": list(self._promoted_order)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Rung:
+        rung = cls()
+        rung.ids = list(data["ids"])
+        rung.losses = [float(x) for x in data["losses"]]
+        rung.loss = dict(zip(rung.ids, rung.losses, strict=True))
+        rung._promoted_order = list(data["promoted"])
+        rung.promoted = set(rung._promoted_order)
+        return rung
+
+
+@dataclass(frozen=True)
+class RungCutoffs:
+    """A stopping rule for a worker without a live line to the driver: continue at milestone
+    ``epochs[k]`` while the objective's loss is at most ``cutoffs[k]``."""
+
+    objective: Any
+    epochs: tuple[int, ...]
+    cutoffs: tuple[float, ...]
+
+    def __call__(self, epoch: int, metrics: Mapping[str, float]) -> bool:
+        if epoch not in self.epochs:
+            return True
+        try:
+            loss = self.objective.loss(metrics)
+        except (KeyError, TypeError, ValueError):
+            return True
+        return math.isfinite(loss) and loss <= self.cutoffs[self.epochs.index(epoch)]
+
+
+class ASHAOracle(Oracle):
+    """Asynchronous successive halving, promotion or stopping variant.
+
+    Li, Jamieson, Rostamizadeh, Gonina, Ben-tzur, Hardt, Recht, Talwalkar. "A System for Massively
+    Parallel Hyperparameter Tuning", MLSys 2020 (Algorithm 2).
+
+    Args:
+        max_epochs: R, the epochs of the top rung.
+        factor: eta, the reduction factor: a rung promotes (or lets continue) 1/eta of its results.
+        min_epochs: r, the epochs of rung 0 (rounded so that rungs are R / eta^k).
+        max_trials: how many configurations to start.
+        mode: ``"promotion"`` (pause at each rung, resume promoted configurations from their
+            checkpoint) or ``"stopping"`` (one job per configuration, stopped early at a rung).
+        **kwargs: ``objective``, ``hyperparameters``, ``searcher``, ``seed``... (see ``Oracle``).
+
+    Example::
+
+        oracle = ASHAOracle(objective="val_loss", max_epochs=81, factor=3, max_trials=200)
+        rung.Tuner(oracle, run_trial=train).search(workers=8)
+    """
+
+    def __init__(self, objective: Any = None, max_epochs: int = 100, factor: int = 3,
+                 min_epochs: int = 1, max_trials: int = 100, seed: int | None = None,
+                 hyperparameters: Any = None, mode: str = "promotion", **kwargs: Any) -> None:
+        self.max_epochs = _check_int("max_epochs", max_epochs, 1)
+        self.factor = _check_int("factor", factor, 2)
+        self.min_epochs = _check_int("min_epochs", min_epochs, 1)
+        self.max_trials = _check_int("max_trials", max_trials, 1)
+        if self.min_epochs > self.max_epochs:
+            raise ConfigurationError(
+                f"min_epochs must be <= max_epochs, got min_epochs={min_epochs}, "
+                f"max_epochs={max_epochs}")
+        if mode not in MODES:
+            raise ConfigurationError(f"mode must be one of {MODES}, got {mode!r}")
+        self.mode = mode
+        super().__init__(objective=objective, hyperparameters=hyperparameters, seed=seed, **kwargs)
+        top = integer_log(self.max_epochs // self.min_epochs, self.factor)
+        self.milestones = tuple(
+            self.max_epochs * self.factor**k // self.factor**top for k in range(top + 1))
+        self._rungs = [Rung() for _ in self.milestones]
+        self._started = 0
+        self._exhausted = False
+        self._reported: set[str] = set()  # pending jobs that reported a milestone (stopping)
+        self._seen: set[str] = set()
+
+    @property
+    def stops_trials(self) -> bool:  # type: ignore[override]
+        return self.mode == "stopping"
+
+    def _default_searcher(self) -> Searcher:
+        return RandomSearcher()
+
+    def budget(self) -> Budget:
+        if self.mode == "stopping":
+            return Budget(jobs=self.max_trials, epochs=None)
+        return Budget(jobs=0, epochs=None)  # promotions depend on the order results arrive
+
+    def _settings(self) -> dict[str, Any]:
+        return {"max_epochs": self.max_epochs, "factor": self.factor,
+                "min_epochs": self.min_epochs, "mode": self.mode, "max_trials": self.max_trials}
+
+    resumable_settings = frozenset({"seed", "max_trials"})
+
+    # --- scheduling --------------------------------------------------------------------------
+    def _next(self) -> Suggestion | None:
+        if self.mode == "promotion":
+            for k in range(len(self.milestones) - 2, -1, -1):
+                parent = self._rungs[k].candidate(self.factor)
+                if parent is not None:
+                    self._rungs[k].promote(parent)
+                    return Suggestion(
+                        trial_id=self._new_trial_id(),
+                        values=dict(self._finished_trials[parent].values),
+                        epochs=self.milestones[k + 1], initial_epoch=self.milestones[k],
+                        parent_id=parent, bracket=0, rung=k + 1)
+        if self._started < self.max_trials and not self._exhausted:
+            values = self.searcher.suggest(self.hyperparameters, self._rng, self._seen)
+            if values is not None:
+                self._seen.add(values_key(values))
+                self._started += 1
+                epochs = self.milestones[0] if self.mode == "promotion" else self.max_epochs
+                return Suggestion(trial_id=self._new_trial_id(), values=values, epochs=epochs,
+                                  bracket=0, rung=0)
+            self._exhausted = True
+        if not self._pending:
+            ended = (f"search space exhausted after {self._started} configurations"
+                     if self._exhausted else f"max_trials={self.max_trials} configurations started")
+            self.stop_reason = f"{ended}; no promotion left" if self.mode == "promotion" else ended
+        return None
+
+    def _on_result(self, suggestion: Suggestion, loss: float | None) -> None:
+        record = self._finished_trials[suggestion.trial_id]
+        self._seen.add(values_key(record.values))
+        reported = suggestion.trial_id in self._reported
+        self._reported.discard(suggestion.trial_id)
+        if loss is None:
+            return
+        if self.mode == "promotion":
+            self._rungs[suggestion.rung or 0].add(suggestion.trial_id, loss)
+        elif not reported:  # no milestone report: the final result is the top rung's
+            self._rungs[-1].add(suggestion.trial_id, loss)
+
+    def on_report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> bool:
+        if self.mode != "stopping" or epoch not in self.milestones:
+            return True
+        if trial_id not in self._pending:
+            return True
+        try:
+            loss = self.objective.loss(metrics)
+        except (KeyError, TypeError, ValueError):
+            return True  # the objective is not among these metrics
+        if not math.isfinite(loss):
+            return False
+        k = self.milestones.index(epoch)
+        self._reported.add(trial_id)
+        better = self._rungs[k].add(trial_id, loss)
+        if k == len(self.milestones) - 1:
+            return True
+        return better < math.ceil(len(self._rungs[k]) / self.factor)
+
+    def stop_rule(self, trial_id: str) -> Callable[[int, Mapping[str, float]], bool] | None:
+        if self.mode != "stopping":
+            return None
+        return RungCutoffs(self.objective, self.milestones[:-1],
+                           tuple(r.cutoff(self.factor) for r in self._rungs[:-1]))
+
+    def checkpoints_in_use(self) -> set[str]:
+        """Parents of pending jobs, and every result of a rung below the top that was not
+        promoted (it may still be)."""
+        used = self._pending_parents()
+        if self.mode == "promotion":
+            for rung in self._rungs[:-1]:
+                used.update(t for t in rung.loss if t not in rung.promoted)
+        return used
+
+    # --- persistence ---------------------------------------------------------------------
+    def _scheduler_state(self) -> dict[str, Any]:
+        return {"started": self._started, "exhausted": self._exhausted,
+                "reported": sorted(self._reported), "rungs": [r.to_json() for r in self._rungs]}
+
+    def _load_scheduler_state(self, state: Mapping[str, Any]) -> None:
+        self._started = int(state["started"])
+        self._exhausted = bool(state["exhausted"])
+        self._reported = set(state["reported"])
+        self._rungs = [Rung.from_json(r) for r in state["rungs"]]
+
+    def load_state_dict(self, state: Mapping[str, Any],
+                        history: Iterable[TrialRecord] = ()) -> None:
+        super().load_state_dict(state, history)
+        self._seen = {values_key(r.values) for r in self._finished_trials.values()}
+        self._seen.update(values_key(s.values) for s in self._pending.values())
+        reached = self.stop_reason is not None and self._started < self.max_trials
+        if reached and not self._exhausted:
+            self.stop_reason = None  # max_trials was raised: the search continues

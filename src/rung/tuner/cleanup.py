@@ -1,0 +1,109 @@
+"""Deleting the checkpoints a search no longer needs (the tuner's ``keep_checkpoints``).
+
+A Hyperband search saves a checkpoint for every job, and most jobs are never promoted. After each
+finished job the tuner calls :meth:`CheckpointCleanup.sweep`, which deletes the checkpoint
+directory of every finished trial that is
+
+* not in ``oracle.checkpoints_in_use()`` (it can no longer be promoted, and no running or retried
+  job continues from it), and
+* not among the ``keep`` best trials (kept for ``get_best_models`` and ``load_model``).
+
+The decision is computed from the oracle's live state and the directories on disk, never from a
+list of "deleted so far", so a process killed between a finishing transaction and the deletion
+loses nothing: the next sweep (at the next finished job, or at the end of ``search``) deletes what
+was left. Directories of running trials and of unknown ids are never touched.
+
+Example::
+
+    tuner = rung.Hyperband(run_trial=train, objective="val_loss", max_epochs=81,
+                           keep_checkpoints="best")      # or an int N, or "all" (the default)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rung.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from rung.checkpoints import CheckpointStore
+    from rung.oracles.base import Oracle
+
+__all__ = ["CheckpointCleanup", "KeepCheckpoints", "parse_keep_checkpoints"]
+
+KeepCheckpoints = str | int
+"""``"all"`` (keep every checkpoint), ``"best"`` (the best trial's) or ``N`` (the N best)."""
+
+
+def parse_keep_checkpoints(value: object) -> int | None:
+    """``keep_checkpoints`` as the number of best trials to keep, or None for "all".
+
+    >>> parse_keep_checkpoints("best"), parse_keep_checkpoints(3), parse_keep_checkpoints("all")
+    (1, 3, None)
+    """
+    if value == "all":
+        return None
+    if value == "best":
+        return 1
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise ConfigurationError(
+        f"keep_checkpoints must be 'all', 'best' or an integer >= 0 (the number of best trials "
+        f"whose checkpoints are kept), got {value!r}"
+    )
+
+
+class CheckpointCleanup:
+    """Deletes checkpoints of finished trials that nothing can load any more.
+
+    Args:
+        store: the project's checkpoint store.
+        oracle: answers ``checkpoints_in_use()`` and ``get_best_trials(n)``.
+        keep: ``"all"``, ``"best"`` or the number of best trials whose checkpoints are kept.
+    """
+
+    def __init__(self, store: CheckpointStore, oracle: Oracle, keep: KeepCheckpoints = "all") -> None:
+        self.store = store
+        self.oracle = oracle
+        self.keep = parse_keep_checkpoints(keep)
+
+    @property
+    def enabled(self) -> bool:
+        return self.keep is not None
+
+    def deletable(self) -> list[str]:
+        """Ids of the finished trials whose checkpoint directories may be deleted now."""
+        if self.keep is None:
+            return []
+        in_use = self.oracle.checkpoints_in_use()
+        if in_use is None:  # the oracle cannot tell: keep everything
+            return []
+        on_disk = self._trial_dirs()
+        if not on_disk:
+            return []
+        keep = set(in_use) | set(self.oracle.pending)
+        if self.keep:
+            keep.update(t.trial_id for t in self.oracle.get_best_trials(self.keep))
+        result = []
+        for trial_id in sorted(on_disk - keep):
+            try:
+                status = self.oracle.get_trial(trial_id).status
+            except KeyError:  # not a trial of this search (or not finished yet): leave it alone
+                continue
+            if status.is_finished:
+                result.append(trial_id)
+        return result
+
+    def sweep(self) -> list[str]:
+        """Delete what :meth:`deletable` lists; returns the ids deleted."""
+        deleted = self.deletable()
+        for trial_id in deleted:
+            self.store.delete(trial_id)
+        return deleted
+
+    def _trial_dirs(self) -> set[str]:
+        root = Path(self.store.root)
+        if not root.is_dir():
+            return set()
+        return {p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")}

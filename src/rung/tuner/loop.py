@@ -1,0 +1,171 @@
+"""The search loop: keep up to ``executor.slots`` jobs in flight, one transaction per state change.
+
+::
+
+    fill:   while a slot is free:  suggestion = oracle.ask()   (None: finished, or waiting)
+                                   storage.create_trial(record, oracle.state_dict())
+                                   executor.submit(job)
+    wait:   for each result of executor.wait():
+                reports -> storage.report (unless the executor delivered them live)
+                completed/pruned -> oracle.tell -> storage.finish_trial(..., oracle.state_dict())
+                error/lost       -> storage.record_failure; re-submit while attempts remain,
+                                    else oracle.tell_failed -> storage.finish_trial(FAILED, ...)
+    repeat until nothing is in flight and the oracle gives no more jobs.
+
+Define-by-run: while the search space is still empty (nothing declared up front, no job completed
+yet) one job runs at a time, so that the first trial declares the space before others sample it.
+Jobs the oracle still had pending when the project was stored (a killed or interrupted search)
+are re-submitted first. With one slot the order is exactly the sequential one: ask, run, tell.
+The driver alone touches the oracle and the storage; workers only train.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rung.errors import FatalRuntimeError, TooManyFailedTrialsError
+from rung.executors.base import Executor, JobResult, JobSpec, Outcome
+from rung.executors.inprocess import InProcessExecutor
+from rung.hyperparameters import HyperParameters
+from rung.oracles.base import Suggestion
+from rung.trial import Trial
+from rung.trial_record import TrialStatus
+
+if TYPE_CHECKING:
+    from rung.tuner.base import Tuner
+
+__all__ = ["SearchLoop"]
+
+
+@dataclass
+class _Running:
+    suggestion: Suggestion
+    attempt: int
+    started: float
+    trial: Trial
+
+
+class SearchLoop:
+    """Runs one ``Tuner.search`` call on an executor (see the module docstring)."""
+
+    def __init__(self, tuner: Tuner, executor: Executor, fit_args: tuple[Any, ...],
+                 fit_kwargs: dict[str, Any]) -> None:
+        self.tuner = tuner
+        self.oracle = tuner.oracle
+        self.storage = tuner.storage
+        self.executor = executor
+        self.fit_args = fit_args
+        self.fit_kwargs = fit_kwargs
+        self.running: dict[str, _Running] = {}
+        self.consecutive_failures = 0
+        self.local = isinstance(executor, InProcessExecutor)
+        self.function = tuner._job_function(local=self.local)
+        if not self.local:
+            executor.check_function(self.function)
+
+    def run(self) -> None:
+        reruns = list(self.oracle.pending.values())
+        if reruns:
+            self.tuner.display.message(
+                f"resuming: re-running {len(reruns)} job(s) interrupted earlier")
+        self.executor.start(self.tuner._report)
+        while True:
+            while len(self.running) < self._slots():
+                if reruns:
+                    suggestion = reruns.pop(0)
+                else:
+                    suggestion = self.oracle.ask()
+                    if suggestion is None:
+                        break
+                    self.storage.create_trial(
+                        suggestion.to_record(created_at=time.time()), self.oracle.state_dict())
+                attempt = self.storage.get_trial(suggestion.trial_id).attempts + 1
+                self._submit(suggestion, attempt, time.perf_counter())
+            if not self.running:
+                break
+            for result in self.executor.wait():
+                self._handle(result)
+        if not self.oracle.finished:
+            raise RuntimeError(
+                f"the oracle is waiting on jobs that are not running: {sorted(self.oracle.pending)}")
+
+    def _slots(self) -> int:
+        """Define-by-run: while the space is empty and no job has completed, one job at a time,
+        so that the first trial teaches the oracle the search space before others sample it."""
+        if not self.oracle.hyperparameters.space and not any(
+                r.loss is not None for r in self.oracle.records):
+            return 1
+        return self.executor.slots
+
+    # --- one job ------------------------------------------------------------------------------
+    def _submit(self, suggestion: Suggestion, attempt: int, started: float) -> None:
+        tuner = self.tuner
+        record = self.storage.get_trial(suggestion.trial_id)
+        hp = self.oracle.hyperparameters.clone_with_values(suggestion.values)
+        trial = Trial(record, hp, self.oracle.objective, tuner._report, tuner.checkpoints)
+        tuner.on_trial_begin(trial)
+        shared = self.executor.shares_filesystem
+        parent = record.parent_id
+        spec = JobSpec(
+            record=record, attempt=attempt, function=self.function, args=self.fit_args,
+            kwargs=self.fit_kwargs, space=self.oracle.hyperparameters.get_config(),
+            objective=self.oracle.objective,
+            checkpoint_root=str(tuner.checkpoints.root.resolve()) if shared else None,
+            parent_checkpoint=tuner.checkpoints.pack(parent) if parent and not shared else None,
+            stop_rule=None if self.executor.live_reports else self.oracle.stop_rule(record.trial_id),
+            live_decisions=self.oracle.stops_trials,
+        )
+        self.running[suggestion.trial_id] = _Running(suggestion, attempt, started, trial)
+        if self.local:
+            self.executor.submit(spec, trial)  # type: ignore[call-arg]
+        else:
+            self.executor.submit(spec)
+
+    def _handle(self, result: JobResult) -> None:
+        tuner = self.tuner
+        run = self.running.pop(result.trial_id)
+        trial_id = result.trial_id
+        for epoch, metrics in result.reports:  # reports that did not reach the driver live
+            tuner._report(trial_id, epoch, metrics)
+        if result.outcome in (Outcome.COMPLETED, Outcome.PRUNED):
+            if result.checkpoint is not None:
+                tuner.checkpoints.unpack(trial_id, result.checkpoint)
+            hp = run.trial.hyperparameters
+            if result.space is not None and not self.local:
+                hp = HyperParameters.from_config(result.space).clone_with_values(
+                    result.values or {})
+                run.trial.hyperparameters = hp
+            if result.outcome is Outcome.COMPLETED:
+                self.oracle.update_space(hp)
+            pruned = TrialStatus.PRUNED if result.outcome is Outcome.PRUNED else None
+            status = tuner._finish(run.trial, result.metrics or {}, run.started, pruned)
+        else:
+            error = result.error or str(result.exception)
+            self.storage.record_failure(trial_id, result.attempt, error)
+            if result.outcome is Outcome.FATAL:
+                exc = result.exception
+                raise exc if exc is not None else FatalRuntimeError(error)
+            retry = result.outcome is not Outcome.FAILED and (
+                result.attempt <= tuner.max_retries_per_trial)
+            tuner.display.failure(run.trial, result.attempt,
+                                  result.exception or RuntimeError(error), retry)
+            if retry:
+                self._submit(run.suggestion, result.attempt + 1, run.started)
+                return
+            status = tuner._finish_failed(run.trial, error)
+        self._count(status, trial_id)
+
+    def _count(self, status: TrialStatus, trial_id: str) -> None:
+        self.consecutive_failures = (
+            self.consecutive_failures + 1 if status is TrialStatus.FAILED else 0)
+        limit = self.tuner.max_consecutive_failed_trials
+        if self.consecutive_failures >= limit:
+            last = self.storage.failures(trial_id)
+            detail = last[-1][2] if last else self.storage.get_trial(trial_id).error
+            raise TooManyFailedTrialsError(
+                f"{self.consecutive_failures} trials failed in a row "
+                f"(max_consecutive_failed_trials={limit}). "
+                f"The last one, trial {trial_id}, failed with:\n{detail}"
+            )

@@ -1,0 +1,135 @@
+"""Workers killed mid-job, hung jobs, and arguments refused before any work."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rung_test_jobs as jobs
+
+import rung
+from rung.errors import ConfigurationError
+from rung.executors import ProcessExecutor
+from rung.trial_record import TrialStatus
+
+
+def hyperband(tmp_path: Path, run_trial: Any, **kwargs: Any) -> rung.Hyperband:
+    return rung.Hyperband(run_trial=run_trial, objective="val_loss", max_epochs=9, factor=3,
+                          seed=0, directory=tmp_path / "project", project_name="p", verbose=0,
+                          **kwargs)
+
+
+def kill_when_started(flags: Path) -> threading.Thread:
+    """Kill (SIGKILL) the process that writes its pid into ``flags/pid.fifo``: the job blocks on
+    the FIFO until this thread opens it, so nothing waits on a clock."""
+    os.mkfifo(flags / "pid.fifo")
+    os.mkfifo(flags / "block.fifo")
+
+    def killer() -> None:
+        with open(flags / "pid.fifo") as fifo:
+            pid = int(fifo.read())
+        os.kill(pid, signal.SIGKILL)
+
+    thread = threading.Thread(target=killer, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("kind", ["processes", "dask", "ray"])
+def test_a_worker_killed_mid_job_loses_no_result(tmp_path: Path, kind: str,
+                                                 request: pytest.FixtureRequest) -> None:
+    where: dict[str, Any] = {"workers": 2}
+    if kind == "dask":
+        where = {"executor": request.getfixturevalue("dask_client")}
+    elif kind == "ray":
+        request.getfixturevalue("ray_session")
+        where = {"executor": "ray"}
+    killer = kill_when_started(tmp_path)
+    tuner = hyperband(tmp_path, jobs.killed_once, max_retries_per_trial=1)
+    tuner.search(str(tmp_path), **where)
+    killer.join()
+    trials = tuner.storage.trials()
+    assert len(trials) == tuner.oracle.budget().jobs
+    assert all(t.status is TrialStatus.COMPLETED for t in trials), tuner.storage.failures()
+    failures = tuner.storage.failures("00003")
+    if kind == "processes":
+        assert len(failures) == 1 and "worker died (signal 9)" in failures[0][2]
+        assert tuner.storage.get_trial("00003").attempts == 1
+    elif kind == "ray":
+        assert len(failures) == 1 and "worker lost" in failures[0][2]
+    # Dask re-runs a lost worker's task itself: no attempt is lost, nothing to count
+
+
+def test_a_killed_worker_without_retries_fails_only_its_job(tmp_path: Path) -> None:
+    killer = kill_when_started(tmp_path)
+    tuner = hyperband(tmp_path, jobs.killed_once, max_retries_per_trial=0)
+    tuner.search(str(tmp_path), workers=2)
+    killer.join()
+    failed = [t for t in tuner.storage.trials() if t.status is TrialStatus.FAILED]
+    assert [t.trial_id for t in failed] == ["00003"]
+    assert "worker died (signal 9)" in failed[0].error
+    assert tuner.oracle.finished
+
+
+def test_a_hung_job_is_killed_at_its_timeout_and_retried(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "block.fifo")
+    tuner = hyperband(tmp_path, jobs.hang_once, max_retries_per_trial=1)
+    tuner.search(str(tmp_path), workers=2, job_timeout=5)
+    assert all(t.status is TrialStatus.COMPLETED for t in tuner.storage.trials())
+    failures = tuner.storage.failures("00001")
+    assert len(failures) == 1
+    assert "JobTimeoutError" in failures[0][2] or "timed out after 5 s" in failures[0][2]
+
+
+def test_live_stopping_decisions_reach_worker_processes(tmp_path: Path) -> None:
+    hp = rung.HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    tuner = rung.ASHA(run_trial=jobs.stopping, objective="val_loss", max_epochs=27, factor=3,
+                      max_trials=20, mode="stopping", seed=1, hyperparameters=hp,
+                      directory=tmp_path, verbose=0)
+    tuner.search(workers=2)
+    pruned = [t for t in tuner.storage.trials() if t.status is TrialStatus.PRUNED]
+    assert pruned
+    for t in pruned:  # stopped exactly at the milestone where the driver said so
+        assert tuner.storage.epoch_metrics(t.trial_id)[-1][0] in (1, 3, 9)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"workers": 0}, ValueError, "workers must be an integer >= 1, got 0"),
+        ({"workers": 2.5}, ValueError, "workers must be an integer >= 1, got 2.5"),
+        ({"job_timeout": -1}, ValueError, "job_timeout must be a number of seconds > 0"),
+        ({"executor": "bogus"}, ValueError, "executor must be None, 'processes'"),
+        ({"executor": 3}, TypeError, "got int 3"),
+        ({"executor": "inprocess", "workers": 2}, ValueError, "executor='processes' instead"),
+        ({"executor": ProcessExecutor(2), "workers": 2}, ValueError, "set them on the executor"),
+    ],
+)
+def test_bad_executor_arguments_fail_before_any_work(tmp_path: Path, kwargs: dict,
+                                                     error: type, message: str) -> None:
+    tuner = hyperband(tmp_path, jobs.train)
+    with pytest.raises(error, match=message.replace("(", r"\(")):
+        tuner.search(**kwargs)
+    assert tuner.storage.count_trials() == 0
+
+
+def test_an_unpicklable_function_is_refused_with_the_fix(tmp_path: Path) -> None:
+    tuner = hyperband(tmp_path, lambda trial: jobs.train(trial))
+    with pytest.raises(ConfigurationError, match="define run_trial at module level"):
+        tuner.search(workers=2)
+    assert tuner.storage.count_trials() == 0
+    tuner.search()  # in-process, a lambda is fine
+    assert tuner.oracle.finished
+
+
+def test_a_tuner_subclass_overriding_run_trial_runs_in_workers(tmp_path: Path) -> None:
+    oracle = rung.oracles.HyperbandOracle(objective="val_loss", max_epochs=9, factor=3, seed=0)
+    tuner = jobs.SubclassTuner(oracle, directory=tmp_path, verbose=0)
+    tuner.search(workers=2)
+    trials = tuner.storage.trials()
+    assert len(trials) == 22 and all(t.status is TrialStatus.COMPLETED for t in trials)

@@ -1,0 +1,178 @@
+"""keep_checkpoints: checkpoints that can no longer be loaded are deleted, and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import rung
+from rung.errors import ConfigurationError
+from rung.oracles import HyperbandOracle
+from rung.tuner.cleanup import CheckpointCleanup, parse_keep_checkpoints
+
+
+def loss_of(x: float, epochs: int) -> float:
+    return (x - 0.3) ** 2 + 1.0 / epochs
+
+
+class Recorder:
+    """A training function that checks its parent's checkpoint is there and counts directories."""
+
+    def __init__(self, root: Path, fail_once: set[str] | None = None) -> None:
+        self.root = root
+        self.max_dirs = 0
+        self.fail_once = set(fail_once or ())
+
+    def __call__(self, trial: rung.Trial) -> dict[str, float]:
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        state = trial.load_checkpoint()
+        if trial.parent_id is not None:
+            assert state is not None, f"parent {trial.parent_id} of {trial.trial_id} was deleted"
+            assert state["epochs"] == trial.initial_epoch
+        if trial.trial_id in self.fail_once:
+            self.fail_once.discard(trial.trial_id)
+            raise RuntimeError("transient failure")
+        trial.save_checkpoint({"epochs": trial.epochs})
+        if self.root.is_dir():
+            self.max_dirs = max(self.max_dirs, len(list(self.root.iterdir())))
+        return {"val_loss": loss_of(x, trial.epochs)}
+
+
+def make(tmp_path: Path, train: Recorder, **kwargs) -> rung.Hyperband:
+    args = {"objective": "val_loss", "max_epochs": 9, "factor": 3, "seed": 0,
+            "directory": tmp_path, "project_name": "p", "verbose": 0, **kwargs}
+    return rung.Hyperband(run_trial=train, **args)
+
+
+def dirs(tuner: rung.Tuner) -> set[str]:
+    root = tuner.checkpoints.root
+    return {p.name for p in root.iterdir()} if root.is_dir() else set()
+
+
+def test_keep_all_is_the_default_and_keeps_every_checkpoint(tmp_path: Path) -> None:
+    train = Recorder(tmp_path / "p" / "trials")
+    tuner = make(tmp_path, train)
+    tuner.search()
+    assert dirs(tuner) == {t.trial_id for t in tuner.storage.trials()}
+
+
+@pytest.mark.parametrize("keep, expected", [("best", 1), (2, 2), (0, 0)])
+def test_keep_best_leaves_only_the_best_trials(tmp_path: Path, keep, expected: int) -> None:
+    train = Recorder(tmp_path / "p" / "trials")
+    tuner = make(tmp_path, train, keep_checkpoints=keep)
+    tuner.search()
+    jobs = tuner.storage.trials()
+    best = {t.trial_id for t in tuner.oracle.get_best_trials(expected)} if expected else set()
+    assert dirs(tuner) == best
+    assert len(jobs) == tuner.oracle.budget().jobs  # every promoted job found its parent
+    # the directories alive at once stay well below the number of jobs
+    assert train.max_dirs < len(jobs) / 2
+
+
+def test_retried_child_still_finds_its_parent(tmp_path: Path) -> None:
+    # 00009 is a promoted job in this plan (seed 0): it fails once, is retried, and must reload
+    train = Recorder(tmp_path / "p" / "trials", fail_once={"00009"})
+    tuner = make(tmp_path, train, keep_checkpoints="best", max_retries_per_trial=1)
+    tuner.search()
+    record = tuner.storage.get_trial("00009")
+    assert record.parent_id is not None and record.attempts == 1
+    assert record.status is rung.TrialStatus.COMPLETED
+
+
+def test_deletions_that_never_happened_are_swept_on_resume(tmp_path: Path) -> None:
+    train = Recorder(tmp_path / "p" / "trials")
+    make(tmp_path, train).search()  # keep everything, like a process killed before deleting
+    resumed = make(tmp_path, train, keep_checkpoints="best")
+    assert len(dirs(resumed)) == resumed.oracle.budget().jobs
+    resumed.search()  # nothing left to run; the final sweep deletes
+    assert dirs(resumed) == {resumed.oracle.get_best_trials(1)[0].trial_id}
+
+
+def test_interrupted_child_resumes_from_its_parent(tmp_path: Path) -> None:
+    class Interrupt(BaseException):
+        pass
+
+    train = Recorder(tmp_path / "p" / "trials")
+
+    def killed(trial: rung.Trial) -> dict[str, float]:
+        if trial.parent_id is not None:
+            raise Interrupt  # the process dies while a promoted job runs
+        return train(trial)
+
+    with pytest.raises(Interrupt):
+        make(tmp_path, killed, keep_checkpoints=0).search()
+    tuner = make(tmp_path, train, keep_checkpoints=0)
+    tuner.search()  # the interrupted job reloads its parent (Recorder asserts it)
+    assert all(t.status is rung.TrialStatus.COMPLETED for t in tuner.storage.trials())
+    assert dirs(tuner) == set()
+
+
+def test_random_search_keeps_only_the_best(tmp_path: Path) -> None:
+    def train(trial: rung.Trial) -> float:
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        trial.save_checkpoint(x)
+        return (x - 0.3) ** 2
+
+    tuner = rung.RandomSearch(run_trial=train, objective="val_loss", max_trials=6, seed=1,
+                              directory=tmp_path, project_name="r", verbose=0,
+                              keep_checkpoints="best")
+    tuner.search()
+    (best,) = tuner.oracle.get_best_trials(1)
+    assert dirs(tuner) == {best.trial_id}
+    assert tuner.checkpoints.load(best.trial_id) == best.hyperparameters["x"]
+
+
+def test_hyperband_oracle_in_use_follows_promotions() -> None:
+    hp = rung.HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    oracle = HyperbandOracle(objective=rung.Objective("loss", "min"), max_epochs=3, factor=3,
+                             hyperparameters=hp, seed=0, parallel_brackets=False)
+    rung0 = [oracle.ask() for _ in range(3)]
+    assert oracle.ask() is None  # the rung waits on its jobs
+    for i, s in enumerate(rung0):
+        oracle.tell(s.trial_id, {"loss": float(i)})
+    # the rung closed: the best (loss 0) is promoted, the two others are final
+    assert oracle.checkpoints_in_use() == {rung0[0].trial_id}
+    child = oracle.ask()
+    assert child.parent_id == rung0[0].trial_id
+    assert oracle.checkpoints_in_use() == {rung0[0].trial_id}  # until the child finishes
+    oracle.tell(child.trial_id, {"loss": 0.0})  # last rung of the bracket: final
+    assert oracle.checkpoints_in_use() == set()
+    single = oracle.ask()  # the s=0 bracket: one rung, final at once
+    assert oracle.checkpoints_in_use() == set()
+    oracle.tell(single.trial_id, {"loss": 1.0})
+    assert oracle.checkpoints_in_use() == set()
+
+
+def test_open_rung_keeps_completed_jobs_but_not_failed_ones() -> None:
+    hp = rung.HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    oracle = HyperbandOracle(objective=rung.Objective("loss", "min"), max_epochs=3, factor=3,
+                             hyperparameters=hp, seed=0, parallel_brackets=False)
+    a, b, c = (oracle.ask() for _ in range(3))
+    oracle.tell(a.trial_id, {"loss": 1.0})
+    oracle.tell_failed(b.trial_id, "boom")
+    assert oracle.checkpoints_in_use() == {a.trial_id}  # c is still running: its own, not "used"
+    assert oracle.pending.keys() == {c.trial_id}
+
+
+def test_an_oracle_that_cannot_tell_keeps_everything(tmp_path: Path) -> None:
+    class Unknown:
+        pending: dict = {}
+
+        def checkpoints_in_use(self) -> None:
+            return None
+
+    store = rung.checkpoints.CheckpointStore(tmp_path)
+    store.save("00000", 1)
+    cleanup = CheckpointCleanup(store, Unknown(), keep="best")  # type: ignore[arg-type]
+    assert cleanup.sweep() == [] and store.exists("00000")
+
+
+@pytest.mark.parametrize("bad", ["some", -1, 1.5, True, None])
+def test_bad_keep_checkpoints_names_the_argument(tmp_path: Path, bad) -> None:
+    with pytest.raises(ConfigurationError, match=r"keep_checkpoints .*got"):
+        parse_keep_checkpoints(bad)
+    with pytest.raises(ConfigurationError, match="keep_checkpoints"):
+        make(tmp_path, Recorder(tmp_path), keep_checkpoints=bad)

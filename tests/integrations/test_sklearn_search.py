@@ -1,0 +1,203 @@
+"""HyperbandSearchCV: resources, continuation, the estimator contract, pipelines, bad input."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+
+from scipy import stats  # noqa: E402
+from sklearn.base import clone  # noqa: E402
+from sklearn.datasets import make_classification  # noqa: E402
+from sklearn.ensemble import GradientBoostingClassifier  # noqa: E402
+from sklearn.exceptions import FitFailedWarning  # noqa: E402
+from sklearn.linear_model import LogisticRegression, SGDClassifier  # noqa: E402
+from sklearn.model_selection import StratifiedKFold, cross_val_score  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+import rung  # noqa: E402
+from rung.integrations.sklearn import HyperbandSearchCV, ParamSpace  # noqa: E402
+
+X, y = make_classification(n_samples=240, n_features=8, n_informative=5, n_classes=3,
+                           random_state=0)
+SGD_SPACE = {"alpha": stats.loguniform(1e-5, 1e-1), "penalty": ["l2", "l1"]}
+
+
+def sgd_search(**kwargs) -> HyperbandSearchCV:
+    args = {"resource": "n_iter", "max_resource": 9, "cv": 3, "random_state": 0, **kwargs}
+    return HyperbandSearchCV(SGDClassifier(random_state=0), SGD_SPACE, **args)
+
+
+def folds() -> list:
+    return list(StratifiedKFold(3).split(X, y))
+
+
+def test_partial_fit_jobs_continue_their_parent_exactly() -> None:
+    search = sgd_search().fit(X, y)
+    res = search.cv_results_
+    deep = int(np.flatnonzero(res["rung"] == 2)[0])
+    assert res["parent_id"][deep] is not None and res["n_resources"][deep] == 9
+    train, test = folds()[0]
+    fresh = SGDClassifier(random_state=0).set_params(**res["params"][deep])
+    for _ in range(9):  # nine uninterrupted passes
+        fresh.partial_fit(X[train], y[train], classes=np.unique(y))
+    assert res["split0_test_score"][deep] == fresh.score(X[test], y[test])
+
+
+def test_warm_start_jobs_grow_their_parent_ensemble() -> None:
+    search = HyperbandSearchCV(GradientBoostingClassifier(random_state=0, max_depth=2),
+                               {"learning_rate": [0.05, 0.1, 0.3, 1.0]},
+                               resource="n_estimators", max_resource=9, cv=3, random_state=0)
+    search.fit(X, y)
+    res = search.cv_results_
+    deep = int(np.flatnonzero(res["rung"] == 2)[0])
+    train, test = folds()[1]
+    fresh = GradientBoostingClassifier(random_state=0, max_depth=2, n_estimators=9,
+                                       **res["params"][deep]).fit(X[train], y[train])
+    assert res["split1_test_score"][deep] == fresh.score(X[test], y[test])
+    assert search.best_estimator_.n_estimators == 9
+    assert "n_estimators" not in search.best_params_
+
+
+def test_n_samples_budget_and_best_index_at_the_full_resource() -> None:
+    search = HyperbandSearchCV(LogisticRegression(), {"C": stats.loguniform(1e-3, 1e2)},
+                               cv=3, min_resource=20, random_state=0).fit(X, y)
+    res = search.cv_results_
+    assert search.max_resource_ == 160  # the training-fold size
+    plan = search.oracle_.budget().brackets  # R = 160 // 20 = 8 Hyperband epochs
+    assert search.n_resources_ == sorted({round(160 * r.epochs / 8) for p in plan for r in p.rungs})
+    assert search.n_resources_[0] < 160 and search.n_resources_[-1] == 160
+    assert res["n_resources"][search.best_index_] == search.max_resource_
+    assert res["rank_test_score"][search.best_index_] == 1
+    full = res["mean_test_score"][res["n_resources"] == 160]
+    assert search.best_score_ == full.max()
+    assert search.best_estimator_.get_params()["C"] == search.best_params_["C"]
+    assert search.score(X, y) == search.best_estimator_.score(X, y)
+    assert np.array_equal(search.classes_, np.unique(y))
+
+
+def test_results_table_is_shaped_like_scikit_learns() -> None:
+    search = sgd_search(return_train_score=True).fit(X, y)
+    res = search.cv_results_
+    n = len(res["params"])
+    assert n == search.oracle_.budget().jobs
+    for key in ["mean_test_score", "std_test_score", "rank_test_score", "split2_test_score",
+                "mean_train_score", "mean_fit_time", "std_score_time", "param_alpha",
+                "n_resources", "bracket", "rung", "trial_id", "parent_id"]:
+        assert len(res[key]) == n, key
+    assert isinstance(res["param_alpha"], np.ma.MaskedArray)
+    assert sorted(set(res["rung"])) == [0, 1, 2]
+
+
+def test_same_seed_same_search_and_n_jobs_does_not_change_results() -> None:
+    a = sgd_search().fit(X, y).cv_results_
+    b = sgd_search(n_jobs=2).fit(X, y).cv_results_
+    assert a["params"] == b["params"]
+    assert np.array_equal(a["mean_test_score"], b["mean_test_score"])
+    c = sgd_search(random_state=1).fit(X, y).cv_results_
+    assert a["params"] != c["params"]
+
+
+def test_clone_get_set_params_and_nested_cross_validation() -> None:
+    search = sgd_search()
+    cloned = clone(search)
+    assert cloned.get_params()["max_resource"] == 9 and cloned is not search
+    search.set_params(estimator__loss="log_loss", factor=2)
+    assert search.estimator.loss == "log_loss" and search.factor == 2
+    scores = cross_val_score(sgd_search(max_resource=3), X, y, cv=2)
+    assert scores.shape == (2,) and np.all(scores > 0.4)
+
+
+def test_inside_a_pipeline_and_around_one() -> None:
+    inner = make_pipeline(StandardScaler(), sgd_search(max_resource=3))
+    assert inner.fit(X, y).score(X, y) > 0.5
+    outer = HyperbandSearchCV(make_pipeline(StandardScaler(), LogisticRegression()),
+                              {"logisticregression__C": [0.01, 1.0, 100.0]}, cv=3,
+                              random_state=0).fit(X, y)
+    assert set(outer.best_params_) == {"logisticregression__C"}
+    assert outer.predict(X).shape == y.shape
+
+
+def test_failing_fits_are_scored_error_score_and_warned() -> None:
+    space = {"alpha": [1e-4, 1e-3], "l1_ratio": [0.5, 7.0]}  # l1_ratio=7 is invalid
+    with pytest.warns(FitFailedWarning, match="fits failed out of a total of"):
+        search = HyperbandSearchCV(SGDClassifier(penalty="elasticnet", random_state=0), space,
+                                   resource="n_iter", max_resource=3, cv=3,
+                                   random_state=0).fit(X, y)
+    bad = np.array([p["l1_ratio"] == 7.0 for p in search.cv_results_["params"]])
+    assert bad.any() and np.isnan(search.cv_results_["mean_test_score"][bad]).all()
+    assert search.best_params_["l1_ratio"] == 0.5
+    with pytest.raises(ValueError, match="l1_ratio"):
+        HyperbandSearchCV(SGDClassifier(penalty="elasticnet"), space, resource="n_iter",
+                          max_resource=3, cv=3, random_state=0, error_score="raise").fit(X, y)
+
+
+def test_when_every_fit_fails_the_error_is_raised() -> None:
+    with pytest.raises(ValueError, match="l1_ratio") as info:
+        HyperbandSearchCV(SGDClassifier(penalty="elasticnet"), {"l1_ratio": [7.0, 8.0]},
+                          resource="n_iter", max_resource=3, cv=3).fit(X, y)
+    assert any("All the" in note for note in getattr(info.value, "__notes__", []))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"resource": "bogus"}, "resource='bogus' is neither"),
+    ({"factor": 1}, "factor must be an integer >= 2, got 1"),
+    ({"max_resource": 0}, "max_resource must be an integer >= 1"),
+    ({"scoring": ["accuracy", "f1"]}, "scoring must be"),
+    ({"refit": "yes"}, "refit must be True or False"),
+    ({"error_score": "ignore"}, "error_score must be a number or 'raise'"),
+])
+def test_bad_arguments_are_named(kwargs, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        sgd_search(**kwargs).fit(X, y)
+
+
+def test_bad_spaces_are_named() -> None:
+    with pytest.raises(ValueError, match=r"param_space names \['nope'\]"):
+        HyperbandSearchCV(SGDClassifier(), {"nope": [1, 2]}).fit(X, y)
+    with pytest.raises(ValueError, match="resource='max_iter' is tuned"):
+        HyperbandSearchCV(SGDClassifier(), {"max_iter": [1, 2]}, resource="max_iter").fit(X, y)
+    with pytest.raises(ValueError, match="needs an estimator with partial_fit"):
+        HyperbandSearchCV(LogisticRegression(), {"C": [1, 2]}, resource="n_iter").fit(X, y)
+    with pytest.raises(TypeError, match=r"param_space\['C'\] must be a list"):
+        ParamSpace({"C": 3})
+    with pytest.raises(ValueError, match=r"param_space\['C'\] must not be an empty list"):
+        ParamSpace({"C": []})
+
+
+def test_param_space_conversions() -> None:
+    space = ParamSpace({"u": stats.uniform(1, 2), "lu": stats.loguniform(1e-4, 1e-1),
+                        "ri": stats.randint(2, 6), "n": stats.norm(5, 1),
+                        "p": stats.poisson(3), "sizes": [(10,), (20, 20)], "w": [None, "balanced"],
+                        "one": ["x"]})
+    kinds = {p.name: (type(p).__name__, getattr(p, "sampling", None))
+             for p in space.hyperparameters.space}
+    assert kinds["u"][0] == "Float" and (kinds["lu"] == ("Float", "log"))
+    assert kinds["ri"][0] == "Int" and kinds["one"][0] == "Fixed"
+    hp = space.hyperparameters
+    assert (hp.get("ri"), hp.space[2].max_value) == (2, 5)  # randint's high is exclusive
+    decoded = space.decode({"n": 0.5, "p": 0.5, "sizes": 1, "w": 0, "u": 1.5})
+    assert decoded == {"n": 5.0, "p": 3, "sizes": (20, 20), "w": None, "u": 1.5}
+    rng = np.random.default_rng(0)
+    draws = [space.decode({"n": hp.space[3].random_sample(rng)})["n"] for _ in range(2000)]
+    assert abs(np.mean(draws) - 5) < 0.1 and abs(np.std(draws) - 1) < 0.1
+    given = rung.HyperParameters()
+    given.Float("alpha", 1e-5, 1e-1, sampling="log")
+    assert ParamSpace(given).names == ["alpha"]
+
+
+def test_fit_params_reach_every_fit() -> None:
+    weights = np.where(y == 0, 0.0, 1.0)  # class 0 counts for nothing
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = HyperbandSearchCV(LogisticRegression(), {"C": [1.0, 10.0]}, cv=3,
+                                   random_state=0).fit(X, y, sample_weight=weights)
+    plain = HyperbandSearchCV(LogisticRegression(), {"C": [1.0, 10.0]}, cv=3,
+                              random_state=0).fit(X, y)
+    assert not np.array_equal(search.cv_results_["mean_test_score"],
+                              plain.cv_results_["mean_test_score"])
+    assert (search.best_estimator_.predict(X) == 0).mean() < (plain.predict(X) == 0).mean()

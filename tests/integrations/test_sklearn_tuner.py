@@ -1,0 +1,76 @@
+"""SklearnTuner: keras-tuner's cross-validating tuner for scikit-learn models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+
+from sklearn import metrics, model_selection, pipeline, preprocessing  # noqa: E402
+from sklearn.datasets import make_classification  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.tree import DecisionTreeClassifier  # noqa: E402
+
+import rung  # noqa: E402
+from rung.integrations.sklearn import SklearnTuner  # noqa: E402
+
+X, y = make_classification(n_samples=120, n_features=6, random_state=0)
+
+
+def build(hp: rung.HyperParameters) -> DecisionTreeClassifier:
+    return DecisionTreeClassifier(max_depth=hp.Int("max_depth", 1, 6),
+                                  min_samples_leaf=hp.Choice("leaf", [1, 5, 10]), random_state=0)
+
+
+def tuner(tmp_path: Path, oracle=None, **kwargs) -> SklearnTuner:
+    oracle = oracle or rung.oracles.RandomSearchOracle(
+        objective=rung.Objective("score", "max"), max_trials=4, seed=0)
+    return SklearnTuner(oracle, build, directory=tmp_path, project_name="sk", verbose=0, **kwargs)
+
+
+def test_search_reports_the_mean_cv_score_and_returns_models(tmp_path: Path) -> None:
+    t = tuner(tmp_path)
+    t.search(X, y)
+    (best,) = t.oracle.get_best_trials(1)
+    cv = model_selection.KFold(5, shuffle=True, random_state=1)  # keras-tuner's default
+    expected = np.mean([build(best.hyperparameters).fit(X[tr], y[tr]).score(X[te], y[te])
+                        for tr, te in cv.split(X)])
+    assert best.score == pytest.approx(expected)
+    model = t.get_best_models(1)[0]
+    assert model.max_depth == best.hyperparameters["max_depth"]
+    assert model.predict(X).shape == y.shape
+
+
+def test_default_objective_is_score_max_and_metrics_are_reported(tmp_path: Path) -> None:
+    oracle = rung.oracles.RandomSearchOracle(max_trials=2, seed=0)
+    t = tuner(tmp_path, oracle, metrics=[metrics.balanced_accuracy_score],
+              scoring=metrics.make_scorer(metrics.f1_score))
+    t.search(X, y)
+    assert t.oracle.objective.name == "score" and t.oracle.objective.direction == "max"
+    trial = t.oracle.get_best_trials(1)[0]
+    assert set(trial.metrics) == {"score", "balanced_accuracy_score"}
+
+
+def test_pipeline_sample_weight_and_groups(tmp_path: Path) -> None:
+    def build_pipe(hp):
+        return pipeline.Pipeline([("scale", preprocessing.StandardScaler()),
+                                  ("clf", LogisticRegression(C=hp.Float("C", 0.01, 10.0)))])
+
+    oracle = rung.oracles.RandomSearchOracle(max_trials=2, seed=0)
+    t = SklearnTuner(oracle, build_pipe, cv=model_selection.GroupKFold(3), directory=tmp_path,
+                     project_name="pipe", verbose=0, scoring="accuracy")
+    groups = np.arange(len(y)) % 3
+    t.search(X, y, sample_weight=np.ones(len(y)), groups=groups)
+    assert len(t.oracle.get_best_trials(2)) == 2
+
+
+def test_bad_arguments_are_named(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="hypermodel must be"):
+        tuner(tmp_path).__class__(rung.oracles.RandomSearchOracle(), 3)
+    with pytest.raises(TypeError, match="cv must be a scikit-learn splitter"):
+        tuner(tmp_path, cv=5)
+    with pytest.raises(TypeError, match="metrics must be metric functions"):
+        tuner(tmp_path, metrics=["f1"])
