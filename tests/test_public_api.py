@@ -21,9 +21,20 @@ def test_all_names_resolve(name: str) -> None:
 
 
 def test_keras_tuner_names_are_at_the_top_level() -> None:
-    for attr in ["Hyperband", "RandomSearch", "GridSearch", "HyperParameters", "Objective",
-                 "Tuner", "errors", "oracles"]:
+    for attr in ["Hyperband", "RandomSearch", "GridSearch", "HyperParameters", "HyperModel",
+                 "Objective", "Tuner", "SklearnTuner", "errors", "oracles"]:
         assert attr in rung.__all__
+
+
+def test_importing_rung_does_not_import_heavy_frameworks() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, rung; heavy = [m for m in ('keras', 'torch', 'sklearn', 'dask', 'ray') "
+            "if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert rung.SklearnTuner.__name__ == "SklearnTuner"
 
 
 def test_oracle_names_match_keras_tuner() -> None:

@@ -19,6 +19,17 @@ from rung.tuner import ASHA, GridSearch, Hyperband, RandomSearch, Tuner
 
 __version__ = "0.1.0"
 
+_LAZY = {"SklearnTuner": "rung.integrations.sklearn"}  # heavy imports, loaded on first use
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'rung' has no attribute {name!r}")
+
+
 __all__ = [
     "ASHA",
     "Budget",
@@ -31,6 +42,7 @@ __all__ = [
     "MultiObjective",
     "Objective",
     "RandomSearch",
+    "SklearnTuner",
     "Suggestion",
     "Trial",
     "TrialPruned",
