@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-EXTRAS ?= dev,keras,sklearn,torch,bench,dask,ray
+EXTRAS ?= dev,keras,sklearn,torch,bench,dask,ray,lightgbm
 STAMP := $(VENV)/.installed
 
 export KERAS_BACKEND ?= torch

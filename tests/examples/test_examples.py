@@ -12,7 +12,7 @@ import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NEEDS = {"torch_mlp.py": ["torch", "sklearn"], "sklearn_sgd.py": ["sklearn"],
-         "sklearn_gbm.py": ["sklearn"], "xgboost_hist.py": ["xgboost", "sklearn"]}
+         "sklearn_gbm.py": ["sklearn"], "lightgbm_hist.py": ["lightgbm", "sklearn"]}
 
 
 @pytest.mark.parametrize("name", sorted(NEEDS))

@@ -1,10 +1,10 @@
-"""Tune XGBoost with Hyperband over training samples (``resource="n_samples"``).
+"""Tune LightGBM with Hyperband over training samples (``resource="n_samples"``).
 
-    pip install "rung[xgboost]"
-    python examples/xgboost_hist.py            # full budget
-    python examples/xgboost_hist.py --smoke    # a few seconds
+    pip install "rung[lightgbm]"
+    python examples/lightgbm_hist.py            # full budget
+    python examples/lightgbm_hist.py --smoke    # a few seconds
 
-``XGBClassifier`` is a scikit-learn estimator, so ``HyperbandSearchCV`` tunes it like any other:
+``LGBMClassifier`` is a scikit-learn estimator, so ``HyperbandSearchCV`` tunes it like any other:
 small rungs train on a stratified subset of each training fold, the last on all of it.
 """
 
@@ -14,7 +14,7 @@ import argparse
 
 from scipy.stats import loguniform, randint, uniform
 from sklearn.datasets import load_digits
-from xgboost import XGBClassifier
+from lightgbm import LGBMClassifier
 
 from rung.integrations.sklearn import HyperbandSearchCV
 
@@ -26,13 +26,14 @@ def main() -> None:
     X, y = load_digits(return_X_y=True)
     space = {
         "learning_rate": loguniform(1e-2, 0.5),
-        "max_depth": randint(2, 8),
+        "num_leaves": randint(4, 64),
         "subsample": uniform(0.5, 0.5),
+        "subsample_freq": randint(1, 5),
         "colsample_bytree": uniform(0.3, 0.7),
         "reg_lambda": loguniform(1e-3, 10.0),
     }
-    estimator = XGBClassifier(n_estimators=10 if args.smoke else 100, tree_method="hist",
-                              n_jobs=1, random_state=0)
+    estimator = LGBMClassifier(n_estimators=10 if args.smoke else 100, n_jobs=1,
+                               random_state=0, verbose=-1)
     search = HyperbandSearchCV(estimator, space, resource="n_samples",
                                min_resource=150 if args.smoke else "auto", factor=3, cv=3,
                                random_state=0, verbose=0 if args.smoke else 1)
