@@ -115,7 +115,8 @@ def execute(
         live = local or channel is not None
         return JobResult(
             trial_id=spec.trial_id, attempt=spec.attempt, outcome=outcome, metrics=metrics,
-            values=trial.hyperparameters.values, space=trial.hyperparameters.get_config(),
+            values=trial.hyperparameters.values,
+            space=None if local else trial.hyperparameters.get_config(),
             reports=[] if live else list(trial.reported), error=error,
             exception=exception if (local or exception is None) else _transportable(exception),
             checkpoint=checkpoint, duration=time.perf_counter() - started,

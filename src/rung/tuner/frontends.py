@@ -9,7 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from rung.hyperparameters import HyperParameters
-from rung.oracles import ASHAOracle, GridSearchOracle, HyperbandOracle, RandomSearchOracle
+from rung.oracles import (
+    ASHAOracle,
+    GridSearchOracle,
+    HyperbandOracle,
+    RandomSearchOracle,
+    SingleFidelityOracle,
+)
 from rung.tuner.base import Tuner
 
 __all__ = ["ASHA", "GridSearch", "Hyperband", "RandomSearch"]
@@ -110,14 +116,16 @@ class ASHA(Tuner):
         )
 
 
-class RandomSearch(Tuner):
-    """Tune with random search: ``max_trials`` independent random configurations."""
+class _SingleFidelity(Tuner):
+    """A tuner on a single-fidelity oracle (``_oracle_class``): every trial trains in full."""
+
+    _oracle_class: type[SingleFidelityOracle] = RandomSearchOracle
 
     def __init__(
         self,
         hypermodel: Any = None,
         objective: Any = None,
-        max_trials: int = 10,
+        max_trials: int | None = 10,
         seed: int | None = None,
         hyperparameters: HyperParameters | None = None,
         tune_new_entries: bool = True,
@@ -126,7 +134,7 @@ class RandomSearch(Tuner):
         max_consecutive_failed_trials: int = 3,
         **kwargs: Any,
     ) -> None:
-        oracle = RandomSearchOracle(
+        oracle = self._oracle_class(
             objective=objective, max_trials=max_trials, seed=seed,
             hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
             allow_new_entries=allow_new_entries,
@@ -137,28 +145,22 @@ class RandomSearch(Tuner):
         )
 
 
-class GridSearch(Tuner):
-    """Tune by trying every point of the grid (``max_trials=None``) or its first ``max_trials``."""
+class RandomSearch(_SingleFidelity):
+    """Tune with random search: ``max_trials`` independent random configurations (default 10).
 
-    def __init__(
-        self,
-        hypermodel: Any = None,
-        objective: Any = None,
-        max_trials: int | None = None,
-        seed: int | None = None,
-        hyperparameters: HyperParameters | None = None,
-        tune_new_entries: bool = True,
-        allow_new_entries: bool = True,
-        max_retries_per_trial: int = 0,
-        max_consecutive_failed_trials: int = 3,
-        **kwargs: Any,
-    ) -> None:
-        oracle = GridSearchOracle(
-            objective=objective, max_trials=max_trials, seed=seed,
-            hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
-            allow_new_entries=allow_new_entries,
-        )
-        super().__init__(
-            oracle, hypermodel=hypermodel, max_retries_per_trial=max_retries_per_trial,
-            max_consecutive_failed_trials=max_consecutive_failed_trials, **kwargs,
-        )
+    Bergstra & Bengio, JMLR 2012; see ``rung.oracles.RandomSearchOracle``. Arguments as
+    ``rung.Hyperband`` less the Hyperband ones, plus ``max_trials``.
+    """
+
+    _oracle_class = RandomSearchOracle
+
+
+class GridSearch(_SingleFidelity):
+    """Tune by trying every point of the grid (``max_trials=None``, the default) or the first
+    ``max_trials``; see ``rung.oracles.GridSearchOracle``."""
+
+    _oracle_class = GridSearchOracle
+
+    def __init__(self, hypermodel: Any = None, objective: Any = None,
+                 max_trials: int | None = None, **kwargs: Any) -> None:
+        super().__init__(hypermodel, objective, max_trials, **kwargs)

@@ -61,6 +61,7 @@ class SearchLoop:
         self.running: dict[str, _Running] = {}
         self.consecutive_failures = 0
         self.local = isinstance(executor, InProcessExecutor)
+        self.checkpoint_root = str(tuner.checkpoints.root.resolve())
         self.function = tuner._job_function(local=self.local)
         if not self.local:
             executor.check_function(self.function)
@@ -110,9 +111,10 @@ class SearchLoop:
         parent = record.parent_id
         spec = JobSpec(
             record=record, attempt=attempt, function=self.function, args=self.fit_args,
-            kwargs=self.fit_kwargs, space=self.oracle.hyperparameters.get_config(),
+            kwargs=self.fit_kwargs,
+            space={} if self.local else self.oracle.hyperparameters.get_config(),
             objective=self.oracle.objective,
-            checkpoint_root=str(tuner.checkpoints.root.resolve()) if shared else None,
+            checkpoint_root=self.checkpoint_root if shared else None,
             parent_checkpoint=tuner.checkpoints.pack(parent) if parent and not shared else None,
             stop_rule=None if self.executor.live_reports else self.oracle.stop_rule(record.trial_id),
             live_decisions=self.oracle.stops_trials,
