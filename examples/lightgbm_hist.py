@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import argparse
 
+from lightgbm import LGBMClassifier
 from scipy.stats import loguniform, randint, uniform
 from sklearn.datasets import load_digits
-from lightgbm import LGBMClassifier
 
 from rung.integrations.sklearn import HyperbandSearchCV
 
