@@ -107,6 +107,9 @@ def test_sigkill_at_random_moments_then_resume_matches_an_uninterrupted_run(tmp_
     storage = rung.storage.SQLiteStorage(db)
     assert completed(storage.trials()) == reference(tmp_path / "ref")
     assert all(t.status.is_finished for t in storage.trials())
+    for t in storage.trials():  # each epoch stored once, even for jobs re-run after a kill
+        epochs = [e for e, _ in storage.epoch_metrics(t.trial_id)]
+        assert epochs == list(range(t.initial_epoch + 1, t.epochs + 1)), t.trial_id
     # no job ran to the end twice, except at most one in flight at each kill
     executed = lines(log)
     duplicates = len(executed) - len(set(executed))

@@ -324,3 +324,22 @@ def test_context_manager_and_get_storage(storage: Storage) -> None:
     assert get_storage(storage) is storage
     with storage as entered:
         assert entered is storage
+
+
+def test_clear_reports_forgets_the_epochs_of_a_running_trial_only(storage) -> None:
+    from rung.trial_record import TrialRecord, TrialStatus
+
+    storage.create_trial(TrialRecord(trial_id="r1", values={"x": 1}))
+    storage.create_trial(TrialRecord(trial_id="r2", values={"x": 2}))
+    storage.report("r1", 1, {"loss": 0.5})
+    storage.report("r2", 1, {"loss": 0.7})
+    storage.clear_reports("r1")
+    assert storage.epoch_metrics("r1") == []
+    assert storage.epoch_metrics("r2") == [(1, {"loss": 0.7})]
+    storage.report("r1", 1, {"loss": 0.4})
+    assert storage.epoch_metrics("r1") == [(1, {"loss": 0.4})]
+    storage.finish_trial("r2", TrialStatus.COMPLETED, metrics={"loss": 0.7}, loss=0.7)
+    with pytest.raises(ValueError, match="already finished"):
+        storage.clear_reports("r2")
+    with pytest.raises(KeyError):
+        storage.clear_reports("nope")

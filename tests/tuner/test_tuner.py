@@ -99,6 +99,9 @@ def test_interrupted_search_resumes_without_repeating(tmp_path: Path) -> None:
     got = [(t.trial_id, t.values, t.epochs, round(t.loss, 12)) for t in tuner.storage.trials()]
     assert got == expected
     assert len(executed) == len(expected) + 1  # only the interrupted job ran twice
+    for t in tuner.storage.trials():  # its epochs are stored once
+        epochs = [e for e, _ in tuner.storage.epoch_metrics(t.trial_id)]
+        assert epochs == list(range(t.initial_epoch + 1, t.epochs + 1))
     assert executed.count(executed[7]) == 2
 
 

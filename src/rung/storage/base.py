@@ -65,6 +65,11 @@ class Storage(abc.ABC):
         """Record the metrics of one epoch of a running trial."""
 
     @abc.abstractmethod
+    def clear_reports(self, trial_id: str) -> None:
+        """Forget the epochs a RUNNING trial reported: it is about to run again (a retry, or a
+        job that was in flight when the process died), and its epochs will be reported anew."""
+
+    @abc.abstractmethod
     def record_failure(self, trial_id: str, attempt: int, error: str) -> None:
         """Record one failed attempt (its traceback) and bump the trial's ``attempts``."""
 

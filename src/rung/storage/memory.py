@@ -94,6 +94,11 @@ class InMemoryStorage(Storage):
             self._running("report", trial_id)
             self._epochs[trial_id].append(entry)
 
+    def clear_reports(self, trial_id: str) -> None:
+        with self._lock:
+            self._running("clear_reports", trial_id)
+            self._epochs[trial_id] = []
+
     def record_failure(self, trial_id: str, attempt: int, error: str) -> None:
         entry = (trial_id, int(attempt), str(error))
         with self._lock:

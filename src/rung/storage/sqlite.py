@@ -207,6 +207,15 @@ class SQLiteStorage(Storage):
             if self._conn.execute(REPORT, args).rowcount != 1:
                 raise self._why_not_running("report", trial_id)
 
+    def clear_reports(self, trial_id: str) -> None:
+        with self._write() as conn:
+            running = conn.execute(
+                "SELECT 1 FROM trials WHERE trial_id = ? AND status = 'RUNNING'", (trial_id,)
+            ).fetchone()
+            if running is None:
+                raise self._why_not_running("clear_reports", trial_id)
+            conn.execute("DELETE FROM epoch_metrics WHERE trial_id = ?", (trial_id,))
+
     def record_failure(self, trial_id: str, attempt: int, error: str) -> None:
         args = (trial_id, int(attempt), str(error), time.time())
         with self._write() as conn:

@@ -76,6 +76,7 @@ class SearchLoop:
             while len(self.running) < self._slots():
                 if reruns:
                     suggestion = reruns.pop(0)
+                    self.storage.clear_reports(suggestion.trial_id)  # its epochs come again
                 else:
                     suggestion = self.oracle.ask()
                     if suggestion is None:
@@ -154,6 +155,7 @@ class SearchLoop:
             tuner.display.failure(run.trial, result.attempt,
                                   result.exception or RuntimeError(error), retry)
             if retry:
+                self.storage.clear_reports(trial_id)  # the retry reports its epochs anew
                 self._submit(run.suggestion, result.attempt + 1, run.started)
                 return
             status = tuner._finish_failed(run.trial, error)
