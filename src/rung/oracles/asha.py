@@ -30,10 +30,11 @@ from typing import Any
 
 from rung.errors import ConfigurationError
 from rung.hyperparameters import values_key
-from rung.oracles.base import Oracle, Suggestion, _check_int
+from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.schedule import Budget, integer_log
 from rung.searchers import RandomSearcher, Searcher
 from rung.trial_record import TrialRecord
+from rung.validation import check_int
 
 __all__ = ["ASHAOracle", "RungCutoffs"]
 
@@ -148,10 +149,10 @@ class ASHAOracle(Oracle):
     def __init__(self, objective: Any = None, max_epochs: int = 100, factor: int = 3,
                  min_epochs: int = 1, max_trials: int = 100, seed: int | None = None,
                  hyperparameters: Any = None, mode: str = "promotion", **kwargs: Any) -> None:
-        self.max_epochs = _check_int("max_epochs", max_epochs, 1)
-        self.factor = _check_int("factor", factor, 2)
-        self.min_epochs = _check_int("min_epochs", min_epochs, 1)
-        self.max_trials = _check_int("max_trials", max_trials, 1)
+        self.max_epochs = check_int("max_epochs", max_epochs, 1)
+        self.factor = check_int("factor", factor, 2)
+        self.min_epochs = check_int("min_epochs", min_epochs, 1)
+        self.max_trials = check_int("max_trials", max_trials, 1)
         if self.min_epochs > self.max_epochs:
             raise ConfigurationError(
                 f"min_epochs must be <= max_epochs, got min_epochs={min_epochs}, "

@@ -32,16 +32,11 @@ from rung.oracles.suggestion import Suggestion
 from rung.searchers import Searcher
 from rung.trial import Trial
 from rung.trial_record import TrialRecord, TrialStatus
+from rung.validation import check_int
 
 __all__ = ["Oracle", "Suggestion"]
 
 STATE_VERSION = 1
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ConfigurationError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 class Oracle(abc.ABC):
@@ -72,7 +67,7 @@ class Oracle(abc.ABC):
                 f"hyperparameters must be a rung.HyperParameters, got {type(hyperparameters).__name__}"
             )
         if seed is not None:
-            seed = _check_int("seed", seed, 0)
+            seed = check_int("seed", seed, 0)
         self.objective = create_objective(objective)
         self.hyperparameters = hyperparameters.copy() if hyperparameters else HyperParameters()
         self.searcher = searcher if searcher is not None else self._default_searcher()

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rung.hyperparameters import values_key
-from rung.oracles.base import Oracle, Suggestion, _check_int
+from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.schedule import BracketPlan, Budget, bracket_plan, integer_log
 from rung.searchers import RandomSearcher, Searcher
+from rung.validation import check_int
 
 __all__ = ["HyperbandOracle", "SuccessiveHalvingOracle"]
 
@@ -101,9 +102,9 @@ class HyperbandOracle(Oracle):
         parallel_brackets: bool = True,
         **kwargs: Any,
     ) -> None:
-        self.max_epochs = _check_int("max_epochs", max_epochs, 1)
-        self.factor = _check_int("factor", factor, 2)
-        self.hyperband_iterations = _check_int("hyperband_iterations", hyperband_iterations, 1)
+        self.max_epochs = check_int("max_epochs", max_epochs, 1)
+        self.factor = check_int("factor", factor, 2)
+        self.hyperband_iterations = check_int("hyperband_iterations", hyperband_iterations, 1)
         self.parallel_brackets = bool(parallel_brackets)
         super().__init__(objective=objective, hyperparameters=hyperparameters, seed=seed, **kwargs)
         self.s_max = integer_log(self.max_epochs, self.factor)

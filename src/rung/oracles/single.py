@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from rung.hyperparameters import values_key
-from rung.oracles.base import Oracle, Suggestion, _check_int
+from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.schedule import Budget
 from rung.searchers import GridSearcher, RandomSearcher, Searcher
+from rung.validation import check_int
 
 __all__ = ["GridSearchOracle", "RandomSearchOracle", "SingleFidelityOracle"]
 
@@ -28,8 +29,8 @@ class SingleFidelityOracle(Oracle):
     """
 
     def __init__(self, max_trials: int | None = 10, epochs: int | None = None, **kwargs: Any) -> None:
-        self.max_trials = None if max_trials is None else _check_int("max_trials", max_trials, 1)
-        self.epochs = None if epochs is None else _check_int("epochs", epochs, 1)
+        self.max_trials = None if max_trials is None else check_int("max_trials", max_trials, 1)
+        self.epochs = None if epochs is None else check_int("epochs", epochs, 1)
         super().__init__(**kwargs)
         self._started = 0
         self._finished = 0
