@@ -206,3 +206,13 @@ def test_bad_input_fails_before_any_work(tmp_path: Path, kwargs: dict, message: 
     with pytest.raises((ValueError, TypeError), match=message):
         make(tmp_path, **kwargs)
     assert not (tmp_path / "p" / "rung.db").exists() or kwargs.get("objective")
+
+
+def test_directory_and_project_name_none_mean_the_defaults(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    tuner = rung.RandomSearch(run_trial=lambda t: 1.0, objective="loss", max_trials=1,
+                              directory=None, project_name=None, verbose=0)
+    assert tuner.project_dir == Path(".") / "untitled_project"
+    assert (tmp_path / "untitled_project" / "rung.db").exists()
+    with pytest.raises(TypeError, match="directory must be a path, got int 3"):
+        rung.RandomSearch(run_trial=lambda t: 1.0, objective="loss", directory=3)

@@ -72,8 +72,8 @@ class Tuner(KerasTunerMethods):
         oracle: Oracle,
         hypermodel: Any = None,
         run_trial: Callable[..., Any] | None = None,
-        directory: str | Path = ".",
-        project_name: str = "untitled_project",
+        directory: str | Path | None = ".",
+        project_name: str | None = "untitled_project",
         overwrite: bool = False,
         storage: Storage | str | Path | None = None,
         max_retries_per_trial: int = 0,
@@ -118,6 +118,10 @@ class Tuner(KerasTunerMethods):
         ):
             if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
                 raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        directory = "." if directory is None else directory  # keras-tuner accepts None
+        project_name = "untitled_project" if project_name is None else project_name
+        if not isinstance(directory, (str, Path)):
+            raise TypeError(f"directory must be a path, got {type(directory).__name__} {directory!r}")
         if not isinstance(project_name, str) or not project_name or "/" in project_name:
             raise ValueError(f"project_name must be a non-empty name without '/', got {project_name!r}")
         self.oracle = oracle
