@@ -145,6 +145,29 @@ def test_values_mapping_is_live_and_assignable():
     assert hp.values == {"a": 9}
 
 
+def test_values_is_a_dict_like_keras_tuners() -> None:
+    """keras-tuner's ``hp.values`` is a plain dict: scripts ``json.dump`` it and test
+    ``isinstance(..., dict)``; rung's live view must support both."""
+    hp = _conditional_space()
+    view = hp.values
+    assert isinstance(view, dict)
+    assert json.loads(json.dumps(view)) == {"model": "mlp", "units": 64, "lr": 1e-4}
+    view["model"] = "cnn"  # writes through, and the view stays live
+    assert hp.get("model") == "cnn"
+    assert json.loads(json.dumps(hp.values)) == dict(view) == {
+        "model": "cnn", "filters": 16, "pool": "max", "lr": 1e-4}
+    assert view != {"model": "mlp"} and list(view.items())[0] == ("model", "cnn")
+    view.update(pool="avg")
+    assert view.get("momentum") == 0.1 and view.setdefault("momentum", 0.5) == 0.1
+    assert view.pop("pool") == "avg" and hp.get("pool") == "max"  # pop resets to the default
+    assert type(json.loads(json.dumps({"best": hp.values}))["best"]) is dict
+    import copy
+    import pickle
+
+    for clone in (copy.deepcopy(view), pickle.loads(pickle.dumps(view))):
+        assert type(clone) is dict and clone == view  # a plain snapshot
+
+
 def test_same_definition_under_other_conditions_adds_an_entry():
     hp = HyperParameters()
     hp.Choice("model", ["a", "b", "c"])

@@ -70,6 +70,22 @@ def test_keep_best_leaves_only_the_best_trials(tmp_path: Path, keep, expected: i
     assert train.max_dirs < len(jobs) / 2
 
 
+def test_asha_keeps_only_checkpoints_a_promotion_can_still_reach(tmp_path: Path) -> None:
+    # ASHA's rungs never close, but a result ranked below what the rung can ever promote (at most
+    # max_trials results per rung) is final: it must not outlive the search on disk
+    train = Recorder(tmp_path / "p" / "trials")
+    hp = rung.HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    tuner = rung.ASHA(run_trial=train, objective="val_loss", max_epochs=9, factor=3, seed=0,
+                      max_trials=30, hyperparameters=hp, directory=tmp_path, project_name="p",
+                      verbose=0, keep_checkpoints="best")
+    tuner.search()
+    jobs = tuner.storage.trials()
+    assert all(t.status is rung.TrialStatus.COMPLETED for t in jobs)  # every parent was there
+    assert dirs(tuner) == {tuner.oracle.get_best_trials(1)[0].trial_id}
+    assert train.max_dirs < len(jobs) / 2
+
+
 def test_retried_child_still_finds_its_parent(tmp_path: Path) -> None:
     # 00009 is a promoted job in this plan (seed 0): it fails once, is retried, and must reload
     train = Recorder(tmp_path / "p" / "trials", fail_once={"00009"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 
 import pytest
 
@@ -93,6 +94,44 @@ def test_state_round_trip_keeps_rungs_and_promotions() -> None:
     resumed = asha()
     resumed.load_state_dict(state, oracle.records)
     assert [resumed.ask() for _ in range(5)] == [reference.ask() for _ in range(5)]
+
+
+def test_results_no_promotion_can_reach_are_retired_for_good() -> None:
+    # with max_trials=9 and eta=3 a rung never holds more than 9 results, so only its top 3 can
+    # ever be promoted: the rest are released at once (their checkpoints may be deleted) and
+    # stay unpromoted even when a resume raises max_trials
+    oracle = asha(max_trials=9)
+    jobs = [oracle.ask() for _ in range(9)]
+    for s in jobs:
+        oracle.tell(s.trial_id, s.values["x"])
+    ranked = sorted(jobs, key=lambda s: s.values["x"])
+    rung0 = {s.trial_id for s in ranked[3:]}
+    assert not rung0 & oracle.checkpoints_in_use()
+    state = json.loads(json.dumps(oracle.state_dict()))
+    resumed = asha(max_trials=100)
+    resumed.load_state_dict(state, oracle.records)
+    while (s := resumed.ask()) is not None and len(resumed.records) < 150:
+        assert s.parent_id not in rung0
+        resumed.tell(s.trial_id, s.values["x"] + 1 / s.epochs)
+    assert resumed.finished and not resumed.checkpoints_in_use()
+
+
+def test_a_finished_search_holds_no_checkpoint_in_use_whatever_the_order() -> None:
+    rnd = random.Random(0)
+    for max_trials, factor, workers in [(30, 3, 4), (17, 2, 3), (50, 4, 8)]:
+        oracle = asha(max_trials=max_trials, factor=factor)
+        running = []
+        while True:
+            while len(running) < workers and (s := oracle.ask()) is not None:
+                running.append(s)
+            if not running:
+                break
+            s = running.pop(rnd.randrange(len(running)))
+            if rnd.random() < 0.1:
+                oracle.tell_failed(s.trial_id)
+            else:
+                oracle.tell(s.trial_id, s.values["x"] + rnd.random() / s.epochs)
+        assert oracle.finished and oracle.checkpoints_in_use() == set()
 
 
 @pytest.mark.parametrize(

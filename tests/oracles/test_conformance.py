@@ -210,3 +210,39 @@ def test_bad_arguments_are_rejected_before_any_work(kwargs: dict, message: str) 
     args = {"objective": "loss", "max_epochs": 27, "factor": 3, **kwargs}
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
         HyperbandOracle(**args)
+
+
+def _define_by_run(oracle: Oracle, stop_after: int | None = None) -> list[tuple]:
+    """Drive ``oracle`` as a tuner does for a function that declares its space when it runs:
+    the first job gets ``{}`` and uses the defaults; ``tell`` gets the values it really used."""
+    used = []
+    while (s := oracle.ask()) is not None:
+        hp = oracle.hyperparameters.clone_with_values(s.values)
+        values = (hp.Choice("c", [1, 2, 3]), hp.Boolean("b"))
+        if s.rung in (None, 0):
+            used.append((s.bracket, values))
+        oracle.update_space(hp)
+        oracle.tell(s.trial_id, {"loss": float(values[0])}, values=hp.values)
+        if stop_after is not None and len(used) >= stop_after:
+            break
+    return used
+
+
+def test_define_by_run_first_trial_is_not_repeated_in_its_bracket() -> None:
+    oracle = HyperbandOracle(objective="loss", max_epochs=9, factor=3, seed=0)
+    used = _define_by_run(oracle)
+    for bracket in {b for b, _ in used}:
+        configs = [v for b, v in used if b == bracket]
+        assert len(configs) == len(set(configs)) == min(6, oracle._plans[2 - bracket].n)
+
+
+def test_define_by_run_random_search_resumed_repeats_nothing() -> None:
+    oracle = RandomSearchOracle(objective="loss", max_trials=6, seed=0)
+    first = _define_by_run(oracle, stop_after=2)
+    resumed = RandomSearchOracle(objective="loss", max_trials=6, seed=0)
+    # a store keeps the values each job was given: {} for the first define-by-run job
+    history = [r.replace(values={}) if r.trial_id == "00000" else r for r in oracle.records]
+    resumed.load_state_dict(json.loads(json.dumps(oracle.state_dict())), history)
+    rest = _define_by_run(resumed)
+    configs = [v for _, v in first + rest]
+    assert len(configs) == len(set(configs)) == 6

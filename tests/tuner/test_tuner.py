@@ -216,3 +216,95 @@ def test_directory_and_project_name_none_mean_the_defaults(tmp_path: Path, monke
     assert (tmp_path / "untitled_project" / "rung.db").exists()
     with pytest.raises(TypeError, match="directory must be a path, got int 3"):
         rung.RandomSearch(run_trial=lambda t: 1.0, objective="loss", directory=3)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"keep_checkpoints": "bset"}, "keep_checkpoints must be 'all', 'best' or an integer"),
+        ({"storage": 3}, "`storage` must be None"),
+        ({"verbose": "loud"}, "verbose must be an integer"),
+    ],
+)
+def test_bad_input_with_overwrite_leaves_the_project_alone(
+    tmp_path: Path, kwargs: dict, message: str
+) -> None:
+    make(tmp_path).search()
+    with pytest.raises((ValueError, TypeError), match=message):
+        make(tmp_path, overwrite=True, **kwargs)
+    assert make(tmp_path).storage.count_trials() == 22  # nothing was deleted
+
+
+def test_a_failed_first_trial_does_not_end_a_define_by_run_search(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    def flaky_first(trial: rung.Trial) -> float:
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)  # the space is declared here...
+        calls.append(trial.trial_id)
+        if len(calls) == 1:
+            raise RuntimeError("transient")  # ...and the first trial fails
+        return x
+
+    tuner = rung.RandomSearch(run_trial=flaky_first, objective="loss", max_trials=5, seed=0,
+                              directory=tmp_path, verbose=0)
+    tuner.search()
+    statuses = [t.status for t in tuner.storage.trials()]
+    assert statuses == [rung.TrialStatus.FAILED] + [rung.TrialStatus.COMPLETED] * 4
+    assert tuner.oracle.stop_reason == "max_trials=5 reached"
+    assert [p.name for p in tuner.oracle.hyperparameters.space] == ["x"]
+
+
+@pytest.mark.parametrize("declares", [True, False])
+def test_consecutive_failures_stop_a_define_by_run_random_search(
+    tmp_path: Path, declares: bool
+) -> None:
+    def broken(trial: rung.Trial) -> object:
+        if declares:
+            trial.hyperparameters.Int("units", 1, 64)
+        return "not a number"  # every trial fails, before or after declaring the space
+
+    tuner = rung.RandomSearch(run_trial=broken, objective="loss", max_trials=10, seed=0,
+                              directory=tmp_path, verbose=0)
+    with pytest.raises(TooManyFailedTrialsError, match="3 trials failed(.|\n)*must return a float"):
+        tuner.search()
+    assert [t.status for t in tuner.storage.trials()] == [rung.TrialStatus.FAILED] * 3
+
+
+@pytest.mark.parametrize("tuner_class", [rung.Hyperband, rung.RandomSearch])
+def test_remaining_trials_is_zero_once_a_small_space_is_exhausted(
+    tmp_path: Path, tuner_class: type
+) -> None:
+    def tiny(trial: rung.Trial) -> float:
+        return float(trial.hyperparameters.Choice("c", [1, 2, 3]))
+
+    extra = {"max_epochs": 9} if tuner_class is rung.Hyperband else {"max_trials": 10}
+    tuner = tuner_class(run_trial=tiny, objective="loss", seed=0, directory=tmp_path,
+                        verbose=0, **extra)
+    assert tuner.remaining_trials == (22 if tuner_class is rung.Hyperband else 10)
+    tuner.search()
+    assert tuner.storage.count_trials() < tuner.oracle.budget().jobs  # the space ran out
+    assert tuner.oracle.finished and tuner.remaining_trials == 0
+
+
+def test_a_result_without_the_objective_fails_the_trial_not_the_search(tmp_path: Path) -> None:
+    def sometimes_unnamed(trial: rung.Trial) -> dict[str, float]:
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        return {"val_loss": x} if x < 0.5 else {"loss": x}  # the second forgets the objective
+
+    tuner = rung.RandomSearch(run_trial=sometimes_unnamed, objective="val_loss", max_trials=8,
+                              seed=3, directory=tmp_path, verbose=0,
+                              max_consecutive_failed_trials=8)
+    tuner.search()
+    trials = tuner.storage.trials()
+    assert len(trials) == 8 and not tuner.oracle.pending
+    failed = [t for t in trials if t.status is rung.TrialStatus.FAILED]
+    assert failed and all("'val_loss' is not among the metrics" in t.error for t in failed)
+    completed = [t for t in tuner.oracle.trials.values() if t.status is rung.TrialStatus.COMPLETED]
+    assert completed and all(t.hyperparameters["x"] < 0.5 for t in completed)
+
+    def unnamed(trial: rung.Trial) -> dict[str, float]:
+        return {"loss": trial.hyperparameters.Float("x", 0.0, 1.0)}
+
+    with pytest.raises(TooManyFailedTrialsError, match="'val_loss' is not among the metrics"):
+        rung.RandomSearch(run_trial=unnamed, objective="val_loss", max_trials=8, seed=3,
+                          directory=tmp_path, project_name="u", verbose=0).search()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import math
 import time
 from typing import Any
 
@@ -13,11 +14,15 @@ __all__ = ["FutureExecutor", "check_slots", "check_timeout"]
 
 
 def check_timeout(job_timeout: object) -> float | None:
+    """``job_timeout`` as seconds (None: no limit); anything else than a finite number > 0 or
+    None is refused before any job starts."""
     if job_timeout is None:
         return None
     if isinstance(job_timeout, bool) or not isinstance(job_timeout, (int, float)) \
-            or not job_timeout > 0:
-        raise ValueError(f"job_timeout must be a number of seconds > 0 or None, got {job_timeout!r}")
+            or not 0 < job_timeout < math.inf:
+        raise ValueError(
+            f"job_timeout must be a finite number of seconds > 0, or None for no limit; "
+            f"got {job_timeout!r}")
     return float(job_timeout)
 
 

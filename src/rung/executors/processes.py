@@ -25,6 +25,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from rung.errors import ConfigurationError, JobTimeoutError, WorkerLostError
+from rung.executors._remote import check_timeout
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome, ReportCallback
 from rung.executors.job import execute
 
@@ -106,13 +107,10 @@ class ProcessExecutor(Executor):
                  start_method: str = "spawn") -> None:
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
             raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
-        if job_timeout is not None and (isinstance(job_timeout, bool) or not isinstance(
-                job_timeout, (int, float)) or not job_timeout > 0):
-            raise ValueError(f"job_timeout must be a number of seconds > 0 or None, got {job_timeout!r}")
         if start_method not in ("spawn", "forkserver"):
             raise ValueError(f"start_method must be 'spawn' or 'forkserver', got {start_method!r}")
         self.slots = workers
-        self.job_timeout = None if job_timeout is None else float(job_timeout)
+        self.job_timeout = check_timeout(job_timeout)
         self._ctx = multiprocessing.get_context(start_method)
         self._workers: list[_Worker | None] = [None] * workers
         self._report: ReportCallback | None = None

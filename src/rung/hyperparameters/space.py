@@ -180,7 +180,8 @@ class HyperParameters:
 
     @property
     def values(self) -> MutableMapping[str, Any]:
-        """Live mapping of the active values; ``hp.values[name] = v`` sets a value."""
+        """Live ``dict`` of the active values (``json.dumps`` works, as with keras-tuner's plain
+        dict); ``hp.values[name] = v`` sets a value."""
         return ValuesView(self._active_values, self._set_value, self._reset_value)
 
     @values.setter

@@ -42,14 +42,17 @@ MODES = ("promotion", "stopping")
 
 
 class Rung:
-    """Results of one rung, sorted best first (by loss, then trial id), and which of them were
-    promoted. Kept as two parallel lists so that saving the state is a plain copy."""
+    """Results of one rung, sorted best first (by loss, then trial id), which of them were
+    promoted, and which were retired: ranked where no promotion can ever reach (their checkpoints
+    may be deleted, so they are never promoted, even if ``max_trials`` is raised later). Kept as
+    parallel lists so that saving the state is a plain copy."""
 
     def __init__(self) -> None:
         self.ids: list[str] = []
         self.losses: list[float] = []
         self.loss: dict[str, float] = {}
         self.promoted: set[str] = set()
+        self.retired: set[str] = set()
         self._promoted_order: list[str] = []  # the same, in promotion order (for the state)
         self._prefix = 0  # ids[:_prefix] are all promoted
 
@@ -80,11 +83,25 @@ class Rung:
         return len(self.ids)
 
     def candidate(self, factor: int) -> str | None:
-        """The best result in the top ``floor(n / eta)`` not yet promoted, or None."""
+        """The best result in the top ``floor(n / eta)`` not yet promoted (nor retired), or None."""
         keep = len(self.ids) // factor
         while self._prefix < keep and self.ids[self._prefix] in self.promoted:
             self._prefix += 1
-        return self.ids[self._prefix] if self._prefix < keep else None
+        for trial_id in self.ids[self._prefix:keep]:
+            if trial_id not in self.promoted and trial_id not in self.retired:
+                return trial_id
+        return None
+
+    def retire(self, limit: int) -> None:
+        """Retire the results ranked ``limit`` or worse that were not promoted: once this rung
+        can never hold more than ``limit * eta`` results, no promotion reaches them (a result's
+        rank only grows as results join)."""
+        self.retired.update(t for t in self.ids[limit:] if t not in self.promoted)
+
+    @property
+    def promotable(self) -> int:
+        """Results that are neither promoted nor retired (they may still be promoted)."""
+        return len(self.ids) - len(self.promoted) - len(self.retired)
 
     def cutoff(self, factor: int) -> float:
         """The worst loss that still continues if one more result joined (stopping mode)."""
@@ -93,7 +110,7 @@ class Rung:
 
     def to_json(self) -> dict[str, Any]:
         return {"ids": list(self.ids), "losses": list(self.losses),
-                "promoted": list(self._promoted_order)}
+                "promoted": list(self._promoted_order), "retired": sorted(self.retired)}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Rung:
@@ -103,6 +120,7 @@ class Rung:
         rung.loss = dict(zip(rung.ids, rung.losses, strict=True))
         rung._promoted_order = list(data["promoted"])
         rung.promoted = set(rung._promoted_order)
+        rung.retired = set(data.get("retired", ()))
         return rung
 
 
@@ -209,6 +227,7 @@ class ASHAOracle(Oracle):
                 return Suggestion(trial_id=self._new_trial_id(), values=values, epochs=epochs,
                                   bracket=0, rung=0)
             self._exhausted = True
+            self._retire()
         if not self._pending:
             ended = (f"search space exhausted after {self._started} configurations"
                      if self._exhausted else f"max_trials={self.max_trials} configurations started")
@@ -221,11 +240,30 @@ class ASHAOracle(Oracle):
         reported = suggestion.trial_id in self._reported
         self._reported.discard(suggestion.trial_id)
         if loss is None:
+            self._retire()
             return
         if self.mode == "promotion":
             self._rungs[suggestion.rung or 0].add(suggestion.trial_id, loss)
+            self._retire()
         elif not reported:  # no milestone report: the final result is the top rung's
             self._rungs[-1].add(suggestion.trial_id, loss)
+
+    def _retire(self) -> None:
+        """Promotion mode: retire the results no promotion can reach any more. Rung ``k`` will
+        end with at most ``bound_k`` results: those it has, its pending jobs, and what may still
+        come from below (configurations not started yet for rung 0; results of rung ``k - 1``
+        that may still be promoted, and those still to come there). A result ranked
+        ``bound_k // eta`` or worse is never in the top ``floor(n_k / eta)``."""
+        if self.mode != "promotion":
+            return
+        pending = [0] * len(self._rungs)
+        for s in self._pending.values():
+            pending[s.rung or 0] += 1
+        to_come = 0 if self._exhausted else self.max_trials - self._started  # new configurations
+        for k, rung in enumerate(self._rungs[:-1]):
+            bound = len(rung) + pending[k] + to_come
+            rung.retire(bound // self.factor)
+            to_come = rung.promotable + (bound - len(rung))  # rung k+1's results still to come
 
     def on_report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> bool:
         if self.mode != "stopping" or epoch not in self.milestones:
@@ -253,11 +291,11 @@ class ASHAOracle(Oracle):
 
     def checkpoints_in_use(self) -> set[str]:
         """Parents of pending jobs, and every result of a rung below the top that was not
-        promoted (it may still be)."""
+        promoted and may still be (not retired)."""
         used = self._pending_parents()
         if self.mode == "promotion":
             for rung in self._rungs[:-1]:
-                used.update(t for t in rung.loss if t not in rung.promoted)
+                used.update(t for t in rung.loss if t not in rung.promoted and t not in rung.retired)
         return used
 
     # --- persistence ---------------------------------------------------------------------

@@ -213,10 +213,21 @@ class HyperbandOracle(Oracle):
         for entry in bracket.entries:
             if entry.trial_id == suggestion.trial_id:
                 entry.done, entry.loss = True, loss
-                # define-by-run: a promoted job continues with the values the trial really used
+                # define-by-run: a promoted job continues with the values the trial really used,
+                # and the rung does not draw them again (the first job was given `{}`)
                 entry.values = dict(self._finished_trials[suggestion.trial_id].values)
+                if bracket.rung == 0:
+                    self._add_exclude(bracket, values_key(entry.values))
                 break
         self._maybe_advance(bracket)
+
+    def _add_exclude(self, bracket: Bracket, key: str) -> None:
+        cache = self._exclude.get(bracket.key)
+        if key in (cache if cache is not None else bracket.exclude):
+            return
+        bracket.exclude.append(key)
+        if cache is not None:
+            cache.add(key)
 
     def _maybe_advance(self, bracket: Bracket) -> None:
         """Close the current rung once all its jobs are in, promoting the top-k."""

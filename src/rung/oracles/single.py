@@ -51,6 +51,9 @@ class SingleFidelityOracle(Oracle):
                 self.stop_reason = f"max_trials={self.max_trials} reached"
             return None
         values = self.searcher.suggest(self.hyperparameters, self._rng, self._seen)
+        if values is None and not self.hyperparameters.space and not any(
+                r.loss is not None for r in self._finished_trials.values()):
+            values = {}  # define-by-run: no trial has declared the space yet (they failed)
         if values is None:
             if not self._pending:
                 self.stop_reason = (
@@ -89,7 +92,12 @@ class SingleFidelityOracle(Oracle):
         reached = self.stop_reason is not None and self.stop_reason.startswith("max_trials=")
         if reached and (self.max_trials is None or self._finished < self.max_trials):
             self.stop_reason = None  # max_trials was raised: the search continues
-        self._seen = {values_key(r.values) for r in self._finished_trials.values()}
+        # the values a job was given, completed with the defaults it used for what it declared
+        # itself (define-by-run), as `tell` recorded them before the search was stored
+        self._seen = {
+            values_key(self.hyperparameters.clone_with_values(r.values).values)
+            for r in self._finished_trials.values()
+        }
         self._seen.update(values_key(s.values) for s in self._pending.values())
 
 

@@ -16,6 +16,7 @@ finished is repeated, and the RNG continues where it was.
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import time
 from collections.abc import Callable, Mapping
@@ -30,7 +31,7 @@ from rung.oracles.base import Oracle
 from rung.storage import Storage, get_storage
 from rung.trial import Trial
 from rung.trial_record import TrialStatus
-from rung.tuner.cleanup import CheckpointCleanup
+from rung.tuner.cleanup import CheckpointCleanup, parse_keep_checkpoints
 from rung.tuner.display import Display
 from rung.tuner.keras_api import KerasTunerMethods
 
@@ -124,6 +125,12 @@ class Tuner(KerasTunerMethods):
             raise TypeError(f"directory must be a path, got {type(directory).__name__} {directory!r}")
         if not isinstance(project_name, str) or not project_name or "/" in project_name:
             raise ValueError(f"project_name must be a non-empty name without '/', got {project_name!r}")
+        # the remaining checks also run before overwrite=True deletes anything
+        if not isinstance(verbose, int):
+            raise TypeError(f"verbose must be an integer (0: silent, 1: progress), got {verbose!r}")
+        parse_keep_checkpoints(keep_checkpoints)
+        if storage is not None and not isinstance(storage, (Storage, str, os.PathLike)):
+            get_storage(storage)  # raises a TypeError that lists what is accepted
         self.oracle = oracle
         self.hypermodel = hypermodel
         self._run_trial_fn = run_trial
@@ -229,6 +236,12 @@ class Tuner(KerasTunerMethods):
 
     def _finish(self, trial: Trial, metrics: Mapping[str, float], started: float,
                 status: TrialStatus | None) -> TrialStatus:
+        try:
+            self.oracle.objective.value(metrics)
+        except (ValueError, TypeError) as exc:  # no objective in the result: this trial fails
+            error = f"{type(exc).__name__}: {exc}"
+            self.display.message(f"trial {trial.trial_id} failed: {error}")
+            return self._finish_failed(trial, error)
         loss = self.oracle.tell(trial.trial_id, metrics, values=trial.hyperparameters.values)
         if status is None:
             status = TrialStatus.COMPLETED if loss is not None else TrialStatus.FAILED
@@ -279,10 +292,13 @@ class Tuner(KerasTunerMethods):
 
     @property
     def remaining_trials(self) -> int | None:
-        """Jobs the plan still has to start (None when unbounded)."""
+        """Jobs the plan still has to start (None when unbounded; 0 once the search is over,
+        also when it ended early because the search space ran out)."""
         planned = self.oracle.budget().jobs
         if not planned:
             return None
+        if self.oracle.finished:
+            return 0
         return max(0, planned - self.storage.count_trials())
 
     def search_space_summary(self, extended: bool = False) -> None:

@@ -135,11 +135,7 @@ class SearchLoop:
         if result.outcome in (Outcome.COMPLETED, Outcome.PRUNED):
             if result.checkpoint is not None:
                 tuner.checkpoints.unpack(trial_id, result.checkpoint)
-            hp = run.trial.hyperparameters
-            if result.space is not None and not self.local:
-                hp = HyperParameters.from_config(result.space).clone_with_values(
-                    result.values or {})
-                run.trial.hyperparameters = hp
+            hp = self._declared(run, result)
             if result.outcome is Outcome.COMPLETED:
                 self.oracle.update_space(hp)
             pruned = TrialStatus.PRUNED if result.outcome is Outcome.PRUNED else None
@@ -150,6 +146,9 @@ class SearchLoop:
             if result.outcome is Outcome.FATAL:
                 exc = result.exception
                 raise exc if exc is not None else FatalRuntimeError(error)
+            # define-by-run: what the trial declared before failing is the space to sample, or
+            # a failed first trial would leave the oracle with nothing but its empty configuration
+            self.oracle.update_space(self._declared(run, result))
             retry = result.outcome is not Outcome.FAILED and (
                 result.attempt <= tuner.max_retries_per_trial)
             tuner.display.failure(run.trial, result.attempt,
@@ -160,6 +159,13 @@ class SearchLoop:
                 return
             status = tuner._finish_failed(run.trial, error)
         self._count(status, trial_id)
+
+    def _declared(self, run: _Running, result: JobResult) -> HyperParameters:
+        """The trial's hyperparameters as its code declared them (sent back by remote workers)."""
+        if result.space is not None and not self.local:
+            run.trial.hyperparameters = HyperParameters.from_config(result.space).clone_with_values(
+                result.values or {})
+        return run.trial.hyperparameters
 
     def _count(self, status: TrialStatus, trial_id: str) -> None:
         self.consecutive_failures = (
