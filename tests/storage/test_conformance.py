@@ -343,3 +343,15 @@ def test_clear_reports_forgets_the_epochs_of_a_running_trial_only(storage) -> No
         storage.clear_reports("r2")
     with pytest.raises(KeyError):
         storage.clear_reports("nope")
+
+
+def test_finish_trial_stores_the_values_the_trial_really_used(storage) -> None:
+    from rung.trial_record import TrialRecord, TrialStatus
+
+    storage.create_trial(TrialRecord(trial_id="v1", values={}))
+    storage.create_trial(TrialRecord(trial_id="v2", values={"x": 1}))
+    storage.finish_trial("v1", TrialStatus.COMPLETED, metrics={"loss": 1.0}, loss=1.0,
+                         values={"x": 0, "act": "relu"})
+    storage.finish_trial("v2", TrialStatus.FAILED, error="boom")
+    assert storage.get_trial("v1").values == {"x": 0, "act": "relu"}
+    assert storage.get_trial("v2").values == {"x": 1}  # not given: unchanged

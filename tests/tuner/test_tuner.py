@@ -308,3 +308,18 @@ def test_a_result_without_the_objective_fails_the_trial_not_the_search(tmp_path:
     with pytest.raises(TooManyFailedTrialsError, match="'val_loss' is not among the metrics"):
         rung.RandomSearch(run_trial=unnamed, objective="val_loss", max_trials=8, seed=3,
                           directory=tmp_path, project_name="u", verbose=0).search()
+
+
+def test_storage_keeps_the_values_define_by_run_code_declared(tmp_path: Path) -> None:
+    def fn(trial: rung.Trial) -> float:
+        hp = trial.hyperparameters
+        return hp.Int("units", 8, 64, step=8) + (1 if hp.Boolean("extra") else 0)
+
+    tuner = rung.RandomSearch(run_trial=fn, objective="loss", max_trials=4, seed=0,
+                              directory=tmp_path, verbose=0)
+    tuner.search()
+    first = tuner.storage.get_trial("00000")
+    assert first.values == {"units": 8, "extra": False}  # the defaults the first trial used
+    reopened = rung.storage.SQLiteStorage(tmp_path / "untitled_project" / "rung.db")
+    assert all(set(t.values) == {"units", "extra"} for t in reopened.trials())
+    reopened.close()

@@ -71,6 +71,6 @@ REPORT = (
     "SELECT trial_id, ?, ? FROM trials WHERE trial_id = ? AND status = 'RUNNING'"
 )
 FINISH = (
-    "UPDATE trials SET status = ?, metrics_json = ?, loss = ?, error = ?, finished_at = ? "
-    "WHERE trial_id = ? AND status = 'RUNNING'"
+    "UPDATE trials SET status = ?, metrics_json = ?, loss = ?, error = ?, finished_at = ?, "
+    "values_json = COALESCE(?, values_json) WHERE trial_id = ? AND status = 'RUNNING'"
 )

@@ -9,10 +9,10 @@ Rules every implementation keeps (``tests/storage/test_conformance.py`` checks t
   of it is visible or none. ``create_trial`` and ``finish_trial`` take the scheduler state that the
   change produced and write it in the same transaction, so the trials and the scheduler can never
   disagree after a kill.
-* **Immutable identity.** A trial's ``trial_id``, ``values``, ``epochs``, ``initial_epoch``,
-  ``parent_id``, ``bracket``, ``rung`` and ``iteration`` never change once created. Only status,
-  metrics, loss, attempts, error and ``finished_at`` do, and only through ``finish_trial``/
-  ``record_failure``.
+* **Immutable identity.** A trial's ``trial_id``, ``epochs``, ``initial_epoch``, ``parent_id``,
+  ``bracket``, ``rung`` and ``iteration`` never change once created. Only status, metrics, loss,
+  attempts, error, ``finished_at`` and ``values`` (completed with what define-by-run code
+  declared) do, and only through ``finish_trial``/``record_failure``.
 * **Order.** ``trials()`` returns trials in creation order; ``epoch_metrics()`` in report order.
 * **Idempotent finish.** Finishing a trial that is already finished raises ``ValueError``.
 * **Processes.** Only the driver process writes. SQLite readers in other processes (a CLI, a report)
@@ -83,8 +83,13 @@ class Storage(abc.ABC):
         error: str | None = None,
         oracle_state: Mapping[str, Any] | None = None,
         finished_at: float | None = None,
+        values: Mapping[str, Any] | None = None,
     ) -> None:
-        """Finish a trial (and save the scheduler state) in one transaction."""
+        """Finish a trial (and save the scheduler state) in one transaction.
+
+        ``values``, when given, replaces the stored hyperparameter values with the ones the trial
+        really used: define-by-run code may declare entries the suggestion did not hold.
+        """
 
     @abc.abstractmethod
     def get_trial(self, trial_id: str) -> TrialRecord:

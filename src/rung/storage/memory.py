@@ -115,15 +115,18 @@ class InMemoryStorage(Storage):
         error: str | None = None,
         oracle_state: Mapping[str, Any] | None = None,
         finished_at: float | None = None,
+        values: Mapping[str, Any] | None = None,
     ) -> None:
         status, loss = check_finish(trial_id, status, loss)
         final = clone_json(dict(metrics or {}))
+        used = None if values is None else clone_json(dict(values))
         state = None if oracle_state is None else clone_json(dict(oracle_state))
         finished_at = time.time() if finished_at is None else float(finished_at)
         with self._lock:
             record = self._running("finish_trial", trial_id)
             self._trials[trial_id] = record.replace(
-                status=status, metrics=final, loss=loss, error=error, finished_at=finished_at
+                status=status, metrics=final, loss=loss, error=error, finished_at=finished_at,
+                values=record.values if used is None else used,
             )
             if state is not None:
                 self._oracle_state = state

@@ -238,10 +238,12 @@ class SQLiteStorage(Storage):
         error: str | None = None,
         oracle_state: Mapping[str, Any] | None = None,
         finished_at: float | None = None,
+        values: Mapping[str, Any] | None = None,
     ) -> None:
         status, loss = check_finish(trial_id, status, loss)
         finished_at = time.time() if finished_at is None else float(finished_at)
-        args = (status.value, dumps(dict(metrics or {})), loss, error, finished_at, trial_id)
+        used = None if values is None else dumps(dict(values))
+        args = (status.value, dumps(dict(metrics or {})), loss, error, finished_at, used, trial_id)
         state = None if oracle_state is None else dumps(dict(oracle_state))
         with self._write() as conn:
             if conn.execute(FINISH, args).rowcount != 1:

@@ -230,6 +230,7 @@ class Tuner(KerasTunerMethods):
         self.storage.finish_trial(
             trial.trial_id, TrialStatus.FAILED, error=error,
             oracle_state=self.oracle.state_dict(), finished_at=time.time(),
+            values=trial.hyperparameters.values,
         )
         self.on_trial_end(trial)
         return TrialStatus.FAILED
@@ -249,6 +250,7 @@ class Tuner(KerasTunerMethods):
         self.storage.finish_trial(
             trial.trial_id, status, metrics=metrics, loss=loss, error=error,
             oracle_state=self.oracle.state_dict(), finished_at=time.time(),
+            values=trial.hyperparameters.values,  # what define-by-run code really used
         )
         self.checkpoint_cleanup.sweep()  # after the commit: a kill before it loses nothing
         trial.record = self.storage.get_trial(trial.trial_id)
