@@ -323,3 +323,25 @@ def test_storage_keeps_the_values_define_by_run_code_declared(tmp_path: Path) ->
     reopened = rung.storage.SQLiteStorage(tmp_path / "untitled_project" / "rung.db")
     assert all(set(t.values) == {"units", "extra"} for t in reopened.trials())
     reopened.close()
+
+
+def test_keras_tuner_positional_arguments_and_search_verbose(tmp_path: Path, capsys) -> None:
+    import inspect
+
+    for cls in (rung.RandomSearch, rung.GridSearch, rung.Hyperband):
+        names = list(inspect.signature(cls).parameters)
+        assert names[:2] == ["hypermodel", "objective"]
+        assert "seed" in names and "hyperparameters" in names
+    hp = rung.HyperParameters()
+    hp.Choice("a", [1, 2, 3])
+    seen = []
+
+    def fn(trial: rung.Trial, verbose: int = 1) -> float:
+        seen.append(verbose)
+        return float(trial.hyperparameters.get("a"))
+
+    tuner = rung.GridSearch(None, "loss", None, 7, hp, run_trial=fn, directory=tmp_path)
+    assert tuner.oracle.seed == 7
+    tuner.search(verbose=0)
+    assert seen == [0, 0, 0]  # passed through to the function (keras-tuner: to fit)
+    assert capsys.readouterr().out == ""  # and the tuner is silent too

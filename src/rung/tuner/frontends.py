@@ -161,6 +161,20 @@ class GridSearch(_SingleFidelity):
 
     _oracle_class = GridSearchOracle
 
-    def __init__(self, hypermodel: Any = None, objective: Any = None,
-                 max_trials: int | None = None, **kwargs: Any) -> None:
-        super().__init__(hypermodel, objective, max_trials, **kwargs)
+    def __init__(
+        self,
+        hypermodel: Any = None,
+        objective: Any = None,
+        max_trials: int | None = None,
+        seed: int | None = None,
+        hyperparameters: HyperParameters | None = None,
+        tune_new_entries: bool = True,
+        allow_new_entries: bool = True,
+        max_retries_per_trial: int = 0,
+        max_consecutive_failed_trials: int = 3,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            hypermodel, objective, max_trials, seed, hyperparameters, tune_new_entries,
+            allow_new_entries, max_retries_per_trial, max_consecutive_failed_trials, **kwargs,
+        )
