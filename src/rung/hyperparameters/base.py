@@ -80,7 +80,13 @@ def values_key(values: Mapping[str, Any]) -> str:
     >>> values_key({"b": 0.1, "a": 2})
     '{"a":2,"b":0.1}'
     """
-    return json.dumps(plain_json(values), sort_keys=True, separators=(",", ":"), allow_nan=False)
+    if not all(type(v) in _PLAIN for v in values.values()):  # NumPy scalars and the like
+        values = plain_json(values)
+    return _KEY_ENCODER.encode(values)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_KEY_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 
 @dataclass(frozen=True)
