@@ -246,3 +246,16 @@ def test_define_by_run_random_search_resumed_repeats_nothing() -> None:
     rest = _define_by_run(resumed)
     configs = [v for _, v in first + rest]
     assert len(configs) == len(set(configs)) == 6
+
+
+def test_grid_budget_counts_distinct_points_conditional_entries_once() -> None:
+    hp = rung.HyperParameters()
+    hp.Choice("model", ["linear", "mlp"])
+    with hp.conditional_scope("model", ["mlp"]):
+        hp.Int("units", 8, 32, step=8)
+    hp.Boolean("bias")
+    oracle = GridSearchOracle(objective="loss", hyperparameters=hp)
+    assert oracle.budget().jobs == (1 + 4) * 2
+    assert GridSearchOracle(objective="loss", max_trials=3, hyperparameters=hp).budget().jobs == 3
+    jobs = drive(oracle, loss=lambda v, e: 1.0)
+    assert len(jobs) == 10 and oracle.finished

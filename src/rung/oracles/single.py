@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from rung.hyperparameters import values_key
 from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.schedule import Budget
@@ -119,3 +121,29 @@ class GridSearchOracle(SingleFidelityOracle):
 
     def _default_searcher(self) -> Searcher:
         return GridSearcher()
+
+    def budget(self) -> Budget:
+        """``max_trials``, or the number of distinct grid points when that is fewer (counted
+        with a throw-away searcher, so conditional entries are counted once), when known."""
+        size = self.grid_size()
+        if size is None:
+            return super().budget()
+        jobs = size if self.max_trials is None else min(size, self.max_trials)
+        return Budget(jobs=jobs, epochs=None if self.epochs is None else jobs * self.epochs)
+
+    def grid_size(self, limit: int = 100_000) -> int | None:
+        """Distinct configurations of the current space, or None past ``limit`` or when the
+        space has a continuous entry (then the first trial reports the error)."""
+        points = 1
+        for p in self.hyperparameters.space:
+            values = p.grid_values()
+            if values is None:
+                return None
+            points *= len(values)
+            if points > limit:
+                return None
+        counter, seen = GridSearcher(), set[str]()
+        rng = np.random.default_rng(0)
+        while (values := counter.suggest(self.hyperparameters, rng, seen)) is not None:
+            seen.add(values_key(values))
+        return len(seen)

@@ -197,8 +197,9 @@ class Tuner(KerasTunerMethods):
         """
         from rung.tuner.loop import SearchLoop
 
-        if "verbose" in fit_kwargs:  # keras-tuner: search(verbose=0) also silences the tuner
-            self.display.verbose = fit_kwargs["verbose"]
+        if "verbose" in fit_kwargs:  # keras-tuner: search(verbose=0) also quiets the tuner;
+            # rung still prints the plan and the closing summary (a few lines)
+            self.display.per_job = bool(fit_kwargs["verbose"])
         runner, owned = make_executor(workers, executor, job_timeout)
         try:
             loop = SearchLoop(self, runner, fit_args, fit_kwargs)

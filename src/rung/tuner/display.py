@@ -26,6 +26,7 @@ class Display:
 
     def __init__(self, verbose: int = 1, stream: TextIO | None = None) -> None:
         self.verbose = verbose
+        self.per_job = True  # one line per finished job (search(verbose=0) turns it off)
         self.stream = stream
         self._done = 0
         self._planned = 0
@@ -47,7 +48,7 @@ class Display:
 
     def job(self, trial: Trial, oracle: Oracle, seconds: float) -> None:
         self._done += 1
-        if self.verbose < 1:
+        if self.verbose < 1 or not self.per_job:
             return
         best = oracle.get_best_trials(1)
         total = f"/{self._planned}" if self._planned else ""
