@@ -18,17 +18,6 @@ import pytest  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 
 import rung  # noqa: E402
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    """Tiny models: one torch thread is faster, and immune to other processes on the cores."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 from rung.integrations.keras import restore_state  # noqa: E402
 from rung.oracles import SuccessiveHalvingOracle  # noqa: E402
 

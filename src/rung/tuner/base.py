@@ -313,7 +313,8 @@ class Tuner(KerasTunerMethods):
         for p in space:
             print(f"{p.name} ({type(p).__name__})")
             config = p.get_config()
-            print("{" + ", ".join(f"{k!r}: {v!r}" for k, v in config.items() if k != "name") + "}")
+            shown = {k: v for k, v in config.items() if k not in ("name", "class")}
+            print("{" + ", ".join(f"{k!r}: {v!r}" for k, v in shown.items()) + "}")
 
     def results_summary(self, num_trials: int = 10) -> None:
         """Print the best trials."""
