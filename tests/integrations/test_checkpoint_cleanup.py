@@ -50,11 +50,19 @@ def dirs(tuner: rung.Tuner) -> set[str]:
     return {p.name for p in root.iterdir()} if root.is_dir() else set()
 
 
-def test_keep_all_is_the_default_and_keeps_every_checkpoint(tmp_path: Path) -> None:
+def test_keep_all_keeps_every_checkpoint(tmp_path: Path) -> None:
+    train = Recorder(tmp_path / "p" / "trials")
+    tuner = make(tmp_path, train, keep_checkpoints="all")
+    tuner.search()
+    assert dirs(tuner) == {t.trial_id for t in tuner.storage.trials()}
+
+
+def test_by_default_the_ten_best_checkpoints_are_kept(tmp_path: Path) -> None:
     train = Recorder(tmp_path / "p" / "trials")
     tuner = make(tmp_path, train)
     tuner.search()
-    assert dirs(tuner) == {t.trial_id for t in tuner.storage.trials()}
+    assert len(tuner.storage.trials()) == 22
+    assert dirs(tuner) == {t.trial_id for t in tuner.oracle.get_best_trials(10)}
 
 
 @pytest.mark.parametrize("keep, expected", [("best", 1), (2, 2), (0, 0)])
@@ -98,7 +106,7 @@ def test_retried_child_still_finds_its_parent(tmp_path: Path) -> None:
 
 def test_deletions_that_never_happened_are_swept_on_resume(tmp_path: Path) -> None:
     train = Recorder(tmp_path / "p" / "trials")
-    make(tmp_path, train).search()  # keep everything, like a process killed before deleting
+    make(tmp_path, train, keep_checkpoints="all").search()  # keep everything, like a process killed before deleting
     resumed = make(tmp_path, train, keep_checkpoints="best")
     assert len(dirs(resumed)) == resumed.oracle.budget().jobs
     resumed.search()  # nothing left to run; the final sweep deletes

@@ -60,9 +60,9 @@ class Tuner(KerasTunerMethods):
         max_consecutive_failed_trials: stop with ``TooManyFailedTrialsError`` after this many
             failed jobs in a row.
         verbose: 0 silent, 1 one line per job plus the plan and a summary.
-        keep_checkpoints: ``"all"`` (default), ``"best"`` or N: after each job, delete the
-            checkpoints of trials that can no longer be promoted, except the N best
-            (``rung.tuner.cleanup``).
+        keep_checkpoints: N (default 10), ``"best"`` (1) or ``"all"``: after each job, delete
+            the checkpoints of trials that can no longer be promoted, except the N best, so a
+            long search does not fill the disk (``get_best_models(n)`` needs ``n <= N``).
         executions_per_trial, max_model_size, optimizer, loss, metrics, distribution_strategy,
             tuner_id, logger: keras-tuner's arguments for Keras hypermodels (see
             ``rung.integrations.keras``); unknown arguments are an error.
@@ -80,7 +80,7 @@ class Tuner(KerasTunerMethods):
         max_retries_per_trial: int = 0,
         max_consecutive_failed_trials: int = 3,
         verbose: int = 1,
-        keep_checkpoints: str | int = "all",
+        keep_checkpoints: str | int = 10,
         executions_per_trial: int = 1,
         max_model_size: int | None = None,
         optimizer: Any = None,
