@@ -18,6 +18,7 @@ Oracles never touch disk, processes or frameworks.
 from __future__ import annotations
 
 import abc
+import bisect
 import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -78,6 +79,7 @@ class Oracle(abc.ABC):
         self._next_id = 0
         self._pending: dict[str, Suggestion] = {}
         self._finished_trials: dict[str, TrialRecord] = {}
+        self._ranking: list[tuple[float, int, str]] = []  # (loss, -epochs, id) of completed
         self.stop_reason: str | None = None
 
     # --- what subclasses implement --------------------------------------------------------
@@ -144,6 +146,7 @@ class Oracle(abc.ABC):
         )
         self._finished_trials[trial_id] = record
         if loss_or_none is not None:
+            self._rank(record)
             self.searcher.observe(record.values, loss_or_none, suggestion.epochs or 0)
         self._on_result(suggestion, loss_or_none)
         return loss_or_none
@@ -262,10 +265,15 @@ class Oracle(abc.ABC):
         return list(self._finished_trials.values())
 
     def get_best_trials(self, num_trials: int = 1) -> list[Trial]:
-        """The best completed trials, best first (ties: more epochs, then earlier)."""
-        done = [t for t in self._finished_trials.values() if t.loss is not None]
-        done.sort(key=lambda t: (t.loss, -t.epochs, t.trial_id))
-        return [self.make_trial(r) for r in done[:num_trials]]
+        """The best completed trials, best first (ties: more epochs, then earlier).
+
+        Kept ranked as results arrive, so this costs O(num_trials), not a sort of the history.
+        """
+        return [self.make_trial(self._finished_trials[key[-1]])
+                for key in self._ranking[:num_trials]]
+
+    def _rank(self, record: TrialRecord) -> None:
+        bisect.insort(self._ranking, (record.loss, -record.epochs, record.trial_id))
 
     def make_trial(self, record: TrialRecord) -> Trial:
         """A read-only ``Trial`` for a record (its values in this oracle's space)."""
@@ -313,3 +321,7 @@ class Oracle(abc.ABC):
         self._finished_trials = {
             r.trial_id: r for r in history if r.status.is_finished
         }
+        self._ranking = sorted(
+            (r.loss, -r.epochs, r.trial_id)
+            for r in self._finished_trials.values() if r.loss is not None
+        )
