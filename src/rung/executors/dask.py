@@ -16,18 +16,13 @@ from typing import Any
 from rung.executors._remote import FutureExecutor, check_slots
 from rung.executors.base import JobResult, JobSpec
 from rung.executors.job import execute
+from rung.optional import import_optional
 
 __all__ = ["DaskExecutor", "is_dask_client"]
 
-_HINT = 'the Dask executor needs dask.distributed: pip install "rung[dask]"'
-
 
 def _distributed() -> Any:
-    try:
-        import distributed
-    except ImportError as exc:
-        raise ImportError(f"{_HINT} ({exc})") from exc
-    return distributed
+    return import_optional("distributed", "dask", "the Dask executor")
 
 
 def is_dask_client(obj: object) -> bool:

@@ -14,20 +14,16 @@ from typing import Any
 from rung.executors._remote import FutureExecutor, check_slots
 from rung.executors.base import JobResult, JobSpec
 from rung.executors.job import execute
+from rung.optional import import_optional
 
 __all__ = ["RayExecutor"]
 
 _LOST = ("WorkerCrashedError", "NodeDiedError", "LocalRayletDiedError", "ObjectLostError",
          "OwnerDiedError", "TaskCancelledError", "ActorDiedError")
-_HINT = 'the Ray executor needs Ray: pip install "rung[ray]"'
 
 
 def _ray() -> Any:
-    try:
-        import ray
-    except ImportError as exc:
-        raise ImportError(f"{_HINT} ({exc})") from exc
-    return ray
+    return import_optional("ray", "ray", "the Ray executor")
 
 
 class RayExecutor(FutureExecutor):

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from rung.integrations._optional import import_optional
+from rung.optional import import_optional
 
 if TYPE_CHECKING:
     from types import ModuleType

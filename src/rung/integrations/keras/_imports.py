@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from rung.integrations._optional import import_optional
+from rung.optional import import_optional
 
 __all__ = ["import_keras"]
 

@@ -20,7 +20,7 @@ Needs scikit-learn: ``pip install "rung[sklearn]"``.
 
 from __future__ import annotations
 
-from rung.integrations._optional import import_optional
+from rung.optional import import_optional
 
 import_optional("sklearn", "sklearn", "rung.integrations.sklearn")
 

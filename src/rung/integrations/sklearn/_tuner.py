@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from rung.integrations._optional import import_optional
 from rung.objective import Objective
+from rung.optional import import_optional
 from rung.oracles.base import Oracle
 from rung.trial import Trial
 from rung.tuner.base import Tuner
