@@ -5,7 +5,9 @@ The tree::
     RungError                      base of every error rung raises on purpose
     ├── SearchSpaceError (ValueError)   an invalid hyperparameter definition
     ├── ConfigurationError (ValueError) a tuner/oracle argument that cannot work, or a resume
-    │                                   whose settings differ from the stored project
+    │   │                               whose settings differ from the stored project
+    │   └── ArgumentTypeError (TypeError)  an argument of the wrong type (also a
+    │                                   ConfigurationError, so one except clause catches both)
     ├── FatalError                 raised by user code: stop the whole search at once
     │   ├── FatalValueError, FatalTypeError, FatalRuntimeError
     ├── TooManyFailedTrialsError (RuntimeError)  max_consecutive_failed_trials reached
@@ -22,6 +24,7 @@ Control flow for user code (not errors of rung itself):
 from __future__ import annotations
 
 __all__ = [
+    "ArgumentTypeError",
     "ConfigurationError",
     "FailedTrialError",
     "FatalError",
@@ -47,6 +50,10 @@ class SearchSpaceError(RungError, ValueError):
 
 class ConfigurationError(RungError, ValueError):
     """An argument cannot work, or differs from the settings stored in the project."""
+
+
+class ArgumentTypeError(ConfigurationError, TypeError):
+    """An argument has the wrong type (see ``rung.validation``)."""
 
 
 class FatalError(RungError):

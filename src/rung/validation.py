@@ -1,21 +1,134 @@
-"""Argument checks shared by oracles and tuners: fail before any work, naming the argument,
-the value received and what is expected."""
+"""Argument checks: one vocabulary, one message style, one exception type per kind of mistake.
+
+Every public constructor and function checks its arguments here, before any work starts.
+
+* A value of the wrong **type** raises :class:`rung.errors.ArgumentTypeError` (a ``TypeError``).
+* A value of the right type but out of range, or not among the options, raises
+  :class:`rung.errors.ConfigurationError` (a ``ValueError``).
+
+The message always reads ``"<name> must be <what is expected>, got <value>"``, followed by a hint
+where one helps, e.g. ``"max_epochs must be an integer >= 1, got 0"``.
+"""
 
 from __future__ import annotations
 
+import math
 import numbers
+from collections.abc import Collection
+from typing import Any, TypeVar
 
-from rung.errors import ConfigurationError
+from rung.errors import ArgumentTypeError, ConfigurationError
 
-__all__ = ["check_int"]
+__all__ = [
+    "check_bool",
+    "check_choice",
+    "check_instance",
+    "check_int",
+    "check_number",
+    "check_optional_int",
+    "fail_type",
+    "fail_value",
+]
+
+T = TypeVar("T")
 
 
-def check_int(name: str, value: object, minimum: int) -> int:
-    """``value`` as an ``int`` if it is an integer ``>= minimum``, else ``ConfigurationError``.
+def _message(name: str, expected: str, value: object, hint: str) -> str:
+    shown = repr(value)
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    text = f"{name} must be {expected}, got {shown}"
+    if not isinstance(value, (bool, int, float, str, type(None))):
+        text += f" ({type(value).__name__})"
+    return f"{text}; {hint}" if hint else text
+
+
+def fail_type(name: str, expected: str, value: object, hint: str = "") -> ArgumentTypeError:
+    """The error for a value of the wrong type (to ``raise``)."""
+    return ArgumentTypeError(_message(name, expected, value, hint))
+
+
+def fail_value(name: str, expected: str, value: object, hint: str = "") -> ConfigurationError:
+    """The error for a value of the right type that is not allowed (to ``raise``)."""
+    return ConfigurationError(_message(name, expected, value, hint))
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_int(name: str, value: object, minimum: int | None = None,
+              maximum: int | None = None, hint: str = "") -> int:
+    """``value`` as an ``int`` in ``[minimum, maximum]`` (either bound may be None).
 
     >>> check_int("factor", 3, 2)
     3
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ConfigurationError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+    expected = "an integer"
+    if minimum is not None and maximum is not None:
+        expected += f" in [{minimum}, {maximum}]"
+    elif minimum is not None:
+        expected += f" >= {minimum}"
+    elif maximum is not None:
+        expected += f" <= {maximum}"
+    if not _is_int(value):
+        raise fail_type(name, expected, value, hint)
+    number = int(value)  # type: ignore[call-overload]
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise fail_value(name, expected, value, hint)
+    return number
+
+
+def check_optional_int(name: str, value: object, minimum: int | None = None,
+                       hint: str = "") -> int | None:
+    """Like :func:`check_int`, but ``None`` passes through (meaning "no limit")."""
+    if value is None:
+        return None
+    expected = "None or an integer" + (f" >= {minimum}" if minimum is not None else "")
+    if not _is_int(value):
+        raise fail_type(name, expected, value, hint)
+    if minimum is not None and int(value) < minimum:  # type: ignore[call-overload]
+        raise fail_value(name, expected, value, hint)
+    return int(value)  # type: ignore[call-overload]
+
+
+def check_number(name: str, value: object, minimum: float | None = None, *,
+                 exclusive_minimum: bool = False, finite: bool = True,
+                 allow_none: bool = False, hint: str = "") -> float | None:
+    """``value`` as a ``float`` (``None`` passes through when ``allow_none``)."""
+    if value is None and allow_none:
+        return None
+    expected = ("None or " if allow_none else "") + ("a finite number" if finite else "a number")
+    if minimum is not None:
+        expected += f" {'>' if exclusive_minimum else '>='} {minimum:g}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise fail_type(name, expected, value, hint)
+    number = float(value)
+    if (finite and not math.isfinite(number)) or math.isnan(number):
+        raise fail_value(name, expected, value, hint)
+    if minimum is not None and (number <= minimum if exclusive_minimum else number < minimum):
+        raise fail_value(name, expected, value, hint)
+    return number
+
+
+def check_bool(name: str, value: object, hint: str = "") -> bool:
+    """``value`` if it is a ``bool`` (``numpy.bool_`` too); 0/1 and strings are refused."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
+    raise fail_type(name, "True or False", value, hint)
+
+
+def check_choice(name: str, value: T, options: Collection[Any], hint: str = "") -> T:
+    """``value`` if it is one of ``options``."""
+    if value in options:
+        return value
+    shown = ", ".join(repr(o) for o in options)
+    raise fail_value(name, f"one of {shown}", value, hint)
+
+
+def check_instance(name: str, value: object, kinds: type | tuple[type, ...], expected: str,
+                   hint: str = "") -> Any:
+    """``value`` if it is an instance of ``kinds`` (``expected`` says it in words)."""
+    if isinstance(value, kinds):
+        return value
+    raise fail_type(name, expected, value, hint)
