@@ -140,6 +140,6 @@ class GridSearchOracle(SingleFidelityOracle):
                 return None
         counter, seen = GridSearcher(), set[str]()
         rng = np.random.default_rng(0)
-        while (values := counter.suggest(self.hyperparameters, rng, seen)) is not None:
-            seen.add(values_key(values))
+        while (point := counter.suggest(self.hyperparameters, rng, seen)) is not None:
+            seen.add(values_key(point))
         return len(seen)
