@@ -36,7 +36,7 @@ from rung.oracles.stop import StopKind
 from rung.trial_record import TrialRecord, TrialStatus
 from rung.validation import check_choice, check_int
 
-__all__ = ["ASHAOracle", "RungCutoffs"]
+__all__ = ["ASHAOracle", "Rung", "RungCutoffs"]
 
 MODES = ("promotion", "stopping")
 
