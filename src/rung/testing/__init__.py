@@ -9,10 +9,13 @@ run (and report) each rule on its own. The kits do not depend on pytest.
 from __future__ import annotations
 
 from rung.testing._rules import Rule
+from rung.testing.executor import check_executor, executor_rules
 from rung.testing.storage import check_storage, storage_rules
 
 __all__ = [
     "Rule",
+    "check_executor",
     "check_storage",
+    "executor_rules",
     "storage_rules",
 ]
