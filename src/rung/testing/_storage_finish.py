@@ -88,6 +88,32 @@ def rule_finish_stores_the_values_the_trial_really_used(factory: StorageFactory)
     assert storage.get_trial("v2").values == {"x": 1}, "values not given: must stay unchanged"
 
 
+def rule_finish_stores_the_epoch_reached(factory: StorageFactory) -> None:
+    storage = factory()
+    storage.create_trial(record("p", epochs=9))
+    storage.create_trial(record("c", epochs=9))
+    storage.finish_trial("p", TrialStatus.PRUNED, {"loss": 0.5}, loss=0.5, epochs_reached=3)
+    storage.finish_trial("c", TrialStatus.COMPLETED, {"loss": 0.4}, loss=0.4)
+    pruned = storage.get_trial("p")
+    assert (pruned.status, pruned.epochs_reached) == (TrialStatus.PRUNED, 3), pruned
+    assert storage.get_trial("c").epochs_reached is None, "epochs_reached not given: None"
+
+
+def rule_all_epoch_metrics_lists_finished_trials_in_order(factory: StorageFactory) -> None:
+    storage = factory()
+    for trial_id in ("b", "a", "r"):
+        storage.create_trial(record(trial_id))
+    storage.report("a", 1, {"loss": 0.9})
+    storage.report("b", 1, {"loss": 0.8})
+    storage.report("r", 1, {"loss": 0.7})  # r stays RUNNING: its epochs will come again
+    storage.report("a", 2, {"loss": 0.6})
+    storage.finish_trial("a", TrialStatus.COMPLETED, {"loss": 0.6}, loss=0.6)
+    storage.finish_trial("b", TrialStatus.PRUNED, {"loss": 0.8}, loss=0.8, epochs_reached=1)
+    got = list(storage.all_epoch_metrics())
+    expected = [("b", 1, {"loss": 0.8}), ("a", 1, {"loss": 0.9}), ("a", 2, {"loss": 0.6})]
+    assert got == expected, f"got {got}, expected {expected} (finished trials, creation order)"
+
+
 def rule_status_filter(factory: StorageFactory) -> None:
     storage = factory()
     for trial_id in "abcdef":
@@ -156,6 +182,8 @@ FINISH_RULES = [
     rule_finish_rejects_running_status_and_nan_loss,
     rule_double_finish_raises_and_changes_nothing,
     rule_finish_stores_the_values_the_trial_really_used,
+    rule_finish_stores_the_epoch_reached,
+    rule_all_epoch_metrics_lists_finished_trials_in_order,
     rule_status_filter,
     rule_identity_fields_and_returned_objects_are_immutable,
     rule_json_values_come_back_as_json,
