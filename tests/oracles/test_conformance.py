@@ -169,6 +169,7 @@ def _define_by_run(oracle: Oracle, stop_after: int | None = None) -> list[tuple]
 def test_define_by_run_first_trial_is_not_repeated_in_its_bracket() -> None:
     oracle = HyperbandOracle(objective="loss", max_epochs=9, factor=3, seed=0)
     used = _define_by_run(oracle)
+    assert {b for b, _ in used} == {0, 1, 2}
     for bracket in {b for b, _ in used}:
         configs = [v for b, v in used if b == bracket]
         assert len(configs) == len(set(configs)) == min(6, oracle.budget().brackets[2 - bracket].n)

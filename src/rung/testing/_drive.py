@@ -83,9 +83,9 @@ def value_in_space(hp: HyperParameter, value: Any) -> bool:
         return False
     if type(back) is not type(value) and not (isinstance(back, float) and type(value) is int):
         return False
-    if hp.grid_values() is not None or isinstance(value, (bool, str)) or value is None:
-        return bool(back == value)
-    return math.isclose(float(back), float(value), rel_tol=1e-9, abs_tol=1e-12)
+    if hp.grid_values() is None and isinstance(back, float) and isinstance(value, (int, float)):
+        return math.isclose(back, value, rel_tol=1e-9, abs_tol=1e-12)
+    return bool(back == value)
 
 
 @dataclass

@@ -191,8 +191,9 @@ def rule_asha_promotion_runs_to_the_end(factory: ExecutorFactory) -> None:
         promoted = [t for t in trials if t.parent_id is not None]
         assert promoted and any(t.epochs == 9 for t in trials), "nothing was promoted to the end"
         for t in promoted:
-            parent = tuner.storage.get_trial(t.parent_id)  # type: ignore[arg-type]
-            assert (parent.epochs, parent.rung + 1) == (t.initial_epoch, t.rung), (parent, t)  # type: ignore[operator]
+            parent = tuner.storage.get_trial(t.parent_id or "")
+            assert parent.rung is not None, parent
+            assert (parent.epochs, parent.rung + 1) == (t.initial_epoch, t.rung), (parent, t)
 
 
 def _shutdown(executor: Any) -> None:

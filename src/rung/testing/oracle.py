@@ -106,10 +106,12 @@ def rule_best_trials_are_sorted_by_loss(factory: OracleFactory) -> None:
     best = oracle.get_best_trials(5)
     assert best, "no best trial after a search without failures"
     losses = [t.record.loss for t in best]
+    assert None not in losses, f"a best trial without a loss: {losses}"
     assert losses == sorted(losses), f"best trials not sorted by loss: {losses}"  # type: ignore[type-var]
     all_losses = [t.loss for t in oracle.records if t.loss is not None]
     assert losses[0] == min(all_losses), f"best {losses[0]}, but {min(all_losses)} was seen"
-    assert best[0].score is not None and math.isclose(best[0].score, losses[0])  # type: ignore[arg-type]
+    score = best[0].score
+    assert score is not None and math.isclose(score, losses[0]), (score, losses[0])
 
 
 def _bad_outcome(s: object) -> str:
