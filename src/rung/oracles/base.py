@@ -27,7 +27,7 @@ import numpy as np
 
 from rung.errors import ConfigurationError
 from rung.hyperparameters import HyperParameters
-from rung.objective import MultiObjective, Objective, create_objective
+from rung.objective import ObjectiveLike, create_objective
 from rung.oracles._history import history_observations, observation
 from rung.oracles.schedule import Budget
 from rung.oracles.stop import Stop, StopKind
@@ -66,7 +66,7 @@ class Oracle(abc.ABC):
 
     def __init__(
         self,
-        objective: str | Objective | MultiObjective | list[Any] | None = None,
+        objective: ObjectiveLike = None,
         hyperparameters: HyperParameters | None = None,
         searcher: Searcher | str | None = None,
         seed: int | None = None,

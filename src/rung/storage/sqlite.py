@@ -298,7 +298,9 @@ class SQLiteStorage(Storage):
     def count_trials(self, status: TrialStatus | Sequence[TrialStatus] | None = None) -> int:
         where, args = self._where(status)
         with self._lock:
-            return self._conn.execute(f"SELECT COUNT(*) FROM trials{where}", args).fetchone()[0]
+            count: int = self._conn.execute(
+                f"SELECT COUNT(*) FROM trials{where}", args).fetchone()[0]
+            return count
 
     def epoch_metrics(self, trial_id: str) -> list[tuple[int, dict[str, float]]]:
         with self._lock:
