@@ -23,14 +23,19 @@ if TYPE_CHECKING:
 
 __all__ = ["KDESearcher", "Split", "split_good_bad"]
 
+_PENDING_WEIGHT = 0.5
+"""How much each pending job weighs in the bad density, next to the bad results' total of 1."""
+
 
 @dataclass(frozen=True)
 class Split:
-    """The data of one model: good and bad configurations (encoded rows) at ``budget``."""
+    """The data of one model: good and bad configurations (encoded rows) at ``budget``, and
+    the pending jobs imputed as bad."""
 
     budget: int
     good: np.ndarray
     bad: np.ndarray
+    pending: np.ndarray
 
 
 def split_good_bad(losses: list[tuple[float, str]], failed: int, top_fraction: float,
@@ -54,9 +59,9 @@ class KDESearcher(Searcher):
     replaces it). The model uses the largest budget with more than ``min_points`` finite results.
     Its results are ranked by loss (failed jobs, from any budget, rank last); the top
     ``top_fraction``, but at least ``min_points`` (see ``split_good_bad``), make the good
-    density ``l``, the rest the bad density ``g``. Jobs still running count as bad, unless their configuration
-    already has a result at that budget, so that workers asking at the same time are sent to
-    different places.
+    density ``l``, the rest the bad density ``g``. Jobs still running count as bad results (with
+    the good density's bandwidths), unless their configuration already has a result at that
+    budget, so that workers asking at the same time are sent to different places.
 
     ``suggest``: with probability ``random_fraction``, or while no budget has enough results,
     a random configuration. Otherwise ``num_samples`` candidates are drawn from ``l`` with
@@ -160,11 +165,11 @@ class KDESearcher(Searcher):
         seen = {values_key(values) for values, _ in results.values()}
         running = [values for trial_id, values in sorted(self._pending.items())
                    if trial_id not in results and values_key(values) not in seen]
-        bad_values = ([results[t][0] for _, t in ranked[n_good:]]
-                      + [self._failed[t] for t in failed] + running)
+        bad_values = [results[t][0] for _, t in ranked[n_good:]] + [self._failed[t] for t in failed]
         good = np.array([encoding.encode(results[t][0]) for _, t in ranked[:n_good]])
         bad = np.array([encoding.encode(v) for v in bad_values])
-        return Split(budget=budget, good=good, bad=bad)
+        pending = np.array([encoding.encode(v) for v in running]).reshape(len(running), len(good[0]))
+        return Split(budget=budget, good=good, bad=bad, pending=pending)
 
     def _ranked_candidates(self, encoding: Encoding, split: Split,
                            rng: np.random.Generator) -> list[dict[str, Any]]:
@@ -178,8 +183,17 @@ class KDESearcher(Searcher):
         drawn = encoding.sample(centres, widened, rng.random((self.num_samples, dims)))
         candidates = [encoding.decode(row) for row in drawn]
         x = np.array([encoding.encode(values) for values in candidates])
-        score = (_log_density(encoding, x, split.good, h_good)
-                 - _log_density(encoding, x, split.bad, h_bad))
+        # A pending job is a bad result at the resolution of the good density (l's bandwidths)
+        # weighing _PENDING_WEIGHT in g. With g's own wide bandwidths and weight 1 / len(bad)
+        # it would barely dent l / g, and workers asking at the same time would be sent next to
+        # the same good point (measured: mean smallest distance between 4 concurrent
+        # proposals 0.030 with no pending jobs, 0.040 with weight 1 / len(good), 0.063 with 0.5).
+        log_g = _log_density(encoding, x, split.bad, h_bad)
+        if len(split.pending):
+            log_p = (special().logsumexp(encoding.log_kernels(x, split.pending, h_good), axis=1)
+                     + math.log(_PENDING_WEIGHT))
+            log_g = np.logaddexp(log_g, log_p)
+        score = _log_density(encoding, x, split.good, h_good) - log_g
         order = np.argsort(-score, kind="stable")
         return [candidates[i] for i in order]
 
