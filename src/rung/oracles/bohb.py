@@ -65,7 +65,8 @@ class BOHBOracle(HyperbandOracle):
         options = {"min_points": min_points, "top_fraction": top_fraction,
                    "random_fraction": random_fraction, "num_samples": num_samples,
                    "bandwidth_factor": bandwidth_factor, "min_bandwidth": min_bandwidth}
-        kde = KDESearcher(**options)
+        kde = KDESearcher(min_points, top_fraction, random_fraction, num_samples,
+                          bandwidth_factor, min_bandwidth)
         if searcher is not None:
             changed = [k for k, v in options.items() if v != getattr(KDESearcher(), k)]
             if changed:

@@ -106,7 +106,7 @@ class Encoding:
             if hp.name in index:
                 values[hp.name] = self.dims[index[hp.name]].decode(row[index[hp.name]])
             else:
-                values[hp.name] = hp.default if isinstance(hp, Fixed) else hp.grid_values()[0]
+                values[hp.name] = hp.default if isinstance(hp, Fixed) else (hp.grid_values() or [hp.default])[0]
         return values
 
     def log_kernels(self, x: np.ndarray, centres: np.ndarray, bandwidths: np.ndarray) -> np.ndarray:

@@ -35,7 +35,7 @@ _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 def special() -> Any:
     """``scipy.special`` (a dependency of rung), imported on first use: it is slow to import."""
-    import scipy.special
+    import scipy.special  # type: ignore[import-untyped]
 
     return scipy.special
 
@@ -47,7 +47,7 @@ def normal_reference(points: np.ndarray, n: int, dims: int, min_bandwidth: float
     if len(points) < 2:
         return min_bandwidth
     sigma = float(np.std(points, ddof=1))
-    return max(NORMAL_REFERENCE * sigma * n ** (-1.0 / (4 + dims)), min_bandwidth)
+    return float(max(NORMAL_REFERENCE * sigma * n ** (-1.0 / (4 + dims)), min_bandwidth))
 
 
 class Kernel:
@@ -72,7 +72,7 @@ class Kernel:
     def uniform(self, u: np.ndarray) -> np.ndarray:
         """``u`` (uniforms) as draws from the uniform distribution over the encoding."""
         if self.levels:
-            return np.minimum(np.floor(u * self.levels), self.levels - 1)
+            return np.asarray(np.minimum(np.floor(u * self.levels), self.levels - 1))
         return u
 
     @property
@@ -119,7 +119,7 @@ class OrdinalKernel(Kernel):
 
     def log_kernel(self, x: np.ndarray, centres: np.ndarray, h: float) -> np.ndarray:
         table = self._log_table(h)
-        return table[centres.astype(int)][:, x.astype(int)].T
+        return np.asarray(table[centres.astype(int)][:, x.astype(int)].T)
 
     def sample(self, centres: np.ndarray, h: float, u: np.ndarray) -> np.ndarray:
         return _invert(np.exp(self._log_table(h))[centres.astype(int)], u)
@@ -134,7 +134,7 @@ class CategoricalKernel(Kernel):
     """Aitchison-Aitken over ``levels`` unordered categories; ``h`` is lambda, the probability
     of leaving the centre's category (at most ``(c - 1) / c``, uniform)."""
 
-    levels: int  # type: ignore[misc]
+    levels: int
 
     def _lam(self, h: float) -> float:
         return min(h, (self.levels - 1) / self.levels)
@@ -163,4 +163,4 @@ def _invert(probs: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Row ``i``'s value whose cumulative probability first exceeds ``u[i]`` (inverse CDF)."""
     cumulative = np.cumsum(probs, axis=1)
     index = (cumulative < (u * cumulative[:, -1])[:, None]).sum(axis=1)
-    return np.minimum(index, probs.shape[1] - 1).astype(float)
+    return np.asarray(np.minimum(index, probs.shape[1] - 1), dtype=float)
