@@ -16,6 +16,7 @@ from rung.searchers import KDESearcher, Observation, RandomSearcher, get_searche
 from rung.searchers._encoding import INACTIVE_MASS, Encoding, _mixed
 from rung.searchers._kernels import CategoricalKernel, GaussianKernel, OrdinalKernel
 from rung.searchers.kde import split_good_bad
+from rung.testing import check_searcher
 from rung.trial_record import TrialStatus
 
 GRID = np.linspace(0.0, 1.0, 20001)
@@ -267,3 +268,8 @@ def test_registered_and_options_are_checked() -> None:
             KDESearcher(**kwargs)
     with pytest.raises(TypeError, match="num_samples"):
         KDESearcher(num_samples=2.5)  # type: ignore[arg-type]
+
+
+def test_passes_check_searcher() -> None:
+    check_searcher(KDESearcher)
+    check_searcher(lambda: KDESearcher(random_fraction=0.0, min_points=2, num_samples=8))
