@@ -226,11 +226,11 @@ def test_unknown_state_version_is_a_clear_error() -> None:
 
 
 def test_searcher_by_name_on_every_front_end() -> None:
-    for tuner_class in (rung.Hyperband, rung.RandomSearch, rung.GridSearch, rung.ASHA):
+    for tuner_class in (rung.Hyperband, rung.RandomSearch, rung.GridSearch, rung.ASHA, rung.BOHB):
         tuner = tuner_class(run_trial=lambda t: 0.0, objective="loss", searcher="grid",
                             storage=InMemoryStorage(), verbose=0)
         assert type(tuner.oracle.searcher).__name__ == "GridSearcher"
-    with pytest.raises(ConfigurationError, match=r"searcher must be one of \['grid', 'random'\]"):
+    with pytest.raises(ConfigurationError, match=r"searcher must be one of \['grid', 'kde', .*'random'\]"):
         rung.Hyperband(run_trial=lambda t: 0.0, objective="loss", searcher="bayes",
                        storage=InMemoryStorage())
     with pytest.raises(TypeError, match="pass RandomSearcher\\(\\) \\(an instance\\)"):

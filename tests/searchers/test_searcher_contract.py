@@ -8,10 +8,10 @@ from collections.abc import Callable
 import pytest
 
 import rung.searchers
-from rung.searchers import GridSearcher, RandomSearcher, Searcher
+from rung.searchers import GridSearcher, KDESearcher, RandomSearcher, Searcher
 from rung.testing import Rule, searcher_rules
 
-FACTORIES: list[Callable[[], Searcher]] = [RandomSearcher, GridSearcher]
+FACTORIES: list[Callable[[], Searcher]] = [RandomSearcher, GridSearcher, KDESearcher]
 
 
 @pytest.mark.parametrize("factory", FACTORIES, ids=lambda f: f.__name__)

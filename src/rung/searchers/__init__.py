@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from rung.searchers.base import Searcher
 from rung.searchers.grid import GridSearcher
+from rung.searchers.kde import KDESearcher
 from rung.searchers.observation import Observation
 from rung.searchers.random import RandomSearcher
 from rung.searchers.registry import SEARCHERS, get_searcher
 
-__all__ = ["SEARCHERS", "GridSearcher", "Observation", "RandomSearcher", "Searcher", "get_searcher"]
+__all__ = [
+    "SEARCHERS",
+    "GridSearcher",
+    "KDESearcher",
+    "Observation",
+    "RandomSearcher",
+    "Searcher",
+    "get_searcher",
+]
