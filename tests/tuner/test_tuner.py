@@ -336,13 +336,39 @@ def test_keras_tuner_positional_arguments_and_search_verbose(tmp_path: Path, cap
     hp.Choice("a", [1, 2, 3])
     seen = []
 
-    def fn(trial: rung.Trial, verbose: int = 1) -> float:
-        seen.append(verbose)
+    def fn(trial: rung.Trial, data: int, *, scale: float = 1.0) -> float:  # takes no verbose
+        seen.append((data, scale))
         return float(trial.hyperparameters.get("a"))
 
     tuner = rung.GridSearch(None, "loss", None, 7, hp, run_trial=fn, directory=tmp_path)
     assert tuner.oracle.seed == 7
-    tuner.search(verbose=0)
-    assert seen == [0, 0, 0]  # passed through to the function (keras-tuner: to fit)
+    tuner.search(5, verbose=0, scale=2.0)
+    assert [t.status for t in tuner.storage.trials()] == [rung.TrialStatus.COMPLETED] * 3
+    assert seen == [(5, 2.0)] * 3  # the other arguments reach the function
     out = capsys.readouterr().out  # and no line per job, only the plan and the summary
     assert "planned: 3 jobs" in out and "search finished" in out and "[1/3]" not in out
+
+
+def test_search_options_never_reach_a_training_function(tmp_path: Path) -> None:
+    received: list[dict] = []
+
+    def fn(trial: rung.Trial, **kwargs: object) -> float:
+        received.append(kwargs)
+        return trial.hyperparameters.Float("x", 0.0, 1.0)
+
+    tuner = rung.RandomSearch(run_trial=fn, objective="loss", max_trials=2, seed=0,
+                              directory=tmp_path, verbose=0)
+    tuner.search(verbose=1, workers=1, executor="inprocess", job_timeout=None, lr=0.1)
+    assert received == [{"lr": 0.1}, {"lr": 0.1}]
+
+
+def test_a_run_trial_override_gets_verbose_as_in_keras_tuner(tmp_path: Path) -> None:
+    received: list[dict] = []
+
+    class Custom(rung.RandomSearch):
+        def run_trial(self, trial: rung.Trial, *args: object, **kwargs: object) -> float:
+            received.append(kwargs)  # keras-tuner: these are fit's arguments, verbose included
+            return trial.hyperparameters.Float("x", 0.0, 1.0)
+
+    Custom(objective="loss", max_trials=1, directory=tmp_path, verbose=0).search(verbose=0)
+    assert received == [{"verbose": 0}]

@@ -187,6 +187,10 @@ class Tuner(KerasTunerMethods):
                **fit_kwargs: Any) -> None:
         """Run (or resume) the search; other arguments go to ``run_trial``.
 
+        The search's own options (``workers``, ``executor``, ``job_timeout`` and ``verbose``) never
+        reach a ``run_trial`` function given to the constructor. keras-tuner's ``verbose`` still
+        reaches ``fit`` for a Keras hypermodel, and a subclass's ``run_trial`` method gets it.
+
         Args:
             workers: jobs run at once. ``1`` (default): in this process; ``N > 1``: ``N`` local
                 worker processes (``run_trial`` must then be a module-level function).
@@ -200,6 +204,8 @@ class Tuner(KerasTunerMethods):
         if "verbose" in fit_kwargs:  # keras-tuner: search(verbose=0) also quiets the tuner;
             # rung still prints the plan and the closing summary (a few lines)
             self.display.per_job = bool(fit_kwargs["verbose"])
+            if self._plain_function():  # the search's own option, not the training function's
+                fit_kwargs = {k: v for k, v in fit_kwargs.items() if k != "verbose"}
         runner, owned = make_executor(workers, executor, job_timeout)
         try:
             loop = SearchLoop(self, runner, fit_args, fit_kwargs)
@@ -219,8 +225,13 @@ class Tuner(KerasTunerMethods):
     def _job_function(self, local: bool) -> Callable[..., Any]:
         """What a worker calls with ``(trial, *args, **kwargs)``: the user's function, or this
         tuner's ``run_trial`` when a subclass overrides it or a hypermodel is tuned."""
-        plain = type(self).run_trial is Tuner.run_trial and self._run_trial_fn is not None
+        plain = self._plain_function()
         return self._run_trial_fn if plain and not local else self.run_trial  # type: ignore[return-value]
+
+    def _plain_function(self) -> bool:
+        """True when jobs call the ``run_trial`` function given to the constructor (not a
+        subclass's ``run_trial`` nor a Keras hypermodel, which take ``fit``'s arguments)."""
+        return type(self).run_trial is Tuner.run_trial and self._run_trial_fn is not None
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickling (to send ``run_trial`` to workers) leaves the storage behind."""
