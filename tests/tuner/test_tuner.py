@@ -372,3 +372,28 @@ def test_a_run_trial_override_gets_verbose_as_in_keras_tuner(tmp_path: Path) -> 
 
     Custom(objective="loss", max_trials=1, directory=tmp_path, verbose=0).search(verbose=0)
     assert received == [{"verbose": 0}]
+
+
+@pytest.mark.parametrize(
+    "make_tuner",
+    [
+        lambda f, d: rung.Hyperband(run_trial=f, objective="loss", max_epochs=3, directory=d),
+        lambda f, d: rung.RandomSearch(run_trial=f, objective="loss", max_trials=1, directory=d),
+        lambda f, d: rung.GridSearch(run_trial=f, objective="loss", directory=d),
+        lambda f, d: rung.ASHA(run_trial=f, objective="loss", max_epochs=3, max_trials=2,
+                               directory=d),
+    ],
+    ids=["hyperband", "random", "grid", "asha"],
+)
+def test_a_search_without_a_completed_trial_fails_with_the_last_error(
+    tmp_path: Path, make_tuner, capsys
+) -> None:
+    def broken(trial: rung.Trial) -> float:
+        raise ValueError("the data file is missing")  # before any hyperparameter is declared
+
+    tuner = make_tuner(broken, tmp_path)
+    with pytest.raises(TooManyFailedTrialsError,
+                       match="trials? failed(.|\n)*the data file is missing"):
+        tuner.search()
+    assert "search finished" not in capsys.readouterr().out
+    assert tuner.storage.count_trials(rung.TrialStatus.COMPLETED) == 0

@@ -33,6 +33,7 @@ from rung.trial import Trial
 from rung.trial_record import TrialStatus
 from rung.tuner.cleanup import CheckpointCleanup, parse_keep_checkpoints
 from rung.tuner.display import Display
+from rung.tuner.failures import no_result_error
 from rung.tuner.keras_api import KerasTunerMethods
 
 __all__ = ["Tuner"]
@@ -219,6 +220,9 @@ class Tuner(KerasTunerMethods):
                 for trial_id in self.oracle.pending:
                     runner.cancel(trial_id)
         self.checkpoint_cleanup.sweep()
+        failed = no_result_error(self.storage, self.project_dir, loop.finished_jobs)
+        if failed is not None:
+            raise failed
         self.display.done(self.oracle)
         self.on_search_end()
 

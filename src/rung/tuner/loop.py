@@ -25,13 +25,14 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rung.errors import FatalRuntimeError, TooManyFailedTrialsError
+from rung.errors import FatalRuntimeError
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome
 from rung.executors.inprocess import InProcessExecutor
 from rung.hyperparameters import HyperParameters
 from rung.oracles.base import Suggestion
 from rung.trial import Trial
 from rung.trial_record import TrialStatus
+from rung.tuner.failures import consecutive_failures_error
 
 if TYPE_CHECKING:
     from rung.tuner.base import Tuner
@@ -60,6 +61,7 @@ class SearchLoop:
         self.fit_kwargs = fit_kwargs
         self.running: dict[str, _Running] = {}
         self.consecutive_failures = 0
+        self.finished_jobs = 0  # jobs this search call finished (completed, pruned or failed)
         self.local = isinstance(executor, InProcessExecutor)
         self.checkpoint_root = str(tuner.checkpoints.root.resolve())
         self.function = tuner._job_function(local=self.local)
@@ -168,14 +170,10 @@ class SearchLoop:
         return run.trial.hyperparameters
 
     def _count(self, status: TrialStatus, trial_id: str) -> None:
+        self.finished_jobs += 1
         self.consecutive_failures = (
             self.consecutive_failures + 1 if status is TrialStatus.FAILED else 0)
         limit = self.tuner.max_consecutive_failed_trials
         if self.consecutive_failures >= limit:
-            last = self.storage.failures(trial_id)
-            detail = last[-1][2] if last else self.storage.get_trial(trial_id).error
-            raise TooManyFailedTrialsError(
-                f"{self.consecutive_failures} trials failed in a row "
-                f"(max_consecutive_failed_trials={limit}). "
-                f"The last one, trial {trial_id}, failed with:\n{detail}"
-            )
+            raise consecutive_failures_error(self.storage, trial_id, self.consecutive_failures,
+                                             limit)
