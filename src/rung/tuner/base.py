@@ -34,6 +34,7 @@ from rung.trial_record import TrialStatus
 from rung.tuner.cleanup import CheckpointCleanup, parse_keep_checkpoints
 from rung.tuner.display import Display
 from rung.tuner.failures import no_result_error
+from rung.tuner.interrupt import interrupted
 from rung.tuner.keras_api import KerasTunerMethods
 
 __all__ = ["Tuner"]
@@ -212,7 +213,11 @@ class Tuner(KerasTunerMethods):
             loop = SearchLoop(self, runner, fit_args, fit_kwargs)
             self.on_search_begin()
             self.display.plan(self.oracle.budget(), self.project_dir, self.oracle)
-            loop.run()
+            try:
+                loop.run()
+            except KeyboardInterrupt:
+                interrupted(self.storage.count_trials() - len(self.oracle.pending),
+                            self.oracle.budget().jobs)
         finally:
             if owned:
                 runner.shutdown()
