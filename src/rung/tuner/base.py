@@ -26,6 +26,7 @@ from typing import Any
 from rung.checkpoints import CheckpointStore
 from rung.errors import ConfigurationError
 from rung.executors import Executor, make_executor
+from rung.executors._guard import refuse_in_worker
 from rung.hyperparameters import HyperParameters
 from rung.oracles.base import Oracle
 from rung.storage import Storage, get_storage
@@ -93,6 +94,7 @@ class Tuner(KerasTunerMethods):
         logger: Any = None,
         **kwargs: Any,
     ) -> None:
+        refuse_in_worker(type(self).__name__)  # first: before overwrite=True deletes anything
         if kwargs:
             raise ValueError(
                 f"unknown argument(s) {sorted(kwargs)} for {type(self).__name__}; see its docstring"
