@@ -37,6 +37,8 @@ from rung.tuner.display import Display
 from rung.tuner.failures import no_result_error
 from rung.tuner.interrupt import interrupted
 from rung.tuner.keras_api import KerasTunerMethods
+from rung.tuner.project import clear_failed_project
+from rung.validation import check_bool
 
 __all__ = ["Tuner"]
 
@@ -151,6 +153,7 @@ class Tuner(KerasTunerMethods):
         self.storage = get_storage(storage)
         self.checkpoints = CheckpointStore(self.project_dir / "trials")
         self.checkpoint_cleanup = CheckpointCleanup(self.checkpoints, oracle, keep_checkpoints)
+        self._fresh_state = oracle.state_dict()  # before the first job (retry_failed=True)
         self._restore()
         self._populate_initial_space()  # Keras hypermodels: declare the space up front
 
@@ -188,7 +191,7 @@ class Tuner(KerasTunerMethods):
     # --- the search loop ------------------------------------------------------------------------
     def search(self, *fit_args: Any, workers: int | None = None,
                executor: Executor | str | Any = None, job_timeout: float | None = None,
-               **fit_kwargs: Any) -> None:
+               retry_failed: bool = False, **fit_kwargs: Any) -> None:
         """Run (or resume) the search; other arguments go to ``run_trial``.
 
         The search's own options (``workers``, ``executor``, ``job_timeout`` and ``verbose``) never
@@ -202,9 +205,19 @@ class Tuner(KerasTunerMethods):
                 ``"processes"``, or a ``rung.executors.Executor`` (see ``docs/scale-out.md``).
             job_timeout: seconds after which a running job is stopped and counted as a failed
                 attempt (retried up to ``max_retries_per_trial``); runs jobs in worker processes.
+            retry_failed: for a project none of whose stored trials completed (all failed, e.g.
+                because of a bug since fixed): delete its trials, failure records, reports and
+                checkpoints, reset the oracle to its state before the first job, and run the
+                search from its start (the same seed gives the same configurations). A project
+                without failed trials is resumed as usual; one with completed trials is an error
+                (its failed trials stay failed; ``overwrite=True`` starts it over). Only SQLite
+                and in-memory storages can be cleared.
         """
         from rung.tuner.loop import SearchLoop
 
+        check_bool("retry_failed", retry_failed)
+        if retry_failed:
+            self._retry_failed()
         if "verbose" in fit_kwargs:  # keras-tuner: search(verbose=0) also quiets the tuner;
             # rung still prints the plan and the closing summary (a few lines)
             self.display.per_job = bool(fit_kwargs["verbose"])
@@ -232,6 +245,20 @@ class Tuner(KerasTunerMethods):
             raise failed
         self.display.done(self.oracle)
         self.on_search_end()
+
+    def _retry_failed(self) -> None:
+        """Start over a project whose trials all failed (see ``search``'s ``retry_failed``)."""
+        cleared = [t.trial_id for t in self.storage.trials()]
+        fresh = clear_failed_project(self.storage)
+        if fresh is None:
+            return
+        self.storage = fresh
+        for trial_id in cleared:
+            self.checkpoints.delete(trial_id)
+        self.oracle.load_state_dict(self._fresh_state, ())
+        self._populate_initial_space()
+        self.display.message(
+            f"retry_failed: cleared {len(cleared)} failed trial(s); the search starts over")
 
     def _job_function(self, local: bool) -> Callable[..., Any]:
         """What a worker calls with ``(trial, *args, **kwargs)``: the user's function, or this

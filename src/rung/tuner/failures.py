@@ -23,7 +23,9 @@ from rung.trial_record import TrialStatus
 __all__ = ["GO_ON", "consecutive_failures_error", "last_error", "no_result_error"]
 
 GO_ON = (
-    "Fix the training function, then pass overwrite=True to the tuner to start a new project."
+    "Fix the training function, then run search(retry_failed=True) to clear the failed trials "
+    "and run the search again from its start, or pass overwrite=True to the tuner to start a new "
+    "project."
 )
 
 
