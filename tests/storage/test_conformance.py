@@ -19,7 +19,7 @@ BACKENDS = ["memory", "sqlite"]
 @pytest.fixture(params=BACKENDS)
 def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
     store: Storage = (
-        InMemoryStorage() if request.param == "memory" else SQLiteStorage(tmp_path / "rung.db")
+        InMemoryStorage() if request.param == "memory" else SQLiteStorage(tmp_path / "rung.db", create=True)
     )
     yield store
     store.close()

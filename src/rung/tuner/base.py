@@ -150,7 +150,7 @@ class Tuner(KerasTunerMethods):
         if storage is None:
             self.project_dir.mkdir(parents=True, exist_ok=True)
             storage = self.project_dir / DB_NAME
-        self.storage = get_storage(storage)
+        self.storage = get_storage(storage, create=True)
         self.checkpoints = CheckpointStore(self.project_dir / "trials")
         self.checkpoint_cleanup = CheckpointCleanup(self.checkpoints, oracle, keep_checkpoints)
         self._fresh_state = oracle.state_dict()  # before the first job (retry_failed=True)

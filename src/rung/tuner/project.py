@@ -51,7 +51,7 @@ def clear_failed_project(storage: Storage) -> Storage | None:
         storage.close()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-        fresh = get_storage(path)
+        fresh = get_storage(path, create=True)
     else:
         raise ConfigurationError(
             f"retry_failed=True can clear a SQLite or in-memory storage, not a "
