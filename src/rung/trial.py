@@ -18,7 +18,7 @@ from rung.trial_record import TrialRecord, TrialStatus
 
 if TYPE_CHECKING:
     from rung.checkpoints import CheckpointStore
-    from rung.objective import Objective
+    from rung.objective import MultiObjective, Objective
 
 __all__ = ["Trial", "TrialRecord", "TrialStatus"]
 
@@ -44,7 +44,7 @@ class Trial:
         self,
         record: TrialRecord,
         hyperparameters: HyperParameters,
-        objective: Objective | None = None,
+        objective: Objective | MultiObjective | None = None,
         reporter: Reporter | None = None,
         checkpoints: CheckpointStore | None = None,
     ) -> None:

@@ -29,7 +29,9 @@ class TrialRecord:
     ``values`` are the active hyperparameter values; ``metrics`` the final metrics used for the
     objective; ``loss`` the objective turned into "lower is better" (``None`` unless COMPLETED).
     ``epochs``/``initial_epoch`` follow Keras: the trial trains epochs ``initial_epoch+1 ..
-    epochs``; ``parent_id`` is the trial whose checkpoint it continues from.
+    epochs``; ``parent_id`` is the trial whose checkpoint it continues from. ``epochs_reached`` is
+    the epoch a finished job really reached (a pruned job stops before ``epochs``; ``None`` while
+    running or where unknown).
     """
 
     trial_id: str
@@ -47,6 +49,7 @@ class TrialRecord:
     error: str | None = None
     created_at: float = 0.0
     finished_at: float | None = None
+    epochs_reached: int | None = None
 
     def replace(self, **changes: Any) -> TrialRecord:
         return replace(self, **changes)

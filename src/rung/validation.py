@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 from collections.abc import Collection
 from typing import Any, TypeVar
 
@@ -73,7 +74,7 @@ def check_int(name: str, value: object, minimum: int | None = None,
         expected += f" <= {maximum}"
     if not _is_int(value):
         raise fail_type(name, expected, value, hint)
-    number = int(value)  # type: ignore[call-overload]
+    number = operator.index(value)  # type: ignore[arg-type]  # an Integral has __index__
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
         raise fail_value(name, expected, value, hint)
     return number
@@ -87,9 +88,10 @@ def check_optional_int(name: str, value: object, minimum: int | None = None,
     expected = "None or an integer" + (f" >= {minimum}" if minimum is not None else "")
     if not _is_int(value):
         raise fail_type(name, expected, value, hint)
-    if minimum is not None and int(value) < minimum:  # type: ignore[call-overload]
+    number = operator.index(value)  # type: ignore[arg-type]  # an Integral has __index__
+    if minimum is not None and number < minimum:
         raise fail_value(name, expected, value, hint)
-    return int(value)  # type: ignore[call-overload]
+    return number
 
 
 def check_number(name: str, value: object, minimum: float | None = None, *,

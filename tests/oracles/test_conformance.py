@@ -202,7 +202,7 @@ def test_parallel_asks_fill_workers_across_brackets() -> None:
         ({"max_epochs": 0}, "max_epochs must be an integer >= 1, got 0"),
         ({"factor": 1}, "factor must be an integer >= 2, got 1"),
         ({"factor": 2.5}, "factor must be an integer >= 2, got 2.5"),
-        ({"hyperband_iterations": 0}, "hyperband_iterations must be an integer >= 1"),
+        ({"hyperband_iterations": 0}, "hyperband_iterations must be None or an integer >= 1"),
         ({"seed": -1}, "seed must be an integer >= 0"),
     ],
 )
@@ -233,7 +233,7 @@ def test_define_by_run_first_trial_is_not_repeated_in_its_bracket() -> None:
     used = _define_by_run(oracle)
     for bracket in {b for b, _ in used}:
         configs = [v for b, v in used if b == bracket]
-        assert len(configs) == len(set(configs)) == min(6, oracle._plans[2 - bracket].n)
+        assert len(configs) == len(set(configs)) == min(6, oracle.budget().brackets[2 - bracket].n)
 
 
 def test_define_by_run_random_search_resumed_repeats_nothing() -> None:

@@ -10,7 +10,8 @@ import pytest
 
 import rung.searchers
 from rung.hyperparameters import HyperParameters, values_key
-from rung.searchers import GridSearcher, RandomSearcher, Searcher
+from rung.searchers import GridSearcher, Observation, RandomSearcher, Searcher
+from rung.trial_record import TrialStatus
 
 FACTORIES: list[Callable[[], Searcher]] = [RandomSearcher, GridSearcher]
 
@@ -53,7 +54,8 @@ def test_enumerates_finite_space_exactly_once_then_exhausts(searcher: Searcher) 
         assert key not in exclude
         exclude.add(key)
         seen.append(key)
-        searcher.observe(values, 0.5, 1)
+        searcher.observe(Observation(trial_id=str(len(seen)), values=values, budget=1, loss=0.5,
+                                         status=TrialStatus.COMPLETED))
     assert len(set(seen)) == expected_size()
     assert searcher.suggest(hp, rng, exclude, stream="s") is None
 
@@ -83,4 +85,4 @@ def test_public_all_is_complete() -> None:
         for name, obj in vars(rung.searchers).items()
         if isinstance(obj, type) and issubclass(obj, Searcher)
     }
-    assert public == set(rung.searchers.__all__)
+    assert public <= set(rung.searchers.__all__)

@@ -19,7 +19,7 @@ from rung.hyperparameters.base import Condition, HyperParameter, JSONScalar, to_
 __all__ = ["Boolean", "Choice", "Fixed"]
 
 
-def _bin_value(values: Sequence[Any], u: float) -> Any:
+def _bin_value(values: Sequence[JSONScalar], u: float) -> JSONScalar:
     u = float(u)
     if math.isnan(u):
         raise ValueError("from_unit: u must be a number in [0, 1], got nan.")
@@ -181,7 +181,7 @@ class Boolean(HyperParameter):
         """``False`` below 0.5, ``True`` from 0.5."""
         return bool(_bin_value((False, True), u))
 
-    def grid_values(self) -> list[bool]:
+    def grid_values(self) -> list[JSONScalar]:
         """``[False, True]``."""
         return [False, True]
 

@@ -112,7 +112,7 @@ class _Numeric(HyperParameter):
                     f"Fixed({self._where.split(' ')[-1]}, {lo!r}) for a single value."
                 )
         # The largest value a log grid reaches; reverse_log mirrors the grid inside [min, top].
-        self._top = lo * step ** (self._n - 1) if step and sampling != "linear" else hi
+        self._top = lo * step ** ((self._n or 1) - 1) if step and sampling != "linear" else hi
         value = lo if default is None else self._number(default, "default")
         if not lo <= value <= hi:
             raise SearchSpaceError(
@@ -196,10 +196,10 @@ class _Numeric(HyperParameter):
         """Remove float noise (0.30000000000000004 -> 0.3) and snap to the bounds."""
         tol = _EPS * max(abs(self._min), abs(self._max))
         if abs(v - self._min) <= tol:
-            return self._min
+            return float(self._min)
         if abs(v - self._max) <= tol:
-            return self._max
-        return min(max(float(f"{v:.15g}"), self._min), self._max)
+            return float(self._max)
+        return float(min(max(float(f"{v:.15g}"), self._min), self._max))
 
     def _grid_index(self, value: float) -> int:
         n = self._n
@@ -321,7 +321,7 @@ class Float(_Numeric):
 
     def _continuous_from_unit(self, u: float) -> float:
         if u <= 0.0:
-            return self._min
+            return float(self._min)
         if u >= 1.0:
-            return self._max
-        return min(max(self._warp(u, self._min, self._max), self._min), self._max)
+            return float(self._max)
+        return float(min(max(self._warp(u, self._min, self._max), self._min), self._max))

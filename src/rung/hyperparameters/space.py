@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from rung.errors import SearchSpaceError
 from rung.hyperparameters.base import Condition, HyperParameter, JSONScalar, plain_json
@@ -71,9 +71,9 @@ class HyperParameters:
         """Declare an integer in ``[min_value, max_value]``; return its value (None if inactive)."""
         with self._maybe_conditional_scope(parent_name, parent_values):
             full = self._full_name(name)
-            return self._retrieve(
+            return cast("int | None", self._retrieve(
                 Int(full, min_value, max_value, step, sampling, default, self._conditions)
-            )
+            ))
 
     def Float(  # noqa: N802 - keras-tuner's public name
         self,
@@ -89,9 +89,9 @@ class HyperParameters:
         """Declare a float in ``[min_value, max_value]``; return its value (None if inactive)."""
         with self._maybe_conditional_scope(parent_name, parent_values):
             full = self._full_name(name)
-            return self._retrieve(
+            return cast("float | None", self._retrieve(
                 Float(full, min_value, max_value, step, sampling, default, self._conditions)
-            )
+            ))
 
     def Choice(  # noqa: N802 - keras-tuner's public name
         self,
@@ -116,7 +116,8 @@ class HyperParameters:
     ) -> bool | None:
         """Declare a boolean; return its value (None if inactive)."""
         with self._maybe_conditional_scope(parent_name, parent_values):
-            return self._retrieve(Boolean(self._full_name(name), default, self._conditions))
+            return cast("bool | None", self._retrieve(
+                Boolean(self._full_name(name), default, self._conditions)))
 
     def Fixed(  # noqa: N802 - keras-tuner's public name
         self,
@@ -260,7 +261,8 @@ class HyperParameters:
             if p.name in other_values and (overwrite or is_new):
                 self._values[p.name] = other_values[p.name]
         for name, value in other_values.items():
-            if name not in hps._by_name and (overwrite or name not in self._values):
+            if name not in (hps._by_name if isinstance(hps, HyperParameters) else ()) and (
+                    overwrite or name not in self._values):
                 self._values[name] = value
 
     # --- serialisation -------------------------------------------------------------------------

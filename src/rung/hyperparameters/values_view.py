@@ -66,7 +66,7 @@ class ValuesView(dict):  # type: ignore[type-arg]
     def __ne__(self, other: object) -> bool:
         return self._refresh() != other
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def __or__(self, other: Any) -> Any:
         return self._refresh() | other
@@ -110,7 +110,7 @@ class ValuesView(dict):  # type: ignore[type-arg]
         self._reset_value(name)
         self._refresh()
 
-    def update(self, other: Any = (), /, **kwargs: Any) -> None:  # type: ignore[override]
+    def update(self, other: Any = (), /, **kwargs: Any) -> None:
         pairs = other.items() if isinstance(other, Mapping) else other
         for name, value in [*pairs, *kwargs.items()]:
             self[name] = value

@@ -32,9 +32,9 @@ from rung.errors import ConfigurationError
 from rung.hyperparameters import values_key
 from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.schedule import Budget, integer_log
-from rung.searchers import RandomSearcher, Searcher
-from rung.trial_record import TrialRecord
-from rung.validation import check_int
+from rung.oracles.stop import StopKind
+from rung.trial_record import TrialRecord, TrialStatus
+from rung.validation import check_choice, check_int
 
 __all__ = ["ASHAOracle", "RungCutoffs"]
 
@@ -175,9 +175,7 @@ class ASHAOracle(Oracle):
             raise ConfigurationError(
                 f"min_epochs must be <= max_epochs, got min_epochs={min_epochs}, "
                 f"max_epochs={max_epochs}")
-        if mode not in MODES:
-            raise ConfigurationError(f"mode must be one of {MODES}, got {mode!r}")
-        self.mode = mode
+        self.mode = check_choice("mode", mode, MODES)
         super().__init__(objective=objective, hyperparameters=hyperparameters, seed=seed, **kwargs)
         top = integer_log(self.max_epochs // self.min_epochs, self.factor)
         self.milestones = tuple(
@@ -191,9 +189,6 @@ class ASHAOracle(Oracle):
     @property
     def stops_trials(self) -> bool:  # type: ignore[override]
         return self.mode == "stopping"
-
-    def _default_searcher(self) -> Searcher:
-        return RandomSearcher()
 
     def budget(self) -> Budget:
         if self.mode == "stopping":
@@ -229,24 +224,28 @@ class ASHAOracle(Oracle):
             self._exhausted = True
             self._retire()
         if not self._pending:
+            kind = StopKind.EXHAUSTED if self._exhausted else StopKind.MAX_TRIALS
             ended = (f"search space exhausted after {self._started} configurations"
                      if self._exhausted else f"max_trials={self.max_trials} configurations started")
-            self.stop_reason = f"{ended}; no promotion left" if self.mode == "promotion" else ended
+            self._end(kind, f"{ended}; no promotion left" if self.mode == "promotion" else ended)
         return None
 
-    def _on_result(self, suggestion: Suggestion, loss: float | None) -> None:
-        record = self._finished_trials[suggestion.trial_id]
+    def _on_result(self, suggestion: Suggestion, record: TrialRecord) -> None:
         self._seen.add(values_key(record.values))
         reported = suggestion.trial_id in self._reported
         self._reported.discard(suggestion.trial_id)
-        if loss is None:
+        if record.loss is None:
             self._retire()
             return
         if self.mode == "promotion":
-            self._rungs[suggestion.rung or 0].add(suggestion.trial_id, loss)
+            self._rungs[suggestion.rung or 0].add(suggestion.trial_id, record.loss)
             self._retire()
-        elif not reported:  # no milestone report: the final result is the top rung's
-            self._rungs[-1].add(suggestion.trial_id, loss)
+        elif record.status is TrialStatus.COMPLETED and not (
+                reported and record.epochs_reached == self.max_epochs):
+            # a job that trained to the end joins the top rung, unless its report of the last
+            # epoch already put it there; a pruned job's result is its milestone's, recorded
+            # when it reported there
+            self._rungs[-1].add(suggestion.trial_id, record.loss)
 
     def _retire(self) -> None:
         """Promotion mode: retire the results no promotion can reach any more. Rung ``k`` will
@@ -265,15 +264,9 @@ class ASHAOracle(Oracle):
             rung.retire(bound // self.factor)
             to_come = rung.promotable + (bound - len(rung))  # rung k+1's results still to come
 
-    def on_report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> bool:
+    def _decide(self, trial_id: str, epoch: int, loss: float) -> bool:
         if self.mode != "stopping" or epoch not in self.milestones:
             return True
-        if trial_id not in self._pending:
-            return True
-        try:
-            loss = self.objective.loss(metrics)
-        except (KeyError, TypeError, ValueError):
-            return True  # the objective is not among these metrics
         if not math.isfinite(loss):
             return False
         k = self.milestones.index(epoch)
@@ -309,11 +302,11 @@ class ASHAOracle(Oracle):
         self._reported = set(state["reported"])
         self._rungs = [Rung.from_json(r) for r in state["rungs"]]
 
-    def load_state_dict(self, state: Mapping[str, Any],
-                        history: Iterable[TrialRecord] = ()) -> None:
-        super().load_state_dict(state, history)
+    def load_state_dict(self, state: Mapping[str, Any], history: Iterable[TrialRecord] = (),
+                        reports: Iterable[Any] = ()) -> None:
+        super().load_state_dict(state, history, reports)
         self._seen = {values_key(r.values) for r in self._finished_trials.values()}
         self._seen.update(values_key(s.values) for s in self._pending.values())
-        reached = self.stop_reason is not None and self._started < self.max_trials
+        reached = self.stop is not None and self._started < self.max_trials
         if reached and not self._exhausted:
-            self.stop_reason = None  # max_trials was raised: the search continues
+            self.stop = None  # max_trials was raised: the search continues

@@ -21,33 +21,43 @@ import abc
 import bisect
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from rung.errors import ConfigurationError
 from rung.hyperparameters import HyperParameters
 from rung.objective import MultiObjective, Objective, create_objective
+from rung.oracles._history import history_observations, observation
 from rung.oracles.schedule import Budget
+from rung.oracles.stop import Stop, StopKind
 from rung.oracles.suggestion import Suggestion
-from rung.searchers import Searcher
+from rung.searchers import Searcher, get_searcher
 from rung.trial import Trial
 from rung.trial_record import TrialRecord, TrialStatus
-from rung.validation import check_int
+from rung.validation import check_bool, check_choice, check_int, fail_type, fail_value
 
-__all__ = ["Oracle", "Suggestion"]
+__all__ = ["STATE_VERSION", "Oracle", "Suggestion"]
 
-STATE_VERSION = 1
+STATE_VERSION = 2
+"""The version of ``state_dict()``'s layout; ``load_state_dict`` reads this one and older ones
+listed in ``_READABLE_VERSIONS`` (version 1: rung 0.1's positional lists, migrated on load)."""
+_READABLE_VERSIONS = (1, 2)
 
 
 class Oracle(abc.ABC):
-    """Base class of oracles. Subclasses implement ``_next`` and ``_on_result``, and may override
-    ``budget``, ``_scheduler_state``/``_load_scheduler_state``.
+    """Base class of oracles.
+
+    Subclasses implement three methods: ``_next`` (the next job), ``_on_result`` (a job ended)
+    and ``budget`` (the plan). Optional hooks: ``_decide`` (stop a running job at a report),
+    ``_scheduler_state``/``_load_scheduler_state`` (their state), ``checkpoints_in_use``,
+    ``_settings``. ``default_searcher`` names the searcher used when none is given.
 
     Args:
         objective: what to optimise: a name (direction inferred), a ``rung.Objective``, or a list.
         hyperparameters: the initial search space (more may be declared by trials: define-by-run).
-        searcher: what to try; each oracle has a default.
+        searcher: what to try: a ``rung.searchers.Searcher`` or a name (``"random"``,
+            ``"grid"``); each oracle has a default (``default_searcher``).
         seed: seeds the oracle's only random number generator (its state is in ``state_dict``).
         tune_new_entries: tune hyperparameters that trials declare beyond ``hyperparameters``; if
             False they stay at their default.
@@ -58,41 +68,41 @@ class Oracle(abc.ABC):
         self,
         objective: str | Objective | MultiObjective | list[Any] | None = None,
         hyperparameters: HyperParameters | None = None,
-        searcher: Searcher | None = None,
+        searcher: Searcher | str | None = None,
         seed: int | None = None,
         tune_new_entries: bool = True,
         allow_new_entries: bool = True,
     ) -> None:
         if hyperparameters is not None and not isinstance(hyperparameters, HyperParameters):
-            raise TypeError(
-                f"hyperparameters must be a rung.HyperParameters, got {type(hyperparameters).__name__}"
-            )
+            raise fail_type("hyperparameters", "a rung.HyperParameters", hyperparameters)
         if seed is not None:
             seed = check_int("seed", seed, 0)
         self.objective = create_objective(objective)
         self.hyperparameters = hyperparameters.copy() if hyperparameters else HyperParameters()
-        self.searcher = searcher if searcher is not None else self._default_searcher()
+        self.searcher = get_searcher(searcher, self.default_searcher)
         self.seed = seed
-        self.tune_new_entries = bool(tune_new_entries)
-        self.allow_new_entries = bool(allow_new_entries)
+        self.tune_new_entries = check_bool("tune_new_entries", tune_new_entries)
+        self.allow_new_entries = check_bool("allow_new_entries", allow_new_entries)
         self._rng = np.random.default_rng(seed)
         self._next_id = 0
         self._pending: dict[str, Suggestion] = {}
         self._finished_trials: dict[str, TrialRecord] = {}
         self._ranking: list[tuple[float, int, str]] = []  # (loss, -epochs, id) of completed
-        self.stop_reason: str | None = None
+        self.stop: Stop | None = None
+        # the searcher learns from reports only if it overrides observe (saves work per epoch)
+        self._observes = type(self.searcher).observe is not Searcher.observe
+
+    default_searcher: ClassVar[str] = "random"
 
     # --- what subclasses implement --------------------------------------------------------
     @abc.abstractmethod
-    def _default_searcher(self) -> Searcher: ...
-
-    @abc.abstractmethod
     def _next(self) -> Suggestion | None:
-        """The next job, or None (waiting or done; set ``self.stop_reason`` when done)."""
+        """The next job, or None (waiting or done; call ``self._end(...)`` when done)."""
 
     @abc.abstractmethod
-    def _on_result(self, suggestion: Suggestion, loss: float | None) -> None:
-        """A job finished with ``loss`` (None: failed)."""
+    def _on_result(self, suggestion: Suggestion, record: TrialRecord) -> None:
+        """A job ended: ``record`` has its status, ``loss`` (None unless COMPLETED or PRUNED)
+        and ``epochs_reached``."""
 
     @abc.abstractmethod
     def budget(self) -> Budget:
@@ -107,8 +117,18 @@ class Oracle(abc.ABC):
     # --- the ask/tell interface ------------------------------------------------------------
     @property
     def finished(self) -> bool:
-        """True once the search is over (see ``stop_reason``)."""
-        return self.stop_reason is not None and not self._pending
+        """True once the search is over (see ``stop``)."""
+        return self.stop is not None and not self._pending
+
+    @property
+    def stop_reason(self) -> str | None:
+        """Why the search ended, in words (``stop.message``), or None while it runs."""
+        return None if self.stop is None else self.stop.message
+
+    def _end(self, kind: StopKind, message: str) -> None:
+        """Mark the search as ended (the first reason wins)."""
+        if self.stop is None:
+            self.stop = Stop(kind, message)
 
     @property
     def pending(self) -> dict[str, Suggestion]:
@@ -117,11 +137,12 @@ class Oracle(abc.ABC):
 
     def ask(self) -> Suggestion | None:
         """The next job, or None when finished or waiting on pending results."""
-        if self.stop_reason is not None:
+        if self.stop is not None:
             return None
         suggestion = self._next()
         if suggestion is not None:
             self._pending[suggestion.trial_id] = suggestion
+            self.searcher.on_start(suggestion.trial_id, suggestion.values, suggestion.epochs)
         return suggestion
 
     def tell(
@@ -129,35 +150,58 @@ class Oracle(abc.ABC):
         trial_id: str,
         metrics: float | Mapping[str, float],
         values: Mapping[str, Any] | None = None,
-    ) -> float | None:
-        """Report a finished job. Returns its loss (lower is better), None if it counts as failed.
+        *,
+        epochs_reached: int | None = None,
+        status: TrialStatus = TrialStatus.COMPLETED,
+    ) -> TrialRecord:
+        """Report a finished job; returns its record as it will be stored.
 
-        ``values`` are the hyperparameter values the trial actually used (define-by-run adds
-        entries); ``hyperparameters`` passed along with them update the space.
+        Args:
+            metrics: the job's final metrics (a dict, or a float for the objective).
+            values: the hyperparameter values the trial actually used (define-by-run code adds
+                entries to the suggestion's).
+            epochs_reached: the epoch the job really reached (default: its planned ``epochs``).
+            status: ``COMPLETED``, or ``PRUNED`` for a job a stopping scheduler stopped at
+                ``epochs_reached``.
+
+        The record's ``status`` is FAILED (``loss`` None) when the objective is not a finite
+        number; storage must keep exactly the record's status.
         """
+        check_choice("status", status, (TrialStatus.COMPLETED, TrialStatus.PRUNED),
+                     "use tell_failed for a failed job")
         suggestion = self._pop(trial_id)
+        reached = suggestion.epochs if epochs_reached is None else epochs_reached
+        if reached is not None:
+            reached = check_int("epochs_reached", reached, 0)
         loss = self.objective.loss(metrics)
-        loss_or_none = float(loss) if math.isfinite(loss) else None
+        finite = math.isfinite(loss)
         record = suggestion.to_record().replace(
             values=dict(values) if values is not None else dict(suggestion.values),
-            status=TrialStatus.COMPLETED if loss_or_none is not None else TrialStatus.FAILED,
+            status=status if finite else TrialStatus.FAILED,
             metrics=self._metrics_dict(metrics),
-            loss=loss_or_none,
+            loss=float(loss) if finite else None,
+            epochs_reached=reached,
         )
         self._finished_trials[trial_id] = record
-        if loss_or_none is not None:
+        if finite:
             self._rank(record)
-            self.searcher.observe(record.values, loss_or_none, suggestion.epochs or 0)
-        self._on_result(suggestion, loss_or_none)
-        return loss_or_none
+        self.searcher.observe(observation(record))
+        self._on_result(suggestion, record)
+        return record
 
-    def tell_failed(self, trial_id: str, error: str = "") -> None:
-        """Report a job that failed for good (after retries)."""
+    def tell_failed(
+        self, trial_id: str, error: str = "", values: Mapping[str, Any] | None = None
+    ) -> TrialRecord:
+        """Report a job that failed for good (after retries); returns its record."""
         suggestion = self._pop(trial_id)
-        self._finished_trials[trial_id] = suggestion.to_record().replace(
-            status=TrialStatus.FAILED, error=error or None
+        record = suggestion.to_record().replace(
+            status=TrialStatus.FAILED, error=error or None,
+            values=dict(values) if values is not None else dict(suggestion.values),
         )
-        self._on_result(suggestion, None)
+        self._finished_trials[trial_id] = record
+        self.searcher.observe(observation(record))
+        self._on_result(suggestion, record)
+        return record
 
     def _pop(self, trial_id: str) -> Suggestion:
         try:
@@ -182,8 +226,23 @@ class Oracle(abc.ABC):
     """True for oracles whose ``on_report`` may stop a running job (ASHA ``mode="stopping"``)."""
 
     def on_report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> bool:
-        """Hook: a pending job reported ``metrics`` after ``epoch``. Return False to stop it
-        (``trial.report`` then raises ``TrialPruned``). The default always continues."""
+        """A pending job reported ``metrics`` after ``epoch``: the searcher observes it (status
+        RUNNING, budget ``epoch``) and ``_decide`` says whether the job goes on. Returns False to
+        stop it (``trial.report`` then raises ``TrialPruned``)."""
+        suggestion = self._pending.get(trial_id)
+        if suggestion is None or not (self._observes or self.stops_trials):
+            return True
+        try:
+            loss = self.objective.loss(metrics)
+        except (KeyError, TypeError, ValueError):
+            return True  # the objective is not among these metrics
+        if self._observes and math.isfinite(loss):
+            self.searcher.observe(observation(
+                suggestion.to_record().replace(loss=float(loss), epochs_reached=epoch)))
+        return self._decide(trial_id, epoch, loss)
+
+    def _decide(self, trial_id: str, epoch: int, loss: float) -> bool:
+        """Hook: keep the pending job going after it reported ``loss`` at ``epoch``?"""
         return True
 
     def stop_rule(self, trial_id: str) -> Callable[[int, Mapping[str, float]], bool] | None:
@@ -273,7 +332,7 @@ class Oracle(abc.ABC):
                 for key in self._ranking[:num_trials]]
 
     def _rank(self, record: TrialRecord) -> None:
-        bisect.insort(self._ranking, (record.loss, -record.epochs, record.trial_id))
+        bisect.insort(self._ranking, _rank_key(record))
 
     def make_trial(self, record: TrialRecord) -> Trial:
         """A read-only ``Trial`` for a record (its values in this oracle's space)."""
@@ -295,7 +354,7 @@ class Oracle(abc.ABC):
             "class": type(self).__name__,
             "rng": self._rng.bit_generator.state,
             "next_id": self._next_id,
-            "stop_reason": self.stop_reason,
+            "stop": None if self.stop is None else self.stop.to_json(),
             "pending": [s.to_json() for s in self._pending.values()],
             "space": self.hyperparameters.get_config(),
             "searcher": self.searcher.state_dict(),
@@ -303,25 +362,53 @@ class Oracle(abc.ABC):
         }
 
     def load_state_dict(
-        self, state: Mapping[str, Any], history: Iterable[TrialRecord] = ()
+        self,
+        state: Mapping[str, Any],
+        history: Iterable[TrialRecord] = (),
+        reports: Iterable[tuple[str, int, Mapping[str, float]]] = (),
     ) -> None:
-        """Restore ``state_dict()`` output; ``history`` is every finished trial (from storage)."""
+        """Restore ``state_dict()`` output.
+
+        ``history`` is every finished trial from storage, in the order they were created;
+        ``reports`` their ``(trial_id, epoch, metrics)`` in the same trial order, then by epoch
+        (``Storage.all_epoch_metrics()``). Both are replayed into the searcher (see
+        ``Searcher.replay``), then the pending jobs are started again for it.
+        """
+        self._check_state(state)
+        self._rng.bit_generator.state = state["rng"]
+        self._next_id = int(state["next_id"])
+        self.stop = Stop.from_json(state["stop"] if "stop" in state else state["stop_reason"])
+        self._pending = {s["trial_id"]: Suggestion(**s) for s in state["pending"]}
+        self.hyperparameters = HyperParameters.from_config(state["space"])
+        self.searcher.load_state_dict(state["searcher"])
+        self._load_scheduler_state(state["scheduler"])
+        self._finished_trials = {r.trial_id: r for r in history if r.status.is_finished}
+        self._ranking = sorted(
+            _rank_key(r) for r in self._finished_trials.values() if r.loss is not None)
+        if self._observes or type(self.searcher).replay is not Searcher.replay:
+            self.searcher.replay(history_observations(
+                self._finished_trials.values(), reports, self.objective))
+        for suggestion in sorted(self._pending.values(), key=lambda s: s.trial_id):
+            self.searcher.on_start(suggestion.trial_id, suggestion.values, suggestion.epochs)
+
+    def _check_state(self, state: Mapping[str, Any]) -> None:
+        if not isinstance(state, Mapping):
+            raise fail_type("state", "a dict returned by Oracle.state_dict()", state)
+        version = state.get("version")
+        if version not in _READABLE_VERSIONS:
+            raise fail_value(
+                "the saved oracle state's version", f"one of {_READABLE_VERSIONS}", version,
+                f"this rung writes version {STATE_VERSION}; the project was written by another "
+                "(probably newer) rung: upgrade rung, or pass overwrite=True to start anew")
         if state.get("class") != type(self).__name__:
             raise ConfigurationError(
                 f"the saved state is of a {state.get('class')!r}, not of a {type(self).__name__!r}; "
                 "pass overwrite=True to start a new search"
             )
-        self._rng.bit_generator.state = state["rng"]
-        self._next_id = int(state["next_id"])
-        self.stop_reason = state["stop_reason"]
-        self._pending = {s["trial_id"]: Suggestion(**s) for s in state["pending"]}
-        self.hyperparameters = HyperParameters.from_config(state["space"])
-        self.searcher.load_state_dict(state["searcher"])
-        self._load_scheduler_state(state["scheduler"])
-        self._finished_trials = {
-            r.trial_id: r for r in history if r.status.is_finished
-        }
-        self._ranking = sorted(
-            (r.loss, -r.epochs, r.trial_id)
-            for r in self._finished_trials.values() if r.loss is not None
-        )
+
+
+def _rank_key(record: TrialRecord) -> tuple[float, int, str]:
+    """Best first: lowest loss, then most epochs reached, then earliest."""
+    reached = record.epochs if record.epochs_reached is None else record.epochs_reached
+    return (float(record.loss if record.loss is not None else math.inf), -reached,
+            record.trial_id)

@@ -10,64 +10,20 @@ exactly Li et al.'s. The arithmetic is in ``rung.oracles.schedule``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from rung.hyperparameters import values_key
+from rung.oracles._brackets import Bracket, Entry, ShortBracket
 from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.schedule import BracketPlan, Budget, bracket_plan, integer_log
-from rung.searchers import RandomSearcher, Searcher
-from rung.validation import check_int
+from rung.oracles.stop import StopKind
+from rung.trial_record import TrialRecord
+from rung.validation import check_bool, check_int, check_optional_int
 
 __all__ = ["HyperbandOracle", "SuccessiveHalvingOracle"]
-
-
-@dataclass
-class Entry:
-    """A configuration in a rung: its job's trial id, values and result (``None``: pending)."""
-
-    trial_id: str
-    values: dict[str, Any]
-    parent_id: str | None = None
-    done: bool = False
-    loss: float | None = None
-
-
-@dataclass
-class Bracket:
-    """The live state of one bracket: the current rung, its jobs, and the promotions to start."""
-
-    iteration: int
-    s: int
-    rung: int = 0
-    target: int = 0  # jobs the current rung runs (the plan, less where the space ran out)
-    base_size: int | None = None  # configurations rung 0 really got
-    entries: list[Entry] = field(default_factory=list)  # started jobs of the current rung
-    queue: list[Entry] = field(default_factory=list)  # promotions not yet started
-    exclude: list[str] = field(default_factory=list)  # rung-0 configurations (de-duplication)
-    finished: bool = False
-
-    @property
-    def key(self) -> str:
-        return f"{self.iteration}/{self.s}"
-
-    def to_json(self) -> dict[str, Any]:
-        # by hand, not dataclasses.asdict: this runs twice per job and asdict deep-copies
-        return {
-            "iteration": self.iteration, "s": self.s, "rung": self.rung, "target": self.target,
-            "base_size": self.base_size, "finished": self.finished, "exclude": self.exclude,
-            "entries": [[e.trial_id, e.values, e.parent_id, e.done, e.loss] for e in self.entries],
-            "queue": [[e.trial_id, e.values, e.parent_id, e.done, e.loss] for e in self.queue],
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Bracket:
-        d = dict(data)
-        d["entries"] = [Entry(*e) for e in d["entries"]]
-        d["queue"] = [Entry(*e) for e in d["queue"]]
-        d["exclude"] = list(d["exclude"])
-        return cls(**d)
 
 
 class HyperbandOracle(Oracle):
@@ -79,7 +35,10 @@ class HyperbandOracle(Oracle):
     Args:
         max_epochs: R, the most epochs one configuration trains (the last rung of every bracket).
         factor: eta, the halving rate: each rung keeps 1/eta of the configurations (>= 2).
-        hyperband_iterations: how many times the whole set of brackets runs.
+        hyperband_iterations: how many times the whole set of brackets runs; ``None``: until
+            stopped (by ``search(max_time=..., max_epochs_total=...)`` or Ctrl-C). Each iteration
+            repeats the same brackets, so planning costs O(brackets) however many there are. A
+            resumed search may raise it to go on.
         parallel_brackets: start the next bracket while the current one waits on pending jobs.
         **kwargs: ``objective``, ``hyperparameters``, ``searcher``, ``seed``, ... (see ``Oracle``).
 
@@ -96,7 +55,7 @@ class HyperbandOracle(Oracle):
         objective: Any = None,
         max_epochs: int = 100,
         factor: int = 3,
-        hyperband_iterations: int = 1,
+        hyperband_iterations: int | None = 1,
         seed: int | None = None,
         hyperparameters: Any = None,
         parallel_brackets: bool = True,
@@ -104,34 +63,52 @@ class HyperbandOracle(Oracle):
     ) -> None:
         self.max_epochs = check_int("max_epochs", max_epochs, 1)
         self.factor = check_int("factor", factor, 2)
-        self.hyperband_iterations = check_int("hyperband_iterations", hyperband_iterations, 1)
-        self.parallel_brackets = bool(parallel_brackets)
+        self.hyperband_iterations = check_optional_int(
+            "hyperband_iterations", hyperband_iterations, 1,
+            "None runs until stopped (search(max_time=..., max_epochs_total=...))")
+        self.parallel_brackets = check_bool("parallel_brackets", parallel_brackets)
         super().__init__(objective=objective, hyperparameters=hyperparameters, seed=seed, **kwargs)
         self.s_max = integer_log(self.max_epochs, self.factor)
-        self._plans = self._make_plans()
-        self._next_bracket = 0  # index into self._plans of the next bracket to open
+        self._cycle = self._make_cycle()  # the brackets of one iteration, in run order
+        self._by_s = {plan.s: plan for plan in self._cycle}
+        self._next_bracket = 0  # how many brackets were opened (iteration * len(cycle) + index)
         self._live: list[Bracket] = []
         self._owner: dict[str, str] = {}  # pending trial id -> bracket key
         self._exclude: dict[str, set[str]] = {}  # cache of Bracket.exclude as sets
-        self._short: list[list[int]] = []  # [iteration, s, got, planned] of brackets cut short
+        self._short: list[ShortBracket] = []  # brackets that got fewer configurations
 
-    def _make_plans(self) -> list[BracketPlan]:
-        return [
-            bracket_plan(self.max_epochs, self.factor, s, iteration)
-            for iteration in range(self.hyperband_iterations)
-            for s in range(self.s_max, -1, -1)
-        ]
+    def _make_cycle(self) -> list[BracketPlan]:
+        return [bracket_plan(self.max_epochs, self.factor, s) for s in range(self.s_max, -1, -1)]
 
-    def _default_searcher(self) -> Searcher:
-        return RandomSearcher()
+    @property
+    def _total_brackets(self) -> int | None:
+        if self.hyperband_iterations is None:
+            return None
+        return self.hyperband_iterations * len(self._cycle)
 
     def budget(self) -> Budget:
+        """The plan: one iteration's brackets, times ``hyperband_iterations`` (``jobs`` and
+        ``epochs`` are 0, "not known in advance", when it is None)."""
+        times = self.hyperband_iterations or 0
         return Budget(
-            jobs=sum(p.jobs for p in self._plans),
-            epochs=sum(p.epochs for p in self._plans),
-            brackets=tuple(self._plans),
-            epochs_without_continuation=sum(r.jobs * r.epochs for p in self._plans for r in p.rungs),
+            jobs=times * sum(p.jobs for p in self._cycle),
+            epochs=times * sum(p.epochs for p in self._cycle),
+            brackets=tuple(self._cycle),
+            epochs_without_continuation=times * sum(
+                r.jobs * r.epochs for p in self._cycle for r in p.rungs),
+            iterations=self.hyperband_iterations,
         )
+
+    def plans(self) -> Iterable[BracketPlan]:
+        """Every bracket of the search in run order (endless when ``hyperband_iterations`` is
+        None), generated lazily."""
+        for iteration in itertools.count():
+            if self.hyperband_iterations is not None and iteration >= self.hyperband_iterations:
+                return
+            for plan in self._cycle:
+                yield replace(plan, iteration=iteration)
+
+    resumable_settings = frozenset({"seed", "hyperband_iterations"})
 
     def _settings(self) -> dict[str, Any]:
         return {
@@ -141,7 +118,7 @@ class HyperbandOracle(Oracle):
         }
 
     def _plan(self, bracket: Bracket) -> BracketPlan:
-        return self._plans[bracket.iteration * (self.s_max + 1) + (self.s_max - bracket.s)]
+        return self._by_s[bracket.s]
 
     # --- scheduling --------------------------------------------------------------------------
     def _next(self) -> Suggestion | None:
@@ -150,23 +127,28 @@ class HyperbandOracle(Oracle):
             if suggestion is not None:
                 return suggestion
         self._live = [b for b in self._live if not b.finished]
-        while self._next_bracket < len(self._plans) and (self.parallel_brackets or not self._live):
-            plan = self._plans[self._next_bracket]
+        while self._more_brackets() and (self.parallel_brackets or not self._live):
+            iteration, index = divmod(self._next_bracket, len(self._cycle))
+            plan = self._cycle[index]
             self._next_bracket += 1
-            bracket = Bracket(iteration=plan.iteration, s=plan.s, target=plan.n)
+            bracket = Bracket(iteration=iteration, s=plan.s, target=plan.n)
             self._live.append(bracket)
             suggestion = self._from_bracket(bracket)
             if suggestion is not None:
                 return suggestion
             self._live = [b for b in self._live if not b.finished]
-        if not self._live and self._next_bracket >= len(self._plans):
-            self.stop_reason = self.stop_reason or self._completion_reason()
+        if not self._live and not self._more_brackets():
+            self._end(StopKind.PLAN_COMPLETE, self._completion_reason())
         return None
 
+    def _more_brackets(self) -> bool:
+        total = self._total_brackets
+        return total is None or self._next_bracket < total
+
     def _completion_reason(self) -> str:
-        reason = f"all {len(self._plans)} brackets complete"
+        reason = f"all {self._total_brackets} brackets complete"
         if self._short:
-            cut = ", ".join(f"s={s} got {got} of {planned}" for _, s, got, planned in self._short)
+            cut = ", ".join(f"s={b.s} got {b.got} of {b.planned}" for b in self._short)
             reason += (
                 f"; the search space ran out of distinct configurations, so brackets started "
                 f"with fewer than planned ({cut})"
@@ -186,7 +168,8 @@ class HyperbandOracle(Oracle):
                 self.hyperparameters, self._rng, exclude, stream=bracket.key
             )
             if values is None:
-                self._short.append([bracket.iteration, bracket.s, len(bracket.entries), plan.n])
+                self._short.append(
+                    ShortBracket(bracket.iteration, bracket.s, len(bracket.entries), plan.n))
                 bracket.target = len(bracket.entries)
                 self._maybe_advance(bracket)
                 return None
@@ -207,15 +190,15 @@ class HyperbandOracle(Oracle):
             bracket=bracket.s, rung=bracket.rung, iteration=bracket.iteration,
         )
 
-    def _on_result(self, suggestion: Suggestion, loss: float | None) -> None:
+    def _on_result(self, suggestion: Suggestion, record: TrialRecord) -> None:
         key = self._owner.pop(suggestion.trial_id)
         bracket = next(b for b in self._live if b.key == key)
         for entry in bracket.entries:
             if entry.trial_id == suggestion.trial_id:
-                entry.done, entry.loss = True, loss
+                entry.done, entry.loss = True, record.loss
                 # define-by-run: a promoted job continues with the values the trial really used,
                 # and the rung does not draw them again (the first job was given `{}`)
-                entry.values = dict(self._finished_trials[suggestion.trial_id].values)
+                entry.values = dict(record.values)
                 if bracket.rung == 0:
                     self._add_exclude(bracket, values_key(entry.values))
                 break
@@ -284,14 +267,21 @@ class HyperbandOracle(Oracle):
             "next_bracket": self._next_bracket,
             "live": [b.to_json() for b in self._live],
             "owner": dict(self._owner),
-            "short": self._short,
+            "short": [b.to_json() for b in self._short],
         }
 
     def _load_scheduler_state(self, state: Mapping[str, Any]) -> None:
         self._next_bracket = int(state["next_bracket"])
         self._live = [Bracket.from_json(b) for b in state["live"]]
         self._owner = dict(state["owner"])
-        self._short = [list(x) for x in state["short"]]
+        self._short = [ShortBracket.from_json(b) for b in state["short"]]
+
+    def load_state_dict(self, state: Mapping[str, Any], history: Iterable[TrialRecord] = (),
+                        reports: Iterable[Any] = ()) -> None:
+        super().load_state_dict(state, history, reports)
+        if self.stop is not None and self.stop.kind is StopKind.PLAN_COMPLETE \
+                and self._more_brackets():
+            self.stop = None  # hyperband_iterations was raised: the search goes on
 
 
 class SuccessiveHalvingOracle(HyperbandOracle):
@@ -309,22 +299,12 @@ class SuccessiveHalvingOracle(HyperbandOracle):
         self._bracket_choice = bracket
         super().__init__(*args, **kwargs)
 
-    def _make_plans(self) -> list[BracketPlan]:
+    def _make_cycle(self) -> list[BracketPlan]:
         s = self.s_max if self._bracket_choice is None else self._bracket_choice
-        if isinstance(s, bool) or not isinstance(s, int) or not 0 <= s <= self.s_max:
-            from rung.errors import ConfigurationError
-
-            raise ConfigurationError(
-                f"bracket must be an integer in [0, {self.s_max}] for max_epochs="
-                f"{self.max_epochs}, factor={self.factor}; got {s!r}"
-            )
-        return [
-            bracket_plan(self.max_epochs, self.factor, s, iteration)
-            for iteration in range(self.hyperband_iterations)
-        ]
-
-    def _plan(self, bracket: Bracket) -> BracketPlan:
-        return self._plans[bracket.iteration]
+        s = check_int("bracket", s, 0, self.s_max,
+                      f"max_epochs={self.max_epochs}, factor={self.factor} have brackets "
+                      f"0..{self.s_max}")
+        return [bracket_plan(self.max_epochs, self.factor, s)]
 
     def _settings(self) -> dict[str, Any]:
-        return {**super()._settings(), "bracket": self._plans[0].s}
+        return {**super()._settings(), "bracket": self._cycle[0].s}

@@ -106,23 +106,40 @@ class Budget:
 
     ``jobs`` is the number of training jobs, ``epochs`` the epochs trained in total (promoted jobs
     continue from their parent's checkpoint), ``epochs_without_continuation`` what the same plan
-    costs when every job trains from scratch. ``None`` where unknown (define-by-run epochs).
+    costs when every job trains from scratch. ``jobs`` is 0 and ``epochs`` None where not known
+    in advance (ASHA's promotions, define-by-run epochs, a search that runs until stopped).
+
+    ``brackets`` are the brackets of one Hyperband iteration, repeated ``iterations`` times
+    (``None``: until the search is stopped).
     """
 
     jobs: int
     epochs: int | None
     brackets: tuple[BracketPlan, ...] = ()
     epochs_without_continuation: int | None = None
+    iterations: int | None = 1
 
     def describe(self) -> str:
         """A human-readable table of the plan."""
-        lines = [f"planned: {self.jobs} jobs"
-                 + (f", {self.epochs} epochs" if self.epochs is not None else "")
-                 + (f" ({self.epochs_without_continuation} without checkpoint continuation)"
-                    if self.epochs_without_continuation is not None and self.brackets else "")
-                 + (f", {len(self.brackets)} brackets" if self.brackets else "")]
+        if self.iterations is None:
+            per_jobs = sum(b.jobs for b in self.brackets)
+            per_epochs = sum(b.epochs for b in self.brackets)
+            head = (f"planned: no end (hyperband_iterations=None): {per_jobs} jobs, "
+                    f"{per_epochs} epochs per iteration of {len(self.brackets)} brackets; "
+                    "stopped by search(max_time=..., max_epochs_total=...) or Ctrl-C")
+        else:
+            head = (f"planned: {self.jobs} jobs"
+                    + (f", {self.epochs} epochs" if self.epochs is not None else "")
+                    + (f" ({self.epochs_without_continuation} without checkpoint continuation)"
+                       if self.epochs_without_continuation is not None and self.brackets else "")
+                    + (f", {len(self.brackets) * self.iterations} brackets"
+                       if self.brackets else ""))
+        lines = [head]
+        repeat = "" if self.iterations == 1 else (
+            " (each iteration)" if self.iterations is None else
+            f" (each of {self.iterations} iterations)")
         for b in self.brackets:
             rungs = "  ".join(f"{r.jobs}x{r.epochs}" for r in b.rungs)
-            lines.append(f"  iteration {b.iteration} bracket s={b.s}: {b.jobs:>4} jobs "
-                         f"{b.epochs:>6} epochs   rungs (jobs x epochs): {rungs}")
+            lines.append(f"  bracket s={b.s}: {b.jobs:>4} jobs {b.epochs:>6} epochs   "
+                         f"rungs (jobs x epochs): {rungs}{repeat}")
         return "\n".join(lines)

@@ -14,8 +14,10 @@ import numpy as np
 from rung.hyperparameters import values_key
 from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.schedule import Budget
-from rung.searchers import GridSearcher, RandomSearcher, Searcher
-from rung.validation import check_int
+from rung.oracles.stop import StopKind
+from rung.searchers import GridSearcher
+from rung.trial_record import TrialRecord
+from rung.validation import check_optional_int
 
 __all__ = ["GridSearchOracle", "RandomSearchOracle", "SingleFidelityOracle"]
 
@@ -31,15 +33,12 @@ class SingleFidelityOracle(Oracle):
     """
 
     def __init__(self, max_trials: int | None = 10, epochs: int | None = None, **kwargs: Any) -> None:
-        self.max_trials = None if max_trials is None else check_int("max_trials", max_trials, 1)
-        self.epochs = None if epochs is None else check_int("epochs", epochs, 1)
+        self.max_trials = check_optional_int("max_trials", max_trials, 1)
+        self.epochs = check_optional_int("epochs", epochs, 1)
         super().__init__(**kwargs)
         self._started = 0
         self._finished = 0
         self._seen: set[str] = set()
-
-    def _default_searcher(self) -> Searcher:
-        return RandomSearcher()
 
     def budget(self) -> Budget:
         if self.max_trials is None:
@@ -50,7 +49,7 @@ class SingleFidelityOracle(Oracle):
     def _next(self) -> Suggestion | None:
         if self.max_trials is not None and self._started >= self.max_trials:
             if self._finished >= self.max_trials:
-                self.stop_reason = f"max_trials={self.max_trials} reached"
+                self._end(StopKind.MAX_TRIALS, f"max_trials={self.max_trials} reached")
             return None
         values = self.searcher.suggest(self.hyperparameters, self._rng, self._seen)
         if values is None and not self.hyperparameters.space and not any(
@@ -58,20 +57,18 @@ class SingleFidelityOracle(Oracle):
             values = {}  # define-by-run: no trial has declared the space yet (they failed)
         if values is None:
             if not self._pending:
-                self.stop_reason = (
-                    f"search space exhausted after {len(self._seen)} distinct configurations"
-                )
+                self._end(StopKind.EXHAUSTED,
+                          f"search space exhausted after {len(self._seen)} distinct configurations")
             return None
         self._seen.add(values_key(values))
         self._started += 1
         return Suggestion(trial_id=self._new_trial_id(), values=values, epochs=self.epochs)
 
-    def _on_result(self, suggestion: Suggestion, loss: float | None) -> None:
+    def _on_result(self, suggestion: Suggestion, record: TrialRecord) -> None:
         self._finished += 1
-        record = self._finished_trials[suggestion.trial_id]
         self._seen.add(values_key(record.values))
         if self.max_trials is not None and self._finished >= self.max_trials:
-            self.stop_reason = f"max_trials={self.max_trials} reached"
+            self._end(StopKind.MAX_TRIALS, f"max_trials={self.max_trials} reached")
 
     def checkpoints_in_use(self) -> set[str]:
         """Single-fidelity trials are final: no job continues from another."""
@@ -89,11 +86,12 @@ class SingleFidelityOracle(Oracle):
         self._started = int(state["started"])
         self._finished = int(state["finished"])
 
-    def load_state_dict(self, state: Mapping[str, Any], history: Any = ()) -> None:
-        super().load_state_dict(state, history)
-        reached = self.stop_reason is not None and self.stop_reason.startswith("max_trials=")
+    def load_state_dict(self, state: Mapping[str, Any], history: Any = (),
+                        reports: Any = ()) -> None:
+        super().load_state_dict(state, history, reports)
+        reached = self.stop is not None and self.stop.kind is StopKind.MAX_TRIALS
         if reached and (self.max_trials is None or self._finished < self.max_trials):
-            self.stop_reason = None  # max_trials was raised: the search continues
+            self.stop = None  # max_trials was raised: the search continues
         # the values a job was given, completed with the defaults it used for what it declared
         # itself (define-by-run), as `tell` recorded them before the search was stored
         self._seen = {
@@ -109,8 +107,7 @@ class RandomSearchOracle(SingleFidelityOracle):
     Bergstra & Bengio, "Random Search for Hyper-Parameter Optimization", JMLR 2012.
     """
 
-    def _default_searcher(self) -> Searcher:
-        return RandomSearcher()
+    default_searcher = "random"
 
 
 class GridSearchOracle(SingleFidelityOracle):
@@ -119,8 +116,7 @@ class GridSearchOracle(SingleFidelityOracle):
     def __init__(self, max_trials: int | None = None, **kwargs: Any) -> None:
         super().__init__(max_trials=max_trials, **kwargs)
 
-    def _default_searcher(self) -> Searcher:
-        return GridSearcher()
+    default_searcher = "grid"
 
     def budget(self) -> Budget:
         """``max_trials``, or the number of distinct grid points when that is fewer (counted
@@ -144,6 +140,6 @@ class GridSearchOracle(SingleFidelityOracle):
                 return None
         counter, seen = GridSearcher(), set[str]()
         rng = np.random.default_rng(0)
-        while (values := counter.suggest(self.hyperparameters, rng, seen)) is not None:
-            seen.add(values_key(values))
+        while (point := counter.suggest(self.hyperparameters, rng, seen)) is not None:
+            seen.add(values_key(point))
         return len(seen)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rung.errors import ConfigurationError
+from rung.searchers.observation import Observation
 
 if TYPE_CHECKING:
     import numpy as np
@@ -25,25 +26,40 @@ class Searcher(abc.ABC):
 
     Call order, as driven by an oracle:
 
-    1. ``__init__``; then, when a search resumes, ``load_state_dict(state)`` once, with what
-       ``state_dict()`` returned before.
+    1. ``__init__``. When a search resumes: ``load_state_dict(state)`` once, with what
+       ``state_dict()`` returned before; then ``replay(observations)`` once, with every stored
+       result in a fixed order (by trial id; for each trial its intermediate reports by epoch,
+       then its final observation); then ``on_start`` for each job still pending, by trial id.
     2. ``suggest(space, rng, exclude, stream)`` whenever the oracle needs a new configuration. It
        returns the ACTIVE values of a configuration whose ``values_key`` is not in ``exclude``, or
        ``None`` when it has nothing new to offer for that stream (exhausted).
-    3. ``observe(values, loss, budget)`` for each job that finished with a finite loss (lower is
-       better; ``budget`` is the epochs it trained to). Model-based searchers learn from it.
-    4. ``close_stream(stream)`` once the oracle will never ask for that stream again (a finished
+    3. ``on_start(trial_id, values, budget)`` when the oracle hands out a job (new or promoted):
+       until its result arrives the job is *pending*. A model-based searcher counts pending jobs
+       (for instance as bad results) so that idle workers are not all sent to the same point.
+    4. ``observe(observation)`` for every result: intermediate reports while a job runs
+       (``status`` RUNNING, at the epoch reported), and the final result of every job: COMPLETED,
+       PRUNED (at the epoch it was stopped) or FAILED (``loss`` None). See ``Observation``.
+    5. ``close_stream(stream)`` once the oracle will never ask for that stream again (a finished
        Hyperband bracket), so per-stream state stays bounded by the live streams.
-    5. ``state_dict()`` whenever the oracle saves its own state (after any of the above).
+    6. ``state_dict()`` whenever the oracle saves its own state (after any of the above).
 
     A *stream* is an independent sequence of suggestions: one Hyperband bracket, or ``""`` for the
     whole search of a single-fidelity oracle. ``exclude`` holds the ``values_key`` of every
     configuration already used in that stream.
 
-    Subclasses implement ``suggest``; ``observe`` and ``close_stream`` are optional hooks that do
-    nothing by default. A stateless searcher may keep the default ``state_dict``/
-    ``load_state_dict``; a stateful one must override both (the state must be JSON data).
+    The state must stay bounded: history comes back through ``replay``, so ``state_dict`` holds
+    only what the observations cannot rebuild. A searcher whose model depends only on the
+    observations it has seen (not on the order within the replay) proposes, after a resume,
+    exactly what it would have proposed without the interruption (``rung.testing.check_searcher``
+    checks it).
+
+    Subclasses implement ``suggest``; the other methods are optional hooks that do nothing by
+    default. A stateless searcher may keep the default ``state_dict``/``load_state_dict``; a
+    stateful one overrides both (the state must be JSON data).
     """
+
+    name: str = ""
+    """The short name of the searcher (``searcher="random"``), empty for third-party classes."""
 
     @abc.abstractmethod
     def suggest(
@@ -55,10 +71,21 @@ class Searcher(abc.ABC):
     ) -> dict[str, Any] | None:
         """New active values for ``space`` not in ``exclude``, or ``None`` when exhausted."""
 
-    def observe(self, values: Mapping[str, Any], loss: float, budget: int) -> None:  # noqa: B027
-        """Hook: a job with these values reached ``loss`` after ``budget`` epochs."""
+    def on_start(  # noqa: B027 - optional hook
+        self, trial_id: str, values: Mapping[str, Any], budget: int | None
+    ) -> None:
+        """Hook: a job with these values will train to ``budget`` epochs (None: unknown)."""
 
-    def close_stream(self, stream: str) -> None:  # noqa: B027
+    def observe(self, observation: Observation) -> None:  # noqa: B027 - optional hook
+        """Hook: a result, intermediate or final (see ``Observation``)."""
+
+    def replay(self, observations: Iterable[Observation]) -> None:
+        """Hook: the stored results of a resumed search, in a fixed order (see the class
+        docstring). The default observes them one by one."""
+        for observation in observations:
+            self.observe(observation)
+
+    def close_stream(self, stream: str) -> None:  # noqa: B027 - optional hook
         """Hook: ``stream`` will not be asked for again; drop whatever is kept for it."""
 
     def state_dict(self) -> dict[str, Any]:

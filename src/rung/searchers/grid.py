@@ -42,6 +42,8 @@ class GridSearcher(Searcher):
         searcher.suggest(hp, rng, exclude=set())   # {"units": 32, "dropout": False}
     """
 
+    name = "grid"
+
     def __init__(self) -> None:
         self._cursors: dict[str, dict[str, Any]] = {}  # stream -> {"cursor", "fingerprint"}
         self._grid_cache: tuple[str, Grid] | None = None

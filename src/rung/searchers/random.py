@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rung.hyperparameters import values_key
 from rung.searchers._space import Grid, sample_active
 from rung.searchers.base import Searcher
+from rung.validation import check_int
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,16 +46,10 @@ class RandomSearcher(Searcher):
         values = searcher.suggest(hp, np.random.default_rng(0), exclude=set())
     """
 
+    name = "random"
+
     def __init__(self, max_collisions: int = 100) -> None:
-        if isinstance(max_collisions, bool) or not isinstance(max_collisions, int):
-            raise TypeError(
-                f"RandomSearcher: `max_collisions` must be an int; received {max_collisions!r}."
-            )
-        if max_collisions < 1:
-            raise ValueError(
-                f"RandomSearcher: `max_collisions` must be at least 1; received {max_collisions}."
-            )
-        self.max_collisions = max_collisions
+        self.max_collisions = check_int("RandomSearcher max_collisions", max_collisions, 1)
 
     def suggest(
         self,

@@ -1,9 +1,15 @@
-"""The SQL of :class:`~rung.storage.SQLiteStorage`: its schema (version 1) and hot statements."""
+"""The SQL of :class:`~rung.storage.SQLiteStorage`: its schema (version 2) and hot statements.
+
+Version 2 added ``trials.epochs_reached``; a version-1 file is migrated when opened
+(``MIGRATIONS``), in one transaction.
+"""
 
 from __future__ import annotations
 
 __all__ = [
+    "ALL_REPORTS",
     "COLUMNS",
+    "MIGRATIONS",
     "FINISH",
     "INSERT_TRIAL",
     "REPORT",
@@ -13,7 +19,7 @@ __all__ = [
     "SET_SETTINGS",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -36,7 +42,8 @@ CREATE TABLE IF NOT EXISTS trials (
     attempts INTEGER NOT NULL,
     error TEXT,
     created_at REAL NOT NULL,
-    finished_at REAL);
+    finished_at REAL,
+    epochs_reached INTEGER);
 CREATE INDEX IF NOT EXISTS trials_status ON trials (status);
 CREATE TABLE IF NOT EXISTS epoch_metrics (
     seq INTEGER PRIMARY KEY,
@@ -55,10 +62,10 @@ CREATE INDEX IF NOT EXISTS failures_trial ON failures (trial_id);
 
 COLUMNS = (
     "trial_id, values_json, status, epochs, initial_epoch, parent_id, bracket, rung, iteration, "
-    "metrics_json, loss, attempts, error, created_at, finished_at"
+    "metrics_json, loss, attempts, error, created_at, finished_at, epochs_reached"
 )
 INSERT_TRIAL = (
-    f"INSERT INTO trials ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    f"INSERT INTO trials ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (trial_id) DO NOTHING"
 )
 _UPSERT = (
@@ -72,5 +79,16 @@ REPORT = (
 )
 FINISH = (
     "UPDATE trials SET status = ?, metrics_json = ?, loss = ?, error = ?, finished_at = ?, "
-    "values_json = COALESCE(?, values_json) WHERE trial_id = ? AND status = 'RUNNING'"
+    "values_json = COALESCE(?, values_json), epochs_reached = ? "
+    "WHERE trial_id = ? AND status = 'RUNNING'"
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # from version N to N + 1
+    1: ("ALTER TABLE trials ADD COLUMN epochs_reached INTEGER",),
+}
+ALL_REPORTS = (
+    "SELECT m.trial_id, m.epoch, m.metrics_json FROM epoch_metrics AS m "
+    "JOIN trials AS t ON t.trial_id = m.trial_id WHERE t.status != 'RUNNING' "
+    "ORDER BY t.seq, m.seq"
 )

@@ -24,7 +24,7 @@ Rules every implementation keeps (``tests/storage/test_conformance.py`` checks t
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from rung.trial_record import TrialRecord, TrialStatus
@@ -84,11 +84,13 @@ class Storage(abc.ABC):
         oracle_state: Mapping[str, Any] | None = None,
         finished_at: float | None = None,
         values: Mapping[str, Any] | None = None,
+        epochs_reached: int | None = None,
     ) -> None:
         """Finish a trial (and save the scheduler state) in one transaction.
 
         ``values``, when given, replaces the stored hyperparameter values with the ones the trial
         really used: define-by-run code may declare entries the suggestion did not hold.
+        ``epochs_reached`` is the epoch the job really reached (a pruned job stops early).
         """
 
     @abc.abstractmethod
@@ -102,6 +104,11 @@ class Storage(abc.ABC):
     @abc.abstractmethod
     def epoch_metrics(self, trial_id: str) -> list[tuple[int, dict[str, float]]]:
         """``(epoch, metrics)`` pairs reported by a trial, in report order."""
+
+    @abc.abstractmethod
+    def all_epoch_metrics(self) -> Iterator[tuple[str, int, dict[str, float]]]:
+        """``(trial_id, epoch, metrics)`` of every FINISHED trial, trial by trial in creation
+        order, each trial's in report order (what a resumed searcher replays)."""
 
     @abc.abstractmethod
     def failures(self, trial_id: str | None = None) -> list[tuple[str, int, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from rung.storage._common import (
@@ -116,6 +116,7 @@ class InMemoryStorage(Storage):
         oracle_state: Mapping[str, Any] | None = None,
         finished_at: float | None = None,
         values: Mapping[str, Any] | None = None,
+        epochs_reached: int | None = None,
     ) -> None:
         status, loss = check_finish(trial_id, status, loss)
         final = clone_json(dict(metrics or {}))
@@ -127,6 +128,7 @@ class InMemoryStorage(Storage):
             self._trials[trial_id] = record.replace(
                 status=status, metrics=final, loss=loss, error=error, finished_at=finished_at,
                 values=record.values if used is None else used,
+                epochs_reached=None if epochs_reached is None else int(epochs_reached),
             )
             if state is not None:
                 self._oracle_state = state
@@ -155,6 +157,12 @@ class InMemoryStorage(Storage):
         with self._lock:
             self._get(trial_id)
             return [(epoch, clone_json(m)) for epoch, m in self._epochs[trial_id]]
+
+    def all_epoch_metrics(self) -> Iterator[tuple[str, int, dict[str, float]]]:
+        with self._lock:
+            finished = [t for t, r in self._trials.items() if r.status is not TrialStatus.RUNNING]
+            rows = [(t, e, clone_json(m)) for t in finished for e, m in self._epochs[t]]
+        return iter(rows)
 
     def failures(self, trial_id: str | None = None) -> list[tuple[str, int, str]]:
         with self._lock:

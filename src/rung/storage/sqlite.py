@@ -15,9 +15,11 @@ from typing import Any
 from rung.errors import ConfigurationError
 from rung.storage._common import check_finish, dumps, normalise_record, normalise_statuses
 from rung.storage._sqlite_schema import (
+    ALL_REPORTS,
     COLUMNS,
     FINISH,
     INSERT_TRIAL,
+    MIGRATIONS,
     REPORT,
     SCHEMA,
     SCHEMA_VERSION,
@@ -48,6 +50,7 @@ def _record(row: tuple[Any, ...]) -> TrialRecord:
         error=row[12],
         created_at=row[13],
         finished_at=row[14],
+        epochs_reached=row[15],
     )
 
 
@@ -149,6 +152,18 @@ class SQLiteStorage(Storage):
                 f"{str(self.path)!r} has storage schema version {version}, but this rung supports "
                 f"version {SCHEMA_VERSION} at most; upgrade rung (pip install -U rung) to open it."
             )
+        if version < SCHEMA_VERSION:
+            self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring an older file up to ``SCHEMA_VERSION``, in one transaction."""
+        with self._write() as conn:
+            version = self._schema_version() or SCHEMA_VERSION
+            while version < SCHEMA_VERSION:
+                for statement in MIGRATIONS[version]:
+                    conn.execute(statement)
+                version += 1
+            conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
 
     def _schema_version(self) -> int | None:
         found = self._conn.execute(
@@ -220,7 +235,7 @@ class SQLiteStorage(Storage):
         row = (
             r.trial_id, dumps(r.values), r.status.value, r.epochs, r.initial_epoch, r.parent_id,
             r.bracket, r.rung, r.iteration, dumps(r.metrics), r.loss, r.attempts, r.error,
-            r.created_at, r.finished_at,
+            r.created_at, r.finished_at, r.epochs_reached,
         )  # fmt: skip
         state = None if oracle_state is None else dumps(dict(oracle_state))
         with self._write() as conn:
@@ -267,11 +282,14 @@ class SQLiteStorage(Storage):
         oracle_state: Mapping[str, Any] | None = None,
         finished_at: float | None = None,
         values: Mapping[str, Any] | None = None,
+        epochs_reached: int | None = None,
     ) -> None:
         status, loss = check_finish(trial_id, status, loss)
         finished_at = time.time() if finished_at is None else float(finished_at)
         used = None if values is None else dumps(dict(values))
-        args = (status.value, dumps(dict(metrics or {})), loss, error, finished_at, used, trial_id)
+        reached = None if epochs_reached is None else int(epochs_reached)
+        args = (status.value, dumps(dict(metrics or {})), loss, error, finished_at, used, reached,
+                trial_id)
         state = None if oracle_state is None else dumps(dict(oracle_state))
         with self._write() as conn:
             if conn.execute(FINISH, args).rowcount != 1:
@@ -308,7 +326,9 @@ class SQLiteStorage(Storage):
     def count_trials(self, status: TrialStatus | Sequence[TrialStatus] | None = None) -> int:
         where, args = self._where(status)
         with self._lock:
-            return self._conn.execute(f"SELECT COUNT(*) FROM trials{where}", args).fetchone()[0]
+            count: int = self._conn.execute(
+                f"SELECT COUNT(*) FROM trials{where}", args).fetchone()[0]
+            return count
 
     def epoch_metrics(self, trial_id: str) -> list[tuple[int, dict[str, float]]]:
         with self._lock:
@@ -319,6 +339,11 @@ class SQLiteStorage(Storage):
             if not rows:
                 self._require(trial_id)
         return [(epoch, json.loads(text)) for epoch, text in rows]
+
+    def all_epoch_metrics(self) -> Iterator[tuple[str, int, dict[str, float]]]:
+        with self._lock:
+            rows = self._conn.execute(ALL_REPORTS).fetchall()
+        return ((trial_id, epoch, json.loads(text)) for trial_id, epoch, text in rows)
 
     def failures(self, trial_id: str | None = None) -> list[tuple[str, int, str]]:
         query = "SELECT trial_id, attempt, error FROM failures"

@@ -186,7 +186,8 @@ class Tuner(KerasTunerMethods):
             self.storage.set_settings(settings)
         state = self.storage.get_oracle_state()
         if state is not None:
-            self.oracle.load_state_dict(state, self.storage.trials(_FINISHED))
+            self.oracle.load_state_dict(state, self.storage.trials(_FINISHED),
+                                        self.storage.all_epoch_metrics())
 
     # --- the search loop ------------------------------------------------------------------------
     def search(self, *fit_args: Any, workers: int | None = None,
@@ -278,7 +279,7 @@ class Tuner(KerasTunerMethods):
         return state
 
     def _finish_failed(self, trial: Trial, error: str) -> TrialStatus:
-        self.oracle.tell_failed(trial.trial_id, error)
+        self.oracle.tell_failed(trial.trial_id, error, values=trial.hyperparameters.values)
         self.storage.finish_trial(
             trial.trial_id, TrialStatus.FAILED, error=error,
             oracle_state=self.oracle.state_dict(), finished_at=time.time(),
@@ -295,14 +296,20 @@ class Tuner(KerasTunerMethods):
             error = f"{type(exc).__name__}: {exc}"
             self.display.message(f"trial {trial.trial_id} failed: {error}")
             return self._finish_failed(trial, error)
-        loss = self.oracle.tell(trial.trial_id, metrics, values=trial.hyperparameters.values)
-        if status is None:
-            status = TrialStatus.COMPLETED if loss is not None else TrialStatus.FAILED
+        reached = None
+        if status is TrialStatus.PRUNED:  # stopped at the last epoch it reported
+            reports = self.storage.epoch_metrics(trial.trial_id)
+            reached = reports[-1][0] if reports else trial.initial_epoch
+        record = self.oracle.tell(
+            trial.trial_id, metrics, values=trial.hyperparameters.values,
+            epochs_reached=reached, status=status or TrialStatus.COMPLETED)
+        status, loss = record.status, record.loss  # storage keeps what the oracle decided
         error = None if loss is not None else f"objective is not a finite number: {dict(metrics)}"
         self.storage.finish_trial(
             trial.trial_id, status, metrics=metrics, loss=loss, error=error,
             oracle_state=self.oracle.state_dict(), finished_at=time.time(),
-            values=trial.hyperparameters.values,  # what define-by-run code really used
+            values=record.values,  # what define-by-run code really used
+            epochs_reached=record.epochs_reached,
         )
         self.checkpoint_cleanup.sweep()  # after the commit: a kill before it loses nothing
         trial.record = self.storage.get_trial(trial.trial_id)

@@ -1,7 +1,8 @@
 """The tuners users construct: ``Hyperband``, ``ASHA``, ``RandomSearch``, ``GridSearch``.
 
 They share their leading arguments with keras-tuner's, so swapping one for another is a one-word
-change, and each builds its oracle and hands everything else to ``rung.Tuner``.
+change, and each builds its oracle and hands everything else to ``rung.Tuner``. Each takes
+``searcher=``: a ``rung.searchers.Searcher`` or a name (``"random"``, ``"grid"``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rung.oracles import (
     RandomSearchOracle,
     SingleFidelityOracle,
 )
+from rung.searchers import Searcher
 from rung.tuner.base import Tuner
 
 __all__ = ["ASHA", "GridSearch", "Hyperband", "RandomSearch"]
@@ -45,7 +47,7 @@ class Hyperband(Tuner):
         objective: Any = None,
         max_epochs: int = 100,
         factor: int = 3,
-        hyperband_iterations: int = 1,
+        hyperband_iterations: int | None = 1,
         seed: int | None = None,
         hyperparameters: HyperParameters | None = None,
         tune_new_entries: bool = True,
@@ -53,6 +55,7 @@ class Hyperband(Tuner):
         max_retries_per_trial: int = 0,
         max_consecutive_failed_trials: int = 3,
         parallel_brackets: bool = True,
+        searcher: Searcher | str | None = None,
         **kwargs: Any,
     ) -> None:
         if "max_trials" in kwargs:
@@ -65,6 +68,7 @@ class Hyperband(Tuner):
             hyperband_iterations=hyperband_iterations, seed=seed,
             hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
             allow_new_entries=allow_new_entries, parallel_brackets=parallel_brackets,
+            searcher=searcher,
         )
         super().__init__(
             oracle, hypermodel=hypermodel, max_retries_per_trial=max_retries_per_trial,
@@ -103,12 +107,14 @@ class ASHA(Tuner):
         allow_new_entries: bool = True,
         max_retries_per_trial: int = 0,
         max_consecutive_failed_trials: int = 3,
+        searcher: Searcher | str | None = None,
         **kwargs: Any,
     ) -> None:
         oracle = ASHAOracle(
             objective=objective, max_epochs=max_epochs, factor=factor, min_epochs=min_epochs,
             max_trials=max_trials, mode=mode, seed=seed, hyperparameters=hyperparameters,
             tune_new_entries=tune_new_entries, allow_new_entries=allow_new_entries,
+            searcher=searcher,
         )
         super().__init__(
             oracle, hypermodel=hypermodel, max_retries_per_trial=max_retries_per_trial,
@@ -132,12 +138,13 @@ class _SingleFidelity(Tuner):
         allow_new_entries: bool = True,
         max_retries_per_trial: int = 0,
         max_consecutive_failed_trials: int = 3,
+        searcher: Searcher | str | None = None,
         **kwargs: Any,
     ) -> None:
         oracle = self._oracle_class(
             objective=objective, max_trials=max_trials, seed=seed,
             hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
-            allow_new_entries=allow_new_entries,
+            allow_new_entries=allow_new_entries, searcher=searcher,
         )
         super().__init__(
             oracle, hypermodel=hypermodel, max_retries_per_trial=max_retries_per_trial,
@@ -172,9 +179,11 @@ class GridSearch(_SingleFidelity):
         allow_new_entries: bool = True,
         max_retries_per_trial: int = 0,
         max_consecutive_failed_trials: int = 3,
+        searcher: Searcher | str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(
             hypermodel, objective, max_trials, seed, hyperparameters, tune_new_entries,
-            allow_new_entries, max_retries_per_trial, max_consecutive_failed_trials, **kwargs,
+            allow_new_entries, max_retries_per_trial, max_consecutive_failed_trials,
+            searcher=searcher, **kwargs,
         )

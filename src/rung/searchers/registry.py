@@ -1,0 +1,38 @@
+"""``get_searcher``: a searcher from its short name (``searcher="random"``) or an instance."""
+
+from __future__ import annotations
+
+import importlib
+
+from rung.searchers.base import Searcher
+from rung.validation import fail_type, fail_value
+
+__all__ = ["SEARCHERS", "get_searcher"]
+
+SEARCHERS: dict[str, str] = {
+    "random": "rung.searchers.random:RandomSearcher",
+    "grid": "rung.searchers.grid:GridSearcher",
+}
+"""Short name -> ``module:class`` of each built-in searcher (imported on first use)."""
+
+
+def get_searcher(searcher: Searcher | str | None, default: str = "random") -> Searcher:
+    """``searcher`` as a :class:`Searcher`: an instance passes through, a name builds the
+    built-in searcher with its default options (``None``: ``default``)."""
+    if searcher is None:
+        searcher = default
+    if isinstance(searcher, Searcher):
+        return searcher
+    if isinstance(searcher, type) and issubclass(searcher, Searcher):
+        raise fail_type("searcher", "a Searcher instance or a name", searcher,
+                        f"pass {searcher.__name__}() (an instance), not the class")
+    if not isinstance(searcher, str):
+        raise fail_type("searcher", f"a rung.searchers.Searcher or one of {sorted(SEARCHERS)}",
+                        searcher)
+    if searcher not in SEARCHERS:
+        raise fail_value("searcher", f"one of {sorted(SEARCHERS)} or a Searcher instance",
+                         searcher)
+    module, _, name = SEARCHERS[searcher].partition(":")
+    cls = getattr(importlib.import_module(module), name)
+    instance: Searcher = cls()
+    return instance

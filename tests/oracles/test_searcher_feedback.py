@@ -1,0 +1,258 @@
+"""What a searcher sees: every result at the budget it really reached, failures, pending jobs,
+and the same history again (replayed, not saved) when a search resumes."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Container, Mapping
+from typing import Any
+
+import numpy as np
+import pytest
+
+import rung
+from rung.errors import ConfigurationError
+from rung.hyperparameters import HyperParameters, values_key
+from rung.oracles import ASHAOracle, HyperbandOracle, Oracle, RandomSearchOracle
+from rung.searchers import Observation, RandomSearcher, Searcher, get_searcher
+from rung.storage import InMemoryStorage
+from rung.trial_record import TrialStatus
+
+
+def space() -> HyperParameters:
+    hp = HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    hp.Choice("c", ["a", "b"])
+    return hp
+
+
+class Recorder(RandomSearcher):
+    """Random proposals; records every hook call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[Observation] = []
+        self.started: list[tuple[str, int | None]] = []
+
+    def on_start(self, trial_id: str, values: Mapping[str, Any], budget: int | None) -> None:
+        self.started.append((trial_id, budget))
+
+    def observe(self, observation: Observation) -> None:
+        self.seen.append(observation)
+
+
+class NearBest(Searcher):
+    """A stateful, model-based test searcher: proposes near the best final result seen so far,
+    avoids the values of pending jobs, and keeps only a counter in its saved state (its model is
+    rebuilt from the replayed history)."""
+
+    def __init__(self) -> None:
+        self.best: tuple[float, str, dict[str, Any]] | None = None
+        self.pending: dict[str, dict[str, Any]] = {}
+        self.suggested = 0
+
+    def suggest(self, space: HyperParameters, rng: np.random.Generator,
+                exclude: Container[str], stream: str = "") -> dict[str, Any] | None:
+        self.suggested += 1
+        for _ in range(100):
+            if self.best is None or rng.random() < 0.3:
+                values = {"x": float(rng.random()), "c": str(rng.choice(["a", "b"]))}
+            else:
+                x = float(np.clip(self.best[2]["x"] + rng.normal(0, 0.05), 0, 1))
+                values = {"x": x, "c": self.best[2]["c"]}
+            if values_key(values) not in exclude and values not in self.pending.values():
+                return values
+        return None
+
+    def on_start(self, trial_id: str, values: Mapping[str, Any], budget: int | None) -> None:
+        self.pending[trial_id] = dict(values)
+
+    def observe(self, observation: Observation) -> None:
+        if observation.final:
+            self.pending.pop(observation.trial_id, None)
+        if observation.loss is not None:
+            key = (observation.loss, observation.trial_id, dict(observation.values))
+            if self.best is None or key[:2] < self.best[:2]:
+                self.best = key
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"suggested": self.suggested}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        self.suggested = int(state["suggested"])
+
+
+def loss_of(values: Mapping[str, Any], epochs: int | None) -> float:
+    return (values["x"] - 0.7) ** 2 + (0.05 if values["c"] == "b" else 0.0) + 1 / (epochs or 1)
+
+
+def test_asha_stopping_pruned_job_is_observed_at_the_epoch_it_reached() -> None:
+    """The bug: a job stopped at its first milestone reached the searcher as if it had trained
+    to max_epochs, and the oracle counted it COMPLETED while storage said PRUNED."""
+    recorder = Recorder()
+    tuner = rung.ASHA(run_trial=lambda trial: _train_reporting(trial), objective="loss",
+                      max_epochs=9, factor=3, max_trials=12, mode="stopping", seed=0,
+                      searcher=recorder, storage=InMemoryStorage(), verbose=0,
+                      hyperparameters=space())
+    tuner.search()
+    stored = {r.trial_id: r for r in tuner.storage.trials()}
+    pruned = [r for r in stored.values() if r.status is TrialStatus.PRUNED]
+    assert pruned, "ASHA stopping pruned no job: the test shows nothing"
+    finals = {o.trial_id: o for o in recorder.seen if o.final}
+    for record in stored.values():
+        oracle_record = tuner.oracle.get_trial(record.trial_id)
+        assert oracle_record.status is record.status  # oracle and storage agree
+        final = finals[record.trial_id]
+        assert final.status is record.status
+        reported = [e for e, _ in tuner.storage.epoch_metrics(record.trial_id)]
+        assert final.budget == record.epochs_reached == reported[-1]
+    for record in pruned:
+        assert finals[record.trial_id].budget < 9
+        assert finals[record.trial_id].budget in tuner.oracle.milestones
+
+
+def _train_reporting(trial: rung.Trial) -> dict[str, float]:
+    values = trial.hyperparameters.values
+    loss = math.inf
+    for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
+        loss = loss_of(values, epoch)
+        trial.report(epoch, loss=loss)
+    return {"loss": loss}
+
+
+@pytest.mark.parametrize("make", [
+    lambda s: ASHAOracle(objective="loss", max_epochs=9, factor=3, max_trials=9, seed=0,
+                         mode="stopping", hyperparameters=space(), searcher=s),
+    lambda s: HyperbandOracle(objective="loss", max_epochs=9, factor=3, seed=0,
+                              hyperparameters=space(), searcher=s),
+], ids=["asha-stopping", "hyperband"])
+def test_every_report_reaches_the_searcher_at_its_own_budget(make: Any) -> None:
+    recorder = Recorder()
+    oracle: Oracle = make(recorder)
+    while (s := oracle.ask()) is not None:
+        assert recorder.started[-1] == (s.trial_id, s.epochs)  # pending before it runs
+        for epoch in range(s.initial_epoch + 1, s.epochs + 1):
+            oracle.on_report(s.trial_id, epoch, {"loss": loss_of(s.values, epoch)})
+        oracle.tell(s.trial_id, {"loss": loss_of(s.values, s.epochs)})
+    reports = [o for o in recorder.seen if o.status is TrialStatus.RUNNING]
+    assert reports and all(o.loss == loss_of(o.values, o.budget) for o in reports)
+    assert {o.budget for o in reports} == set(range(1, 10))
+
+
+def test_failed_jobs_are_observed() -> None:
+    recorder = Recorder()
+    oracle = RandomSearchOracle(objective="loss", max_trials=3, seed=0, hyperparameters=space(),
+                                searcher=recorder)
+    a, b, c = oracle.ask(), oracle.ask(), oracle.ask()
+    assert [t for t, _ in recorder.started] == [a.trial_id, b.trial_id, c.trial_id]
+    oracle.tell_failed(a.trial_id, "boom")
+    oracle.tell(b.trial_id, {"loss": math.nan})
+    record = oracle.tell(c.trial_id, {"loss": 0.5})
+    assert [(o.trial_id, o.status, o.loss) for o in recorder.seen] == [
+        (a.trial_id, TrialStatus.FAILED, None), (b.trial_id, TrialStatus.FAILED, None),
+        (c.trial_id, TrialStatus.COMPLETED, 0.5)]
+    assert record.status is TrialStatus.COMPLETED and record.loss == 0.5
+
+
+class _Store:
+    """What storage keeps, for driving an oracle by hand: finished records and reports."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, Any] = {}
+        self.reports: list[tuple[str, int, dict[str, float]]] = []
+
+
+def _drive(oracle: Oracle, jobs: int, store: _Store, proposals: list[dict[str, Any]]) -> None:
+    """Run ``jobs`` jobs two at a time (so a job is always pending when we stop)."""
+    running: list[Any] = []
+    done = 0
+    while done < jobs:
+        while len(running) < 2 and (s := oracle.ask()) is not None:
+            proposals.append(s.values)
+            running.append(s)
+        if not running:
+            return
+        s = running.pop(0)
+        for epoch in range(s.initial_epoch + 1, s.epochs + 1):
+            metrics = {"loss": loss_of(s.values, epoch)}
+            store.reports.append((s.trial_id, epoch, metrics))
+            oracle.on_report(s.trial_id, epoch, metrics)
+        store.records[s.trial_id] = oracle.tell(s.trial_id, {"loss": loss_of(s.values, s.epochs)})
+        done += 1
+    for s in running:  # still pending: a resumed search runs them again
+        store.reports = [r for r in store.reports if r[0] != s.trial_id]
+
+
+def _hyperband(searcher: Searcher) -> HyperbandOracle:
+    return HyperbandOracle(objective="loss", max_epochs=9, factor=3, seed=3,
+                           hyperband_iterations=None, hyperparameters=space(), searcher=searcher)
+
+
+def test_searcher_state_stays_bounded_and_resume_proposes_the_same() -> None:
+    sizes = {}
+    for jobs in (10, 1000):
+        oracle = _hyperband(NearBest())
+        _drive(oracle, jobs, _Store(), [])
+        sizes[jobs] = len(json.dumps(oracle.state_dict()["searcher"]))
+    assert sizes[10] == sizes[1000] - 1  # "suggested": 9 -> 999: one more digit, nothing else
+
+    straight: list[dict[str, Any]] = []
+    _drive(_hyperband(NearBest()), 400, _Store(), straight)
+
+    store, first = _Store(), []
+    interrupted = _hyperband(NearBest())
+    _drive(interrupted, 150, store, first)
+    state = json.loads(json.dumps(interrupted.state_dict()))
+    resumed = _hyperband(NearBest())
+    history = sorted(store.records.values(), key=lambda r: r.trial_id)
+    resumed.load_state_dict(state, history, store.reports)
+    assert resumed.searcher.best == interrupted.searcher.best
+    assert resumed.searcher.pending == interrupted.searcher.pending
+    second: list[dict[str, Any]] = []
+    pending = list(resumed.pending.values())
+    for s in pending:  # the interrupted jobs run again first
+        resumed.tell(s.trial_id, {"loss": loss_of(s.values, s.epochs)})
+    _drive(resumed, 400 - 150 - len(pending), store, second)
+    assert first + second == straight[:len(first) + len(second)]
+    assert len(first + second) >= 390
+
+
+def test_unknown_state_version_is_a_clear_error() -> None:
+    oracle = _hyperband(RandomSearcher())
+    state = oracle.state_dict()
+    with pytest.raises(ConfigurationError, match=r"version must be one of \(1, 2\), got 99"):
+        _hyperband(RandomSearcher()).load_state_dict({**state, "version": 99})
+
+
+def test_searcher_by_name_on_every_front_end() -> None:
+    for tuner_class in (rung.Hyperband, rung.RandomSearch, rung.GridSearch, rung.ASHA):
+        tuner = tuner_class(run_trial=lambda t: 0.0, objective="loss", searcher="grid",
+                            storage=InMemoryStorage(), verbose=0)
+        assert type(tuner.oracle.searcher).__name__ == "GridSearcher"
+    with pytest.raises(ConfigurationError, match=r"searcher must be one of \['grid', 'random'\]"):
+        rung.Hyperband(run_trial=lambda t: 0.0, objective="loss", searcher="bayes",
+                       storage=InMemoryStorage())
+    with pytest.raises(TypeError, match="pass RandomSearcher\\(\\) \\(an instance\\)"):
+        get_searcher(RandomSearcher)  # type: ignore[arg-type]
+
+
+def test_many_hyperband_iterations_are_planned_per_bracket_not_per_iteration() -> None:
+    oracle = HyperbandOracle(objective="loss", max_epochs=81, factor=3,
+                             hyperband_iterations=10**6, hyperparameters=space())
+    one = HyperbandOracle(objective="loss", max_epochs=81, factor=3, hyperparameters=space())
+    budget = oracle.budget()
+    assert len(budget.brackets) == 5  # one iteration's brackets, not five million
+    assert budget.jobs == 10**6 * one.budget().jobs
+    assert budget.epochs == 10**6 * one.budget().epochs
+    assert "each of 1000000 iterations" in budget.describe()
+
+
+def test_hyperband_without_end_runs_until_stopped_and_can_be_bounded_on_resume() -> None:
+    oracle = _hyperband(RandomSearcher())
+    _drive(oracle, 300, _Store(), [])
+    assert not oracle.finished and oracle.budget().iterations is None
+    assert "no end" in oracle.budget().describe()
+    iterations = {s.iteration for s in oracle.pending.values()}
+    assert max(iterations) >= 3  # several iterations ran: R=9, eta=3 is 25 jobs each
+
