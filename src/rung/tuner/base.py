@@ -15,6 +15,7 @@ finished is repeated, and the RNG continues where it was.
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 import shutil
@@ -153,7 +154,7 @@ class Tuner(KerasTunerMethods):
         self.storage = get_storage(storage, create=True)
         self.checkpoints = CheckpointStore(self.project_dir / "trials")
         self.checkpoint_cleanup = CheckpointCleanup(self.checkpoints, oracle, keep_checkpoints)
-        self._fresh_state = oracle.state_dict()  # before the first job (retry_failed=True)
+        self._fresh_oracle = copy.deepcopy(oracle)  # as before the first job (retry_failed)
         self._restore()
         self._populate_initial_space()  # Keras hypermodels: declare the space up front
 
@@ -256,7 +257,9 @@ class Tuner(KerasTunerMethods):
         self.storage = fresh
         for trial_id in cleared:
             self.checkpoints.delete(trial_id)
-        self.oracle.load_state_dict(self._fresh_state, ())
+        self.oracle = copy.deepcopy(self._fresh_oracle)  # a searcher forgets what it observed
+        self.checkpoint_cleanup.oracle = self.oracle
+        self.storage.set_settings(self._settings())
         self._populate_initial_space()
         self.display.message(
             f"retry_failed: cleared {len(cleared)} failed trial(s); the search starts over")
