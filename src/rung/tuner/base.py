@@ -33,6 +33,7 @@ from rung.oracles.base import Oracle
 from rung.storage import Storage, get_storage
 from rung.trial import Trial
 from rung.trial_record import TrialStatus
+from rung.tuner.budget import SearchBudget
 from rung.tuner.cleanup import CheckpointCleanup, parse_keep_checkpoints
 from rung.tuner.display import Display
 from rung.tuner.failures import no_result_error
@@ -193,6 +194,7 @@ class Tuner(KerasTunerMethods):
     # --- the search loop ------------------------------------------------------------------------
     def search(self, *fit_args: Any, workers: int | None = None,
                executor: Executor | str | Any = None, job_timeout: float | None = None,
+               max_time: float | None = None, max_epochs_total: int | None = None,
                retry_failed: bool = False, **fit_kwargs: Any) -> None:
         """Run (or resume) the search; other arguments go to ``run_trial``.
 
@@ -207,6 +209,11 @@ class Tuner(KerasTunerMethods):
                 ``"processes"``, or a ``rung.executors.Executor`` (see ``docs/scale-out.md``).
             job_timeout: seconds after which a running job is stopped and counted as a failed
                 attempt (retried up to ``max_retries_per_trial``); runs jobs in worker processes.
+            max_time: seconds this call may run: once past them no new job starts, the running
+                jobs finish and are recorded, and ``search`` returns (run it again to go on).
+            max_epochs_total: stop the same way once the project's finished jobs have trained
+                this many epochs in all (every ``search`` call counted; run again with a larger
+                value to extend the search). See ``rung.tuner.budget``.
             retry_failed: for a project none of whose stored trials completed (all failed, e.g.
                 because of a bug since fixed): delete its trials, failure records, reports and
                 checkpoints, reset the oracle to its state before the first job, and run the
@@ -218,6 +225,7 @@ class Tuner(KerasTunerMethods):
         from rung.tuner.loop import SearchLoop
 
         check_bool("retry_failed", retry_failed)
+        budget = SearchBudget(max_time, max_epochs_total)
         if retry_failed:
             self._retry_failed()
         if "verbose" in fit_kwargs:  # keras-tuner: search(verbose=0) also quiets the tuner;
@@ -227,7 +235,7 @@ class Tuner(KerasTunerMethods):
                 fit_kwargs = {k: v for k, v in fit_kwargs.items() if k != "verbose"}
         runner, owned = make_executor(workers, executor, job_timeout)
         try:
-            loop = SearchLoop(self, runner, fit_args, fit_kwargs)
+            loop = SearchLoop(self, runner, fit_args, fit_kwargs, budget)
             self.on_search_begin()
             self.display.plan(self.oracle.budget(), self.project_dir, self.oracle)
             try:
@@ -245,7 +253,7 @@ class Tuner(KerasTunerMethods):
         failed = no_result_error(self.storage, self.project_dir, loop.finished_jobs)
         if failed is not None:
             raise failed
-        self.display.done(self.oracle)
+        self.display.done(self.oracle, loop.stopped)
         self.on_search_end()
 
     def _retry_failed(self) -> None:

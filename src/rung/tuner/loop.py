@@ -32,6 +32,7 @@ from rung.hyperparameters import HyperParameters
 from rung.oracles.base import Suggestion
 from rung.trial import Trial
 from rung.trial_record import TrialStatus
+from rung.tuner.budget import SearchBudget
 from rung.tuner.failures import consecutive_failures_error
 
 if TYPE_CHECKING:
@@ -52,8 +53,10 @@ class SearchLoop:
     """Runs one ``Tuner.search`` call on an executor (see the module docstring)."""
 
     def __init__(self, tuner: Tuner, executor: Executor, fit_args: tuple[Any, ...],
-                 fit_kwargs: dict[str, Any]) -> None:
+                 fit_kwargs: dict[str, Any], budget: SearchBudget | None = None) -> None:
         self.tuner = tuner
+        self.budget = budget or SearchBudget()
+        self.stopped: str | None = None  # why the budget stopped the search
         self.oracle = tuner.oracle
         self.storage = tuner.storage
         self.executor = executor
@@ -74,8 +77,12 @@ class SearchLoop:
             self.tuner.display.message(
                 f"resuming: re-running {len(reruns)} job(s) interrupted earlier")
         self.executor.start(self.tuner._report)
+        self.budget.start(self.storage)
         while True:
             while len(self.running) < self._slots():
+                self.stopped = self.stopped or self.budget.spent()
+                if self.stopped:  # start no new job; the running ones finish and are recorded
+                    break
                 if reruns:
                     suggestion = reruns.pop(0)
                     self.storage.clear_reports(suggestion.trial_id)  # its epochs come again
@@ -91,7 +98,9 @@ class SearchLoop:
                 break
             for result in self.executor.wait():
                 self._handle(result)
-        if not self.oracle.finished:
+        if self.stopped is not None:  # in words, counting the jobs that finished after the stop
+            self.stopped = self.budget.spent() or self.stopped
+        if not self.oracle.finished and self.stopped is None:
             raise RuntimeError(
                 f"the oracle is waiting on jobs that are not running: {sorted(self.oracle.pending)}")
 
@@ -171,6 +180,7 @@ class SearchLoop:
 
     def _count(self, status: TrialStatus, trial_id: str) -> None:
         self.finished_jobs += 1
+        self.budget.add(self.storage, trial_id)
         self.consecutive_failures = (
             self.consecutive_failures + 1 if status is TrialStatus.FAILED else 0)
         limit = self.tuner.max_consecutive_failed_trials
