@@ -198,7 +198,7 @@ def test_budget_is_printed_before_the_first_trial(tmp_path: Path, capsys) -> Non
     [
         ({"max_retries_per_trial": -1}, "max_retries_per_trial must be an integer >= 0, got -1"),
         ({"max_consecutive_failed_trials": 0}, "max_consecutive_failed_trials must be"),
-        ({"run_trial": 3}, "run_trial must be callable, got int"),
+        ({"run_trial": 3}, "run_trial must be a function train"),
         ({"objective": "my_metric"}, "my_metric"),
         ({"max_trials": 5}, "Hyperband does not take max_trials"),
     ],
@@ -215,7 +215,7 @@ def test_directory_and_project_name_none_mean_the_defaults(tmp_path: Path, monke
                               directory=None, project_name=None, verbose=0)
     assert tuner.project_dir == Path(".") / "untitled_project"
     assert (tmp_path / "untitled_project" / "rung.db").exists()
-    with pytest.raises(TypeError, match="directory must be a path, got int 3"):
+    with pytest.raises(TypeError, match=r"directory must be a path \(str or pathlib.Path\), got 3"):
         rung.RandomSearch(run_trial=lambda t: 1.0, objective="loss", directory=3)
 
 

@@ -32,6 +32,7 @@ from rung.executors._guard import WORKER_PREFIX, note_file, read_note
 from rung.executors._remote import check_timeout
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome, ReportCallback
 from rung.executors.job import execute
+from rung.validation import check_choice, check_int
 
 __all__ = ["ProcessExecutor"]
 
@@ -109,11 +110,8 @@ class ProcessExecutor(Executor):
 
     def __init__(self, workers: int = 2, job_timeout: float | None = None,
                  start_method: str = "spawn") -> None:
-        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
-        if start_method not in ("spawn", "forkserver"):
-            raise ValueError(f"start_method must be 'spawn' or 'forkserver', got {start_method!r}")
-        self.slots = workers
+        self.slots = check_int("workers", workers, 1)
+        check_choice("start_method", start_method, ("spawn", "forkserver"))
         self.job_timeout = check_timeout(job_timeout)
         self._ctx = multiprocessing.get_context(start_method)
         self._workers: list[_Worker | None] = [None] * workers

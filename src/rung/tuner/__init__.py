@@ -1,6 +1,7 @@
-"""Tuners: the thin coordinator and its algorithm front-ends."""
+"""Tuners: the thin coordinator (``BaseTuner``), keras-tuner's ``Tuner`` and the algorithm
+front-ends."""
 
-from rung.tuner.base import Tuner
-from rung.tuner.frontends import ASHA, GridSearch, Hyperband, RandomSearch
+from rung.tuner.base import BaseTuner
+from rung.tuner.frontends import ASHA, GridSearch, Hyperband, RandomSearch, Tuner
 
-__all__ = ["ASHA", "GridSearch", "Hyperband", "RandomSearch", "Tuner"]
+__all__ = ["ASHA", "BaseTuner", "GridSearch", "Hyperband", "RandomSearch", "Tuner"]
