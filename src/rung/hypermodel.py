@@ -31,7 +31,7 @@ from typing import Any
 
 from rung.hyperparameters import HyperParameters
 
-__all__ = ["HyperModel", "get_hypermodel"]
+__all__ = ["FunctionHyperModel", "HyperModel", "get_hypermodel"]
 
 
 class HyperModel:

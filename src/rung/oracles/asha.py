@@ -29,14 +29,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from rung.errors import ConfigurationError
-from rung.hyperparameters import values_key
+from rung.hyperparameters import HyperParameters, values_key
+from rung.objective import MultiObjective, Objective, ObjectiveLike
 from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.schedule import Budget, integer_log
 from rung.oracles.stop import StopKind
 from rung.trial_record import TrialRecord, TrialStatus
 from rung.validation import check_choice, check_int
 
-__all__ = ["ASHAOracle", "RungCutoffs"]
+__all__ = ["ASHAOracle", "Rung", "RungCutoffs"]
 
 MODES = ("promotion", "stopping")
 
@@ -129,7 +130,7 @@ class RungCutoffs:
     """A stopping rule for a worker without a live line to the driver: continue at milestone
     ``epochs[k]`` while the objective's loss is at most ``cutoffs[k]``."""
 
-    objective: Any
+    objective: Objective | MultiObjective
     epochs: tuple[int, ...]
     cutoffs: tuple[float, ...]
 
@@ -164,9 +165,11 @@ class ASHAOracle(Oracle):
         rung.Tuner(oracle, run_trial=train).search(workers=8)
     """
 
-    def __init__(self, objective: Any = None, max_epochs: int = 100, factor: int = 3,
+    bounded_state = False  # its rungs rank every result they received (module docstring)
+
+    def __init__(self, objective: ObjectiveLike = None, max_epochs: int = 100, factor: int = 3,
                  min_epochs: int = 1, max_trials: int = 100, seed: int | None = None,
-                 hyperparameters: Any = None, mode: str = "promotion", **kwargs: Any) -> None:
+                 hyperparameters: HyperParameters | None = None, mode: str = "promotion", **kwargs: Any) -> None:
         self.max_epochs = check_int("max_epochs", max_epochs, 1)
         self.factor = check_int("factor", factor, 2)
         self.min_epochs = check_int("min_epochs", min_epochs, 1)

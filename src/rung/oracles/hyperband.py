@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from rung.hyperparameters import values_key
+from rung.hyperparameters import HyperParameters, values_key
+from rung.objective import ObjectiveLike
 from rung.oracles._brackets import Bracket, Entry, ShortBracket
 from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.schedule import BracketPlan, Budget, bracket_plan, integer_log
@@ -52,12 +53,12 @@ class HyperbandOracle(Oracle):
 
     def __init__(
         self,
-        objective: Any = None,
+        objective: ObjectiveLike = None,
         max_epochs: int = 100,
         factor: int = 3,
         hyperband_iterations: int | None = 1,
         seed: int | None = None,
-        hyperparameters: Any = None,
+        hyperparameters: HyperParameters | None = None,
         parallel_brackets: bool = True,
         **kwargs: Any,
     ) -> None:

@@ -6,7 +6,7 @@ searcher: this module is the scheduler, ``rung.searchers`` the strategy.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -86,8 +86,8 @@ class SingleFidelityOracle(Oracle):
         self._started = int(state["started"])
         self._finished = int(state["finished"])
 
-    def load_state_dict(self, state: Mapping[str, Any], history: Any = (),
-                        reports: Any = ()) -> None:
+    def load_state_dict(self, state: Mapping[str, Any], history: Iterable[TrialRecord] = (),
+                        reports: Iterable[Any] = ()) -> None:
         super().load_state_dict(state, history, reports)
         reached = self.stop is not None and self.stop.kind is StopKind.MAX_TRIALS
         if reached and (self.max_trials is None or self._finished < self.max_trials):

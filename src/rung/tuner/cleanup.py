@@ -16,7 +16,7 @@ was left. Directories of running trials and of unknown ids are never touched.
 Example::
 
     tuner = rung.Hyperband(run_trial=train, objective="val_loss", max_epochs=81,
-                           keep_checkpoints="best")      # or an int N, or "all" (the default)
+                           keep_checkpoints="best")      # or an int N (default 10), or "all"
 """
 
 from __future__ import annotations
