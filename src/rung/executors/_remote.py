@@ -60,7 +60,7 @@ class FutureExecutor(Executor):
 
     def check_function(self, function: Any) -> None:
         try:
-            import cloudpickle  # Dask depends on it
+            import cloudpickle  # type: ignore[import-untyped] # Dask depends on it
         except ImportError:  # pragma: no cover - Ray alone vendors its own copy
             from ray import cloudpickle
         try:

@@ -124,7 +124,7 @@ def execute(spec: JobSpec, channel: ReportChannel | None = None) -> JobResult:
         live = local or channel is not None
         return JobResult(
             trial_id=spec.trial_id, attempt=spec.attempt, outcome=outcome, metrics=metrics,
-            values=trial.hyperparameters.values,
+            values=dict(trial.hyperparameters.values),
             space=None if local else trial.hyperparameters.get_config(),
             reports=[] if live else list(trial.reported), error=error,
             exception=exception if (local or exception is None) else _transportable(exception),

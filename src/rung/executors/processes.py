@@ -113,7 +113,7 @@ class ProcessExecutor(Executor):
         self.slots = check_int("workers", workers, 1)
         check_choice("start_method", start_method, ("spawn", "forkserver"))
         self.job_timeout = check_timeout(job_timeout)
-        self._ctx = multiprocessing.get_context(start_method)
+        self._ctx: Any = multiprocessing.get_context(start_method)
         self._workers: list[_Worker | None] = [None] * workers
         self._report: ReportCallback | None = None
         self._notes: Path | None = None  # where a dying worker leaves why (rung.executors._guard)

@@ -78,7 +78,9 @@ def seed_all(seed: int) -> None:
 def get_rng_state() -> dict[str, Any]:
     """The states of torch's CPU (and CUDA, if initialised) generators, numpy's and Python's."""
     torch = _torch()
-    name, keys, pos, has_gauss, cached = np.random.get_state(legacy=True)  # type: ignore[misc]
+    legacy = np.random.get_state(legacy=True)
+    assert isinstance(legacy, tuple)  # legacy=True: (name, keys, pos, has_gauss, cached)
+    name, keys, pos, has_gauss, cached = legacy
     state: dict[str, Any] = {
         "torch": torch.get_rng_state(),
         "numpy": (name, keys.tolist(), int(pos), int(has_gauss), float(cached)),

@@ -110,6 +110,7 @@ class SearchLoop:
             self.stopped = self.stopped or self.budget.spent()
             if self.stopped:  # start no new job; the running ones finish and are recorded
                 return
+            suggestion: Suggestion | None
             if reruns:
                 suggestion = reruns.pop(0)
                 self.storage.clear_reports(suggestion.trial_id)  # its epochs come again
@@ -164,11 +165,11 @@ class SearchLoop:
                 self.oracle.update_space(hp)
             status = self.recorder.complete(run.trial, result.metrics or {}, run.started,
                                             pruned=result.outcome is Outcome.PRUNED)
-        else:
-            status = self._failed_attempt(run, result)
-            if status is None:
-                return  # retried
-        self._count(status, result.trial_id)
+            self._count(status, result.trial_id)
+            return
+        failed = self._failed_attempt(run, result)
+        if failed is not None:  # else retried
+            self._count(failed, result.trial_id)
 
     def _failed_attempt(self, run: _Running, result: JobResult) -> TrialStatus | None:
         """Record a failed attempt; retry it (None) or fail the job for good (FAILED)."""

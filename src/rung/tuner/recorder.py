@@ -85,9 +85,9 @@ class JobRecorder:
         try:
             self.oracle.objective.value(metrics)
         except (ValueError, TypeError) as exc:  # no objective in the result: this trial fails
-            error = f"{type(exc).__name__}: {exc}"
-            self.display.message(f"trial {trial.trial_id} failed: {error}")
-            return self.fail(trial, error)
+            why = f"{type(exc).__name__}: {exc}"
+            self.display.message(f"trial {trial.trial_id} failed: {why}")
+            return self.fail(trial, why)
         reached = None
         if pruned:  # stopped at the last epoch it reported
             reports = self.storage.epoch_metrics(trial.trial_id)

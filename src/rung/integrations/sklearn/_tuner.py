@@ -73,10 +73,9 @@ class SklearnTuner(BaseTuner):
         if scoring is not None and not callable(scoring):
             raise TypeError(f"scoring must be a scorer callable, a scorer name or None; got "
                             f"{scoring!r}")
-        metrics = [] if metrics is None else metrics
-        if not isinstance(metrics, (list, tuple)):
-            metrics = [metrics]
-        for metric in metrics:
+        functions: list[Any] = [] if metrics is None else (
+            list(metrics) if isinstance(metrics, (list, tuple)) else [metrics])
+        for metric in functions:
             if not callable(metric):
                 raise TypeError(f"metrics must be metric functions, got {metric!r}")
         if cv is None:
@@ -84,7 +83,7 @@ class SklearnTuner(BaseTuner):
         if not hasattr(cv, "split"):
             raise TypeError(f"cv must be a scikit-learn splitter (with split), got {cv!r}")
         self.scoring = scoring
-        self.metrics = list(metrics)  # keras-tuner's name
+        self.metrics = functions  # keras-tuner's name
         self.cv = cv
         super().__init__(oracle, hypermodel=hypermodel, **kwargs)
 
@@ -94,7 +93,10 @@ class SklearnTuner(BaseTuner):
         _build(self.hypermodel, hp)
         self.oracle.update_space(hp)
 
-    def search(self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None) -> None:
+    # keras-tuner's SklearnTuner.search signature: the data, not BaseTuner's options
+    def search(  # type: ignore[override]
+        self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None
+    ) -> None:
         """Run the search on ``X, y`` (``groups`` go to the splitter)."""
         super().search(X, y, sample_weight=sample_weight, groups=groups)
 
