@@ -27,7 +27,6 @@ from rung.checkpoints import CheckpointStore
 from rung.errors import ConfigurationError
 from rung.executors import Executor, make_executor
 from rung.executors._guard import refuse_in_worker
-from rung.hyperparameters import HyperParameters
 from rung.oracles.base import Oracle
 from rung.storage import Storage, get_storage
 from rung.trial import Trial
@@ -40,7 +39,7 @@ from rung.tuner.interrupt import interrupted
 from rung.tuner.loop import Job, SearchLoop
 from rung.tuner.project import clear_failed_project
 from rung.tuner.recorder import JobRecorder
-from rung.tuner.summary import print_results, print_search_space
+from rung.tuner.results import TunerResults
 from rung.validation import check_bool, check_instance, check_int, fail_type, fail_value
 
 __all__ = ["BaseTuner"]
@@ -60,7 +59,7 @@ def _location(directory: object, project_name: object) -> tuple[Path, str]:
     return Path(directory), str(project_name)  # type: ignore[arg-type]
 
 
-class BaseTuner:
+class BaseTuner(TunerResults):
     """Runs a search: asks the oracle for jobs, trains them, records everything.
 
     Args:
@@ -140,10 +139,6 @@ class BaseTuner:
         self._restore()
         if self.storage.get_oracle_state() is None:  # a new project
             self.populate_search_space()
-
-    @property
-    def project_dir(self) -> Path:
-        return self.directory / self.project_name
 
     @property
     def training_function(self) -> Callable[..., Any] | None:
@@ -313,42 +308,3 @@ class BaseTuner:
 
     def on_trial_end(self, trial: Trial) -> None:  # noqa: B027
         """Called once a job has finished (completed, pruned or failed for good)."""
-
-    # --- results ------------------------------------------------------------------------------
-    def get_best_hyperparameters(self, num_trials: int = 1) -> list[HyperParameters]:
-        """The hyperparameters of the best trials, best first."""
-        return [t.hyperparameters for t in self.oracle.get_best_trials(num_trials)]
-
-    def load_model(self, trial: Trial) -> Any:
-        """The trained model of ``trial`` (provided by integrations, e.g. ``rung.Tuner``)."""
-        raise NotImplementedError(
-            f"{type(self).__name__} trains a function, not a model it can load: load what your "
-            "run_trial saved with trial.save_checkpoint (tuner.checkpoints.load(trial_id))")
-
-    def get_best_models(self, num_models: int = 1) -> list[Any]:
-        """The best ``num_models`` trained models, best first (see ``load_model``).
-
-        Retraining the best hyperparameters on all the data is often better still; they come from
-        ``get_best_hyperparameters``.
-        """
-        check_int("num_models", num_models, 1)
-        return [self.load_model(t) for t in self.oracle.get_best_trials(num_models)]
-
-    @property
-    def remaining_trials(self) -> int | None:
-        """Jobs the plan still has to start (None when unbounded; 0 once the search is over,
-        also when it ended early because the search space ran out)."""
-        planned = self.oracle.budget().jobs
-        if not planned:
-            return None
-        if self.oracle.finished:
-            return 0
-        return max(0, planned - self.storage.count_trials())
-
-    def search_space_summary(self, extended: bool = False) -> None:
-        """Print the search space."""
-        print_search_space(self.oracle)
-
-    def results_summary(self, num_trials: int = 10) -> None:
-        """Print the best trials."""
-        print_results(self.oracle, self.project_dir, num_trials)

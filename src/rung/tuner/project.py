@@ -6,6 +6,9 @@ then clears it (the trials, their failure records, reports and checkpoints; the 
 that the search runs again from its start: the oracle is reset to its state before the first job,
 so with the same seed it proposes the same configurations in the same order.
 
+An in-memory project is replaced by a new ``InMemoryStorage`` (the tuner's ``storage``); a SQLite
+one is deleted and created again at the same path.
+
 A project with completed trials is not cleared: its failed trials stay failed (the oracle has
 already scheduled the rest of the search around them); pass ``overwrite=True`` to the tuner to
 start it over completely.
