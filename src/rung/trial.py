@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rung.errors import TrialPruned
 from rung.hyperparameters import HyperParameters
 from rung.trial_record import TrialRecord, TrialStatus
+from rung.validation import check_int
 
 if TYPE_CHECKING:
     from rung.checkpoints import CheckpointStore
@@ -112,8 +113,7 @@ class Trial:
 
         Raises ``rung.TrialPruned`` when a stopping scheduler decides the trial should stop.
         """
-        if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
-            raise ValueError(f"epoch must be an integer >= 0, got {epoch!r}")
+        check_int("epoch", epoch, 0, hint="the 1-based epoch just finished")
         clean = {}
         for name, value in metrics.items():
             try:

@@ -92,7 +92,7 @@ def test_get_best_models_checks_its_argument(tmp_path) -> None:
 def test_keras_modules_export_what_they_name() -> None:
     import importlib
 
-    for name in ["rung.hypermodel", "rung.integrations.keras", "rung.tuner.keras_api"]:
+    for name in ["rung.hypermodel", "rung.integrations.keras", "rung.integrations.keras.api"]:
         module = importlib.import_module(name)
         assert module.__all__ and all(hasattr(module, attr) for attr in module.__all__), name
     assert "HyperModel" in kt.__all__ and kt.HyperModel is importlib.import_module(

@@ -85,11 +85,13 @@ def test_override_compilation_arguments(tmp_path, digits) -> None:
 
 
 def test_max_model_size_fails_big_models(tmp_path, digits) -> None:
-    tuner = kt.RandomSearch(build_model, objective="val_accuracy", max_trials=4, seed=0,
+    tuner = kt.RandomSearch(build_model, objective="val_accuracy", max_trials=8, seed=0,
                             max_model_size=3000, max_consecutive_failed_trials=10,  # units=32: 2410
                             directory=tmp_path, project_name="size", verbose=0)
     tuner.search(digits["x_train"], digits["y_train"], epochs=1,
                  validation_data=(digits["x_val"], digits["y_val"]), verbose=0)
+    units = {t.hyperparameters.values["units"] for t in tuner.oracle.trials.values()}
+    assert 32 in units and len(units) > 1  # both small and oversized models were tried
     for t in tuner.oracle.trials.values():
         small = t.hyperparameters.values["units"] == 32
         assert (t.status == kt.TrialStatus.COMPLETED) == small

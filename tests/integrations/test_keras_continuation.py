@@ -93,3 +93,20 @@ def test_checkpoint_of_another_architecture_is_refused(tmp_path, data) -> None:
     other = build(hp.clone_with_values({"units": 16}))
     with pytest.raises(ValueError, match="same architecture"):
         restore_state(other, tmp_path)
+
+
+def test_search_verbose_goes_on_to_the_hypermodels_fit(tmp_path) -> None:
+    seen: list[object] = []
+
+    class Recording(rung.HyperModel):
+        def build(self, hp: rung.HyperParameters) -> keras.Model:
+            return build(hp)
+
+        def fit(self, hp: rung.HyperParameters, model: keras.Model, *args, **kwargs) -> float:
+            seen.append(kwargs.get("verbose", "missing"))
+            return 0.5
+
+    tuner = rung.RandomSearch(Recording(), objective="loss", max_trials=1, directory=tmp_path,
+                              verbose=0)
+    tuner.search(verbose=0)
+    assert seen == [0]  # keras-tuner semantics: search(verbose=...) is also fit's verbose

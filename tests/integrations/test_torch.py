@@ -127,7 +127,7 @@ def test_restore_without_parent_returns_none_and_bad_input_is_named(tmp_path: Pa
     assert rung_torch.restore(make_trial(store, "a", 0, 1, None), model=model) is None
     with pytest.raises(FileNotFoundError, match="continues trial a"):
         rung_torch.restore(make_trial(store, "b", 1, 3, "a"), model=model)
-    with pytest.raises(TypeError, match="optimizer must have state_dict"):
+    with pytest.raises(TypeError, match="optimizer must be None or an object with state_dict"):
         rung_torch.save(make_trial(store, "a", 0, 1, None), optimizer=object())
     rung_torch.save(make_trial(store, "a", 0, 1, None), model=model)
     with pytest.raises(ValueError, match="saved no optimizer state"):

@@ -17,7 +17,7 @@ def factory(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], Stor
     if request.param == "memory":
         return InMemoryStorage
     counter = itertools.count()
-    return lambda: SQLiteStorage(tmp_path / f"rung-{next(counter)}.db")
+    return lambda: SQLiteStorage(tmp_path / f"rung-{next(counter)}.db", create=True)
 
 
 @pytest.mark.parametrize("rule", storage_rules(), ids=lambda rule: rule.name)

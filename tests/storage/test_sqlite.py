@@ -27,7 +27,7 @@ def _raw(path: Path) -> sqlite3.Connection:
 
 def test_reopening_gives_the_same_data(tmp_path: Path) -> None:
     path = tmp_path / "rung.db"
-    with SQLiteStorage(path) as storage:
+    with SQLiteStorage(path, create=True) as storage:
         storage.set_settings({"objective": "val_loss"})
         storage.create_trial(TrialRecord("a", {"x": 1}, epochs=2, bracket=0, rung=0), {"n": 1})
         storage.create_trial(TrialRecord("b", {"x": 2}, epochs=2, parent_id="a"), {"n": 2})
@@ -45,7 +45,7 @@ def test_reopening_gives_the_same_data(tmp_path: Path) -> None:
 
 def test_another_connection_sees_committed_data(tmp_path: Path) -> None:
     with (
-        SQLiteStorage(tmp_path / "rung.db") as writer,
+        SQLiteStorage(tmp_path / "rung.db", create=True) as writer,
         SQLiteStorage(tmp_path / "rung.db") as reader,
     ):
         writer.create_trial(TrialRecord("a", {}))
@@ -56,7 +56,7 @@ def test_another_connection_sees_committed_data(tmp_path: Path) -> None:
 
 def test_pragmas_and_schema_version(tmp_path: Path) -> None:
     path = tmp_path / "rung.db"
-    with SQLiteStorage(path) as storage:
+    with SQLiteStorage(path, create=True) as storage:
         conn = storage._conn
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
@@ -70,7 +70,7 @@ def test_pragmas_and_schema_version(tmp_path: Path) -> None:
 
 def test_newer_schema_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "rung.db"
-    SQLiteStorage(path).close()
+    SQLiteStorage(path, create=True).close()
     raw = _raw(path)
     raw.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
     raw.close()
@@ -86,7 +86,7 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
 
 
 def test_integrity_check_and_missing_parent_directories(tmp_path: Path) -> None:
-    with SQLiteStorage(tmp_path / "new" / "project" / "rung.db") as storage:
+    with SQLiteStorage(tmp_path / "new" / "project" / "rung.db", create=True) as storage:
         storage.create_trial(TrialRecord("a", {}))
         assert storage.integrity_check() == "ok"
 
@@ -95,9 +95,11 @@ def test_get_storage(tmp_path: Path) -> None:
     assert isinstance(get_storage(None), InMemoryStorage)
     memory = InMemoryStorage()
     assert get_storage(memory) is memory
-    with get_storage(tmp_path) as from_dir:
+    with get_storage(tmp_path, create=True) as from_dir:
         assert isinstance(from_dir, SQLiteStorage) and from_dir.path == tmp_path / "rung.db"
-    with get_storage(str(tmp_path / "other.db")) as from_str:
+    with get_storage(tmp_path) as existing:  # an existing project opens without create
+        assert existing.path == tmp_path / "rung.db"
+    with get_storage(str(tmp_path / "other.db"), create=True) as from_str:
         assert isinstance(from_str, SQLiteStorage) and from_str.path == tmp_path / "other.db"
     with pytest.raises(TypeError, match=r"`storage` must be .*got int: 42"):
         get_storage(42)  # type: ignore[arg-type]
@@ -116,7 +118,7 @@ _CHILD = textwrap.dedent(
     from rung.storage import SQLiteStorage
     from rung.trial_record import TrialRecord, TrialStatus
 
-    storage = SQLiteStorage(sys.argv[1])
+    storage = SQLiteStorage(sys.argv[1], create=True)
     state = storage.get_oracle_state() or {"n_created": 0, "n_finished": 0}
     while True:
         i = state["n_created"]
@@ -197,7 +199,7 @@ def test_killed_writer_leaves_a_consistent_file(tmp_path: Path) -> None:
 
 def test_a_failing_statement_rolls_back_the_whole_change(tmp_path: Path) -> None:
     path = tmp_path / "rung.db"
-    with SQLiteStorage(path) as storage:
+    with SQLiteStorage(path, create=True) as storage:
         storage.create_trial(TrialRecord("a", {}), oracle_state={"n": 1})
         raw = _raw(path)  # make every later write of the scheduler state fail
         for event in ("INSERT", "UPDATE"):
@@ -215,3 +217,25 @@ def test_a_failing_statement_rolls_back_the_whole_change(tmp_path: Path) -> None
         assert storage.get_oracle_state() == {"n": 1}
         storage.finish_trial("a", TrialStatus.COMPLETED, loss=1.0)  # no transaction left open
         assert storage.get_trial("a").status is TrialStatus.COMPLETED
+
+
+def test_reading_a_missing_project_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "typo" / "rung.db"
+    with pytest.raises(ConfigurationError, match=f"no rung project at '{missing}'"):
+        SQLiteStorage(missing)
+    with pytest.raises(ConfigurationError, match=f"no rung project at '{tmp_path / 'typo'}'"):
+        get_storage(tmp_path / "typo")
+    with pytest.raises(ConfigurationError, match=f"no rung project at '{tmp_path}'"):
+        get_storage(tmp_path)  # an existing directory without rung.db
+    assert list(tmp_path.iterdir()) == []  # nothing was created
+    other = tmp_path / "other.sqlite"
+    _raw(other).execute("CREATE TABLE t (x)")
+    with pytest.raises(ConfigurationError, match="no rung project at .*without rung's tables"):
+        SQLiteStorage(other)
+    with pytest.raises(TypeError, match="create must be True or False, got 1"):
+        get_storage(tmp_path, create=1)  # type: ignore[arg-type]
+
+
+def test_a_directory_is_not_a_database_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match=f"the storage path '{tmp_path}' is a directory"):
+        SQLiteStorage(tmp_path, create=True)

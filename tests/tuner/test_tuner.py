@@ -92,8 +92,9 @@ def test_interrupted_search_resumes_without_repeating(tmp_path: Path) -> None:
             raise KeyboardInterrupt  # the user hits Ctrl-C in the middle of a job
         return train(trial)
 
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(SystemExit) as stopped:  # one line, exit status 130 (test_interrupt.py)
         make(tmp_path, run_trial=interrupting).search()
+    assert stopped.value.code == 130
     make(tmp_path, run_trial=interrupting).search()
     tuner = make(tmp_path)
     got = [(t.trial_id, t.values, t.epochs, round(t.loss, 12)) for t in tuner.storage.trials()]
@@ -197,7 +198,7 @@ def test_budget_is_printed_before_the_first_trial(tmp_path: Path, capsys) -> Non
     [
         ({"max_retries_per_trial": -1}, "max_retries_per_trial must be an integer >= 0, got -1"),
         ({"max_consecutive_failed_trials": 0}, "max_consecutive_failed_trials must be"),
-        ({"run_trial": 3}, "run_trial must be callable, got int"),
+        ({"run_trial": 3}, "run_trial must be a function train"),
         ({"objective": "my_metric"}, "my_metric"),
         ({"max_trials": 5}, "Hyperband does not take max_trials"),
     ],
@@ -214,7 +215,7 @@ def test_directory_and_project_name_none_mean_the_defaults(tmp_path: Path, monke
                               directory=None, project_name=None, verbose=0)
     assert tuner.project_dir == Path(".") / "untitled_project"
     assert (tmp_path / "untitled_project" / "rung.db").exists()
-    with pytest.raises(TypeError, match="directory must be a path, got int 3"):
+    with pytest.raises(TypeError, match=r"directory must be a path \(str or pathlib.Path\), got 3"):
         rung.RandomSearch(run_trial=lambda t: 1.0, objective="loss", directory=3)
 
 
@@ -336,13 +337,64 @@ def test_keras_tuner_positional_arguments_and_search_verbose(tmp_path: Path, cap
     hp.Choice("a", [1, 2, 3])
     seen = []
 
-    def fn(trial: rung.Trial, verbose: int = 1) -> float:
-        seen.append(verbose)
+    def fn(trial: rung.Trial, data: int, *, scale: float = 1.0) -> float:  # takes no verbose
+        seen.append((data, scale))
         return float(trial.hyperparameters.get("a"))
 
     tuner = rung.GridSearch(None, "loss", None, 7, hp, run_trial=fn, directory=tmp_path)
     assert tuner.oracle.seed == 7
-    tuner.search(verbose=0)
-    assert seen == [0, 0, 0]  # passed through to the function (keras-tuner: to fit)
+    tuner.search(5, verbose=0, scale=2.0)
+    assert [t.status for t in tuner.storage.trials()] == [rung.TrialStatus.COMPLETED] * 3
+    assert seen == [(5, 2.0)] * 3  # the other arguments reach the function
     out = capsys.readouterr().out  # and no line per job, only the plan and the summary
     assert "planned: 3 jobs" in out and "search finished" in out and "[1/3]" not in out
+
+
+def test_search_options_never_reach_a_training_function(tmp_path: Path) -> None:
+    received: list[dict] = []
+
+    def fn(trial: rung.Trial, **kwargs: object) -> float:
+        received.append(kwargs)
+        return trial.hyperparameters.Float("x", 0.0, 1.0)
+
+    tuner = rung.RandomSearch(run_trial=fn, objective="loss", max_trials=2, seed=0,
+                              directory=tmp_path, verbose=0)
+    tuner.search(verbose=1, workers=1, executor="inprocess", job_timeout=None, lr=0.1)
+    assert received == [{"lr": 0.1}, {"lr": 0.1}]
+
+
+def test_a_run_trial_override_gets_verbose_as_in_keras_tuner(tmp_path: Path) -> None:
+    received: list[dict] = []
+
+    class Custom(rung.RandomSearch):
+        def run_trial(self, trial: rung.Trial, *args: object, **kwargs: object) -> float:
+            received.append(kwargs)  # keras-tuner: these are fit's arguments, verbose included
+            return trial.hyperparameters.Float("x", 0.0, 1.0)
+
+    Custom(objective="loss", max_trials=1, directory=tmp_path, verbose=0).search(verbose=0)
+    assert received == [{"verbose": 0}]
+
+
+@pytest.mark.parametrize(
+    "make_tuner",
+    [
+        lambda f, d: rung.Hyperband(run_trial=f, objective="loss", max_epochs=3, directory=d),
+        lambda f, d: rung.RandomSearch(run_trial=f, objective="loss", max_trials=1, directory=d),
+        lambda f, d: rung.GridSearch(run_trial=f, objective="loss", directory=d),
+        lambda f, d: rung.ASHA(run_trial=f, objective="loss", max_epochs=3, max_trials=2,
+                               directory=d),
+    ],
+    ids=["hyperband", "random", "grid", "asha"],
+)
+def test_a_search_without_a_completed_trial_fails_with_the_last_error(
+    tmp_path: Path, make_tuner, capsys
+) -> None:
+    def broken(trial: rung.Trial) -> float:
+        raise ValueError("the data file is missing")  # before any hyperparameter is declared
+
+    tuner = make_tuner(broken, tmp_path)
+    with pytest.raises(TooManyFailedTrialsError,
+                       match="trials? failed(.|\n)*the data file is missing"):
+        tuner.search()
+    assert "search finished" not in capsys.readouterr().out
+    assert tuner.storage.count_trials(rung.TrialStatus.COMPLETED) == 0

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import abc
-import math
 import time
 from typing import Any
 
 from rung.errors import ConfigurationError, JobTimeoutError, WorkerLostError
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome
+from rung.validation import check_int, check_number
 
 __all__ = ["FutureExecutor", "check_slots", "check_timeout"]
 
@@ -16,22 +16,13 @@ __all__ = ["FutureExecutor", "check_slots", "check_timeout"]
 def check_timeout(job_timeout: object) -> float | None:
     """``job_timeout`` as seconds (None: no limit); anything else than a finite number > 0 or
     None is refused before any job starts."""
-    if job_timeout is None:
-        return None
-    if isinstance(job_timeout, bool) or not isinstance(job_timeout, (int, float)) \
-            or not 0 < job_timeout < math.inf:
-        raise ValueError(
-            f"job_timeout must be a finite number of seconds > 0, or None for no limit; "
-            f"got {job_timeout!r}")
-    return float(job_timeout)
+    return check_number("job_timeout", job_timeout, 0, exclusive_minimum=True, allow_none=True,
+                        hint="seconds, or None for no limit")
 
 
 def check_slots(slots: object) -> int | None:
-    if slots is None:
-        return None
-    if isinstance(slots, bool) or not isinstance(slots, int) or slots < 1:
-        raise ValueError(f"workers must be an integer >= 1, got {slots!r}")
-    return slots
+    """``workers`` (jobs in flight at once) as an int >= 1, or None (the executor's default)."""
+    return None if slots is None else check_int("workers", slots, 1)
 
 
 class FutureExecutor(Executor):
@@ -69,7 +60,7 @@ class FutureExecutor(Executor):
 
     def check_function(self, function: Any) -> None:
         try:
-            import cloudpickle  # Dask depends on it
+            import cloudpickle  # type: ignore[import-untyped] # Dask depends on it
         except ImportError:  # pragma: no cover - Ray alone vendors its own copy
             from ray import cloudpickle
         try:

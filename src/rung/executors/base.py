@@ -22,9 +22,12 @@ import abc
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rung.trial_record import TrialRecord
+
+if TYPE_CHECKING:
+    from rung.trial import Trial
 
 __all__ = ["Executor", "JobResult", "JobSpec", "Outcome", "ReportCallback", "StopRule"]
 
@@ -55,6 +58,10 @@ class JobSpec:
     worker shares the driver's file system (or a shared file system); ``None`` means checkpoints
     travel with the job: ``parent_checkpoint`` holds the parent's files and the result brings the
     job's own files back (``JobResult.checkpoint``).
+
+    ``live_trial`` is set only for executors that run jobs in the driver (``runs_in_driver``): the
+    driver's own ``Trial``, whose reports reach storage at once and whose hyperparameters the
+    training function declares into directly. It is never pickled.
     """
 
     record: TrialRecord
@@ -68,10 +75,17 @@ class JobSpec:
     parent_checkpoint: dict[str, bytes] | None = None
     stop_rule: StopRule | None = None
     live_decisions: bool = False
+    live_trial: Trial | None = None
 
     @property
     def trial_id(self) -> str:
         return self.record.trial_id
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A spec travels without ``live_trial`` (the driver's own object, see the class doc)."""
+        state = self.__dict__.copy()
+        state["live_trial"] = None
+        return state
 
 
 @dataclass
@@ -102,11 +116,14 @@ class Executor(abc.ABC):
             decisions use ``JobSpec.stop_rule``.
         shares_filesystem: workers see the driver's project directory, so checkpoints are read and
             written in place; otherwise they travel with the job.
+        runs_in_driver: jobs run in the driver process itself: nothing is pickled, and each spec
+            carries the driver's live ``Trial`` (``JobSpec.live_trial``).
     """
 
     slots: int = 1
     live_reports: bool = False
     shares_filesystem: bool = False
+    runs_in_driver: bool = False
 
     def start(self, report: ReportCallback) -> None:  # noqa: B027 - optional hook
         """Called once before the first ``submit`` with the driver's report callback."""

@@ -52,7 +52,7 @@ class DaskExecutor(FutureExecutor):
             tuner.search(executor=client)
     """
 
-    lost_errors = ()
+    lost_errors: tuple[type[BaseException], ...] = ()
 
     def __init__(self, client: Any, slots: int | None = None, job_timeout: float | None = None,
                  shared_directory: bool = False) -> None:

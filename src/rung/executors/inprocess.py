@@ -6,7 +6,6 @@ from collections import deque
 
 from rung.executors.base import Executor, JobResult, JobSpec, ReportCallback
 from rung.executors.job import execute
-from rung.trial import Trial
 
 __all__ = ["InProcessExecutor"]
 
@@ -20,35 +19,34 @@ class InProcessExecutor(Executor):
     """Runs jobs in the driver process, in submission order, when ``wait`` is called.
 
     Nothing is pickled: the training function may be a lambda or a closure, and reports reach
-    storage (and a stopping scheduler) as they are made. ``KeyboardInterrupt`` and other
-    ``BaseException`` raised by the training function propagate at once.
+    storage (and a stopping scheduler) as they are made: a spec's ``live_trial`` (the driver's
+    ``Trial``) is the trial the function gets. ``KeyboardInterrupt`` and other ``BaseException``
+    raised by the training function propagate at once.
     """
 
     slots = 1
     live_reports = True
     shares_filesystem = True
+    runs_in_driver = True
 
     def __init__(self) -> None:
-        self._queue: deque[tuple[JobSpec, Trial | None]] = deque()
+        self._queue: deque[JobSpec] = deque()
         self._report: ReportCallback | None = None
 
     def start(self, report: ReportCallback) -> None:
         self._report = report
 
-    def submit(self, spec: JobSpec, trial: Trial | None = None) -> None:
-        """Queue ``spec``; ``trial`` is the driver's live ``Trial`` (its reporter writes storage)."""
-        self._queue.append((spec, trial))
+    def submit(self, spec: JobSpec) -> None:
+        self._queue.append(spec)
 
     def wait(self, timeout: float | None = None) -> list[JobResult]:
         if not self._queue:
             return []
-        spec, trial = self._queue.popleft()
-        if trial is not None:
-            return [execute(spec, trial=trial)]
+        spec = self._queue.popleft()
         return [execute(spec, channel=_Callback(self._report) if self._report else None)]
 
     def cancel(self, trial_id: str) -> None:
-        self._queue = deque(job for job in self._queue if job[0].trial_id != trial_id)
+        self._queue = deque(spec for spec in self._queue if spec.trial_id != trial_id)
 
     @property
     def in_flight(self) -> int:

@@ -76,46 +76,55 @@ def _transportable(exc: BaseException) -> BaseException:
         return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
-def execute(
-    spec: JobSpec, channel: ReportChannel | None = None, trial: Trial | None = None
-) -> JobResult:
-    """Run one attempt of ``spec``. ``trial`` is given only in the driver (in-process executor),
-    whose reporter already writes to storage; otherwise reports go through ``channel`` or back
-    with the result."""
-    started = time.perf_counter()
-    scratch: str | None = None
-    local = trial is not None
+def _worker_trial(spec: JobSpec, channel: ReportChannel | None) -> tuple[Trial, str | None]:
+    """A new ``Trial`` for ``spec`` away from the driver, and its scratch directory (or None)."""
+    root = spec.checkpoint_root
+    scratch = None
+    if root is None:  # no shared file system: the parent's checkpoint came with the job
+        scratch = root = tempfile.mkdtemp(prefix="rung-job-")
+        if spec.record.parent_id and spec.parent_checkpoint:
+            CheckpointStore(root).unpack(spec.record.parent_id, spec.parent_checkpoint)
+    hp = HyperParameters.from_config(spec.space).clone_with_values(spec.record.values)
+    trial = Trial(spec.record, hp, spec.objective, _Reporter(spec, channel), CheckpointStore(root))
+    return trial, scratch
+
+
+def _call(spec: JobSpec, trial: Trial) -> tuple[Outcome, dict[str, float] | None,
+                                                BaseException | None, str | None]:
+    """Run the training function: ``(outcome, metrics, exception, traceback text)``."""
     try:
-        if trial is None:
-            root = spec.checkpoint_root
-            if root is None:
-                scratch = root = tempfile.mkdtemp(prefix="rung-job-")
-                if spec.record.parent_id and spec.parent_checkpoint:
-                    CheckpointStore(root).unpack(spec.record.parent_id, spec.parent_checkpoint)
-            space = HyperParameters.from_config(spec.space)
-            hp = space.clone_with_values(spec.record.values)
-            trial = Trial(spec.record, hp, spec.objective, _Reporter(spec, channel),
-                          CheckpointStore(root))
-        outcome, metrics, exception = Outcome.COMPLETED, None, None
-        error = None
-        try:
-            value = spec.function(trial, *spec.args, **spec.kwargs)
-            metrics = result_metrics(value, trial, spec.objective)
-        except TrialPruned:
-            outcome, metrics = Outcome.PRUNED, trial.last_reported() or {}
-        except (FatalError, ConfigurationError) as exc:
-            outcome, exception, error = Outcome.FATAL, exc, traceback.format_exc()
-        except FailedTrialError as exc:
-            outcome, exception, error = Outcome.FAILED, exc, traceback.format_exc()
-        except Exception as exc:  # a failing trial never takes the search down
-            outcome, exception, error = Outcome.ERROR, exc, traceback.format_exc()
+        value = spec.function(trial, *spec.args, **spec.kwargs)
+        return Outcome.COMPLETED, result_metrics(value, trial, spec.objective), None, None
+    except TrialPruned:
+        return Outcome.PRUNED, trial.last_reported() or {}, None, None
+    except (FatalError, ConfigurationError) as exc:
+        return Outcome.FATAL, None, exc, traceback.format_exc()
+    except FailedTrialError as exc:
+        return Outcome.FAILED, None, exc, traceback.format_exc()
+    except Exception as exc:  # a failing trial never takes the search down
+        return Outcome.ERROR, None, exc, traceback.format_exc()
+
+
+def execute(spec: JobSpec, channel: ReportChannel | None = None) -> JobResult:
+    """Run one attempt of ``spec``. In the driver (in-process executor) the function gets the
+    spec's ``live_trial``, whose reporter already writes to storage; elsewhere a new ``Trial``
+    whose reports go through ``channel`` or back with the result."""
+    started = time.perf_counter()
+    local = spec.live_trial is not None
+    scratch: str | None = None
+    try:
+        if spec.live_trial is not None:
+            trial = spec.live_trial
+        else:
+            trial, scratch = _worker_trial(spec, channel)
+        outcome, metrics, exception, error = _call(spec, trial)
         checkpoint = None
         if scratch is not None and outcome in (Outcome.COMPLETED, Outcome.PRUNED):
             checkpoint = CheckpointStore(scratch).pack(spec.trial_id)
         live = local or channel is not None
         return JobResult(
             trial_id=spec.trial_id, attempt=spec.attempt, outcome=outcome, metrics=metrics,
-            values=trial.hyperparameters.values,
+            values=dict(trial.hyperparameters.values),
             space=None if local else trial.hyperparameters.get_config(),
             reports=[] if live else list(trial.reported), error=error,
             exception=exception if (local or exception is None) else _transportable(exception),

@@ -16,18 +16,23 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import pickle
+import shutil
 import signal
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any
 
 from rung.errors import ConfigurationError, JobTimeoutError, WorkerLostError
+from rung.executors._guard import WORKER_PREFIX, note_file, read_note
 from rung.executors._remote import check_timeout
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome, ReportCallback
 from rung.executors.job import execute
+from rung.validation import check_choice, check_int
 
 __all__ = ["ProcessExecutor"]
 
@@ -105,15 +110,13 @@ class ProcessExecutor(Executor):
 
     def __init__(self, workers: int = 2, job_timeout: float | None = None,
                  start_method: str = "spawn") -> None:
-        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
-        if start_method not in ("spawn", "forkserver"):
-            raise ValueError(f"start_method must be 'spawn' or 'forkserver', got {start_method!r}")
-        self.slots = workers
+        self.slots = check_int("workers", workers, 1)
+        check_choice("start_method", start_method, ("spawn", "forkserver"))
         self.job_timeout = check_timeout(job_timeout)
-        self._ctx = multiprocessing.get_context(start_method)
+        self._ctx: Any = multiprocessing.get_context(start_method)
         self._workers: list[_Worker | None] = [None] * workers
         self._report: ReportCallback | None = None
+        self._notes: Path | None = None  # where a dying worker leaves why (rung.executors._guard)
 
     def start(self, report: ReportCallback) -> None:
         self._report = report
@@ -129,8 +132,10 @@ class ProcessExecutor(Executor):
     # --- workers -----------------------------------------------------------------------------
     def _spawn(self, slot: int) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(target=_worker_main, args=(child,), name=f"rung-worker-{slot}")
-        process.start()
+        process = self._ctx.Process(target=_worker_main, args=(child,),
+                                    name=f"{WORKER_PREFIX}{slot}")
+        with note_file(self._note(slot)):
+            process.start()
         child.close()
         self._workers[slot] = worker = _Worker(process, parent)
         return worker
@@ -144,6 +149,11 @@ class ProcessExecutor(Executor):
             worker.process.kill()
         worker.process.join(timeout=10)
         worker.conn.close()
+
+    def _note(self, slot: int) -> Path:
+        if self._notes is None:
+            self._notes = Path(tempfile.mkdtemp(prefix="rung-workers-"))
+        return self._notes / f"worker-{slot}"
 
     @property
     def in_flight(self) -> int:
@@ -231,6 +241,13 @@ class ProcessExecutor(Executor):
         worker.process.join(timeout=10)
         code = worker.process.exitcode
         assert worker.spec is not None
+        note = read_note(self._note(slot))
+        if note is not None:  # the worker refused to run the script's search (no main guard)
+            spec = worker.spec
+            worker.spec = None
+            self._retire(slot, kill=True)
+            return JobResult(spec.trial_id, spec.attempt, Outcome.FATAL, error=note,
+                             exception=ConfigurationError(note))
         where = f"trial {worker.spec.trial_id} attempt {worker.spec.attempt}, pid {worker.process.pid}"
         if code is not None and code < 0:
             name = signal.Signals(-code).name
@@ -262,6 +279,9 @@ class ProcessExecutor(Executor):
                     worker.conn.send_bytes(b"")
                 worker.process.join(timeout=5)
             self._retire(slot, kill=True)
+        if self._notes is not None:
+            shutil.rmtree(self._notes, ignore_errors=True)
+            self._notes = None
 
     def __repr__(self) -> str:
         return f"ProcessExecutor(workers={self.slots}, job_timeout={self.job_timeout})"

@@ -15,6 +15,7 @@ from rung.executors._remote import FutureExecutor, check_slots
 from rung.executors.base import JobResult, JobSpec
 from rung.executors.job import execute
 from rung.optional import import_optional
+from rung.validation import check_number
 
 __all__ = ["RayExecutor"]
 
@@ -51,8 +52,8 @@ class RayExecutor(FutureExecutor):
                  shared_directory: bool = False, **init_kwargs: Any) -> None:
         ray = _ray()
         super().__init__(job_timeout=job_timeout, shared_directory=shared_directory)
-        if not isinstance(num_cpus, (int, float)) or isinstance(num_cpus, bool) or num_cpus <= 0:
-            raise ValueError(f"num_cpus must be a number > 0, got {num_cpus!r}")
+        check_number("num_cpus", num_cpus, 0, exclusive_minimum=True)
+        check_number("num_gpus", num_gpus, 0)
         chosen = check_slots(slots)
         self._ray = ray
         self._owns = not ray.is_initialized()

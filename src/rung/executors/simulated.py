@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome
+from rung.validation import check_int, fail_type
 
 __all__ = ["SimulatedExecutor"]
 
@@ -47,11 +48,9 @@ class SimulatedExecutor(Executor):
     def __init__(self, slots: int, curve: Callable[[dict[str, Any], int], float],
                  epoch_seconds: float | Callable[[dict[str, Any]], float] = 1.0,
                  metric: str | None = None, overhead: float = 0.0, default_epochs: int = 1) -> None:
-        if isinstance(slots, bool) or not isinstance(slots, int) or slots < 1:
-            raise ValueError(f"slots must be an integer >= 1, got {slots!r}")
+        self.slots = check_int("slots", slots, 1)
         if not callable(curve):
-            raise TypeError(f"curve must be callable (values, epoch) -> float, got {curve!r}")
-        self.slots = slots
+            raise fail_type("curve", "a function curve(values, epoch) -> float", curve)
         self.curve = curve
         self.epoch_seconds = epoch_seconds
         self.metric = metric

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from rung.optional import import_optional
+from rung.validation import check_int, fail_type
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -58,10 +59,8 @@ def _torch() -> ModuleType:
 
 def _check_stateful(name: str, obj: Any) -> None:
     if obj is not None and not (hasattr(obj, "state_dict") and hasattr(obj, "load_state_dict")):
-        raise TypeError(
-            f"{name} must have state_dict() and load_state_dict() (a torch.nn.Module, optimizer, "
-            f"LR scheduler, GradScaler, ...) or be None; got {type(obj).__name__}"
-        )
+        raise fail_type(name, "None or an object with state_dict() and load_state_dict()", obj,
+                        "a torch.nn.Module, optimizer, LR scheduler, GradScaler, ...")
 
 
 def seed_all(seed: int) -> None:
@@ -69,8 +68,7 @@ def seed_all(seed: int) -> None:
 
     >>> seed_all(0)
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
+    check_int("seed", seed, 0)
     torch = _torch()
     random.seed(int(seed))
     np.random.seed(int(seed) % 2**32)
@@ -80,7 +78,9 @@ def seed_all(seed: int) -> None:
 def get_rng_state() -> dict[str, Any]:
     """The states of torch's CPU (and CUDA, if initialised) generators, numpy's and Python's."""
     torch = _torch()
-    name, keys, pos, has_gauss, cached = np.random.get_state(legacy=True)  # type: ignore[misc]
+    legacy = np.random.get_state(legacy=True)
+    assert isinstance(legacy, tuple)  # legacy=True: (name, keys, pos, has_gauss, cached)
+    name, keys, pos, has_gauss, cached = legacy
     state: dict[str, Any] = {
         "torch": torch.get_rng_state(),
         "numpy": (name, keys.tolist(), int(pos), int(has_gauss), float(cached)),

@@ -28,6 +28,7 @@ from rung.storage._sqlite_schema import (
 )
 from rung.storage.base import Storage
 from rung.trial_record import TrialRecord, TrialStatus
+from rung.validation import check_bool
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStorage"]
 
@@ -53,6 +54,23 @@ def _record(row: tuple[Any, ...]) -> TrialRecord:
     )
 
 
+def _check_path(path: Path, create: bool) -> None:
+    """Refuse a directory, and a missing file unless ``create`` (then make its directories)."""
+    if path.is_dir():
+        raise ConfigurationError(
+            f"the storage path {str(path)!r} is a directory; give the database file, e.g. "
+            f"{str(path / 'rung.db')!r} (rung.storage.get_storage accepts a project directory)"
+        )
+    if path.exists():
+        return
+    if not create:
+        raise ConfigurationError(
+            f"no rung project at {str(path)!r}: the file does not exist (check the path; a new "
+            "project is created by a tuner, or by SQLiteStorage(path, create=True))"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
 class SQLiteStorage(Storage):
     """Keeps a project in one SQLite file, e.g. ``<project_dir>/rung.db``.
 
@@ -66,11 +84,14 @@ class SQLiteStorage(Storage):
     writes); a lock serialises its use. ``close()`` closes it; the storage is a context manager.
 
     Args:
-        path: the database file; missing parent directories are created.
+        path: the database file.
         timeout: seconds to wait for a lock held by another connection (``busy_timeout``).
+        create: create the file (and missing parent directories) when it does not exist. The
+            default, False, opens only an existing rung project: reading never creates files.
 
     Raises:
-        ConfigurationError: the file is not a rung database, or was written by a newer rung.
+        ConfigurationError: no file at ``path`` (and ``create=False``), ``path`` is a
+            directory, the file is not a rung database, or it was written by a newer rung.
 
     Example::
 
@@ -78,16 +99,23 @@ class SQLiteStorage(Storage):
             print(storage.count_trials(TrialStatus.COMPLETED))
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0,
+                 create: bool = False) -> None:
         self.path = Path(path)
+        check_bool("create", create)
         if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _check_path(self.path, create)
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(
             self.path, timeout=timeout, isolation_level=None, check_same_thread=False
         )
         try:
             self._configure(timeout)
+            if not create and self._schema_version() is None and str(path) != ":memory:":
+                raise ConfigurationError(
+                    f"no rung project at {str(path)!r}: the file is an SQLite database without "
+                    "rung's tables"
+                )
             self._check_schema()
         except sqlite3.DatabaseError as exc:
             self._conn.close()

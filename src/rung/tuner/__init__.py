@@ -1,7 +1,8 @@
-"""Tuners: the thin coordinator and its algorithm front-ends."""
+"""Tuners: the thin coordinator (``BaseTuner``), keras-tuner's ``Tuner`` and the algorithm
+front-ends."""
 
-from rung.tuner.base import Tuner
+from rung.tuner.base import BaseTuner
 from rung.tuner.bohb import BOHB
-from rung.tuner.frontends import ASHA, GridSearch, Hyperband, RandomSearch
+from rung.tuner.frontends import ASHA, GridSearch, Hyperband, RandomSearch, Tuner
 
-__all__ = ["ASHA", "BOHB", "GridSearch", "Hyperband", "RandomSearch", "Tuner"]
+__all__ = ["ASHA", "BOHB", "BaseTuner", "GridSearch", "Hyperband", "RandomSearch", "Tuner"]

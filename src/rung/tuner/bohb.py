@@ -7,7 +7,7 @@ from typing import Any
 from rung.hyperparameters import HyperParameters
 from rung.oracles import BOHBOracle
 from rung.searchers import Searcher
-from rung.tuner.base import Tuner
+from rung.tuner.frontends import Tuner
 
 __all__ = ["BOHB"]
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rung.errors import ConfigurationError
+from rung.validation import fail_type, fail_value
 
 if TYPE_CHECKING:
     from rung.checkpoints import CheckpointStore
@@ -46,12 +46,13 @@ def parse_keep_checkpoints(value: object) -> int | None:
         return None
     if value == "best":
         return 1
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    raise ConfigurationError(
-        f"keep_checkpoints must be 'all', 'best' or an integer >= 0 (the number of best trials "
-        f"whose checkpoints are kept), got {value!r}"
-    )
+    expected = "'all', 'best' or an integer >= 0"
+    hint = "the number of best trials whose checkpoints are kept"
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise fail_type("keep_checkpoints", expected, value, hint)
+    if isinstance(value, str) or value < 0:
+        raise fail_value("keep_checkpoints", expected, value, hint)
+    return value
 
 
 class CheckpointCleanup:

@@ -67,9 +67,13 @@ class Display:
         self._print(f"trial {trial.trial_id} attempt {attempt} failed: "
                     f"{type(exc).__name__}: {exc} ({then})")
 
-    def done(self, oracle: Oracle) -> None:
+    def done(self, oracle: Oracle, stopped: str | None = None) -> None:
+        """The closing summary; ``stopped`` says why a search budget ended the call early."""
         best = oracle.get_best_trials(1)
-        self._print(f"search finished: {oracle.stop_reason}")
+        if stopped is not None:
+            self._print(f"search stopped: {stopped}")
+        else:
+            self._print(f"search finished: {oracle.stop_reason}")
         if best:
             self._print(f"best trial {best[0].trial_id}: {oracle.objective.name}="
                         f"{_fmt(best[0].score)} {best[0].hyperparameters.values}")

@@ -1,7 +1,8 @@
 """The tuners users construct: ``Hyperband``, ``ASHA``, ``RandomSearch``, ``GridSearch``.
 
 They share their leading arguments with keras-tuner's, so swapping one for another is a one-word
-change, and each builds its oracle and hands everything else to ``rung.Tuner``. Each takes
+change, and each builds its oracle and hands everything else to ``Tuner`` (keras-tuner's Keras
+arguments included, ``rung.integrations.keras.api``). Each takes
 ``searcher=``: a ``rung.searchers.Searcher`` or a name (``"random"``, ``"grid"``).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from rung.hyperparameters import HyperParameters
+from rung.integrations.keras.api import KerasTunerMixin
 from rung.oracles import (
     ASHAOracle,
     GridSearchOracle,
@@ -18,9 +20,28 @@ from rung.oracles import (
     SingleFidelityOracle,
 )
 from rung.searchers import Searcher
-from rung.tuner.base import Tuner
+from rung.tuner.base import BaseTuner
 
-__all__ = ["ASHA", "GridSearch", "Hyperband", "RandomSearch"]
+__all__ = ["ASHA", "GridSearch", "Hyperband", "RandomSearch", "Tuner"]
+
+
+class Tuner(KerasTunerMixin, BaseTuner):
+    """keras-tuner's ``Tuner``: ``rung.tuner.BaseTuner`` with keras-tuner's Keras side.
+
+    ``Tuner(oracle, hypermodel=None, max_model_size=None, optimizer=None, loss=None,
+    metrics=None, distribution_strategy=None, directory=".", project_name="untitled_project",
+    logger=None, tuner_id=None, overwrite=False, executions_per_trial=1, **kwargs)``: the Keras
+    arguments are ``rung.integrations.keras.api.KerasOptions``; ``run_trial``, ``storage``,
+    ``max_retries_per_trial``, ``max_consecutive_failed_trials``, ``verbose`` and
+    ``keep_checkpoints`` are ``BaseTuner``'s. Keras is imported only to train a Keras
+    ``hypermodel`` or load its models.
+
+    Example::
+
+        tuner = rung.Tuner(rung.oracles.HyperbandOracle(objective="val_loss", max_epochs=27),
+                           run_trial=train, directory="runs", project_name="demo")
+        tuner.search()
+    """
 
 
 class Hyperband(Tuner):

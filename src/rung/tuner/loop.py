@@ -16,27 +16,41 @@ Define-by-run: while the search space is still empty (nothing declared up front,
 yet) one job runs at a time, so that the first trial declares the space before others sample it.
 Jobs the oracle still had pending when the project was stored (a killed or interrupted search)
 are re-submitted first. With one slot the order is exactly the sequential one: ask, run, tell.
-The driver alone touches the oracle and the storage; workers only train.
+The driver alone touches the oracle and the storage (through a ``JobRecorder``, the loop's one
+interface to the tuner); workers only train. A ``SearchBudget`` may stop the loop early: then no
+new job starts, the running ones finish and are recorded.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
-from rung.errors import FatalRuntimeError, TooManyFailedTrialsError
+from rung.errors import FatalRuntimeError
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome
-from rung.executors.inprocess import InProcessExecutor
 from rung.hyperparameters import HyperParameters
 from rung.oracles.base import Suggestion
 from rung.trial import Trial
 from rung.trial_record import TrialStatus
+from rung.tuner.budget import SearchBudget
+from rung.tuner.failures import consecutive_failures_error
+from rung.tuner.recorder import JobRecorder
 
-if TYPE_CHECKING:
-    from rung.tuner.base import Tuner
+__all__ = ["Job", "SearchLoop"]
 
-__all__ = ["SearchLoop"]
+
+@dataclass(frozen=True)
+class Job:
+    """What every job of a search runs: ``function(trial, *args, **kwargs)``, and how often a
+    failing one is retried before the search gives up."""
+
+    function: Callable[..., Any]
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    max_retries_per_trial: int = 0
+    max_consecutive_failed_trials: int = 3
 
 
 @dataclass
@@ -48,50 +62,66 @@ class _Running:
 
 
 class SearchLoop:
-    """Runs one ``Tuner.search`` call on an executor (see the module docstring)."""
+    """Runs one ``Tuner.search`` call on an executor (see the module docstring).
 
-    def __init__(self, tuner: Tuner, executor: Executor, fit_args: tuple[Any, ...],
-                 fit_kwargs: dict[str, Any]) -> None:
-        self.tuner = tuner
-        self.oracle = tuner.oracle
-        self.storage = tuner.storage
+    Attributes:
+        finished_jobs: jobs this call finished (completed, pruned or failed for good).
+        stopped: why the budget stopped the search (a sentence), or None.
+    """
+
+    def __init__(self, recorder: JobRecorder, executor: Executor, job: Job,
+                 budget: SearchBudget | None = None) -> None:
+        self.recorder = recorder
+        self.oracle = recorder.oracle
+        self.storage = recorder.storage
         self.executor = executor
-        self.fit_args = fit_args
-        self.fit_kwargs = fit_kwargs
+        self.job = job
+        self.budget = budget or SearchBudget()
+        self.stopped: str | None = None
         self.running: dict[str, _Running] = {}
         self.consecutive_failures = 0
-        self.local = isinstance(executor, InProcessExecutor)
-        self.checkpoint_root = str(tuner.checkpoints.root.resolve())
-        self.function = tuner._job_function(local=self.local)
-        if not self.local:
-            executor.check_function(self.function)
+        self.finished_jobs = 0
+        self.checkpoint_root = str(recorder.checkpoints.root.resolve())
+        if not executor.runs_in_driver:
+            executor.check_function(job.function)
 
     def run(self) -> None:
         reruns = list(self.oracle.pending.values())
         if reruns:
-            self.tuner.display.message(
+            self.recorder.display.message(
                 f"resuming: re-running {len(reruns)} job(s) interrupted earlier")
-        self.executor.start(self.tuner._report)
+        self.executor.start(self.recorder.report)
+        self.budget.start(self.storage)
         while True:
-            while len(self.running) < self._slots():
-                if reruns:
-                    suggestion = reruns.pop(0)
-                    self.storage.clear_reports(suggestion.trial_id)  # its epochs come again
-                else:
-                    suggestion = self.oracle.ask()
-                    if suggestion is None:
-                        break
-                    self.storage.create_trial(
-                        suggestion.to_record(created_at=time.time()), self.oracle.state_dict())
-                attempt = self.storage.get_trial(suggestion.trial_id).attempts + 1
-                self._submit(suggestion, attempt, time.perf_counter())
+            self._fill(reruns)
             if not self.running:
                 break
             for result in self.executor.wait():
                 self._handle(result)
-        if not self.oracle.finished:
+        if self.stopped is not None:  # in words, counting the jobs that finished after the stop
+            self.stopped = self.budget.spent() or self.stopped
+        if not self.oracle.finished and self.stopped is None:
             raise RuntimeError(
                 f"the oracle is waiting on jobs that are not running: {sorted(self.oracle.pending)}")
+
+    def _fill(self, reruns: list[Suggestion]) -> None:
+        """Start jobs while a slot is free: interrupted ones first, then the oracle's."""
+        while len(self.running) < self._slots():
+            self.stopped = self.stopped or self.budget.spent()
+            if self.stopped:  # start no new job; the running ones finish and are recorded
+                return
+            suggestion: Suggestion | None
+            if reruns:
+                suggestion = reruns.pop(0)
+                self.storage.clear_reports(suggestion.trial_id)  # its epochs come again
+            else:
+                suggestion = self.oracle.ask()
+                if suggestion is None:
+                    return
+                self.storage.create_trial(
+                    suggestion.to_record(created_at=time.time()), self.oracle.state_dict())
+            attempt = self.storage.get_trial(suggestion.trial_id).attempts + 1
+            self._submit(suggestion, attempt, time.perf_counter())
 
     def _slots(self) -> int:
         """Define-by-run: while the space is empty and no job has completed, one job at a time,
@@ -103,79 +133,77 @@ class SearchLoop:
 
     # --- one job ------------------------------------------------------------------------------
     def _submit(self, suggestion: Suggestion, attempt: int, started: float) -> None:
-        tuner = self.tuner
+        recorder, executor, job = self.recorder, self.executor, self.job
         record = self.storage.get_trial(suggestion.trial_id)
         hp = self.oracle.hyperparameters.clone_with_values(suggestion.values)
-        trial = Trial(record, hp, self.oracle.objective, tuner._report, tuner.checkpoints)
-        tuner.on_trial_begin(trial)
-        shared = self.executor.shares_filesystem
-        parent = record.parent_id
+        trial = Trial(record, hp, self.oracle.objective, recorder.report, recorder.checkpoints)
+        recorder.begin(trial)
+        shared, parent = executor.shares_filesystem, record.parent_id
         spec = JobSpec(
-            record=record, attempt=attempt, function=self.function, args=self.fit_args,
-            kwargs=self.fit_kwargs,
-            space={} if self.local else self.oracle.hyperparameters.get_config(),
+            record=record, attempt=attempt, function=job.function, args=job.args,
+            kwargs=job.kwargs,
+            space={} if executor.runs_in_driver else self.oracle.hyperparameters.get_config(),
             objective=self.oracle.objective,
             checkpoint_root=self.checkpoint_root if shared else None,
-            parent_checkpoint=tuner.checkpoints.pack(parent) if parent and not shared else None,
-            stop_rule=None if self.executor.live_reports else self.oracle.stop_rule(record.trial_id),
+            parent_checkpoint=recorder.checkpoints.pack(parent) if parent and not shared else None,
+            stop_rule=None if executor.live_reports else self.oracle.stop_rule(record.trial_id),
             live_decisions=self.oracle.stops_trials,
+            live_trial=trial if executor.runs_in_driver else None,
         )
         self.running[suggestion.trial_id] = _Running(suggestion, attempt, started, trial)
-        if self.local:
-            self.executor.submit(spec, trial)  # type: ignore[call-arg]
-        else:
-            self.executor.submit(spec)
+        executor.submit(spec)
 
     def _handle(self, result: JobResult) -> None:
-        tuner = self.tuner
         run = self.running.pop(result.trial_id)
-        trial_id = result.trial_id
         for epoch, metrics in result.reports:  # reports that did not reach the driver live
-            tuner._report(trial_id, epoch, metrics)
+            self.recorder.report(result.trial_id, epoch, metrics)
         if result.outcome in (Outcome.COMPLETED, Outcome.PRUNED):
             if result.checkpoint is not None:
-                tuner.checkpoints.unpack(trial_id, result.checkpoint)
+                self.recorder.checkpoints.unpack(result.trial_id, result.checkpoint)
             hp = self._declared(run, result)
             if result.outcome is Outcome.COMPLETED:
                 self.oracle.update_space(hp)
-            pruned = TrialStatus.PRUNED if result.outcome is Outcome.PRUNED else None
-            status = tuner._finish(run.trial, result.metrics or {}, run.started, pruned)
-        else:
-            error = result.error or str(result.exception)
-            self.storage.record_failure(trial_id, result.attempt, error)
-            if result.outcome is Outcome.FATAL:
-                exc = result.exception
-                raise exc if exc is not None else FatalRuntimeError(error)
-            # define-by-run: what the trial declared before failing is the space to sample, or
-            # a failed first trial would leave the oracle with nothing but its empty configuration
-            self.oracle.update_space(self._declared(run, result))
-            retry = result.outcome is not Outcome.FAILED and (
-                result.attempt <= tuner.max_retries_per_trial)
-            tuner.display.failure(run.trial, result.attempt,
-                                  result.exception or RuntimeError(error), retry)
-            if retry:
-                self.storage.clear_reports(trial_id)  # the retry reports its epochs anew
-                self._submit(run.suggestion, result.attempt + 1, run.started)
-                return
-            status = tuner._finish_failed(run.trial, error)
-        self._count(status, trial_id)
+            status = self.recorder.complete(run.trial, result.metrics or {}, run.started,
+                                            pruned=result.outcome is Outcome.PRUNED)
+            self._count(status, result.trial_id)
+            return
+        failed = self._failed_attempt(run, result)
+        if failed is not None:  # else retried
+            self._count(failed, result.trial_id)
+
+    def _failed_attempt(self, run: _Running, result: JobResult) -> TrialStatus | None:
+        """Record a failed attempt; retry it (None) or fail the job for good (FAILED)."""
+        error = result.error or str(result.exception)
+        self.storage.record_failure(result.trial_id, result.attempt, error)
+        if result.outcome is Outcome.FATAL:
+            exc = result.exception
+            raise exc if exc is not None else FatalRuntimeError(error)
+        # define-by-run: what the trial declared before failing is the space to sample, or
+        # a failed first trial would leave the oracle with nothing but its empty configuration
+        self.oracle.update_space(self._declared(run, result))
+        retry = result.outcome is not Outcome.FAILED and (
+            result.attempt <= self.job.max_retries_per_trial)
+        self.recorder.display.failure(run.trial, result.attempt,
+                                      result.exception or RuntimeError(error), retry)
+        if not retry:
+            return self.recorder.fail(run.trial, error)
+        self.storage.clear_reports(result.trial_id)  # the retry reports its epochs anew
+        self._submit(run.suggestion, result.attempt + 1, run.started)
+        return None
 
     def _declared(self, run: _Running, result: JobResult) -> HyperParameters:
         """The trial's hyperparameters as its code declared them (sent back by remote workers)."""
-        if result.space is not None and not self.local:
+        if result.space is not None and not self.executor.runs_in_driver:
             run.trial.hyperparameters = HyperParameters.from_config(result.space).clone_with_values(
                 result.values or {})
         return run.trial.hyperparameters
 
     def _count(self, status: TrialStatus, trial_id: str) -> None:
+        self.finished_jobs += 1
+        self.budget.add(self.storage, trial_id)
         self.consecutive_failures = (
             self.consecutive_failures + 1 if status is TrialStatus.FAILED else 0)
-        limit = self.tuner.max_consecutive_failed_trials
+        limit = self.job.max_consecutive_failed_trials
         if self.consecutive_failures >= limit:
-            last = self.storage.failures(trial_id)
-            detail = last[-1][2] if last else self.storage.get_trial(trial_id).error
-            raise TooManyFailedTrialsError(
-                f"{self.consecutive_failures} trials failed in a row "
-                f"(max_consecutive_failed_trials={limit}). "
-                f"The last one, trial {trial_id}, failed with:\n{detail}"
-            )
+            raise consecutive_failures_error(self.storage, trial_id, self.consecutive_failures,
+                                             limit)

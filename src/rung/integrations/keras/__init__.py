@@ -1,7 +1,9 @@
 """Keras integration: train keras-tuner hypermodels with rung (``import rung as kt``).
 
-Importing this package imports Keras (install it with ``pip install "rung[keras]"``). The tuner
-calls it for you when it is given a ``hypermodel``; see ``runner`` for what a trial does.
+Its names import Keras on first use (install it with ``pip install "rung[keras]"``); ``api``
+(keras-tuner's Keras arguments and methods, mixed into ``rung.Tuner``) never imports it. The
+tuner calls the integration for you when it is given a ``hypermodel``; see ``runner`` for what a
+trial does.
 
 Example::
 
@@ -23,26 +25,41 @@ Example::
 
 from __future__ import annotations
 
-from rung.integrations.keras._imports import import_keras
-from rung.integrations.keras.callback import TrialCallback
-from rung.integrations.keras.checkpoint import CheckpointMismatchError, restore_state, save_state
-from rung.integrations.keras.results import (
-    average_metrics,
-    best_epoch_metrics,
-    fit_result_metrics,
-)
-from rung.integrations.keras.runner import (
-    EpochsNotice,
-    build_model,
-    load_model,
-    populate_initial_space,
-    release_keras_state,
-    run_keras_trial,
-)
+import importlib
+
+from rung.integrations.keras.api import KerasOptions, KerasTunerMixin
+
+# name -> module, imported (with Keras) on first use
+_LAZY = {
+    "import_keras": "_imports",
+    "TrialCallback": "callback",
+    "CheckpointMismatchError": "checkpoint",
+    "restore_state": "checkpoint",
+    "save_state": "checkpoint",
+    "average_metrics": "results",
+    "best_epoch_metrics": "results",
+    "fit_result_metrics": "results",
+    "EpochsNotice": "runner",
+    "build_model": "runner",
+    "load_model": "runner",
+    "populate_initial_space": "runner",
+    "release_keras_state": "runner",
+    "run_keras_trial": "runner",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        module = importlib.import_module(f"rung.integrations.keras.{_LAZY[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module 'rung.integrations.keras' has no attribute {name!r}")
+
 
 __all__ = [
     "CheckpointMismatchError",
     "EpochsNotice",
+    "KerasOptions",
+    "KerasTunerMixin",
     "TrialCallback",
     "average_metrics",
     "best_epoch_metrics",

@@ -45,7 +45,7 @@ def _floats(logs: dict[str, Any] | None) -> dict[str, float]:
     return out
 
 
-class TrialCallback(keras.callbacks.Callback):
+class TrialCallback(keras.callbacks.Callback):  # type: ignore[name-defined]
     """Reports epochs to a rung trial and forwards Keras events to the tuner's hooks."""
 
     def __init__(self, tuner: Any, trial: Any, objective: Any) -> None:

@@ -53,7 +53,7 @@ def _atomic_savez(path: Path, arrays: dict[str, np.ndarray]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
     try:
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
+            np.savez(fh, **arrays)  # type: ignore[arg-type]  # numpy stubs: file, then arrays
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

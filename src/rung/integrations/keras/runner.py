@@ -1,7 +1,9 @@
 """How a Keras trial trains: build, continue from the parent, fit, checkpoint, score.
 
-``run_keras_trial(tuner, trial, *fit_args, **fit_kwargs)`` is what ``Tuner.run_trial`` calls for a
-Keras ``hypermodel``. For each of ``tuner.executions_per_trial`` executions it
+``run_keras_trial(tuner, trial, *fit_args, **fit_kwargs)`` is what ``rung.Tuner`` calls to train
+a Keras ``hypermodel`` (``KerasTunerMixin.train_hypermodel``); ``tuner`` is such a tuner, whose
+``keras`` options (``rung.integrations.keras.api.KerasOptions``) it reads. For each of
+``tuner.keras.executions_per_trial`` executions it
 
 1. releases the previous model's Keras state (``clear_session`` without a full garbage
    collection: a collection costs ~0.2 s with torch loaded and nothing here needs it);
@@ -34,6 +36,7 @@ from rung.hypermodel import get_hypermodel
 from rung.hyperparameters import HyperParameters
 from rung.hyperparameters.base import Condition
 from rung.integrations.keras._imports import import_keras
+from rung.integrations.keras.api import KerasOptions
 from rung.integrations.keras.callback import TrialCallback
 from rung.integrations.keras.checkpoint import load_inference_weights, restore_state, save_state
 from rung.integrations.keras.results import average_metrics, fit_result_metrics
@@ -60,49 +63,50 @@ def _scope(strategy: Any) -> Any:
     return strategy.scope() if strategy is not None else contextlib.nullcontext()
 
 
-def _override_compile(tuner: Any, model: Any) -> None:
-    if not (tuner.optimizer or tuner.loss or tuner.metrics):
+def _override_compile(options: KerasOptions, model: Any) -> None:
+    if not (options.optimizer or options.loss or options.metrics):
         return
     compiled = getattr(model, "_compile_config", None)
     kwargs = dict(compiled.config) if compiled is not None else {}
-    if tuner.optimizer:
-        opt = tuner.optimizer
+    if options.optimizer:
+        opt = options.optimizer
         # a fresh optimizer per model: an optimizer instance holds the state of one model
         kwargs["optimizer"] = opt if isinstance(opt, str) else keras.optimizers.deserialize(
             keras.optimizers.serialize(opt)
         )
-    if tuner.loss:
-        kwargs["loss"] = tuner.loss
-    if tuner.metrics:
-        kwargs["metrics"] = tuner.metrics
+    if options.loss:
+        kwargs["loss"] = options.loss
+    if options.metrics:
+        kwargs["metrics"] = options.metrics
     model.compile(**kwargs)
 
 
 def build_model(tuner: Any, hp: HyperParameters, check_size: bool = True) -> Any:
     """Build (and compile) the tuner's hypermodel for ``hp``."""
     hypermodel = get_hypermodel(tuner.hypermodel)
-    with _scope(tuner.distribution_strategy):
+    options: KerasOptions = tuner.keras
+    with _scope(options.distribution_strategy):
         model = hypermodel.build(hp)
         if not isinstance(model, keras.Model):
             raise FatalTypeError(
                 "the build function (or HyperModel.build) must return a keras.Model; got "
                 f"{type(model).__name__} {model!r}"
             )
-        _override_compile(tuner, model)
-    if check_size and tuner.max_model_size and model.built:
+        _override_compile(options, model)
+    if check_size and options.max_model_size and model.built:
         size = model.count_params()
-        if size > tuner.max_model_size:
+        if size > options.max_model_size:
             raise FailedTrialError(
-                f"oversized model: {size} parameters > max_model_size={tuner.max_model_size}"
+                f"oversized model: {size} parameters > max_model_size={options.max_model_size}"
             )
     return model
 
 
 def _explain_epochs(tuner: Any, trial: Any, fit_kwargs: dict[str, Any]) -> None:
     given = {k: fit_kwargs[k] for k in ("epochs", "initial_epoch") if k in fit_kwargs}
-    if not given or getattr(tuner, "_keras_epochs_explained", False):
+    if not given or tuner.epochs_explained:
         return
-    tuner._keras_epochs_explained = True
+    tuner.epochs_explained = True  # once per tuner (KerasTunerMixin.epochs_explained)
     limit = getattr(tuner.oracle, "max_epochs", trial.epochs)
     shown = ", ".join(f"{k}={v!r}" for k, v in given.items())
     warnings.warn(
@@ -143,7 +147,7 @@ def run_keras_trial(tuner: Any, trial: Any, *fit_args: Any, **fit_kwargs: Any) -
     user_callbacks = fit_kwargs.pop("callbacks", None)
     results = []
     saved_loss = math.inf
-    for execution in range(tuner.executions_per_trial):
+    for execution in range(tuner.keras.executions_per_trial):
         release_keras_state()
         model = build_model(tuner, hp)
         if trial.parent_id is not None:
@@ -200,7 +204,7 @@ def populate_initial_space(tuner: Any) -> None:
     for _ in range(MAX_DRY_BUILDS):
         hp = oracle.hyperparameters.clone_with_values(forced)
         _record_scopes(hp, opened)
-        with _scope(tuner.distribution_strategy):
+        with _scope(tuner.keras.distribution_strategy):
             hypermodel.build(hp)
         oracle.update_space(hp)
         active = hp.values

@@ -23,6 +23,7 @@ from rung.integrations.sklearn._resources import TrainingSamples, make_resource
 from rung.integrations.sklearn._space import ParamSpace
 from rung.objective import Objective
 from rung.oracles import HyperbandOracle
+from rung.validation import check_int
 
 __all__ = ["HyperbandSearchCV"]
 
@@ -229,10 +230,8 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
         max_resource = auto_max if self.max_resource == "auto" else self.max_resource
         min_resource = auto_min if self.min_resource == "auto" else self.min_resource
         for name, value in (("max_resource", max_resource), ("min_resource", min_resource)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(
-                    f"{name} must be an integer >= 1 (or 'auto' where the estimator has a "
-                    f"{self.resource!r} value); got {value!r} for resource={self.resource!r}")
+            check_int(name, value, 1, hint=f"or 'auto' where the estimator has a "
+                      f"{self.resource!r} value (resource={self.resource!r})")
         return make_resource(self.resource, self.estimator, int(max_resource),
                              int(min_resource), classes)
 
@@ -247,9 +246,7 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
         for name in ("factor", "hyperband_iterations"):
             value = getattr(self, name)
             minimum = 2 if name == "factor" else 1
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
-                    or value < minimum:
-                raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+            check_int(name, value, minimum)
         if not isinstance(self.refit, bool):
             raise ValueError(f"refit must be True or False, got {self.refit!r}")
         if isinstance(self.scoring, (list, tuple, set, dict)):

@@ -12,7 +12,7 @@ from rung.objective import Objective
 from rung.optional import import_optional
 from rung.oracles.base import Oracle
 from rung.trial import Trial
-from rung.tuner.base import Tuner
+from rung.tuner.base import BaseTuner
 
 __all__ = ["SklearnTuner"]
 
@@ -23,7 +23,7 @@ def _build(hypermodel: Any, hp: Any) -> Any:
     return hypermodel(hp)
 
 
-class SklearnTuner(Tuner):
+class SklearnTuner(BaseTuner):
     """Tune a scikit-learn model by cross-validation (keras-tuner's ``SklearnTuner``).
 
     Each trial builds a model from its hyperparameters, fits it on every training fold, scores
@@ -41,7 +41,7 @@ class SklearnTuner(Tuner):
             under their ``__name__``.
         cv: a splitter (default ``KFold(5, shuffle=True, random_state=1)``).
         **kwargs: ``directory``, ``project_name``, ``overwrite``, ``keep_checkpoints``, ... (see
-            ``rung.Tuner``).
+            ``rung.tuner.BaseTuner``).
 
     The model fitted on the last fold is saved; ``get_best_models`` loads it (as keras-tuner does).
 
@@ -73,10 +73,9 @@ class SklearnTuner(Tuner):
         if scoring is not None and not callable(scoring):
             raise TypeError(f"scoring must be a scorer callable, a scorer name or None; got "
                             f"{scoring!r}")
-        metrics = [] if metrics is None else metrics
-        if not isinstance(metrics, (list, tuple)):
-            metrics = [metrics]
-        for metric in metrics:
+        functions: list[Any] = [] if metrics is None else (
+            list(metrics) if isinstance(metrics, (list, tuple)) else [metrics])
+        for metric in functions:
             if not callable(metric):
                 raise TypeError(f"metrics must be metric functions, got {metric!r}")
         if cv is None:
@@ -84,19 +83,20 @@ class SklearnTuner(Tuner):
         if not hasattr(cv, "split"):
             raise TypeError(f"cv must be a scikit-learn splitter (with split), got {cv!r}")
         self.scoring = scoring
-        self.sklearn_metrics = list(metrics)
+        self.metrics = functions  # keras-tuner's name
         self.cv = cv
         super().__init__(oracle, hypermodel=hypermodel, **kwargs)
 
-    def _populate_initial_space(self) -> None:
+    def populate_search_space(self) -> None:
         """Build once to declare the space up front (``search_space_summary`` before search)."""
-        if self.storage.get_oracle_state() is not None:
-            return
         hp = self.oracle.hyperparameters.copy()
         _build(self.hypermodel, hp)
         self.oracle.update_space(hp)
 
-    def search(self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None) -> None:
+    # keras-tuner's SklearnTuner.search signature: the data, not BaseTuner's options
+    def search(  # type: ignore[override]
+        self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None
+    ) -> None:
         """Run the search on ``X, y`` (``groups`` go to the splitter)."""
         super().search(X, y, sample_weight=sample_weight, groups=groups)
 
@@ -126,9 +126,9 @@ class SklearnTuner(Tuner):
             else:
                 score = self.scoring(model, X_test, y_test, **test_kwargs)
             results["score"].append(float(score))
-            if self.sklearn_metrics:
+            if self.metrics:
                 predicted = model.predict(X_test)
-                for metric in self.sklearn_metrics:
+                for metric in self.metrics:
                     value = metric(y_test, predicted, **test_kwargs)
                     results[metric.__name__].append(float(value))
         if model is None:
@@ -144,7 +144,3 @@ class SklearnTuner(Tuner):
                 f"trial {trial.trial_id} has no saved model (deleted by keep_checkpoints, or the "
                 "trial failed)")
         return model
-
-    def get_best_models(self, num_models: int = 1) -> list[Any]:
-        """The models of the ``num_models`` best trials, best first."""
-        return [self.load_model(t) for t in self.oracle.get_best_trials(num_models)]

@@ -1,0 +1,154 @@
+"""keras-tuner's Keras side of ``rung.Tuner``, without importing Keras until it is used.
+
+``rung.Tuner`` is ``KerasTunerMixin`` on top of the framework-free ``rung.tuner.BaseTuner``: the
+mixin takes keras-tuner's Keras-only constructor arguments (kept in :class:`KerasOptions`),
+trains a Keras ``hypermodel`` (``rung.integrations.keras.runner``), loads trained models, and
+carries the hooks Keras calls during ``fit``. Plain-Python searches never import Keras.
+
+Example::
+
+    tuner = rung.Hyperband(build_model, objective="val_accuracy", max_epochs=27,
+                           executions_per_trial=2)        # a KerasOptions argument
+    tuner.search(x, y, validation_split=0.2)
+    model = tuner.get_best_models(num_models=1)[0]      # built, weights loaded
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rung.trial import Trial
+from rung.validation import check_instance, check_int, check_optional_int
+
+__all__ = ["KerasOptions", "KerasTunerMixin"]
+
+
+@dataclass(frozen=True)
+class KerasOptions:
+    """keras-tuner's arguments for Keras hypermodels (validated when made).
+
+    Args:
+        executions_per_trial: trainings of each model; its metrics are their average.
+        max_model_size: a model with more parameters fails its trial (``FailedTrialError``).
+        optimizer, loss, metrics: compile the built models with these instead.
+        distribution_strategy: a ``tf.distribute`` strategy whose scope builds the models.
+        tuner_id, logger: accepted for keras-tuner compatibility (``tuner_id`` names the tuner).
+    """
+
+    executions_per_trial: int = 1
+    max_model_size: int | None = None
+    optimizer: Any = None
+    loss: Any = None
+    metrics: Any = None
+    distribution_strategy: Any = None
+    tuner_id: str = "tuner0"
+    logger: Any = None
+
+    def __post_init__(self) -> None:
+        check_int("executions_per_trial", self.executions_per_trial, 1)
+        check_optional_int("max_model_size", self.max_model_size, 1)
+        check_instance("tuner_id", self.tuner_id, str, "a string")
+
+
+def _option(name: str) -> property:
+    return property(lambda self: getattr(self.keras, name),
+                    doc=f"keras-tuner's ``{name}`` (see ``KerasOptions``).")
+
+
+class KerasTunerMixin:
+    """keras-tuner's Keras arguments and methods, mixed into ``rung.Tuner``.
+
+    Arguments are keras-tuner's, in its order; the others (``run_trial``, ``storage``,
+    ``verbose``...) go to ``rung.tuner.BaseTuner``. The hooks ``on_epoch_begin``,
+    ``on_epoch_end``, ``on_batch_begin`` and ``on_batch_end`` are called from the Keras callback
+    rung adds to ``fit`` (keras-tuner's order and arguments; ``epoch`` and ``batch`` are Keras'
+    0-based indices); override them in a subclass.
+
+    Attributes:
+        keras: the :class:`KerasOptions`.
+        epochs_explained: whether this tuner already warned that ``search(epochs=...)`` does
+            not set a job's length (``rung.integrations.keras.EpochsNotice``, once per tuner).
+    """
+
+    hypermodel: Any
+    oracle: Any
+    storage: Any
+
+    def __init__(
+        self,
+        oracle: Any,
+        hypermodel: Any = None,
+        max_model_size: int | None = None,
+        optimizer: Any = None,
+        loss: Any = None,
+        metrics: Any = None,
+        distribution_strategy: Any = None,
+        directory: Any = ".",
+        project_name: str | None = "untitled_project",
+        logger: Any = None,
+        tuner_id: str | None = None,
+        overwrite: bool = False,
+        executions_per_trial: int = 1,
+        **kwargs: Any,
+    ) -> None:
+        self.keras = KerasOptions(
+            executions_per_trial=executions_per_trial, max_model_size=max_model_size,
+            optimizer=optimizer, loss=loss, metrics=metrics,
+            distribution_strategy=distribution_strategy, tuner_id=tuner_id or "tuner0",
+            logger=logger,
+        )
+        self.epochs_explained = False
+        super().__init__(oracle, hypermodel, directory=directory,  # type: ignore[call-arg]
+                         project_name=project_name, overwrite=overwrite, **kwargs)
+
+    executions_per_trial = _option("executions_per_trial")
+    max_model_size = _option("max_model_size")
+    optimizer = _option("optimizer")
+    loss = _option("loss")
+    metrics = _option("metrics")
+    distribution_strategy = _option("distribution_strategy")
+    tuner_id = _option("tuner_id")
+    logger = _option("logger")
+
+    # --- the BaseTuner hooks this mixin fills in ---------------------------------------------
+    def populate_search_space(self) -> None:
+        """Declare a Keras hypermodel's hyperparameters before the first trial (dry builds)."""
+        if self.hypermodel is None:
+            return
+        from rung.hypermodel import get_hypermodel
+
+        self.hypermodel = get_hypermodel(self.hypermodel)
+        if self.training_function is not None:  # type: ignore[attr-defined]
+            return  # a run_trial function decides how the hypermodel is used
+        from rung.integrations.keras.runner import populate_initial_space
+
+        populate_initial_space(self)
+
+    def train_hypermodel(self, trial: Trial, *fit_args: Any, **fit_kwargs: Any) -> Any:
+        """Train the Keras hypermodel for one job (``rung.integrations.keras.runner``)."""
+        from rung.integrations.keras.runner import run_keras_trial
+
+        return run_keras_trial(self, trial, *fit_args, **fit_kwargs)
+
+    def load_model(self, trial: Any) -> Any:
+        """The model of a finished ``trial``: built for its hyperparameters, with the weights of
+        the epoch that gave its score, compiled, ready to ``predict`` or ``evaluate``."""
+        from rung.integrations.keras.runner import load_model
+
+        if self.hypermodel is None:
+            raise ValueError("load_model needs the tuner's hypermodel; this tuner has none")
+        return load_model(self, trial)
+
+    # --- hooks called during Keras fit (keras-tuner's signatures) ------------------------------
+    def on_epoch_begin(self, trial: Any, model: Any, epoch: int, logs: Any = None) -> None:  # noqa: B027
+        """Called at the start of each epoch of ``fit``."""
+
+    def on_epoch_end(self, trial: Any, model: Any, epoch: int, logs: Any = None) -> None:  # noqa: B027
+        """Called at the end of each epoch, after the epoch's ``logs`` were reported."""
+
+    def on_batch_begin(self, trial: Any, model: Any, batch: int, logs: Any = None) -> None:  # noqa: B027
+        """Called before each training batch."""
+
+    def on_batch_end(self, trial: Any, model: Any, batch: int, logs: Any = None) -> None:  # noqa: B027
+        """Called after each training batch."""

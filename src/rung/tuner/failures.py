@@ -1,0 +1,66 @@
+"""When failed trials end a search: the errors the tuner raises, with the last failure in them.
+
+Two rules, checked by the tuner:
+
+* ``max_consecutive_failed_trials`` jobs failed in a row: the search stops at once
+  (:func:`consecutive_failures_error`);
+* the search ended (plan done, space exhausted, budget spent) and no trial of the project has a
+  result, only failures: the search did not succeed, whatever the oracle and however few trials
+  there were (:func:`no_result_error`). A project resumed after a fix says how to go on.
+
+Both raise :class:`rung.errors.TooManyFailedTrialsError` whose message ends with the last
+failure's error (the traceback the training function raised).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rung.errors import TooManyFailedTrialsError
+from rung.storage import Storage
+from rung.trial_record import TrialStatus
+
+__all__ = ["GO_ON", "consecutive_failures_error", "last_error", "no_result_error"]
+
+GO_ON = (
+    "Fix the training function, then run search(retry_failed=True) to clear the failed trials "
+    "and run the search again from its start, or pass overwrite=True to the tuner to start a new "
+    "project."
+)
+
+
+def last_error(storage: Storage, trial_id: str) -> str:
+    """The error of the last failed attempt of ``trial_id``."""
+    attempts = storage.failures(trial_id)
+    return attempts[-1][2] if attempts else (storage.get_trial(trial_id).error or "")
+
+
+def consecutive_failures_error(storage: Storage, trial_id: str, count: int,
+                               limit: int) -> TooManyFailedTrialsError:
+    return TooManyFailedTrialsError(
+        f"{count} trials failed in a row (max_consecutive_failed_trials={limit}). "
+        f"The last one, trial {trial_id}, failed with:\n{last_error(storage, trial_id)}"
+    )
+
+
+def no_result_error(storage: Storage, project_dir: Path,
+                    ran: int) -> TooManyFailedTrialsError | None:
+    """The error for a search that ended with failed trials and no completed one, else None.
+
+    ``ran`` is the number of jobs this ``search`` call finished: 0 means that the stored trials
+    (of an earlier run) are the ones that failed.
+    """
+    if storage.count_trials(TrialStatus.COMPLETED) or storage.count_trials(TrialStatus.PRUNED):
+        return None
+    failed = storage.trials(TrialStatus.FAILED)
+    if not failed:
+        return None
+    last = failed[-1].trial_id
+    if ran:
+        what = f"the search ended without a single completed trial: all {len(failed)} trials failed"
+    else:
+        what = (f"the project {str(project_dir)!r} has no completed trial: its {len(failed)} stored "
+                "trials all failed, and this search had nothing left to run")
+    return TooManyFailedTrialsError(
+        f"{what}. The last one, trial {last}, failed with:\n{last_error(storage, last)}\n{GO_ON}"
+    )

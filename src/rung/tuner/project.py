@@ -1,0 +1,65 @@
+"""A project's records as a whole: starting a failed project over (``search(retry_failed=True)``).
+
+When no stored trial of a project completed (every one failed, e.g. because of a bug in the
+training function, now fixed), the project holds no result worth keeping. ``retry_failed=True``
+then clears it (the trials, their failure records, reports and checkpoints; the settings stay) so
+that the search runs again from its start: the oracle is reset to its state before the first job,
+so with the same seed it proposes the same configurations in the same order.
+
+An in-memory project is replaced by a new ``InMemoryStorage`` (the tuner's ``storage``); a SQLite
+one is deleted and created again at the same path.
+
+A project with completed trials is not cleared: its failed trials stay failed (the oracle has
+already scheduled the rest of the search around them); pass ``overwrite=True`` to the tuner to
+start it over completely.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rung.errors import ConfigurationError
+from rung.storage import InMemoryStorage, SQLiteStorage, Storage, get_storage
+from rung.trial_record import TrialStatus
+
+__all__ = ["clear_failed_project"]
+
+
+def _has_results(storage: Storage) -> int:
+    return storage.count_trials(TrialStatus.COMPLETED) + storage.count_trials(TrialStatus.PRUNED)
+
+
+def clear_failed_project(storage: Storage) -> Storage | None:
+    """A cleared copy of ``storage`` (settings kept) when every trial in it failed, else None.
+
+    Raises ``ConfigurationError`` when some trials failed and others completed, or when
+    ``storage`` is neither SQLite nor in memory (rung cannot clear it).
+    """
+    failed = storage.count_trials(TrialStatus.FAILED)
+    if not failed:
+        return None  # nothing to retry
+    completed = _has_results(storage)
+    if completed:
+        raise ConfigurationError(
+            f"retry_failed=True starts over a project none of whose trials completed; this one "
+            f"has {completed} completed and {failed} failed trials. Its failed trials stay "
+            "failed (the search continues around them): run search() without retry_failed, or "
+            "pass overwrite=True to the tuner to start a new project."
+        )
+    settings = storage.get_settings()
+    if isinstance(storage, InMemoryStorage):
+        fresh: Storage = InMemoryStorage()
+    elif isinstance(storage, SQLiteStorage):
+        path = storage.path
+        storage.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        fresh = get_storage(path, create=True)
+    else:
+        raise ConfigurationError(
+            f"retry_failed=True can clear a SQLite or in-memory storage, not a "
+            f"{type(storage).__name__}; pass overwrite=True to the tuner instead."
+        )
+    if settings is not None:
+        fresh.set_settings(settings)
+    return fresh

@@ -1,0 +1,110 @@
+"""``JobRecorder``: how the search loop records what becomes of each job.
+
+The search loop (``rung.tuner.loop``) decides what runs when; the recorder is its one interface
+to the rest of the tuner. Each method is one state change of one job, written to the oracle and,
+in one transaction with the oracle's new state, to storage::
+
+    recorder.begin(trial)                          # an attempt starts (the tuner's hook)
+    recorder.report(trial_id, epoch, metrics)      # an epoch's metrics -> keep going?
+    recorder.complete(trial, metrics, started, pruned)   # the job returned (or was stopped)
+    recorder.fail(trial, error)                    # the job failed for good
+
+``complete`` and ``fail`` return the status stored, call the tuner's ``on_trial_end`` hook and
+print the job's line. The tuner's hooks come in as a :class:`TrialHooks`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol
+
+from rung.trial import Trial
+from rung.trial_record import TrialStatus
+
+if TYPE_CHECKING:
+    from rung.checkpoints import CheckpointStore
+    from rung.oracles.base import Oracle
+    from rung.storage import Storage
+    from rung.tuner.cleanup import CheckpointCleanup
+    from rung.tuner.display import Display
+
+__all__ = ["JobRecorder", "TrialHooks"]
+
+
+class TrialHooks(Protocol):
+    """The tuner hooks called around each job (``rung.Tuner`` implements them)."""
+
+    def on_trial_begin(self, trial: Trial) -> None: ...
+
+    def on_trial_end(self, trial: Trial) -> None: ...
+
+
+class JobRecorder:
+    """Records jobs in the oracle and in storage (see the module docstring).
+
+    Args:
+        oracle, storage, checkpoints: the project's.
+        cleanup: deletes checkpoints nothing can load any more, after each finished job.
+        display: prints one line per finished job.
+        hooks: the tuner's ``on_trial_begin`` / ``on_trial_end``.
+    """
+
+    def __init__(self, oracle: Oracle, storage: Storage, checkpoints: CheckpointStore,
+                 cleanup: CheckpointCleanup, display: Display, hooks: TrialHooks) -> None:
+        self.oracle = oracle
+        self.storage = storage
+        self.checkpoints = checkpoints
+        self.cleanup = cleanup
+        self.display = display
+        self.hooks = hooks
+
+    def begin(self, trial: Trial) -> None:
+        self.hooks.on_trial_begin(trial)
+
+    def report(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> bool:
+        """Store one epoch's metrics; False when a stopping scheduler stops the job."""
+        self.storage.report(trial_id, epoch, metrics)
+        return self.oracle.on_report(trial_id, epoch, metrics)
+
+    def fail(self, trial: Trial, error: str) -> TrialStatus:
+        """The job failed for good (its attempts are spent, or it cannot succeed)."""
+        self.oracle.tell_failed(trial.trial_id, error, values=trial.hyperparameters.values)
+        self.storage.finish_trial(
+            trial.trial_id, TrialStatus.FAILED, error=error,
+            oracle_state=self.oracle.state_dict(), finished_at=time.time(),
+            values=trial.hyperparameters.values,
+        )
+        self.hooks.on_trial_end(trial)
+        return TrialStatus.FAILED
+
+    def complete(self, trial: Trial, metrics: Mapping[str, float], started: float,
+                 pruned: bool) -> TrialStatus:
+        """The job returned ``metrics`` (or was stopped early, ``pruned``): tell the oracle and
+        store the status it decided (FAILED when the objective is missing or not finite)."""
+        try:
+            self.oracle.objective.value(metrics)
+        except (ValueError, TypeError) as exc:  # no objective in the result: this trial fails
+            why = f"{type(exc).__name__}: {exc}"
+            self.display.message(f"trial {trial.trial_id} failed: {why}")
+            return self.fail(trial, why)
+        reached = None
+        if pruned:  # stopped at the last epoch it reported
+            reports = self.storage.epoch_metrics(trial.trial_id)
+            reached = reports[-1][0] if reports else trial.initial_epoch
+        record = self.oracle.tell(
+            trial.trial_id, metrics, values=trial.hyperparameters.values, epochs_reached=reached,
+            status=TrialStatus.PRUNED if pruned else TrialStatus.COMPLETED)
+        error = None if record.loss is not None else (
+            f"objective is not a finite number: {dict(metrics)}")
+        self.storage.finish_trial(
+            trial.trial_id, record.status, metrics=metrics, loss=record.loss, error=error,
+            oracle_state=self.oracle.state_dict(), finished_at=time.time(),
+            values=record.values,  # what define-by-run code really used
+            epochs_reached=record.epochs_reached,
+        )
+        self.cleanup.sweep()  # after the commit: a kill before it loses nothing
+        trial.record = self.storage.get_trial(trial.trial_id)
+        self.display.job(trial, self.oracle, time.perf_counter() - started)
+        self.hooks.on_trial_end(trial)
+        return record.status

@@ -1,0 +1,71 @@
+"""What a tuner answers after (or during) a search: best trials, models, summaries.
+
+keras-tuner's result methods, shared by every tuner (``BaseTuner`` inherits them). They read the
+oracle and storage only; ``load_model`` is provided by integrations that train a model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rung.hyperparameters import HyperParameters
+from rung.oracles.base import Oracle
+from rung.storage import Storage
+from rung.trial import Trial
+from rung.tuner.summary import print_results, print_search_space
+from rung.validation import check_int
+
+__all__ = ["TunerResults"]
+
+
+class TunerResults:
+    """keras-tuner's result methods (mixed into ``BaseTuner``)."""
+
+    oracle: Oracle
+    storage: Storage
+    directory: Path
+    project_name: str
+
+    @property
+    def project_dir(self) -> Path:
+        """Where the project lives: ``directory/project_name``."""
+        return self.directory / self.project_name
+
+    def get_best_hyperparameters(self, num_trials: int = 1) -> list[HyperParameters]:
+        """The hyperparameters of the best trials, best first."""
+        return [t.hyperparameters for t in self.oracle.get_best_trials(num_trials)]
+
+    def load_model(self, trial: Trial) -> Any:
+        """The trained model of ``trial`` (provided by integrations, e.g. ``rung.Tuner``)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} trains a function, not a model it can load: load what your "
+            "run_trial saved with trial.save_checkpoint (tuner.checkpoints.load(trial_id))")
+
+    def get_best_models(self, num_models: int = 1) -> list[Any]:
+        """The best ``num_models`` trained models, best first (see ``load_model``).
+
+        Retraining the best hyperparameters on all the data is often better still; they come from
+        ``get_best_hyperparameters``.
+        """
+        check_int("num_models", num_models, 1)
+        return [self.load_model(t) for t in self.oracle.get_best_trials(num_models)]
+
+    @property
+    def remaining_trials(self) -> int | None:
+        """Jobs the plan still has to start (None when unbounded; 0 once the search is over,
+        also when it ended early because the search space ran out)."""
+        planned = self.oracle.budget().jobs
+        if not planned:
+            return None
+        if self.oracle.finished:
+            return 0
+        return max(0, planned - self.storage.count_trials())
+
+    def search_space_summary(self, extended: bool = False) -> None:
+        """Print the search space."""
+        print_search_space(self.oracle)
+
+    def results_summary(self, num_trials: int = 10) -> None:
+        """Print the best trials."""
+        print_results(self.oracle, self.project_dir, num_trials)

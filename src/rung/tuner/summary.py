@@ -1,0 +1,38 @@
+"""keras-tuner's printed summaries: the search space, and the best trials."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rung.oracles.base import Oracle
+
+__all__ = ["print_results", "print_search_space"]
+
+
+def print_search_space(oracle: Oracle) -> None:
+    """Print every hyperparameter of the oracle's space with its settings."""
+    space = oracle.hyperparameters.space
+    print(f"Search space summary\nDefault search space size: {len(space)}")
+    for p in space:
+        print(f"{p.name} ({type(p).__name__})")
+        config = p.get_config()
+        shown = {k: v for k, v in config.items() if k not in ("name", "class")}
+        print("{" + ", ".join(f"{k!r}: {v!r}" for k, v in shown.items()) + "}")
+
+
+def print_results(oracle: Oracle, project_dir: Path, num_trials: int) -> None:
+    """Print the ``num_trials`` best trials, best first."""
+    print(f"Results summary\nResults in {project_dir}\n"
+          f"Showing {num_trials} best trials\nObjective: {oracle.objective!r}")
+    for trial in oracle.get_best_trials(num_trials):
+        print(f"\nTrial {trial.trial_id} summary")
+        print("Hyperparameters:")
+        for name, value in trial.hyperparameters.values.items():
+            print(f"{name}: {value}")
+        if trial.epochs:
+            print(f"epochs: {trial.epochs} (from {trial.initial_epoch})")
+        score = trial.score
+        print(f"Score: {score:.6g}" if score is not None and math.isfinite(score) else "Score: -")

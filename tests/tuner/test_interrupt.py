@@ -1,0 +1,77 @@
+"""Ctrl-C during search: one line, exit status 130, and a rerun completes every job."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import rung
+from rung.tuner.interrupt import in_ipython, message
+
+SCRIPT = textwrap.dedent(
+    """
+    import os, sys, time
+    import rung
+
+    def train(trial, started):
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        if trial.trial_id == "00003" and os.environ.get("BLOCK") == "1":
+            open(started, "w").close()   # the test sends SIGINT once this file exists
+            time.sleep(600)              # the job the user interrupts
+        for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
+            trial.report(epoch, loss=(x - 0.3) ** 2 + 1.0 / epoch)
+        return (x - 0.3) ** 2 + 1.0 / trial.epochs
+
+    if __name__ == "__main__":
+        tuner = rung.Hyperband(run_trial=train, objective="loss", max_epochs=9, factor=3, seed=0,
+                               directory=sys.argv[1], project_name="p", verbose=0)
+        tuner.search(sys.argv[2], workers=int(sys.argv[3]))
+        print("searched", tuner.storage.count_trials(rung.TrialStatus.COMPLETED))
+    """
+)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_prints_one_line_exits_130_and_a_rerun_completes(
+    tmp_path: Path, workers: int
+) -> None:
+    script = tmp_path / "search.py"
+    script.write_text(SCRIPT)
+    started = tmp_path / "started"
+    env = {**os.environ, "PYTHONPATH": str(Path(rung.__file__).parents[1]), "BLOCK": "1"}
+    args = [sys.executable, str(script), str(tmp_path), str(started), str(workers)]
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    # wait for the job to start: the file is created by the job itself (no fixed sleep)
+    while not started.exists():
+        assert proc.poll() is None, proc.communicate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=0.01)  # returns early if the script dies
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (out, err)
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("interrupted after ")
+    assert lines[0].endswith("of 22 jobs; the project is saved: run the same script again to "
+                             "resume")
+    done = int(lines[0].split()[2])
+    assert 3 - (workers - 1) <= done < 22  # jobs 00000..00002 ran (one may still run)
+
+    env["BLOCK"] = "0"
+    rerun = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "searched 22" in rerun.stdout
+
+
+def test_interruption_message_without_a_plan_and_outside_ipython() -> None:
+    assert message(4, None).startswith("interrupted after 4 jobs;")
+    assert not in_ipython()
