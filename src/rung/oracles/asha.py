@@ -162,7 +162,8 @@ class ASHAOracle(Oracle):
     Example::
 
         oracle = ASHAOracle(objective="val_loss", max_epochs=81, factor=3, max_trials=200)
-        rung.Tuner(oracle, run_trial=train).search(workers=8)
+        if __name__ == "__main__":  # worker processes import this script again
+            rung.Tuner(oracle, run_trial=train).search(workers=8)
     """
 
     bounded_state = False  # its rungs rank every result they received (module docstring)

@@ -23,9 +23,10 @@ class BOHB(Tuner):
 
     Example::
 
-        tuner = rung.BOHB(run_trial=train, objective="val_loss", max_epochs=81, factor=3,
-                          directory="runs", project_name="bohb")
-        tuner.search(workers=4)
+        if __name__ == "__main__":  # worker processes import this script again
+            tuner = rung.BOHB(run_trial=train, objective="val_loss", max_epochs=81, factor=3,
+                              directory="runs", project_name="bohb")
+            tuner.search(workers=4)
     """
 
     def __init__(

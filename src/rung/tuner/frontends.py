@@ -108,9 +108,10 @@ class ASHA(Tuner):
 
     Example::
 
-        tuner = rung.ASHA(run_trial=train, objective="val_loss", max_epochs=81, factor=3,
-                          max_trials=300, directory="runs", project_name="asha")
-        tuner.search(workers=8)
+        if __name__ == "__main__":  # worker processes import this script again
+            tuner = rung.ASHA(run_trial=train, objective="val_loss", max_epochs=81, factor=3,
+                              max_trials=300, directory="runs", project_name="asha")
+            tuner.search(workers=8)
     """
 
     def __init__(
