@@ -34,7 +34,8 @@ demo: $(DEMO_STAMP)
 	$(PY) examples/demo.py
 
 test: $(TEST_STAMP)
-	$(PY) -m ruff check src tests benchmarks examples
+	$(PY) -m ruff check src tests benchmarks examples tools
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 lint: $(TEST_STAMP)

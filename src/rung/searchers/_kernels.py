@@ -35,7 +35,7 @@ _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 def special() -> Any:
     """``scipy.special`` (a dependency of rung), imported on first use: it is slow to import."""
-    import scipy.special  # type: ignore[import-untyped]
+    import scipy.special
 
     return scipy.special
 

@@ -21,8 +21,9 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -97,7 +98,7 @@ class ParamSpace:
             hp.Fixed(name, 0)
         else:
             hp.Choice(name, list(range(len(values))), ordered=False)
-        self._decoders[name] = lambda i, values=values: values[int(i)]
+        self._decoders[name] = functools.partial(_pick, values)
 
     def _add_distribution(self, name: str, dist: Any, where: str) -> None:
         if not hasattr(dist, "ppf"):
@@ -141,3 +142,8 @@ def _is_discrete(dist: Any) -> bool:
     except ImportError:  # pragma: no cover - scikit-learn depends on scipy
         return False
     return isinstance(getattr(dist, "dist", dist), stats.rv_discrete)
+
+
+def _pick(values: Sequence[Any], index: Any) -> Any:
+    """The value at ``index`` (a Choice of positions stands for a list of arbitrary objects)."""
+    return values[int(index)]
