@@ -256,3 +256,46 @@ def test_hyperband_without_end_runs_until_stopped_and_can_be_bounded_on_resume()
     iterations = {s.iteration for s in oracle.pending.values()}
     assert max(iterations) >= 3  # several iterations ran: R=9, eta=3 is 25 jobs each
 
+
+
+class _Kill(BaseException):
+    """Stands for the process dying: nothing in rung catches it."""
+
+
+def test_a_killed_search_on_sqlite_resumes_its_searcher_exactly(tmp_path: Any) -> None:
+    """The same, end to end: a Hyperband search with the stateful searcher on a SQLite project,
+    killed in the middle of a job, is rerun by a new tuner; every configuration it proposes,
+    before and after the kill, is what an uninterrupted search proposes."""
+    proposals: list[tuple[str, dict[str, Any]]] = []
+    kill_at = [-1]  # the job (1-based) during which the process "dies"; -1: never
+
+    def train(trial: rung.Trial) -> dict[str, float]:
+        proposals.append((trial.trial_id, dict(trial.hyperparameters.values)))
+        loss = math.inf
+        for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
+            loss = loss_of(trial.hyperparameters.values, epoch)
+            trial.report(epoch, loss=loss)
+            if len(proposals) == kill_at[0] and epoch == trial.epochs:
+                raise _Kill  # after its reports were stored: they must not be replayed
+        return {"loss": loss}
+
+    def tuner(**kwargs: Any) -> rung.Hyperband:
+        return rung.Hyperband(run_trial=train, objective="loss", max_epochs=9, factor=3, seed=5,
+                              hyperband_iterations=3, hyperparameters=space(),
+                              searcher=NearBest(), verbose=0, **kwargs)
+
+    tuner(storage=InMemoryStorage()).search()
+    straight = list(proposals)
+    proposals.clear()
+    kill_at[0] = 37
+    first = tuner(directory=tmp_path, project_name="p")
+    with pytest.raises(_Kill):
+        first.search()
+    first.storage.close()
+    assert proposals == straight[:kill_at[0]]
+    kill_at[0] = -1
+    resumed = tuner(directory=tmp_path, project_name="p")
+    assert resumed.oracle.searcher.best is not None  # rebuilt from the replayed history
+    resumed.search()
+    assert proposals == straight[:37] + straight[36:]  # the killed job runs again, then the rest
+    assert len(straight) == resumed.oracle.budget().jobs
