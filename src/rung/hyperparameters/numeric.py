@@ -75,6 +75,21 @@ class _Numeric(HyperParameter):
                 f"{self._where}: min_value={lo!r} is greater than max_value={hi!r}; "
                 "expected min_value <= max_value."
             )
+        sampling = self._check_sampling(sampling, lo)
+        step = self._check_step(step, sampling)
+        self._min, self._max, self._step, self._sampling = lo, hi, step, sampling
+        self._n = self._grid_size(lo, hi, step, sampling)
+        # The largest value a log grid reaches; reverse_log mirrors the grid inside [min, top].
+        self._top = lo * step ** ((self._n or 1) - 1) if step and sampling != "linear" else hi
+        value = lo if default is None else self._number(default, "default")
+        if not lo <= value <= hi:
+            raise SearchSpaceError(
+                f"{self._where}: default={value!r} is outside the range "
+                f"[min_value={lo!r}, max_value={hi!r}]."
+            )
+        self._default = value
+
+    def _check_sampling(self, sampling: object, lo: float) -> str:
         if not isinstance(sampling, str) or sampling.lower() not in SAMPLINGS:
             raise SearchSpaceError(
                 f"{self._where}: sampling={sampling!r} is not supported; "
@@ -86,40 +101,37 @@ class _Numeric(HyperParameter):
                 f"{self._where}: sampling={sampling!r} needs min_value > 0, got "
                 f"min_value={lo!r}. Use a positive min_value or sampling='linear'."
             )
-        if step is not None:
-            step = self._number(step, "step")
-            if sampling == "linear" and step <= 0:
-                raise SearchSpaceError(
-                    f"{self._where}: step={step!r} must be > 0 (the distance between values)."
-                )
-            if sampling != "linear" and step <= 1:
-                raise SearchSpaceError(
-                    f"{self._where}: step={step!r} must be > 1: with sampling={sampling!r} the "
-                    "step is a multiplier between neighbouring values."
-                )
-        elif self._integer and sampling == "linear":
-            step = 1
-        self._min, self._max, self._step, self._sampling = lo, hi, step, sampling
-        self._n: int | None = None
-        if step is not None:
-            span = (hi - lo) / step if sampling == "linear" else math.log(hi / lo) / math.log(step)
-            self._n = int(math.floor(span + _EPS)) + 1
-            if self._n == 1 and hi > lo:
-                kind = "distance" if sampling == "linear" else "multiplier"
-                raise SearchSpaceError(
-                    f"{self._where}: step={step!r} does not fit in [{lo!r}, {hi!r}]: the only "
-                    f"value would be {lo!r}. Use a smaller step ({kind} between values), or "
-                    f"Fixed({self._where.split(' ')[-1]}, {lo!r}) for a single value."
-                )
-        # The largest value a log grid reaches; reverse_log mirrors the grid inside [min, top].
-        self._top = lo * step ** ((self._n or 1) - 1) if step and sampling != "linear" else hi
-        value = lo if default is None else self._number(default, "default")
-        if not lo <= value <= hi:
+        return sampling
+
+    def _check_step(self, step: float | None, sampling: str) -> Any:
+        if step is None:
+            return 1 if self._integer and sampling == "linear" else None
+        step = self._number(step, "step")
+        if sampling == "linear" and step <= 0:
             raise SearchSpaceError(
-                f"{self._where}: default={value!r} is outside the range "
-                f"[min_value={lo!r}, max_value={hi!r}]."
+                f"{self._where}: step={step!r} must be > 0 (the distance between values)."
             )
-        self._default = value
+        if sampling != "linear" and step <= 1:
+            raise SearchSpaceError(
+                f"{self._where}: step={step!r} must be > 1: with sampling={sampling!r} the "
+                "step is a multiplier between neighbouring values."
+            )
+        return step
+
+    def _grid_size(self, lo: float, hi: float, step: float | None, sampling: str) -> int | None:
+        """How many values a stepped range holds (None: continuous)."""
+        if step is None:
+            return None
+        span = (hi - lo) / step if sampling == "linear" else math.log(hi / lo) / math.log(step)
+        n = int(math.floor(span + _EPS)) + 1
+        if n == 1 and hi > lo:
+            kind = "distance" if sampling == "linear" else "multiplier"
+            raise SearchSpaceError(
+                f"{self._where}: step={step!r} does not fit in [{lo!r}, {hi!r}]: the only "
+                f"value would be {lo!r}. Use a smaller step ({kind} between values), or "
+                f"Fixed({self._where.split(' ')[-1]}, {lo!r}) for a single value."
+            )
+        return n
 
     # --- argument checks -------------------------------------------------------------------
     @property
