@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from rung.searchers.base import Searcher
+from rung.searchers.gp import GPSearcher
 from rung.searchers.grid import GridSearcher
 from rung.searchers.observation import Observation
 from rung.searchers.random import RandomSearcher
 from rung.searchers.registry import SEARCHERS, get_searcher
 
-__all__ = ["SEARCHERS", "GridSearcher", "Observation", "RandomSearcher", "Searcher", "get_searcher"]
+__all__ = [
+    "SEARCHERS",
+    "GPSearcher",
+    "GridSearcher",
+    "Observation",
+    "RandomSearcher",
+    "Searcher",
+    "get_searcher",
+]
