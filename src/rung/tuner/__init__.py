@@ -1,6 +1,7 @@
 """Tuners: the thin coordinator and its algorithm front-ends."""
 
 from rung.tuner.base import Tuner
+from rung.tuner.bayesian import BayesianOptimization
 from rung.tuner.frontends import ASHA, GridSearch, Hyperband, RandomSearch
 
-__all__ = ["ASHA", "GridSearch", "Hyperband", "RandomSearch", "Tuner"]
+__all__ = ["ASHA", "BayesianOptimization", "GridSearch", "Hyperband", "RandomSearch", "Tuner"]
