@@ -10,10 +10,10 @@ import pytest
 
 import rung.searchers
 from rung.hyperparameters import HyperParameters, values_key
-from rung.searchers import GridSearcher, Observation, RandomSearcher, Searcher
+from rung.searchers import GPSearcher, GridSearcher, Observation, RandomSearcher, Searcher
 from rung.trial_record import TrialStatus
 
-FACTORIES: list[Callable[[], Searcher]] = [RandomSearcher, GridSearcher]
+FACTORIES: list[Callable[[], Searcher]] = [RandomSearcher, GridSearcher, GPSearcher]
 
 
 def finite_conditional_space() -> HyperParameters:

@@ -92,28 +92,44 @@ class Encoding:
             values[hp.name] = hp.default if dim is None else hp.from_unit(float(u[dim.unit_index]))
         return values
 
+    def active(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The entries of ``values`` that are active (their conditions hold on the active values
+        before them) and valid in this space; others count as inactive."""
+        active: dict[str, Any] = {}
+        for hp in self.hps:
+            if hp.name in values and is_active(hp, active):
+                value = values[hp.name]
+                try:
+                    hp.to_unit(value)
+                except (ValueError, TypeError):
+                    continue  # no longer valid in the space
+                active[hp.name] = value
+        return active
+
     def to_unit(self, values: Mapping[str, Any]) -> np.ndarray:
         """The unit point of a configuration (0.5 where a value is inactive or unknown)."""
+        values = self.active(values)
         u = np.full(self.n_units, _INACTIVE)
         for dim in self.dims:
-            value = _known(dim.hp, values)
-            if value is not _MISSING:
-                u[dim.unit_index] = dim.hp.to_unit(value)
+            if dim.hp.name in values:
+                u[dim.unit_index] = dim.hp.to_unit(values[dim.hp.name])
         return u
 
     def features(self, values: Mapping[str, Any], u: np.ndarray | None = None) -> np.ndarray:
         """The kernel's feature vector of ``values``; numeric columns take the unrounded
         coordinate from ``u`` when given (a candidate decoded from ``u``)."""
+        values = self.active(values)
         row = np.zeros(self.n_features)
         for dim in self.dims:
-            value = _known(dim.hp, values)
+            name = dim.hp.name
             if dim.categories is None:
-                if value is _MISSING:
+                if name not in values:
                     row[dim.start] = _INACTIVE
                 else:
-                    row[dim.start] = dim.hp.to_unit(value) if u is None else u[dim.unit_index]
-            elif value is not _MISSING:
-                row[dim.start + _index(dim.categories, value)] = _ONE_HOT
+                    row[dim.start] = dim.hp.to_unit(values[name]) if u is None \
+                        else u[dim.unit_index]
+            elif name in values:
+                row[dim.start + _index(dim.categories, values[name])] = _ONE_HOT
         return row
 
     def features_of_units(self, points: np.ndarray) -> np.ndarray:
@@ -147,26 +163,6 @@ class Encoding:
                 index = np.minimum((column * k).astype(int), k - 1)
                 rows[np.flatnonzero(mask), dim.start + index[mask]] = _ONE_HOT
         return rows
-
-class _Missing:
-    pass
-
-
-_MISSING: Any = _Missing()
-
-
-def _known(hp: HyperParameter, values: Mapping[str, Any]) -> Any:
-    """``values[hp.name]`` when the configuration defines a valid value for it, else missing
-    (inactive, declared after the configuration ran, or no longer valid in the space)."""
-    if hp.name not in values:
-        return _MISSING
-    value = values[hp.name]
-    try:
-        hp.to_unit(value)
-    except (ValueError, TypeError):
-        return _MISSING
-    return value
-
 
 def _index(categories: tuple[Any, ...], value: Any) -> int:
     for i, c in enumerate(categories):
