@@ -1,33 +1,50 @@
-# Two commands: `make demo` and `make test`. Everything installs into ./.venv.
+# Two commands: `make demo` and `make test`. Everything installs into ./.venv, at the versions
+# pinned in constraints.txt (pyproject.toml's extras only declare ranges).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-EXTRAS ?= dev,keras,sklearn,torch,bench,dask,ray,lightgbm
-STAMP := $(VENV)/.installed
+CONSTRAINTS := constraints.txt
+INSTALL := $(PY) -m pip install --quiet -c $(CONSTRAINTS)
+DEMO_EXTRAS ?= keras,torch,sklearn
+TEST_EXTRAS ?= dev,keras,sklearn,torch,bench,dask,ray,lightgbm
+DEMO_STAMP := $(VENV)/.installed-demo
+TEST_STAMP := $(VENV)/.installed-test
 
 export KERAS_BACKEND ?= torch
 
-.PHONY: demo test lint venv clean bench
+.PHONY: demo test lint typecheck venv clean bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml $(PY)
-	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
-	touch $(STAMP)
+# what examples/demo.py needs: rung, Keras on torch, scikit-learn (the digits data)
+$(DEMO_STAMP): pyproject.toml $(CONSTRAINTS) | $(PY)
+	$(INSTALL) -e ".[$(DEMO_EXTRAS)]"
+	touch $@
 
-venv: $(STAMP)
+# everything the tests, linters and benchmarks need (a superset of the demo's)
+$(TEST_STAMP): pyproject.toml $(CONSTRAINTS) | $(PY)
+	$(INSTALL) -e ".[$(TEST_EXTRAS)]"
+	touch $@
 
-demo: $(STAMP)
+venv: $(TEST_STAMP)
+
+demo: $(DEMO_STAMP)
 	$(PY) examples/demo.py
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(PY) -m ruff check src tests benchmarks examples
 	$(PY) -m pytest
 
-bench: $(STAMP)
+lint: $(TEST_STAMP)
+	$(PY) -m ruff check src tests benchmarks examples
+
+typecheck: $(TEST_STAMP)
+	$(PY) -m mypy
+
+bench: $(TEST_STAMP)
 	$(PY) benchmarks/overhead.py
 
 clean:
-	rm -rf $(VENV) runs .pytest_cache
+	rm -rf $(VENV) runs .pytest_cache .mypy_cache

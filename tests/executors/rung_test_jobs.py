@@ -1,4 +1,6 @@
-"""Training functions for the executor tests, importable by worker processes (module level).
+"""Training functions for the executor fault tests, importable by worker processes (module level).
+
+The jobs the executor kit runs (``train``, ``stopping``...) live in ``rung.testing._jobs``.
 
 ``conftest.py`` puts this directory on ``sys.path`` (and on ``PYTHONPATH`` for Ray workers), so
 pickles refer to them as ``rung_test_jobs.<name>``.
@@ -10,48 +12,9 @@ import os
 from pathlib import Path
 
 import rung
+from rung.testing._jobs import curve, stopping, train
 
-__all__ = ["SubclassTuner", "curve", "flaky", "hang_once", "killed_once", "promoted_state", "stopping", "train"]
-
-
-def curve(values: dict, epoch: int) -> float:
-    """A learning curve: better with epochs, best near x = 0.3."""
-    return (values["x"] - 0.3) ** 2 + 1.0 / epoch
-
-
-def train(trial: rung.Trial) -> dict[str, float]:
-    """Hyperband-style training with a checkpointed history (continuation is checked)."""
-    x = trial.hyperparameters.Float("x", 0.0, 1.0)
-    state = trial.load_checkpoint() or {"done": 0, "history": [], "pids": []}
-    if state["done"] != trial.initial_epoch:
-        raise rung.FailedTrialError(f"resumed at {state['done']}, expected {trial.initial_epoch}")
-    epochs = trial.epochs or 1
-    for epoch in range(trial.initial_epoch + 1, epochs + 1):
-        state["history"].append(epoch)
-        state["done"] = epoch
-        trial.report(epoch, val_loss=curve({"x": x}, epoch))
-    state["pids"].append(os.getpid())
-    (trial.checkpoint_dir / "native.txt").write_text(f"{trial.trial_id}:{epochs}")
-    trial.save_checkpoint(state)
-    return {"val_loss": curve({"x": x}, epochs)}
-
-
-def promoted_state(trial: rung.Trial, marker: str) -> dict[str, float]:
-    """Like ``train``, and checks that the project directory is not where the job trains when
-    checkpoints travel (``marker`` is the driver's project directory)."""
-    if str(trial.checkpoint_dir).startswith(marker):
-        raise rung.FailedTrialError(f"trained in the driver's directory {trial.checkpoint_dir}")
-    parent = trial.parent_checkpoint_dir
-    if parent is not None and (parent / "native.txt").read_text().split(":")[0] != trial.parent_id:
-        raise rung.FailedTrialError("the parent's native checkpoint file did not travel")
-    return train(trial)
-
-
-def flaky(trial: rung.Trial) -> dict[str, float]:
-    """The first attempt of trial 00002 raises; its retry trains."""
-    if trial.trial_id == "00002" and trial.record.attempts == 0:
-        raise RuntimeError("transient")
-    return train(trial)
+__all__ = ["SubclassTuner", "curve", "hang_once", "killed_once", "stopping", "train"]
 
 
 def _first_run(flags: str, name: str) -> bool:
@@ -81,14 +44,6 @@ def hang_once(trial: rung.Trial, flags: str) -> dict[str, float]:
         with open(Path(flags) / "block.fifo"):
             pass
     return train(trial)
-
-
-def stopping(trial: rung.Trial) -> dict[str, float]:
-    """Reports every epoch to ``trial.epochs``; a stopping scheduler may stop it."""
-    x = trial.hyperparameters.Float("x", 0.0, 1.0)
-    for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
-        trial.report(epoch, val_loss=curve({"x": x}, epoch))
-    return {"val_loss": curve({"x": x}, trial.epochs)}
 
 
 class SubclassTuner(rung.Tuner):

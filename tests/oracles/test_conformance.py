@@ -1,12 +1,10 @@
-"""Every oracle through the same ask/tell contract."""
+"""Every oracle through ``rung.testing.check_oracle`` (the ask/tell contract), and behaviour\nparticular to some oracles."""
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 
-import numpy as np
 import pytest
 
 import rung
@@ -18,6 +16,7 @@ from rung.oracles import (
     RandomSearchOracle,
     SuccessiveHalvingOracle,
 )
+from rung.testing import Rule, oracle_rules
 
 
 def space() -> rung.HyperParameters:
@@ -43,8 +42,12 @@ FACTORIES: dict[str, Callable[[], Oracle]] = {
     "asha-stopping": lambda: ASHAOracle(objective="loss", max_epochs=9, factor=3, seed=1,
                                         max_trials=12, mode="stopping", hyperparameters=space()),
 }
-# ASHA's promotions depend on the order results arrive: its budget does not count jobs ahead
-UNPLANNED = {"asha-promotion"}
+# each oracle with the rules that apply to it (ASHA does not declare a bounded state)
+CASES = [
+    pytest.param(FACTORIES[name], rule, id=f"{name}-{rule.name}")
+    for name in sorted(FACTORIES)
+    for rule in oracle_rules(FACTORIES[name])
+]
 
 
 def f(values: dict, epochs: int | None) -> float:
@@ -61,42 +64,15 @@ def drive(oracle: Oracle, stop_after: int | None = None, loss=f) -> list[rung.or
     return jobs
 
 
-@pytest.fixture(params=sorted(FACTORIES))
-def factory(request: pytest.FixtureRequest) -> Callable[[], Oracle]:
-    factory = FACTORIES[request.param]
-    factory.name = request.param  # type: ignore[attr-defined]
-    return factory
+@pytest.mark.parametrize(("factory", "rule"), CASES)
+def test_oracle_rule(factory: Callable[[], Oracle], rule: Rule) -> None:
+    rule.check(factory)
 
 
-def test_runs_to_completion_with_unique_ids_and_the_planned_jobs(factory) -> None:
-    oracle = factory()
-    jobs = drive(oracle)
-    assert oracle.finished and oracle.stop_reason
-    assert oracle.ask() is None
-    assert len({j.trial_id for j in jobs}) == len(jobs)
-    if factory.name in UNPLANNED:
-        assert oracle.budget().jobs == 0  # "not known in advance"
-    else:
-        assert len(jobs) == oracle.budget().jobs
-
-
-def test_same_seed_same_jobs(factory) -> None:
-    assert drive(factory()) == drive(factory())
-
-
-def test_state_round_trip_mid_search_continues_identically(factory) -> None:
-    reference = drive(factory())
-    oracle = factory()
-    first = drive(oracle, stop_after=7)
-    pending = oracle.ask()  # a job in flight when the process dies
-    state = json.loads(json.dumps(oracle.state_dict()))
-    history = oracle.records
-    resumed = factory()
-    resumed.load_state_dict(state, history)
-    assert set(resumed.pending) == {pending.trial_id}
-    resumed.tell(pending.trial_id, {"loss": f(pending.values, pending.epochs)})
-    rest = drive(resumed)
-    assert first + [pending] + rest == reference
+def test_only_asha_is_exempt_from_the_bounded_state_rule() -> None:
+    exempt = {name for name, make in FACTORIES.items()
+              if "state_is_bounded" not in {r.name for r in oracle_rules(make)}}
+    assert exempt == {"asha-promotion", "asha-stopping"}
 
 
 def test_state_is_bounded_by_live_work_not_history() -> None:
@@ -105,44 +81,6 @@ def test_state_is_bounded_by_live_work_not_history() -> None:
     small = len(json.dumps(oracle.state_dict()))
     drive(oracle, stop_after=1000)
     assert len(json.dumps(oracle.state_dict())) < small + 200
-
-
-def test_best_trials_are_sorted_by_loss(factory) -> None:
-    oracle = factory()
-    drive(oracle)
-    best = oracle.get_best_trials(5)
-    losses = [t.record.loss for t in best]
-    assert losses == sorted(losses)
-    all_losses = [t.loss for t in oracle.records if t.loss is not None]
-    assert losses[0] == min(all_losses)
-    assert best[0].score == pytest.approx(losses[0])
-
-
-def test_nan_and_failures_are_never_best_nor_promoted(factory) -> None:
-    oracle = factory()
-    rng = np.random.default_rng(0)
-    bad: set[str] = set()
-    jobs = []
-    while (s := oracle.ask()) is not None:
-        jobs.append(s)
-        roll = rng.random()
-        if roll < 0.2:
-            bad.add(s.trial_id)
-            oracle.tell(s.trial_id, {"loss": math.nan})
-        elif roll < 0.3:
-            bad.add(s.trial_id)
-            oracle.tell_failed(s.trial_id, "boom")
-        else:
-            oracle.tell(s.trial_id, {"loss": f(s.values, s.epochs)})
-    assert oracle.finished
-    assert not any(j.parent_id in bad for j in jobs)
-    assert all(t.trial_id not in bad for t in oracle.get_best_trials(100))
-
-
-def test_tell_unknown_trial_raises(factory) -> None:
-    oracle = factory()
-    with pytest.raises(KeyError, match="not pending"):
-        oracle.tell("nope", 1.0)
 
 
 def test_maximised_objective_prefers_high_values() -> None:
@@ -231,6 +169,7 @@ def _define_by_run(oracle: Oracle, stop_after: int | None = None) -> list[tuple]
 def test_define_by_run_first_trial_is_not_repeated_in_its_bracket() -> None:
     oracle = HyperbandOracle(objective="loss", max_epochs=9, factor=3, seed=0)
     used = _define_by_run(oracle)
+    assert {b for b, _ in used} == {0, 1, 2}
     for bracket in {b for b, _ in used}:
         configs = [v for b, v in used if b == bracket]
         assert len(configs) == len(set(configs)) == min(6, oracle.budget().brackets[2 - bracket].n)

@@ -165,6 +165,8 @@ class ASHAOracle(Oracle):
         rung.Tuner(oracle, run_trial=train).search(workers=8)
     """
 
+    bounded_state = False  # its rungs rank every result they received (module docstring)
+
     def __init__(self, objective: ObjectiveLike = None, max_epochs: int = 100, factor: int = 3,
                  min_epochs: int = 1, max_trials: int = 100, seed: int | None = None,
                  hyperparameters: HyperParameters | None = None, mode: str = "promotion", **kwargs: Any) -> None:

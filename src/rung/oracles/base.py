@@ -89,10 +89,19 @@ class Oracle(abc.ABC):
         self._finished_trials: dict[str, TrialRecord] = {}
         self._ranking: list[tuple[float, int, str]] = []  # (loss, -epochs, id) of completed
         self.stop: Stop | None = None
-        # the searcher learns from reports only if it overrides observe (saves work per epoch)
-        self._observes = type(self.searcher).observe is not Searcher.observe
 
     default_searcher: ClassVar[str] = "random"
+
+    bounded_state: ClassVar[bool] = True
+    """True when ``state_dict()`` is bounded by the live work (open brackets, pending jobs, RNG),
+    not by the number of finished trials; ``rung.testing.check_oracle`` checks it then. An oracle
+    whose state must grow with the search declares False (ASHA: its rungs rank every result)."""
+
+    @property
+    def _observes(self) -> bool:
+        """The searcher learns from reports only if it overrides observe (saves work per epoch);
+        read from the current searcher, which may be replaced (``rung.testing`` wraps it)."""
+        return type(self.searcher).observe is not Searcher.observe
 
     # --- what subclasses implement --------------------------------------------------------
     @abc.abstractmethod

@@ -3,7 +3,7 @@
 A storage holds one project: its settings, every trial, the per-epoch metrics each trial reported,
 the failures (with tracebacks) of every attempt, and the scheduler's JSON state.
 
-Rules every implementation keeps (``tests/storage/test_conformance.py`` checks them):
+Rules every implementation keeps (``rung.testing.check_storage`` checks them):
 
 * **One change, one transaction.** Each public mutating method is atomic: after a crash either all
   of it is visible or none. ``create_trial`` and ``finish_trial`` take the scheduler state that the

@@ -1,0 +1,310 @@
+"""``check_storage``: the storage contract of ``rung.storage.base`` as named rules.
+
+Each rule gets a fresh storage from the factory (for a file-backed storage, make the factory
+return one on a new file each call, e.g. in ``tempfile.mkdtemp()``) and closes it afterwards.
+The rules about finishing trials are in ``rung.testing._storage_finish``.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rung.storage import Storage, get_storage
+from rung.testing._rules import Rule, make_rules, raises, run_rules
+from rung.testing._storage_finish import FINISH_RULES, record
+from rung.trial_record import TrialRecord, TrialStatus
+
+__all__ = ["check_storage", "storage_rules"]
+
+StorageFactory = Callable[[], Storage]
+
+
+def _fresh(factory: StorageFactory) -> Storage:
+    storage = factory()
+    assert isinstance(storage, Storage), f"the factory returned {type(storage).__name__}"
+    return storage
+
+
+# --- settings and scheduler state ---------------------------------------------------------
+def rule_new_project_is_empty(factory: StorageFactory) -> None:
+    storage = _fresh(factory)
+    assert storage.get_settings() is None
+    assert storage.get_oracle_state() is None
+    assert storage.trials() == []
+    assert storage.count_trials() == 0
+    assert storage.failures() == []
+
+
+def rule_settings_and_oracle_state_round_trip(factory: StorageFactory) -> None:
+    storage = _fresh(factory)
+    settings = {"objective": {"name": "val_loss", "direction": "min"}, "algorithm": "hyperband"}
+    state = {"brackets": [{"rung": 0, "ids": ["a", "b"]}], "rng": [1, 2, 3], "x": None}
+    storage.set_settings(settings)
+    storage.set_oracle_state(state)
+    assert storage.get_settings() == settings
+    assert storage.get_oracle_state() == state
+    storage.set_oracle_state({"n": 2})
+    assert storage.get_oracle_state() == {"n": 2}
+
+
+def rule_settings_are_copied(factory: StorageFactory) -> None:
+    storage = _fresh(factory)
+    settings: dict[str, Any] = {"args": {"max_epochs": 9}}
+    storage.set_settings(settings)
+    settings["args"]["max_epochs"] = 1
+    got = storage.get_settings()
+    assert got == {"args": {"max_epochs": 9}}, got
+    got["args"]["max_epochs"] = 2
+    assert storage.get_settings() == {"args": {"max_epochs": 9}}
+    state: dict[str, Any] = {"ids": [1]}
+    storage.set_oracle_state(state)
+    state["ids"].append(2)
+    stored = storage.get_oracle_state()
+    assert stored is not None
+    stored["ids"].append(3)
+    assert storage.get_oracle_state() == {"ids": [1]}
+
+
+# --- creating and reading trials ----------------------------------------------------------
+def rule_create_and_get_trial(factory: StorageFactory) -> None:
+    storage = _fresh(factory)
+    created = record("t1", initial_epoch=1, parent_id="t0", bracket=2, rung=1, iteration=4,
+                     created_at=123.5)  # fmt: skip
+    storage.create_trial(created)
+    assert storage.get_trial("t1") == created
+    assert storage.get_trial("t1").status is TrialStatus.RUNNING
+
+
+def rule_trials_in_creation_order(factory: StorageFactory) -> None:
+    storage = _fresh(factory)
+    ids = ["z", "a", "m", "b10", "b2"]
+    for trial_id in ids:
+        storage.create_trial(record(trial_id))
+    assert [t.trial_id for t in storage.trials()] == ids
+    storage.finish_trial("a", TrialStatus.COMPLETED, {"loss": 1.0}, loss=1.0)
+    assert [t.trial_id for t in storage.trials()] == ids
+    assert storage.count_trials() == 5
+
+
+def rule_duplicate_trial_id_raises_and_keeps_the_first(factory: StorageFactory) -> None:
+    storage = _fresh(factory)
+    storage.create_trial(record("t", values={"a": 1}), oracle_state={"n": 1})
+    with raises(ValueError, match="exists"):
+        storage.create_trial(record("t", values={"a": 2}), oracle_state={"n": 2})
+    assert storage.get_trial("t").values == {"a": 1}
+    assert storage.get_oracle_state() == {"n": 1}, "the failed call changed the oracle state"
+    assert storage.count_trials() == 1
+
+
+def rule_create_requires_a_running_record(factory: StorageFactory) -> None:
+    storage = _fresh(factory)
+    with raises(ValueError, match="RUNNING"):
+        storage.create_trial(record("t", status=TrialStatus.COMPLETED))
+    with raises(TypeError, match="TrialRecord"):
+        storage.create_trial({"trial_id": "t"})  # type: ignore[arg-type]
+    assert storage.count_trials() == 0
+
+
+def rule_create_writes_oracle_state_with_the_trial(factory: StorageFactory) -> None:
+    storage = _fresh(factory)
+    storage.create_trial(record("t"), oracle_state={"created": 1})
+    assert storage.get_oracle_state() == {"created": 1}
+    storage.create_trial(record("u"))  # no state given: the last one stays
+    assert storage.get_oracle_state() == {"created": 1}
+
+
+def rule_create_is_atomic(factory: StorageFactory) -> None:
+    """A create_trial that fails (its oracle state is not JSON) leaves nothing behind."""
+    storage = _fresh(factory)
+    with raises(TypeError):
+        storage.create_trial(record("t"), oracle_state={"bad": object()})
+    assert storage.count_trials() == 0, "the trial was created although its state failed"
+    assert storage.get_oracle_state() is None
+
+
+def rule_finish_is_atomic(factory: StorageFactory) -> None:
+    """A finish_trial that fails (its oracle state is not JSON) changes neither trial nor state."""
+    storage = _fresh(factory)
+    storage.create_trial(record("t"))
+    with raises(TypeError):
+        storage.finish_trial("t", TrialStatus.COMPLETED, {"loss": 1.0}, loss=1.0,
+                             oracle_state={"bad": object()})  # fmt: skip
+    got = storage.get_trial("t")
+    assert got.status is TrialStatus.RUNNING, f"the trial was finished: {got!r}"
+    assert (got.metrics, got.loss) == ({}, None), f"the metrics were written: {got!r}"
+    assert storage.get_oracle_state() is None
+
+
+_UNKNOWN_ID_CALLS: dict[str, Callable[[Storage], object]] = {
+    "get_trial": lambda s: s.get_trial("nope"),
+    "report": lambda s: s.report("nope", 1, {"loss": 1.0}),
+    "record_failure": lambda s: s.record_failure("nope", 1, "tb"),
+    "finish_trial": lambda s: s.finish_trial("nope", TrialStatus.COMPLETED, loss=1.0),
+    "epoch_metrics": lambda s: s.epoch_metrics("nope"),
+    "failures": lambda s: s.failures("nope"),
+    "clear_reports": lambda s: s.clear_reports("nope"),
+}
+
+
+def rule_unknown_trial_id_raises_key_error(factory: StorageFactory) -> None:
+    storage = _fresh(factory)
+    storage.create_trial(record("t"))
+    for method, call in _UNKNOWN_ID_CALLS.items():
+        try:
+            with raises(KeyError, match="nope"):
+                call(storage)
+        except AssertionError as exc:
+            raise AssertionError(f"{method}('nope'): {exc}") from exc
+
+
+# --- reports and failures -----------------------------------------------------------------
+def rule_epoch_metrics_in_report_order_with_nan_and_inf(factory: StorageFactory) -> None:
+    storage = _fresh(factory)
+    storage.create_trial(record("t"))
+    storage.create_trial(record("u"))
+    assert storage.epoch_metrics("t") == []
+    storage.report("t", 2, {"loss": 0.5, "acc": 0.9})
+    storage.report("u", 1, {"loss": 9.0})
+    storage.report("t", 1, {"loss": math.inf, "acc": -math.inf})
+    storage.report("t", 3, {"loss": math.nan})
+    got = storage.epoch_metrics("t")
+    assert [epoch for epoch, _ in got] == [2, 1, 3], got
+    assert got[0][1] == {"loss": 0.5, "acc": 0.9}
+    assert got[1][1] == {"loss": math.inf, "acc": -math.inf}
+    assert math.isnan(got[2][1]["loss"])
+    assert storage.epoch_metrics("u") == [(1, {"loss": 9.0})]
+
+
+def rule_report_to_a_finished_trial_raises(factory: StorageFactory) -> None:
+    storage = _fresh(factory)
+    storage.create_trial(record("t"))
+    storage.finish_trial("t", TrialStatus.PRUNED)
+    with raises(ValueError, match="finished"):
+        storage.report("t", 1, {"loss": 1.0})
+    assert storage.epoch_metrics("t") == []
+
+
+def rule_record_failure_bumps_attempts(factory: StorageFactory) -> None:
+    storage = _fresh(factory)
+    storage.create_trial(record("t"))
+    storage.create_trial(record("u"))
+    storage.record_failure("t", 1, "Traceback: boom 1")
+    storage.record_failure("u", 1, "Traceback: other")
+    storage.record_failure("t", 2, "Traceback: boom 2")
+    assert storage.get_trial("t").attempts == 2
+    assert storage.get_trial("u").attempts == 1
+    assert storage.get_trial("t").status is TrialStatus.RUNNING
+    assert storage.failures("t") == [("t", 1, "Traceback: boom 1"), ("t", 2, "Traceback: boom 2")]
+    assert storage.failures() == [
+        ("t", 1, "Traceback: boom 1"),
+        ("u", 1, "Traceback: other"),
+        ("t", 2, "Traceback: boom 2"),
+    ]
+    storage.finish_trial("t", TrialStatus.FAILED, error="boom 2")
+    with raises(ValueError, match="finished"):
+        storage.record_failure("t", 3, "late")
+    assert storage.get_trial("t").attempts == 2
+
+
+def rule_clear_reports_forgets_the_epochs_of_a_running_trial_only(
+    factory: StorageFactory,
+) -> None:
+    storage = _fresh(factory)
+    storage.create_trial(TrialRecord(trial_id="r1", values={"x": 1}))
+    storage.create_trial(TrialRecord(trial_id="r2", values={"x": 2}))
+    storage.report("r1", 1, {"loss": 0.5})
+    storage.report("r2", 1, {"loss": 0.7})
+    storage.clear_reports("r1")
+    assert storage.epoch_metrics("r1") == []
+    assert storage.epoch_metrics("r2") == [(1, {"loss": 0.7})]
+    storage.report("r1", 1, {"loss": 0.4})
+    assert storage.epoch_metrics("r1") == [(1, {"loss": 0.4})]
+    storage.finish_trial("r2", TrialStatus.COMPLETED, metrics={"loss": 0.7}, loss=0.7)
+    with raises(ValueError, match="already finished"):
+        storage.clear_reports("r2")
+    assert storage.epoch_metrics("r2") == [(1, {"loss": 0.7})]
+
+
+# --- reading while writing, and the storage protocol ------------------------------------
+def rule_a_reader_thread_can_read_while_the_driver_writes(factory: StorageFactory) -> None:
+    storage = _fresh(factory)
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def read() -> None:
+        try:
+            while not done.is_set():
+                n = storage.count_trials()
+                assert len(storage.trials()) >= n
+                time.sleep(0.0002)  # a progress display polls; it does not spin on the GIL
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for i in range(50):
+            storage.create_trial(record(f"t{i}"))
+            storage.report(f"t{i}", 1, {"loss": float(i)})
+            storage.finish_trial(f"t{i}", TrialStatus.COMPLETED, loss=float(i))
+    finally:
+        done.set()
+        reader.join()
+    assert errors == [], f"the reader thread failed: {errors!r}"
+    assert storage.count_trials(TrialStatus.COMPLETED) == 50
+
+
+def rule_context_manager_and_get_storage(factory: StorageFactory) -> None:
+    storage = _fresh(factory)
+    assert get_storage(storage) is storage
+    with storage as entered:
+        assert entered is storage
+
+
+def _close(storage: Any) -> None:
+    if isinstance(storage, Storage):
+        storage.close()
+
+
+_RULES = make_rules("check_storage", [
+    rule_new_project_is_empty,
+    rule_settings_and_oracle_state_round_trip,
+    rule_settings_are_copied,
+    rule_create_and_get_trial,
+    rule_trials_in_creation_order,
+    rule_duplicate_trial_id_raises_and_keeps_the_first,
+    rule_create_requires_a_running_record,
+    rule_create_writes_oracle_state_with_the_trial,
+    rule_create_is_atomic,
+    rule_finish_is_atomic,
+    rule_unknown_trial_id_raises_key_error,
+    rule_epoch_metrics_in_report_order_with_nan_and_inf,
+    rule_report_to_a_finished_trial_raises,
+    rule_record_failure_bumps_attempts,
+    rule_clear_reports_forgets_the_epochs_of_a_running_trial_only,
+    *FINISH_RULES,
+    rule_a_reader_thread_can_read_while_the_driver_writes,
+    rule_context_manager_and_get_storage,
+], cleanup=_close)
+
+
+def storage_rules() -> list[Rule]:
+    """The ``(name, check)`` rules of :func:`check_storage`, e.g. to parametrise a test over."""
+    return list(_RULES)
+
+
+def check_storage(factory: StorageFactory) -> None:
+    """Check that the storages ``factory()`` makes keep the contract of ``rung.storage.base``.
+
+    Every rule gets a fresh, empty storage from ``factory`` (a zero-argument callable) and closes
+    it when done. Raises ``AssertionError`` naming the first broken rule.
+
+    Example::
+
+        check_storage(lambda: MyStorage(tempfile.mkdtemp()))
+    """
+    run_rules(_RULES, factory)

@@ -1,0 +1,224 @@
+"""Each kit fails, naming the broken rule, on a deliberately broken implementation (and passes
+on the same implementation without the bug, where that is not a built-in one)."""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Container, Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pytest
+
+from rung.executors import Executor, JobResult, JobSpec, execute
+from rung.hyperparameters import HyperParameters
+from rung.oracles import ASHAOracle, RandomSearchOracle
+from rung.searchers import Observation, RandomSearcher, Searcher
+from rung.storage import InMemoryStorage
+from rung.testing import (
+    check_executor,
+    check_oracle,
+    check_searcher,
+    check_storage,
+    oracle_rules,
+    storage_rules,
+)
+from rung.trial_record import TrialRecord, TrialStatus
+
+
+# --- searchers ------------------------------------------------------------------------------
+class OutsideTheSpace(RandomSearcher):
+    """Proposes one more unit than an Int allows."""
+
+    def suggest(self, space: HyperParameters, rng: np.random.Generator,
+                exclude: Container[str], stream: str = "") -> dict[str, Any] | None:
+        values = super().suggest(space, rng, exclude, stream)
+        if values is not None and "units" in values:
+            values["units"] = 1000
+        return values
+
+
+class RepeatsExcluded(RandomSearcher):
+    """Ignores ``exclude``: proposes configurations the stream already used."""
+
+    def suggest(self, space: HyperParameters, rng: np.random.Generator,
+                exclude: Container[str], stream: str = "") -> dict[str, Any] | None:
+        return super().suggest(space, rng, set(), stream)
+
+
+def test_searcher_outside_the_space_fails() -> None:
+    with pytest.raises(AssertionError, match=r"check_searcher rule 'suggestions_lie_inside_the_"
+                                             r"space' failed for OutsideTheSpace: units=1000"):
+        check_searcher(OutsideTheSpace)
+
+
+def test_searcher_repeating_an_excluded_configuration_fails() -> None:
+    with pytest.raises(AssertionError, match="'excluded_configurations_are_never_returned'"):
+        check_searcher(RepeatsExcluded)
+
+
+# --- storages -------------------------------------------------------------------------------
+class LosesMetrics(InMemoryStorage):
+    """Finishes trials without their final metrics."""
+
+    def finish_trial(self, trial_id: str, status: TrialStatus, *args: Any, **kwargs: Any) -> None:
+        kwargs.pop("metrics", None)
+        super().finish_trial(trial_id, status, None, *args[1:], **kwargs)
+
+
+class NotAtomic(InMemoryStorage):
+    """Finishes the trial first, then fails to serialise the scheduler state."""
+
+    def finish_trial(self, trial_id: str, status: TrialStatus, metrics: Any = None,
+                     loss: float | None = None, error: str | None = None,
+                     oracle_state: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        super().finish_trial(trial_id, status, metrics, loss, error, **kwargs)
+        if oracle_state is not None:
+            self.set_oracle_state(json.loads(json.dumps(oracle_state)))
+
+
+def test_storage_losing_a_finished_trials_metrics_fails() -> None:
+    with pytest.raises(AssertionError, match="'finish_sets_fields_and_oracle_state' failed for "
+                                             "LosesMetrics"):
+        check_storage(LosesMetrics)
+
+
+def test_storage_that_is_not_atomic_fails() -> None:
+    rule = dict(storage_rules())["finish_is_atomic"]
+    with pytest.raises(AssertionError, match="'finish_is_atomic' failed for NotAtomic: "
+                                             "the trial was finished"):
+        rule(NotAtomic)
+    with pytest.raises(AssertionError, match="'finish_is_atomic'"):
+        check_storage(NotAtomic)
+
+
+# --- executors ------------------------------------------------------------------------------
+class Sequential(Executor):
+    """A correct executor outside the driver's Trial: each job runs when ``wait`` is called,
+    its reports come back with its result."""
+
+    shares_filesystem = True
+
+    def __init__(self) -> None:
+        self.queue: deque[JobSpec] = deque()
+
+    def submit(self, spec: JobSpec) -> None:
+        self.queue.append(spec)
+
+    def wait(self, timeout: float | None = None) -> list[JobResult]:
+        return [self.run(self.queue.popleft())] if self.queue else []
+
+    def run(self, spec: JobSpec) -> JobResult:
+        return execute(spec)
+
+    @property
+    def in_flight(self) -> int:
+        return len(self.queue)
+
+
+class DropsReports(Sequential):
+    def run(self, spec: JobSpec) -> JobResult:
+        result = execute(spec)
+        result.reports = result.reports[:-1]
+        return result
+
+
+class LosesResults(Sequential):
+    def wait(self, timeout: float | None = None) -> list[JobResult]:
+        results = super().wait(timeout)
+        return [r for r in results if r.trial_id != "00003"]
+
+
+def test_a_correct_executor_passes() -> None:
+    check_executor(Sequential)
+
+
+def test_executor_dropping_reports_fails() -> None:
+    with pytest.raises(AssertionError, match=r"'hyperband_completes_with_the_planned_jobs_per_"
+                                             r"rung' failed for DropsReports: .*reported epochs"):
+        check_executor(DropsReports)
+
+
+def test_executor_losing_a_result_fails() -> None:
+    with pytest.raises(AssertionError, match="failed for LosesResults: .*a result was lost"):
+        check_executor(LosesResults)
+
+
+# --- oracles --------------------------------------------------------------------------------
+def space() -> HyperParameters:
+    hp = HyperParameters()
+    hp.Float("x", 0.0, 1.0, step=0.05)
+    hp.Choice("c", ["a", "b", "c"])
+    return hp
+
+
+class ForgetsAResult(RandomSearchOracle):
+    """Loses the last finished trial when its state is loaded."""
+
+    def load_state_dict(self, state: Mapping[str, Any], history: Iterable[TrialRecord] = (),
+                        reports: Iterable[Any] = ()) -> None:
+        super().load_state_dict(state, list(history)[:-1], reports)
+
+
+class _PlannedBudget(Searcher):
+    """Passes observations on with the planned epochs: the ASHA stopping bug of rung 0.1."""
+
+    def __init__(self, inner: Searcher, planned: int) -> None:
+        self.inner, self.planned = inner, planned
+
+    def suggest(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        return self.inner.suggest(*args, **kwargs)
+
+    def observe(self, observation: Observation) -> None:
+        self.inner.observe(replace(observation, budget=self.planned))
+
+
+class ObservesPlannedEpochs(ASHAOracle):
+    def tell(self, trial_id: str, *args: Any, **kwargs: Any) -> TrialRecord:
+        job, searcher = self.pending.get(trial_id), self.searcher
+        if job is not None:
+            self.searcher = _PlannedBudget(searcher, job.epochs or 0)
+        try:
+            return super().tell(trial_id, *args, **kwargs)
+        finally:
+            self.searcher = searcher
+
+
+def test_oracle_losing_a_result_across_a_state_round_trip_fails() -> None:
+    def factory() -> RandomSearchOracle:
+        return ForgetsAResult(objective="loss", max_trials=20, seed=1, hyperparameters=space())
+
+    with pytest.raises(AssertionError, match="'state_round_trip_continues_identically' failed "
+                                             "for ForgetsAResult: lost a result"):
+        check_oracle(factory)
+
+
+def test_oracle_observing_the_planned_epochs_fails() -> None:
+    def factory() -> ASHAOracle:
+        return ObservesPlannedEpochs(objective="loss", max_epochs=9, factor=3, seed=1,
+                                     max_trials=12, mode="stopping", hyperparameters=space())
+
+    with pytest.raises(AssertionError, match=r"'searcher_observes_the_budget_reached' failed for "
+                                             r"ObservesPlannedEpochs: trial \d+ \(PRUNED\) reached "
+                                             r"epoch [13]; the searcher observed it at budget 9"):
+        check_oracle(factory)
+
+
+def test_an_oracle_with_a_growing_state_that_claims_a_bounded_one_fails() -> None:
+    class ClaimsBounded(ASHAOracle):
+        bounded_state = True
+
+    def factory() -> ASHAOracle:
+        return ClaimsBounded(objective="loss", max_epochs=27, factor=3, seed=1, max_trials=30,
+                             hyperparameters=space())
+
+    assert "state_is_bounded" in {rule.name for rule in oracle_rules(factory)}
+    with pytest.raises(AssertionError, match="'state_is_bounded' failed for ClaimsBounded"):
+        check_oracle(factory)
+
+
+def test_a_factory_must_be_callable() -> None:
+    with pytest.raises(TypeError, match="factory must be a zero-argument callable"):
+        check_searcher(RandomSearcher())  # type: ignore[arg-type]
