@@ -87,7 +87,7 @@ def test_the_process_predicts_the_same_for_categories_equally_far_from_the_data(
     data += [({"c": "d", "x": x}, 5.0 + x) for x in (0.1, 0.5, 0.9)]
     x = np.array([encoding.features(v) for v, _ in data])
     y = np.array([loss for _, loss in data])
-    theta = model.fit_kernel(x, y, 1e-4, None, restarts=0, seed=0)
+    theta = model.fit_kernel(x, y, 1e-4, restarts=0, seed=0)
     gp = model.condition(x, y, 1e-4, theta)
     mean_b, mean_c = gp.predict(np.array([encoding.features({"c": c, "x": 0.5}) for c in "bc"]))
     assert mean_b == pytest.approx(mean_c, abs=1e-9)
@@ -216,12 +216,17 @@ def test_intermediate_reports_are_ignored() -> None:
     assert a.suggest(branin_space(), rng_a, set()) == b.suggest(branin_space(), rng_b, set())
 
 
-def test_state_is_small_json_without_observations() -> None:
+def test_state_is_one_seed_and_the_kernel_is_refitted_on_schedule() -> None:
     searcher, rng = _fitted_searcher(20)
     searcher.suggest(branin_space(), rng, set())
     state = searcher.state_dict()
-    assert set(state) == {"theta", "fitted_at", "space"}
-    assert len(state["theta"]) == 3 and state["fitted_at"] == 20  # amplitude, two length scales
+    assert set(state) == {"seed"} and isinstance(state["seed"], int)
+    fitted_on = searcher._theta[0][1]  # type: ignore[index]
+    assert len(fitted_on) == 20  # 20 is on the schedule (..., 19, 20, 22, 24, ...)
+    values = searcher.suggest(branin_space(), rng, set())
+    searcher.observe(completed("020", values, branin(values)))  # type: ignore[arg-type]
+    searcher.suggest(branin_space(), rng, set())
+    assert searcher._theta[0][1] == fitted_on  # type: ignore[index]  # 21: not refitted
     fresh = GPSearcher()
     fresh.load_state_dict(state)
     assert fresh.state_dict() == state

@@ -11,7 +11,14 @@ import rung.searchers
 from rung.searchers import GPSearcher, GridSearcher, RandomSearcher, Searcher
 from rung.testing import Rule, searcher_rules
 
-FACTORIES: list[Callable[[], Searcher]] = [RandomSearcher, GridSearcher, GPSearcher]
+
+def GPSearcher_cheap() -> GPSearcher:  # noqa: N802 - named after the class in the test ids
+    """The GP searcher with a cheap acquisition search: the contract is tested here (1,000 jobs
+    in one rule), its proposals in tests/searchers/test_gp.py."""
+    return GPSearcher(num_candidates=100, num_restarts=1, max_fit_points=50)
+
+
+FACTORIES: list[Callable[[], Searcher]] = [RandomSearcher, GridSearcher, GPSearcher_cheap]
 
 
 @pytest.mark.parametrize("factory", FACTORIES, ids=lambda f: f.__name__)

@@ -65,12 +65,12 @@ def _regressor(kernel: Any, alpha: float, **kwargs: Any) -> Any:
         kernel=kernel, alpha=alpha, normalize_y=True, copy_X_train=False, **kwargs)
 
 
-def fit_kernel(x: np.ndarray, y: np.ndarray, alpha: float, start: np.ndarray | None,
-               restarts: int, seed: int) -> np.ndarray:
+def fit_kernel(x: np.ndarray, y: np.ndarray, alpha: float, restarts: int,
+               seed: int) -> np.ndarray:
     """The kernel hyperparameters (log scale, ``kernel.theta``) that maximise the marginal
-    likelihood of ``y`` at ``x``, searched from ``start`` (or the default) plus ``restarts``
-    random starts drawn with ``seed``."""
-    gp = _regressor(_kernel(x.shape[1], start), alpha, n_restarts_optimizer=restarts,
+    likelihood of ``y`` at ``x``, searched from the default plus ``restarts`` random starts
+    drawn with ``seed``."""
+    gp = _regressor(_kernel(x.shape[1], None), alpha, n_restarts_optimizer=restarts,
                     random_state=seed)
     with warnings.catch_warnings():
         # a length scale at its bound just means that feature barely matters

@@ -24,7 +24,17 @@ if TYPE_CHECKING:
 __all__ = ["GPSearcher"]
 
 _FINAL_WITH_LOSS = (TrialStatus.COMPLETED, TrialStatus.PRUNED)
-_LOCAL_ITERATIONS = 25
+_LOCAL_ITERATIONS = 15
+_SEED_RANGE = 2**31 - 1
+
+
+def _schedule_point(n: int) -> int:
+    """The last point of 1, 2, 3, ..., 10, 11, 12, 13, 14, ... (each point 10% above the one
+    before, at least 1) that is not above ``n``."""
+    point = 1
+    while (step := point + max(1, point // 10)) <= n:
+        point = step
+    return point
 
 
 class GPSearcher(Searcher):
@@ -48,24 +58,27 @@ class GPSearcher(Searcher):
     normalised and ``alpha`` added to the kernel's diagonal, and minimises ``mean - beta * std``
     over the unit cube: ``num_candidates`` random points and perturbations of the best
     configurations so far, then L-BFGS-B from the ``num_restarts`` best of them. The best
-    candidate whose values were never tried, failed or handed out is proposed; when there is none,
-    a random one (``RandomSearcher``, which also finds the last untried points of a small space).
+    candidate that is not in ``exclude`` (tried in this stream), never failed and is not pending
+    is proposed; when there is none, a random one (``RandomSearcher``, which also finds the last
+    untried points of a small space).
 
     Jobs still running are *pending*: they enter the process with a pessimistic made-up result
     (the predicted mean plus one standard deviation, as keras-tuner does), so concurrent workers
     are sent to different points. Failed configurations are not modelled but never proposed again.
 
     Cost: the kernel's hyperparameters are fitted by maximum likelihood (on at most
-    ``max_fit_points`` observations, evenly spread in trial order) only when the number of
-    results has grown by 10% since the last fit; between fits one Cholesky factorisation per
-    suggestion conditions the process on all results.
+    ``max_fit_points`` results, evenly spread in trial order) only when the number of results has
+    grown by 10%; in between, one Cholesky factorisation per suggestion conditions the process on
+    all results with the kernel fixed.
 
     BLAS runs on one thread while the searcher works: its matrices are small, and the cores are
     busy training models.
 
-    Every random draw comes from the oracle's ``rng`` (including the likelihood optimiser's
-    restarts). The saved state holds the fitted kernel hyperparameters (a few numbers, never
-    observations), so a resumed search proposes exactly what an uninterrupted one does.
+    The model is a pure function of the results: the kernel is fitted on the results of the
+    smallest trial ids up to the last refit point (so a resumed search, which replays results in
+    trial order, fits the same kernel). Every random draw comes from the oracle's ``rng``; the
+    likelihood optimiser's restarts from a seed drawn at the first suggestion, the searcher's
+    whole saved state. A resumed search proposes exactly what an uninterrupted one does.
 
     Args:
         num_initial_points: random configurations before the model is used (None: keras-tuner's
@@ -90,7 +103,7 @@ class GPSearcher(Searcher):
         alpha: float = 1e-4,
         beta: float = 2.6,
         num_candidates: int = 1000,
-        num_restarts: int = 5,
+        num_restarts: int = 3,
         max_fit_points: int = 200,
     ) -> None:
         self.num_initial_points = check_optional_int("num_initial_points", num_initial_points, 1)
@@ -101,10 +114,9 @@ class GPSearcher(Searcher):
         self.max_fit_points = check_int("max_fit_points", max_fit_points, 2)
         self._results: dict[str, tuple[dict[str, Any], float]] = {}
         self._pending: dict[str, dict[str, Any]] = {}
-        self._avoid: set[str] = set()  # values of failed and finished jobs
-        self._theta: np.ndarray | None = None
-        self._fitted_at = 0
-        self._fitted_space: str | None = None
+        self._failed: set[str] = set()  # values of failed jobs
+        self._seed: int | None = None
+        self._theta: tuple[Any, np.ndarray] | None = None  # (what it was fitted on, theta)
         self._cache: tuple[Any, ...] | None = None  # (key, units, x, y, gp)
         self._encoded: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # per result: units, x
         self._encoded_space: str | None = None
@@ -117,25 +129,21 @@ class GPSearcher(Searcher):
         if not observation.final:
             return  # a single-fidelity model: only final results count
         self._pending.pop(observation.trial_id, None)
-        self._avoid.add(values_key(observation.values))
+        if observation.status is TrialStatus.FAILED:
+            self._failed.add(values_key(observation.values))
         if observation.status in _FINAL_WITH_LOSS and observation.loss is not None \
                 and math.isfinite(observation.loss):
             self._results[observation.trial_id] = (dict(observation.values), observation.loss)
             self._encoded.pop(observation.trial_id, None)
 
     def state_dict(self) -> dict[str, Any]:
-        theta = None if self._theta is None else [float(t) for t in self._theta]
-        return {"theta": theta, "fitted_at": self._fitted_at, "space": self._fitted_space}
+        return {"seed": self._seed}
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        if not isinstance(state, Mapping) or set(state) != {"theta", "fitted_at", "space"}:
-            raise fail_value("the saved searcher state", "a GPSearcher state", state,
-                             "the project was probably created with another searcher")
-        theta = state["theta"]
-        self._theta = None if theta is None else np.array(theta, dtype=float)
-        self._fitted_at = int(state["fitted_at"])
-        self._fitted_space = state["space"]
-        self._cache = None
+        if not isinstance(state, Mapping) or set(state) != {"seed"}:
+            raise fail_value("the saved searcher state", "a GPSearcher state ({'seed': ...})",
+                             state, "the project was probably created with another searcher")
+        self._seed = None if state["seed"] is None else int(state["seed"])
 
     # --- suggestions --------------------------------------------------------------------------
     def initial_points(self, space: HyperParameters) -> int:
@@ -151,61 +159,60 @@ class GPSearcher(Searcher):
         exclude: Container[str],
         stream: str = "",
     ) -> dict[str, Any] | None:
-        avoid = _Union(exclude, self._avoid, {values_key(v) for v in self._pending.values()})
+        if self._seed is None:  # seeds the likelihood optimiser's restarts, from the oracle's rng
+            self._seed = int(rng.integers(_SEED_RANGE))
+        avoid = _Union(exclude, self._failed, {values_key(v) for v in self._pending.values()})
         encoding = Encoding(space)
         if len(self._results) < self.initial_points(space) or encoding.n_units == 0:
             return RandomSearcher().suggest(space, rng, avoid, stream)
         with model.one_blas_thread():
-            gp, x_units, y = self._model(space, encoding, rng)
+            gp, x_units, y = self._model(space, encoding)
             values = self._optimise(encoding, gp, x_units, y, rng, avoid)
         if values is None:
             return RandomSearcher().suggest(space, rng, avoid, stream)
         return values
 
-    def _model(self, space: HyperParameters, encoding: Encoding,
-               rng: np.random.Generator) -> tuple[Any, np.ndarray, np.ndarray]:
+    def _model(self, space: HyperParameters,
+               encoding: Encoding) -> tuple[Any, np.ndarray, np.ndarray]:
         """The process on the results plus the pending jobs' made-up results, and the unit
         points and losses of the results."""
         ids = sorted(self._results)
         fingerprint = space_fingerprint(space)
         if self._encoded_space != fingerprint:
             self._encoded, self._encoded_space = {}, fingerprint
-        self._maybe_fit_kernel(encoding, fingerprint, ids, rng)
-        assert self._theta is not None
-        key = (fingerprint, tuple(ids), self._theta.tobytes())
+        theta = self._kernel_theta(encoding, fingerprint, ids)
+        key = (fingerprint, tuple(ids), theta.tobytes())
         if self._cache is None or self._cache[0] != key:
             units, x = self._encode(encoding, ids)
             y = np.array([self._results[i][1] for i in ids])
-            self._cache = (key, units, x, y, model.condition(x, y, self.alpha, self._theta))
+            self._cache = (key, units, x, y, model.condition(x, y, self.alpha, theta))
         _, units, x, y, gp = self._cache
         pending = [self._pending[i] for i in sorted(self._pending)]
         if pending:
             xp = np.array([encoding.features(v) for v in pending])
             mean, std = gp.predict(xp, return_std=True)
             gp = model.condition(np.vstack([x, xp]), np.concatenate([y, mean + std]),
-                                 self.alpha, self._theta)
+                                 self.alpha, theta)
         return gp, units, y
 
-    def _maybe_fit_kernel(self, encoding: Encoding, fingerprint: str, ids: list[str],
-                          rng: np.random.Generator) -> None:
-        """Refit the kernel hyperparameters when there are 10% more results than at the last
-        fit, or the space changed."""
-        n = len(ids)
-        stale = self._theta is None or fingerprint != self._fitted_space \
-            or self._theta.shape[0] != encoding.n_features + 1
-        if not stale and n < self._fitted_at + max(1, self._fitted_at // 10):
-            return
-        chosen = ids
-        if n > self.max_fit_points:  # evenly spread in trial order: early and recent results
-            picks = np.linspace(0, n - 1, self.max_fit_points).round().astype(int)
-            chosen = [ids[i] for i in picks]
-        _, x = self._encode(encoding, chosen)
-        y = np.array([self._results[i][1] for i in chosen])
-        start = None if stale else self._theta
-        seed = int(rng.integers(2**31 - 1))
-        self._theta = model.fit_kernel(x, y, self.alpha, start, restarts=2, seed=seed)
-        self._fitted_at = n
-        self._fitted_space = fingerprint
+    def _kernel_theta(self, encoding: Encoding, fingerprint: str, ids: list[str]) -> np.ndarray:
+        """The kernel hyperparameters, fitted by maximum likelihood on the results of the ``m``
+        smallest trial ids, ``m`` being the last point of the refit schedule (1, 2, 3, ... then
+        growing by 10%) not above the number of results: a pure function of the results, refitted
+        only when that set changes (cached)."""
+        m = _schedule_point(len(ids))
+        chosen = ids[:m]
+        if m > self.max_fit_points:  # evenly spread in trial order: early and recent results
+            picks = np.linspace(0, m - 1, self.max_fit_points).round().astype(int)
+            chosen = [chosen[i] for i in picks]
+        key = (fingerprint, tuple(chosen))
+        if self._theta is None or self._theta[0] != key:
+            _, x = self._encode(encoding, chosen)
+            y = np.array([self._results[i][1] for i in chosen])
+            assert self._seed is not None
+            seed = (self._seed + m) % _SEED_RANGE
+            self._theta = (key, model.fit_kernel(x, y, self.alpha, restarts=2, seed=seed))
+        return self._theta[1]
 
     def _encode(self, encoding: Encoding, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Unit points and feature rows of results (cached per result and space)."""
