@@ -227,7 +227,7 @@ def test_unknown_state_version_is_a_clear_error() -> None:
 
 
 def test_searcher_by_name_on_every_front_end() -> None:
-    for tuner_class in (rung.Hyperband, rung.RandomSearch, rung.GridSearch, rung.ASHA,
+    for tuner_class in (rung.Hyperband, rung.RandomSearch, rung.GridSearch, rung.ASHA, rung.BOHB,
                         rung.BayesianOptimization):
         tuner = tuner_class(run_trial=lambda t: 0.0, objective="loss", searcher="grid",
                             storage=InMemoryStorage(), verbose=0)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 import rung.searchers
-from rung.searchers import GPSearcher, GridSearcher, RandomSearcher, Searcher
+from rung.searchers import GPSearcher, GridSearcher, KDESearcher, RandomSearcher, Searcher
 from rung.testing import Rule, searcher_rules
 
 
@@ -18,7 +18,8 @@ def GPSearcher_cheap() -> GPSearcher:  # noqa: N802 - named after the class in t
     return GPSearcher(num_candidates=100, num_restarts=1, max_fit_points=50)
 
 
-FACTORIES: list[Callable[[], Searcher]] = [RandomSearcher, GridSearcher, GPSearcher_cheap]
+FACTORIES: list[Callable[[], Searcher]] = [
+    RandomSearcher, GridSearcher, KDESearcher, GPSearcher_cheap]
 
 
 @pytest.mark.parametrize("factory", FACTORIES, ids=lambda f: f.__name__)

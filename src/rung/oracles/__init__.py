@@ -3,12 +3,14 @@
 from rung.oracles.asha import ASHAOracle
 from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.bayesian import BayesianOptimizationOracle
+from rung.oracles.bohb import BOHBOracle
 from rung.oracles.hyperband import HyperbandOracle, SuccessiveHalvingOracle
 from rung.oracles.schedule import BracketPlan, Budget, RungPlan, hyperband_plan, integer_log
 from rung.oracles.single import GridSearchOracle, RandomSearchOracle, SingleFidelityOracle
 
 __all__ = [
     "ASHAOracle",
+    "BOHBOracle",
     "BayesianOptimizationOracle",
     "BracketPlan",
     "Budget",

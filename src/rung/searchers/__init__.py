@@ -5,6 +5,7 @@ from __future__ import annotations
 from rung.searchers.base import Searcher
 from rung.searchers.gp import GPSearcher
 from rung.searchers.grid import GridSearcher
+from rung.searchers.kde import KDESearcher
 from rung.searchers.observation import Observation
 from rung.searchers.random import RandomSearcher
 from rung.searchers.registry import SEARCHERS, get_searcher
@@ -13,6 +14,7 @@ __all__ = [
     "SEARCHERS",
     "GPSearcher",
     "GridSearcher",
+    "KDESearcher",
     "Observation",
     "RandomSearcher",
     "Searcher",

@@ -13,6 +13,7 @@ SEARCHERS: dict[str, str] = {
     "random": "rung.searchers.random:RandomSearcher",
     "grid": "rung.searchers.grid:GridSearcher",
     "gp": "rung.searchers.gp:GPSearcher",
+    "kde": "rung.searchers.kde:KDESearcher",
 }
 """Short name -> ``module:class`` of each built-in searcher (imported on first use)."""
 

@@ -73,10 +73,10 @@ def _wrap(kit: str, name: str, check: Check, cleanup: Callable[[Any], None] | No
 def make_rules(
     kit: str, checks: Sequence[Check], cleanup: Callable[[Any], None] | None = None
 ) -> list[Rule]:
-    """Name each check by its function name (without a leading ``rule_``) and wrap it."""
+    """Name each check by its function name (without its leading ``_rule_``) and wrap it."""
     rules = []
     for check in checks:
-        name = check.__name__.removeprefix("rule_")
+        name = check.__name__.removeprefix("_rule_")
         rules.append(Rule(name, _wrap(kit, name, check, cleanup)))
     return rules
 

@@ -21,7 +21,7 @@ def record(trial_id: str, **changes: Any) -> TrialRecord:
     return base.replace(**changes)
 
 
-def rule_finish_sets_fields_and_oracle_state(factory: StorageFactory) -> None:
+def _rule_finish_sets_fields_and_oracle_state(factory: StorageFactory) -> None:
     storage = factory()
     created = record("t", parent_id="p", bracket=1, rung=0, iteration=2, created_at=5.0)
     storage.create_trial(created, oracle_state={"n_finished": 0})
@@ -38,7 +38,7 @@ def rule_finish_sets_fields_and_oracle_state(factory: StorageFactory) -> None:
     assert storage.get_oracle_state() == {"n_finished": 1}
 
 
-def rule_finish_failed_keeps_nan_metrics_and_error(factory: StorageFactory) -> None:
+def _rule_finish_failed_keeps_nan_metrics_and_error(factory: StorageFactory) -> None:
     storage = factory()
     storage.create_trial(record("t"))
     storage.finish_trial("t", TrialStatus.FAILED, {"loss": math.nan}, error="diverged")
@@ -49,14 +49,14 @@ def rule_finish_failed_keeps_nan_metrics_and_error(factory: StorageFactory) -> N
     assert got.finished_at is not None and got.finished_at > 0
 
 
-def rule_finish_with_inf_loss_round_trips(factory: StorageFactory) -> None:
+def _rule_finish_with_inf_loss_round_trips(factory: StorageFactory) -> None:
     storage = factory()
     storage.create_trial(record("t"))
     storage.finish_trial("t", TrialStatus.FAILED, loss=math.inf)
     assert storage.get_trial("t").loss == math.inf
 
 
-def rule_finish_rejects_running_status_and_nan_loss(factory: StorageFactory) -> None:
+def _rule_finish_rejects_running_status_and_nan_loss(factory: StorageFactory) -> None:
     storage = factory()
     storage.create_trial(record("t"))
     with raises(ValueError, match="RUNNING"):
@@ -66,7 +66,7 @@ def rule_finish_rejects_running_status_and_nan_loss(factory: StorageFactory) -> 
     assert storage.get_trial("t").status is TrialStatus.RUNNING
 
 
-def rule_double_finish_raises_and_changes_nothing(factory: StorageFactory) -> None:
+def _rule_double_finish_raises_and_changes_nothing(factory: StorageFactory) -> None:
     storage = factory()
     storage.create_trial(record("t"))
     storage.finish_trial("t", TrialStatus.COMPLETED, {"m": 1.0}, loss=1.0, oracle_state={"k": 1})
@@ -77,7 +77,7 @@ def rule_double_finish_raises_and_changes_nothing(factory: StorageFactory) -> No
     assert storage.get_oracle_state() == {"k": 1}
 
 
-def rule_finish_stores_the_values_the_trial_really_used(factory: StorageFactory) -> None:
+def _rule_finish_stores_the_values_the_trial_really_used(factory: StorageFactory) -> None:
     storage = factory()
     storage.create_trial(TrialRecord(trial_id="v1", values={}))
     storage.create_trial(TrialRecord(trial_id="v2", values={"x": 1}))
@@ -88,7 +88,7 @@ def rule_finish_stores_the_values_the_trial_really_used(factory: StorageFactory)
     assert storage.get_trial("v2").values == {"x": 1}, "values not given: must stay unchanged"
 
 
-def rule_finish_stores_the_epoch_reached(factory: StorageFactory) -> None:
+def _rule_finish_stores_the_epoch_reached(factory: StorageFactory) -> None:
     storage = factory()
     storage.create_trial(record("p", epochs=9))
     storage.create_trial(record("c", epochs=9))
@@ -99,7 +99,7 @@ def rule_finish_stores_the_epoch_reached(factory: StorageFactory) -> None:
     assert storage.get_trial("c").epochs_reached is None, "epochs_reached not given: None"
 
 
-def rule_all_epoch_metrics_lists_finished_trials_in_order(factory: StorageFactory) -> None:
+def _rule_all_epoch_metrics_lists_finished_trials_in_order(factory: StorageFactory) -> None:
     storage = factory()
     for trial_id in ("b", "a", "r"):
         storage.create_trial(record(trial_id))
@@ -114,7 +114,7 @@ def rule_all_epoch_metrics_lists_finished_trials_in_order(factory: StorageFactor
     assert got == expected, f"got {got}, expected {expected} (finished trials, creation order)"
 
 
-def rule_status_filter(factory: StorageFactory) -> None:
+def _rule_status_filter(factory: StorageFactory) -> None:
     storage = factory()
     for trial_id in "abcdef":
         storage.create_trial(record(trial_id))
@@ -140,7 +140,7 @@ def rule_status_filter(factory: StorageFactory) -> None:
         storage.trials("DONE")  # type: ignore[arg-type]
 
 
-def rule_identity_fields_and_returned_objects_are_immutable(factory: StorageFactory) -> None:
+def _rule_identity_fields_and_returned_objects_are_immutable(factory: StorageFactory) -> None:
     storage = factory()
     values: dict[str, Any] = {"units": 32, "layers": [1, 2]}
     storage.create_trial(record("t", values=values))
@@ -168,7 +168,7 @@ def rule_identity_fields_and_returned_objects_are_immutable(factory: StorageFact
     assert storage.failures() == []
 
 
-def rule_json_values_come_back_as_json(factory: StorageFactory) -> None:
+def _rule_json_values_come_back_as_json(factory: StorageFactory) -> None:
     storage = factory()
     storage.create_trial(record("t", values={"shape": (3, 4), "flag": True, "none": None}))
     got = storage.get_trial("t").values
@@ -176,15 +176,15 @@ def rule_json_values_come_back_as_json(factory: StorageFactory) -> None:
 
 
 FINISH_RULES = [
-    rule_finish_sets_fields_and_oracle_state,
-    rule_finish_failed_keeps_nan_metrics_and_error,
-    rule_finish_with_inf_loss_round_trips,
-    rule_finish_rejects_running_status_and_nan_loss,
-    rule_double_finish_raises_and_changes_nothing,
-    rule_finish_stores_the_values_the_trial_really_used,
-    rule_finish_stores_the_epoch_reached,
-    rule_all_epoch_metrics_lists_finished_trials_in_order,
-    rule_status_filter,
-    rule_identity_fields_and_returned_objects_are_immutable,
-    rule_json_values_come_back_as_json,
+    _rule_finish_sets_fields_and_oracle_state,
+    _rule_finish_failed_keeps_nan_metrics_and_error,
+    _rule_finish_with_inf_loss_round_trips,
+    _rule_finish_rejects_running_status_and_nan_loss,
+    _rule_double_finish_raises_and_changes_nothing,
+    _rule_finish_stores_the_values_the_trial_really_used,
+    _rule_finish_stores_the_epoch_reached,
+    _rule_all_epoch_metrics_lists_finished_trials_in_order,
+    _rule_status_filter,
+    _rule_identity_fields_and_returned_objects_are_immutable,
+    _rule_json_values_come_back_as_json,
 ]

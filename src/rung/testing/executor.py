@@ -88,7 +88,7 @@ def _reported_epochs(tuner: Tuner, trial_id: str) -> list[int]:
     return [epoch for epoch, _ in tuner.storage.epoch_metrics(trial_id)]
 
 
-def rule_hyperband_completes_with_the_planned_jobs_per_rung(factory: ExecutorFactory) -> None:
+def _rule_hyperband_completes_with_the_planned_jobs_per_rung(factory: ExecutorFactory) -> None:
     with _project() as directory:
         reference = _hyperband(directory / "ref", storage=InMemoryStorage())
         reference.search()
@@ -109,7 +109,7 @@ def rule_hyperband_completes_with_the_planned_jobs_per_rung(factory: ExecutorFac
             assert got == expected, f"trial {t.trial_id} reported epochs {got}, not {expected}"
 
 
-def rule_random_search_gives_the_sequential_results(factory: ExecutorFactory) -> None:
+def _rule_random_search_gives_the_sequential_results(factory: ExecutorFactory) -> None:
     def make(directory: Path) -> RandomSearch:
         return RandomSearch(run_trial=jobs.train, objective="val_loss", max_trials=8, seed=3,
                             hyperparameters=_space(), directory=directory, verbose=0)
@@ -126,7 +126,7 @@ def rule_random_search_gives_the_sequential_results(factory: ExecutorFactory) ->
         assert len(results(parallel)) == 8
 
 
-def rule_promoted_jobs_continue_from_the_parent_checkpoint(factory: ExecutorFactory) -> None:
+def _rule_promoted_jobs_continue_from_the_parent_checkpoint(factory: ExecutorFactory) -> None:
     with _project() as directory:
         tuner = _hyperband(directory, run_trial=jobs.promoted_state)
         executor = _watched(factory)
@@ -148,7 +148,7 @@ def rule_promoted_jobs_continue_from_the_parent_checkpoint(factory: ExecutorFact
             assert native.read_text() == f"{t.trial_id}:{t.epochs}"
 
 
-def rule_a_failing_attempt_is_recorded_and_retried(factory: ExecutorFactory) -> None:
+def _rule_a_failing_attempt_is_recorded_and_retried(factory: ExecutorFactory) -> None:
     with _project() as directory:
         tuner = _hyperband(directory, run_trial=jobs.flaky, max_retries_per_trial=1)
         tuner.search(executor=_watched(factory))
@@ -159,7 +159,7 @@ def rule_a_failing_attempt_is_recorded_and_retried(factory: ExecutorFactory) -> 
         assert all(t.status is TrialStatus.COMPLETED for t in tuner.storage.trials())
 
 
-def rule_asha_stopping_prunes_with_every_report_recorded(factory: ExecutorFactory) -> None:
+def _rule_asha_stopping_prunes_with_every_report_recorded(factory: ExecutorFactory) -> None:
     with _project() as directory:
         tuner = ASHA(run_trial=jobs.stopping, objective="val_loss", max_epochs=9, factor=3,
                      max_trials=12, mode="stopping", seed=0, hyperparameters=_space(),
@@ -178,7 +178,7 @@ def rule_asha_stopping_prunes_with_every_report_recorded(factory: ExecutorFactor
                 assert epochs[-1] == 9, (t.trial_id, epochs)
 
 
-def rule_asha_promotion_runs_to_the_end(factory: ExecutorFactory) -> None:
+def _rule_asha_promotion_runs_to_the_end(factory: ExecutorFactory) -> None:
     with _project() as directory:
         tuner = ASHA(run_trial=jobs.train, objective="val_loss", max_epochs=9, factor=3,
                      max_trials=12, seed=0, hyperparameters=_space(), directory=directory,
@@ -202,12 +202,12 @@ def _shutdown(executor: Any) -> None:
 
 
 _RULES = make_rules("check_executor", [
-    rule_hyperband_completes_with_the_planned_jobs_per_rung,
-    rule_random_search_gives_the_sequential_results,
-    rule_promoted_jobs_continue_from_the_parent_checkpoint,
-    rule_a_failing_attempt_is_recorded_and_retried,
-    rule_asha_stopping_prunes_with_every_report_recorded,
-    rule_asha_promotion_runs_to_the_end,
+    _rule_hyperband_completes_with_the_planned_jobs_per_rung,
+    _rule_random_search_gives_the_sequential_results,
+    _rule_promoted_jobs_continue_from_the_parent_checkpoint,
+    _rule_a_failing_attempt_is_recorded_and_retried,
+    _rule_asha_stopping_prunes_with_every_report_recorded,
+    _rule_asha_promotion_runs_to_the_end,
 ], cleanup=_shutdown)
 
 

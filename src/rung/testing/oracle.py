@@ -39,7 +39,7 @@ def _fresh(factory: OracleFactory) -> Oracle:
     return oracle
 
 
-def rule_runs_to_completion_with_unique_ids_and_the_planned_jobs(factory: OracleFactory) -> None:
+def _rule_runs_to_completion_with_unique_ids_and_the_planned_jobs(factory: OracleFactory) -> None:
     oracle = _fresh(factory)
     planned = oracle.budget().jobs
     jobs = Drive(oracle).run().jobs
@@ -51,12 +51,12 @@ def rule_runs_to_completion_with_unique_ids_and_the_planned_jobs(factory: Oracle
         assert len(jobs) == planned, f"{len(jobs)} jobs ran, the budget planned {planned}"
 
 
-def rule_same_seed_same_jobs(factory: OracleFactory) -> None:
+def _rule_same_seed_same_jobs(factory: OracleFactory) -> None:
     first, second = Drive(_fresh(factory)).run(), Drive(_fresh(factory)).run()
     assert first.jobs == second.jobs, "two oracles made alike handed out different jobs"
 
 
-def rule_state_round_trip_continues_identically(factory: OracleFactory) -> None:
+def _rule_state_round_trip_continues_identically(factory: OracleFactory) -> None:
     """Save the JSON state mid-search with a job in flight, load it with the stored history
     and reports into a fresh oracle: the rest of the search is the uninterrupted one."""
     uninterrupted = Drive(_fresh(factory)).run()
@@ -79,7 +79,7 @@ def rule_state_round_trip_continues_identically(factory: OracleFactory) -> None:
     assert best == expected, f"best trials {best} after the resume, {expected} without one"
 
 
-def rule_unknown_state_version_is_refused(factory: OracleFactory) -> None:
+def _rule_unknown_state_version_is_refused(factory: OracleFactory) -> None:
     state = _fresh(factory).state_dict()
     assert "version" in state, "state_dict() has no 'version'"
     future = {**state, "version": 10_000}
@@ -88,7 +88,7 @@ def rule_unknown_state_version_is_refused(factory: OracleFactory) -> None:
     _fresh(factory).load_state_dict(json.loads(json.dumps(state)))  # its own version loads
 
 
-def rule_state_is_bounded(factory: OracleFactory) -> None:
+def _rule_state_is_bounded(factory: OracleFactory) -> None:
     """Finished trials come back through ``load_state_dict(state, history)``, so the state of a
     finished search holds nothing of them: it is about the size of a fresh oracle's."""
     oracle = _fresh(factory)
@@ -100,7 +100,7 @@ def rule_state_is_bounded(factory: OracleFactory) -> None:
         "declare bounded_state = False if it must")
 
 
-def rule_best_trials_are_sorted_by_loss(factory: OracleFactory) -> None:
+def _rule_best_trials_are_sorted_by_loss(factory: OracleFactory) -> None:
     oracle = _fresh(factory)
     Drive(oracle).run()
     best = oracle.get_best_trials(5)
@@ -119,7 +119,7 @@ def _bad_outcome(s: object) -> str:
     return "nan" if roll in (1, 5) else "failed" if roll == 3 else "ok"
 
 
-def rule_nan_and_failures_are_never_best_nor_promoted(factory: OracleFactory) -> None:
+def _rule_nan_and_failures_are_never_best_nor_promoted(factory: OracleFactory) -> None:
     oracle = _fresh(factory)
     drive = Drive(oracle, outcome=_bad_outcome).run()
     assert oracle.finished, "the search did not finish"
@@ -134,7 +134,7 @@ def rule_nan_and_failures_are_never_best_nor_promoted(factory: OracleFactory) ->
     assert not best & bad, f"failed trials among the best: {sorted(best & bad)}"
 
 
-def rule_tell_unknown_trial_raises(factory: OracleFactory) -> None:
+def _rule_tell_unknown_trial_raises(factory: OracleFactory) -> None:
     oracle = _fresh(factory)
     with raises(KeyError, match="not pending"):
         oracle.tell("nope", 1.0)
@@ -146,7 +146,7 @@ def _pruned_outcome(s: object) -> str:
     return "pruned" if int(getattr(s, "trial_id", "0")) % 4 == 1 else _bad_outcome(s)
 
 
-def rule_searcher_observes_the_budget_reached(factory: OracleFactory) -> None:
+def _rule_searcher_observes_the_budget_reached(factory: OracleFactory) -> None:
     """Every job's final Observation has the epoch it really reached and its record's status
     (a job pruned at a milestone: that epoch, PRUNED); reports come at their own epoch."""
     oracle = _fresh(factory)
@@ -180,15 +180,15 @@ def rule_searcher_observes_the_budget_reached(factory: OracleFactory) -> None:
 
 
 _ALL = make_rules("check_oracle", [
-    rule_runs_to_completion_with_unique_ids_and_the_planned_jobs,
-    rule_same_seed_same_jobs,
-    rule_state_round_trip_continues_identically,
-    rule_unknown_state_version_is_refused,
-    rule_state_is_bounded,
-    rule_best_trials_are_sorted_by_loss,
-    rule_nan_and_failures_are_never_best_nor_promoted,
-    rule_tell_unknown_trial_raises,
-    rule_searcher_observes_the_budget_reached,
+    _rule_runs_to_completion_with_unique_ids_and_the_planned_jobs,
+    _rule_same_seed_same_jobs,
+    _rule_state_round_trip_continues_identically,
+    _rule_unknown_state_version_is_refused,
+    _rule_state_is_bounded,
+    _rule_best_trials_are_sorted_by_loss,
+    _rule_nan_and_failures_are_never_best_nor_promoted,
+    _rule_tell_unknown_trial_raises,
+    _rule_searcher_observes_the_budget_reached,
 ])
 
 

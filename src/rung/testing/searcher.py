@@ -56,7 +56,7 @@ def _check_values(space: HyperParameters, values: dict[str, Any] | None) -> None
     json.dumps(values, allow_nan=False)  # stored as JSON
 
 
-def rule_suggestions_lie_inside_the_space(factory: SearcherFactory) -> None:
+def _rule_suggestions_lie_inside_the_space(factory: SearcherFactory) -> None:
     """Every suggested value is one its hyperparameter can take (a continuous space may be
     refused with ConfigurationError)."""
     run = Run(_fresh(factory), np.random.default_rng(0))
@@ -72,7 +72,7 @@ def rule_suggestions_lie_inside_the_space(factory: SearcherFactory) -> None:
         _check_values(continuous.space, values)
 
 
-def rule_only_active_values_are_returned(factory: SearcherFactory) -> None:
+def _rule_only_active_values_are_returned(factory: SearcherFactory) -> None:
     run = Run(_fresh(factory), np.random.default_rng(2), finite_space())
     run.step(FINITE_SIZE)
     for values in run.suggestions:
@@ -81,7 +81,7 @@ def rule_only_active_values_are_returned(factory: SearcherFactory) -> None:
         assert values == active, f"suggested {values}, whose active values are {active}"
 
 
-def rule_excluded_configurations_are_never_returned(factory: SearcherFactory) -> None:
+def _rule_excluded_configurations_are_never_returned(factory: SearcherFactory) -> None:
     # a reference run learns what the searcher would propose first; the same draws must then
     # avoid those configurations once they are excluded
     reference = Run(_fresh(factory), np.random.default_rng(3))
@@ -94,14 +94,14 @@ def rule_excluded_configurations_are_never_returned(factory: SearcherFactory) ->
     assert len(keys) == len(set(keys)) == 40, "a configuration came twice in one stream"
 
 
-def rule_same_seed_same_suggestions(factory: SearcherFactory) -> None:
+def _rule_same_seed_same_suggestions(factory: SearcherFactory) -> None:
     first, second = (Run(_fresh(factory), np.random.default_rng(4)) for _ in range(2))
     first.step(20)
     second.step(20)
     assert first.suggestions == second.suggestions, "the same draws gave other suggestions"
 
 
-def rule_state_is_json(factory: SearcherFactory) -> None:
+def _rule_state_is_json(factory: SearcherFactory) -> None:
     run = Run(_fresh(factory), np.random.default_rng(5))
     run.start()  # a pending job
     run.step(12)
@@ -114,7 +114,7 @@ def rule_state_is_json(factory: SearcherFactory) -> None:
     assert fresh.state_dict() == state, "load_state_dict(state) then state_dict() differs"
 
 
-def rule_resumed_searcher_continues_identically(factory: SearcherFactory) -> None:
+def _rule_resumed_searcher_continues_identically(factory: SearcherFactory) -> None:
     """state_dict, then load_state_dict + replay(history) + on_start(pending) in a fresh
     searcher: the next suggestions are those of the searcher that was never interrupted."""
     run = Run(_fresh(factory), np.random.default_rng(6))
@@ -130,7 +130,7 @@ def rule_resumed_searcher_continues_identically(factory: SearcherFactory) -> Non
         f"without one {run.suggestions[before:before + 2]}...")
 
 
-def rule_state_stays_bounded(factory: SearcherFactory) -> None:
+def _rule_state_stays_bounded(factory: SearcherFactory) -> None:
     """History comes back through replay: the state after 1,000 jobs is no bigger than after 10
     (up to a few characters of counters). The jobs come from streams of 100, each closed when
     done, as Hyperband's brackets are; the last one stays open."""
@@ -148,7 +148,7 @@ def rule_state_stays_bounded(factory: SearcherFactory) -> None:
         f"the state grew from {small} characters after 10 jobs to {large} after 1,000")
 
 
-def rule_finite_space_is_enumerated_then_exhausted(factory: SearcherFactory) -> None:
+def _rule_finite_space_is_enumerated_then_exhausted(factory: SearcherFactory) -> None:
     """Each configuration of a finite space comes once; then suggest returns None (no error)."""
     for space, size in ((finite_space(), FINITE_SIZE), (tiny_space(), 4)):
         run = Run(_fresh(factory), np.random.default_rng(8), space)
@@ -162,7 +162,7 @@ def rule_finite_space_is_enumerated_then_exhausted(factory: SearcherFactory) -> 
     assert got is None, f"every configuration excluded, yet suggest returned {got}"
 
 
-def rule_hooks_accept_the_contract_arguments(factory: SearcherFactory) -> None:
+def _rule_hooks_accept_the_contract_arguments(factory: SearcherFactory) -> None:
     searcher = _fresh(factory)
     space, rng = mixed_space(), np.random.default_rng(10)
     values = searcher.suggest(space, rng, set(), "a")
@@ -184,15 +184,15 @@ def rule_hooks_accept_the_contract_arguments(factory: SearcherFactory) -> None:
 
 
 _RULES = make_rules("check_searcher", [
-    rule_suggestions_lie_inside_the_space,
-    rule_only_active_values_are_returned,
-    rule_excluded_configurations_are_never_returned,
-    rule_same_seed_same_suggestions,
-    rule_state_is_json,
-    rule_resumed_searcher_continues_identically,
-    rule_state_stays_bounded,
-    rule_finite_space_is_enumerated_then_exhausted,
-    rule_hooks_accept_the_contract_arguments,
+    _rule_suggestions_lie_inside_the_space,
+    _rule_only_active_values_are_returned,
+    _rule_excluded_configurations_are_never_returned,
+    _rule_same_seed_same_suggestions,
+    _rule_state_is_json,
+    _rule_resumed_searcher_continues_identically,
+    _rule_state_stays_bounded,
+    _rule_finite_space_is_enumerated_then_exhausted,
+    _rule_hooks_accept_the_contract_arguments,
 ])
 
 

@@ -30,7 +30,7 @@ def _fresh(factory: StorageFactory) -> Storage:
 
 
 # --- settings and scheduler state ---------------------------------------------------------
-def rule_new_project_is_empty(factory: StorageFactory) -> None:
+def _rule_new_project_is_empty(factory: StorageFactory) -> None:
     storage = _fresh(factory)
     assert storage.get_settings() is None
     assert storage.get_oracle_state() is None
@@ -39,7 +39,7 @@ def rule_new_project_is_empty(factory: StorageFactory) -> None:
     assert storage.failures() == []
 
 
-def rule_settings_and_oracle_state_round_trip(factory: StorageFactory) -> None:
+def _rule_settings_and_oracle_state_round_trip(factory: StorageFactory) -> None:
     storage = _fresh(factory)
     settings = {"objective": {"name": "val_loss", "direction": "min"}, "algorithm": "hyperband"}
     state = {"brackets": [{"rung": 0, "ids": ["a", "b"]}], "rng": [1, 2, 3], "x": None}
@@ -51,7 +51,7 @@ def rule_settings_and_oracle_state_round_trip(factory: StorageFactory) -> None:
     assert storage.get_oracle_state() == {"n": 2}
 
 
-def rule_settings_are_copied(factory: StorageFactory) -> None:
+def _rule_settings_are_copied(factory: StorageFactory) -> None:
     storage = _fresh(factory)
     settings: dict[str, Any] = {"args": {"max_epochs": 9}}
     storage.set_settings(settings)
@@ -70,7 +70,7 @@ def rule_settings_are_copied(factory: StorageFactory) -> None:
 
 
 # --- creating and reading trials ----------------------------------------------------------
-def rule_create_and_get_trial(factory: StorageFactory) -> None:
+def _rule_create_and_get_trial(factory: StorageFactory) -> None:
     storage = _fresh(factory)
     created = record("t1", initial_epoch=1, parent_id="t0", bracket=2, rung=1, iteration=4,
                      created_at=123.5)  # fmt: skip
@@ -79,7 +79,7 @@ def rule_create_and_get_trial(factory: StorageFactory) -> None:
     assert storage.get_trial("t1").status is TrialStatus.RUNNING
 
 
-def rule_trials_in_creation_order(factory: StorageFactory) -> None:
+def _rule_trials_in_creation_order(factory: StorageFactory) -> None:
     storage = _fresh(factory)
     ids = ["z", "a", "m", "b10", "b2"]
     for trial_id in ids:
@@ -90,7 +90,7 @@ def rule_trials_in_creation_order(factory: StorageFactory) -> None:
     assert storage.count_trials() == 5
 
 
-def rule_duplicate_trial_id_raises_and_keeps_the_first(factory: StorageFactory) -> None:
+def _rule_duplicate_trial_id_raises_and_keeps_the_first(factory: StorageFactory) -> None:
     storage = _fresh(factory)
     storage.create_trial(record("t", values={"a": 1}), oracle_state={"n": 1})
     with raises(ValueError, match="exists"):
@@ -100,7 +100,7 @@ def rule_duplicate_trial_id_raises_and_keeps_the_first(factory: StorageFactory) 
     assert storage.count_trials() == 1
 
 
-def rule_create_requires_a_running_record(factory: StorageFactory) -> None:
+def _rule_create_requires_a_running_record(factory: StorageFactory) -> None:
     storage = _fresh(factory)
     with raises(ValueError, match="RUNNING"):
         storage.create_trial(record("t", status=TrialStatus.COMPLETED))
@@ -109,7 +109,7 @@ def rule_create_requires_a_running_record(factory: StorageFactory) -> None:
     assert storage.count_trials() == 0
 
 
-def rule_create_writes_oracle_state_with_the_trial(factory: StorageFactory) -> None:
+def _rule_create_writes_oracle_state_with_the_trial(factory: StorageFactory) -> None:
     storage = _fresh(factory)
     storage.create_trial(record("t"), oracle_state={"created": 1})
     assert storage.get_oracle_state() == {"created": 1}
@@ -117,7 +117,7 @@ def rule_create_writes_oracle_state_with_the_trial(factory: StorageFactory) -> N
     assert storage.get_oracle_state() == {"created": 1}
 
 
-def rule_create_is_atomic(factory: StorageFactory) -> None:
+def _rule_create_is_atomic(factory: StorageFactory) -> None:
     """A create_trial that fails (its oracle state is not JSON) leaves nothing behind."""
     storage = _fresh(factory)
     with raises(TypeError):
@@ -126,7 +126,7 @@ def rule_create_is_atomic(factory: StorageFactory) -> None:
     assert storage.get_oracle_state() is None
 
 
-def rule_finish_is_atomic(factory: StorageFactory) -> None:
+def _rule_finish_is_atomic(factory: StorageFactory) -> None:
     """A finish_trial that fails (its oracle state is not JSON) changes neither trial nor state."""
     storage = _fresh(factory)
     storage.create_trial(record("t"))
@@ -150,7 +150,7 @@ _UNKNOWN_ID_CALLS: dict[str, Callable[[Storage], object]] = {
 }
 
 
-def rule_unknown_trial_id_raises_key_error(factory: StorageFactory) -> None:
+def _rule_unknown_trial_id_raises_key_error(factory: StorageFactory) -> None:
     storage = _fresh(factory)
     storage.create_trial(record("t"))
     for method, call in _UNKNOWN_ID_CALLS.items():
@@ -162,7 +162,7 @@ def rule_unknown_trial_id_raises_key_error(factory: StorageFactory) -> None:
 
 
 # --- reports and failures -----------------------------------------------------------------
-def rule_epoch_metrics_in_report_order_with_nan_and_inf(factory: StorageFactory) -> None:
+def _rule_epoch_metrics_in_report_order_with_nan_and_inf(factory: StorageFactory) -> None:
     storage = _fresh(factory)
     storage.create_trial(record("t"))
     storage.create_trial(record("u"))
@@ -179,7 +179,7 @@ def rule_epoch_metrics_in_report_order_with_nan_and_inf(factory: StorageFactory)
     assert storage.epoch_metrics("u") == [(1, {"loss": 9.0})]
 
 
-def rule_report_to_a_finished_trial_raises(factory: StorageFactory) -> None:
+def _rule_report_to_a_finished_trial_raises(factory: StorageFactory) -> None:
     storage = _fresh(factory)
     storage.create_trial(record("t"))
     storage.finish_trial("t", TrialStatus.PRUNED)
@@ -188,7 +188,7 @@ def rule_report_to_a_finished_trial_raises(factory: StorageFactory) -> None:
     assert storage.epoch_metrics("t") == []
 
 
-def rule_record_failure_bumps_attempts(factory: StorageFactory) -> None:
+def _rule_record_failure_bumps_attempts(factory: StorageFactory) -> None:
     storage = _fresh(factory)
     storage.create_trial(record("t"))
     storage.create_trial(record("u"))
@@ -210,7 +210,7 @@ def rule_record_failure_bumps_attempts(factory: StorageFactory) -> None:
     assert storage.get_trial("t").attempts == 2
 
 
-def rule_clear_reports_forgets_the_epochs_of_a_running_trial_only(
+def _rule_clear_reports_forgets_the_epochs_of_a_running_trial_only(
     factory: StorageFactory,
 ) -> None:
     storage = _fresh(factory)
@@ -230,7 +230,7 @@ def rule_clear_reports_forgets_the_epochs_of_a_running_trial_only(
 
 
 # --- reading while writing, and the storage protocol ------------------------------------
-def rule_a_reader_thread_can_read_while_the_driver_writes(factory: StorageFactory) -> None:
+def _rule_a_reader_thread_can_read_while_the_driver_writes(factory: StorageFactory) -> None:
     storage = _fresh(factory)
     errors: list[BaseException] = []
     done = threading.Event()
@@ -258,7 +258,7 @@ def rule_a_reader_thread_can_read_while_the_driver_writes(factory: StorageFactor
     assert storage.count_trials(TrialStatus.COMPLETED) == 50
 
 
-def rule_context_manager_and_get_storage(factory: StorageFactory) -> None:
+def _rule_context_manager_and_get_storage(factory: StorageFactory) -> None:
     storage = _fresh(factory)
     assert get_storage(storage) is storage
     with storage as entered:
@@ -271,24 +271,24 @@ def _close(storage: Any) -> None:
 
 
 _RULES = make_rules("check_storage", [
-    rule_new_project_is_empty,
-    rule_settings_and_oracle_state_round_trip,
-    rule_settings_are_copied,
-    rule_create_and_get_trial,
-    rule_trials_in_creation_order,
-    rule_duplicate_trial_id_raises_and_keeps_the_first,
-    rule_create_requires_a_running_record,
-    rule_create_writes_oracle_state_with_the_trial,
-    rule_create_is_atomic,
-    rule_finish_is_atomic,
-    rule_unknown_trial_id_raises_key_error,
-    rule_epoch_metrics_in_report_order_with_nan_and_inf,
-    rule_report_to_a_finished_trial_raises,
-    rule_record_failure_bumps_attempts,
-    rule_clear_reports_forgets_the_epochs_of_a_running_trial_only,
+    _rule_new_project_is_empty,
+    _rule_settings_and_oracle_state_round_trip,
+    _rule_settings_are_copied,
+    _rule_create_and_get_trial,
+    _rule_trials_in_creation_order,
+    _rule_duplicate_trial_id_raises_and_keeps_the_first,
+    _rule_create_requires_a_running_record,
+    _rule_create_writes_oracle_state_with_the_trial,
+    _rule_create_is_atomic,
+    _rule_finish_is_atomic,
+    _rule_unknown_trial_id_raises_key_error,
+    _rule_epoch_metrics_in_report_order_with_nan_and_inf,
+    _rule_report_to_a_finished_trial_raises,
+    _rule_record_failure_bumps_attempts,
+    _rule_clear_reports_forgets_the_epochs_of_a_running_trial_only,
     *FINISH_RULES,
-    rule_a_reader_thread_can_read_while_the_driver_writes,
-    rule_context_manager_and_get_storage,
+    _rule_a_reader_thread_can_read_while_the_driver_writes,
+    _rule_context_manager_and_get_storage,
 ], cleanup=_close)
 
 

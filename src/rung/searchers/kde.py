@@ -1,0 +1,233 @@
+"""The KDE searcher of BOHB: a density of good and of bad configurations per budget."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from rung.hyperparameters import values_key
+from rung.searchers._encoding import Encoding
+from rung.searchers._kernels import special
+from rung.searchers._space import space_fingerprint
+from rung.searchers.base import Searcher
+from rung.searchers.observation import Observation
+from rung.searchers.random import RandomSearcher
+from rung.validation import check_int, check_number, check_optional_int, fail_value
+
+if TYPE_CHECKING:
+    from rung.hyperparameters import HyperParameters
+
+__all__ = ["KDESearcher", "Split", "split_good_bad"]
+
+_PENDING_WEIGHT = 0.5
+"""How much each pending job weighs in the bad density, next to the bad results' total of 1."""
+
+
+@dataclass(frozen=True)
+class Split:
+    """The data of one model: good and bad configurations (encoded rows) at ``budget``, and
+    the pending jobs imputed as bad."""
+
+    budget: int
+    good: np.ndarray
+    bad: np.ndarray
+    pending: np.ndarray
+
+
+def split_good_bad(losses: list[tuple[float, str]], failed: int, top_fraction: float,
+                   min_good: int) -> int:
+    """How many of the ranked finite ``losses`` are good: of the ``n`` results (``failed`` ones
+    included, ranked last), ``max(min_good, ceil(top_fraction * n))`` as in BOHB, but never a
+    failed one and always leaving at least one bad result."""
+    n = len(losses) + failed
+    return max(1, min(max(math.ceil(top_fraction * n), min_good), len(losses), n - 1))
+
+
+class KDESearcher(Searcher):
+    """BOHB's model: per budget, one kernel density of good and one of bad configurations.
+
+    Falkner, Klein, Hutter. "BOHB: Robust and Efficient Hyperparameter Optimization at Scale",
+    ICML 2018 (section 3.2, Algorithm 2); the densities are those of TPE (Bergstra et al.,
+    NeurIPS 2011) with a product kernel per type (see ``rung.searchers._encoding``).
+
+    Every result is kept at the budget where it was measured: final results and intermediate
+    reports alike, one per ``(trial_id, budget)`` (a final result repeating the last report
+    replaces it). The model uses the largest budget with more than ``min_points`` finite results.
+    Its results are ranked by loss (failed jobs, from any budget, rank last); the top
+    ``top_fraction``, but at least ``min_points`` (see ``split_good_bad``), make the good
+    density ``l``, the rest the bad density ``g``. Jobs still running count as bad results (with
+    the good density's bandwidths), unless their configuration already has a result at that
+    budget, so that workers asking at the same time are sent to different places.
+
+    ``suggest``: with probability ``random_fraction``, or while no budget has enough results,
+    a random configuration. Otherwise ``num_samples`` candidates are drawn from ``l`` with
+    bandwidths widened ``bandwidth_factor`` times, and the one with the highest ``l(x) / g(x)``
+    that is not in ``exclude`` is returned (if all are, a random one). Bandwidths follow the
+    normal reference rule, never below ``min_bandwidth`` nor below ``1 / (n + 1)`` for a
+    density of ``n`` points (a departure from BOHB that keeps a few clustered good points from
+    collapsing the search onto themselves).
+
+    The model is a pure function of the results seen and the pending jobs: the searcher saves
+    no state (the oracle replays the history on resume), so a resumed search proposes exactly
+    what an uninterrupted one would.
+
+    Args:
+        min_points: the fewest good results a density is built from (default: dimensions + 1);
+            a budget is modelled once it has ``min_points + 1`` finite results.
+        top_fraction: the share of results counted as good (0 < top_fraction < 1).
+        random_fraction: the share of proposals drawn at random (0 <= random_fraction <= 1).
+        num_samples: candidates drawn from the good density per proposal.
+        bandwidth_factor: how much wider the kernels are when sampling candidates (>= 1).
+        min_bandwidth: the smallest bandwidth (> 0), so that the densities never collapse.
+
+    Example::
+
+        tuner = rung.BOHB(run_trial=train, objective="val_loss", max_epochs=81)
+        tuner = rung.ASHA(run_trial=train, objective="val_loss", searcher=KDESearcher())
+    """
+
+    name = "kde"
+
+    def __init__(self, min_points: int | None = None, top_fraction: float = 0.15,
+                 random_fraction: float = 1 / 3, num_samples: int = 64,
+                 bandwidth_factor: float = 3.0, min_bandwidth: float = 1e-3) -> None:
+        self.min_points = check_optional_int("KDESearcher min_points", min_points, 2,
+                                             "None uses the number of dimensions + 1")
+        self.top_fraction = _fraction("KDESearcher top_fraction", top_fraction, open_ends=True)
+        self.random_fraction = _fraction("KDESearcher random_fraction", random_fraction)
+        self.num_samples = check_int("KDESearcher num_samples", num_samples, 1)
+        self.bandwidth_factor = float(check_number(  # type: ignore[arg-type]
+            "KDESearcher bandwidth_factor", bandwidth_factor, 1.0))
+        self.min_bandwidth = float(check_number(  # type: ignore[arg-type]
+            "KDESearcher min_bandwidth", min_bandwidth, 0.0, exclusive_minimum=True))
+        self._results: dict[int, dict[str, tuple[dict[str, Any], float]]] = {}
+        self._failed: dict[str, dict[str, Any]] = {}
+        self._pending: dict[str, dict[str, Any]] = {}
+        self._random = RandomSearcher()
+        self._encoding: tuple[str, Encoding] | None = None
+
+    # --- hooks ----------------------------------------------------------------------------
+    def on_start(self, trial_id: str, values: Mapping[str, Any], budget: int | None) -> None:
+        self._pending[trial_id] = dict(values)
+
+    def observe(self, observation: Observation) -> None:
+        if observation.final:
+            self._pending.pop(observation.trial_id, None)
+        if observation.loss is None:
+            self._failed[observation.trial_id] = dict(observation.values)
+            return
+        at_budget = self._results.setdefault(observation.budget, {})
+        at_budget[observation.trial_id] = (dict(observation.values), float(observation.loss))
+
+    # --- proposals -------------------------------------------------------------------------
+    def suggest(self, space: HyperParameters, rng: np.random.Generator,
+                exclude: Container[str], stream: str = "") -> dict[str, Any] | None:
+        explore = rng.random() < self.random_fraction
+        encoding = self.encoding(space)
+        split = None if explore or not len(encoding) else self.split(encoding)
+        if split is None:
+            return self._random.suggest(space, rng, exclude, stream)
+        for values in self._ranked_candidates(encoding, split, rng):
+            if values_key(values) not in exclude:
+                return values
+        return self._random.suggest(space, rng, exclude, stream)
+
+    def encoding(self, space: HyperParameters) -> Encoding:
+        """The encoding of ``space`` (cached while the space stays the same)."""
+        fingerprint = space_fingerprint(space)
+        if self._encoding is None or self._encoding[0] != fingerprint:
+            self._encoding = (fingerprint, Encoding(space))
+        return self._encoding[1]
+
+    def model_budget(self, dims: int) -> int | None:
+        """The largest budget with more than ``min_points`` finite results (``dims + 1`` by
+        default), or None."""
+        needed = self._min_good(dims)
+        enough = [b for b, results in self._results.items() if len(results) > needed]
+        return max(enough) if enough else None
+
+    def _min_good(self, dims: int) -> int:
+        return self.min_points if self.min_points is not None else dims + 1
+
+    def split(self, encoding: Encoding) -> Split | None:
+        """The good and bad configurations of the model's budget, or None (no model yet)."""
+        budget = self.model_budget(len(encoding))
+        if budget is None:
+            return None
+        results = self._results[budget]
+        ranked = sorted((loss, trial_id) for trial_id, (_, loss) in results.items())
+        failed = sorted(t for t in self._failed if t not in results)
+        n_good = split_good_bad(ranked, len(failed), self.top_fraction, self._min_good(len(encoding)))
+        seen = {values_key(values) for values, _ in results.values()}
+        running = [values for trial_id, values in sorted(self._pending.items())
+                   if trial_id not in results and values_key(values) not in seen]
+        bad_values = [results[t][0] for _, t in ranked[n_good:]] + [self._failed[t] for t in failed]
+        good = np.array([encoding.encode(results[t][0]) for _, t in ranked[:n_good]])
+        bad = np.array([encoding.encode(v) for v in bad_values])
+        pending = np.array([encoding.encode(v) for v in running]).reshape(len(running), len(good[0]))
+        return Split(budget=budget, good=good, bad=bad, pending=pending)
+
+    def _ranked_candidates(self, encoding: Encoding, split: Split,
+                           rng: np.random.Generator) -> list[dict[str, Any]]:
+        """Candidates drawn from the widened good density, best ``l / g`` first."""
+        dims = len(encoding)
+        h_good = self._bandwidths(encoding, split.good)
+        h_bad = self._bandwidths(encoding, split.bad)
+        widened = np.array([dim.kernel.widen(float(h), self.bandwidth_factor)
+                            for dim, h in zip(encoding.dims, h_good, strict=True)])
+        centres = split.good[rng.integers(len(split.good), size=self.num_samples)]
+        drawn = encoding.sample(centres, widened, rng.random((self.num_samples, dims)))
+        candidates = [encoding.decode(row) for row in drawn]
+        x = np.array([encoding.encode(values) for values in candidates])
+        # A pending job is a bad result at the resolution of the good density (l's bandwidths)
+        # weighing _PENDING_WEIGHT in g. With g's own wide bandwidths and weight 1 / len(bad)
+        # it would barely dent l / g, and workers asking at the same time would be sent next to
+        # the same good point (measured: mean smallest distance between 4 concurrent
+        # proposals 0.030 with no pending jobs, 0.040 with weight 1 / len(good), 0.063 with 0.5).
+        log_g = _log_density(encoding, x, split.bad, h_bad)
+        if len(split.pending):
+            log_p = (special().logsumexp(encoding.log_kernels(x, split.pending, h_good), axis=1)
+                     + math.log(_PENDING_WEIGHT))
+            log_g = np.logaddexp(log_g, log_p)
+        score = _log_density(encoding, x, split.good, h_good) - log_g
+        order = np.argsort(-score, kind="stable")
+        return [candidates[i] for i in order]
+
+    def _bandwidths(self, encoding: Encoding, data: np.ndarray) -> np.ndarray:
+        n, dims = data.shape
+        # Not in BOHB: a floor of 1/(n + 1) of the unit interval, in the spirit of TPE's
+        # bandwidth limits. Without it, a few clustered good points shrink the bandwidth to
+        # min_bandwidth, every candidate lands on top of them, and the search stalls (median
+        # best loss on a 2-D quadratic after 100 proposals: 0.61 without, 0.0025 with; random
+        # search 0.20).
+        floor = max(self.min_bandwidth, 1.0 / (n + 1))
+        out = np.empty(dims)
+        for k, dim in enumerate(encoding.dims):
+            column = data[:, k]
+            out[k] = dim.kernel.bandwidth(column[~np.isnan(column)], n, dims, floor)
+        return out
+
+    def __repr__(self) -> str:
+        return (f"KDESearcher(min_points={self.min_points}, top_fraction={self.top_fraction}, "
+                f"random_fraction={self.random_fraction:.4g}, num_samples={self.num_samples}, "
+                f"bandwidth_factor={self.bandwidth_factor}, min_bandwidth={self.min_bandwidth})")
+
+
+def _log_density(encoding: Encoding, x: np.ndarray, data: np.ndarray,
+                 bandwidths: np.ndarray) -> np.ndarray:
+    """log of the kernel density of ``data`` at each row of ``x``."""
+    log_k = encoding.log_kernels(x, data, bandwidths)
+    return np.asarray(special().logsumexp(log_k, axis=1) - math.log(len(data)))
+
+
+def _fraction(name: str, value: object, open_ends: bool = False) -> float:
+    number = check_number(name, value, 0.0)
+    assert number is not None
+    if number > 1.0 or (open_ends and number in (0.0, 1.0)):
+        raise fail_value(name, "a number strictly between 0 and 1" if open_ends
+                         else "a number between 0 and 1", value)
+    return number

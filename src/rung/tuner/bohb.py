@@ -1,0 +1,73 @@
+"""``rung.BOHB``: Hyperband with the KDE searcher (Falkner et al., ICML 2018)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rung.hyperparameters import HyperParameters
+from rung.oracles import BOHBOracle
+from rung.searchers import Searcher
+from rung.tuner.base import Tuner
+
+__all__ = ["BOHB"]
+
+
+class BOHB(Tuner):
+    """Tune with BOHB: Hyperband's brackets, configurations from a model of the results so far
+    (``rung.searchers.KDESearcher``); see ``rung.oracles.BOHBOracle``.
+
+    Arguments as ``rung.Hyperband``, plus the KDE searcher's options (``min_points``,
+    ``top_fraction``, ``random_fraction``, ``num_samples``, ``bandwidth_factor``,
+    ``min_bandwidth``) and ``full_budget_jobs`` (configurations trained to ``max_epochs``
+    without early stopping in each iteration; robust where learning curves cross).
+
+    Example::
+
+        tuner = rung.BOHB(run_trial=train, objective="val_loss", max_epochs=81, factor=3,
+                          directory="runs", project_name="bohb")
+        tuner.search(workers=4)
+    """
+
+    def __init__(
+        self,
+        hypermodel: Any = None,
+        objective: Any = None,
+        max_epochs: int = 100,
+        factor: int = 3,
+        hyperband_iterations: int | None = 1,
+        seed: int | None = None,
+        hyperparameters: HyperParameters | None = None,
+        tune_new_entries: bool = True,
+        allow_new_entries: bool = True,
+        max_retries_per_trial: int = 0,
+        max_consecutive_failed_trials: int = 3,
+        parallel_brackets: bool = True,
+        searcher: Searcher | str | None = None,
+        min_points: int | None = None,
+        top_fraction: float = 0.15,
+        random_fraction: float = 1 / 3,
+        num_samples: int = 64,
+        bandwidth_factor: float = 3.0,
+        min_bandwidth: float = 1e-3,
+        full_budget_jobs: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if "max_trials" in kwargs:
+            raise ValueError(
+                "BOHB does not take max_trials: its budget follows from max_epochs, factor "
+                "and hyperband_iterations (the plan is printed before the search starts)"
+            )
+        oracle = BOHBOracle(
+            objective=objective, max_epochs=max_epochs, factor=factor,
+            hyperband_iterations=hyperband_iterations, seed=seed,
+            hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
+            allow_new_entries=allow_new_entries, parallel_brackets=parallel_brackets,
+            searcher=searcher, min_points=min_points, top_fraction=top_fraction,
+            random_fraction=random_fraction, num_samples=num_samples,
+            bandwidth_factor=bandwidth_factor, min_bandwidth=min_bandwidth,
+            full_budget_jobs=full_budget_jobs,
+        )
+        super().__init__(
+            oracle, hypermodel=hypermodel, max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials, **kwargs,
+        )
