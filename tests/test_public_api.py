@@ -21,8 +21,9 @@ def test_all_names_resolve(name: str) -> None:
 
 
 def test_keras_tuner_names_are_at_the_top_level() -> None:
-    for attr in ["Hyperband", "RandomSearch", "GridSearch", "HyperParameters", "HyperModel",
-                 "Objective", "Tuner", "SklearnTuner", "errors", "oracles"]:
+    for attr in ["Hyperband", "RandomSearch", "GridSearch", "BayesianOptimization",
+                 "HyperParameters", "HyperModel", "Objective", "Tuner", "SklearnTuner", "errors",
+                 "oracles"]:
         assert attr in rung.__all__
 
 
@@ -38,7 +39,8 @@ def test_importing_rung_does_not_import_heavy_frameworks() -> None:
 
 
 def test_oracle_names_match_keras_tuner() -> None:
-    for attr in ["HyperbandOracle", "RandomSearchOracle", "GridSearchOracle"]:
+    for attr in ["HyperbandOracle", "RandomSearchOracle", "GridSearchOracle",
+                 "BayesianOptimizationOracle"]:
         assert attr in rung.oracles.__all__
     for attr in ["FailedTrialError", "FatalError", "FatalValueError", "FatalTypeError",
                  "FatalRuntimeError"]:

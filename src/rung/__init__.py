@@ -15,7 +15,7 @@ from rung.hyperparameters import HyperParameters
 from rung.objective import MultiObjective, Objective
 from rung.oracles import Budget, Suggestion
 from rung.trial import Trial, TrialStatus
-from rung.tuner import ASHA, BOHB, GridSearch, Hyperband, RandomSearch, Tuner
+from rung.tuner import ASHA, BOHB, BayesianOptimization, GridSearch, Hyperband, RandomSearch, Tuner
 
 __version__ = "0.1.0"
 
@@ -33,6 +33,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "ASHA",
     "BOHB",
+    "BayesianOptimization",
     "Budget",
     "FailedTrialError",
     "FatalError",

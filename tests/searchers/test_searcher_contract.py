@@ -8,10 +8,18 @@ from collections.abc import Callable
 import pytest
 
 import rung.searchers
-from rung.searchers import GridSearcher, KDESearcher, RandomSearcher, Searcher
+from rung.searchers import GPSearcher, GridSearcher, KDESearcher, RandomSearcher, Searcher
 from rung.testing import Rule, searcher_rules
 
-FACTORIES: list[Callable[[], Searcher]] = [RandomSearcher, GridSearcher, KDESearcher]
+
+def GPSearcher_cheap() -> GPSearcher:  # noqa: N802 - named after the class in the test ids
+    """The GP searcher with a cheap acquisition search: the contract is tested here (1,000 jobs
+    in one rule), its proposals in tests/searchers/test_gp.py."""
+    return GPSearcher(num_candidates=100, num_restarts=1, max_fit_points=50)
+
+
+FACTORIES: list[Callable[[], Searcher]] = [
+    RandomSearcher, GridSearcher, KDESearcher, GPSearcher_cheap]
 
 
 @pytest.mark.parametrize("factory", FACTORIES, ids=lambda f: f.__name__)

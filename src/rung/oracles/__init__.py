@@ -2,6 +2,7 @@
 
 from rung.oracles.asha import ASHAOracle
 from rung.oracles.base import Oracle, Suggestion
+from rung.oracles.bayesian import BayesianOptimizationOracle
 from rung.oracles.bohb import BOHBOracle
 from rung.oracles.hyperband import HyperbandOracle, SuccessiveHalvingOracle
 from rung.oracles.schedule import BracketPlan, Budget, RungPlan, hyperband_plan, integer_log
@@ -10,6 +11,7 @@ from rung.oracles.single import GridSearchOracle, RandomSearchOracle, SingleFide
 __all__ = [
     "ASHAOracle",
     "BOHBOracle",
+    "BayesianOptimizationOracle",
     "BracketPlan",
     "Budget",
     "GridSearchOracle",

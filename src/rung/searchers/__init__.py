@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rung.searchers.base import Searcher
+from rung.searchers.gp import GPSearcher
 from rung.searchers.grid import GridSearcher
 from rung.searchers.kde import KDESearcher
 from rung.searchers.observation import Observation
@@ -11,6 +12,7 @@ from rung.searchers.registry import SEARCHERS, get_searcher
 
 __all__ = [
     "SEARCHERS",
+    "GPSearcher",
     "GridSearcher",
     "KDESearcher",
     "Observation",

@@ -12,6 +12,7 @@ __all__ = ["SEARCHERS", "get_searcher"]
 SEARCHERS: dict[str, str] = {
     "random": "rung.searchers.random:RandomSearcher",
     "grid": "rung.searchers.grid:GridSearcher",
+    "gp": "rung.searchers.gp:GPSearcher",
     "kde": "rung.searchers.kde:KDESearcher",
 }
 """Short name -> ``module:class`` of each built-in searcher (imported on first use)."""

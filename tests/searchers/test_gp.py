@@ -1,0 +1,250 @@
+"""GPSearcher: its encoding and kernel on mixed spaces, its proposals, and what it learns from."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+
+from rung.errors import ConfigurationError
+from rung.hyperparameters import HyperParameters, values_key
+from rung.oracles import BayesianOptimizationOracle, RandomSearchOracle
+from rung.searchers import GPSearcher, Observation, get_searcher
+from rung.searchers import _gp_model as model
+from rung.searchers._gp_encoding import Encoding
+from rung.trial_record import TrialStatus
+
+BRANIN_MIN = 0.397887
+
+
+def branin(values: dict[str, Any]) -> float:
+    x1, x2 = values["x1"], values["x2"]
+    b, c, t = 5.1 / (4 * math.pi**2), 5 / math.pi, 1 / (8 * math.pi)
+    return (x2 - b * x1**2 + c * x1 - 6) ** 2 + 10 * (1 - t) * math.cos(x1) + 10
+
+
+def branin_space() -> HyperParameters:
+    hp = HyperParameters()
+    hp.Float("x1", -5.0, 10.0)
+    hp.Float("x2", 0.0, 15.0)
+    return hp
+
+
+def mixed_space() -> HyperParameters:
+    hp = HyperParameters()
+    hp.Float("lr", 1e-4, 1e-1, sampling="log")
+    hp.Float("momentum", 0.5, 0.999, sampling="reverse_log")
+    hp.Int("units", 16, 256, step=16)
+    hp.Int("batch", 8, 256, sampling="log")
+    hp.Choice("act", ["relu", "tanh", "gelu"])
+    hp.Choice("width", [1, 2, 4, 8])  # numbers: ordered
+    hp.Fixed("seed", 7)
+    hp.Choice("opt", ["sgd", "adam"])
+    with hp.conditional_scope("opt", ["sgd"]):
+        hp.Float("nesterov_weight", 0.0, 1.0, step=0.25)
+        hp.Boolean("nesterov")
+    hp.Int("layers", 1, 3)
+    with hp.conditional_scope("layers", [2, 3]):
+        hp.Float("dropout", 0.0, 0.5)
+    return hp
+
+
+def mixed_loss(v: dict[str, Any]) -> float:
+    loss = (math.log10(v["lr"]) + 2.5) ** 2 + (v["units"] / 256 - 0.5) ** 2
+    loss += {"relu": 0.0, "tanh": 0.3, "gelu": 0.1}[v["act"]] + 0.1 * v["layers"]
+    return loss + (0.2 * v["nesterov_weight"] if v["opt"] == "sgd" else 0.05)
+
+
+def completed(trial_id: str, values: dict[str, Any], loss: float | None) -> Observation:
+    status = TrialStatus.COMPLETED if loss is not None else TrialStatus.FAILED
+    return Observation(trial_id, values, 1, loss, status)
+
+
+# --- the encoding and the kernel -------------------------------------------------------------
+def test_categories_are_equidistant_whatever_their_order() -> None:
+    hp = HyperParameters()
+    hp.Choice("c", ["a", "b", "c", "d"])
+    hp.Boolean("flag")
+    encoding = Encoding(hp)
+    rows = {v: encoding.features({"c": v, "flag": False}) for v in "abcd"}
+    distances = [np.linalg.norm(rows[p] - rows[q]) for p, q in itertools.combinations("abcd", 2)]
+    assert distances == pytest.approx([1.0] * 6)
+    flags = [encoding.features({"c": "a", "flag": f}) for f in (False, True)]
+    assert np.linalg.norm(flags[0] - flags[1]) == pytest.approx(1.0)
+
+
+def test_the_process_predicts_the_same_for_categories_equally_far_from_the_data() -> None:
+    """'a' is good, 'd' is bad: 'b' and 'c' are both unknown, so the process must not rank them
+    by their position in the list (an ordinal encoding puts 'b' next to 'a')."""
+    hp = HyperParameters()
+    hp.Choice("c", ["a", "b", "c", "d"])
+    hp.Float("x", 0.0, 1.0)
+    encoding = Encoding(hp)
+    data = [({"c": "a", "x": x}, x) for x in (0.1, 0.5, 0.9)]
+    data += [({"c": "d", "x": x}, 5.0 + x) for x in (0.1, 0.5, 0.9)]
+    x = np.array([encoding.features(v) for v, _ in data])
+    y = np.array([loss for _, loss in data])
+    theta = model.fit_kernel(x, y, 1e-4, restarts=0, seed=0)
+    gp = model.condition(x, y, 1e-4, theta)
+    mean_b, mean_c = gp.predict(np.array([encoding.features({"c": c, "x": 0.5}) for c in "bc"]))
+    assert mean_b == pytest.approx(mean_c, abs=1e-9)
+    mean_a, mean_d = gp.predict(np.array([encoding.features({"c": c, "x": 0.5}) for c in "ad"]))
+    assert mean_a < mean_b < mean_d
+
+
+def test_inactive_hyperparameters_take_a_fixed_value() -> None:
+    encoding = Encoding(mixed_space())
+    base = {"lr": 0.01, "momentum": 0.9, "units": 64, "batch": 32, "act": "relu", "width": 2,
+            "seed": 7, "opt": "adam", "layers": 1}
+    other = dict(base, nesterov_weight=0.5, nesterov=True, dropout=0.3)  # all inactive there
+    row = encoding.features(base)
+    assert np.array_equal(row, encoding.features(other))
+    by_name = {d.hp.name: d for d in encoding.dims}
+    assert row[by_name["dropout"].start] == 0.5  # numeric: the middle
+    nesterov = by_name["nesterov"]
+    assert not row[nesterov.start:nesterov.start + 2].any()  # one-hot: no category
+    assert "seed" not in by_name  # Fixed: not a dimension
+
+
+def test_batch_features_match_one_at_a_time() -> None:
+    space = mixed_space()
+    encoding = Encoding(space)
+    points = np.random.default_rng(0).random((300, encoding.n_units))
+    batch = encoding.features_of_units(points)
+    for u, row in zip(points, batch, strict=True):
+        values = encoding.decode(u)
+        assert space.clone_with_values(values).values == values
+        assert np.array_equal(row, encoding.features(values, u))
+
+
+# --- proposals ---------------------------------------------------------------------------------
+def run(searcher: str, seed: int, trials: int = 30) -> float:
+    oracle = RandomSearchOracle(objective="loss", max_trials=trials, seed=seed,
+                                hyperparameters=branin_space(), searcher=searcher)
+    best = math.inf
+    while (s := oracle.ask()) is not None:
+        loss = branin(s.values)
+        best = min(best, loss)
+        oracle.tell(s.trial_id, {"loss": loss})
+    return best - BRANIN_MIN
+
+
+def test_beats_random_search_on_branin_at_equal_trials() -> None:
+    seeds = range(4)
+    gp = [run("gp", seed) for seed in seeds]
+    random = [run("random", seed) for seed in seeds]
+    assert np.median(gp) < np.median(random) / 5
+    assert sum(g < r for g, r in zip(gp, random, strict=True)) >= 3
+
+
+def test_mixed_conditional_space_gives_valid_values() -> None:
+    space = mixed_space()
+    oracle = BayesianOptimizationOracle(objective="loss", max_trials=22, num_initial_points=6,
+                                        seed=0, hyperparameters=space)
+    proposals = []
+    while (s := oracle.ask()) is not None:
+        proposals.append(s.values)
+        oracle.tell(s.trial_id, {"loss": mixed_loss(s.values)})
+    assert len(proposals) == 22 and len({values_key(v) for v in proposals}) == 22
+    for values in proposals:
+        assert space.clone_with_values(values).values == values  # exactly the active ones
+        for hp in space.space:
+            if hp.name not in values:
+                continue
+            value, grid = values[hp.name], hp.grid_values()
+            if grid is not None:
+                assert value in grid and type(value) is type(grid[0])
+            else:
+                assert hp.min_value <= value <= hp.max_value and isinstance(value, float)
+
+
+def _fitted_searcher(n: int = 12) -> tuple[GPSearcher, np.random.Generator]:
+    searcher, rng, space = GPSearcher(num_initial_points=n), np.random.default_rng(0), branin_space()
+    for i in range(n):
+        values = searcher.suggest(space, rng, set())
+        assert values is not None
+        searcher.observe(completed(f"{i:03d}", values, branin(values)))
+    return searcher, rng
+
+
+def _min_distance(points: list[dict[str, Any]]) -> float:
+    units = [np.array([(p["x1"] + 5) / 15, p["x2"] / 15]) for p in points]
+    return min(float(np.linalg.norm(a - b)) for a, b in itertools.combinations(units, 2))
+
+
+def test_pending_jobs_make_concurrent_proposals_distinct_and_spread() -> None:
+    searcher, rng = _fitted_searcher()
+    concurrent = []
+    for k in range(4):
+        values = searcher.suggest(branin_space(), rng, set())
+        assert values is not None
+        searcher.on_start(f"p{k}", values, None)
+        concurrent.append(values)
+    assert _min_distance(concurrent) > 0.02
+    # without on_start, the same model sends every worker to (nearly) the same point
+    blind, rng = _fitted_searcher()
+    repeated = [blind.suggest(branin_space(), rng, set()) for _ in range(4)]
+    assert _min_distance(repeated) < 0.02  # type: ignore[arg-type]
+
+
+def test_failed_configurations_are_avoided_but_not_modelled() -> None:
+    hp = HyperParameters()
+    hp.Int("a", 0, 4)
+    hp.Choice("b", ["x", "y"])
+    loss = {"x": 0.0, "y": 1.0}
+    searcher, other = GPSearcher(num_initial_points=3), GPSearcher(num_initial_points=3)
+    for i, a in enumerate((0, 2, 4)):
+        values = {"a": a, "b": "y"}
+        searcher.observe(completed(str(i), values, a + loss["y"]))
+        other.observe(completed(str(i), values, a + loss["y"]))
+    first = searcher.suggest(hp, np.random.default_rng(1), set())
+    assert first is not None
+    searcher.observe(completed("9", first, None))  # it failed
+    second = searcher.suggest(hp, np.random.default_rng(2), set())
+    assert second != first
+    # the failure changed nothing but the exclusion: same as a searcher told to exclude it
+    assert second == other.suggest(hp, np.random.default_rng(2), {values_key(first)})
+
+
+def test_intermediate_reports_are_ignored() -> None:
+    a, rng_a = _fitted_searcher()
+    b, rng_b = _fitted_searcher()
+    b.observe(Observation("xyz", {"x1": 3.0, "x2": 2.0}, 1, 0.0, TrialStatus.RUNNING))
+    assert a.suggest(branin_space(), rng_a, set()) == b.suggest(branin_space(), rng_b, set())
+
+
+def test_state_is_one_seed_and_the_kernel_is_refitted_on_schedule() -> None:
+    searcher, rng = _fitted_searcher(20)
+    searcher.suggest(branin_space(), rng, set())
+    state = searcher.state_dict()
+    assert set(state) == {"seed"} and isinstance(state["seed"], int)
+    fitted_on = searcher._theta[0][1]  # type: ignore[index]
+    assert len(fitted_on) == 20  # 20 is on the schedule (..., 19, 20, 22, 24, ...)
+    values = searcher.suggest(branin_space(), rng, set())
+    searcher.observe(completed("020", values, branin(values)))  # type: ignore[arg-type]
+    searcher.suggest(branin_space(), rng, set())
+    assert searcher._theta[0][1] == fitted_on  # type: ignore[index]  # 21: not refitted
+    fresh = GPSearcher()
+    fresh.load_state_dict(state)
+    assert fresh.state_dict() == state
+    with pytest.raises(ConfigurationError, match="GPSearcher state"):
+        fresh.load_state_dict({"suggested": 3})
+
+
+def test_arguments_are_checked_and_the_name_builds_it() -> None:
+    assert isinstance(get_searcher("gp"), GPSearcher)
+    with pytest.raises(ConfigurationError, match="beta"):
+        GPSearcher(beta=-1)
+    with pytest.raises(ConfigurationError, match="alpha"):
+        GPSearcher(alpha=0.0)
+    with pytest.raises(TypeError, match="num_initial_points"):
+        GPSearcher(num_initial_points="3")  # type: ignore[arg-type]
+
+
+def test_default_initial_points_follow_keras_tuner() -> None:
+    assert GPSearcher().initial_points(HyperParameters()) == 3
+    assert GPSearcher().initial_points(mixed_space()) == 3 * len(mixed_space().space)
+    assert GPSearcher(num_initial_points=4).initial_points(mixed_space()) == 4
