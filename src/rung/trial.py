@@ -113,7 +113,8 @@ class Trial:
 
         Raises ``rung.TrialPruned`` when a stopping scheduler decides the trial should stop.
         """
-        check_int("epoch", epoch, 0, hint="the 1-based epoch just finished")
+        if type(epoch) is not int or epoch < 0:  # the check costs a call per epoch otherwise
+            check_int("epoch", epoch, 0, hint="the 1-based epoch just finished")
         clean = {}
         for name, value in metrics.items():
             try:

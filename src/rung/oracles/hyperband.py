@@ -222,6 +222,7 @@ class HyperbandOracle(Oracle):
         if bracket.rung == 0:
             bracket.base_size = len(bracket.entries)
             self._exclude.pop(bracket.key, None)
+            bracket.exclude = []  # only rung 0 draws configurations: keep the state small
             self.searcher.close_stream(bracket.key)
         plan = self._plan(bracket)
         if bracket.rung == plan.s or not bracket.entries:
