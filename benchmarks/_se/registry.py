@@ -1,0 +1,74 @@
+"""Problems and optimisers by name, and one run as a picklable task for worker processes."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from _se import curves, functions
+from _se.peer_runners import PEERS
+from _se.problem import Problem, Run
+from _se.rung_runners import RUNG
+
+__all__ = ["OPTIMIZERS", "PROBLEMS", "Result", "Task", "prepare_worker", "run_task"]
+
+PROBLEMS: dict[str, Callable[[], Problem]] = {
+    "branin": functions.branin,
+    "hartmann3": functions.hartmann3,
+    "hartmann6": functions.hartmann6,
+    "mixed": functions.mixed,
+    "lc_mixed": curves.lc_mixed,
+    "lc_conditional": curves.lc_conditional,
+    "lc_crossing": curves.lc_crossing,
+    "digits_mlp": curves.digits,
+}
+
+OPTIMIZERS: dict[str, Callable[[Run], None]] = {**RUNG, **PEERS}
+
+
+@dataclass(frozen=True)
+class Task:
+    problem: str
+    optimizer: str
+    seed: int
+    budget_r: float  # the budget, in multiples of the problem's R
+
+
+@dataclass(frozen=True)
+class Result:
+    task: Task
+    max_epochs: int
+    epochs: tuple[int, ...]  # epochs spent after each job
+    regrets: tuple[float, ...]  # the incumbent's regret after each job
+    jobs: int
+    seconds: float
+    error: str | None = None
+
+
+def run_task(task: Task) -> Result:
+    """One optimiser on one problem with one seed, until ``budget_r * R`` epochs are spent."""
+    problem = PROBLEMS[task.problem]()
+    run = Run(problem, int(round(task.budget_r * problem.max_epochs)), task.seed)
+    start = time.process_time()
+    error: str | None = None
+    try:
+        OPTIMIZERS[task.optimizer](run)
+    except Exception as exc:  # a peer that breaks is reported, not fatal to the benchmark
+        error = f"{type(exc).__name__}: {exc}"
+    return Result(task, problem.max_epochs, tuple(run.epochs), tuple(run.regrets), run.jobs,
+                  time.process_time() - start, error)
+
+
+def prepare_worker() -> None:
+    """Import the libraries before the first run, so that no run's CPU time counts an import;
+    one BLAS/torch thread per process (two processes share the two cores)."""
+    for name in ("rung", "optuna", "keras_tuner", "torch"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    with contextlib.suppress(ImportError):
+        import torch
+
+        torch.set_num_threads(1)

@@ -1,0 +1,90 @@
+"""rung's optimisers driven through the ask/tell contract (``rung.oracles``), one worker.
+
+Every oracle gets the same space, ``max_epochs = R``, ``factor = 3`` and no limit of its own:
+the run stops it when the epoch budget is spent (the job under way finishes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from _se.problem import Run
+from _se.space import declare
+
+__all__ = ["RUNG"]
+
+FACTOR = 3
+MANY = 10**6  # "no limit": the epoch budget ends the run
+
+
+def _drive(oracle: Any, run: Run) -> None:
+    while not run.exhausted:
+        s = oracle.ask()
+        if s is None:
+            break
+        epochs = s.epochs if s.epochs is not None else run.problem.max_epochs
+        loss = run.train(dict(s.values), s.initial_epoch, epochs)
+        oracle.tell(s.trial_id, {"loss": loss})
+
+
+def _space(run: Run) -> Any:
+    from rung import HyperParameters
+
+    return declare(HyperParameters(), run.problem.space)
+
+
+def _common(run: Run) -> dict[str, Any]:
+    return {"objective": "loss", "hyperparameters": _space(run), "seed": run.seed}
+
+
+def random_search(run: Run) -> None:
+    from rung.oracles import RandomSearchOracle
+
+    _drive(RandomSearchOracle(max_trials=MANY, epochs=run.problem.max_epochs, **_common(run)),
+           run)
+
+
+def hyperband(run: Run) -> None:
+    from rung.oracles import HyperbandOracle
+
+    _drive(HyperbandOracle(max_epochs=run.problem.max_epochs, factor=FACTOR,
+                           hyperband_iterations=None, **_common(run)), run)
+
+
+def bohb(run: Run) -> None:
+    from rung.oracles import BOHBOracle
+
+    _drive(BOHBOracle(max_epochs=run.problem.max_epochs, factor=FACTOR,
+                      hyperband_iterations=None, **_common(run)), run)
+
+
+def _asha(run: Run, searcher: str) -> None:
+    from rung.oracles import ASHAOracle
+
+    _drive(ASHAOracle(max_epochs=run.problem.max_epochs, factor=FACTOR, max_trials=MANY,
+                      searcher=searcher, **_common(run)), run)
+
+
+def asha(run: Run) -> None:
+    _asha(run, "random")
+
+
+def asha_kde(run: Run) -> None:
+    _asha(run, "kde")
+
+
+def gp_bo(run: Run) -> None:
+    from rung.oracles import BayesianOptimizationOracle
+
+    _drive(BayesianOptimizationOracle(max_trials=MANY, epochs=run.problem.max_epochs,
+                                      **_common(run)), run)
+
+
+RUNG = {
+    "rung random": random_search,
+    "rung Hyperband": hyperband,
+    "rung BOHB": bohb,
+    "rung ASHA": asha,
+    "rung ASHA+kde": asha_kde,
+    "rung GP-BO": gp_bo,
+}

@@ -1,0 +1,149 @@
+"""Sample efficiency: regret against epochs spent, rung's optimisers against their peers.
+
+Problems with a fidelity in epochs and a known optimum (``benchmarks/_se/functions.py``,
+``benchmarks/_se/curves.py``): multi-fidelity Branin, Hartmann-3 and Hartmann-6, a mixed
+categorical/continuous Branin, three learning-curve problems (mixed space; conditional space;
+curves that cross) and a tabular benchmark of 360 MLPs really trained on digits
+(``benchmarks/make_digits_table.py``). Budget unit: the epoch; a job that continues a
+configuration pays only its extra epochs. Budgets are multiples of R, the largest budget of one
+configuration (``max_epochs``, 81 everywhere): 30x R is the cost of 30 full trainings. The regret
+convention is in ``benchmarks/_se/problem.py``.
+
+Run (about 30 minutes on 2 cores)::
+
+    .venv/bin/python benchmarks/sample_efficiency.py              # 20 seeds, 30x R
+    .venv/bin/python benchmarks/sample_efficiency.py --quick      # 3 seeds, 2 problems, 3x R
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import sys
+import time
+from pathlib import Path
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # two processes share two cores; small matrices anyway
+os.environ.setdefault("KERAS_BACKEND", "torch")  # keras-tuner imports Keras
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _se.registry import OPTIMIZERS, PROBLEMS, Result, Task, prepare_worker, run_task  # noqa: E402
+from _se.report import Summary, summarise  # noqa: E402
+from _se.tables import ranks_table, regret_tables, speedup_table  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKS = (1.0, 3.0, 10.0, 30.0)
+GP_FAMILY = ("rung GP-BO", "keras-tuner BO", "Optuna GP")
+COST_ORDER = ("keras-tuner BO", "Optuna GP", "keras-tuner Hyperband", "rung GP-BO")
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--budget", type=float, default=30.0, help="in multiples of R")
+    parser.add_argument("--gp-budget", type=float, default=None,
+                        help=f"budget cap of {', '.join(GP_FAMILY)} (default: --budget); their "
+                             "regret is held at its last value beyond it")
+    parser.add_argument("--problems", nargs="+", choices=list(PROBLEMS), default=list(PROBLEMS))
+    parser.add_argument("--optimizers", nargs="+", choices=list(OPTIMIZERS),
+                        default=list(OPTIMIZERS))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke test: 3 seeds, branin and lc_crossing, 3x R")
+    parser.add_argument("--json", type=Path, help="write the summary numbers here")
+    parser.add_argument("--markdown", type=Path, help="write the tables here")
+    parser.add_argument("--plot", type=Path, default=ROOT / "docs/img/sample_efficiency.png")
+    parser.add_argument("--no-plot", action="store_true")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.seeds, args.budget, args.problems = 3, 3.0, ["branin", "lc_crossing"]
+    if args.seeds < 1 or args.budget < 1:
+        parser.error(f"--seeds and --budget must be >= 1, got {args.seeds} and {args.budget}")
+    return args
+
+
+def tasks(args: argparse.Namespace) -> list[Task]:
+    gp = args.budget if args.gp_budget is None else min(args.gp_budget, args.budget)
+    out = [Task(p, o, seed, gp if o in GP_FAMILY else args.budget)
+           for p in args.problems for o in args.optimizers for seed in range(args.seeds)]
+    rank = {o: i for i, o in enumerate(COST_ORDER)}
+    return sorted(out, key=lambda t: rank.get(t.optimizer, len(rank)))  # slowest first
+
+
+def execute(todo: list[Task], workers: int) -> list[Result]:
+    results: list[Result] = []
+    start = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(workers, prepare_worker) as pool:
+        for i, result in enumerate(pool.imap_unordered(run_task, todo), 1):
+            results.append(result)
+            if result.error:
+                print(f"  ! {result.task}: {result.error}", flush=True)
+            if i % max(1, len(todo) // 10) == 0:
+                print(f"  {i}/{len(todo)} runs, {time.perf_counter() - start:.0f} s", flush=True)
+    return results
+
+
+def hyperband_iteration() -> float:
+    """The epochs of one Hyperband iteration (R = 81, eta = 3, with continuation), in R."""
+    from rung.oracles import HyperbandOracle
+
+    plan = HyperbandOracle(objective="loss", max_epochs=81, factor=3).budget()
+    return float(plan.epochs or 0) / 81
+
+
+def cpu_table(results: list[Result], optimizers: list[str]) -> str:
+    out = ["| optimizer | CPU s per run (mean) | jobs per run (mean) |", "| --- | ---: | ---: |"]
+    for o in optimizers:
+        mine = [r for r in results if r.task.optimizer == o]
+        out.append(f"| {o} | {sum(r.seconds for r in mine) / len(mine):.2f} | "
+                   f"{sum(r.jobs for r in mine) / len(mine):.0f} |")
+    return "\n".join(out) + "\n"
+
+
+def to_json(s: Summary, args: argparse.Namespace) -> dict[str, object]:
+    marks = [m for m in MARKS if m <= args.budget]
+    return {
+        "seeds": args.seeds, "budget_r": args.budget, "problems": s.problems,
+        "regret": {p: {o: {f"{m:g}": s.at(p, o, m).tolist() for m in marks}
+                       for o in s.optimizers} for p in s.problems},
+        "target": s.target,
+        "speedup": {o: {p: s.speedup(p, o) for p in s.problems} for o in s.optimizers},
+        "geomean_speedup": {o: s.geomean_speedup(o) for o in s.optimizers},
+        "reached": {o: s.reached(o) for o in s.optimizers},
+        "mean_rank": {f"{m:g}": r for m, r in s.ranks.items()},
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(argv)
+    todo = tasks(args)
+    print(f"{len(args.problems)} problems x {len(args.optimizers)} optimizers x {args.seeds} "
+          f"seeds, budget {args.budget:g}x R (R = 81 epochs; one Hyperband iteration, eta = 3, "
+          f"costs {hyperband_iteration():.2f} R); {args.workers} processes", flush=True)
+    start = time.perf_counter()
+    results = execute(todo, args.workers)
+    wall = time.perf_counter() - start
+    s = summarise(results, args.optimizers, args.budget, MARKS)
+    text = "\n".join([
+        "### Regret at 1x, 3x, 10x, 30x R: median (25th-75th percentile)\n",
+        regret_tables(s, MARKS), "### Speed-up over random search\n", speedup_table(s),
+        "### Mean rank\n", ranks_table(s) if s.ranks else "(no mark at 10x R or more)\n",
+        "### Cost\n", cpu_table(results, args.optimizers),
+        f"{len(results)} runs in {wall:.0f} s wall on {args.workers} processes.\n"])
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text)
+    if args.json:
+        args.json.write_text(json.dumps(to_json(s, args), indent=1, default=float))
+    if not args.no_plot:
+        from _se.plot import plot
+
+        plot(s, args.plot)
+        print(f"plot: {args.plot}")
+
+
+if __name__ == "__main__":
+    main()

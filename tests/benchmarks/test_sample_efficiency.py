@@ -1,0 +1,39 @@
+"""The sample-efficiency benchmark runs end to end (``--quick``) and its numbers are sane."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "benchmarks" / "sample_efficiency.py"
+
+
+def test_quick_run_has_a_finite_nonnegative_row_per_optimizer(tmp_path: Path) -> None:
+    out = tmp_path / "summary.json"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--no-plot", "--json", str(out)],
+        capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "! Task" not in proc.stdout, proc.stdout  # no optimiser raised
+    summary = json.loads(out.read_text())
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from _se.registry import OPTIMIZERS
+
+    assert summary["seeds"] == 3 and summary["problems"] == ["branin", "lc_crossing"]
+    for problem in summary["problems"]:
+        rows = summary["regret"][problem]
+        assert sorted(rows) == sorted(OPTIMIZERS)
+        for optimizer, marks in rows.items():
+            assert set(marks) == {"1", "3"}, optimizer
+            for q25, median, q75 in marks.values():
+                assert all(math.isfinite(x) and x >= 0 for x in (q25, median, q75)), optimizer
+                assert q25 <= median <= q75, optimizer
+        for optimizer in OPTIMIZERS:  # every table row is printed
+            assert f"| {optimizer} |" in proc.stdout
