@@ -26,16 +26,17 @@ def plot(s: Summary, path: Path) -> None:
     cols = min(4, len(s.problems))
     rows = math.ceil(len(s.problems) / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
-    colors = plt.get_cmap("tab20")(np.linspace(0, 1, 20))
+    table = list(plt.get_cmap("tab20").colors)
+    colors = table[::2] + table[1::2]  # the ten strong colours first
     for ax, p in zip(axes.flat, s.problems, strict=False):
         for i, o in enumerate(s.optimizers):
-            q = s.q[p, o]
+            q, color = s.q[p, o], colors[i % len(colors)]
             finite = np.isfinite(q[1]) & (q[1] > 0)
             style = "-" if o.startswith("rung") else "--"
-            ax.plot(s.grid[finite], q[1][finite], style, color=colors[i % 20], label=o, lw=1.4)
+            ax.plot(s.grid[finite], q[1][finite], style, color=color, label=o, lw=1.4)
             band = finite & np.isfinite(q[0]) & np.isfinite(q[2])
             ax.fill_between(s.grid[band], np.maximum(q[0][band], 1e-12), q[2][band],
-                            color=colors[i % 20], alpha=0.08)
+                            color=color, alpha=0.08)
         ax.axhline(s.target[p], color="grey", lw=0.8, ls=":")
         ax.set(xscale="log", yscale="log", title=p, xlabel="epochs spent / R")
         ax.grid(alpha=0.3, which="both", lw=0.4)
