@@ -1,4 +1,4 @@
-"""Keras end to end: the same Hyperband search under keras-tuner and rung, in one run.
+"""Keras end to end: the same search under keras-tuner and rung, in one run.
 
 The model is an MLP on scikit-learn's digits (no download), Keras 3 on the torch backend. Both
 tools get the same build function, search space, data, ``max_epochs``/``factor`` and seed. For
@@ -7,10 +7,17 @@ is timed by wrapping ``fit``), hence the fraction of the wall time *outside* ``f
 overhead: building models, clearing sessions, checkpoints, bookkeeping), the epochs trained, the
 best validation accuracy, and the test accuracy of ``get_best_models(1)[0]``.
 
+Tools: keras-tuner's Hyperband and BayesianOptimization; rung's Hyperband, BOHB and
+BayesianOptimization (``--tools`` picks some). Every ``fit`` call also records when it ended and
+the best validation accuracy seen so far, so the run reports the wall time each tool needs to
+reach keras-tuner Hyperband's final best validation accuracy ("time to target").
+BayesianOptimization runs ``--bo-trials`` trials of ``max_epochs`` epochs each.
+
 Run::
 
-    .venv/bin/python benchmarks/keras_e2e.py            # R=27, eta=3 (about 3 minutes on 2 cores)
-    .venv/bin/python benchmarks/keras_e2e.py --quick    # R=9 (under a minute)
+    .venv/bin/python benchmarks/keras_e2e.py            # R=27, eta=3 (several minutes on 2 cores)
+    .venv/bin/python benchmarks/keras_e2e.py --quick    # R=9
+    .venv/bin/python benchmarks/keras_e2e.py --tools kt-hyperband rung-hyperband
 """
 
 from __future__ import annotations
@@ -65,6 +72,8 @@ class FitTimer:
     def __init__(self) -> None:
         self.seconds = 0.0
         self.epochs = 0
+        self.started = time.perf_counter()
+        self.best: list[tuple[float, float]] = []  # (seconds since start, best val acc so far)
         self._original: Callable[..., Any] | None = None
 
     def __enter__(self) -> FitTimer:
@@ -78,6 +87,9 @@ class FitTimer:
             finally:
                 timer.seconds += time.perf_counter() - start
             timer.epochs += len(history.epoch)
+            accuracy = max(history.history.get("val_accuracy", [0.0]))
+            so_far = max(accuracy, timer.best[-1][1] if timer.best else 0.0)
+            timer.best.append((time.perf_counter() - timer.started, so_far))
             return history
 
         keras.Model.fit = fit
@@ -96,18 +108,26 @@ class Result:
     trials: int
     best_val: float
     test_acc: float
+    best_over_time: list[tuple[float, float]]
 
     @property
     def outside(self) -> float:
         return (self.wall - self.fit) / self.wall
 
+    def time_to(self, target: float) -> float | None:
+        """Seconds until the best validation accuracy reached ``target`` (None: never)."""
+        return next((t for t, acc in self.best_over_time if acc >= target - 1e-9), None)
+
 
 def _search(tool: str, make: Callable[[str], Any], data: dict[str, np.ndarray],
             max_epochs: int) -> Result:
-    with tempfile.TemporaryDirectory() as directory:
+    import warnings
+
+    with tempfile.TemporaryDirectory() as directory, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # rung's one-off notice about epochs
         tuner = make(directory)
         with FitTimer() as timer:
-            start = time.perf_counter()
+            start = timer.started = time.perf_counter()
             tuner.search(data["x_train"], data["y_train"], epochs=max_epochs,
                          validation_data=(data["x_val"], data["y_val"]), verbose=0)
             wall = time.perf_counter() - start
@@ -115,33 +135,31 @@ def _search(tool: str, make: Callable[[str], Any], data: dict[str, np.ndarray],
         model = tuner.get_best_models(1)[0]
         _, test_acc = model.evaluate(data["x_test"], data["y_test"], verbose=0)
         return Result(tool, wall, timer.seconds, timer.epochs, len(tuner.oracle.trials),
-                      float(best.score), float(test_acc))
+                      float(best.score), float(test_acc), timer.best)
 
 
-def run_keras_tuner(data: dict[str, np.ndarray], max_epochs: int, factor: int, seed: int) -> Result:
-    import keras_tuner
+def make_tuner(tool: str, directory: str, max_epochs: int, factor: int, seed: int,
+               bo_trials: int) -> Any:
+    """The tuner ``tool`` names, on ``build_model``, objective val_accuracy."""
+    common: dict[str, Any] = {"objective": "val_accuracy", "seed": seed,
+                              "directory": directory, "project_name": tool, "overwrite": True}
+    hyperband = {"max_epochs": max_epochs, "factor": factor}
+    if tool.startswith("kt-"):
+        import keras_tuner
 
-    def make(directory: str) -> Any:
-        return keras_tuner.Hyperband(build_model, objective="val_accuracy", max_epochs=max_epochs,
-                                     factor=factor, seed=seed, directory=directory,
-                                     project_name="kt", overwrite=True)
-
-    return _search("keras-tuner", make, data, max_epochs)
-
-
-def run_rung(data: dict[str, np.ndarray], max_epochs: int, factor: int, seed: int) -> Result:
-    import warnings
-
+        if tool == "kt-hyperband":
+            return keras_tuner.Hyperband(build_model, **hyperband, **common)
+        return keras_tuner.BayesianOptimization(build_model, max_trials=bo_trials, **common)
     import rung
 
-    def make(directory: str) -> Any:
-        return rung.Hyperband(build_model, objective="val_accuracy", max_epochs=max_epochs,
-                              factor=factor, seed=seed, directory=directory,
-                              project_name="rung", overwrite=True, verbose=0)
+    if tool == "rung-hyperband":
+        return rung.Hyperband(build_model, **hyperband, verbose=0, **common)
+    if tool == "rung-bohb":
+        return rung.BOHB(build_model, **hyperband, verbose=0, **common)
+    return rung.BayesianOptimization(build_model, max_trials=bo_trials, verbose=0, **common)
 
-    with warnings.catch_warnings():  # the one-off notice that Hyperband sets the epochs
-        warnings.simplefilter("ignore", UserWarning)
-        return _search("rung", make, data, max_epochs)
+
+TOOLS = ("kt-hyperband", "rung-hyperband", "rung-bohb", "kt-bayesian", "rung-bayesian")
 
 
 def _warm_up(data: dict[str, np.ndarray]) -> None:
@@ -153,12 +171,15 @@ def _warm_up(data: dict[str, np.ndarray]) -> None:
                                             verbose=0)
 
 
-def _table(results: list[Result]) -> str:
+def _table(results: list[Result], target: float | None = None) -> str:
     lines = ["| tool | trials | epochs trained | wall s | in fit s | outside fit | best val acc "
-             "| test acc |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| test acc | s to target |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
+        reached = None if target is None else r.time_to(target)
+        shown = "-" if target is None else ("never" if reached is None else f"{reached:.1f}")
         lines.append(f"| {r.tool} | {r.trials} | {r.epochs} | {r.wall:.1f} | {r.fit:.1f} | "
-                     f"{r.outside:.1%} | {r.best_val:.4f} | {r.test_acc:.4f} |")
+                     f"{r.outside:.1%} | {r.best_val:.4f} | {r.test_acc:.4f} | {shown} |")
     return "\n".join(lines)
 
 
@@ -168,43 +189,58 @@ def main(argv: list[str] | None = None) -> list[Result]:
     parser.add_argument("--max-epochs", type=int, default=None)
     parser.add_argument("--factor", type=int, default=3)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
+    parser.add_argument("--bo-trials", type=int, default=10,
+                        help="trials of BayesianOptimization (each trains max_epochs)")
     parser.add_argument("--threads", type=int, default=1,
                         help="torch threads (1: tiny models run fastest on one thread)")
     args = parser.parse_args(argv)
     max_epochs = args.max_epochs or (9 if args.quick else 27)
+    tools = ["kt-hyperband", *[t for t in args.tools if t != "kt-hyperband"]]
 
     import torch
 
     torch.set_num_threads(args.threads)
     data = load_data()
     _warm_up(data)
-    print(f"digits MLP, Hyperband max_epochs={max_epochs} factor={args.factor}, Keras "
-          f"{keras.__version__} ({keras.backend.backend()}), torch {torch.__version__}, "
-          f"{args.threads} torch thread(s), {os.cpu_count()} CPUs")
-    results: list[Result] = []
+    print(f"digits MLP, max_epochs={max_epochs} factor={args.factor}, BayesianOptimization "
+          f"{args.bo_trials} trials, Keras {keras.__version__} ({keras.backend.backend()}), "
+          f"torch {torch.__version__}, {args.threads} torch thread(s), {os.cpu_count()} CPUs")
+    by_tool: dict[str, list[Result]] = {t: [] for t in tools}
     for seed in args.seeds:
-        for run in (run_keras_tuner, run_rung):
-            result = run(data, max_epochs, args.factor, seed)
+        for tool in tools:
+            result = _search(tool, lambda d, t=tool, s=seed: make_tuner(  # type: ignore[misc]
+                t, d, max_epochs, args.factor, s, args.bo_trials), data, max_epochs)
             result.tool += f" (seed {seed})"
-            results.append(result)
+            by_tool[tool].append(result)
             print(_table([result]).splitlines()[-1], flush=True)
+    _summary(by_tool)
+    return [r for rs in by_tool.values() for r in rs]
+
+
+def _summary(by_tool: dict[str, list[Result]]) -> None:
+    """Per seed: the time each tool needs to reach keras-tuner Hyperband's final best val acc."""
     print()
-    print(_table(results))
-    kt_runs, rung_runs = results[0::2], results[1::2]
+    for i, reference in enumerate(by_tool["kt-hyperband"]):
+        target = reference.best_val
+        print(f"seed {i}: target = keras-tuner Hyperband's best val acc {target:.4f}")
+        print(_table([rs[i] for rs in by_tool.values()], target))
+        print()
 
     def mean(rs: list[Result], f: Callable[[Result], float]) -> float:
         return sum(map(f, rs)) / len(rs)
 
-    print()
-    print(f"rung / keras-tuner: wall time x{mean(rung_runs, lambda r: r.wall) / mean(kt_runs, lambda r: r.wall):.2f}, "
-          f"epochs x{mean(rung_runs, lambda r: r.epochs) / mean(kt_runs, lambda r: r.epochs):.2f}, "
-          f"outside fit {mean(rung_runs, lambda r: r.outside):.1%} vs "
-          f"{mean(kt_runs, lambda r: r.outside):.1%}, "
-          f"best val acc {mean(rung_runs, lambda r: r.best_val):.4f} vs "
-          f"{mean(kt_runs, lambda r: r.best_val):.4f}, "
-          f"test acc {mean(rung_runs, lambda r: r.test_acc):.4f} vs "
-          f"{mean(kt_runs, lambda r: r.test_acc):.4f}")
-    return results
+    kt = by_tool["kt-hyperband"]
+    for tool, runs in by_tool.items():
+        times = [r.time_to(k.best_val) for r, k in zip(runs, kt, strict=True)]
+        reached = [t / k.wall for t, k in zip(times, kt, strict=True) if t is not None]
+        shown = (f"x{sum(reached) / len(reached):.2f} of keras-tuner Hyperband's wall time "
+                 f"on {len(reached)}/{len(runs)} seeds" if reached else "never")
+        print(f"{tool}: wall x{mean(runs, lambda r: r.wall) / mean(kt, lambda r: r.wall):.2f}, "
+              f"epochs x{mean(runs, lambda r: r.epochs) / mean(kt, lambda r: r.epochs):.2f}, "
+              f"outside fit {mean(runs, lambda r: r.outside):.1%}, best val acc "
+              f"{mean(runs, lambda r: r.best_val):.4f}, test acc "
+              f"{mean(runs, lambda r: r.test_acc):.4f}; time to target {shown}")
 
 
 if __name__ == "__main__":

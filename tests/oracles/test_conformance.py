@@ -10,6 +10,8 @@ import pytest
 import rung
 from rung.oracles import (
     ASHAOracle,
+    BayesianOptimizationOracle,
+    BOHBOracle,
     GridSearchOracle,
     HyperbandOracle,
     Oracle,
@@ -41,6 +43,12 @@ FACTORIES: dict[str, Callable[[], Oracle]] = {
                                          max_trials=30, hyperparameters=space()),
     "asha-stopping": lambda: ASHAOracle(objective="loss", max_epochs=9, factor=3, seed=1,
                                         max_trials=12, mode="stopping", hyperparameters=space()),
+    "asha-kde": lambda: ASHAOracle(objective="loss", max_epochs=27, factor=3, seed=1,
+                                   max_trials=30, hyperparameters=space(), searcher="kde"),
+    "bohb": lambda: BOHBOracle(objective="loss", max_epochs=9, factor=3, seed=1,
+                               hyperparameters=space()),
+    "bayesian": lambda: BayesianOptimizationOracle(objective="loss", max_trials=12, seed=1,
+                                                   hyperparameters=space()),
 }
 # each oracle with the rules that apply to it (ASHA does not declare a bounded state)
 CASES = [
@@ -72,7 +80,7 @@ def test_oracle_rule(factory: Callable[[], Oracle], rule: Rule) -> None:
 def test_only_asha_is_exempt_from_the_bounded_state_rule() -> None:
     exempt = {name for name, make in FACTORIES.items()
               if "state_is_bounded" not in {r.name for r in oracle_rules(make)}}
-    assert exempt == {"asha-promotion", "asha-stopping"}
+    assert exempt == {"asha-promotion", "asha-stopping", "asha-kde"}
 
 
 def test_state_is_bounded_by_live_work_not_history() -> None:

@@ -18,7 +18,6 @@ Oracles never touch disk, processes or frameworks.
 from __future__ import annotations
 
 import abc
-import bisect
 import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
@@ -29,23 +28,21 @@ from rung.errors import ConfigurationError
 from rung.hyperparameters import HyperParameters
 from rung.objective import ObjectiveLike, create_objective
 from rung.oracles._history import history_observations, observation
+from rung.oracles._ranking import Ranking
+from rung.oracles._results import OracleResults
+from rung.oracles._state import STATE_VERSION, check_state
 from rung.oracles.schedule import Budget
 from rung.oracles.stop import Stop, StopKind
 from rung.oracles.suggestion import Suggestion
 from rung.searchers import Searcher, get_searcher
-from rung.trial import Trial
 from rung.trial_record import TrialRecord, TrialStatus
-from rung.validation import check_bool, check_choice, check_int, fail_type, fail_value
+from rung.validation import check_bool, check_choice, check_int, fail_type
 
 __all__ = ["STATE_VERSION", "Oracle", "Suggestion"]
 
-STATE_VERSION = 2
-"""The version of ``state_dict()``'s layout; ``load_state_dict`` reads this one and older ones
-listed in ``_READABLE_VERSIONS`` (version 1: rung 0.1's positional lists, migrated on load)."""
-_READABLE_VERSIONS = (1, 2)
 
 
-class Oracle(abc.ABC):
+class Oracle(OracleResults, abc.ABC):
     """Base class of oracles.
 
     Subclasses implement three methods: ``_next`` (the next job), ``_on_result`` (a job ended)
@@ -87,7 +84,7 @@ class Oracle(abc.ABC):
         self._next_id = 0
         self._pending: dict[str, Suggestion] = {}
         self._finished_trials: dict[str, TrialRecord] = {}
-        self._ranking: list[tuple[float, int, str]] = []  # (loss, -epochs, id) of completed
+        self._ranking = Ranking()
         self.stop: Stop | None = None
 
     default_searcher: ClassVar[str] = "random"
@@ -192,8 +189,7 @@ class Oracle(abc.ABC):
             epochs_reached=reached,
         )
         self._finished_trials[trial_id] = record
-        if finite:
-            self._rank(record)
+        self._ranking.add(record)
         self.searcher.observe(observation(record))
         self._on_result(suggestion, record)
         return record
@@ -321,40 +317,6 @@ class Oracle(abc.ABC):
             for p in new:
                 self.hyperparameters.Fixed(p.name, p.default)
 
-    # --- results ----------------------------------------------------------------------------
-    @property
-    def trials(self) -> dict[str, Trial]:
-        """Finished trials by id (read-only ``Trial`` objects, keras-tuner's ``oracle.trials``)."""
-        return {k: self.make_trial(r) for k, r in self._finished_trials.items()}
-
-    @property
-    def records(self) -> list[TrialRecord]:
-        """Finished trials as stored records, in the order they finished."""
-        return list(self._finished_trials.values())
-
-    def get_best_trials(self, num_trials: int = 1) -> list[Trial]:
-        """The best completed trials, best first (ties: more epochs, then earlier).
-
-        Kept ranked as results arrive, so this costs O(num_trials), not a sort of the history.
-        """
-        return [self.make_trial(self._finished_trials[key[-1]])
-                for key in self._ranking[:num_trials]]
-
-    def _rank(self, record: TrialRecord) -> None:
-        bisect.insort(self._ranking, _rank_key(record))
-
-    def make_trial(self, record: TrialRecord) -> Trial:
-        """A read-only ``Trial`` for a record (its values in this oracle's space)."""
-        return Trial(record, self.hyperparameters.clone_with_values(record.values), self.objective)
-
-    def get_trial(self, trial_id: str) -> Trial:
-        """A finished or pending trial by id."""
-        if trial_id in self._finished_trials:
-            return self.make_trial(self._finished_trials[trial_id])
-        if trial_id in self._pending:
-            return self.make_trial(self._pending[trial_id].to_record())
-        raise KeyError(f"unknown trial_id {trial_id!r}")
-
     # --- persistence ----------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
         """The oracle's full state as JSON-serialisable data (history excluded)."""
@@ -383,7 +345,7 @@ class Oracle(abc.ABC):
         (``Storage.all_epoch_metrics()``). Both are replayed into the searcher (see
         ``Searcher.replay``), then the pending jobs are started again for it.
         """
-        self._check_state(state)
+        check_state(state, type(self).__name__)
         self._rng.bit_generator.state = state["rng"]
         self._next_id = int(state["next_id"])
         self.stop = Stop.from_json(state["stop"] if "stop" in state else state["stop_reason"])
@@ -392,32 +354,9 @@ class Oracle(abc.ABC):
         self.searcher.load_state_dict(state["searcher"])
         self._load_scheduler_state(state["scheduler"])
         self._finished_trials = {r.trial_id: r for r in history if r.status.is_finished}
-        self._ranking = sorted(
-            _rank_key(r) for r in self._finished_trials.values() if r.loss is not None)
+        self._ranking = Ranking(self._finished_trials.values())
         if self._observes or type(self.searcher).replay is not Searcher.replay:
             self.searcher.replay(history_observations(
                 self._finished_trials.values(), reports, self.objective))
         for suggestion in sorted(self._pending.values(), key=lambda s: s.trial_id):
             self.searcher.on_start(suggestion.trial_id, suggestion.values, suggestion.epochs)
-
-    def _check_state(self, state: Mapping[str, Any]) -> None:
-        if not isinstance(state, Mapping):
-            raise fail_type("state", "a dict returned by Oracle.state_dict()", state)
-        version = state.get("version")
-        if version not in _READABLE_VERSIONS:
-            raise fail_value(
-                "the saved oracle state's version", f"one of {_READABLE_VERSIONS}", version,
-                f"this rung writes version {STATE_VERSION}; the project was written by another "
-                "(probably newer) rung: upgrade rung, or pass overwrite=True to start anew")
-        if state.get("class") != type(self).__name__:
-            raise ConfigurationError(
-                f"the saved state is of a {state.get('class')!r}, not of a {type(self).__name__!r}; "
-                "pass overwrite=True to start a new search"
-            )
-
-
-def _rank_key(record: TrialRecord) -> tuple[float, int, str]:
-    """Best first: lowest loss, then most epochs reached, then earliest."""
-    reached = record.epochs if record.epochs_reached is None else record.epochs_reached
-    return (float(record.loss if record.loss is not None else math.inf), -reached,
-            record.trial_id)
