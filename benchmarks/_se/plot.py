@@ -29,13 +29,16 @@ def plot(s: Summary, path: Path) -> None:
     table = list(plt.get_cmap("tab20").colors)
     colors = table[::2] + table[1::2]  # the ten strong colours first
     for ax, p in zip(axes.flat, s.problems, strict=False):
+        medians = np.concatenate([s.q[p, o][1] for o in s.optimizers])
+        positive = medians[np.isfinite(medians) & (medians > 0)]
+        floor = 0.5 * float(positive.min()) if len(positive) else 1e-6  # a zero quartile
         for i, o in enumerate(s.optimizers):
             q, color = s.q[p, o], colors[i % len(colors)]
             finite = np.isfinite(q[1]) & (q[1] > 0)
             style = "-" if o.startswith("rung") else "--"
             ax.plot(s.grid[finite], q[1][finite], style, color=color, label=o, lw=1.4)
             band = finite & np.isfinite(q[0]) & np.isfinite(q[2])
-            ax.fill_between(s.grid[band], np.maximum(q[0][band], 1e-12), q[2][band],
+            ax.fill_between(s.grid[band], np.maximum(q[0][band], floor), q[2][band],
                             color=color, alpha=0.08)
         ax.axhline(s.target[p], color="grey", lw=0.8, ls=":")
         ax.set(xscale="log", yscale="log", title=p, xlabel="epochs spent / R")

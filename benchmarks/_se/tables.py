@@ -37,15 +37,16 @@ def regret_tables(s: Summary, marks: Sequence[float]) -> str:
 
 
 def speedup_table(s: Summary) -> str:
-    """Speed-up over random search to reach its final median regret, per problem."""
+    """The budget (and speed-up over random search) to reach random's final median regret."""
     head = "| optimizer | " + " | ".join(s.problems) + " | reached | geo-mean | geo-mean* |"
-    out = [f"Speed-up = {s.grid[-1]:g} R / budget at which the median regret first reaches "
-           f"{REFERENCE}'s median at {s.grid[-1]:g} R ('-': never within the budget). "
+    out = [f"Budget at which the median regret first reaches {REFERENCE}'s median at "
+           f"{s.grid[-1]:g} R, and the speed-up {s.grid[-1]:g} R / budget ('-': never "
+           "within the budget). "
            "geo-mean: over the problems reached; geo-mean*: unreached problems counted as 1x.\n",
            head, "| --- |" + " ---: |" * (len(s.problems) + 3)]
     for o in s.optimizers:
-        cells = [f"{s.speedup(p, o):.1f}x" if math.isfinite(s.needed[p, o]) else "-"
-                 for p in s.problems]
+        cells = [f"{s.needed[p, o]:.2g} R, {s.speedup(p, o):.1f}x"
+                 if math.isfinite(s.needed[p, o]) else "-" for p in s.problems]
         reached = len(s.reached(o))
         out.append(f"| {o} | " + " | ".join(cells)
                    + f" | {reached}/{len(s.problems)} | {s.geomean_speedup(o):.1f}x"
