@@ -15,7 +15,7 @@ and log loss are recorded. The grid (360 configurations)::
 
 Each configuration trains with ``random_state=0``; the table is deterministic for a given
 scikit-learn version. Written to ``benchmarks/data/digits_mlp.npz`` (``np.savez_compressed``).
-Run (about 5 minutes on 2 cores)::
+Run (about 6 minutes on 2 cores)::
 
     .venv/bin/python benchmarks/make_digits_table.py
 """

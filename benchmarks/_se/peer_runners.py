@@ -21,10 +21,12 @@ FACTOR = 3
 
 # --- Optuna --------------------------------------------------------------------------------
 def _study(sampler: Any, pruner: Any = None) -> Any:
+    """A study with a fixed name: HyperbandPruner puts trials in brackets by a hash of it."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    return optuna.create_study(direction="minimize", sampler=sampler, pruner=pruner)
+    return optuna.create_study(direction="minimize", sampler=sampler, pruner=pruner,
+                               study_name="sample-efficiency")
 
 
 def _optuna_full(run: Run, sampler: Any) -> None:
