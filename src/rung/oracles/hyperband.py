@@ -10,9 +10,7 @@ exactly Li et al.'s. The arithmetic is in ``rung.oracles.schedule``.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from rung.hyperparameters import HyperParameters, values_key
@@ -99,15 +97,6 @@ class HyperbandOracle(Oracle):
                 r.jobs * r.epochs for p in self._cycle for r in p.rungs),
             iterations=self.hyperband_iterations,
         )
-
-    def plans(self) -> Iterable[BracketPlan]:
-        """Every bracket of the search in run order (endless when ``hyperband_iterations`` is
-        None), generated lazily."""
-        for iteration in itertools.count():
-            if self.hyperband_iterations is not None and iteration >= self.hyperband_iterations:
-                return
-            for plan in self._cycle:
-                yield replace(plan, iteration=iteration)
 
     resumable_settings = frozenset({"seed", "hyperband_iterations"})
 

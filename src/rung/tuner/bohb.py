@@ -7,12 +7,12 @@ from typing import Any
 from rung.hyperparameters import HyperParameters
 from rung.oracles import BOHBOracle
 from rung.searchers import Searcher
-from rung.tuner.frontends import Tuner
+from rung.tuner.frontends import Hyperband
 
 __all__ = ["BOHB"]
 
 
-class BOHB(Tuner):
+class BOHB(Hyperband):
     """Tune with BOHB: Hyperband's brackets, configurations from a model of the results so far
     (``rung.searchers.KDESearcher``); see ``rung.oracles.BOHBOracle``.
 
@@ -53,22 +53,17 @@ class BOHB(Tuner):
         full_budget_jobs: int | None = None,
         **kwargs: Any,
     ) -> None:
-        if "max_trials" in kwargs:
-            raise ValueError(
-                "BOHB does not take max_trials: its budget follows from max_epochs, factor "
-                "and hyperband_iterations (the plan is printed before the search starts)"
-            )
-        oracle = BOHBOracle(
-            objective=objective, max_epochs=max_epochs, factor=factor,
-            hyperband_iterations=hyperband_iterations, seed=seed,
-            hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
-            allow_new_entries=allow_new_entries, parallel_brackets=parallel_brackets,
-            searcher=searcher, min_points=min_points, top_fraction=top_fraction,
-            random_fraction=random_fraction, num_samples=num_samples,
-            bandwidth_factor=bandwidth_factor, min_bandwidth=min_bandwidth,
-            full_budget_jobs=full_budget_jobs,
-        )
+        self._bohb_options: dict[str, Any] = {
+            "min_points": min_points, "top_fraction": top_fraction,
+            "random_fraction": random_fraction, "num_samples": num_samples,
+            "bandwidth_factor": bandwidth_factor, "min_bandwidth": min_bandwidth,
+            "full_budget_jobs": full_budget_jobs,
+        }
         super().__init__(
-            oracle, hypermodel=hypermodel, max_retries_per_trial=max_retries_per_trial,
-            max_consecutive_failed_trials=max_consecutive_failed_trials, **kwargs,
+            hypermodel, objective, max_epochs, factor, hyperband_iterations, seed,
+            hyperparameters, tune_new_entries, allow_new_entries, max_retries_per_trial,
+            max_consecutive_failed_trials, parallel_brackets, searcher, **kwargs,
         )
+
+    def _make_oracle(self, **arguments: Any) -> BOHBOracle:
+        return BOHBOracle(**arguments, **self._bohb_options)

@@ -59,10 +59,6 @@ class SearchBudget:
             "max_epochs_total", self.max_epochs_total, 1,
             hint="the epochs trained in the whole project")
 
-    @property
-    def limited(self) -> bool:
-        return self.max_time is not None or self.max_epochs_total is not None
-
     def start(self, storage: Storage) -> None:
         """Start the clock and count the epochs the project's finished jobs trained."""
         self.started = _clock()

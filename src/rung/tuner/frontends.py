@@ -81,10 +81,11 @@ class Hyperband(Tuner):
     ) -> None:
         if "max_trials" in kwargs:
             raise ValueError(
-                "Hyperband does not take max_trials: its budget follows from max_epochs, factor "
-                "and hyperband_iterations (the plan is printed before the search starts)"
+                f"{type(self).__name__} does not take max_trials: its budget follows from "
+                "max_epochs, factor and hyperband_iterations (the plan is printed before the "
+                "search starts)"
             )
-        oracle = HyperbandOracle(
+        oracle = self._make_oracle(
             objective=objective, max_epochs=max_epochs, factor=factor,
             hyperband_iterations=hyperband_iterations, seed=seed,
             hyperparameters=hyperparameters, tune_new_entries=tune_new_entries,
@@ -95,6 +96,10 @@ class Hyperband(Tuner):
             oracle, hypermodel=hypermodel, max_retries_per_trial=max_retries_per_trial,
             max_consecutive_failed_trials=max_consecutive_failed_trials, **kwargs,
         )
+
+    def _make_oracle(self, **arguments: Any) -> HyperbandOracle:
+        """The oracle, from Hyperband's arguments (``rung.BOHB`` adds its searcher's)."""
+        return HyperbandOracle(**arguments)
 
 
 class ASHA(Tuner):

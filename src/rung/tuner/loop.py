@@ -120,8 +120,7 @@ class SearchLoop:
                     return
                 self.storage.create_trial(
                     suggestion.to_record(created_at=time.time()), self.oracle.state_dict())
-            attempt = self.storage.get_trial(suggestion.trial_id).attempts + 1
-            self._submit(suggestion, attempt, time.perf_counter())
+            self._submit(suggestion, time.perf_counter())
 
     def _slots(self) -> int:
         """Define-by-run: while the space is empty and no job has completed, one job at a time,
@@ -132,9 +131,11 @@ class SearchLoop:
         return self.executor.slots
 
     # --- one job ------------------------------------------------------------------------------
-    def _submit(self, suggestion: Suggestion, attempt: int, started: float) -> None:
+    def _submit(self, suggestion: Suggestion, started: float) -> None:
+        """Start the next attempt of ``suggestion`` (its stored record counts the attempts)."""
         recorder, executor, job = self.recorder, self.executor, self.job
         record = self.storage.get_trial(suggestion.trial_id)
+        attempt = record.attempts + 1
         hp = self.oracle.hyperparameters.clone_with_values(suggestion.values)
         trial = Trial(record, hp, self.oracle.objective, recorder.report, recorder.checkpoints)
         recorder.begin(trial)
@@ -188,7 +189,7 @@ class SearchLoop:
         if not retry:
             return self.recorder.fail(run.trial, error)
         self.storage.clear_reports(result.trial_id)  # the retry reports its epochs anew
-        self._submit(run.suggestion, result.attempt + 1, run.started)
+        self._submit(run.suggestion, run.started)  # record_failure counted the attempt
         return None
 
     def _declared(self, run: _Running, result: JobResult) -> HyperParameters:
