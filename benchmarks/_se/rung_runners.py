@@ -18,12 +18,20 @@ MANY = 10**6  # "no limit": the epoch budget ends the run
 
 
 def _drive(oracle: Any, run: Run) -> None:
+    """One job at a time; each job reports its loss after every epoch (``on_report``), as
+    rung's training functions and Keras callback do, then its final result."""
     while not run.exhausted:
         s = oracle.ask()
         if s is None:
             break
+        values = dict(s.values)
         epochs = s.epochs if s.epochs is not None else run.problem.max_epochs
-        loss = run.train(dict(s.values), s.initial_epoch, epochs)
+        run.pay(epochs - s.initial_epoch)
+        for epoch in range(s.initial_epoch + 1, epochs + 1):
+            loss = run.observe(values, epoch)
+            if epoch < epochs:
+                oracle.on_report(s.trial_id, epoch, {"loss": loss})
+        run.record(values, epochs, loss)
         oracle.tell(s.trial_id, {"loss": loss})
 
 

@@ -34,7 +34,7 @@ from rung.oracles._state import STATE_VERSION, check_state
 from rung.oracles.schedule import Budget
 from rung.oracles.stop import Stop, StopKind
 from rung.oracles.suggestion import Suggestion
-from rung.searchers import Searcher, get_searcher
+from rung.searchers import Observation, Searcher, get_searcher
 from rung.trial_record import TrialRecord, TrialStatus
 from rung.validation import check_bool, check_choice, check_int, fail_type
 
@@ -190,7 +190,7 @@ class Oracle(OracleResults, abc.ABC):
         )
         self._finished_trials[trial_id] = record
         self._ranking.add(record)
-        self.searcher.observe(observation(record))
+        self._observe(observation(record))
         self._on_result(suggestion, record)
         return record
 
@@ -204,7 +204,7 @@ class Oracle(OracleResults, abc.ABC):
             values=dict(values) if values is not None else dict(suggestion.values),
         )
         self._finished_trials[trial_id] = record
-        self.searcher.observe(observation(record))
+        self._observe(observation(record))
         self._on_result(suggestion, record)
         return record
 
@@ -242,9 +242,17 @@ class Oracle(OracleResults, abc.ABC):
         except (KeyError, TypeError, ValueError):
             return True  # the objective is not among these metrics
         if self._observes and math.isfinite(loss):
-            self.searcher.observe(observation(
+            self._observe(observation(
                 suggestion.to_record().replace(loss=float(loss), epochs_reached=epoch)))
         return self._decide(trial_id, epoch, loss)
+
+    def _observe(self, observation: Observation) -> None:
+        """Hook: every observation (reports and final results) on its way to the searcher."""
+        self.searcher.observe(observation)
+
+    def _replay(self, observations: Iterable[Observation]) -> None:
+        """Hook: the stored history on resume, on its way to the searcher (``Searcher.replay``)."""
+        self.searcher.replay(observations)
 
     def _decide(self, trial_id: str, epoch: int, loss: float) -> bool:
         """Hook: keep the pending job going after it reported ``loss`` at ``epoch``?"""
@@ -356,7 +364,7 @@ class Oracle(OracleResults, abc.ABC):
         self._finished_trials = {r.trial_id: r for r in history if r.status.is_finished}
         self._ranking = Ranking(self._finished_trials.values())
         if self._observes or type(self.searcher).replay is not Searcher.replay:
-            self.searcher.replay(history_observations(
+            self._replay(history_observations(
                 self._finished_trials.values(), reports, self.objective))
         for suggestion in sorted(self._pending.values(), key=lambda s: s.trial_id):
             self.searcher.on_start(suggestion.trial_id, suggestion.values, suggestion.epochs)

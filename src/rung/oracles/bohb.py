@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
 from rung.errors import ConfigurationError
 from rung.hyperparameters import HyperParameters
 from rung.objective import ObjectiveLike
+from rung.oracles._brackets import Bracket
 from rung.oracles.hyperband import HyperbandOracle
 from rung.oracles.schedule import BracketPlan, RungPlan, bracket_plan
-from rung.searchers import KDESearcher, Searcher
+from rung.searchers import KDESearcher, Observation, RankAgreement, Searcher
 from rung.validation import check_optional_int
 
 __all__ = ["BOHBOracle"]
@@ -60,13 +62,14 @@ class BOHBOracle(HyperbandOracle):
         bandwidth_factor: float = 3.0,
         min_bandwidth: float = 1e-3,
         full_budget_jobs: int | None = None,
+        min_agreement: float | None = 0.3,
         **kwargs: Any,
     ) -> None:
         options = {"min_points": min_points, "top_fraction": top_fraction,
                    "random_fraction": random_fraction, "num_samples": num_samples,
                    "bandwidth_factor": bandwidth_factor, "min_bandwidth": min_bandwidth}
         kde = KDESearcher(min_points, top_fraction, random_fraction, num_samples,
-                          bandwidth_factor, min_bandwidth)
+                          bandwidth_factor, min_bandwidth, min_agreement)
         if searcher is not None:
             changed = [k for k, v in options.items() if v != getattr(KDESearcher(), k)]
             if changed:
@@ -74,6 +77,8 @@ class BOHBOracle(HyperbandOracle):
                     f"BOHBOracle got searcher={searcher!r} and the KDE options {changed}: "
                     f"pass the options to the searcher (searcher=KDESearcher({changed[0]}=...)) "
                     "or drop searcher=")
+        self.min_agreement = kde.min_agreement
+        self._agreement = RankAgreement(threshold=self.min_agreement or 0.0)
         self.full_budget_jobs = check_optional_int(
             "full_budget_jobs", full_budget_jobs, 1, "None keeps Hyperband's s_max + 1")
         super().__init__(
@@ -84,12 +89,50 @@ class BOHBOracle(HyperbandOracle):
 
     def _make_cycle(self) -> list[BracketPlan]:
         cycle = super()._make_cycle()
-        if self.full_budget_jobs is None:
+        if self.full_budget_jobs is not None:
+            last = bracket_plan(self.max_epochs, self.factor, 0)
+            rung = RungPlan(index=0, jobs=self.full_budget_jobs, epochs=self.max_epochs,
+                            initial_epoch=0)
+            cycle = [*cycle[:-1], replace(last, rungs=(rung,))]
+        if self.min_agreement is None or len(cycle) <= 2:
             return cycle
-        last = bracket_plan(self.max_epochs, self.factor, 0)
-        rung = RungPlan(index=0, jobs=self.full_budget_jobs, epochs=self.max_epochs,
-                        initial_epoch=0)
-        return [*cycle[:-1], replace(last, rungs=(rung,))]
+        # The full-budget bracket second: its configurations, trained to max_epochs with no
+        # early stopping and proposed by no unverified low-budget model, measure how well
+        # every lower budget ranks (RankAgreement) before the other brackets bet on it.
+        return [cycle[0], cycle[-1], *cycle[1:-1]]
+
+    # --- brackets where low budgets mislead -------------------------------------------------
+    @property
+    def _observes(self) -> bool:
+        return True  # the rank agreement learns from every report, whatever the searcher
+
+    def _observe(self, observation: Observation) -> None:
+        self._agreement.observe(observation)
+        super()._observe(observation)
+
+    def _replay(self, observations: Iterable[Observation]) -> None:
+        observations = list(observations)
+        for item in observations:
+            self._agreement.observe(item)
+        super()._replay(observations)
+
+    def _suggest(self, bracket: Bracket, exclude: set[str]) -> dict[str, Any] | None:
+        if bracket.s == 0 and isinstance(self.searcher, KDESearcher):
+            with self.searcher.for_budget(self.max_epochs):
+                return super()._suggest(bracket, exclude)
+        return super()._suggest(bracket, exclude)
+
+    def _open_bracket(self, iteration: int, plan: BracketPlan) -> Bracket:
+        """Where the ranking after the bracket's first rung's epochs disagrees with the one at
+        ``max_epochs`` (``RankAgreement.misleads``), the bracket's epochs go to full-budget
+        jobs instead: as many as fit in them, no early stopping."""
+        first = plan.rungs[0].epochs
+        if self.min_agreement is None or plan.s == 0 or first >= self.max_epochs:
+            return super()._open_bracket(iteration, plan)
+        if not self._agreement.misleads(first, self.max_epochs):
+            return super()._open_bracket(iteration, plan)
+        jobs = max(1, plan.epochs // self.max_epochs)
+        return Bracket(iteration=iteration, s=0, target=jobs)
 
     def _settings(self) -> dict[str, Any]:
         return {**super()._settings(), "full_budget_jobs": self.full_budget_jobs}

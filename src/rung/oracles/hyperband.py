@@ -119,9 +119,8 @@ class HyperbandOracle(Oracle):
         self._live = [b for b in self._live if not b.finished]
         while self._more_brackets() and (self.parallel_brackets or not self._live):
             iteration, index = divmod(self._next_bracket, len(self._cycle))
-            plan = self._cycle[index]
             self._next_bracket += 1
-            bracket = Bracket(iteration=iteration, s=plan.s, target=plan.n)
+            bracket = self._open_bracket(iteration, self._cycle[index])
             self._live.append(bracket)
             suggestion = self._from_bracket(bracket)
             if suggestion is not None:
@@ -130,6 +129,15 @@ class HyperbandOracle(Oracle):
         if not self._live and not self._more_brackets():
             self._end(StopKind.PLAN_COMPLETE, self._completion_reason())
         return None
+
+    def _suggest(self, bracket: Bracket, exclude: set[str]) -> dict[str, Any] | None:
+        """Hook: a new configuration for the first rung of ``bracket``."""
+        return self.searcher.suggest(self.hyperparameters, self._rng, exclude, stream=bracket.key)
+
+    def _open_bracket(self, iteration: int, plan: BracketPlan) -> Bracket:
+        """Hook: the bracket that starts where the plan has ``plan`` (BOHB may train the same
+        epochs with full-budget jobs instead)."""
+        return Bracket(iteration=iteration, s=plan.s, target=plan.n)
 
     def _more_brackets(self) -> bool:
         total = self._total_brackets
@@ -154,9 +162,7 @@ class HyperbandOracle(Oracle):
             exclude = self._exclude.get(bracket.key)
             if exclude is None:
                 exclude = self._exclude[bracket.key] = set(bracket.exclude)
-            values = self.searcher.suggest(
-                self.hyperparameters, self._rng, exclude, stream=bracket.key
-            )
+            values = self._suggest(bracket, exclude)
             if values is None:
                 self._short.append(
                     ShortBracket(bracket.iteration, bracket.s, len(bracket.entries), plan.n))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rung.searchers.agreement import RankAgreement
 from rung.searchers.base import Searcher
 from rung.searchers.gp import GPSearcher
 from rung.searchers.grid import GridSearcher
@@ -11,6 +12,7 @@ from rung.searchers.random import RandomSearcher
 from rung.searchers.registry import SEARCHERS, get_searcher
 
 __all__ = [
+    "RankAgreement",
     "SEARCHERS",
     "GPSearcher",
     "GridSearcher",

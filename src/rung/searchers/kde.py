@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from rung.hyperparameters import values_key
 from rung.searchers._encoding import Encoding
 from rung.searchers._kernels import special
 from rung.searchers._space import space_fingerprint
+from rung.searchers.agreement import RankAgreement, check_threshold
 from rung.searchers.base import Searcher
 from rung.searchers.observation import Observation
 from rung.searchers.random import RandomSearcher
@@ -94,7 +96,8 @@ class KDESearcher(Searcher):
 
     def __init__(self, min_points: int | None = None, top_fraction: float = 0.15,
                  random_fraction: float = 1 / 3, num_samples: int = 64,
-                 bandwidth_factor: float = 3.0, min_bandwidth: float = 1e-3) -> None:
+                 bandwidth_factor: float = 3.0, min_bandwidth: float = 1e-3,
+                 min_agreement: float | None = 0.3) -> None:
         self.min_points = check_optional_int("KDESearcher min_points", min_points, 2,
                                              "None uses the number of dimensions + 1")
         self.top_fraction = _fraction("KDESearcher top_fraction", top_fraction, open_ends=True)
@@ -104,6 +107,10 @@ class KDESearcher(Searcher):
             "KDESearcher bandwidth_factor", bandwidth_factor, 1.0))
         self.min_bandwidth = float(check_number(  # type: ignore[arg-type]
             "KDESearcher min_bandwidth", min_bandwidth, 0.0, exclusive_minimum=True))
+        self.min_agreement = check_threshold("KDESearcher min_agreement", min_agreement,
+                                             allow_none=True)
+        self._agreement = RankAgreement(threshold=self.min_agreement or 0.0)
+        self._reference: int | None = None
         self._results: dict[int, dict[str, tuple[dict[str, Any], float]]] = {}
         self._failed: dict[str, dict[str, Any]] = {}
         self._pending: dict[str, dict[str, Any]] = {}
@@ -117,6 +124,7 @@ class KDESearcher(Searcher):
     def observe(self, observation: Observation) -> None:
         if observation.final:
             self._pending.pop(observation.trial_id, None)
+        self._agreement.observe(observation)
         if observation.loss is None:
             self._failed[observation.trial_id] = dict(observation.values)
             return
@@ -143,12 +151,41 @@ class KDESearcher(Searcher):
             self._encoding = (fingerprint, Encoding(space))
         return self._encoding[1]
 
+    @contextmanager
+    def for_budget(self, budget: int) -> Iterator[None]:
+        """Proposals made inside are for jobs that train to ``budget`` with no early stopping:
+        their model uses a lower budget only where its ranking was shown to agree with
+        ``budget``'s (``min_agreement``), not merely where nothing contradicts it yet.
+
+        Example::
+
+            with searcher.for_budget(81):
+                values = searcher.suggest(space, rng, exclude)
+        """
+        previous, self._reference = self._reference, int(budget)
+        try:
+            yield
+        finally:
+            self._reference = previous
+
     def model_budget(self, dims: int) -> int | None:
         """The largest budget with more than ``min_points`` finite results (``dims + 1`` by
-        default), or None."""
+        default) whose ranking does not mislead (see ``min_agreement``), or None."""
         needed = self._min_good(dims)
-        enough = [b for b, results in self._results.items() if len(results) > needed]
-        return max(enough) if enough else None
+        enough = sorted((b for b, results in self._results.items() if len(results) > needed),
+                        reverse=True)
+        if self.min_agreement is None:
+            return enough[0] if enough else None
+        reference = self._reference
+        top = self._agreement.top_budget() if reference is None else reference
+        for budget in enough:
+            if top is None or budget >= top:
+                return budget
+            if reference is not None and self._agreement.agrees(budget, reference):
+                return budget
+            if reference is None and not self._agreement.misleads(budget, top):
+                return budget
+        return None
 
     def _min_good(self, dims: int) -> int:
         return self.min_points if self.min_points is not None else dims + 1
@@ -214,7 +251,8 @@ class KDESearcher(Searcher):
     def __repr__(self) -> str:
         return (f"KDESearcher(min_points={self.min_points}, top_fraction={self.top_fraction}, "
                 f"random_fraction={self.random_fraction:.4g}, num_samples={self.num_samples}, "
-                f"bandwidth_factor={self.bandwidth_factor}, min_bandwidth={self.min_bandwidth})")
+                f"bandwidth_factor={self.bandwidth_factor}, min_bandwidth={self.min_bandwidth}, "
+                f"min_agreement={self.min_agreement})")
 
 
 def _log_density(encoding: Encoding, x: np.ndarray, data: np.ndarray,
