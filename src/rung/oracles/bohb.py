@@ -25,6 +25,23 @@ class BOHBOracle(HyperbandOracle):
     ICML 2018. The scheduling is Hyperband's (``HyperbandOracle``); the searcher models the
     results of every budget and proposes from the largest budget with enough of them.
 
+    Where learning curves cross (a configuration bad after few epochs is best after
+    ``max_epochs``), BOHB as published learns the misleading low-budget ranking. rung's
+    departs from it in three ways, all driven by ``rung.searchers.RankAgreement`` (Kendall's
+    tau between each budget's ranking and the top budget's, on configurations seen at both,
+    from every epoch each job reports), and all off with ``min_agreement=None``:
+
+    * the full-budget bracket (``s = 0``) runs second, right after the most aggressive one,
+      and its configurations come from a model only of budgets shown to rank as
+      ``max_epochs`` does (random until then), so the agreement of every budget with
+      ``max_epochs`` is measured on unbiased configurations early;
+    * the KDE skips a budget whose ranking disagrees with the top budget's (tau below
+      ``min_agreement``);
+    * a bracket whose first rung's epochs disagree with ``max_epochs`` is not opened as
+      planned: its epochs go to full-budget jobs instead (``plan.epochs // max_epochs`` of
+      them), so the search never spends more epochs than ``budget()`` says, but may run fewer
+      jobs.
+
     Args:
         max_epochs, factor, hyperband_iterations, parallel_brackets: as ``HyperbandOracle``.
         min_points, top_fraction, random_fraction, num_samples, bandwidth_factor,
@@ -36,6 +53,9 @@ class BOHBOracle(HyperbandOracle):
             (a configuration that is bad early and best late is never halved away in that
             bracket, and the model's largest budget, ``max_epochs``, fills sooner), at the
             cost of ``max_epochs`` epochs per extra configuration.
+        min_agreement: the smallest Kendall tau (between -1 and 1) at which a lower budget
+            counts as ranking like a higher one (default 0.3, judged on at least 5
+            configurations); None: BOHB as published.
         **kwargs: ``objective``, ``hyperparameters``, ``seed``, ... (see ``Oracle``).
 
     Example::

@@ -65,6 +65,11 @@ class KDESearcher(Searcher):
     the good density's bandwidths), unless their configuration already has a result at that
     budget, so that workers asking at the same time are sent to different places.
 
+    Not in BOHB: a budget whose ranking disagrees with the top budget's (``RankAgreement``:
+    Kendall tau below ``min_agreement`` on at least 5 configurations seen at both) is skipped,
+    and inside ``for_budget(b)`` a lower budget is used only once it was shown to agree with
+    ``b``. Where learning curves cross, this keeps the model from proposing fast starters.
+
     ``suggest``: with probability ``random_fraction``, or while no budget has enough results,
     a random configuration. Otherwise ``num_samples`` candidates are drawn from ``l`` with
     bandwidths widened ``bandwidth_factor`` times, and the one with the highest ``l(x) / g(x)``
@@ -85,6 +90,8 @@ class KDESearcher(Searcher):
         num_samples: candidates drawn from the good density per proposal.
         bandwidth_factor: how much wider the kernels are when sampling candidates (>= 1).
         min_bandwidth: the smallest bandwidth (> 0), so that the densities never collapse.
+        min_agreement: the Kendall tau (-1 to 1) below which a budget's ranking misleads;
+            None models the largest budget with enough results, as BOHB does.
 
     Example::
 
