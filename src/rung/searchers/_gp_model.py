@@ -53,10 +53,15 @@ def one_blas_thread() -> AbstractContextManager[Any]:
     return limit
 
 
-def _kernel(n_features: int, theta: np.ndarray | None) -> Any:
+def _kernel(n_features: int, theta: np.ndarray | None, ard: bool = True) -> Any:
+    """Constant times Matern 5/2: one length scale per feature (``ard``) or one for all. A
+    ``theta`` of two entries (amplitude, length scale) is an isotropic kernel's."""
     kernels = _sklearn().kernels
+    if theta is not None:
+        ard = len(theta) != 2 or n_features == 1
+    scale: Any = np.full(n_features, 0.5) if ard else 0.5
     kernel = kernels.ConstantKernel(1.0, _AMPLITUDE_BOUNDS) * kernels.Matern(
-        length_scale=np.full(n_features, 0.5), length_scale_bounds=_LENGTH_SCALE_BOUNDS, nu=2.5)
+        length_scale=scale, length_scale_bounds=_LENGTH_SCALE_BOUNDS, nu=2.5)
     return kernel if theta is None else kernel.clone_with_theta(theta)
 
 
@@ -66,11 +71,11 @@ def _regressor(kernel: Any, alpha: float, **kwargs: Any) -> Any:
 
 
 def fit_kernel(x: np.ndarray, y: np.ndarray, alpha: float, restarts: int,
-               seed: int) -> np.ndarray:
+               seed: int, ard: bool = True) -> np.ndarray:
     """The kernel hyperparameters (log scale, ``kernel.theta``) that maximise the marginal
     likelihood of ``y`` at ``x``, searched from the default plus ``restarts`` random starts
     drawn with ``seed``."""
-    gp = _regressor(_kernel(x.shape[1], None), alpha, n_restarts_optimizer=restarts,
+    gp = _regressor(_kernel(x.shape[1], None, ard), alpha, n_restarts_optimizer=restarts,
                     random_state=seed)
     with warnings.catch_warnings():
         # a length scale at its bound just means that feature barely matters
