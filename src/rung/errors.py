@@ -11,6 +11,8 @@ The tree::
     ├── FatalError                 raised by user code: stop the whole search at once
     │   ├── FatalValueError, FatalTypeError, FatalRuntimeError
     ├── TooManyFailedTrialsError (RuntimeError)  max_consecutive_failed_trials reached
+    ├── CheckpointMissingError (FileNotFoundError)  a trial's model cannot be loaded: its
+    │                               checkpoint was deleted (keep_checkpoints) or never written
     └── WorkerLostError (RuntimeError)  the worker running a job died or was lost (the attempt
         │                               counts as failed and is retried)
         └── JobTimeoutError          a job ran longer than ``job_timeout`` and was killed
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 __all__ = [
     "ArgumentTypeError",
+    "CheckpointMissingError",
     "ConfigurationError",
     "FailedTrialError",
     "FatalError",
@@ -74,6 +77,11 @@ class FatalRuntimeError(FatalError, RuntimeError):
 
 class TooManyFailedTrialsError(RungError, RuntimeError):
     """``max_consecutive_failed_trials`` trials failed in a row."""
+
+
+class CheckpointMissingError(RungError, FileNotFoundError):
+    """A trial's checkpoint is not on disk: ``keep_checkpoints`` deleted it, or the trial never
+    wrote one; the message says which, and how to keep more."""
 
 
 class WorkerLostError(RungError, RuntimeError):

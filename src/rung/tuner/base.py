@@ -174,10 +174,11 @@ class BaseTuner(TunerState, TunerResults):
         self.reload()
 
     # --- the search ---------------------------------------------------------------------------
-    def search(self, *fit_args: Any, workers: int | None = None,
+    def search(self, *fit_args: Any, workers: int | str | None = None,
                executor: Executor | str | Any = None, job_timeout: float | None = None,
                max_time: float | None = None, max_epochs_total: int | None = None,
-               retry_failed: bool = False, **fit_kwargs: Any) -> None:
+               retry_failed: bool = False, resources_per_job: dict[str, float] | None = None,
+               **fit_kwargs: Any) -> None:
         """Run (or resume) the search; other arguments go to ``run_trial``.
 
         The search's own options (the arguments below, and ``verbose``) never reach a
@@ -187,7 +188,9 @@ class BaseTuner(TunerState, TunerResults):
         Args:
             workers: jobs run at once. ``1`` (default): in this process; ``N > 1``: ``N`` local
                 worker processes (``run_trial`` must then be a module-level function, and the
-                script must start the search under ``if __name__ == "__main__":``).
+                script must start the search under ``if __name__ == "__main__":``);
+                ``"gpu"``: one worker process per visible GPU, each seeing only its own
+                (``CUDA_VISIBLE_DEVICES``; see ``rung.executors.gpus``).
             executor: where jobs run: a ``dask.distributed.Client``, ``"ray"`` or a Ray address,
                 ``"processes"``, or a ``rung.executors.Executor`` (see ``docs/scale-out.md``).
             job_timeout: seconds after which a running job is stopped and counted as a failed
@@ -197,6 +200,8 @@ class BaseTuner(TunerState, TunerResults):
             max_epochs_total: stop the same way once the project's finished jobs have trained
                 this many epochs in all (every ``search`` call counted; run again with a larger
                 value to extend the search). See ``rung.tuner.budget``.
+            resources_per_job: what each job reserves, e.g. ``{"gpu": 1}``: Ray's resources
+                with ``executor="ray"``, GPUs per worker with ``workers="gpu"``.
             retry_failed: for a project none of whose stored trials completed (all failed, e.g.
                 because of a bug since fixed): delete its trials, failure records, reports and
                 checkpoints, reset the oracle to its state before the first job, and run the
@@ -216,7 +221,7 @@ class BaseTuner(TunerState, TunerResults):
         if retry_failed:
             self._retry_failed()
         job = self._job(fit_args, fit_kwargs)
-        runner, owned = make_executor(workers, executor, job_timeout)
+        runner, owned = make_executor(workers, executor, job_timeout, resources_per_job)
         loop = self._run(runner, owned, job, budget)
         self.checkpoint_cleanup.sweep()
         failed = no_result_error(self.storage, self.project_dir, loop.finished_jobs)
