@@ -135,3 +135,31 @@ def test_a_custom_oracle_by_hand() -> None:
     assert oracle.create_trial("a").status == "STOPPED"
     with pytest.deprecated_call():
         assert oracle._populate_space("99")["values"] == {"x": 2}
+
+
+def test_an_oracle_project_by_hand_resumes(tmp_path) -> None:
+    """keras-tuner's ``_set_project_dir`` + ``reload``: every change is stored as it happens, and
+    a new oracle hands the trial that was running out again."""
+    oracle = make_oracle()
+    oracle._set_project_dir(tmp_path, "by_hand")
+    done = oracle.create_trial("a")
+    oracle.update_trial(done.trial_id, {"val_loss": 0.2}, step=1)
+    oracle.end_trial(done)
+    running = oracle.create_trial("a")  # the process "dies" here
+
+    again = make_oracle()
+    again._set_project_dir(tmp_path, "by_hand")
+    again.reload()
+    assert list(again.trials) == [done.trial_id]
+    assert again.get_trial(done.trial_id).score == 0.2
+    resumed = again.create_trial("b")
+    assert resumed.trial_id == running.trial_id
+    assert resumed.hyperparameters.values == running.hyperparameters.values
+    with kt.storage.get_storage(tmp_path / "by_hand") as storage:
+        assert [t.trial_id for t in storage.trials()] == [done.trial_id, running.trial_id]
+        assert storage.epoch_metrics(done.trial_id) == [(1, {"val_loss": 0.2})]
+
+
+def test_save_and_reload_need_a_project() -> None:
+    with pytest.raises(ValueError, match="_set_project_dir"):
+        make_oracle().save()

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from rung.errors import TooManyFailedTrialsError
 from rung.hyperparameters import HyperParameters
+from rung.oracles.kt_project import OracleProject
 from rung.trial import Trial
 from rung.trial_record import TrialRecord, TrialStatus
 
@@ -48,8 +49,9 @@ def _status(name: str) -> Any:
     return getattr(TrialStatus, name, name)
 
 
-class KerasTunerOracleMethods:
-    """keras-tuner's ``Oracle`` methods (see the module docstring)."""
+class KerasTunerOracleMethods(OracleProject):
+    """keras-tuner's ``Oracle`` methods (see the module docstring; a project directory for an
+    oracle driven by hand: ``rung.oracles.kt_project``)."""
 
     hyperparameters: HyperParameters
     objective: Objective | MultiObjective
@@ -117,12 +119,16 @@ class KerasTunerOracleMethods:
                 record = _record_stub(f"{status.lower()}-{tuner_id}", _status(status))
                 return Trial(record, self.hyperparameters.copy(), self.objective)
             trial_id = suggestion.trial_id
-            book["trials"][trial_id] = Trial(
-                suggestion.to_record(),
-                self.hyperparameters.clone_with_values(suggestion.values), self.objective)
+            book["trials"][trial_id] = self._live_trial(trial_id)
+            self._stored_start(suggestion.to_record())
         book["ongoing"][tuner_id] = trial_id
         book["reports"][trial_id] = []
         return book["trials"][trial_id]
+
+    def _live_trial(self, trial_id: str) -> Trial:
+        suggestion = self._pending[trial_id]
+        return Trial(suggestion.to_record(),
+                     self.hyperparameters.clone_with_values(suggestion.values), self.objective)
 
     def update_trial(self, trial_id: str, metrics: Mapping[str, Any], step: int = 0) -> Any:
         """Record ``metrics`` of a running trial at ``step`` (an epoch); returns the trial's status:
@@ -139,6 +145,7 @@ class KerasTunerOracleMethods:
                 f"{exc}") from None
         clean = {str(k): float(v) for k, v in metrics.items()}
         self._kt()["reports"].setdefault(trial_id, []).append((int(step), clean))
+        self._stored_report(trial_id, int(step), clean)
         keep = self.on_report(trial_id, int(step), clean)
         return TrialStatus.RUNNING if keep else _status("STOPPED")
 
@@ -173,6 +180,7 @@ class KerasTunerOracleMethods:
             self._end_failed(trial_id, "FAILED", "no metrics reported (update_trial)", values)
             return
         record = self.tell(trial_id, best, values)
+        self._stored_end(record)
         book["trials"].pop(trial_id, None)
         book["failed_in_a_row"] = 0 if record.loss is not None else book["failed_in_a_row"]
 
@@ -185,7 +193,7 @@ class KerasTunerOracleMethods:
             book["retries"].append(trial_id)  # the next create_trial hands it out again
             return
         book["trials"].pop(trial_id, None)
-        self.tell_failed(trial_id, message or name, values)
+        self._stored_end(self.tell_failed(trial_id, message or name, values))
         book["failed_in_a_row"] += 1
         if book["failed_in_a_row"] >= self.max_consecutive_failed_trials:
             raise TooManyFailedTrialsError(
