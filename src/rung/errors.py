@@ -6,8 +6,10 @@ The tree::
     ├── SearchSpaceError (ValueError)   an invalid hyperparameter definition
     ├── ConfigurationError (ValueError) a tuner/oracle argument that cannot work, or a resume
     │   │                               whose settings differ from the stored project
-    │   └── ArgumentTypeError (TypeError)  an argument of the wrong type (also a
-    │                                   ConfigurationError, so one except clause catches both)
+    │   ├── ArgumentTypeError (TypeError)  an argument of the wrong type (also a
+    │   │                               ConfigurationError, so one except clause catches both)
+    │   └── ProjectMismatchError (RuntimeError)  an existing project was made with other
+    │                                   settings (keras-tuner raises a RuntimeError here)
     ├── FatalError                 raised by user code: stop the whole search at once
     │   ├── FatalValueError, FatalTypeError, FatalRuntimeError
     ├── TooManyFailedTrialsError (RuntimeError)  max_consecutive_failed_trials reached
@@ -35,6 +37,7 @@ __all__ = [
     "FatalTypeError",
     "FatalValueError",
     "JobTimeoutError",
+    "ProjectMismatchError",
     "RungError",
     "SearchSpaceError",
     "TooManyFailedTrialsError",
@@ -57,6 +60,10 @@ class ConfigurationError(RungError, ValueError):
 
 class ArgumentTypeError(ConfigurationError, TypeError):
     """An argument has the wrong type (see ``rung.validation``)."""
+
+
+class ProjectMismatchError(ConfigurationError, RuntimeError):
+    """An existing project was created with other settings than the tuner's."""
 
 
 class FatalError(RungError):

@@ -163,3 +163,26 @@ def test_an_oracle_project_by_hand_resumes(tmp_path) -> None:
 def test_save_and_reload_need_a_project() -> None:
     with pytest.raises(ValueError, match="_set_project_dir"):
         make_oracle().save()
+
+
+def test_populate_space_of_a_built_in_oracle_proposes_without_starting() -> None:
+    oracle = kt.oracles.BayesianOptimizationOracle(objective="val_loss", max_trials=5, seed=0)
+    hp = kt.HyperParameters()
+    hp.Int("units", 8, 64)
+    oracle.hyperparameters = hp
+    answer = oracle.populate_space("1")
+    assert answer["status"] == "RUNNING" and 8 <= answer["values"]["units"] <= 64
+    hp.Choice("activation", ["relu", "tanh"])
+    assert "activation" in oracle.populate_space("2")["values"]
+    assert oracle.pending == {}
+
+
+def test_a_project_made_with_other_settings(tmp_path) -> None:
+    def run_trial(trial: kt.Trial) -> float:
+        return trial.hyperparameters.Float("x", 0, 1)
+
+    kt.RandomSearch(run_trial=run_trial, objective="loss", max_trials=1, directory=tmp_path,
+                    verbose=0).search()
+    with pytest.raises(RuntimeError, match="pass `overwrite=True`"):  # as keras-tuner raises
+        kt.BayesianOptimization(run_trial=run_trial, objective="loss", max_trials=1,
+                                directory=tmp_path, verbose=0)

@@ -23,15 +23,18 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rung.errors import TooManyFailedTrialsError
-from rung.hyperparameters import HyperParameters
+from rung.hyperparameters import HyperParameters, values_key
 from rung.oracles.kt_project import OracleProject
 from rung.trial import Trial
 from rung.trial_record import TrialRecord, TrialStatus
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from rung.objective import MultiObjective, Objective
     from rung.oracles.schedule import Budget
     from rung.oracles.suggestion import Suggestion
+    from rung.searchers import Searcher
 
 __all__ = ["KerasTunerOracleMethods", "status_name"]
 
@@ -57,6 +60,8 @@ class KerasTunerOracleMethods(OracleProject):
     objective: Objective | MultiObjective
     max_retries_per_trial: int
     max_consecutive_failed_trials: int
+    searcher: Searcher
+    _rng: np.random.Generator
     _pending: dict[str, Suggestion]
     _finished_trials: dict[str, TrialRecord]
 
@@ -85,6 +90,18 @@ class KerasTunerOracleMethods(OracleProject):
     def get_space(self) -> HyperParameters:
         """A copy of the search space as the oracle knows it now."""
         return self.hyperparameters.copy()
+
+    def populate_space(self, trial_id: str) -> dict[str, Any]:
+        """keras-tuner's hook, answered by this oracle's searcher: values for the current space
+        (``{"status": "RUNNING", "values": ...}``), or ``{"status": "STOPPED"}`` when it has no
+        new configuration. It starts no trial (``create_trial`` does). Custom oracles override
+        it (``rung.oracles.custom``)."""
+        seen = {values_key(s.values) for s in self._pending.values()}
+        seen.update(values_key(r.values) for r in self._finished_trials.values())
+        values = self.searcher.suggest(self.hyperparameters, self._rng, seen)
+        if values is None:
+            return {"status": _status("STOPPED"), "values": None}
+        return {"status": TrialStatus.RUNNING, "values": values}
 
     def remaining_trials(self) -> int | None:
         """Trials the plan still has to start (None when unbounded; 0 once finished)."""

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from rung.checkpoints import CheckpointStore
-from rung.errors import ConfigurationError
+from rung.errors import ConfigurationError, ProjectMismatchError
 from rung.executors import Executor, make_executor
 from rung.executors._guard import refuse_in_worker
 from rung.oracles.base import Oracle
@@ -165,9 +165,9 @@ class BaseTuner(TunerState, TunerResults):
         diffs = self.oracle.incompatible_settings(stored, settings)
         if diffs:
             shown = "; ".join(f"{k}: stored {a!r}, now {b!r}" for k, a, b in diffs)
-            raise ConfigurationError(
+            raise ProjectMismatchError(
                 f"the project {str(self.project_dir)!r} was created with other settings ({shown}). "
-                "Pass overwrite=True to start a new search, or use the stored settings to resume."
+                "To start a new search, pass `overwrite=True`; to resume, use the stored settings."
             )
         if settings != stored:
             self.storage.set_settings(settings)
