@@ -8,12 +8,13 @@
 
 from __future__ import annotations
 
-from rung import errors, executors, oracles, searchers, storage
+from rung import engine, errors, executors, oracles, searchers, storage, tuners
 from rung.errors import FailedTrialError, FatalError, TrialPruned
 from rung.hypermodel import HyperModel
 from rung.hyperparameters import HyperParameters
 from rung.objective import MultiObjective, Objective
-from rung.oracles import Budget, Suggestion
+from rung.oracles import Budget, Suggestion, synchronized
+from rung.oracles.custom import CustomOracle as Oracle
 from rung.trial import Trial, TrialStatus
 from rung.tuner import ASHA, BOHB, BayesianOptimization, GridSearch, Hyperband, RandomSearch, Tuner
 
@@ -43,6 +44,7 @@ __all__ = [
     "Hyperband",
     "MultiObjective",
     "Objective",
+    "Oracle",
     "RandomSearch",
     "SklearnTuner",
     "Suggestion",
@@ -51,9 +53,12 @@ __all__ = [
     "TrialStatus",
     "Tuner",
     "__version__",
+    "engine",
     "errors",
     "executors",
     "oracles",
     "searchers",
     "storage",
+    "synchronized",
+    "tuners",
 ]

@@ -6,11 +6,15 @@ The tree::
     ├── SearchSpaceError (ValueError)   an invalid hyperparameter definition
     ├── ConfigurationError (ValueError) a tuner/oracle argument that cannot work, or a resume
     │   │                               whose settings differ from the stored project
-    │   └── ArgumentTypeError (TypeError)  an argument of the wrong type (also a
-    │                                   ConfigurationError, so one except clause catches both)
+    │   ├── ArgumentTypeError (TypeError)  an argument of the wrong type (also a
+    │   │                               ConfigurationError, so one except clause catches both)
+    │   └── ProjectMismatchError (RuntimeError)  an existing project was made with other
+    │                                   settings (keras-tuner raises a RuntimeError here)
     ├── FatalError                 raised by user code: stop the whole search at once
     │   ├── FatalValueError, FatalTypeError, FatalRuntimeError
     ├── TooManyFailedTrialsError (RuntimeError)  max_consecutive_failed_trials reached
+    ├── CheckpointMissingError (FileNotFoundError)  a trial's model cannot be loaded: its
+    │                               checkpoint was deleted (keep_checkpoints) or never written
     └── WorkerLostError (RuntimeError)  the worker running a job died or was lost (the attempt
         │                               counts as failed and is retried)
         └── JobTimeoutError          a job ran longer than ``job_timeout`` and was killed
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 __all__ = [
     "ArgumentTypeError",
+    "CheckpointMissingError",
     "ConfigurationError",
     "FailedTrialError",
     "FatalError",
@@ -32,6 +37,7 @@ __all__ = [
     "FatalTypeError",
     "FatalValueError",
     "JobTimeoutError",
+    "ProjectMismatchError",
     "RungError",
     "SearchSpaceError",
     "TooManyFailedTrialsError",
@@ -56,6 +62,10 @@ class ArgumentTypeError(ConfigurationError, TypeError):
     """An argument has the wrong type (see ``rung.validation``)."""
 
 
+class ProjectMismatchError(ConfigurationError, RuntimeError):
+    """An existing project was created with other settings than the tuner's."""
+
+
 class FatalError(RungError):
     """Raised by user code to stop the search immediately (no retries)."""
 
@@ -74,6 +84,11 @@ class FatalRuntimeError(FatalError, RuntimeError):
 
 class TooManyFailedTrialsError(RungError, RuntimeError):
     """``max_consecutive_failed_trials`` trials failed in a row."""
+
+
+class CheckpointMissingError(RungError, FileNotFoundError):
+    """A trial's checkpoint is not on disk: ``keep_checkpoints`` deleted it, or the trial never
+    wrote one; the message says which, and how to keep more."""
 
 
 class WorkerLostError(RungError, RuntimeError):

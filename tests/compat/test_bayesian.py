@@ -74,3 +74,31 @@ def test_bad_arguments_fail_before_any_work(tmp_path) -> None:
         kt.BayesianOptimization(build_model, objective="val_accuracy", num_initial_points=2.5,
                                 directory=tmp_path)
     assert not list(tmp_path.iterdir())
+
+
+def test_the_oracle_inside_a_tuner_resumes(tmp_path, digits) -> None:
+    """keras-tuner's other spelling: ``kt.Tuner(oracle=kt.oracles.BayesianOptimizationOracle(...))``
+    (also from ``kt.tuners.bayesian``); a second tuner on the project with a larger
+    ``max_trials`` goes on from the stored trials instead of starting over."""
+    from rung.tuners.bayesian import BayesianOptimizationOracle
+
+    def make(max_trials: int) -> kt.Tuner:
+        oracle = BayesianOptimizationOracle(
+            objective=kt.Objective("val_accuracy", "max"), max_trials=max_trials,
+            num_initial_points=2, seed=4, max_retries_per_trial=1)
+        return kt.Tuner(oracle=oracle, hypermodel=build_model, directory=tmp_path,
+                        project_name="bo_oracle", verbose=0)
+
+    args, kwargs = fit_args(digits)
+    tuner = make(3)
+    assert tuner.max_retries_per_trial == 1  # the oracle's setting, as in keras-tuner
+    tuner.search(*args, **kwargs)
+    first = {k: t.hyperparameters.values for k, t in tuner.oracle.trials.items()}
+    assert len(first) == 3
+    more = make(5)
+    assert more.remaining_trials == 2
+    more.search(*args, **kwargs)
+    trials = more.oracle.trials
+    assert len(trials) == 5
+    assert {k: trials[k].hyperparameters.values for k in first} == first  # nothing re-run
+    assert more.get_best_models(1)[0].predict(digits["x_val"][:2], verbose=0).shape == (2, 10)

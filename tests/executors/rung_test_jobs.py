@@ -14,7 +14,8 @@ from pathlib import Path
 import rung
 from rung.testing._jobs import curve, stopping, train
 
-__all__ = ["SubclassTuner", "curve", "hang_once", "killed_once", "stopping", "train"]
+__all__ = ["SubclassTuner", "curve", "device_seen", "hang_once", "killed_once", "stopping",
+           "train"]
 
 
 def _first_run(flags: str, name: str) -> bool:
@@ -25,6 +26,16 @@ def _first_run(flags: str, name: str) -> bool:
         return False
     os.close(fd)
     return True
+
+
+def device_seen(trial: rung.Trial, out: str) -> dict[str, float]:
+    """Writes the ``CUDA_VISIBLE_DEVICES`` this worker process sees to ``out/<trial_id>.json``."""
+    import json
+
+    x = trial.hyperparameters.Float("x", 0.0, 1.0)
+    seen = {"pid": os.getpid(), "devices": os.environ.get("CUDA_VISIBLE_DEVICES")}
+    (Path(out) / f"{trial.trial_id}.json").write_text(json.dumps(seen))
+    return {"loss": x}
 
 
 def killed_once(trial: rung.Trial, flags: str) -> dict[str, float]:

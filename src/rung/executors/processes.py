@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import pickle
 import shutil
 import signal
 import tempfile
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -32,7 +34,7 @@ from rung.executors._guard import WORKER_PREFIX, note_file, read_note
 from rung.executors._remote import check_timeout
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome, ReportCallback
 from rung.executors.job import execute
-from rung.validation import check_choice, check_int
+from rung.validation import check_choice, check_int, fail_type
 
 __all__ = ["ProcessExecutor"]
 
@@ -55,9 +57,11 @@ class _PipeChannel:
         return bool(self.conn.recv()) if self.live_decisions else True
 
 
-def _worker_main(conn: Connection) -> None:
+def _worker_main(conn: Connection, device: str | None = None) -> None:
     """A worker: run the jobs that arrive on ``conn`` until an empty message or EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    if device is not None:  # already in the environment it started with (spawn); forkserver
+        os.environ["CUDA_VISIBLE_DEVICES"] = device  # workers get it here, before any job
     while True:
         try:
             data = conn.recv_bytes()
@@ -82,6 +86,28 @@ def _worker_main(conn: Connection) -> None:
             conn.send(("result", result))
 
 
+_ENVIRON_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _visible_devices(device: str | None) -> Any:
+    """``CUDA_VISIBLE_DEVICES=device`` while a worker starts: a spawned process inherits the
+    environment, so the driver's script, imported again in the worker, already sees it."""
+    if device is None:
+        yield
+        return
+    with _ENVIRON_LOCK:
+        before = os.environ.get("CUDA_VISIBLE_DEVICES")
+        os.environ["CUDA_VISIBLE_DEVICES"] = device
+        try:
+            yield
+        finally:
+            if before is None:
+                del os.environ["CUDA_VISIBLE_DEVICES"]
+            else:
+                os.environ["CUDA_VISIBLE_DEVICES"] = before
+
+
 @dataclass
 class _Worker:
     process: BaseProcess
@@ -100,6 +126,9 @@ class ProcessExecutor(Executor):
         start_method: ``"spawn"`` (default, safe with threads, CUDA and every OS) or
             ``"forkserver"``. Scripts must guard their entry point with
             ``if __name__ == "__main__":`` (the standard multiprocessing rule).
+        devices: one ``CUDA_VISIBLE_DEVICES`` value per worker (``workers`` is then their
+            number): each worker process sees only its own GPU(s) (``rung.executors.gpus``;
+            ``search(workers="gpu")`` makes this list from the visible GPUs).
 
     The training function and the search arguments must pickle (a module-level function); the
     tuner checks this before any work.
@@ -108,9 +137,20 @@ class ProcessExecutor(Executor):
     live_reports = True
     shares_filesystem = True
 
-    def __init__(self, workers: int = 2, job_timeout: float | None = None,
-                 start_method: str = "spawn") -> None:
-        self.slots = check_int("workers", workers, 1)
+    def __init__(self, workers: int | None = 2, job_timeout: float | None = None,
+                 start_method: str = "spawn", devices: list[str] | None = None) -> None:
+        if devices is not None:
+            if not devices or not all(isinstance(d, str) and d for d in devices):
+                raise fail_type("devices", "a non-empty list of CUDA_VISIBLE_DEVICES values",
+                                devices)
+            if workers is not None and workers != len(devices):
+                raise ConfigurationError(
+                    f"workers={workers!r} differs from the {len(devices)} devices given; "
+                    "pass workers=None (one worker per device)")
+            workers = len(devices)
+        self.devices = None if devices is None else list(devices)
+        workers = check_int("workers", workers, 1)
+        self.slots = workers
         check_choice("start_method", start_method, ("spawn", "forkserver"))
         self.job_timeout = check_timeout(job_timeout)
         self._ctx: Any = multiprocessing.get_context(start_method)
@@ -132,9 +172,10 @@ class ProcessExecutor(Executor):
     # --- workers -----------------------------------------------------------------------------
     def _spawn(self, slot: int) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(target=_worker_main, args=(child,),
+        device = None if self.devices is None else self.devices[slot]
+        process = self._ctx.Process(target=_worker_main, args=(child, device),
                                     name=f"{WORKER_PREFIX}{slot}")
-        with note_file(self._note(slot)):
+        with note_file(self._note(slot)), _visible_devices(device):
             process.start()
         child.close()
         self._workers[slot] = worker = _Worker(process, parent)
@@ -284,4 +325,5 @@ class ProcessExecutor(Executor):
             self._notes = None
 
     def __repr__(self) -> str:
-        return f"ProcessExecutor(workers={self.slots}, job_timeout={self.job_timeout})"
+        devices = "" if self.devices is None else f", devices={self.devices}"
+        return f"ProcessExecutor(workers={self.slots}, job_timeout={self.job_timeout}{devices})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from rung.errors import ConfigurationError
 from rung.executors._remote import FutureExecutor, check_slots
 from rung.executors.base import JobResult, JobSpec
 from rung.executors.job import execute
@@ -34,7 +35,9 @@ class RayExecutor(FutureExecutor):
         address: ``None`` to use the running Ray session (``ray.init()`` is called if there is
             none: a local one), or a cluster address (``"auto"``, ``"ray://host:10001"``).
         slots: jobs in flight at once (default: the cluster's CPUs / ``num_cpus``).
-        num_cpus, num_gpus: resources each job reserves.
+        num_cpus, num_gpus: resources each job reserves (``num_gpus=1``: Ray gives each task
+            one GPU and sets its ``CUDA_VISIBLE_DEVICES`` to it).
+        resources: Ray custom resources each job reserves (``{"TPU": 1}``...).
         job_timeout: seconds after which a job is cancelled and counted as a failed attempt.
         shared_directory: ``True`` when every node sees the project directory at the same path;
             ``False`` (default): checkpoints travel with the job through Ray's object store.
@@ -49,7 +52,8 @@ class RayExecutor(FutureExecutor):
 
     def __init__(self, address: str | None = None, slots: int | None = None,
                  num_cpus: float = 1, num_gpus: float = 0, job_timeout: float | None = None,
-                 shared_directory: bool = False, **init_kwargs: Any) -> None:
+                 shared_directory: bool = False, resources: dict[str, float] | None = None,
+                 **init_kwargs: Any) -> None:
         ray = _ray()
         super().__init__(job_timeout=job_timeout, shared_directory=shared_directory)
         check_number("num_cpus", num_cpus, 0, exclusive_minimum=True)
@@ -67,9 +71,10 @@ class RayExecutor(FutureExecutor):
         self.lost_errors = tuple(
             getattr(ray.exceptions, name) for name in _LOST if hasattr(ray.exceptions, name))
         self._remote = ray.remote(execute).options(num_cpus=num_cpus, num_gpus=num_gpus,
-                                                   max_retries=0)
-        cpus = ray.cluster_resources().get("CPU", 1.0)
-        self.slots = chosen or max(1, int(cpus // num_cpus))
+                                                   resources=resources or {}, max_retries=0)
+        self.slots = chosen or _slots(ray.cluster_resources(), num_cpus, num_gpus, resources)
+
+        self.num_gpus = num_gpus
 
     _timeout_note = "its Ray task was force-cancelled"
 
@@ -93,3 +98,22 @@ class RayExecutor(FutureExecutor):
         super().shutdown()
         if self._owns and self._ray.is_initialized():
             self._ray.shutdown()
+
+
+def _slots(cluster: dict[str, float], num_cpus: float, num_gpus: float,
+           resources: dict[str, float] | None) -> int:
+    """How many jobs the cluster runs at once with these per-job resources; a resource the
+    cluster lacks is an error (Ray would wait for it forever)."""
+    wanted = {"CPU": num_cpus, "GPU": num_gpus, **(resources or {})}
+    counts = []
+    for name, amount in wanted.items():
+        if amount <= 0:
+            continue
+        have = cluster.get(name, 0.0)
+        if have < amount:
+            raise ConfigurationError(
+                f"each job asks Ray for {amount:g} {name} (resources_per_job / num_gpus), and "
+                f"the Ray cluster has {have:g}; jobs would wait forever. Connect to a cluster "
+                "with that resource, or ask for less")
+        counts.append(int(have // amount))
+    return max(1, min(counts)) if counts else 1

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from rung.errors import ConfigurationError
 from rung.executors._remote import check_slots, check_timeout
 from rung.executors.base import Executor
+from rung.executors.gpus import check_resources, worker_devices
 from rung.executors.inprocess import InProcessExecutor
 from rung.executors.processes import ProcessExecutor
 
@@ -18,26 +20,44 @@ _CHOICES = (
 )
 
 
-def make_executor(workers: Any = None, executor: Any = None,
-                  job_timeout: Any = None) -> tuple[Executor, bool]:
+def make_executor(workers: Any = None, executor: Any = None, job_timeout: Any = None,
+                  resources_per_job: Any = None) -> tuple[Executor, bool]:
     """``(executor, owned)``; ``owned`` executors were made here and are shut down after the search.
 
     * nothing, or ``workers=1``: jobs run in the driver (``InProcessExecutor``);
     * ``workers=N > 1``, or a ``job_timeout``: ``N`` local worker processes (``ProcessExecutor``);
+    * ``workers="gpu"``: one local worker process per visible GPU, each seeing only its own
+      (``resources_per_job={"gpu": n}``: ``n`` GPUs per worker; ``rung.executors.gpus``);
     * ``executor="processes"``: local processes, ``workers`` of them (default: the CPU count);
     * ``executor=client`` (``dask.distributed.Client``): Dask, ``workers`` caps the jobs in flight;
     * ``executor="ray"`` or a Ray address: Ray tasks, ``workers`` caps the jobs in flight;
+      ``resources_per_job`` is what each task reserves (``{"gpu": 1}``: Ray's ``num_gpus=1``;
+      ``workers="gpu"`` alone means that too);
     * ``executor=<Executor>``: used as is (then ``workers`` and ``job_timeout`` are its own).
     """
-    slots = check_slots(workers)
+    on_gpus = workers == "gpu"
+    slots = None if on_gpus else check_slots(workers)
     timeout = check_timeout(job_timeout)
+    resources = check_resources(resources_per_job)
     if isinstance(executor, Executor):
-        if workers is not None or job_timeout is not None:
+        if workers is not None or job_timeout is not None or resources:
             raise ValueError(
-                f"workers/job_timeout cannot be combined with an executor instance ({executor!r}): "
-                "set them on the executor itself"
+                f"workers/job_timeout/resources_per_job cannot be combined with an executor "
+                f"instance ({executor!r}): set them on the executor itself"
             )
         return executor, False
+    ray_like = isinstance(executor, str) and _is_ray(executor.strip())
+    if (on_gpus or resources) and not ray_like and executor not in (None, "processes"):
+        raise ConfigurationError(
+            "workers='gpu' and resources_per_job apply to local workers and to Ray "
+            f"(executor='ray'), not to executor={executor!r}; for Dask, start each worker with "
+            "its own CUDA_VISIBLE_DEVICES")
+    if resources and not on_gpus and not ray_like:
+        raise ConfigurationError(
+            f"resources_per_job={resources_per_job!r} needs workers='gpu' (local processes, one "
+            "per GPU) or executor='ray'")
+    if on_gpus and not ray_like:
+        return ProcessExecutor(None, job_timeout=timeout, devices=worker_devices(resources)), True
     if executor is None:
         if (slots or 1) == 1 and timeout is None:
             return InProcessExecutor(), True
@@ -54,15 +74,22 @@ def make_executor(workers: Any = None, executor: Any = None,
             return InProcessExecutor(), True
         if name == "processes":
             return ProcessExecutor(slots or os.cpu_count() or 1, job_timeout=timeout), True
-        if name == "ray" or name == "auto" or name.startswith(("ray://", "http://")) \
-                or (":" in name and name.split(":")[-1].isdigit()):
+        if _is_ray(name):
             from rung.executors.ray import RayExecutor
 
+            gpus = resources.pop("gpu", 1.0 if on_gpus else 0.0)
             return RayExecutor(address=None if name == "ray" else name, slots=slots,
-                               job_timeout=timeout), True
+                               job_timeout=timeout, num_cpus=resources.pop("cpu", 1.0),
+                               num_gpus=gpus, resources=resources or None), True
         raise ValueError(f"{_CHOICES}; got the string {executor!r}")
     from rung.executors.dask import DaskExecutor, is_dask_client
 
     if is_dask_client(executor):
         return DaskExecutor(executor, slots=slots, job_timeout=timeout), True
     raise TypeError(f"{_CHOICES}; got {type(executor).__name__} {executor!r}")
+
+
+def _is_ray(name: str) -> bool:
+    """``"ray"`` or a Ray address (``"auto"``, ``"ray://host:port"``, ``"host:port"``)."""
+    return name in ("ray", "auto") or name.startswith(("ray://", "http://")) \
+        or (":" in name and name.split(":")[-1].isdigit())

@@ -4,9 +4,11 @@ from rung.oracles.asha import ASHAOracle
 from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.bayesian import BayesianOptimizationOracle
 from rung.oracles.bohb import BOHBOracle
+from rung.oracles.custom import CustomOracle
 from rung.oracles.hyperband import HyperbandOracle, SuccessiveHalvingOracle
 from rung.oracles.schedule import BracketPlan, Budget, RungPlan, hyperband_plan, integer_log
 from rung.oracles.single import GridSearchOracle, RandomSearchOracle, SingleFidelityOracle
+from rung.oracles.sync import synchronized
 
 __all__ = [
     "ASHAOracle",
@@ -14,6 +16,7 @@ __all__ = [
     "BayesianOptimizationOracle",
     "BracketPlan",
     "Budget",
+    "CustomOracle",
     "GridSearchOracle",
     "HyperbandOracle",
     "Oracle",
@@ -24,4 +27,5 @@ __all__ = [
     "SuccessiveHalvingOracle",
     "hyperband_plan",
     "integer_log",
+    "synchronized",
 ]

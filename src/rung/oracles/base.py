@@ -31,6 +31,7 @@ from rung.oracles._history import history_observations, observation
 from rung.oracles._ranking import Ranking
 from rung.oracles._results import OracleResults
 from rung.oracles._state import STATE_VERSION, check_state
+from rung.oracles.kt_methods import KerasTunerOracleMethods
 from rung.oracles.schedule import Budget
 from rung.oracles.stop import Stop, StopKind
 from rung.oracles.suggestion import Suggestion
@@ -42,7 +43,7 @@ __all__ = ["STATE_VERSION", "Oracle", "Suggestion"]
 
 
 
-class Oracle(OracleResults, abc.ABC):
+class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
     """Base class of oracles.
 
     Subclasses implement three methods: ``_next`` (the next job), ``_on_result`` (a job ended)
@@ -59,6 +60,12 @@ class Oracle(OracleResults, abc.ABC):
         tune_new_entries: tune hyperparameters that trials declare beyond ``hyperparameters``; if
             False they stay at their default.
         allow_new_entries: allow trials to declare hyperparameters beyond ``hyperparameters``.
+        max_retries_per_trial, max_consecutive_failed_trials: keras-tuner's; a tuner built on
+            this oracle uses them unless given its own (and ``end_trial`` applies them when the
+            oracle is driven by hand, ``rung.oracles.kt_methods``).
+
+    keras-tuner's methods (``create_trial``, ``update_trial``, ``end_trial``, ``get_space``,
+    ``get_state``...) come from ``rung.oracles.kt_methods``.
     """
 
     def __init__(
@@ -69,6 +76,8 @@ class Oracle(OracleResults, abc.ABC):
         seed: int | None = None,
         tune_new_entries: bool = True,
         allow_new_entries: bool = True,
+        max_retries_per_trial: int = 0,
+        max_consecutive_failed_trials: int = 3,
     ) -> None:
         if hyperparameters is not None and not isinstance(hyperparameters, HyperParameters):
             raise fail_type("hyperparameters", "a rung.HyperParameters", hyperparameters)
@@ -80,6 +89,9 @@ class Oracle(OracleResults, abc.ABC):
         self.seed = seed
         self.tune_new_entries = check_bool("tune_new_entries", tune_new_entries)
         self.allow_new_entries = check_bool("allow_new_entries", allow_new_entries)
+        self.max_retries_per_trial = check_int("max_retries_per_trial", max_retries_per_trial, 0)
+        self.max_consecutive_failed_trials = check_int(
+            "max_consecutive_failed_trials", max_consecutive_failed_trials, 1)
         self._rng = np.random.default_rng(seed)
         self._next_id = 0
         self._pending: dict[str, Suggestion] = {}

@@ -9,7 +9,6 @@ from rung.hyperparameters import HyperParameters
 from rung.objective import ObjectiveLike
 from rung.oracles.single import SingleFidelityOracle
 from rung.searchers import GPSearcher, Searcher
-from rung.validation import check_int
 
 __all__ = ["BayesianOptimizationOracle"]
 
@@ -33,9 +32,7 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
         beta: the exploration weight of the acquisition (``mean - beta * std`` is minimised).
         seed: seeds every random draw, the model's included.
         hyperparameters, allow_new_entries, tune_new_entries: see ``rung.oracles.Oracle``.
-        max_retries_per_trial, max_consecutive_failed_trials: accepted for keras-tuner scripts;
-            in rung they are the tuner's settings (``rung.BayesianOptimization`` passes them on;
-            a ``rung.Tuner`` built on this oracle takes them as its own arguments).
+        max_retries_per_trial, max_consecutive_failed_trials: see ``rung.oracles.Oracle``.
         searcher: another searcher instead of the Gaussian process (then ``num_initial_points``,
             ``alpha`` and ``beta`` are not used).
         epochs: epochs per trial, or None to leave it to the training function.
@@ -65,9 +62,6 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
         searcher: Searcher | str | None = None,
         epochs: int | None = None,
     ) -> None:
-        self.max_retries_per_trial = check_int("max_retries_per_trial", max_retries_per_trial, 0)
-        self.max_consecutive_failed_trials = check_int(
-            "max_consecutive_failed_trials", max_consecutive_failed_trials, 1)
         gp = GPSearcher(num_initial_points=num_initial_points, alpha=alpha, beta=beta)
         self.num_initial_points = gp.num_initial_points
         self.alpha = gp.alpha
@@ -75,7 +69,8 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
         super().__init__(
             objective=objective, max_trials=max_trials, epochs=epochs, seed=seed,
             hyperparameters=hyperparameters, allow_new_entries=allow_new_entries,
-            tune_new_entries=tune_new_entries,
+            tune_new_entries=tune_new_entries, max_retries_per_trial=max_retries_per_trial,
+            max_consecutive_failed_trials=max_consecutive_failed_trials,
             searcher=gp if searcher is None or searcher == "gp" else searcher,
         )
 

@@ -24,19 +24,19 @@ from pathlib import Path
 from typing import Any
 
 from rung.checkpoints import CheckpointStore
-from rung.errors import ConfigurationError
+from rung.errors import ConfigurationError, ProjectMismatchError
 from rung.executors import Executor, make_executor
 from rung.executors._guard import refuse_in_worker
 from rung.oracles.base import Oracle
 from rung.storage import Storage, get_storage
 from rung.trial import Trial
-from rung.trial_record import TrialStatus
 from rung.tuner.budget import SearchBudget
 from rung.tuner.cleanup import CheckpointCleanup, parse_keep_checkpoints
 from rung.tuner.display import Display
 from rung.tuner.failures import no_result_error
 from rung.tuner.interrupt import interrupted
 from rung.tuner.loop import Job, SearchLoop
+from rung.tuner.persistence import TunerState
 from rung.tuner.project import clear_failed_project
 from rung.tuner.recorder import JobRecorder
 from rung.tuner.results import TunerResults
@@ -45,7 +45,6 @@ from rung.validation import check_bool, check_instance, check_int, fail_type, fa
 __all__ = ["BaseTuner"]
 
 DB_NAME = "rung.db"
-_FINISHED = (TrialStatus.COMPLETED, TrialStatus.FAILED, TrialStatus.PRUNED)
 
 
 def _location(directory: object, project_name: object) -> tuple[Path, str]:
@@ -59,7 +58,7 @@ def _location(directory: object, project_name: object) -> tuple[Path, str]:
     return Path(directory), str(project_name)  # type: ignore[arg-type]
 
 
-class BaseTuner(TunerResults):
+class BaseTuner(TunerState, TunerResults):
     """Runs a search: asks the oracle for jobs, trains them, records everything.
 
     Args:
@@ -75,9 +74,10 @@ class BaseTuner(TunerResults):
             and settings that differ from the stored ones are an error.
         storage: ``None`` (SQLite in the project directory), a path, or a ``rung.storage.Storage``
             (e.g. ``InMemoryStorage()``).
-        max_retries_per_trial: re-run a job that raised up to this many times.
+        max_retries_per_trial: re-run a job that raised up to this many times (None: the
+            oracle's ``max_retries_per_trial``, 0 unless set there, as in keras-tuner).
         max_consecutive_failed_trials: stop with ``TooManyFailedTrialsError`` after this many
-            failed jobs in a row.
+            failed jobs in a row (None: the oracle's, 3 unless set there).
         verbose: 0 silent, 1 one line per job plus the plan and a summary.
         keep_checkpoints: N (default 10), ``"best"`` (1) or ``"all"``: after each job, delete
             the checkpoints of trials that can no longer be promoted, except the N best, so a
@@ -96,8 +96,8 @@ class BaseTuner(TunerResults):
         project_name: str | None = "untitled_project",
         overwrite: bool = False,
         storage: Storage | str | Path | None = None,
-        max_retries_per_trial: int = 0,
-        max_consecutive_failed_trials: int = 3,
+        max_retries_per_trial: int | None = None,
+        max_consecutive_failed_trials: int | None = None,
         verbose: int = 1,
         keep_checkpoints: str | int = 10,
         **kwargs: Any,
@@ -112,6 +112,10 @@ class BaseTuner(TunerResults):
             raise fail_type("run_trial", "a function train(trial, *args, **kwargs)", run_trial)
         self.hypermodel = hypermodel
         self._run_trial_fn = run_trial
+        if max_retries_per_trial is None:  # keras-tuner: the oracle's setting
+            max_retries_per_trial = self.oracle.max_retries_per_trial
+        if max_consecutive_failed_trials is None:
+            max_consecutive_failed_trials = self.oracle.max_consecutive_failed_trials
         self.max_retries_per_trial = check_int("max_retries_per_trial", max_retries_per_trial, 0)
         self.max_consecutive_failed_trials = check_int(
             "max_consecutive_failed_trials", max_consecutive_failed_trials, 1)
@@ -161,22 +165,20 @@ class BaseTuner(TunerResults):
         diffs = self.oracle.incompatible_settings(stored, settings)
         if diffs:
             shown = "; ".join(f"{k}: stored {a!r}, now {b!r}" for k, a, b in diffs)
-            raise ConfigurationError(
+            raise ProjectMismatchError(
                 f"the project {str(self.project_dir)!r} was created with other settings ({shown}). "
-                "Pass overwrite=True to start a new search, or use the stored settings to resume."
+                "To start a new search, pass `overwrite=True`; to resume, use the stored settings."
             )
         if settings != stored:
             self.storage.set_settings(settings)
-        state = self.storage.get_oracle_state()
-        if state is not None:
-            self.oracle.load_state_dict(state, self.storage.trials(_FINISHED),
-                                        self.storage.all_epoch_metrics())
+        self.reload()
 
     # --- the search ---------------------------------------------------------------------------
-    def search(self, *fit_args: Any, workers: int | None = None,
+    def search(self, *fit_args: Any, workers: int | str | None = None,
                executor: Executor | str | Any = None, job_timeout: float | None = None,
                max_time: float | None = None, max_epochs_total: int | None = None,
-               retry_failed: bool = False, **fit_kwargs: Any) -> None:
+               retry_failed: bool = False, resources_per_job: dict[str, float] | None = None,
+               **fit_kwargs: Any) -> None:
         """Run (or resume) the search; other arguments go to ``run_trial``.
 
         The search's own options (the arguments below, and ``verbose``) never reach a
@@ -186,7 +188,9 @@ class BaseTuner(TunerResults):
         Args:
             workers: jobs run at once. ``1`` (default): in this process; ``N > 1``: ``N`` local
                 worker processes (``run_trial`` must then be a module-level function, and the
-                script must start the search under ``if __name__ == "__main__":``).
+                script must start the search under ``if __name__ == "__main__":``);
+                ``"gpu"``: one worker process per visible GPU, each seeing only its own
+                (``CUDA_VISIBLE_DEVICES``; see ``rung.executors.gpus``).
             executor: where jobs run: a ``dask.distributed.Client``, ``"ray"`` or a Ray address,
                 ``"processes"``, or a ``rung.executors.Executor`` (see ``docs/scale-out.md``).
             job_timeout: seconds after which a running job is stopped and counted as a failed
@@ -196,6 +200,8 @@ class BaseTuner(TunerResults):
             max_epochs_total: stop the same way once the project's finished jobs have trained
                 this many epochs in all (every ``search`` call counted; run again with a larger
                 value to extend the search). See ``rung.tuner.budget``.
+            resources_per_job: what each job reserves, e.g. ``{"gpu": 1}``: Ray's resources
+                with ``executor="ray"``, GPUs per worker with ``workers="gpu"``.
             retry_failed: for a project none of whose stored trials completed (all failed, e.g.
                 because of a bug since fixed): delete its trials, failure records, reports and
                 checkpoints, reset the oracle to its state before the first job, and run the
@@ -215,7 +221,7 @@ class BaseTuner(TunerResults):
         if retry_failed:
             self._retry_failed()
         job = self._job(fit_args, fit_kwargs)
-        runner, owned = make_executor(workers, executor, job_timeout)
+        runner, owned = make_executor(workers, executor, job_timeout, resources_per_job)
         loop = self._run(runner, owned, job, budget)
         self.checkpoint_cleanup.sweep()
         failed = no_result_error(self.storage, self.project_dir, loop.finished_jobs)

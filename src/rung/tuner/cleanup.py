@@ -24,11 +24,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rung.errors import CheckpointMissingError
 from rung.validation import fail_type, fail_value
 
 if TYPE_CHECKING:
     from rung.checkpoints import CheckpointStore
     from rung.oracles.base import Oracle
+    from rung.trial import Trial
 
 __all__ = ["CheckpointCleanup", "KeepCheckpoints", "parse_keep_checkpoints"]
 
@@ -108,3 +110,20 @@ class CheckpointCleanup:
         if not root.is_dir():
             return set()
         return {p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")}
+
+    def missing_error(self, trial: Trial) -> CheckpointMissingError:
+        """The error for a ``trial`` whose checkpoint directory is not on disk, saying why."""
+        status = trial.status.value if hasattr(trial.status, "value") else str(trial.status)
+        if self.keep is None or status not in ("COMPLETED", "PRUNED"):
+            return CheckpointMissingError(
+                f"trial {trial.trial_id} has no checkpoint in {self.store.directory(trial.trial_id, create=False)}: "
+                f"its status is {status} (only completed trials save one), or its training "
+                "code saved none")
+        return CheckpointMissingError(
+            f"the checkpoint of trial {trial.trial_id} was deleted by keep_checkpoints: the tuner "
+            f"keeps the checkpoints of the {self.keep} best trial(s) only (keep_checkpoints="
+            f"{self.keep}), and this trial is not among them. To load more models, ask for at "
+            f"most {self.keep} (get_best_models(num_models={self.keep})), or pass "
+            "keep_checkpoints=N (N at least the number you need) or keep_checkpoints='all' to "
+            "the tuner before the search. To get this model now, build it from "
+            "trial.hyperparameters and train it again.")

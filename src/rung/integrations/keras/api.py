@@ -138,6 +138,8 @@ class KerasTunerMixin:
 
         if self.hypermodel is None:
             raise ValueError("load_model needs the tuner's hypermodel; this tuner has none")
+        if not self.get_trial_dir(trial.trial_id).is_dir():  # type: ignore[attr-defined]
+            raise self.checkpoint_cleanup.missing_error(trial)  # type: ignore[attr-defined]
         return load_model(self, trial)
 
     # --- hooks called during Keras fit (keras-tuner's signatures) ------------------------------

@@ -30,6 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from rung.errors import CheckpointMissingError
+
 __all__ = [
     "BEST_FILE",
     "BUILD_FILE",
@@ -141,7 +143,7 @@ def load_inference_weights(model: Any, directory: Path) -> None:
     best = directory / BEST_FILE
     path = best if best.exists() else directory / STATE_FILE
     if not path.exists():
-        raise FileNotFoundError(
+        raise CheckpointMissingError(
             f"no Keras checkpoint in {directory}: the trial did not finish, or it was not trained "
             "by rung's Keras integration"
         )

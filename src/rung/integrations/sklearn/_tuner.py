@@ -140,7 +140,5 @@ class SklearnTuner(BaseTuner):
         """The model a trial saved (fitted on its last training fold)."""
         model = self.checkpoints.load(trial.trial_id)
         if model is None:
-            raise FileNotFoundError(
-                f"trial {trial.trial_id} has no saved model (deleted by keep_checkpoints, or the "
-                "trial failed)")
+            raise self.checkpoint_cleanup.missing_error(trial)
         return model
