@@ -20,13 +20,16 @@ from rung.tuner import ASHA, BOHB, BayesianOptimization, GridSearch, Hyperband, 
 __version__ = "0.1.0"
 
 _LAZY = {"SklearnTuner": "rung.integrations.sklearn"}  # heavy imports, loaded on first use
+_LAZY_MODULES = {"applications"}  # import Keras: loaded on first use
 
 
 def __getattr__(name: str) -> object:
-    if name in _LAZY:
-        import importlib
+    import importlib
 
+    if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f"rung.{name}")
     raise AttributeError(f"module 'rung' has no attribute {name!r}")
 
 
@@ -51,6 +54,7 @@ __all__ = [
     "TrialStatus",
     "Tuner",
     "__version__",
+    "applications",
     "errors",
     "executors",
     "oracles",
