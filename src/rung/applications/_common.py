@@ -7,12 +7,14 @@ when they end in a classifier, ``classes``. The checks run in the constructor, b
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from rung.integrations.keras._imports import import_keras
 from rung.validation import check_bool, check_int, fail_type, fail_value
 
-__all__ = ["channel_axis", "check_classes", "check_input", "model_input"]
+__all__ = ["channel_axis", "check_classes", "check_input", "declared", "model_input"]
+
+T = TypeVar("T")
 
 
 def check_input(input_shape: object, input_tensor: object) -> tuple[int | None, ...] | None:
@@ -50,3 +52,10 @@ def model_input(input_shape: tuple[int | None, ...] | None, input_tensor: Any) -
         return keras.utils.get_source_inputs(input_tensor), input_tensor
     inputs = keras.Input(shape=input_shape)
     return inputs, inputs
+
+
+def declared(value: T | None) -> T:
+    """A value ``hp`` returned for a hyperparameter declared outside any conditional scope."""
+    if value is None:
+        raise AssertionError("a hyperparameter declared outside conditions is always active")
+    return value

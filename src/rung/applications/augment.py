@@ -15,7 +15,7 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
-from rung.applications._common import check_input, model_input
+from rung.applications._common import check_input, declared, model_input
 from rung.hypermodel import HyperModel
 from rung.hyperparameters import HyperParameters
 from rung.integrations.keras._imports import import_keras
@@ -26,6 +26,7 @@ __all__ = ["TRANSFORMS", "HyperImageAugment", "RandomTransformLayer", "make_tran
 TRANSFORMS = ("rotate", "translate_x", "translate_y", "contrast")
 
 keras = import_keras()
+_Layer: Any = keras.layers.Layer  # a runtime base class (Keras ships no type information)
 
 
 def make_transform(name: str, factor: float) -> Any:
@@ -41,7 +42,7 @@ def make_transform(name: str, factor: float) -> Any:
 
 
 @keras.saving.register_keras_serializable(package="rung")
-class RandomTransformLayer(keras.layers.Layer):
+class RandomTransformLayer(_Layer):
     """Applies one of ``transforms`` to each image in training, drawn uniformly per image.
 
     A transform whose factor is 0 leaves the images it is drawn for unchanged.
@@ -129,8 +130,8 @@ class HyperImageAugment(HyperModel):
                     x = make_transform(name, factor)(x)
         else:
             low, high = self.augment_layers
-            for _ in range(hp.Int("augment_layers", low, high, default=low)):
-                factors = [hp.Float(f"factor_{name}", f_low, f_high, default=f_low)
+            for _ in range(declared(hp.Int("augment_layers", low, high, default=low))):
+                factors = [declared(hp.Float(f"factor_{name}", f_low, f_high, default=f_low))
                            for name, (f_low, f_high) in self.transforms]
                 x = RandomTransformLayer([name for name, _ in self.transforms], factors)(x)
         return keras.Model(inputs, x, name=self.model_name)

@@ -13,7 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rung.applications._common import channel_axis, check_classes, check_input, model_input
+from rung.applications._common import (
+    channel_axis,
+    check_classes,
+    check_input,
+    declared,
+    model_input,
+)
 from rung.hypermodel import HyperModel
 from rung.hyperparameters import HyperParameters
 from rung.integrations.keras._imports import import_keras
@@ -57,8 +63,8 @@ class HyperXception(HyperModel):
         strides = hp.Choice("initial_strides", [2])
         x = _unit(layers, layers.Conv2D(filters, kernel, strides=strides, padding="same",
                                         **_weights(activation)), x, activation)
-        width = hp.Int("sep_num_filters", 128, 768, step=128, default=256)
-        for _ in range(hp.Int("num_residual_blocks", 2, 8, default=4)):
+        width = declared(hp.Int("sep_num_filters", 128, 768, step=128, default=256))
+        for _ in range(declared(hp.Int("num_residual_blocks", 2, 8, default=4))):
             x = _residual(layers, x, width, activation, downsample=False)
         x = _residual(layers, x, 2 * width, activation, downsample=True)  # exit flow
         pooling = hp.Choice("pooling", ["avg", "flatten", "max"])
@@ -67,7 +73,7 @@ class HyperXception(HyperModel):
         x = pool()(x)
         if not self.include_top:
             return keras.Model(inputs, x, name="Xception")
-        dense_layers = hp.Int("num_dense_layers", 1, 3)
+        dense_layers = declared(hp.Int("num_dense_layers", 1, 3))
         dropout = hp.Float("dropout_rate", 0.0, 0.6, step=0.1, default=0.5)
         batchnorm = hp.Choice("dense_use_bn", [True, False])
         for _ in range(dense_layers):  # hidden layers as wide as the output, as in keras-tuner
