@@ -12,6 +12,7 @@ from rung import errors, executors, oracles, searchers, storage
 from rung.errors import FailedTrialError, FatalError, TrialPruned
 from rung.hypermodel import HyperModel
 from rung.hyperparameters import HyperParameters
+from rung.importers import import_keras_tuner
 from rung.objective import MultiObjective, Objective
 from rung.oracles import Budget, Suggestion
 from rung.trial import Trial, TrialStatus
@@ -57,6 +58,7 @@ __all__ = [
     "applications",
     "errors",
     "executors",
+    "import_keras_tuner",
     "oracles",
     "searchers",
     "storage",
