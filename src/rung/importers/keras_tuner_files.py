@@ -18,7 +18,7 @@ from typing import Any
 
 from rung.validation import fail_value
 
-__all__ = ["KerasTunerProject", "KerasTunerTrial", "read_project"]
+__all__ = ["KerasTunerProject", "KerasTunerTrial", "read_project", "read_trial"]
 
 RESERVED_PREFIX = "tuner/"
 
