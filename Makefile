@@ -6,7 +6,11 @@ PY := $(VENV)/bin/python
 CONSTRAINTS := constraints.txt
 INSTALL := $(PY) -m pip install --quiet -c $(CONSTRAINTS)
 DEMO_EXTRAS ?= keras,torch,sklearn
-TEST_EXTRAS ?= dev,keras,sklearn,torch,bench,dask,ray,lightgbm
+TEST_EXTRAS ?= dev,keras,sklearn,torch,tensorflow,jax,bench,dask,ray,lightgbm
+# The full suite runs on Keras' torch backend; the Keras tests (keras-tuner compatibility, the
+# optimizer-state continuation, the demo's model) run again on each of these backends.
+KERAS_BACKENDS ?= tensorflow jax
+KERAS_TESTS := tests/compat tests/integrations/test_keras_continuation.py tests/examples/test_demo.py
 DEMO_STAMP := $(VENV)/.installed-demo
 TEST_STAMP := $(VENV)/.installed-test
 
@@ -36,7 +40,11 @@ demo: $(DEMO_STAMP)
 test: $(TEST_STAMP)
 	$(PY) -m ruff check src tests benchmarks examples tools
 	$(PY) -m mypy
-	$(PY) -m pytest
+	KERAS_BACKEND=torch $(PY) -m pytest
+	@for backend in $(KERAS_BACKENDS); do \
+		echo "== the Keras tests on the $$backend backend"; \
+		KERAS_BACKEND=$$backend $(PY) -m pytest $(KERAS_TESTS) || exit 1; \
+	done
 
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check src tests benchmarks examples

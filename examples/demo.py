@@ -45,9 +45,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    import torch
+    if keras.backend.backend() == "torch":
+        import torch
 
-    torch.set_num_threads(1)  # a small MLP trains fastest on one thread
+        torch.set_num_threads(1)  # a small MLP trains fastest on one thread
     x, y = load_digits(return_X_y=True)
     x = (x / 16.0).astype("float32")
     x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2, stratify=y,

@@ -14,7 +14,7 @@ import rung
 
 # modules that import frameworks at import time (their own tests cover them)
 HEAVY = ("rung.integrations.keras", "rung.integrations.torch", "rung.integrations.sklearn",
-         "rung.executors.dask", "rung.executors.ray")
+         "rung.executors.dask", "rung.executors.ray", "rung.applications")
 
 
 def public_modules() -> list[str]:

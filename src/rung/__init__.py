@@ -12,6 +12,7 @@ from rung import engine, errors, executors, oracles, searchers, storage, tuners
 from rung.errors import FailedTrialError, FatalError, TrialPruned
 from rung.hypermodel import HyperModel
 from rung.hyperparameters import HyperParameters
+from rung.importers import import_keras_tuner
 from rung.objective import MultiObjective, Objective
 from rung.oracles import Budget, Suggestion, synchronized
 from rung.oracles.custom import CustomOracle as Oracle
@@ -21,13 +22,16 @@ from rung.tuner import ASHA, BOHB, BayesianOptimization, GridSearch, Hyperband, 
 __version__ = "0.1.0"
 
 _LAZY = {"SklearnTuner": "rung.integrations.sklearn"}  # heavy imports, loaded on first use
+_LAZY_MODULES = {"applications"}  # import Keras: loaded on first use
 
 
 def __getattr__(name: str) -> object:
-    if name in _LAZY:
-        import importlib
+    import importlib
 
+    if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f"rung.{name}")
     raise AttributeError(f"module 'rung' has no attribute {name!r}")
 
 
@@ -53,9 +57,11 @@ __all__ = [
     "TrialStatus",
     "Tuner",
     "__version__",
+    "applications",
     "engine",
     "errors",
     "executors",
+    "import_keras_tuner",
     "oracles",
     "searchers",
     "storage",

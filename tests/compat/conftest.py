@@ -1,6 +1,7 @@
 """Shared data for the keras-tuner guide tests: scikit-learn's digits (no download).
 
-Keras runs on the torch backend (keras-tuner imports only with it in this environment).
+Keras runs on the torch backend unless KERAS_BACKEND says otherwise (`make test` runs these
+tests on torch, tensorflow and jax).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ def digits() -> dict[str, np.ndarray]:
 def pytest_configure(config: pytest.Config) -> None:
     """One torch thread: tiny models gain nothing from more, and lose much when the 2 cores are
     shared with other processes (OpenMP threads spin while waiting)."""
+    if os.environ["KERAS_BACKEND"] != "torch":  # make test also runs these on tensorflow, jax
+        return
     import torch
 
     torch.set_num_threads(1)

@@ -352,6 +352,21 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
             "scheduler": self._scheduler_state(),
         }
 
+    def adopt(
+        self,
+        history: Iterable[TrialRecord],
+        reports: Iterable[tuple[str, int, Mapping[str, float]]] = (),
+    ) -> None:
+        """Take finished trials run elsewhere as this (new) oracle's history: ranked, shown in
+        results, replayed into the searcher; new trial ids follow theirs. Used for projects
+        imported from keras-tuner (``rung.import_keras_tuner``). Schedulers that count trials
+        count them (single-fidelity: toward ``max_trials``); brackets start afresh."""
+        records = [r for r in history if r.status.is_finished]
+        state = self.state_dict()
+        ids = [int(r.trial_id) for r in records if r.trial_id.isdigit()]
+        state["next_id"] = max([self._next_id, *(i + 1 for i in ids)])
+        self.load_state_dict(state, records, reports)
+
     def load_state_dict(
         self,
         state: Mapping[str, Any],

@@ -86,6 +86,11 @@ class SingleFidelityOracle(Oracle):
         self._started = int(state["started"])
         self._finished = int(state["finished"])
 
+    def adopt(self, history: Iterable[TrialRecord], reports: Iterable[Any] = ()) -> None:
+        """Adopted trials count toward ``max_trials`` (see ``Oracle.adopt``)."""
+        super().adopt(history, reports)
+        self._started = self._finished = len(self._finished_trials)
+
     def load_state_dict(self, state: Mapping[str, Any], history: Iterable[TrialRecord] = (),
                         reports: Iterable[Any] = ()) -> None:
         super().load_state_dict(state, history, reports)

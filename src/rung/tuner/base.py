@@ -27,6 +27,7 @@ from rung.checkpoints import CheckpointStore
 from rung.errors import ConfigurationError, ProjectMismatchError
 from rung.executors import Executor, make_executor
 from rung.executors._guard import refuse_in_worker
+from rung.importers.takeover import take_over_import
 from rung.oracles.base import Oracle
 from rung.storage import Storage, get_storage
 from rung.trial import Trial
@@ -159,6 +160,8 @@ class BaseTuner(TunerState, TunerResults):
         """Resume a stored project, or register a new one."""
         stored = self.storage.get_settings()
         settings = self._settings()
+        if take_over_import(self.oracle, self.storage, settings):  # rung.import_keras_tuner
+            return
         if stored is None:
             self.storage.set_settings(settings)
             return

@@ -1,0 +1,167 @@
+"""``rung.import_keras_tuner``: a keras-tuner project's trials, as a rung project.
+
+The import writes every finished trial (hyperparameters, status, the metrics of its best step as
+its result, each recorded epoch's metrics) into ``directory/project_name/rung.db`` and marks the
+project as imported. What it returns answers ``results_summary()``,
+``get_best_hyperparameters()`` and ``oracle.get_best_trials()`` at once. A rung tuner opened on
+the project afterwards (same ``directory`` and ``project_name``, any algorithm, the same
+objective) takes the trials over as its own: they count toward ``max_trials``, its searcher
+learns from them, and new trials follow them. Model checkpoints are not imported (keras-tuner's
+weights files have another layout): ``get_best_models`` works for trials the rung search trains.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from rung.hyperparameters import HyperParameters
+from rung.importers.keras_tuner_files import KerasTunerProject, KerasTunerTrial, read_project
+from rung.importers.takeover import FINISHED, MARK
+from rung.objective import MultiObjective, Objective, create_objective, infer_direction
+from rung.oracles.base import Oracle
+from rung.oracles.single import RandomSearchOracle
+from rung.storage import Storage, get_storage
+from rung.trial_record import TrialRecord, TrialStatus
+from rung.tuner.results import TunerResults
+from rung.validation import check_bool, check_instance, fail_value
+
+__all__ = ["ImportedProject", "import_keras_tuner"]
+
+DB_NAME = "rung.db"
+_STATUSES = {"COMPLETED": TrialStatus.COMPLETED, "STOPPED": TrialStatus.PRUNED,
+             "FAILED": TrialStatus.FAILED, "INVALID": TrialStatus.FAILED}
+
+
+class ImportedProject(TunerResults):
+    """The results of an imported project (what ``import_keras_tuner`` returns).
+
+    ``oracle`` holds the imported trials; ``storage`` is the project's SQLite store.
+    """
+
+    def __init__(self, storage: Storage, directory: Path, project_name: str) -> None:
+        self.storage = storage
+        self.directory = directory
+        self.project_name = project_name
+        imported = (storage.get_settings() or {})[MARK]
+        self.oracle: Oracle = RandomSearchOracle(
+            max_trials=None, objective=create_objective(_objective_from(imported["objective"])),
+            hyperparameters=HyperParameters.from_config(imported["space"]))
+        self.oracle.adopt(storage.trials(FINISHED), storage.all_epoch_metrics())
+
+
+def import_keras_tuner(path: str | os.PathLike[str], directory: str | os.PathLike[str] = ".",
+                       project_name: str | None = None, objective: Any = None,
+                       overwrite: bool = False) -> ImportedProject:
+    """Read the keras-tuner project in ``path`` into the rung project ``directory/project_name``.
+
+    Args:
+        path: the keras-tuner project directory (its ``directory/project_name``).
+        directory, project_name: where the rung project goes (``project_name`` defaults to the
+            keras-tuner project's folder name).
+        objective: the search's objective (a name or ``rung.Objective``). By default, the metric
+            whose best value is each trial's score, with the direction keras-tuner recorded.
+        overwrite: replace an existing rung project there.
+
+    Trials keras-tuner left unfinished (RUNNING, IDLE) are skipped; INVALID trials (a NaN
+    objective) are FAILED, STOPPED ones PRUNED. Trial ids become rung's (``00000``, ...), in the
+    order keras-tuner started them; Hyperband's ``tuner/*`` values become the trials' ``epochs``,
+    ``initial_epoch`` and ``parent_id``.
+
+    Example::
+
+        imported = rung.import_keras_tuner("kt_runs/mnist", directory="runs")
+        imported.results_summary()
+        tuner = kt.BayesianOptimization(build, objective="val_accuracy", max_trials=30,
+                                        directory="runs", project_name="mnist")
+        tuner.search(x, y, validation_split=0.2)   # continues after the imported trials
+    """
+    check_instance("path", path, (str, os.PathLike), "a path (str or pathlib.Path)")
+    check_instance("directory", directory, (str, os.PathLike), "a path (str or pathlib.Path)")
+    check_bool("overwrite", overwrite)
+    source = Path(path)
+    project = read_project(source)
+    name = source.resolve().name if project_name is None else project_name
+    check_instance("project_name", name, str, "a string")
+    target = Path(directory) / name
+    if (target / DB_NAME).exists():
+        if not overwrite:
+            raise fail_value("project_name", "a new rung project", name,
+                             f"{target} exists already: pass overwrite=True to replace it")
+        shutil.rmtree(target)
+    goal = _single(create_objective(objective)) if objective is not None else _infer(project)
+    target.mkdir(parents=True, exist_ok=True)
+    storage = get_storage(target / DB_NAME, create=True)
+    _write(storage, project, goal)
+    storage.set_settings({MARK: {"from": "keras-tuner", "source": str(source.resolve()),
+                                 "objective": goal.get_config(), "space": project.space}})
+    return ImportedProject(storage, Path(directory), name)
+
+
+def _single(objective: Objective | MultiObjective) -> Objective:
+    if isinstance(objective, MultiObjective):
+        raise fail_value("objective", "one metric", objective, "import with a single objective")
+    return objective
+
+
+def _objective_from(config: dict[str, Any]) -> Objective:
+    return Objective.from_config(config)
+
+
+def _infer(project: KerasTunerProject) -> Objective:
+    """The metric whose best-step value is every scored trial's score."""
+    candidates: set[str] | None = None
+    directions: dict[str, str] = {}
+    for trial in project.trials:
+        if trial.score is None or not math.isfinite(trial.score) or not trial.history:
+            continue
+        best = trial.best_metrics()
+        matching = {k for k, v in best.items() if math.isclose(v, trial.score, rel_tol=1e-6)}
+        candidates = matching if candidates is None else candidates & matching
+        directions.update(trial.directions)
+    names = sorted(candidates or (), key=lambda n: (not n.startswith("val_"), n))
+    direction = directions.get(names[0]) or infer_direction(names[0]) if names else None
+    if not names or direction is None:
+        raise fail_value("objective", "given", None,
+                         "the keras-tuner project does not show which metric it optimised: pass "
+                         "objective=<metric name> or rung.Objective(name, direction)")
+    return Objective(names[0], direction)
+
+
+def _record(index: int, trial: KerasTunerTrial, ids: dict[str, str]) -> TrialRecord:
+    history = trial.history
+    # keras-tuner's Keras tuners record only the best epoch: the number trained is known from
+    # Hyperband's values or a full per-epoch history, else left unknown (0)
+    epochs = trial.reserved.get("tuner/epochs", max(history) + 1 if len(history) > 1 else 0)
+    parent = trial.reserved.get("tuner/trial_id")
+    return TrialRecord(trial_id=f"{index:05d}", values=trial.values, epochs=int(epochs),
+                       initial_epoch=int(trial.reserved.get("tuner/initial_epoch", 0)),
+                       parent_id=ids.get(str(parent)) if parent is not None else None)
+
+
+def _write(storage: Storage, project: KerasTunerProject, objective: Objective) -> None:
+    ids: dict[str, str] = {}
+    for trial in project.trials:
+        status = _STATUSES.get(trial.status)
+        if status is None:
+            continue  # RUNNING or IDLE: keras-tuner never finished it
+        record = _record(len(ids), trial, ids)
+        ids[trial.trial_id] = record.trial_id
+        storage.create_trial(record)
+        for step, metrics in trial.history.items():
+            storage.report(record.trial_id, step + 1, metrics)
+        metrics = trial.best_metrics()
+        if objective.name not in metrics and trial.score is not None:
+            metrics[objective.name] = trial.score
+        loss = None
+        if status is not TrialStatus.FAILED:
+            loss = objective.loss(metrics) if objective.name in metrics else math.inf
+            if not math.isfinite(loss):
+                status, loss = TrialStatus.FAILED, None
+        error = None if status is not TrialStatus.FAILED else (
+            trial.message or f"keras-tuner status {trial.status}")
+        storage.finish_trial(record.trial_id, status, metrics=metrics, loss=loss, error=error,
+                             epochs_reached=record.epochs)

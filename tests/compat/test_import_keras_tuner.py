@@ -1,0 +1,133 @@
+"""``rung.import_keras_tuner``: a project keras-tuner 1.4 wrote becomes a rung project whose
+results answer at once, and a rung search continues from it."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import keras
+import keras_tuner  # the bench extra installs keras-tuner 1.4.8 (make test)
+import numpy as np
+import pytest
+
+import rung
+import rung as kt
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # keras-tuner's threading
+
+
+def build(hp):
+    model = keras.Sequential([
+        keras.layers.Input((4,)),
+        keras.layers.Dense(hp.Int("units", 4, 16, step=4), activation="relu"),
+        keras.layers.Dense(1),
+    ])
+    model.compile(keras.optimizers.Adam(hp.Choice("lr", [1e-3, 1e-2])), "mse", metrics=["mae"])
+    return model
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[np.ndarray, np.ndarray]:
+    x = np.random.default_rng(0).random((24, 4)).astype("float32")
+    return x, x.sum(axis=1)
+
+
+@pytest.fixture(scope="module")
+def kt_random(tmp_path_factory, data) -> Path:
+    """A RandomSearch project written by keras-tuner itself."""
+    directory = tmp_path_factory.mktemp("kt")
+    tuner = keras_tuner.RandomSearch(build, objective="val_loss", max_trials=3, seed=1,
+                                     directory=directory, project_name="random")
+    x, y = data
+    tuner.search(x, y, validation_data=(x, y), epochs=2, batch_size=8, verbose=0)
+    return directory / "random"
+
+
+def test_results_answer_right_after_the_import(kt_random, tmp_path, capsys) -> None:
+    original = keras_tuner.RandomSearch(build, objective="val_loss", max_trials=3,
+                                        directory=kt_random.parent, project_name="random")
+    original.reload()
+    kt_best = original.oracle.get_best_trials(1)[0]
+
+    imported = rung.import_keras_tuner(kt_random, directory=tmp_path, project_name="imported")
+    assert imported.project_dir == tmp_path / "imported"
+    assert (tmp_path / "imported" / "rung.db").exists()
+    trials = imported.oracle.trials
+    assert len(trials) == 3
+    assert all(t.status == "COMPLETED" for t in trials.values())
+    best = imported.oracle.get_best_trials(1)[0]
+    assert best.score == pytest.approx(kt_best.score)
+    assert imported.get_best_hyperparameters(1)[0].values == kt_best.hyperparameters.values
+    assert imported.oracle.objective == kt.Objective("val_loss", "min")  # found from the scores
+    imported.results_summary(1)
+    shown = capsys.readouterr().out
+    assert "val_loss" in shown
+    printed = [float(line.split(":")[1]) for line in shown.splitlines()
+               if line.startswith("Score:")]
+    assert printed == [pytest.approx(kt_best.score, rel=1e-5)]
+
+
+def test_a_rung_search_continues_from_the_import(kt_random, tmp_path, data) -> None:
+    rung.import_keras_tuner(kt_random, directory=tmp_path, project_name="go_on")
+    tuner = kt.RandomSearch(build, objective="val_loss", max_trials=5, seed=0,
+                            directory=tmp_path, project_name="go_on", verbose=0)
+    assert len(tuner.oracle.trials) == 3  # taken over: they count toward max_trials
+    assert tuner.remaining_trials == 2
+    x, y = data
+    tuner.search(x, y, validation_data=(x, y), epochs=2, batch_size=8, verbose=0)
+    assert sorted(tuner.oracle.trials) == ["00000", "00001", "00002", "00003", "00004"]
+    imported = {tuple(sorted(t.hyperparameters.values.items()))
+                for t in list(tuner.oracle.trials.values())[:3]}
+    new = [tuple(sorted(t.hyperparameters.values.items()))
+           for t in list(tuner.oracle.trials.values())[3:]]
+    assert not imported & set(new)  # the searcher knew the imported configurations
+    again = kt.RandomSearch(build, objective="val_loss", max_trials=5, directory=tmp_path,
+                            project_name="go_on", verbose=0)
+    assert len(again.oracle.trials) == 5 and again.remaining_trials == 0  # a plain resume now
+
+
+def test_hyperband_epochs_parents_and_per_epoch_metrics(tmp_path, data) -> None:
+    class Steps(keras_tuner.Tuner):  # records every epoch, as custom keras-tuner loops do
+        def run_trial(self, trial, *args, **kwargs):
+            units = trial.hyperparameters.Int("units", 4, 16, step=4)
+            for step in range(3):
+                self.oracle.update_trial(trial.trial_id, {"score": units / (step + 1)}, step=step)
+
+    oracle = keras_tuner.oracles.RandomSearchOracle(objective=keras_tuner.Objective("score", "min"),
+                                                    max_trials=2, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # keras-tuner's deprecation warning for update_trial
+        Steps(oracle, directory=tmp_path, project_name="steps").search()
+    imported = rung.import_keras_tuner(tmp_path / "steps", directory=tmp_path / "rung")
+    trial = imported.oracle.get_best_trials(1)[0]
+    units = trial.hyperparameters.values["units"]
+    assert trial.score == pytest.approx(units / 3)
+    history = imported.storage.epoch_metrics(trial.trial_id)
+    assert history == [(1, {"score": units}), (2, {"score": units / 2}), (3, {"score": units / 3})]
+
+    hb = keras_tuner.Hyperband(build, objective="val_loss", max_epochs=3, factor=3, seed=1,
+                               directory=tmp_path, project_name="hb")
+    x, y = data
+    hb.search(x, y, validation_data=(x, y), batch_size=8, verbose=0)
+    imported = rung.import_keras_tuner(tmp_path / "hb", directory=tmp_path / "rung")
+    records = {r.trial_id: r for r in imported.oracle.records}
+    assert all("tuner/epochs" not in r.values for r in records.values())
+    children = [r for r in records.values() if r.parent_id is not None]
+    assert children and all(records[c.parent_id].epochs == c.initial_epoch for c in children)
+    assert {r.epochs for r in records.values()} <= {1, 3}
+
+
+def test_import_errors_name_the_problem(kt_random, tmp_path) -> None:
+    with pytest.raises(ValueError, match="keras-tuner project directory"):
+        rung.import_keras_tuner(tmp_path / "nothing_here", directory=tmp_path)
+    rung.import_keras_tuner(kt_random, directory=tmp_path, project_name="once")
+    with pytest.raises(ValueError, match="overwrite=True"):
+        rung.import_keras_tuner(kt_random, directory=tmp_path, project_name="once")
+    rung.import_keras_tuner(kt_random, directory=tmp_path, project_name="once", overwrite=True)
+    with pytest.raises(ValueError, match="objective"):
+        kt.RandomSearch(build, objective="val_mae", max_trials=5, directory=tmp_path,
+                        project_name="once", verbose=0)
+    explicit = rung.import_keras_tuner(kt_random, directory=tmp_path, project_name="by_mae",
+                                       objective="val_mae")
+    assert explicit.oracle.objective == kt.Objective("val_mae", "min")
