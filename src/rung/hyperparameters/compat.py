@@ -20,7 +20,7 @@ _KINDS: dict[str, type[HyperParameter]] = {
 
 def hyperparameter_from_config(item: Mapping[str, Any]) -> HyperParameter:
     """Build a hyperparameter from rung's config or keras-tuner's ``{class_name, config}``."""
-    if "class" in item:
+    if "class" in item:  # the format of an older rung
         return HyperParameter.from_config(item)
     kind = _KINDS.get(item.get("class_name", ""))
     if kind is None:

@@ -131,7 +131,7 @@ class Choice(HyperParameter):
     def _definition(self) -> dict[str, Any]:
         return {"values": list(self._values), "ordered": self._ordered, "default": self._default}
 
-    def random_sample(self, rng: np.random.Generator) -> JSONScalar:
+    def _sample(self, rng: np.random.Generator) -> JSONScalar:
         """A value drawn uniformly."""
         return self._values[int(rng.integers(len(self._values)))]
 
@@ -166,10 +166,15 @@ class Boolean(HyperParameter):
         """The default value."""
         return self._default
 
+    @property
+    def values(self) -> tuple[bool, bool]:
+        """``(True, False)``, in keras-tuner's order."""
+        return (True, False)
+
     def _definition(self) -> dict[str, Any]:
         return {"default": self._default}
 
-    def random_sample(self, rng: np.random.Generator) -> bool:
+    def _sample(self, rng: np.random.Generator) -> bool:
         """``True`` or ``False`` with equal probability."""
         return bool(rng.integers(2))
 
@@ -207,10 +212,15 @@ class Fixed(HyperParameter):
         """The value."""
         return self._value
 
+    @property
+    def values(self) -> tuple[JSONScalar]:
+        """``(value,)``: the only value, as keras-tuner's ``Fixed.values``."""
+        return (self._value,)
+
     def _definition(self) -> dict[str, Any]:
         return {"value": self._value}
 
-    def random_sample(self, rng: np.random.Generator) -> JSONScalar:
+    def _sample(self, rng: np.random.Generator) -> JSONScalar:
         """The value (``rng`` is not used)."""
         return self._value
 
