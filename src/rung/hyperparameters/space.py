@@ -239,8 +239,9 @@ class HyperParameters:
         """Add the hyperparameters of ``hps`` (a ``HyperParameters`` or a list).
 
         With ``overwrite=True`` the incoming definitions (and, from a ``HyperParameters``, its
-        values) replace existing ones; with ``overwrite=False`` existing entries are kept and
-        only new names or conditions are added (a conflicting definition raises).
+        values) replace existing ones of the same name and conditions; with ``overwrite=False``
+        existing entries are kept and only new names or conditions are added (a conflicting
+        definition under the same conditions raises).
         """
         incoming = hps._space if isinstance(hps, HyperParameters) else list(hps)
         other_values = hps._values if isinstance(hps, HyperParameters) else {}
@@ -249,10 +250,12 @@ class HyperParameters:
                 raise SearchSpaceError(f"merge: expected HyperParameter objects, got {p!r}.")
             existing = self._by_name.get(p.name, [])
             is_new = not existing
-            if overwrite and any(not e.same_definition(p) for e in existing):
-                self._space = [
-                    p.with_conditions(e.conditions) if e.name == p.name else e for e in self._space
-                ]
+            same = next((e for e in existing if e.conditions == p.conditions), None)
+            if isinstance(existing[0] if existing else None, Fixed) and same is None:
+                same = existing[0]  # a pin stands for every condition
+            if overwrite and same is not None and not same.same_definition(p):
+                self._space = [p.with_conditions(same.conditions) if e is same else e
+                               for e in self._space]
                 self._reindex()
                 self._values[p.name] = p.default
             if not overwrite and existing and isinstance(existing[0], Fixed):
