@@ -110,7 +110,7 @@ class Trial:
     def status(self) -> TrialStatus:
         """keras-tuner's ``TrialStatus``; a custom oracle may set it (``trial.status = "STOPPED"``)."""
         if "status" in self._overrides:
-            return self._overrides["status"]  # type: ignore[no-any-return]
+            return self._overrides["status"]
         if self.record.status is TrialStatus.FAILED and self.record.metrics:
             return TrialStatus.INVALID  # it returned metrics, but a NaN or infinite objective
         return self.record.status
@@ -147,7 +147,7 @@ class Trial:
         """The objective's value (in its own direction: an accuracy is high); None when the
         trial has no valid result."""
         if "score" in self._overrides:
-            return self._overrides["score"]  # type: ignore[no-any-return]
+            return self._overrides["score"]
         if self.record.loss is None or self._objective is None:
             return None
         return self._objective.value(self.record.metrics)
@@ -161,7 +161,7 @@ class Trial:
         """keras-tuner's ``best_step``: the 0-based epoch whose metrics gave the score (0 when
         the result was a number or a dict without ``"epoch"``; None while running)."""
         if "best_step" in self._overrides:
-            return self._overrides["best_step"]  # type: ignore[no-any-return]
+            return self._overrides["best_step"]
         if not self.record.metrics:
             return None
         epoch = self.record.metrics.get("epoch")
