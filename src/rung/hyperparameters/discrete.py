@@ -76,7 +76,8 @@ class Choice(HyperParameter):
             raise SearchSpaceError(f"{where}: values must be a list, got {values!r}.")
         cleaned = [to_json_scalar(v, f"{where}: values[{i}]") for i, v in enumerate(values)]
         if not cleaned:
-            raise SearchSpaceError(f"{where}: values must not be empty, got {list(values)!r}.")
+            raise SearchSpaceError(
+                f"{where}: `values` must be provided as a non-empty list, got {list(values)!r}.")
         for i, v in enumerate(cleaned):
             if v is None:
                 raise SearchSpaceError(
@@ -99,7 +100,8 @@ class Choice(HyperParameter):
             raise SearchSpaceError(f"{where}: ordered must be a bool or None, got {ordered!r}.")
         if ordered and kind != "number":
             raise SearchSpaceError(
-                f"{where}: ordered=True needs numeric values, got {kind} values {cleaned!r}."
+                f"{where}: ordered must be `False` (or None) for non-numeric values; got "
+                f"ordered=True with {kind} values {cleaned!r}."
             )
         self._values = tuple(cleaned)
         self._ordered = ordered
@@ -110,7 +112,8 @@ class Choice(HyperParameter):
                 self._default = cleaned[_index(cleaned, default, where)]
             except ValueError:
                 raise SearchSpaceError(
-                    f"{where}: default={default!r} is not one of the values {cleaned!r}."
+                    f"{where}: the default value should be one of the values {cleaned!r}; got "
+                    f"default={default!r}."
                 ) from None
 
     @property
@@ -158,7 +161,8 @@ class Boolean(HyperParameter):
         if isinstance(default, np.bool_):
             default = bool(default)
         if not isinstance(default, bool):
-            raise SearchSpaceError(f"Boolean {name!r}: default must be a bool, got {default!r}.")
+            raise SearchSpaceError(
+                f"Boolean {name!r}: default must be a Python boolean, got {default!r}.")
         self._default = default
 
     @property
