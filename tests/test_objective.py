@@ -175,7 +175,7 @@ def test_objective_eq_repr_hash_frozen_config() -> None:
     assert obj == Objective("val_loss", "min")
     assert obj != Objective("val_loss", "max")
     assert hash(obj) == hash(Objective("val_loss", "min"))
-    assert repr(obj) == "Objective(name='val_loss', direction='min')"
+    assert repr(obj) == str(obj) == 'Objective(name="val_loss", direction="min")'
     with pytest.raises(AttributeError):
         obj.name = "x"  # type: ignore[misc]
     config = obj.get_config()
@@ -217,16 +217,18 @@ def test_multi_objective_errors() -> None:
         MultiObjective(["a", "b"])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="sequence"):
         MultiObjective(Objective("a", "min"))  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"unique.*\['a'\]"):
+    with pytest.raises(ValueError, match=r"unique.*\['a'\] is both"):
         MultiObjective([Objective("a", "min"), Objective("a", "max")])
 
 
 def test_multi_objective_eq_config() -> None:
     obj = MultiObjective([Objective("a", "min"), Objective("b", "max")])
     assert obj == MultiObjective((Objective("a", "min"), Objective("b", "max")))
-    assert obj != MultiObjective([Objective("b", "max"), Objective("a", "min")])
+    assert obj == MultiObjective([Objective("b", "max"), Objective("a", "min")])  # a sum
+    assert hash(obj) == hash(MultiObjective([Objective("b", "max"), Objective("a", "min")]))
+    assert obj != MultiObjective([Objective("a", "min"), Objective("b", "min")])
     assert isinstance(obj.objectives, tuple)
-    assert "Objective(name='a', direction='min')" in repr(obj)
+    assert 'Objective(name="a", direction="min")' in repr(obj)
     assert MultiObjective.from_config(obj.get_config()) == obj
 
 

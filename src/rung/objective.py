@@ -96,6 +96,24 @@ class Objective:
             return math.inf
         return value if self.direction == "min" else -value
 
+    # --- keras-tuner's methods ---------------------------------------------------------------
+    def has_value(self, logs: Mapping[str, Any]) -> bool:
+        """True when ``logs`` (a metrics dict) holds this objective's metric."""
+        return self.name in logs
+
+    def get_value(self, logs: Mapping[str, Any]) -> Any:
+        """The objective's value in ``logs``, as logged."""
+        return logs[self.name]
+
+    def better_than(self, a: float, b: float) -> bool:
+        """True when value ``a`` is strictly better than ``b`` in this objective's direction."""
+        return a < b if self.direction == "min" else a > b
+
+    def __repr__(self) -> str:
+        return f'Objective(name="{self.name}", direction="{self.direction}")'
+
+    __str__ = __repr__
+
     def get_config(self) -> dict[str, Any]:
         return {"name": self.name, "direction": self.direction}
 
@@ -104,13 +122,16 @@ class Objective:
         return cls(name=config["name"], direction=config["direction"])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class MultiObjective:
     """Several objectives folded into one loss, as keras-tuner does.
 
     The loss is ``sum(minimised values) - sum(maximised values)`` (no weighting); it is ``inf`` as
     soon as one value is NaN or infinite. Its ``name`` is ``"multi_objective"`` and its
-    ``direction`` ``"min"``. Metrics must be a mapping holding every objective's name.
+    ``direction`` ``"min"``. Metrics must be a mapping holding every objective's name. Two
+    multi-objectives are equal when they hold the same objectives, in any order (the sum does not
+    depend on it). A name may appear twice with the same direction (it then counts twice, as in
+    keras-tuner), not with both.
 
     Example::
 
@@ -138,11 +159,14 @@ class MultiObjective:
                     f"MultiObjective: every element of `objectives` must be an Objective; "
                     f"received {obj!r}. Use create_objective() to convert metric names."
                 )
-        names = [obj.name for obj in objectives]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
+        directions: dict[str, set[str]] = {}
+        for obj in objectives:
+            directions.setdefault(obj.name, set()).add(obj.direction)
+        clashes = sorted(name for name, seen in directions.items() if len(seen) > 1)
+        if clashes:
             raise ValueError(
-                f"MultiObjective: objective names must be unique; {duplicates} appear twice."
+                f"MultiObjective: an objective name must be unique or repeat the same direction; "
+                f"{clashes} is both minimised and maximised."
             )
         object.__setattr__(self, "objectives", objectives)
 
@@ -171,6 +195,36 @@ class MultiObjective:
         if not all(math.isfinite(v) for v in signed):
             return math.inf
         return math.fsum(signed)
+
+    # --- keras-tuner's methods ---------------------------------------------------------------
+    def has_value(self, logs: Mapping[str, Any]) -> bool:
+        """True when ``logs`` holds every objective's metric."""
+        return all(obj.name in logs for obj in self.objectives)
+
+    def get_value(self, logs: Mapping[str, Any]) -> float:
+        """``sum(minimised) - sum(maximised)`` of the values in ``logs``."""
+        return self.value(logs)
+
+    def better_than(self, a: float, b: float) -> bool:
+        """True when ``a`` is strictly lower than ``b`` (the combined value is minimised)."""
+        return a < b
+
+    def _key(self) -> list[tuple[str, str]]:
+        return sorted((obj.name, obj.direction) for obj in self.objectives)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MultiObjective):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._key()))
+
+    def __repr__(self) -> str:
+        inner = ", ".join(repr(obj) for obj in self.objectives)
+        return f'MultiObjective(name="{self.name}", direction="{self.direction}"): [{inner}]'
+
+    __str__ = __repr__
 
     def get_config(self) -> dict[str, Any]:
         return {"objectives": [obj.get_config() for obj in self.objectives]}
@@ -261,8 +315,8 @@ def _single(obj: Any) -> Objective:
             )
         return Objective(obj, direction)
     raise TypeError(
-        f"Each element of an `objective` list must be a metric name or an Objective; "
-        f"received {obj!r} of type {type(obj).__name__}."
+        f"objective {obj!r} (of type {type(obj).__name__}) not understood, expected str or "
+        f"Objective: each element of an `objective` list is a metric name or an Objective."
     )
 
 

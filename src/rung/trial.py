@@ -8,12 +8,14 @@ a finished one (from ``oracle.get_best_trials``) is read-only. Both have keras-t
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rung.errors import TrialPruned
 from rung.hyperparameters import HyperParameters
+from rung.metrics_tracking import MetricsTracker
 from rung.trial_record import TrialRecord, TrialStatus
 from rung.validation import check_int
 
@@ -43,18 +45,36 @@ class Trial:
 
     def __init__(
         self,
-        record: TrialRecord,
-        hyperparameters: HyperParameters,
-        objective: Objective | MultiObjective | None = None,
+        record: TrialRecord | HyperParameters | None = None,
+        hyperparameters: HyperParameters | str | None = None,
+        objective: Objective | MultiObjective | str | None = None,
         reporter: Reporter | None = None,
         checkpoints: CheckpointStore | None = None,
+        *,
+        trial_id: str | None = None,
+        status: TrialStatus | str | None = None,
+        message: str | None = None,
     ) -> None:
+        if record is None and isinstance(hyperparameters, HyperParameters):
+            record, hyperparameters = hyperparameters, None  # Trial(hyperparameters=hp, ...)
+        if isinstance(record, HyperParameters):  # keras-tuner's Trial(hp, trial_id, status)
+            record, hyperparameters, objective = _kt_record(
+                record, hyperparameters, objective, trial_id, status)
+        if not isinstance(record, TrialRecord):
+            raise TypeError(f"Trial: the first argument must be HyperParameters (or a "
+                            f"TrialRecord); received {type(record).__name__} {record!r}")
+        if not isinstance(hyperparameters, HyperParameters):
+            raise TypeError(f"Trial: `hyperparameters` must be HyperParameters; received "
+                            f"{type(hyperparameters).__name__} {hyperparameters!r}")
         self.record = record
         self.hyperparameters = hyperparameters
-        self._objective = objective
+        self._objective = objective if not isinstance(objective, str) else None
         self._reporter = reporter
         self._checkpoints = checkpoints
         self.reported: list[tuple[int, dict[str, float]]] = []
+        self._overrides: dict[str, Any] = {}
+        self._tracker: MetricsTracker | None = None
+        self.message = message if message is not None else record.error
 
     # --- identity (immutable) ------------------------------------------------------------
     @property
@@ -88,24 +108,68 @@ class Trial:
     # --- results ---------------------------------------------------------------------------
     @property
     def status(self) -> TrialStatus:
+        """keras-tuner's ``TrialStatus``; a custom oracle may set it (``trial.status = "STOPPED"``)."""
+        if "status" in self._overrides:
+            return self._overrides["status"]
+        if self.record.status is TrialStatus.FAILED and self.record.metrics:
+            return TrialStatus.INVALID  # it returned metrics, but a NaN or infinite objective
         return self.record.status
 
+    @status.setter
+    def status(self, value: TrialStatus | str) -> None:
+        self._overrides["status"] = TrialStatus(value)
+
     @property
-    def metrics(self) -> dict[str, float]:
-        """The final metrics the objective was computed from."""
-        return dict(self.record.metrics)
+    def metrics(self) -> MetricsTracker:
+        """keras-tuner's metrics tracker: ``trial.metrics.get_best_value("val_loss")``, ...
+
+        Every metric the score was computed from is recorded at ``best_step``; the objective's
+        metrics are registered with the objective's direction.
+        """
+        if self._tracker is None:
+            self._tracker = self._build_tracker()
+        return self._tracker
+
+    def _build_tracker(self) -> MetricsTracker:
+        tracker = MetricsTracker()
+        objectives = getattr(self._objective, "objectives", (self._objective,))
+        for objective in objectives:
+            if objective is not None and objective.name not in ("", "multi_objective"):
+                tracker.register(objective.name, objective.direction)
+        step = self.best_step if self.best_step is not None else 0
+        for name, value in self.record.metrics.items():
+            if name != "epoch":
+                tracker.update(name, value, step=step)
+        return tracker
 
     @property
     def score(self) -> float | None:
-        """The objective's value (in its own direction: an accuracy is high), None if failed."""
+        """The objective's value (in its own direction: an accuracy is high); None when the
+        trial has no valid result."""
+        if "score" in self._overrides:
+            return self._overrides["score"]
         if self.record.loss is None or self._objective is None:
             return None
         return self._objective.value(self.record.metrics)
 
+    @score.setter
+    def score(self, value: float | None) -> None:
+        self._overrides["score"] = value
+
     @property
     def best_step(self) -> int | None:
-        """The epoch whose metrics gave the score (keras-tuner's ``best_step``)."""
-        return self.record.metrics.get("epoch")  # type: ignore[return-value]
+        """keras-tuner's ``best_step``: the 0-based epoch whose metrics gave the score (0 when
+        the result was a number or a dict without ``"epoch"``; None while running)."""
+        if "best_step" in self._overrides:
+            return self._overrides["best_step"]
+        if not self.record.metrics:
+            return None
+        epoch = self.record.metrics.get("epoch")
+        return 0 if epoch is None else max(int(epoch) - 1, 0)
+
+    @best_step.setter
+    def best_step(self, value: int | None) -> None:
+        self._overrides["best_step"] = value
 
     # --- live trial API ----------------------------------------------------------------------
     def report(self, epoch: int, **metrics: float) -> None:
@@ -166,13 +230,28 @@ class Trial:
             f"values={self.hyperparameters.values})"
         )
 
-    def summary(self) -> Mapping[str, Any]:
-        return {
-            "trial_id": self.trial_id,
-            "status": self.status.value,
-            "score": self.score,
-            "values": self.hyperparameters.values,
-            "epochs": self.epochs,
-            "bracket": self.bracket,
-            "rung": self.rung,
-        }
+    def summary(self) -> None:
+        """Print the trial as keras-tuner does: id, hyperparameter values, score, error."""
+        print(f"Trial {self.trial_id} summary")
+        print("Hyperparameters:")
+        for name, value in self.hyperparameters.values.items():
+            print(f"{name}: {value}")
+        if self.score is not None:
+            print(f"Score: {self.score}")
+        if self.message:
+            print(self.message)
+
+
+def _kt_record(
+    hyperparameters: HyperParameters, trial_id: object, status: object,
+    given_id: str | None, given_status: TrialStatus | str | None,
+) -> tuple[TrialRecord, HyperParameters, None]:
+    """keras-tuner's positional ``Trial(hyperparameters, trial_id=None, status=RUNNING)``."""
+    trial_id = given_id if given_id is not None else trial_id
+    status = given_status if given_status is not None else status
+    if trial_id is None:
+        trial_id = uuid.uuid4().hex[:16]
+    record = TrialRecord(
+        trial_id=str(trial_id), values=dict(hyperparameters.values),
+        status=TrialStatus(status) if status is not None else TrialStatus.RUNNING)
+    return record, hyperparameters, None

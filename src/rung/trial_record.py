@@ -10,16 +10,26 @@ __all__ = ["TrialRecord", "TrialStatus"]
 
 
 class TrialStatus(str, enum.Enum):
-    """Lifecycle of a trial (one job: a configuration trained for an epoch range)."""
+    """Lifecycle of a trial (one job: a configuration trained for an epoch range).
+
+    Storage and oracles keep RUNNING, COMPLETED, FAILED and PRUNED. The other members are
+    keras-tuner's, for the ``Trial`` view and for custom oracles: ``Trial.status`` is INVALID for
+    a trial whose objective was NaN or infinite (stored as FAILED, with its metrics); IDLE and
+    STOPPED are what ``oracle.create_trial`` hands out when there is nothing to run yet, or any
+    more. Members compare equal to their names (``TrialStatus.INVALID == "INVALID"``).
+    """
 
     RUNNING = "RUNNING"  # handed out by the oracle, result not yet told
     COMPLETED = "COMPLETED"  # finished with a finite objective
     FAILED = "FAILED"  # raised (after retries), or produced NaN/inf
     PRUNED = "PRUNED"  # stopped early by a stopping scheduler (ASHA stopping variant)
+    INVALID = "INVALID"  # keras-tuner: the objective was NaN or infinite; never the best
+    IDLE = "IDLE"  # keras-tuner: no trial to run until running ones end
+    STOPPED = "STOPPED"  # keras-tuner: the search (or this trial) was stopped by the oracle
 
     @property
     def is_finished(self) -> bool:
-        return self is not TrialStatus.RUNNING
+        return self not in (TrialStatus.RUNNING, TrialStatus.IDLE)
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def test_fit_returning_a_dict_with_a_custom_metric(tmp_path, digits) -> None:
     tuner.search(digits["x_train"], digits["y_train"], epochs=1,
                  validation_data=(digits["x_val"], digits["y_val"]), verbose=0)
     for t in tuner.oracle.trials.values():
-        assert 0.0 <= t.score <= 1.0 and set(t.metrics) == {"custom_error"}
+        assert 0.0 <= t.score <= 1.0 and set(t.metrics.metrics) == {"custom_error"}
 
 
 def test_a_dict_without_the_objective_stops_the_search(tmp_path) -> None:

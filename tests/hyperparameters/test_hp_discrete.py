@@ -44,11 +44,12 @@ def test_unit_round_trip_and_bins(hp):
 
 @pytest.mark.parametrize("hp", FINITE, ids=repr)
 def test_config_round_trip(hp):
-    cfg = json.loads(json.dumps(hp.get_config()))
+    cfg = json.loads(json.dumps(hp.get_typed_config()))
     again = HyperParameter.from_config(cfg)
     assert type(again) is type(hp)
     assert again == hp
     assert again.get_config() == hp.get_config()
+    assert type(hp)(**hp.get_config()) == hp  # keras-tuner: the config is the arguments
 
 
 def test_choice_defaults_and_ordered():
@@ -132,7 +133,7 @@ def test_from_config_needs_a_known_class():
     with pytest.raises(ValueError, match="'class' key"):
         HyperParameter.from_config({"name": "x"})
     with pytest.raises(ValueError, match="got a config of class 'Float'"):
-        Int.from_config(Float("f", 0, 1).get_config())
+        Int.from_config(Float("f", 0, 1).get_typed_config())
 
 
 def test_public_all_is_complete():

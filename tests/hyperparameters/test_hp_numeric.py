@@ -269,7 +269,7 @@ def test_sampling_is_reproducible_from_rng():
 def test_config_round_trip_and_equality():
     for hp in DISCRETE + [Float("f", 0.5, 2.5, sampling="reverse_log", default=1.0)]:
         cfg = hp.get_config()
-        assert cfg["class"] == type(hp).__name__
+        assert hp.get_typed_config() == {"class_name": type(hp).__name__, "config": cfg}
         again = type(hp).from_config(cfg)
         assert again == hp and hash(again) == hash(hp)
         assert again.grid_values() == hp.grid_values()

@@ -181,11 +181,17 @@ def test_same_definition_under_other_conditions_adds_an_entry():
     assert hp["units"] == 1
     hp.values["model"] = "c"
     assert "units" not in hp
+    with hp.conditional_scope("model", "c"):  # another definition under other conditions
+        assert hp.Int("units", 10, 20) == 10  # keras-tuner allows it; not the "b" entry's value
+    assert [p.name for p in hp.space].count("units") == 3
+    hp.values["units"] = 15
+    hp.values["model"] = "a"
+    assert hp.Int("units", 1, 8) == 1  # 15 is not one of this definition's values
     with (
         pytest.raises(SearchSpaceError, match="already defined"),
         hp.conditional_scope("model", "c"),
     ):
-        hp.Int("units", 1, 9)
+        hp.Int("units", 1, 9)  # the same conditions: a true redefinition
 
 
 def test_fixed_first_pins_a_later_definition():

@@ -51,7 +51,7 @@ def test_default_objective_is_score_max_and_metrics_are_reported(tmp_path: Path)
     t.search(X, y)
     assert t.oracle.objective.name == "score" and t.oracle.objective.direction == "max"
     trial = t.oracle.get_best_trials(1)[0]
-    assert set(trial.metrics) == {"score", "balanced_accuracy_score"}
+    assert set(trial.metrics.metrics) == {"score", "balanced_accuracy_score"}
 
 
 def test_pipeline_sample_weight_and_groups(tmp_path: Path) -> None:

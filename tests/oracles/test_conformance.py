@@ -97,7 +97,7 @@ def test_maximised_objective_prefers_high_values() -> None:
     while (s := oracle.ask()) is not None:
         oracle.tell(s.trial_id, {"val_accuracy": s.values["x"]})
     best = oracle.get_best_trials(1)[0]
-    assert best.score == max(t.metrics["val_accuracy"] for t in oracle.trials.values())
+    assert best.score == max(t.metrics.get_last_value("val_accuracy") for t in oracle.trials.values())
 
 
 def test_exhausted_small_grid_under_hyperband_ends_cleanly_and_says_why() -> None:

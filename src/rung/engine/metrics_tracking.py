@@ -1,7 +1,6 @@
-"""``keras_tuner.engine.metrics_tracking``: ``infer_metric_direction``."""
+"""``keras_tuner.engine.metrics_tracking``: rung's metrics tracker (``rung.metrics_tracking``)."""
 
 from __future__ import annotations
 
-from rung.objective import infer_direction as infer_metric_direction
-
-__all__ = ["infer_metric_direction"]
+from rung.metrics_tracking import *  # noqa: F403 - this module is that one under another name
+from rung.metrics_tracking import __all__  # noqa: F401

@@ -54,8 +54,9 @@ def check_resources(resources: object) -> dict[str, float]:
     for key, amount in resources.items():
         if not isinstance(key, str) or not key:
             raise fail_value("resources_per_job", "resource names as strings", key)
-        checked[key.lower() if key.lower() in _KNOWN else key] = check_number(
-            f"resources_per_job[{key!r}]", amount, 0)
+        number = check_number(f"resources_per_job[{key!r}]", amount, 0)
+        assert number is not None
+        checked[key.lower() if key.lower() in _KNOWN else key] = number
     return checked
 
 

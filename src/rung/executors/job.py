@@ -21,6 +21,7 @@ from rung.checkpoints import CheckpointStore
 from rung.errors import ConfigurationError, FailedTrialError, FatalError, TrialPruned
 from rung.executors.base import JobResult, JobSpec, Outcome
 from rung.hyperparameters import HyperParameters
+from rung.integrations.keras.results import fit_result_metrics
 from rung.trial import Trial
 
 __all__ = ["ReportChannel", "execute", "result_metrics"]
@@ -33,23 +34,27 @@ class ReportChannel(Protocol):
 
 
 def result_metrics(result: Any, trial: Trial, objective: Any) -> dict[str, float]:
-    """Turn what ``run_trial`` returned into the metrics dict the objective reads."""
+    """Turn what ``run_trial`` returned into the metrics dict the objective reads.
+
+    keras-tuner's return types: a number (NumPy scalars too), a dict of metrics, a Keras
+    ``History`` (its best epoch), or a list of those (one per execution, averaged). ``None`` is
+    allowed when the trial reported its epochs (``trial.report``); otherwise it is keras-tuner's
+    ``FatalTypeError``, as is a result of another type: every trial would fail the same way. A
+    dict without the objective fails this trial only (the search goes on; keras-tuner stops).
+    """
     if result is None:
         last = trial.last_reported()
-        if last is None:
-            raise ValueError(
-                "run_trial returned None and the trial reported no metrics: return a float, "
-                f"a dict with {objective.name!r}, or call trial.report(...)"
-            )
-        return last
-    if isinstance(result, Mapping):
-        return {str(k): float(v) for k, v in result.items()}
-    if isinstance(result, (int, float)) and not isinstance(result, bool):
-        return {objective.name: float(result)}
-    raise TypeError(
-        "run_trial must return a float, a dict of metrics or None; "
-        f"got {type(result).__name__} {result!r}"
-    )
+        if last is not None:
+            return last
+    if isinstance(result, Mapping) and not _names_objective(result, objective):
+        return {str(k): float(v) for k, v in result.items()}  # the recorder fails the trial
+    return fit_result_metrics(result, objective, source="Tuner.run_trial()")
+
+
+def _names_objective(result: Mapping[Any, Any], objective: Any) -> bool:
+    """True when ``result`` holds the objective, or the objective is keras-tuner's default (a
+    dict is then only accepted with the key ``default_objective``: fatal otherwise)."""
+    return objective.name in result or objective.name == "default_objective"
 
 
 class _Reporter:

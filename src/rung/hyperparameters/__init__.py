@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rung.hyperparameters.base import Condition, HyperParameter, values_key
+from rung.hyperparameters.compat import deserialize, serialize
 from rung.hyperparameters.discrete import Boolean, Choice, Fixed
 from rung.hyperparameters.numeric import Float, Int
 from rung.hyperparameters.space import HyperParameters
@@ -16,5 +17,7 @@ __all__ = [
     "HyperParameter",
     "HyperParameters",
     "Int",
+    "deserialize",
+    "serialize",
     "values_key",
 ]

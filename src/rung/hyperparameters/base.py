@@ -2,13 +2,16 @@
 
 Every hyperparameter is an immutable description of a set of values:
 
-* ``random_sample(rng)`` draws a value (all randomness comes from the given generator);
+* ``random_sample(rng)`` draws a value (all randomness comes from the given generator; an int
+  seed or None also work, as in keras-tuner);
 * ``to_unit(value)`` / ``from_unit(u)`` embed values into ``[0, 1]``: continuous kinds use the
   sampling's warp, discrete kinds split the interval into equal-width bins, one per grid value,
   and ``to_unit`` returns the centre of the value's bin, so ``from_unit(to_unit(v)) == v`` for
   every grid value;
 * ``grid_values()`` lists the values in order, or returns ``None`` for a continuous range;
-* ``get_config()`` / ``HyperParameter.from_config(config)`` round-trip through JSON.
+* ``get_config()`` / ``from_config(config)`` round-trip through JSON; ``get_config()`` holds the
+  constructor's arguments (``Choice(**choice.get_config())``), ``get_typed_config()`` adds the
+  kind (``HyperParameter.from_config`` reads either that or an older ``"class"`` key).
 """
 
 from __future__ import annotations
@@ -128,7 +131,11 @@ class Condition:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Condition:
-        """Rebuild a condition from :meth:`get_config` output."""
+        """Rebuild a condition from :meth:`get_config` output, or from keras-tuner's
+        ``{"class_name": "Parent", "config": {"name": ..., "values": [...]}}``."""
+        if "config" in config:
+            inner = config["config"]
+            return cls(inner["name"], tuple(inner["values"]))
         return cls(config["parent_name"], tuple(config["values"]))
 
 
@@ -184,9 +191,24 @@ class HyperParameter(abc.ABC):
         """The value used when no other value was set."""
 
     # --- values ----------------------------------------------------------------------------
+    def random_sample(self, seed: np.random.Generator | int | None = None) -> JSONScalar:
+        """Draw a value: from the generator given, or a new one seeded with ``seed`` (an int;
+        None: fresh entropy), as keras-tuner's ``random_sample(seed=None)``."""
+        if seed is None or isinstance(seed, (int, np.integer)):
+            return self._sample(np.random.default_rng(seed))
+        return self._sample(seed)  # a generator (or anything with its methods)
+
     @abc.abstractmethod
-    def random_sample(self, rng: np.random.Generator) -> JSONScalar:
+    def _sample(self, rng: np.random.Generator) -> JSONScalar:
         """Draw a value using only ``rng``."""
+
+    def value_to_prob(self, value: Any) -> float:
+        """keras-tuner's name for :meth:`to_unit`."""
+        return self.to_unit(value)
+
+    def prob_to_value(self, prob: float) -> JSONScalar:
+        """keras-tuner's name for :meth:`from_unit`."""
+        return self.from_unit(prob)
 
     @abc.abstractmethod
     def to_unit(self, value: Any) -> float:
@@ -216,9 +238,10 @@ class HyperParameter(abc.ABC):
         return type(self)(name=self.name, conditions=tuple(conditions), **self._definition())
 
     def get_config(self) -> dict[str, Any]:
-        """Return a JSON dict: ``class``, ``name``, the definition and ``conditions``."""
+        """Return a JSON dict of the constructor's arguments (``name``, the definition and
+        ``conditions``): ``type(hp)(**hp.get_config())`` rebuilds it, as in keras-tuner.
+        ``HyperParameters.get_config`` records the kind next to it."""
         return {
-            "class": type(self).__name__,
             "name": self.name,
             **self._definition(),
             "conditions": [c.get_config() for c in self.conditions],
@@ -228,8 +251,11 @@ class HyperParameter(abc.ABC):
     def from_config(cls, config: Mapping[str, Any]) -> HyperParameter:
         """Rebuild a hyperparameter from :meth:`get_config` output.
 
-        Called on the base class, the ``"class"`` key selects the kind.
+        Called on the base class, the kind comes from a ``"class"`` key, or from keras-tuner's
+        ``{"class_name": ..., "config": {...}}`` wrapping.
         """
+        if "class_name" in config and "config" in config:
+            config = {"class": config["class_name"], **config["config"]}
         kwargs = dict(config)
         class_name = kwargs.pop("class", None)
         target: type[HyperParameter] = cls
@@ -249,6 +275,10 @@ class HyperParameter(abc.ABC):
         kwargs["conditions"] = tuple(Condition.from_config(c) for c in kwargs.get("conditions", ()))
         return target(**kwargs)
 
+    def get_typed_config(self) -> dict[str, Any]:
+        """``{"class_name": kind, "config": get_config()}``, keras-tuner's serialised form."""
+        return {"class_name": type(self).__name__, "config": self.get_config()}
+
     # --- dunder ----------------------------------------------------------------------------
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, HyperParameter):
@@ -256,7 +286,7 @@ class HyperParameter(abc.ABC):
         return type(self) is type(other) and _dumps(self.get_config()) == _dumps(other.get_config())
 
     def __hash__(self) -> int:
-        return hash(_dumps(self.get_config()))
+        return hash(_dumps(self.get_typed_config()))
 
     def __repr__(self) -> str:
         args = [f"name={self.name!r}"]

@@ -11,7 +11,7 @@ from rung.hyperparameters.base import Condition, HyperParameter
 from rung.hyperparameters.discrete import Boolean, Choice, Fixed
 from rung.hyperparameters.numeric import Float, Int
 
-__all__ = ["hyperparameter_from_config"]
+__all__ = ["deserialize", "hyperparameter_from_config", "serialize"]
 
 _KINDS: dict[str, type[HyperParameter]] = {
     cls.__name__: cls for cls in (Int, Float, Choice, Boolean, Fixed)
@@ -20,7 +20,7 @@ _KINDS: dict[str, type[HyperParameter]] = {
 
 def hyperparameter_from_config(item: Mapping[str, Any]) -> HyperParameter:
     """Build a hyperparameter from rung's config or keras-tuner's ``{class_name, config}``."""
-    if "class" in item:
+    if "class" in item:  # the format of an older rung
         return HyperParameter.from_config(item)
     kind = _KINDS.get(item.get("class_name", ""))
     if kind is None:
@@ -35,3 +35,18 @@ def hyperparameter_from_config(item: Mapping[str, Any]) -> HyperParameter:
     accepted = inspect.signature(kind.__init__).parameters
     kwargs = {k: v for k, v in config.items() if k in accepted and k != "self"}
     return kind(conditions=conditions, **kwargs)
+
+
+def serialize(obj: Any) -> dict[str, Any]:
+    """keras-tuner's ``serialize``: ``{"class_name": kind, "config": obj.get_config()}`` of a
+    hyperparameter or a ``HyperParameters``."""
+    return {"class_name": type(obj).__name__, "config": obj.get_config()}
+
+
+def deserialize(config: Mapping[str, Any]) -> Any:
+    """The inverse of :func:`serialize` (keras-tuner's ``deserialize``)."""
+    if config.get("class_name") == "HyperParameters":
+        from rung.hyperparameters.space import HyperParameters
+
+        return HyperParameters.from_config(config["config"])
+    return hyperparameter_from_config(config)

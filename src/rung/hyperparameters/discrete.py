@@ -76,7 +76,8 @@ class Choice(HyperParameter):
             raise SearchSpaceError(f"{where}: values must be a list, got {values!r}.")
         cleaned = [to_json_scalar(v, f"{where}: values[{i}]") for i, v in enumerate(values)]
         if not cleaned:
-            raise SearchSpaceError(f"{where}: values must not be empty, got {list(values)!r}.")
+            raise SearchSpaceError(
+                f"{where}: `values` must be provided as a non-empty list, got {list(values)!r}.")
         for i, v in enumerate(cleaned):
             if v is None:
                 raise SearchSpaceError(
@@ -99,7 +100,8 @@ class Choice(HyperParameter):
             raise SearchSpaceError(f"{where}: ordered must be a bool or None, got {ordered!r}.")
         if ordered and kind != "number":
             raise SearchSpaceError(
-                f"{where}: ordered=True needs numeric values, got {kind} values {cleaned!r}."
+                f"{where}: ordered must be `False` (or None) for non-numeric values; got "
+                f"ordered=True with {kind} values {cleaned!r}."
             )
         self._values = tuple(cleaned)
         self._ordered = ordered
@@ -110,7 +112,8 @@ class Choice(HyperParameter):
                 self._default = cleaned[_index(cleaned, default, where)]
             except ValueError:
                 raise SearchSpaceError(
-                    f"{where}: default={default!r} is not one of the values {cleaned!r}."
+                    f"{where}: the default value should be one of the values {cleaned!r}; got "
+                    f"default={default!r}."
                 ) from None
 
     @property
@@ -131,7 +134,7 @@ class Choice(HyperParameter):
     def _definition(self) -> dict[str, Any]:
         return {"values": list(self._values), "ordered": self._ordered, "default": self._default}
 
-    def random_sample(self, rng: np.random.Generator) -> JSONScalar:
+    def _sample(self, rng: np.random.Generator) -> JSONScalar:
         """A value drawn uniformly."""
         return self._values[int(rng.integers(len(self._values)))]
 
@@ -158,7 +161,8 @@ class Boolean(HyperParameter):
         if isinstance(default, np.bool_):
             default = bool(default)
         if not isinstance(default, bool):
-            raise SearchSpaceError(f"Boolean {name!r}: default must be a bool, got {default!r}.")
+            raise SearchSpaceError(
+                f"Boolean {name!r}: default must be a Python boolean, got {default!r}.")
         self._default = default
 
     @property
@@ -166,10 +170,15 @@ class Boolean(HyperParameter):
         """The default value."""
         return self._default
 
+    @property
+    def values(self) -> tuple[bool, bool]:
+        """``(True, False)``, in keras-tuner's order."""
+        return (True, False)
+
     def _definition(self) -> dict[str, Any]:
         return {"default": self._default}
 
-    def random_sample(self, rng: np.random.Generator) -> bool:
+    def _sample(self, rng: np.random.Generator) -> bool:
         """``True`` or ``False`` with equal probability."""
         return bool(rng.integers(2))
 
@@ -207,10 +216,15 @@ class Fixed(HyperParameter):
         """The value."""
         return self._value
 
+    @property
+    def values(self) -> tuple[JSONScalar]:
+        """``(value,)``: the only value, as keras-tuner's ``Fixed.values``."""
+        return (self._value,)
+
     def _definition(self) -> dict[str, Any]:
         return {"value": self._value}
 
-    def random_sample(self, rng: np.random.Generator) -> JSONScalar:
+    def _sample(self, rng: np.random.Generator) -> JSONScalar:
         """The value (``rng`` is not used)."""
         return self._value
 

@@ -271,7 +271,7 @@ class _Numeric(HyperParameter):
             return self._grid_value(min(int(u * self._n), self._n - 1))
         return self._continuous_from_unit(u)
 
-    def random_sample(self, rng: np.random.Generator) -> Any:
+    def _sample(self, rng: np.random.Generator) -> Any:
         """Draw a value: uniform over the grid, or ``from_unit`` of a closed-interval uniform."""
         if self._n is not None:
             return self._grid_value(int(rng.integers(self._n)))

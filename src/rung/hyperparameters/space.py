@@ -239,8 +239,9 @@ class HyperParameters:
         """Add the hyperparameters of ``hps`` (a ``HyperParameters`` or a list).
 
         With ``overwrite=True`` the incoming definitions (and, from a ``HyperParameters``, its
-        values) replace existing ones; with ``overwrite=False`` existing entries are kept and
-        only new names or conditions are added (a conflicting definition raises).
+        values) replace existing ones of the same name and conditions; with ``overwrite=False``
+        existing entries are kept and only new names or conditions are added (a conflicting
+        definition under the same conditions raises).
         """
         incoming = hps._space if isinstance(hps, HyperParameters) else list(hps)
         other_values = hps._values if isinstance(hps, HyperParameters) else {}
@@ -249,10 +250,12 @@ class HyperParameters:
                 raise SearchSpaceError(f"merge: expected HyperParameter objects, got {p!r}.")
             existing = self._by_name.get(p.name, [])
             is_new = not existing
-            if overwrite and any(not e.same_definition(p) for e in existing):
-                self._space = [
-                    p.with_conditions(e.conditions) if e.name == p.name else e for e in self._space
-                ]
+            same = next((e for e in existing if e.conditions == p.conditions), None)
+            if isinstance(existing[0] if existing else None, Fixed) and same is None:
+                same = existing[0]  # a pin stands for every condition
+            if overwrite and same is not None and not same.same_definition(p):
+                self._space = [p.with_conditions(same.conditions) if e is same else e
+                               for e in self._space]
                 self._reindex()
                 self._values[p.name] = p.default
             if not overwrite and existing and isinstance(existing[0], Fixed):
@@ -269,7 +272,7 @@ class HyperParameters:
     def get_config(self) -> dict[str, Any]:
         """JSON dict with the ``space`` (hyperparameter configs) and every set ``values``."""
         return {
-            "space": [p.get_config() for p in self._space],
+            "space": [p.get_typed_config() for p in self._space],
             "values": plain_json(self._values),
         }
 
@@ -334,16 +337,21 @@ class HyperParameters:
         return active
 
     def _retrieve(self, new: HyperParameter) -> Any:
-        """Register ``new`` unless an equal entry exists; return the value, None if inactive."""
+        """Register ``new`` unless an equal entry exists; return the value, None if inactive.
+
+        A name may be declared again under other conditions with another definition (as in
+        keras-tuner: ``units`` under ``model == "cnn"`` and under ``model == "mlp"``); under the
+        same conditions the definition must be the same.
+        """
         existing = self._by_name.get(new.name, [])
         entry = next((e for e in existing if e.conditions == new.conditions), None)
         if existing and isinstance(existing[0], Fixed) and not isinstance(new, Fixed):
             entry = existing[0]
-        elif existing and not existing[0].same_definition(new):
+        elif entry is not None and not entry.same_definition(new):
             raise SearchSpaceError(
-                f"Hyperparameter {new.name!r} is already defined as {existing[0]!r}; it cannot "
-                f"be redefined as {new!r}. Use the same arguments, or another name "
-                "(for example inside hp.name_scope(...))."
+                f"Hyperparameter {new.name!r} is already defined as {entry!r}; it cannot "
+                f"be redefined as {new!r} under the same conditions. Use the same arguments, "
+                "another name (for example inside hp.name_scope(...)), or a conditional_scope."
             )
         if entry is None:
             entry = new
@@ -351,6 +359,18 @@ class HyperParameters:
             self._by_name.setdefault(new.name, []).append(new)
             self._values.setdefault(new.name, new.default)
         active = self._active_values()
-        if all(c.is_active(active) for c in entry.conditions):
-            return self._values.get(entry.name, entry.default)
-        return None
+        if not all(c.is_active(active) for c in entry.conditions):
+            return None
+        value = self._values.get(entry.name, entry.default)
+        if len(self._by_name[entry.name]) > 1 and not _accepts(entry, value):
+            value = self._values[entry.name] = entry.default  # the value of another definition
+        return value
+
+
+def _accepts(hp: HyperParameter, value: Any) -> bool:
+    """Whether ``value`` is one ``hp`` can take (its range or its values; steps not checked)."""
+    low, high = getattr(hp, "min_value", None), getattr(hp, "max_value", None)
+    if low is not None and high is not None:
+        return isinstance(value, (int, float)) and low <= value <= high
+    values = getattr(hp, "values", None)
+    return values is None or value in values

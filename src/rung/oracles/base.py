@@ -322,19 +322,22 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
     # --- define-by-run ------------------------------------------------------------------------
     def update_space(self, hyperparameters: HyperParameters) -> None:
         """Learn hyperparameters a trial declared that the space does not hold yet."""
-        known = {p.name for p in self.hyperparameters.space}
-        new = [p for p in hyperparameters.space if p.name not in known]
+        known = {(p.name, p.conditions) for p in self.hyperparameters.space}
+        new = [p for p in hyperparameters.space if (p.name, p.conditions) not in known]
         if not new:
             return
-        if not self.allow_new_entries:
+        names = {name for name, _ in known}
+        unknown = [p for p in new if p.name not in names]  # not another condition's definition
+        if unknown and not self.allow_new_entries:
             raise ConfigurationError(
                 f"allow_new_entries=False, but the trial declared new hyperparameters "
-                f"{[p.name for p in new]}; declare them in `hyperparameters` or allow new entries"
+                f"{[p.name for p in unknown]}; declare them in `hyperparameters` or allow new "
+                "entries"
             )
         if self.tune_new_entries:
             self.hyperparameters.merge(new)
         else:
-            for p in new:
+            for p in unknown:
                 self.hyperparameters.Fixed(p.name, p.default)
 
     # --- persistence ----------------------------------------------------------------------

@@ -67,8 +67,9 @@ class KerasTunerOracleMethods(OracleProject):
 
     if TYPE_CHECKING:  # implemented by rung.oracles.Oracle
         def ask(self) -> Suggestion | None: ...
-        def tell(self, trial_id: str, metrics: Any, values: Any = None,
-                 **kw: Any) -> TrialRecord: ...
+        def tell(self, trial_id: str, metrics: float | Mapping[str, float],
+                 values: Mapping[str, Any] | None = None, *, epochs_reached: int | None = None,
+                 status: TrialStatus = TrialStatus.COMPLETED) -> TrialRecord: ...
         def tell_failed(self, trial_id: str, error: str = "", values: Any = None) -> TrialRecord: ...
         def on_report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> bool: ...
         def budget(self) -> Budget: ...
@@ -91,7 +92,7 @@ class KerasTunerOracleMethods(OracleProject):
         """A copy of the search space as the oracle knows it now."""
         return self.hyperparameters.copy()
 
-    def populate_space(self, trial_id: str) -> dict[str, Any]:
+    def populate_space(self, trial_id: str) -> Mapping[str, Any]:
         """keras-tuner's hook, answered by this oracle's searcher: values for the current space
         (``{"status": "RUNNING", "values": ...}``), or ``{"status": "STOPPED"}`` when it has no
         new configuration. It starts no trial (``create_trial`` does). Custom oracles override
@@ -126,7 +127,8 @@ class KerasTunerOracleMethods(OracleProject):
         book = self._kt()
         current = book["ongoing"].get(tuner_id)
         if current is not None and current in self._pending:
-            return book["trials"][current]
+            ongoing: Trial = book["trials"][current]
+            return ongoing
         if book["retries"]:
             trial_id = book["retries"].pop(0)
         else:
@@ -140,7 +142,8 @@ class KerasTunerOracleMethods(OracleProject):
             self._stored_start(suggestion.to_record())
         book["ongoing"][tuner_id] = trial_id
         book["reports"][trial_id] = []
-        return book["trials"][trial_id]
+        trial: Trial = book["trials"][trial_id]
+        return trial
 
     def _live_trial(self, trial_id: str) -> Trial:
         suggestion = self._pending[trial_id]

@@ -33,7 +33,7 @@ def sample_active(space: HyperParameters, rng: np.random.Generator) -> dict[str,
 
 def space_fingerprint(space: HyperParameters) -> str:
     """A short digest of the space's definition (names, ranges, conditions, order)."""
-    config = [hp.get_config() for hp in space.space]
+    config = [{"class": type(hp).__name__, **hp.get_config()} for hp in space.space]  # stable
     blob = json.dumps(config, sort_keys=True, separators=(",", ":"), default=repr)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 

@@ -52,46 +52,70 @@ def _is_history(result: Any) -> bool:
     return hasattr(result, "history") and isinstance(getattr(result, "history", None), Mapping)
 
 
-def fit_result_metrics(result: Any, objective: Any, reported: Any = None) -> dict[str, float]:
-    """Metrics from one execution's result (History, float, dict); ``reported`` is the
-    ``TrialCallback`` used as a fallback when ``fit`` returned None."""
+def fit_result_metrics(
+    result: Any, objective: Any, reported: Any = None, source: str = "HyperModel.fit()"
+) -> dict[str, float]:
+    """Metrics from one result (History, number, dict, or a list of them: one per execution).
+
+    ``reported`` is the ``TrialCallback`` used as a fallback when ``fit`` returned None;
+    ``source`` names the function in error messages (``"Tuner.run_trial()"``).
+    """
     if _is_history(result):
         return best_epoch_metrics(result.history, list(getattr(result, "epoch", [])), objective)
-    if isinstance(result, Mapping):
-        out = {}
-        for k, v in result.items():
-            try:
-                out[str(k)] = float(v)
-            except (TypeError, ValueError):
-                raise FatalTypeError(
-                    f"HyperModel.fit returned a dict whose value for {k!r} is not a number: "
-                    f"{type(v).__name__} {v!r}"
-                ) from None
-        try:
-            objective.value(out)
-        except ValueError as exc:
-            raise FatalValueError(f"{exc} (the dict HyperModel.fit returned)") from None
-        return out
     if isinstance(result, (list, tuple)) and result:
-        return average_metrics([fit_result_metrics(r, objective) for r in result])
+        return average_metrics([fit_result_metrics(r, objective, None, source) for r in result])
     if isinstance(result, (int, float)) and not isinstance(result, bool):
         return {objective.name: float(result)}
     if hasattr(result, "item") and getattr(result, "ndim", 1) == 0:  # numpy / tensor scalars
         return {objective.name: float(result.item())}
+    if isinstance(result, Mapping):
+        return _dict_metrics(result, objective, source)
     if result is None and reported is not None and reported.best_metrics is not None:
         metrics = dict(reported.best_metrics)
         metrics["epoch"] = float(reported.best_epoch)
         return metrics
+    if result is None:
+        raise FatalTypeError(
+            f"The return value of {source} is None. Did you forget to return the metrics? "
+            f"Return a float (the objective {objective.name!r}), a dict of metrics holding it, "
+            "a keras History, or a list of these (one per execution).")
     raise FatalTypeError(
-        "HyperModel.fit (or the build function's model.fit) must return a keras History, a float "
-        f"(the objective {objective.name!r}), or a dict of metrics holding it; got "
-        f"{type(result).__name__} {result!r}"
-    )
+        f"Expected the return value of {source} to be one of float, dict, "
+        f"keras.callbacks.History, or a list of one of these types; received "
+        f"{type(result).__name__} {result!r}")
+
+
+def _dict_metrics(result: Mapping[Any, Any], objective: Any, source: str) -> dict[str, float]:
+    if objective.name == "default_objective" and "default_objective" not in result:
+        raise FatalTypeError(
+            f"Expected the return value of {source} to be a single float when `objective` is "
+            f"left unspecified (or a dict with the key 'default_objective'); received {result!r}. "
+            "Pass objective=<metric name> to the tuner to pick one of these metrics.")
+    out = {}
+    for k, v in result.items():
+        try:
+            out[str(k)] = float(v)
+        except (TypeError, ValueError):
+            raise FatalTypeError(
+                f"{source} returned a dict whose value for {k!r} is not a number: "
+                f"{type(v).__name__} {v!r}") from None
+    try:
+        objective.value(out)
+    except ValueError as exc:
+        raise FatalValueError(f"{exc} (the dict {source} returned)") from None
+    return out
 
 
 def average_metrics(results: Sequence[Mapping[str, float]]) -> dict[str, float]:
-    """The mean of each metric over executions (a metric missing from one is left out)."""
+    """The mean of each metric over executions (a metric missing from one is left out).
+
+    ``epoch`` is not averaged as a metric: when every execution has one, it is keras-tuner's
+    ``best_step`` of the lot, the mean of the 0-based best epochs rounded down (1-based here).
+    """
     if len(results) == 1:
         return dict(results[0])
     common = [k for k in results[0] if all(k in r for r in results[1:])]
-    return {k: sum(float(r[k]) for r in results) / len(results) for k in common if k != "epoch"}
+    out = {k: sum(float(r[k]) for r in results) / len(results) for k in common if k != "epoch"}
+    if "epoch" in common:
+        out["epoch"] = float(int(sum(float(r["epoch"]) - 1 for r in results) / len(results)) + 1)
+    return out

@@ -39,7 +39,7 @@ from rung.integrations.keras._imports import import_keras
 from rung.integrations.keras.api import KerasOptions
 from rung.integrations.keras.callback import TrialCallback
 from rung.integrations.keras.checkpoint import load_inference_weights, restore_state, save_state
-from rung.integrations.keras.results import average_metrics, fit_result_metrics
+from rung.integrations.keras.results import fit_result_metrics
 
 __all__ = [
     "EpochsNotice",
@@ -136,8 +136,13 @@ def release_keras_state() -> None:
     keras.backend.clear_session(free_memory=False)
 
 
-def run_keras_trial(tuner: Any, trial: Any, *fit_args: Any, **fit_kwargs: Any) -> dict[str, float]:
-    """Train ``trial`` with the tuner's Keras hypermodel; return its metrics (see module doc)."""
+def run_keras_trial(tuner: Any, trial: Any, *fit_args: Any, **fit_kwargs: Any) -> list[Any]:
+    """Train ``trial`` with the tuner's Keras hypermodel (see module doc).
+
+    Returns what keras-tuner's ``Tuner.run_trial`` returns: one result per execution, as
+    ``HyperModel.fit`` returned it (a ``History`` is copied without its model, so that the model
+    can be freed; a ``None`` from a custom ``fit`` becomes the metrics its epochs reported).
+    """
     hypermodel = get_hypermodel(tuner.hypermodel)
     objective = tuner.oracle.objective
     hp = trial.hyperparameters
@@ -155,14 +160,25 @@ def run_keras_trial(tuner: Any, trial: Any, *fit_args: Any, **fit_kwargs: Any) -
         callback = TrialCallback(tuner, trial, objective)
         kwargs = {**fit_kwargs, "callbacks": [*_copy_callbacks(user_callbacks), callback]}
         result = hypermodel.fit(hp, model, *fit_args, **kwargs)
-        results.append(fit_result_metrics(result, objective, callback))
+        metrics = fit_result_metrics(result, objective, callback)  # checks it, or fails early
+        results.append(metrics if result is None else _detached(result))
         # children continue from the execution whose last epoch is best (the only one, usually)
         if execution == 0 or callback.last_loss < saved_loss:
             save_state(model, trial.checkpoint_dir, callback.best_weights_if_not_last())
             saved_loss = callback.last_loss
         del model, callback, result
     release_keras_state()
-    return average_metrics(results)
+    return results
+
+
+def _detached(result: Any) -> Any:
+    """A ``History`` holds its model: keep only the epochs and their metrics."""
+    if not isinstance(result, keras.callbacks.History):
+        return result
+    copy_ = keras.callbacks.History()
+    copy_.history = {name: list(values) for name, values in result.history.items()}
+    copy_.epoch = list(result.epoch)
+    return copy_
 
 
 def load_model(tuner: Any, trial: Any) -> Any:
