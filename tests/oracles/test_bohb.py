@@ -37,24 +37,26 @@ class _Store:
         self.reports: list[tuple[str, int, dict[str, float]]] = []
 
 
-def _drive(oracle: Oracle, jobs: int, store: _Store, proposals: list[dict[str, Any]],
-           workers: int = 3, running: list[Any] | None = None) -> None:
+def _drive(oracle: Oracle, jobs: int, store: _Store, proposals: list[Any],
+           workers: int = 3, running: list[Any] | None = None, curve: Any = None) -> None:
     """Run ``jobs`` jobs, ``workers`` at a time, first-in first-out (jobs are pending when we
     stop; ``running``: jobs handed out before, run first)."""
     running = list(running or [])
     done = 0
     while done < jobs:
         while len(running) < workers and (s := oracle.ask()) is not None:
-            proposals.append(s.values)
+            proposals.append(s.values if curve is None else (s.values, s.bracket, s.epochs))
             running.append(s)
         if not running:
             return
         s = running.pop(0)
+        curve_of = loss_of if curve is None else curve
         for epoch in range(s.initial_epoch + 1, s.epochs + 1):
-            metrics = {"loss": loss_of(s.values, epoch)}
+            metrics = {"loss": curve_of(s.values, epoch)}
             store.reports.append((s.trial_id, epoch, metrics))
             oracle.on_report(s.trial_id, epoch, metrics)
-        store.records[s.trial_id] = oracle.tell(s.trial_id, {"loss": loss_of(s.values, s.epochs)})
+        store.records[s.trial_id] = oracle.tell(s.trial_id,
+                                                {"loss": curve_of(s.values, s.epochs)})
         done += 1
     for s in running:  # still pending: a resumed search runs them again
         store.reports = [r for r in store.reports if r[0] != s.trial_id]
@@ -86,6 +88,33 @@ def test_resumed_bohb_proposes_exactly_what_an_uninterrupted_one_does() -> None:
     assert first + second == straight[:len(first) + len(second)]
     model = resumed.searcher.split(resumed.searcher.encoding(resumed.hyperparameters))
     assert model is not None and model.budget == 9  # the model really ran, at the top budget
+
+
+def _crossing_at_9(values: dict[str, Any], epoch: int | None) -> float:
+    """Large x learns slowly and ends best: every epoch before 9 ranks x backwards."""
+    e = epoch or 1
+    x = values["x"]
+    return (1 - x) + 4 * x * (math.exp(-e / 9) - math.exp(-1)) + 0.1 * values["y"]
+
+
+def test_resumed_bohb_replaces_the_same_brackets_where_curves_cross() -> None:
+    """The rank agreement comes back from the replayed history too: a search stopped before
+    BOHB turns brackets into full-budget jobs makes, once resumed, exactly the same jobs."""
+    straight: list[Any] = []
+    _drive(_bohb(), 150, _Store(), straight, curve=_crossing_at_9)
+    replaced = [job for job in straight[30:] if job[1:] == (0, 9)]
+    assert len(replaced) > 2 * 5  # more full-budget jobs than the planned s=0 brackets hold
+    store, first = _Store(), []
+    interrupted = _bohb()
+    _drive(interrupted, 25, store, first, curve=_crossing_at_9)
+    state = json.loads(json.dumps(interrupted.state_dict()))
+    resumed = _bohb()
+    resumed.load_state_dict(state, sorted(store.records.values(), key=lambda r: r.trial_id),
+                            store.reports)
+    second: list[Any] = []
+    pending = sorted(resumed.pending.values(), key=lambda s: s.trial_id)
+    _drive(resumed, 150 - 25, store, second, running=pending, curve=_crossing_at_9)
+    assert first + second == straight[:len(first) + len(second)]
 
 
 class _Deaf(KDESearcher):
