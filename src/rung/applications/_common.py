@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from rung.hypermodel import HyperModel
 from rung.integrations.keras._imports import import_keras
 from rung.validation import check_bool, check_int, fail_type, fail_value
 
-__all__ = ["channel_axis", "check_classes", "check_input", "declared", "model_input"]
+__all__ = ["ImageHyperModel", "channel_axis", "check_classes", "check_input", "declared",
+           "model_input"]
 
 T = TypeVar("T")
 
@@ -59,3 +61,24 @@ def declared(value: T | None) -> T:
     if value is None:
         raise AssertionError("a hyperparameter declared outside conditions is always active")
     return value
+
+
+class ImageHyperModel(HyperModel):
+    """What ``HyperResNet`` and ``HyperXception`` share: keras-tuner's image arguments, checked.
+
+    Args:
+        include_top: end in a classifier and compile the model; without it the model returns
+            the pooled features and is not compiled.
+        input_shape: the shape of one image, e.g. ``(32, 32, 3)``; or give ``input_tensor``.
+        input_tensor: a ``keras.Input`` to build the model on.
+        classes: the number of classes (required with ``include_top``).
+        **kwargs: ``name`` and ``tunable``, as for ``rung.HyperModel``.
+    """
+
+    def __init__(self, include_top: bool = True, input_shape: tuple[int | None, ...] | None = None,
+                 input_tensor: Any = None, classes: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.include_top = check_bool("include_top", include_top)
+        self.classes = check_classes(classes, include_top)
+        self.input_shape = check_input(input_shape, input_tensor)
+        self.input_tensor = input_tensor

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rung.applications._common import channel_axis, check_classes, check_input, model_input
-from rung.hypermodel import HyperModel
+from rung.applications._common import ImageHyperModel, channel_axis, model_input
 from rung.hyperparameters import HyperParameters
 from rung.integrations.keras._imports import import_keras
-from rung.validation import check_bool
 
 __all__ = ["HyperResNet"]
 
@@ -24,7 +22,7 @@ _GROUPS = 32  # ResNeXt's cardinality
 _BN_EPSILON = 1.001e-5
 
 
-class HyperResNet(HyperModel):
+class HyperResNet(ImageHyperModel):
     """A ResNet hypermodel for images; the model outputs class probabilities (one-hot labels).
 
     Args:
@@ -40,14 +38,6 @@ class HyperResNet(HyperModel):
         tuner = kt.RandomSearch(kt.applications.HyperResNet(input_shape=(32, 32, 3), classes=10),
                                 objective="val_accuracy", max_trials=10)
     """
-
-    def __init__(self, include_top: bool = True, input_shape: tuple[int | None, ...] | None = None,
-                 input_tensor: Any = None, classes: int | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.include_top = check_bool("include_top", include_top)
-        self.classes = check_classes(classes, include_top)
-        self.input_shape = check_input(input_shape, input_tensor)
-        self.input_tensor = input_tensor
 
     def build(self, hp: HyperParameters) -> Any:
         keras = import_keras()

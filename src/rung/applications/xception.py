@@ -13,22 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rung.applications._common import (
-    channel_axis,
-    check_classes,
-    check_input,
-    declared,
-    model_input,
-)
-from rung.hypermodel import HyperModel
+from rung.applications._common import ImageHyperModel, channel_axis, declared, model_input
 from rung.hyperparameters import HyperParameters
 from rung.integrations.keras._imports import import_keras
-from rung.validation import check_bool
 
 __all__ = ["HyperXception"]
 
 
-class HyperXception(HyperModel):
+class HyperXception(ImageHyperModel):
     """An Xception hypermodel for images; the model outputs class probabilities (one-hot labels).
 
     Args:
@@ -44,14 +36,6 @@ class HyperXception(HyperModel):
         hypermodel = kt.applications.HyperXception(input_shape=(64, 64, 3), classes=5)
         tuner = kt.Hyperband(hypermodel, objective="val_accuracy", max_epochs=9)
     """
-
-    def __init__(self, include_top: bool = True, input_shape: tuple[int | None, ...] | None = None,
-                 input_tensor: Any = None, classes: int | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.include_top = check_bool("include_top", include_top)
-        self.classes = check_classes(classes, include_top)
-        self.input_shape = check_input(input_shape, input_tensor)
-        self.input_tensor = input_tensor
 
     def build(self, hp: HyperParameters) -> Any:
         keras = import_keras()
