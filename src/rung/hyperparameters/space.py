@@ -343,6 +343,11 @@ class HyperParameters:
         keras-tuner: ``units`` under ``model == "cnn"`` and under ``model == "mlp"``); under the
         same conditions the definition must be the same.
         """
+        if any(c.parent_name == new.name for c in new.conditions):
+            raise SearchSpaceError(
+                f"Hyperparameter {new.name!r} is declared under a condition on {new.name!r}: a "
+                "hyperparameter cannot have the same name as its condition's parent."
+            )
         existing = self._by_name.get(new.name, [])
         entry = next((e for e in existing if e.conditions == new.conditions), None)
         if existing and isinstance(existing[0], Fixed) and not isinstance(new, Fixed):
@@ -355,8 +360,12 @@ class HyperParameters:
             )
         if entry is None:
             entry = new
+            # The value held for another definition that is inactive is not this one's.
+            stale = bool(existing) and not any(self.is_active(e) for e in existing)
             self._space.append(new)
             self._by_name.setdefault(new.name, []).append(new)
+            if stale:
+                self._values[new.name] = new.default
             self._values.setdefault(new.name, new.default)
         active = self._active_values()
         if not all(c.is_active(active) for c in entry.conditions):
