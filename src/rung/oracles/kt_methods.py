@@ -29,6 +29,7 @@ from rung.hyperparameters import HyperParameters, values_key
 from rung.oracles.kt_project import OracleProject
 from rung.trial import Trial
 from rung.trial_record import TrialRecord, TrialStatus
+from rung.validation import fail_type, fail_value
 
 if TYPE_CHECKING:
     import numpy as np
@@ -105,6 +106,28 @@ class KerasTunerOracleMethods(OracleProject):
         if values is None:
             return {"status": _status("STOPPED"), "values": None}
         return {"status": TrialStatus.RUNNING, "values": values}
+
+    def _overrides_populate_space(self) -> bool:
+        """Whether a subclass writes its own ``populate_space`` (then the scheduler asks it)."""
+        return type(self).populate_space is not KerasTunerOracleMethods.populate_space
+
+    def _ask_populate_space(self, trial_id: str) -> tuple[str, dict[str, Any] | None]:
+        """``populate_space(trial_id)``, checked: ``(status name, values or None)``."""
+        response = self.populate_space(trial_id)
+        if not isinstance(response, Mapping) or "status" not in response:
+            raise fail_type("populate_space's result", "a dict with 'status' (and 'values')",
+                            response)
+        status = status_name(response["status"])
+        if status not in ("RUNNING", "IDLE", "STOPPED"):
+            raise fail_value("populate_space's 'status'", "'RUNNING', 'IDLE' or 'STOPPED'",
+                             response["status"])
+        if status != "RUNNING":
+            return status, None
+        values = response.get("values")
+        if not isinstance(values, Mapping):
+            raise fail_type("populate_space's 'values'", "a dict of hyperparameter values",
+                            values)
+        return status, dict(values)
 
     def remaining_trials(self) -> int | None:
         """Trials the plan still has to start (None when unbounded; 0 once finished)."""
