@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rung.errors import ArgumentTypeError
 from rung.hyperparameters import HyperParameters
 
 __all__ = ["FunctionHyperModel", "HyperModel", "get_hypermodel"]
@@ -120,7 +121,8 @@ def get_hypermodel(hypermodel: Any) -> Any:
         return hypermodel
     if callable(hypermodel):
         return FunctionHyperModel(hypermodel)
-    raise TypeError(
-        "hypermodel must be a build function `build(hp) -> compiled keras.Model` or a "
-        f"rung.HyperModel instance; got {type(hypermodel).__name__} {hypermodel!r}"
+    raise ArgumentTypeError(  # a TypeError, and keras-tuner's ValueError
+        "The `hypermodel` argument should be either a build function `build(hp) -> compiled "
+        f"keras.Model` or a rung.HyperModel instance; got {type(hypermodel).__name__} "
+        f"{hypermodel!r}"
     )

@@ -108,7 +108,10 @@ class BaseTuner(TunerState, TunerResults):
             raise ConfigurationError(
                 f"unknown argument(s) {sorted(kwargs)} for {type(self).__name__}; see its docstring"
             )
-        self.oracle = check_instance("oracle", oracle, Oracle, "a rung.oracles.Oracle")
+        self.oracle = check_instance(
+            "oracle", oracle, Oracle, "a rung.oracles.Oracle",
+            "Expected `oracle` argument to be an instance of `Oracle`, such as "
+            "kt.oracles.RandomSearchOracle(objective=..., max_trials=...)")
         if run_trial is not None and not callable(run_trial):
             raise fail_type("run_trial", "a function train(trial, *args, **kwargs)", run_trial)
         self.hypermodel = hypermodel

@@ -89,15 +89,15 @@ def build_model(tuner: Any, hp: HyperParameters, check_size: bool = True) -> Any
         model = hypermodel.build(hp)
         if not isinstance(model, keras.Model):
             raise FatalTypeError(
-                "the build function (or HyperModel.build) must return a keras.Model; got "
-                f"{type(model).__name__} {model!r}"
+                "Expected the model-building function (or HyperModel.build) to return a "
+                f"keras.Model; it must return a keras.Model, got {type(model).__name__} {model!r}"
             )
         _override_compile(options, model)
     if check_size and options.max_model_size and model.built:
         size = model.count_params()
         if size > options.max_model_size:
             raise FailedTrialError(
-                f"oversized model: {size} parameters > max_model_size={options.max_model_size}"
+                f"Oversized model: {size} parameters > max_model_size={options.max_model_size}"
             )
     return model
 
@@ -177,7 +177,7 @@ def _detached(result: Any) -> Any:
         return result
     copy_ = keras.callbacks.History()
     copy_.history = {name: list(values) for name, values in result.history.items()}
-    copy_.epoch = list(result.epoch)
+    copy_.epoch = list(getattr(result, "epoch", []))  # a History built by hand may have none
     return copy_
 
 

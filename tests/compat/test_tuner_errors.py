@@ -1,0 +1,73 @@
+"""The errors keras-tuner scripts match on, and hand-made results, as keras-tuner raises/reads them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+import pytest
+
+import rung as kt
+
+
+def build_model(hp: Any) -> keras.Model:
+    model = keras.Sequential([keras.layers.Input((4,)),
+                              keras.layers.Dense(hp.Int("units", 8, 16, step=8)),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    return model
+
+
+def _oracle() -> Any:
+    return kt.oracles.RandomSearchOracle(objective="loss", max_trials=2, seed=0)
+
+
+def test_argument_errors_carry_keras_tuners_wording(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="Expected `oracle` argument to be an instance of `Oracle`"):
+        kt.Tuner(oracle="invalid", hypermodel=build_model, directory=tmp_path)
+    with pytest.raises(ValueError, match="`hypermodel` argument should be either"):
+        kt.Tuner(oracle=_oracle(), hypermodel="build_model", directory=tmp_path)
+    with pytest.raises(ValueError, match="Could not infer optimization direction"):
+        kt.RandomSearch(build_model, objective="custom_metric", max_trials=2,
+                        directory=tmp_path)
+
+
+def test_an_oversized_model_ends_the_search_with_keras_tuners_words(tmp_path: Path) -> None:
+    tuner = kt.Tuner(oracle=_oracle(), hypermodel=build_model, max_model_size=4,
+                     directory=tmp_path, verbose=0)
+    x, y = np.ones((8, 4)), np.ones((8, 1))
+    with pytest.raises(RuntimeError, match="Oversized model"):
+        tuner.search(x, y, epochs=1, verbose=0)
+
+
+def test_a_build_function_returning_none_is_fatal(tmp_path: Path) -> None:
+    tuner = kt.RandomSearch(hypermodel=lambda hp: None, objective="val_loss",
+                            directory=tmp_path, verbose=0)
+    with pytest.raises(kt.errors.FatalTypeError, match="Expected the model-building function"):
+        tuner.search()
+
+
+class HandMadeHistory(kt.HyperModel):
+    """``fit`` returns a History made by hand, without ``epoch`` (keras-tuner's test models)."""
+
+    def build(self, hp: Any) -> keras.Model:
+        hp.Choice("mode", [0, 1])
+        return build_model(hp)
+
+    def fit(self, hp: Any, model: Any, *args: Any, **kwargs: Any) -> Any:
+        history = keras.callbacks.History()
+        history.history = {"loss": [5.0 + hp["mode"], 2.0 + hp["mode"], 4.0]}
+        return history
+
+
+def test_a_history_without_epochs_is_scored_by_its_best_value(tmp_path: Path) -> None:
+    tuner = kt.Tuner(oracle=_oracle(), hypermodel=HandMadeHistory(), directory=tmp_path,
+                     verbose=0)
+    tuner.search()
+    trials = list(tuner.oracle.trials.values())
+    assert len(trials) == 2
+    for trial in trials:
+        assert trial.score == 2.0 + trial.hyperparameters["mode"]
+        assert trial.best_step == 1
