@@ -76,6 +76,26 @@ EXCLUDED: dict[str, str] = {
     "engine/metrics_tracking_test.py::test_metricstracker_proto": "protobuf",
     "engine/trial_test.py::test_trial_proto": "protobuf",
     "engine/trial_test.py::test_trial_status_proto": "protobuf",
+    "tuners/hyperband_test.py::test_hyperband_oracle_bracket_configs": (
+        "private bracket arithmetic (_get_num_brackets, _get_num_rounds, _get_size, _get_epochs)"
+    ),
+    "tuners/hyperband_test.py::test_hyperband_oracle_one_sweep_single_thread": (
+        "private bracket bookkeeping (_get_num_brackets, _get_size, _brackets)"
+    ),
+    "tuners/hyperband_test.py::test_hyperband_oracle_one_sweep_parallel": (
+        "private bracket bookkeeping (_brackets, _current_sweep)"
+    ),
+    "tuners/hyperband_test.py::test_hyperband_save_and_restore": (
+        "private iteration counter (_current_iteration)"
+    ),
+    "tuners/hyperband_test.py::test_hyperband_load_weights": (
+        "private methods (_get_num_brackets, _get_size, _try_build, _get_checkpoint_fname, "
+        "_get_build_config_fname) and internal tuner_utils helpers"
+    ),
+    "tuners/gridsearch_test.py::test_linked_list": "gridsearch.LinkedList, a private helper",
+    "engine/oracle_test.py::test_display_format_duration_large_d": (
+        "oracle.Display, the internal progress printer"
+    ),
     "engine/tuner_test.py::test_convert_hyperparams_to_hparams": (
         "TensorBoard HParams conversion (internal tuner_utils, needs TensorFlow's TensorBoard)"
     ),

@@ -8,6 +8,7 @@ from typing import Any
 
 import keras
 import numpy as np
+import pytest
 
 import rung as kt
 
@@ -59,3 +60,31 @@ def test_an_overridden_populate_space_can_stop_the_search(tmp_path: Path) -> Non
                      directory=tmp_path, verbose=0)
     tuner.search()
     assert len(tuner.oracle.trials) == 2
+
+
+class Ordered(kt.Oracle):
+    """Reads keras-tuner's ``start_order``/``end_order`` to decide."""
+
+    def populate_space(self, trial_id: str) -> dict[str, Any]:
+        self.seen = (list(self.start_order), list(self.end_order))
+        return {"status": "RUNNING", "values": {"x": float(len(self.end_order))}}
+
+
+def test_start_and_end_order_list_the_trial_ids(tmp_path: Path) -> None:
+    oracle = Ordered(objective="loss", max_trials=3)
+    oracle.hyperparameters.Float("x", 0, 10)
+    first = oracle.create_trial("a")
+    second = oracle.create_trial("b")
+    assert oracle.start_order == [first.trial_id, second.trial_id] and oracle.end_order == []
+    oracle.update_trial(second.trial_id, {"loss": 1.0})
+    oracle.end_trial(second)
+    third = oracle.create_trial("b")
+    assert oracle.seen == ([first.trial_id, second.trial_id], [second.trial_id])
+    assert third.hyperparameters["x"] == 1.0
+    assert oracle.start_order == [first.trial_id, second.trial_id, third.trial_id]
+
+
+def test_hyperband_factor_error_has_keras_tuners_words() -> None:
+    with pytest.raises(ValueError, match="factor needs"):
+        kt.oracles.HyperbandOracle(objective=kt.Objective("score", "max"), max_epochs=8,
+                                   factor=1)

@@ -129,6 +129,17 @@ class KerasTunerOracleMethods(OracleProject):
                             values)
         return status, dict(values)
 
+    @property
+    def start_order(self) -> list[str]:
+        """keras-tuner's ids of the trials started so far (finished and running), in order."""
+        return sorted({*self._finished_trials, *self._pending})
+
+    @property
+    def end_order(self) -> list[str]:
+        """keras-tuner's ids of the finished trials, in the order they ended (after a reload:
+        the order storage gives)."""
+        return list(self._finished_trials)
+
     def remaining_trials(self) -> int | None:
         """Trials the plan still has to start (None when unbounded; 0 once finished)."""
         if self.finished:
