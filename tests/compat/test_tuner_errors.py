@@ -71,3 +71,21 @@ def test_a_history_without_epochs_is_scored_by_its_best_value(tmp_path: Path) ->
     for trial in trials:
         assert trial.score == 2.0 + trial.hyperparameters["mode"]
         assert trial.best_step == 1
+
+
+def test_a_tuner_with_nothing_to_train_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="Received `hypermodel=None`"):
+        kt.RandomSearch(max_trials=2, directory=tmp_path)
+
+    class OwnTrial(kt.RandomSearch):
+        def run_trial(self, trial: Any, *args: Any, **kwargs: Any) -> float:
+            return trial.hyperparameters.Float("x", 0, 1)
+
+    tuner = OwnTrial(objective="loss", max_trials=2, directory=tmp_path, verbose=0)
+    tuner.search()
+    assert len(tuner.oracle.trials) == 2
+
+
+def test_a_build_function_is_wrapped_in_a_default_hypermodel(tmp_path: Path) -> None:
+    tuner = kt.RandomSearch(build_model, objective="loss", max_trials=1, directory=tmp_path)
+    assert type(tuner.hypermodel).__name__ == "DefaultHyperModel"

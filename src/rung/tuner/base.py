@@ -114,6 +114,12 @@ class BaseTuner(TunerState, TunerResults):
             "kt.oracles.RandomSearchOracle(objective=..., max_trials=...)")
         if run_trial is not None and not callable(run_trial):
             raise fail_type("run_trial", "a function train(trial, *args, **kwargs)", run_trial)
+        own_run_trial = type(self).run_trial is not BaseTuner.run_trial
+        if hypermodel is None and run_trial is None and not own_run_trial:
+            raise ConfigurationError(
+                "Received `hypermodel=None` and no `run_trial`: nothing would train. Pass "
+                "hypermodel=<build function or HyperModel>, run_trial=<function>, or subclass "
+                "the tuner and override run_trial (it then declares the search space)")
         self.hypermodel = hypermodel
         self._run_trial_fn = run_trial
         if max_retries_per_trial is None:  # keras-tuner: the oracle's setting
