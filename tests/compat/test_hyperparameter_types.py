@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import rung as kt
@@ -84,3 +86,22 @@ def test_a_hyperparameter_cannot_be_named_as_its_condition() -> None:
     with (pytest.raises(ValueError, match="cannot have the same name"),
           hp.conditional_scope("a", [1, 3])):
         hp.Choice("a", [4, 5, 6], default=6)
+
+
+def test_the_tuners_hyperparameters_override_the_models_definitions(tmp_path: Any) -> None:
+    def build_model(hp: Any) -> float:
+        return hp.Int("layers", 1, 3) + hp.Float("lr", 1e-4, 1e-2, sampling="log")
+
+    hp = kt.HyperParameters()
+    hp.Int("layers", 5, 7, default=6)   # other range than the model's: this one is tuned
+
+    class Scored(kt.RandomSearch):
+        def run_trial(self, trial: Any, *args: Any, **kwargs: Any) -> float:
+            return build_model(trial.hyperparameters)
+
+    tuner = Scored(objective="loss", hyperparameters=hp, max_trials=4, seed=2,
+                   directory=tmp_path, verbose=0)
+    tuner.search()
+    layers = {t.hyperparameters["layers"] for t in tuner.oracle.trials.values()}
+    assert layers <= {5, 6, 7} and len(layers) > 1
+    assert [p for p in tuner.oracle.get_space().space if p.name == "layers"][0].max_value == 7
