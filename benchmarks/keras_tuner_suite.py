@@ -71,6 +71,9 @@ EXCLUDED: dict[str, str] = {
     "engine/hyperparameters/hyperparameters_test.py::test_hyperparameters_values_proto": (
         "protobuf"
     ),
+    "engine/hyperparameters/hyperparameters_test.py::test_is_active_with_hp_name_and_hp": (
+        "reads the private HyperParameters._hps"
+    ),
     "engine/metrics_tracking_test.py::test_metricobservation_proto": "protobuf",
     "engine/metrics_tracking_test.py::test_metrichistory_proto": "protobuf",
     "engine/metrics_tracking_test.py::test_metricstracker_proto": "protobuf",

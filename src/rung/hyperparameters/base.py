@@ -20,7 +20,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -171,7 +171,7 @@ class HyperParameter:
                 )
             conds.append(cond)
         self._conditions = tuple(conds)
-        self._default: Any = to_json_scalar(default, f"HyperParameter {name!r}: default")
+        self._default: JSONScalar = to_json_scalar(default, f"HyperParameter {name!r}: default")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -192,7 +192,7 @@ class HyperParameter:
     @property
     def default(self) -> JSONScalar:
         """The value used when no other value was set."""
-        return cast("JSONScalar", self._default)
+        return self._default
 
     # --- values ----------------------------------------------------------------------------
     def random_sample(self, seed: np.random.Generator | int | None = None) -> JSONScalar:

@@ -169,7 +169,7 @@ class Boolean(HyperParameter):
     @property
     def default(self) -> bool:
         """The default value."""
-        return self._default
+        return bool(self._default)
 
     @property
     def values(self) -> tuple[bool, bool]:
