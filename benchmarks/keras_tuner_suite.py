@@ -99,6 +99,9 @@ EXCLUDED: dict[str, str] = {
     "engine/oracle_test.py::test_display_format_duration_large_d": (
         "oracle.Display, the internal progress printer"
     ),
+    "engine/base_tuner_test.py::test_chief_should_wait_for_clients": (
+        "gRPC chief/worker distribution"
+    ),
     "engine/tuner_test.py::test_build_and_fit_model": (
         "overrides the private Tuner._build_and_fit_model"
     ),
