@@ -89,3 +89,24 @@ def test_a_tuner_with_nothing_to_train_is_refused(tmp_path: Path) -> None:
 def test_a_build_function_is_wrapped_in_a_default_hypermodel(tmp_path: Path) -> None:
     tuner = kt.RandomSearch(build_model, objective="loss", max_trials=1, directory=tmp_path)
     assert type(tuner.hypermodel).__name__ == "DefaultHyperModel"
+
+
+def test_unknown_arguments_and_the_deprecated_logger(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="Unrecognized arguments"):
+        kt.GridSearch(build_model, objective="loss", directory=tmp_path, unrecognized=3)
+    with pytest.deprecated_call(match="logger"):
+        kt.GridSearch(build_model, objective="loss", directory=tmp_path, logger=1)
+
+
+def test_a_base_tuner_subclass_gets_its_build_function_as_a_hypermodel(tmp_path: Path) -> None:
+    class MyTuner(kt.engine.base_tuner.BaseTuner):
+        def run_trial(self, trial: Any, x: float) -> dict[str, float]:
+            factor = self.hypermodel.build(trial.hyperparameters)
+            return {"score": factor * x}
+
+    oracle = kt.oracles.RandomSearchOracle(objective=kt.Objective("score", "max"), max_trials=3)
+    tuner = MyTuner(oracle=oracle, hypermodel=lambda hp: hp.Float("a", 0, 10),
+                    directory=tmp_path, verbose=0)
+    tuner.search(2.0)
+    for trial in tuner.oracle.trials.values():
+        assert trial.score == pytest.approx(2.0 * trial.hyperparameters["a"])

@@ -27,6 +27,7 @@ from rung.checkpoints import CheckpointStore
 from rung.errors import ConfigurationError, ProjectMismatchError
 from rung.executors import Executor, make_executor
 from rung.executors._guard import refuse_in_worker
+from rung.hypermodel import get_hypermodel
 from rung.importers.takeover import take_over_import
 from rung.oracles.base import Oracle
 from rung.storage import Storage, get_storage
@@ -106,7 +107,8 @@ class BaseTuner(TunerState, TunerResults):
         refuse_in_worker(type(self).__name__)  # first: before overwrite=True deletes anything
         if kwargs:
             raise ConfigurationError(
-                f"unknown argument(s) {sorted(kwargs)} for {type(self).__name__}; see its docstring"
+                f"Unrecognized arguments: unknown argument(s) {sorted(kwargs)} for "
+                f"{type(self).__name__}; see its docstring"
             )
         self.oracle = check_instance(
             "oracle", oracle, Oracle, "a rung.oracles.Oracle",
@@ -120,7 +122,7 @@ class BaseTuner(TunerState, TunerResults):
                 "Received `hypermodel=None` and no `run_trial`: nothing would train. Pass "
                 "hypermodel=<build function or HyperModel>, run_trial=<function>, or subclass "
                 "the tuner and override run_trial (it then declares the search space)")
-        self.hypermodel = hypermodel
+        self.hypermodel = get_hypermodel(hypermodel)  # a build function: a DefaultHyperModel
         self._run_trial_fn = run_trial
         if max_retries_per_trial is None:  # keras-tuner: the oracle's setting
             max_retries_per_trial = self.oracle.max_retries_per_trial

@@ -15,6 +15,7 @@ Example::
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +93,10 @@ class KerasTunerMixin:
         executions_per_trial: int = 1,
         **kwargs: Any,
     ) -> None:
+        if logger is not None:
+            warnings.warn("The `logger` argument is deprecated (as in keras-tuner) and unused: "
+                          "rung records every trial in its project", DeprecationWarning,
+                          stacklevel=2)
         self.keras = KerasOptions(
             executions_per_trial=executions_per_trial, max_model_size=max_model_size,
             optimizer=optimizer, loss=loss, metrics=metrics,
