@@ -99,6 +99,16 @@ EXCLUDED: dict[str, str] = {
     "engine/oracle_test.py::test_display_format_duration_large_d": (
         "oracle.Display, the internal progress printer"
     ),
+    "tuners/bayesian_test.py::test_scipy_not_install_error": (
+        "patches keras-tuner's module-level optional import (bayesian.scipy); rung's Gaussian "
+        "process needs neither scipy nor scikit-learn"
+    ),
+    "tuners/bayesian_test.py::test_sklearn_not_install_error": (
+        "patches keras-tuner's module-level optional import (bayesian.sklearn)"
+    ),
+    "tuners/sklearn_tuner_test.py::test_sklearn_not_install_error": (
+        "patches keras-tuner's module-level optional import (sklearn_tuner.sklearn)"
+    ),
     "engine/base_tuner_test.py::test_chief_should_wait_for_clients": (
         "gRPC chief/worker distribution"
     ),
