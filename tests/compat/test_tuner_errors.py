@@ -110,3 +110,24 @@ def test_a_base_tuner_subclass_gets_its_build_function_as_a_hypermodel(tmp_path:
     tuner.search(2.0)
     for trial in tuner.oracle.trials.values():
         assert trial.score == pytest.approx(2.0 * trial.hyperparameters["a"])
+
+
+def test_run_trial_writes_its_own_files_in_get_trial_dir(tmp_path: Path) -> None:
+    import pickle
+
+    class FileTuner(kt.engine.base_tuner.BaseTuner):
+        def run_trial(self, trial: Any) -> dict[str, float]:
+            a = trial.hyperparameters.Float("a", 0, 10)
+            with open(Path(self.get_trial_dir(trial.trial_id)) / "model.pickle", "wb") as f:
+                pickle.dump({"a": a}, f)
+            return {"score": a}
+
+        def load_model(self, trial: Any) -> Any:
+            with open(Path(self.get_trial_dir(trial.trial_id)) / "model.pickle", "rb") as f:
+                return pickle.load(f)
+
+    oracle = kt.oracles.RandomSearchOracle(objective=kt.Objective("score", "max"), max_trials=2)
+    tuner = FileTuner(oracle=oracle, directory=tmp_path, verbose=0)
+    tuner.search()
+    best = tuner.get_best_models(2)
+    assert best[0]["a"] >= best[1]["a"]

@@ -162,7 +162,9 @@ class BaseTuner(TunerState, TunerResults):
         return self._run_trial_fn
 
     def get_trial_dir(self, trial_id: str) -> Path:
-        return self.checkpoints.directory(trial_id, create=False)
+        """The trial's own directory (``trials/<trial_id>``), created if needed, as in
+        keras-tuner: a ``run_trial`` may write its own files there."""
+        return self.checkpoints.directory(trial_id, create=True)
 
     def _settings(self) -> dict[str, Any]:
         return self.oracle.settings()

@@ -143,7 +143,8 @@ class KerasTunerMixin:
 
         if self.hypermodel is None:
             raise ValueError("load_model needs the tuner's hypermodel; this tuner has none")
-        if not self.get_trial_dir(trial.trial_id).is_dir():  # type: ignore[attr-defined]
+        trial_dir = self.checkpoints.directory(trial.trial_id, create=False)  # type: ignore[attr-defined]
+        if not trial_dir.is_dir():
             raise self.checkpoint_cleanup.missing_error(trial)  # type: ignore[attr-defined]
         return load_model(self, trial)
 

@@ -184,7 +184,7 @@ def _detached(result: Any) -> Any:
 def load_model(tuner: Any, trial: Any) -> Any:
     """The trial's model, built for its hyperparameters, with the weights that gave its score."""
     model = build_model(tuner, trial.hyperparameters, check_size=False)
-    load_inference_weights(model, tuner.get_trial_dir(trial.trial_id))
+    load_inference_weights(model, tuner.checkpoints.directory(trial.trial_id, create=False))
     return model
 
 
