@@ -131,3 +131,14 @@ def test_run_trial_writes_its_own_files_in_get_trial_dir(tmp_path: Path) -> None
     tuner.search()
     best = tuner.get_best_models(2)
     assert best[0]["a"] >= best[1]["a"]
+
+
+def test_remaining_trials_of_a_grid_not_declared_yet_is_max_trials(tmp_path: Path) -> None:
+    class MyTuner(kt.GridSearch):
+        def run_trial(self, trial: Any, *args: Any, **kwargs: Any) -> float:
+            return float(trial.hyperparameters.Int("n", 1, 3))
+
+    tuner = MyTuner(objective="loss", directory=tmp_path, max_trials=200, verbose=0)
+    assert tuner.remaining_trials == 200
+    tuner.search()
+    assert sorted(t.score for t in tuner.oracle.trials.values()) == [1.0, 2.0, 3.0]

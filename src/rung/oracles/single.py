@@ -149,8 +149,11 @@ class GridSearchOracle(SingleFidelityOracle):
         return Budget(jobs=jobs, epochs=None if self.epochs is None else jobs * self.epochs)
 
     def grid_size(self, limit: int = 100_000) -> int | None:
-        """Distinct configurations of the current space, or None past ``limit`` or when the
-        space has a continuous entry (then the first trial reports the error)."""
+        """Distinct configurations of the current space, or None past ``limit``, when the
+        space has a continuous entry (then the first trial reports the error), or when it is
+        empty (nothing declared yet: trials declare it as they run)."""
+        if not self.hyperparameters.space:
+            return None
         points = 1
         for p in self.hyperparameters.space:
             values = p.grid_values()
