@@ -7,7 +7,8 @@ keras-tuner's tests run ``import keras_tuner``. Environment variables (set by th
   (``keras_tuner.X`` is the installed wheel's ``keras_tuner.src.X``, the layout the tests were
   written for).
 - ``KT_REFEREE_SCAFFOLD``: the extracted ``keras_tuner`` source folder. Under ``rung`` the test
-  scaffolding (``backend``, ``utils``, ``test_utils``, ``protos``) is loaded from there: it is
+  scaffolding (``backend``, ``utils``, ``test_utils``, ``protos``, and ``engine.tuner_utils`` and
+  ``distribute``, which test files import at module level) is loaded from there: it is
   keras-tuner's, not part of what is measured. ``test_utils`` is not in the wheel, so the
   baseline takes it from there too.
 - ``KT_REFEREE_OUT``: where the outcome of every test is written (JSON).
@@ -36,6 +37,11 @@ __all__ = ["AliasFinder"]
 
 _ALIAS = "keras_tuner"
 _SCAFFOLDING = frozenset({"backend", "utils", "test_utils", "protos"})
+# keras-tuner internals that test files import at module level (``from keras_tuner.engine import
+# tuner_utils`` in hyperband_test.py, ``from keras_tuner.distribute import oracle_client`` in
+# base_tuner_test.py): loaded from keras-tuner's source so that the files collect; the tests that
+# use them call private APIs or gRPC distribution and are excluded (keras_tuner_suite.EXCLUDED).
+_INTERNALS = frozenset({"engine.tuner_utils", "distribute"})
 
 
 class _AliasLoader(importlib.abc.Loader):
@@ -74,7 +80,7 @@ class AliasFinder(importlib.abc.MetaPathFinder):
             if not rest or rest == "src" or rest.startswith("src."):
                 return None  # the installed wheel itself
             return self._alias(fullname, f"{_ALIAS}.src.{rest}")
-        if rest.split(".")[0] in _SCAFFOLDING and self.scaffold is not None:
+        if _is_scaffolding(rest) and self.scaffold is not None:
             return self._scaffolding(fullname, rest)
         return self._alias(fullname, "rung" + (f".{rest}" if rest else ""))
 
@@ -105,15 +111,23 @@ class AliasFinder(importlib.abc.MetaPathFinder):
         return None
 
 
+def _is_scaffolding(rest: str) -> bool:
+    if rest.split(".")[0] in _SCAFFOLDING:
+        return True
+    return any(rest == name or rest.startswith(name + ".") for name in _INTERNALS)
+
+
 def _install() -> None:
     target = os.environ.get("KT_REFEREE_TARGET", "rung")
     scaffold = os.environ.get("KT_REFEREE_SCAFFOLD")
     sys.meta_path.insert(0, AliasFinder(target, Path(scaffold) if scaffold else None))
     _stub_tensorboard()
+    _stub_portpicker()
     if target == "rung" and scaffold:
-        # `from keras_tuner import backend` looks for `rung.backend` (the module's own name) once
-        # the attribute is missing: import the scaffolding up front so the attribute is there.
-        for name in sorted(_SCAFFOLDING):
+        # `from keras_tuner import utils` looks for `rung.utils` (the module's own name) once the
+        # attribute is missing, and finds none: import the scaffolding up front, so that the
+        # attribute is set on rung's module (`rung.engine.tuner_utils` likewise).
+        for name in [*sorted(_SCAFFOLDING), *sorted(_INTERNALS)]:
             with contextlib.suppress(ImportError):  # absent: the tests that need it fail
                 importlib.import_module(f"{_ALIAS}.{name}")
 
@@ -127,6 +141,23 @@ def _stub_tensorboard() -> None:
     api = types.ModuleType("tensorboard.plugins.hparams.api")
     sys.modules[api.__name__] = api
     sys.modules["tensorboard.plugins.hparams"].api = api  # type: ignore[attr-defined]
+
+
+def _stub_portpicker() -> None:
+    """test_utils/mock_distribute.py imports portpicker at the top; only the excluded
+    distribution tests pick ports. A stand-in that asks the OS for a free port."""
+    if importlib.util.find_spec("portpicker") is not None:
+        return
+    import socket
+
+    def pick_unused_port() -> int:
+        with socket.socket() as probe:
+            probe.bind(("localhost", 0))
+            return int(probe.getsockname()[1])
+
+    module = types.ModuleType("portpicker")
+    module.pick_unused_port = pick_unused_port  # type: ignore[attr-defined]
+    sys.modules["portpicker"] = module
 
 
 _install()

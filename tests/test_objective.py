@@ -249,7 +249,8 @@ def test_create_objective_unknown_name_says_how_to_fix() -> None:
     with pytest.raises(ValueError) as info:
         create_objective("my_metric")
     message = str(info.value)
-    assert "objective='my_metric' has no known direction" in message
+    assert "Could not infer optimization direction ('min' or 'max') for objective='my_metric'" \
+        in message
     assert "rung.Objective('my_metric', direction='max') (or 'min')" in message
     with pytest.raises(ValueError, match="non-empty"):
         create_objective("")
@@ -277,5 +278,5 @@ def test_create_objective_list_errors() -> None:
         create_objective([])
     with pytest.raises(TypeError, match="element"):
         create_objective(["val_loss", 3])  # type: ignore[list-item]
-    with pytest.raises(ValueError, match="no known direction"):
+    with pytest.raises(ValueError, match="Could not infer optimization direction"):
         create_objective(["val_loss", "foo"])

@@ -4,6 +4,7 @@ The tree::
 
     RungError                      base of every error rung raises on purpose
     ├── SearchSpaceError (ValueError)   an invalid hyperparameter definition
+    │   └── SearchSpaceTypeError (TypeError)  values of the wrong type (keras-tuner: TypeError)
     ├── ConfigurationError (ValueError) a tuner/oracle argument that cannot work, or a resume
     │   │                               whose settings differ from the stored project
     │   ├── ArgumentTypeError (TypeError)  an argument of the wrong type (also a
@@ -40,6 +41,7 @@ __all__ = [
     "ProjectMismatchError",
     "RungError",
     "SearchSpaceError",
+    "SearchSpaceTypeError",
     "TooManyFailedTrialsError",
     "TrialPruned",
     "WorkerLostError",
@@ -52,6 +54,10 @@ class RungError(Exception):
 
 class SearchSpaceError(RungError, ValueError):
     """A hyperparameter definition is invalid or conflicts with an earlier one."""
+
+
+class SearchSpaceTypeError(SearchSpaceError, TypeError):
+    """A hyperparameter's values have the wrong type (a ``Choice`` mixing types, say)."""
 
 
 class ConfigurationError(RungError, ValueError):

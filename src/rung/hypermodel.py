@@ -29,9 +29,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rung.errors import ArgumentTypeError
 from rung.hyperparameters import HyperParameters
 
-__all__ = ["FunctionHyperModel", "HyperModel", "get_hypermodel"]
+__all__ = ["DefaultHyperModel", "FunctionHyperModel", "HyperModel", "get_hypermodel"]
 
 
 class HyperModel:
@@ -81,8 +82,9 @@ class HyperModel:
         return f"{type(self).__name__}(name={self.name!r})"
 
 
-class FunctionHyperModel(HyperModel):
-    """A hypermodel around a build function ``build(hp) -> compiled model``."""
+class DefaultHyperModel(HyperModel):
+    """A hypermodel around a build function ``build(hp) -> compiled model`` (keras-tuner's
+    name for it; ``FunctionHyperModel`` is the same class)."""
 
     def __init__(self, build: Callable[[HyperParameters], Any]) -> None:
         super().__init__(name=getattr(build, "__name__", None))
@@ -91,6 +93,9 @@ class FunctionHyperModel(HyperModel):
     def build(self, hp: HyperParameters) -> Any:
         return self._build(hp)
 
+
+
+FunctionHyperModel = DefaultHyperModel
 
 def get_hypermodel(hypermodel: Any) -> Any:
     """Turn what a tuner received as ``hypermodel`` into an object with ``build`` and ``fit``.
@@ -119,8 +124,9 @@ def get_hypermodel(hypermodel: Any) -> Any:
             )
         return hypermodel
     if callable(hypermodel):
-        return FunctionHyperModel(hypermodel)
-    raise TypeError(
-        "hypermodel must be a build function `build(hp) -> compiled keras.Model` or a "
-        f"rung.HyperModel instance; got {type(hypermodel).__name__} {hypermodel!r}"
+        return DefaultHyperModel(hypermodel)
+    raise ArgumentTypeError(  # a TypeError, and keras-tuner's ValueError
+        "The `hypermodel` argument should be either a build function `build(hp) -> compiled "
+        f"keras.Model` or a rung.HyperModel instance; got {type(hypermodel).__name__} "
+        f"{hypermodel!r}"
     )

@@ -310,8 +310,9 @@ def _single(obj: Any) -> Objective:
         direction = infer_direction(obj)
         if direction is None:
             raise ValueError(
-                f"objective={obj!r} has no known direction; pass "
-                f"rung.Objective({obj!r}, direction='max') (or 'min')."
+                f"Could not infer optimization direction ('min' or 'max') for objective={obj!r}: "
+                f"it is not a known metric name; pass rung.Objective({obj!r}, direction='max') "
+                "(or 'min')."
             )
         return Objective(obj, direction)
     raise TypeError(

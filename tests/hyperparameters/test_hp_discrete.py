@@ -27,7 +27,7 @@ FINITE = [
     Boolean("b"),
     Fixed("x", "adam"),
     Fixed("x", 3),
-    Fixed("x", None),
+    Fixed("x", 2.5),
 ]
 
 
@@ -131,7 +131,7 @@ def test_from_config_needs_a_known_class():
     with pytest.raises(ValueError, match="Unknown hyperparameter class 'Nope'"):
         HyperParameter.from_config({"class": "Nope", "name": "x"})
     with pytest.raises(ValueError, match="'class' key"):
-        HyperParameter.from_config({"name": "x"})
+        HyperParameter.from_config({"name": "x", "min_value": 0})
     with pytest.raises(ValueError, match="got a config of class 'Float'"):
         Int.from_config(Float("f", 0, 1).get_typed_config())
 

@@ -101,10 +101,23 @@ def test_unit_round_trip_on_every_grid_point(hp):
     grid = hp.grid_values()
     units = [hp.to_unit(v) for v in grid]
     assert all(0.0 <= u <= 1.0 for u in units)
-    assert units == sorted(units)
+    descending = _descending(hp)  # keras-tuner's bin order for a stepped reverse_log
+    assert units == sorted(units, reverse=descending)
     assert [hp.from_unit(u) for u in units] == grid
-    assert hp.from_unit(0.0) == grid[0]
-    assert hp.from_unit(1.0) == grid[-1]
+    assert hp.from_unit(0.0) == grid[-1 if descending else 0]
+    assert hp.from_unit(1.0) == grid[0 if descending else -1]
+
+
+def _descending(hp):
+    return hp.sampling == "reverse_log" and hp.step is not None
+
+
+def test_stepped_reverse_log_bins_follow_keras_tuner():
+    hp = Float("rg", 0.01, 100, step=10, sampling="reverse_log")
+    assert hp.grid_values() == [0.01, 90.01, 99.01, 99.91, 100.0]
+    assert hp.to_unit(99.91) == pytest.approx(0.3)
+    assert hp.from_unit(0.3) == 99.91
+    assert hp.from_unit(0.0) == 100.0 and hp.from_unit(1.0) == 0.01
 
 
 @given(
@@ -124,7 +137,7 @@ def test_int_round_trip_property(lo, span, step, sampling):
     grid = hp.grid_values()
     assert grid[0] == lo and grid[-1] <= lo + span and grid == sorted(set(grid))
     assert [hp.from_unit(hp.to_unit(v)) for v in grid] == grid
-    assert hp.from_unit(1.0) == grid[-1]
+    assert hp.from_unit(1.0) == grid[0 if _descending(hp) else -1]
     if step is None or sampling == "linear":
         assert hp.from_unit(1.0) == lo + span - (span % (step or 1))
 
@@ -144,8 +157,9 @@ def test_float_linear_grid_property(lo, span, k):
 
 @pytest.mark.parametrize("hp", DISCRETE[:5] + DISCRETE[8:], ids=repr)
 def test_stepped_grids_use_equal_width_bins(hp):
-    n = len(hp.grid_values())
-    for i, v in enumerate(hp.grid_values()):
+    grid = hp.grid_values()
+    n = len(grid)
+    for i, v in enumerate(grid[::-1] if _descending(hp) else grid):
         assert hp.to_unit(v) == pytest.approx((i + 0.5) / n)
 
 

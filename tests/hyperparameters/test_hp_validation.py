@@ -8,8 +8,8 @@ from rung.errors import SearchSpaceError
 from rung.hyperparameters import Boolean, Choice, Fixed, Float, HyperParameters, Int
 
 CASES = [
-    (lambda: Int("units", 10, 5), ["'units'", "min_value=10", "max_value=5"]),
-    (lambda: Float("lr", 1.0, 0.5), ["'lr'", "min_value=1.0", "max_value=0.5"]),
+    (lambda: Int("units", 10, 5), ["'units'", "min_value 10", "max_value 5"]),
+    (lambda: Float("lr", 1.0, 0.5), ["'lr'", "min_value 1.0", "max_value 0.5"]),
     (lambda: Float("lr", 0.0, 1.0, sampling="log"), ["'lr'", "sampling='log'", "min_value=0.0"]),
     (lambda: Int("u", -1, 8, sampling="reverse_log"), ["'u'", "reverse_log", "min_value=-1"]),
     (lambda: Int("u", 1, 8, step=0), ["'u'", "step=0", "> 0"]),
@@ -51,7 +51,7 @@ def test_invalid_definitions(make, fragments):
 
 def test_container_methods_raise_the_same_errors():
     hp = HyperParameters()
-    with pytest.raises(SearchSpaceError, match="'units'.*min_value=10"):
+    with pytest.raises(SearchSpaceError, match="'units'.*min_value 10"):
         hp.Int("units", 10, 5)
     with pytest.raises(SearchSpaceError, match="default='c'"):
         hp.Choice("act", ["a", "b"], default="c")

@@ -20,11 +20,12 @@ from typing import Any, Protocol
 from rung.checkpoints import CheckpointStore
 from rung.errors import ConfigurationError, FailedTrialError, FatalError, TrialPruned
 from rung.executors.base import JobResult, JobSpec, Outcome
+from rung.executors.running import running
 from rung.hyperparameters import HyperParameters
 from rung.integrations.keras.results import fit_result_metrics
 from rung.trial import Trial
 
-__all__ = ["ReportChannel", "execute", "result_metrics"]
+__all__ = ["ReportChannel", "best_reported", "execute", "result_metrics"]
 
 
 class ReportChannel(Protocol):
@@ -42,13 +43,31 @@ def result_metrics(result: Any, trial: Trial, objective: Any) -> dict[str, float
     ``FatalTypeError``, as is a result of another type: every trial would fail the same way. A
     dict without the objective fails this trial only (the search goes on; keras-tuner stops).
     """
-    if result is None:
-        last = trial.last_reported()
-        if last is not None:
-            return last
+    if result is None and trial.reported:  # keras-tuner: the best step of the reports
+        return best_reported(trial.reported, objective)
     if isinstance(result, Mapping) and not _names_objective(result, objective):
         return {str(k): float(v) for k, v in result.items()}  # the recorder fails the trial
     return fit_result_metrics(result, objective, source="Tuner.run_trial()")
+
+
+def best_reported(reported: list[tuple[int, dict[str, float]]], objective: Any
+                  ) -> dict[str, float]:
+    """The metrics of the reported epoch where the objective is best (the earliest of ties), with
+    their ``"epoch"``; the last epoch when none holds the objective."""
+    scored = [(epoch, m) for epoch, m in reported if _holds(objective, m)]
+    if not scored:
+        epoch, metrics = reported[-1]
+        return dict(metrics)
+    epoch, metrics = min(scored, key=lambda row: objective.loss(row[1]))
+    return {**metrics, "epoch": float(epoch)}
+
+
+def _holds(objective: Any, metrics: Mapping[str, float]) -> bool:
+    try:
+        objective.value(metrics)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def _names_objective(result: Mapping[Any, Any], objective: Any) -> bool:
@@ -98,7 +117,8 @@ def _call(spec: JobSpec, trial: Trial) -> tuple[Outcome, dict[str, float] | None
                                                 BaseException | None, str | None]:
     """Run the training function: ``(outcome, metrics, exception, traceback text)``."""
     try:
-        value = spec.function(trial, *spec.args, **spec.kwargs)
+        with running(trial):  # oracle.update_trial(trial_id, ...) inside reaches trial.report
+            value = spec.function(trial, *spec.args, **spec.kwargs)
         return Outcome.COMPLETED, result_metrics(value, trial, spec.objective), None, None
     except TrialPruned:
         return Outcome.PRUNED, trial.last_reported() or {}, None, None

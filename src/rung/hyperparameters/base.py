@@ -16,7 +16,6 @@ Every hyperparameter is an immutable description of a set of values:
 
 from __future__ import annotations
 
-import abc
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -139,19 +138,23 @@ class Condition:
         return cls(config["parent_name"], tuple(config["values"]))
 
 
-class HyperParameter(abc.ABC):
+class HyperParameter:
     """Base class of every hyperparameter kind (``Int``, ``Float``, ``Choice``, ...).
 
-    Instances are immutable. Subclasses implement :meth:`random_sample`, :meth:`to_unit`,
-    :meth:`from_unit`, :meth:`grid_values` and :meth:`_definition` (the arguments that define the
-    set of values, without ``name`` and ``conditions``).
+    Instances are immutable. Subclasses implement :meth:`_sample`, :meth:`to_unit`,
+    :meth:`from_unit`, :meth:`grid_values`, :meth:`_definition` (the arguments that define the
+    set of values, without ``name`` and ``conditions``) and ``default``. The base class itself
+    can be instantiated, as in keras-tuner: it holds one value, its ``default``.
 
     Args:
         name: The hyperparameter's full name (name scopes included).
+        default: The default value (the base class's only value; subclasses set their own).
         conditions: The conditions under which it is active (all must hold).
     """
 
-    def __init__(self, name: str, conditions: Iterable[Condition] = ()) -> None:
+    def __init__(
+        self, name: str, default: JSONScalar = None, conditions: Iterable[Condition] = ()
+    ) -> None:
         if not isinstance(name, str) or not name:
             raise SearchSpaceError(
                 f"{type(self).__name__}: name must be a non-empty str, got {name!r}."
@@ -168,6 +171,7 @@ class HyperParameter(abc.ABC):
                 )
             conds.append(cond)
         self._conditions = tuple(conds)
+        self._default: JSONScalar = to_json_scalar(default, f"HyperParameter {name!r}: default")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -186,9 +190,9 @@ class HyperParameter(abc.ABC):
         return self._conditions
 
     @property
-    @abc.abstractmethod
     def default(self) -> JSONScalar:
         """The value used when no other value was set."""
+        return self._default
 
     # --- values ----------------------------------------------------------------------------
     def random_sample(self, seed: np.random.Generator | int | None = None) -> JSONScalar:
@@ -198,9 +202,9 @@ class HyperParameter(abc.ABC):
             return self._sample(np.random.default_rng(seed))
         return self._sample(seed)  # a generator (or anything with its methods)
 
-    @abc.abstractmethod
     def _sample(self, rng: np.random.Generator) -> JSONScalar:
-        """Draw a value using only ``rng``."""
+        """Draw a value using only ``rng`` (the base class: its default)."""
+        return self.default
 
     def value_to_prob(self, value: Any) -> float:
         """keras-tuner's name for :meth:`to_unit`."""
@@ -210,21 +214,21 @@ class HyperParameter(abc.ABC):
         """keras-tuner's name for :meth:`from_unit`."""
         return self.from_unit(prob)
 
-    @abc.abstractmethod
     def to_unit(self, value: Any) -> float:
         """Map ``value`` to ``[0, 1]``; the inverse of :meth:`from_unit` on grid values."""
+        return 0.5
 
-    @abc.abstractmethod
     def from_unit(self, u: float) -> JSONScalar:
         """Map ``u`` in ``[0, 1]`` (clipped) to a value."""
+        return self.default
 
-    @abc.abstractmethod
     def grid_values(self) -> list[JSONScalar] | None:
         """All values in order, or ``None`` when the range is continuous."""
+        return [self.default]
 
-    @abc.abstractmethod
     def _definition(self) -> dict[str, Any]:
         """The defining arguments other than ``name`` and ``conditions`` (JSON values)."""
+        return {"default": self.default}
 
     # --- configuration ---------------------------------------------------------------------
     def same_definition(self, other: HyperParameter) -> bool:
@@ -270,7 +274,7 @@ class HyperParameter(abc.ABC):
                 raise SearchSpaceError(
                     f"{cls.__name__}.from_config got a config of class {class_name!r}."
                 )
-        if getattr(target, "__abstractmethods__", None):
+        if target is HyperParameter and set(kwargs) - {"name", "default", "conditions"}:
             raise SearchSpaceError("HyperParameter.from_config needs a 'class' key in the config.")
         kwargs["conditions"] = tuple(Condition.from_config(c) for c in kwargs.get("conditions", ()))
         return target(**kwargs)

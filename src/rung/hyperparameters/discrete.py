@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from rung.errors import SearchSpaceError
+from rung.errors import SearchSpaceError, SearchSpaceTypeError
 from rung.hyperparameters.base import Condition, HyperParameter, JSONScalar, to_json_scalar
 
 __all__ = ["Boolean", "Choice", "Fixed"]
@@ -70,25 +70,26 @@ class Choice(HyperParameter):
         default: JSONScalar = None,
         conditions: Iterable[Condition] = (),
     ) -> None:
-        super().__init__(name, conditions)
+        super().__init__(name, conditions=conditions)
         where = f"Choice {name!r}"
         if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
             raise SearchSpaceError(f"{where}: values must be a list, got {values!r}.")
+        for i, v in enumerate(values):
+            if not isinstance(v, (bool, numbers.Real, str, np.generic)) or isinstance(v, bytes):
+                raise SearchSpaceTypeError(
+                    f"{where}: a Choice can contain only `int`, `float`, `str`, or `bool` "
+                    f"values; values[{i}] is {v!r} of type {type(v).__name__}."
+                )
         cleaned = [to_json_scalar(v, f"{where}: values[{i}]") for i, v in enumerate(values)]
         if not cleaned:
             raise SearchSpaceError(
                 f"{where}: `values` must be provided as a non-empty list, got {list(values)!r}.")
-        for i, v in enumerate(cleaned):
-            if v is None:
-                raise SearchSpaceError(
-                    f"{where}: values[{i}] is None; values must be bool, int, float or str."
-                )
         kinds = {_kind(v) for v in cleaned}
         if len(kinds) > 1:
             types = sorted({type(v).__name__ for v in cleaned})
-            raise SearchSpaceError(
-                f"{where}: values {cleaned!r} mix types {types}; expected all bool, all numbers "
-                "(int/float) or all str."
+            raise SearchSpaceTypeError(
+                f"{where}: values {cleaned!r} mix types {types}; a Choice can contain only one "
+                "type of value: all bool, all numbers (int/float) or all str."
             )
         for i, v in enumerate(cleaned):
             if _index(cleaned, v, where) != i:
@@ -157,7 +158,7 @@ class Boolean(HyperParameter):
     def __init__(
         self, name: str, default: bool = False, conditions: Iterable[Condition] = ()
     ) -> None:
-        super().__init__(name, conditions)
+        super().__init__(name, conditions=conditions)
         if isinstance(default, np.bool_):
             default = bool(default)
         if not isinstance(default, bool):
@@ -168,7 +169,7 @@ class Boolean(HyperParameter):
     @property
     def default(self) -> bool:
         """The default value."""
-        return self._default
+        return bool(self._default)
 
     @property
     def values(self) -> tuple[bool, bool]:
@@ -203,7 +204,11 @@ class Fixed(HyperParameter):
     """
 
     def __init__(self, name: str, value: JSONScalar, conditions: Iterable[Condition] = ()) -> None:
-        super().__init__(name, conditions)
+        super().__init__(name, conditions=conditions)
+        if value is None:
+            raise SearchSpaceError(
+                f"Fixed {name!r}: value must be an int, float, str or bool, got None."
+            )
         self._value = to_json_scalar(value, f"Fixed {name!r}: value")
 
     @property

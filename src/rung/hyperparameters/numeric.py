@@ -7,7 +7,8 @@ Both take ``min_value`` and ``max_value`` (both inclusive), an optional ``step``
   e.g. ``Int(2, 32, step=2, sampling="log")`` gives 2, 4, 8, 16, 32.
 * ``"reverse_log"``: the mirror image of ``"log"``, dense near ``max_value``; with a step, the
   values are ``top + min_value - v`` for the ``"log"`` values ``v`` (``top`` is the largest of
-  them, ``max_value`` when the step reaches it), so both grids start at ``min_value``.
+  them, ``max_value`` when the step reaches it), so both grids start at ``min_value``. As in
+  keras-tuner, ``from_unit``'s bins take them in the order of ``v`` (largest value first).
 
 With a step (``Int`` always has one under linear sampling: 1 by default) the values form a grid
 ``min_value, min_value + step, ...`` up to ``max_value``; like keras-tuner, a ``max_value`` the
@@ -67,12 +68,12 @@ class _Numeric(HyperParameter):
         default: float | None = None,
         conditions: Iterable[Condition] = (),
     ) -> None:
-        super().__init__(name, conditions)
+        super().__init__(name, conditions=conditions)
         lo = self._number(min_value, "min_value")
         hi = self._number(max_value, "max_value")
         if lo > hi:
             raise SearchSpaceError(
-                f"{self._where}: min_value={lo!r} is greater than max_value={hi!r}; "
+                f"{self._where}: the min_value {lo!r} is greater than the max_value {hi!r}; "
                 "expected min_value <= max_value."
             )
         sampling = self._check_sampling(sampling, lo)
@@ -90,16 +91,18 @@ class _Numeric(HyperParameter):
         self._default = value
 
     def _check_sampling(self, sampling: object, lo: float) -> str:
+        if sampling is None:  # keras-tuner's older spelling of "linear"
+            sampling = "linear"
         if not isinstance(sampling, str) or sampling.lower() not in SAMPLINGS:
             raise SearchSpaceError(
-                f"{self._where}: sampling={sampling!r} is not supported; "
-                f"expected one of {list(SAMPLINGS)}."
+                f"{self._where}: sampling must be one of {list(SAMPLINGS)}, got sampling={sampling!r}."
             )
         sampling = sampling.lower()
         if sampling != "linear" and lo <= 0:
             raise SearchSpaceError(
-                f"{self._where}: sampling={sampling!r} needs min_value > 0, got "
-                f"min_value={lo!r}. Use a positive min_value or sampling='linear'."
+                f"{self._where}: sampling={sampling!r} does not support negative values or zero: "
+                f"it needs min_value > 0, got min_value={lo!r}. Use a positive min_value or "
+                "sampling='linear'."
             )
         return sampling
 
@@ -113,8 +116,9 @@ class _Numeric(HyperParameter):
             )
         if sampling != "linear" and step <= 1:
             raise SearchSpaceError(
-                f"{self._where}: step={step!r} must be > 1: with sampling={sampling!r} the "
-                "step is a multiplier between neighbouring values."
+                f"For HyperParameters.{type(self).__name__}(name={self.name!r}), expected "
+                f"step > 1 with sampling={sampling!r} (the step is a multiplier between "
+                f"neighbouring values), got step={step!r}."
             )
         return step
 
@@ -190,15 +194,24 @@ class _Numeric(HyperParameter):
             "default": self._default,
         }
 
+    @property
+    def values(self) -> tuple[Any, ...]:
+        """keras-tuner's ``values``: every grid value in increasing order, or, for a range
+        without a step, ten values spread evenly over the sampling's warp."""
+        grid = self.grid_values()
+        if grid is not None and (self._n is not None or self._sampling == "linear"):
+            return tuple(grid)
+        spread = (self.from_unit((i + 0.5) / 10) for i in range(10))
+        return tuple(sorted(set(spread)))
+
     # --- grid (with a step) ------------------------------------------------------------------
     def _grid_value(self, i: int) -> Any:
         n = self._n
         assert n is not None and self._step is not None
         if self._sampling == "linear":
             v = self._min + i * self._step
-        else:
-            j = i if self._sampling == "log" else n - 1 - i
-            g = self._min * self._step**j
+        else:  # reverse_log: index i mirrors the log value of index i (keras-tuner's order)
+            g = self._min * self._step**i
             v = g if self._sampling == "log" else self._top + self._min - g
         if self._integer:
             return int(min(max(v, self._min), self._max))
@@ -223,7 +236,7 @@ class _Numeric(HyperParameter):
             x = math.log(v / self._min) / math.log(self._step)
         else:
             v = min(v, self._top)
-            x = n - 1 - math.log((self._top + self._min - v) / self._min) / math.log(self._step)
+            x = math.log((self._top + self._min - v) / self._min) / math.log(self._step)
         return min(max(int(round(x)), 0), n - 1)
 
     # --- warp (without a step) ---------------------------------------------------------------
@@ -299,7 +312,7 @@ class Int(_Numeric):
     def grid_values(self) -> list[Any]:
         """Every value in increasing order."""
         if self._n is not None:
-            return [self._grid_value(i) for i in range(self._n)]
+            return sorted(self._grid_value(i) for i in range(self._n))
         return list(range(self._min, self._max + 1))
 
     # Log or reverse_log sampling without a step: warp over [min - 0.5, max + 0.5] and round.
@@ -326,7 +339,7 @@ class Float(_Numeric):
         """The grid values in increasing order, or ``None`` without a step."""
         if self._n is None:
             return None
-        return [self._grid_value(i) for i in range(self._n)]
+        return sorted(self._grid_value(i) for i in range(self._n))
 
     def _continuous_to_unit(self, v: float) -> float:
         return self._unwarp(v, self._min, self._max)

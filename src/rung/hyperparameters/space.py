@@ -55,6 +55,7 @@ class HyperParameters:
         self._values: dict[str, Any] = {}
         self._scopes: list[str] = []
         self._conditions: list[Condition] = []
+        self._pinned: set[str] = set()  # names whose definition stands (see _pin_definitions)
 
     # --- declaring ---------------------------------------------------------------------------
     def Int(  # noqa: N802 - keras-tuner's public name
@@ -224,6 +225,7 @@ class HyperParameters:
         new._space = list(self._space)
         new._by_name = {name: list(entries) for name, entries in self._by_name.items()}
         new._values = dict(self._values)
+        new._pinned = set(self._pinned)
         return new
 
     def clone_with_values(self, values: Mapping[str, Any]) -> HyperParameters:
@@ -271,10 +273,13 @@ class HyperParameters:
     # --- serialisation -------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         """JSON dict with the ``space`` (hyperparameter configs) and every set ``values``."""
-        return {
+        config = {
             "space": [p.get_typed_config() for p in self._space],
             "values": plain_json(self._values),
         }
+        if self._pinned:
+            config["pinned"] = sorted(self._pinned)
+        return config
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> HyperParameters:
@@ -283,6 +288,7 @@ class HyperParameters:
         for item in config.get("space", ()):
             hp._retrieve(hyperparameter_from_config(item))
         hp._values.update(config.get("values", {}))
+        hp._pinned = set(config.get("pinned", ()))
         return hp
 
     def to_json(self) -> str:
@@ -298,6 +304,12 @@ class HyperParameters:
         return f"HyperParameters(space={self._space!r}, values={self._active_values()!r})"
 
     # --- internals -----------------------------------------------------------------------------
+    def _pin_definitions(self) -> None:
+        """Make the current definitions stand: a later declaration of one of these names with
+        other arguments gets this definition's value instead of an error (keras-tuner's way to
+        override part of a model's space with a tuner's ``hyperparameters=``)."""
+        self._pinned = set(self._by_name)
+
     def _full_name(self, name: str) -> str:
         if not isinstance(name, str) or not name:
             raise SearchSpaceError(f"name must be a non-empty str, got {name!r}.")
@@ -343,10 +355,18 @@ class HyperParameters:
         keras-tuner: ``units`` under ``model == "cnn"`` and under ``model == "mlp"``); under the
         same conditions the definition must be the same.
         """
+        if any(c.parent_name == new.name for c in new.conditions):
+            raise SearchSpaceError(
+                f"Hyperparameter {new.name!r} is declared under a condition on {new.name!r}: a "
+                "hyperparameter cannot have the same name as its condition's parent."
+            )
         existing = self._by_name.get(new.name, [])
         entry = next((e for e in existing if e.conditions == new.conditions), None)
         if existing and isinstance(existing[0], Fixed) and not isinstance(new, Fixed):
             entry = existing[0]
+        elif existing and new.name in self._pinned and (entry is None or
+                                                        not entry.same_definition(new)):
+            entry = entry or existing[0]  # the tuner's definition overrides the model's
         elif entry is not None and not entry.same_definition(new):
             raise SearchSpaceError(
                 f"Hyperparameter {new.name!r} is already defined as {entry!r}; it cannot "
@@ -355,8 +375,12 @@ class HyperParameters:
             )
         if entry is None:
             entry = new
+            # The value held for another definition that is inactive is not this one's.
+            stale = bool(existing) and not any(self.is_active(e) for e in existing)
             self._space.append(new)
             self._by_name.setdefault(new.name, []).append(new)
+            if stale:
+                self._values[new.name] = new.default
             self._values.setdefault(new.name, new.default)
         active = self._active_values()
         if not all(c.is_active(active) for c in entry.conditions):

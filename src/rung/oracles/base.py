@@ -85,6 +85,7 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
             seed = check_int("seed", seed, 0)
         self.objective = create_objective(objective)
         self.hyperparameters = hyperparameters.copy() if hyperparameters else HyperParameters()
+        self.hyperparameters._pin_definitions()  # they override what the model declares
         self.searcher = get_searcher(searcher, self.default_searcher)
         self.seed = seed
         self.tune_new_entries = check_bool("tune_new_entries", tune_new_entries)

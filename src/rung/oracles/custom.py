@@ -37,13 +37,12 @@ from rung.errors import ConfigurationError
 from rung.hyperparameters import HyperParameters, values_key
 from rung.objective import ObjectiveLike
 from rung.oracles.base import Oracle
-from rung.oracles.kt_methods import status_name
 from rung.oracles.schedule import Budget
 from rung.oracles.stop import StopKind
 from rung.oracles.suggestion import Suggestion
 from rung.trial import Trial
 from rung.trial_record import TrialRecord
-from rung.validation import check_optional_int, fail_type, fail_value
+from rung.validation import check_optional_int
 
 __all__ = ["CustomOracle"]
 
@@ -129,28 +128,15 @@ class CustomOracle(Oracle):
                 self._end(StopKind.MAX_TRIALS, f"max_trials={self.max_trials} reached")
             return None
         trial_id = self._new_trial_id()
-        response = self.populate_space(trial_id)
-        if not isinstance(response, Mapping) or "status" not in response:
-            raise fail_type("populate_space's result", "a dict with 'status' (and 'values')",
-                            response)
-        status = status_name(response["status"])
-        if status == "RUNNING":
-            values = response.get("values")
-            if not isinstance(values, Mapping):
-                raise fail_type("populate_space's 'values'", "a dict of hyperparameter values",
-                                values)
+        status, values = self._ask_populate_space(trial_id)
+        if values is not None:
             self._started += 1
-            return Suggestion(trial_id=trial_id, values=dict(values))
+            return Suggestion(trial_id=trial_id, values=values)
         self._next_id -= 1  # the id was not used
         if status == "STOPPED":
             self._end(StopKind.EXHAUSTED, "populate_space returned STOPPED")
-        elif status == "IDLE":
-            if not self._pending:  # nothing running could ever change its answer
-                self._end(StopKind.EXHAUSTED,
-                          "populate_space returned IDLE while no trial was running")
-        else:
-            raise fail_value("populate_space's 'status'", "'RUNNING', 'IDLE' or 'STOPPED'",
-                             response["status"])
+        elif not self._pending:  # IDLE: nothing running could ever change its answer
+            self._end(StopKind.EXHAUSTED, "populate_space returned IDLE while no trial was running")
         return None
 
     def _on_result(self, suggestion: Suggestion, record: TrialRecord) -> None:

@@ -19,14 +19,17 @@ drives an oracle directly, and for custom oracles (``rung.oracles.custom``).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rung.errors import TooManyFailedTrialsError
+from rung.executors.running import running_trial
 from rung.hyperparameters import HyperParameters, values_key
 from rung.oracles.kt_project import OracleProject
 from rung.trial import Trial
 from rung.trial_record import TrialRecord, TrialStatus
+from rung.validation import fail_type, fail_value
 
 if TYPE_CHECKING:
     import numpy as np
@@ -104,6 +107,39 @@ class KerasTunerOracleMethods(OracleProject):
             return {"status": _status("STOPPED"), "values": None}
         return {"status": TrialStatus.RUNNING, "values": values}
 
+    def _overrides_populate_space(self) -> bool:
+        """Whether a subclass writes its own ``populate_space`` (then the scheduler asks it)."""
+        return type(self).populate_space is not KerasTunerOracleMethods.populate_space
+
+    def _ask_populate_space(self, trial_id: str) -> tuple[str, dict[str, Any] | None]:
+        """``populate_space(trial_id)``, checked: ``(status name, values or None)``."""
+        response = self.populate_space(trial_id)
+        if not isinstance(response, Mapping) or "status" not in response:
+            raise fail_type("populate_space's result", "a dict with 'status' (and 'values')",
+                            response)
+        status = status_name(response["status"])
+        if status not in ("RUNNING", "IDLE", "STOPPED"):
+            raise fail_value("populate_space's 'status'", "'RUNNING', 'IDLE' or 'STOPPED'",
+                             response["status"])
+        if status != "RUNNING":
+            return status, None
+        values = response.get("values")
+        if not isinstance(values, Mapping):
+            raise fail_type("populate_space's 'values'", "a dict of hyperparameter values",
+                            values)
+        return status, dict(values)
+
+    @property
+    def start_order(self) -> list[str]:
+        """keras-tuner's ids of the trials started so far (finished and running), in order."""
+        return sorted({*self._finished_trials, *self._pending})
+
+    @property
+    def end_order(self) -> list[str]:
+        """keras-tuner's ids of the finished trials, in the order they ended (after a reload:
+        the order storage gives)."""
+        return list(self._finished_trials)
+
     def remaining_trials(self) -> int | None:
         """Trials the plan still has to start (None when unbounded; 0 once finished)."""
         if self.finished:
@@ -152,7 +188,14 @@ class KerasTunerOracleMethods(OracleProject):
 
     def update_trial(self, trial_id: str, metrics: Mapping[str, Any], step: int = 0) -> Any:
         """Record ``metrics`` of a running trial at ``step`` (an epoch); returns the trial's status:
-        ``RUNNING``, or ``STOPPED`` when the oracle wants it stopped early."""
+        ``RUNNING``, or ``STOPPED`` when the oracle wants it stopped early.
+
+        Called from a tuner's ``run_trial`` during a search (deprecated in keras-tuner, which
+        warns), it reports to the running trial: ``trial.report(step + 1, **metrics)``.
+        """
+        live = running_trial(trial_id)
+        if live is not None:
+            return _report_to_running(live, self.objective.name, metrics, step)
         if trial_id not in self._pending:
             raise KeyError(f"trial_id {trial_id!r} is not running; running: {sorted(self._pending)}")
         if not isinstance(metrics, Mapping):
@@ -245,3 +288,19 @@ def _finite_loss(objective: Objective | MultiObjective, metrics: Mapping[str, fl
 
 def _record_stub(trial_id: str, status: Any) -> TrialRecord:
     return TrialRecord(trial_id=trial_id, values={}, status=status)
+
+
+def _report_to_running(trial: Trial, objective: str, metrics: Any, step: int) -> TrialStatus:
+    """``update_trial`` inside ``run_trial`` during a search: keras-tuner's warning, then
+    ``trial.report`` (its ``TrialPruned`` stops the trial when the scheduler says so)."""
+    warnings.warn(
+        "The use of `Oracle.update_trial` inside `Tuner.run_trial` is deprecated (as in "
+        "keras-tuner). Please remove the call and return the metrics from `run_trial` instead "
+        "(a number, a dict, a Keras History, or a list of those).",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    if not isinstance(metrics, Mapping):
+        metrics = {objective: metrics}
+    trial.report(int(step) + 1, **{str(name): value for name, value in metrics.items()})
+    return TrialStatus.RUNNING

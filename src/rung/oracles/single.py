@@ -51,6 +51,8 @@ class SingleFidelityOracle(Oracle):
             if self._finished >= self.max_trials:
                 self._end(StopKind.MAX_TRIALS, f"max_trials={self.max_trials} reached")
             return None
+        if self._overrides_populate_space():  # a subclass's algorithm (keras-tuner's way)
+            return self._next_populated()
         values = self.searcher.suggest(self.hyperparameters, self._rng, self._seen)
         if values is None and not self.hyperparameters.space and not any(
                 r.loss is not None for r in self._finished_trials.values()):
@@ -63,6 +65,20 @@ class SingleFidelityOracle(Oracle):
         self._seen.add(values_key(values))
         self._started += 1
         return Suggestion(trial_id=self._new_trial_id(), values=values, epochs=self.epochs)
+
+    def _next_populated(self) -> Suggestion | None:
+        """The next trial from a subclass's ``populate_space`` (which may call this oracle's
+        own through ``super().populate_space(trial_id)``)."""
+        trial_id = self._new_trial_id()
+        status, values = self._ask_populate_space(trial_id)
+        if values is not None:
+            self._seen.add(values_key(values))
+            self._started += 1
+            return Suggestion(trial_id=trial_id, values=values, epochs=self.epochs)
+        self._next_id -= 1  # the id was not used
+        if status == "STOPPED" or not self._pending:
+            self._end(StopKind.EXHAUSTED, f"populate_space returned {status}")
+        return None
 
     def _on_result(self, suggestion: Suggestion, record: TrialRecord) -> None:
         self._finished += 1
@@ -133,8 +149,11 @@ class GridSearchOracle(SingleFidelityOracle):
         return Budget(jobs=jobs, epochs=None if self.epochs is None else jobs * self.epochs)
 
     def grid_size(self, limit: int = 100_000) -> int | None:
-        """Distinct configurations of the current space, or None past ``limit`` or when the
-        space has a continuous entry (then the first trial reports the error)."""
+        """Distinct configurations of the current space, or None past ``limit``, when the
+        space has a continuous entry (then the first trial reports the error), or when it is
+        empty (nothing declared yet: trials declare it as they run)."""
+        if not self.hyperparameters.space:
+            return None
         points = 1
         for p in self.hyperparameters.space:
             values = p.grid_values()

@@ -27,6 +27,7 @@ from rung.checkpoints import CheckpointStore
 from rung.errors import ConfigurationError, ProjectMismatchError
 from rung.executors import Executor, make_executor
 from rung.executors._guard import refuse_in_worker
+from rung.hypermodel import get_hypermodel
 from rung.importers.takeover import take_over_import
 from rung.oracles.base import Oracle
 from rung.storage import Storage, get_storage
@@ -106,12 +107,22 @@ class BaseTuner(TunerState, TunerResults):
         refuse_in_worker(type(self).__name__)  # first: before overwrite=True deletes anything
         if kwargs:
             raise ConfigurationError(
-                f"unknown argument(s) {sorted(kwargs)} for {type(self).__name__}; see its docstring"
+                f"Unrecognized arguments: unknown argument(s) {sorted(kwargs)} for "
+                f"{type(self).__name__}; see its docstring"
             )
-        self.oracle = check_instance("oracle", oracle, Oracle, "a rung.oracles.Oracle")
+        self.oracle = check_instance(
+            "oracle", oracle, Oracle, "a rung.oracles.Oracle",
+            "Expected `oracle` argument to be an instance of `Oracle`, such as "
+            "kt.oracles.RandomSearchOracle(objective=..., max_trials=...)")
         if run_trial is not None and not callable(run_trial):
             raise fail_type("run_trial", "a function train(trial, *args, **kwargs)", run_trial)
-        self.hypermodel = hypermodel
+        own_run_trial = type(self).run_trial is not BaseTuner.run_trial
+        if hypermodel is None and run_trial is None and not own_run_trial:
+            raise ConfigurationError(
+                "Received `hypermodel=None` and no `run_trial`: nothing would train. Pass "
+                "hypermodel=<build function or HyperModel>, run_trial=<function>, or subclass "
+                "the tuner and override run_trial (it then declares the search space)")
+        self.hypermodel = get_hypermodel(hypermodel)  # a build function: a DefaultHyperModel
         self._run_trial_fn = run_trial
         if max_retries_per_trial is None:  # keras-tuner: the oracle's setting
             max_retries_per_trial = self.oracle.max_retries_per_trial
@@ -151,7 +162,9 @@ class BaseTuner(TunerState, TunerResults):
         return self._run_trial_fn
 
     def get_trial_dir(self, trial_id: str) -> Path:
-        return self.checkpoints.directory(trial_id, create=False)
+        """The trial's own directory (``trials/<trial_id>``), created if needed, as in
+        keras-tuner: a ``run_trial`` may write its own files there."""
+        return self.checkpoints.directory(trial_id, create=True)
 
     def _settings(self) -> dict[str, Any]:
         return self.oracle.settings()

@@ -15,6 +15,7 @@ Example::
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +93,10 @@ class KerasTunerMixin:
         executions_per_trial: int = 1,
         **kwargs: Any,
     ) -> None:
+        if logger is not None:
+            warnings.warn("The `logger` argument is deprecated (as in keras-tuner) and unused: "
+                          "rung records every trial in its project", DeprecationWarning,
+                          stacklevel=2)
         self.keras = KerasOptions(
             executions_per_trial=executions_per_trial, max_model_size=max_model_size,
             optimizer=optimizer, loss=loss, metrics=metrics,
@@ -138,7 +143,8 @@ class KerasTunerMixin:
 
         if self.hypermodel is None:
             raise ValueError("load_model needs the tuner's hypermodel; this tuner has none")
-        if not self.get_trial_dir(trial.trial_id).is_dir():  # type: ignore[attr-defined]
+        trial_dir = self.checkpoints.directory(trial.trial_id, create=False)  # type: ignore[attr-defined]
+        if not trial_dir.is_dir():
             raise self.checkpoint_cleanup.missing_error(trial)  # type: ignore[attr-defined]
         return load_model(self, trial)
 

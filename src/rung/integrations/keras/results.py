@@ -43,6 +43,8 @@ def best_epoch_metrics(
         raise FatalValueError(f"{exc} (the metrics Keras logged in fit)") from None
     best = min(range(count), key=lambda i: (_loss(objective, rows[i]), i))
     metrics = rows[best]
+    if not epochs:  # a History built by hand: its epochs are the rows' positions
+        epochs = range(count)
     if len(epochs) == count:
         metrics["epoch"] = float(epochs[best] + 1)
     return metrics

@@ -89,15 +89,15 @@ def build_model(tuner: Any, hp: HyperParameters, check_size: bool = True) -> Any
         model = hypermodel.build(hp)
         if not isinstance(model, keras.Model):
             raise FatalTypeError(
-                "the build function (or HyperModel.build) must return a keras.Model; got "
-                f"{type(model).__name__} {model!r}"
+                "Expected the model-building function (or HyperModel.build) to return a "
+                f"keras.Model; it must return a keras.Model, got {type(model).__name__} {model!r}"
             )
         _override_compile(options, model)
     if check_size and options.max_model_size and model.built:
         size = model.count_params()
         if size > options.max_model_size:
             raise FailedTrialError(
-                f"oversized model: {size} parameters > max_model_size={options.max_model_size}"
+                f"Oversized model: {size} parameters > max_model_size={options.max_model_size}"
             )
     return model
 
@@ -177,14 +177,14 @@ def _detached(result: Any) -> Any:
         return result
     copy_ = keras.callbacks.History()
     copy_.history = {name: list(values) for name, values in result.history.items()}
-    copy_.epoch = list(result.epoch)
+    copy_.epoch = list(getattr(result, "epoch", []))  # a History built by hand may have none
     return copy_
 
 
 def load_model(tuner: Any, trial: Any) -> Any:
     """The trial's model, built for its hyperparameters, with the weights that gave its score."""
     model = build_model(tuner, trial.hyperparameters, check_size=False)
-    load_inference_weights(model, tuner.get_trial_dir(trial.trial_id))
+    load_inference_weights(model, tuner.checkpoints.directory(trial.trial_id, create=False))
     return model
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,6 +22,20 @@ def _build(hypermodel: Any, hp: Any) -> Any:
     if hasattr(hypermodel, "build"):
         return hypermodel.build(hp)
     return hypermodel(hp)
+
+
+def _fits_with_weights(model: Any) -> bool:
+    """Whether ``model`` (a pipeline: its final step) takes ``sample_weight`` in ``fit``; when
+    not, it is fitted unweighted (as keras-tuner does) and the weights still weigh the scores."""
+    from sklearn.pipeline import Pipeline
+    from sklearn.utils.validation import has_fit_parameter
+
+    final = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    if final == "passthrough" or has_fit_parameter(final, "sample_weight"):
+        return True
+    warnings.warn(f"{type(final).__name__}.fit takes no sample_weight: it is fitted unweighted "
+                  "(the weights still weigh the scores)", UserWarning, stacklevel=3)
+    return False
 
 
 class SklearnTuner(BaseTuner):
@@ -114,7 +129,7 @@ class SklearnTuner(BaseTuner):
             X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
             X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
             fit_kwargs: dict[str, Any] = {}
-            if weights is not None:
+            if weights is not None and _fits_with_weights(model):
                 key = "sample_weight"
                 if isinstance(model, Pipeline):  # route to the final step
                     key = f"{model.steps[-1][0]}__sample_weight"
