@@ -38,6 +38,10 @@ SCRIPT = textwrap.dedent(
 )
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_ctrl_c_prints_one_line_exits_130_and_a_rerun_completes(
     tmp_path: Path, workers: int
@@ -47,8 +51,10 @@ def test_ctrl_c_prints_one_line_exits_130_and_a_rerun_completes(
     started = tmp_path / "started"
     env = {**os.environ, "PYTHONPATH": str(Path(rung.__file__).parents[1]), "BLOCK": "1"}
     args = [sys.executable, str(script), str(tmp_path), str(started), str(workers)]
+    # Ctrl-C as at a terminal: a shell starts background jobs with SIGINT ignored, and a child
+    # inherits that (the script would never see the signal when the suite runs under `cmd &`)
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=_default_sigint)
     # wait for the job to start: the file is created by the job itself (no fixed sleep)
     while not started.exists():
         assert proc.poll() is None, proc.communicate()
