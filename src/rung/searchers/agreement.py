@@ -113,14 +113,6 @@ class RankAgreement:
         self._top = (self._count, max(enough) if enough else None)
         return self._top[1]
 
-    def state(self) -> dict[int, tuple[float, int]]:
-        """A summary for people (tau of each budget against the top one), not saved state."""
-        top = self.top_budget()
-        if top is None:
-            return {}
-        budgets = sorted({b for curve in self._losses.values() for b in curve if b < top})
-        return {b: self.tau(b, top) for b in budgets}
-
 
 def _kendall(pairs: list[tuple[float, float]]) -> float:
     if len(pairs) < 2:
