@@ -9,8 +9,10 @@ The tree::
     │   │                               whose settings differ from the stored project
     │   ├── ArgumentTypeError (TypeError)  an argument of the wrong type (also a
     │   │                               ConfigurationError, so one except clause catches both)
-    │   └── ProjectMismatchError (RuntimeError)  an existing project was made with other
-    │                                   settings (keras-tuner raises a RuntimeError here)
+    │   ├── ProjectMismatchError (RuntimeError)  an existing project was made with other
+    │   │                               settings (keras-tuner raises a RuntimeError here)
+    │   └── ProjectError             a path that holds no rung project, or a project this
+    │                                   rung cannot read (written by a newer version)
     ├── FatalError                 raised by user code: stop the whole search at once
     │   ├── FatalValueError, FatalTypeError, FatalRuntimeError
     ├── TooManyFailedTrialsError (RuntimeError)  max_consecutive_failed_trials reached
@@ -38,6 +40,7 @@ __all__ = [
     "FatalTypeError",
     "FatalValueError",
     "JobTimeoutError",
+    "ProjectError",
     "ProjectMismatchError",
     "RungError",
     "SearchSpaceError",
@@ -70,6 +73,11 @@ class ArgumentTypeError(ConfigurationError, TypeError):
 
 class ProjectMismatchError(ConfigurationError, RuntimeError):
     """An existing project was created with other settings than the tuner's."""
+
+
+class ProjectError(ConfigurationError):
+    """A path holds no rung project (or is not a rung database), or the project was written
+    by a newer rung (a newer storage schema); the message names the path and what was expected."""
 
 
 class FatalError(RungError):
