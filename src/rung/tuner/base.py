@@ -271,9 +271,11 @@ class BaseTuner(TunerState, TunerResults):
             try:
                 loop.run()
             except KeyboardInterrupt:
+                self.display.close()
                 interrupted(self.storage.count_trials() - len(self.oracle.pending),
                             self.oracle.budget().jobs)
         finally:
+            self.display.close()  # the live panel, before any message below it
             if owned:
                 runner.shutdown()
             else:
