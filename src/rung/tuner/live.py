@@ -81,9 +81,11 @@ def _results(snap: Snapshot) -> str:
 
 
 def _bracket_lines(snap: Snapshot, budget: Budget) -> list[str]:
-    """Rungs filled against the plan, for each bracket that has a job running."""
+    """Rungs filled against the plan, for each bracket that has a job running (or, between
+    jobs, the bracket of the job started last)."""
     by_s = {plan.s: plan for plan in budget.brackets}
-    live = sorted({(j.iteration, j.bracket) for j in snap.running if j.bracket is not None})
+    live = sorted({(j.iteration, j.bracket) for j in snap.running if j.bracket is not None}
+                  or ({snap.recent} if snap.recent is not None else set()))
     lines = []
     for iteration, s in live:
         plan = by_s.get(s)

@@ -54,6 +54,7 @@ class Snapshot:
     running: tuple[RunningJob, ...]
     rungs_done: dict[tuple[int, int, int], int]  # (iteration, bracket, rung) -> finished jobs
     workers: int
+    recent: tuple[int, int] | None  # (iteration, bracket) of the job started last
     elapsed: float
     remaining: float | None  # seconds, None while unknown
 
@@ -90,6 +91,7 @@ class SearchProgress:
         self._rungs: dict[tuple[int, int, int], int] = {}
         self._running: dict[str, RunningJob] = {}
         self._best: tuple[float, str] | None = None
+        self._recent: tuple[int, int] | None = None
         self.workers = 1
 
     # --- events ------------------------------------------------------------------------------
@@ -105,6 +107,8 @@ class SearchProgress:
             self._running[record.trial_id] = RunningJob(
                 record.trial_id, record.bracket, record.rung, record.iteration,
                 record.initial_epoch, record.epochs, record.initial_epoch)
+            if record.bracket is not None:
+                self._recent = (record.iteration, record.bracket)
 
     def reported(self, trial_id: str, epoch: int) -> None:
         with self._lock:
@@ -164,5 +168,6 @@ class SearchProgress:
                 best_trial=None if self._best is None else self._best[1],
                 objective=self.objective,
                 running=tuple(sorted(self._running.values(), key=lambda j: j.trial_id)),
-                rungs_done=dict(self._rungs), workers=self.workers, elapsed=elapsed,
+                rungs_done=dict(self._rungs), workers=self.workers, recent=self._recent,
+                elapsed=elapsed,
                 remaining=remaining)
