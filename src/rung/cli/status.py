@@ -162,6 +162,8 @@ def _bracket_lines(rungs: list[RungStatus]) -> list[str]:
             lines += [_rung_line(r) for r in members]
     if not brackets:
         return []
+    if not any(r.planned is not None for r in rungs):  # ASHA: no rung has a planned size
+        return ["jobs by rung (the plan fixes no rung sizes):", *lines]
     head = f"brackets: {done} of {len(brackets)} done"
     return [head + (f", {waiting} not started" if waiting else ""), *lines]
 
