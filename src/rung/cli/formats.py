@@ -67,6 +67,7 @@ def format_rows(rows: Sequence[dict[str, Any]], fmt: str) -> str:
     if fmt == "csv":
         return _csv(rows)
     if fmt == "json":
-        clean = [{k: json_value(v) for k, v in row.items()} for row in rows]
-        return json.dumps(clean, indent=1)
+        # one job per line: readable, and several times faster than indent= on 10,000 jobs
+        lines = (json.dumps({k: json_value(v) for k, v in row.items()}) for row in rows)
+        return "[\n" + ",\n".join(lines) + "\n]" if rows else "[]"
     return _table(rows)
