@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rung.tuner.progress import SearchProgress, Snapshot
 
@@ -73,6 +73,14 @@ class Display:
         self.progress: SearchProgress | None = None
         self._view: LiveView | None = None
         self._workers = 1
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickling (a tuner sent to worker processes with its ``run_trial``) leaves the live
+        state behind: the progress holds a lock, the panel a terminal."""
+        state = self.__dict__.copy()
+        state["progress"] = None
+        state["_view"] = None
+        return state
 
     def _print(self, text: str) -> None:
         if self.verbose < 1:
