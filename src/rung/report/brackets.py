@@ -138,11 +138,12 @@ def bracket_picture(snapshot: Snapshot, plan: SearchPlan,
     for record in snapshot.trials:
         groups.setdefault((record.iteration, record.bracket), []).append(record)
     continued = {r.parent_id for r in snapshot.trials if r.parent_id is not None}
+    started = [_view(snapshot, plan, key, records, continued) for key, records in groups.items()]
+    kept, note = _choose(snapshot.objective, started, max_brackets)
+    waiting = []
     if plan.iterations is not None:  # the next brackets planned (one iteration's worth at most)
-        waiting = [(i, b.s) for i in range(plan.iterations) for b in plan.brackets
-                   if (i, b.s) not in groups]
-        for key in waiting[:len(plan.brackets)]:
-            groups[key] = []
-    views = [_view(snapshot, plan, key, records, continued) for key, records in groups.items()]
-    kept, note = _choose(snapshot.objective, views, max_brackets)
-    return BracketPicture(tuple(kept), len(views), note)
+        keys = [(i, b.s) for i in range(plan.iterations) for b in plan.brackets
+                if (i, b.s) not in groups]
+        waiting = [_view(snapshot, plan, key, [], continued) for key in keys[:len(plan.brackets)]]
+    views = kept + waiting
+    return BracketPicture(tuple(views), len(started) + len(waiting), note)

@@ -10,10 +10,10 @@ count but no bracket plan.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from rung.oracles.schedule import BracketPlan, bracket_plan, integer_log
+from rung.oracles.schedule import BracketPlan, RungPlan, bracket_plan, integer_log
 
 __all__ = ["SearchPlan", "plan_from_settings"]
 
@@ -56,11 +56,26 @@ def _hyperband(algorithm: str, settings: Mapping[str, Any], max_epochs: int,
     else:
         cycle = tuple(bracket_plan(max_epochs, factor, s) for s in range(s_max, -1, -1))
         iterations = _int(settings, "hyperband_iterations", 1)
+        if "full_budget_jobs" in settings:
+            cycle = _bohb(cycle, _int(settings, "full_budget_jobs", 1), max_epochs)
     epochs = sorted({r.epochs for b in cycle for r in b.rungs})
     if iterations is None:
         return SearchPlan(algorithm, cycle, None, rung_epochs=tuple(epochs))
     return SearchPlan(algorithm, cycle, iterations, iterations * sum(b.jobs for b in cycle),
                       iterations * sum(b.epochs for b in cycle), tuple(epochs))
+
+
+def _bohb(cycle: tuple[BracketPlan, ...], full_budget_jobs: int | None,
+          max_epochs: int) -> tuple[BracketPlan, ...]:
+    """BOHB's cycle: its own job count for the full-budget bracket, run second (its default
+    ``min_agreement``; the setting is not stored, and BOHB may swap a bracket for a full-budget
+    one while it runs, so for BOHB the plan is what it intends, not a promise)."""
+    if full_budget_jobs is not None:
+        rung = RungPlan(index=0, jobs=full_budget_jobs, epochs=max_epochs, initial_epoch=0)
+        cycle = (*cycle[:-1], replace(cycle[-1], rungs=(rung,)))
+    if len(cycle) <= 2:
+        return cycle
+    return (cycle[0], cycle[-1], *cycle[1:-1])
 
 
 def _asha(algorithm: str, settings: Mapping[str, Any], max_epochs: int, factor: int) -> SearchPlan:
