@@ -91,18 +91,25 @@ def _view(snapshot: Snapshot, plan: SearchPlan, key: tuple[int, int | None],
     epochs: dict[int, int] = {}
     for record in records:
         index = record.rung or 0
+        if plan.stopping:  # one job per configuration: it is in the last rung it reached
+            index = plan.rung_reached(record.epochs_reached or 0)
         by_rung.setdefault(index, []).append(BracketJob(
             record.trial_id, record.status.value, snapshot.value(record),
             record.trial_id in continued, record.parent_id))
         epochs[index] = max(epochs.get(index, 0), record.epochs)
-    count = max([*by_rung, *(r.index for r in planned.rungs)] if planned else by_rung,
-                default=0) + 1
+    indices = list(by_rung)
+    if planned is not None:
+        indices += [r.index for r in planned.rungs]
+    elif s is not None:  # ASHA: its milestones
+        indices += range(len(plan.rung_epochs))
+    count = max(indices, default=0) + 1
     rungs = []
     for index in range(count):
         jobs = sorted(by_rung.get(index, ()), key=lambda j: _rank_key(snapshot.objective, j))
         rung_plan = planned.rungs[index] if planned and index < len(planned.rungs) else None
         rung_epochs = rung_plan.epochs if rung_plan else epochs.get(index)
-        if rung_epochs is None and index < len(plan.rung_epochs) and plan.brackets == ():
+        if (rung_plan is None and index < len(plan.rung_epochs)
+                and (plan.stopping or rung_epochs is None)):
             rung_epochs = plan.rung_epochs[index]
         rungs.append(RungCell(index, rung_epochs or None, rung_plan.jobs if rung_plan else None,
                               tuple(jobs)))

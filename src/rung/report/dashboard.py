@@ -30,15 +30,13 @@ from typing import Any
 
 from rung.report._open import database_path, open_read_only
 from rung.report.data import build_report
-from rung.report.render import Live, render_html
+from rung.report.render import CSP, Live, render_html
 from rung.report.write import project_title
 from rung.validation import check_bool, check_instance, check_int, check_number, fail_type, fail_value
 
 __all__ = ["Dashboard", "is_loopback", "serve"]
 
 STATE_PATH = "/state.json"
-_CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-        "connect-src 'self'; img-src data:")
 
 
 def is_loopback(host: str) -> bool:
@@ -84,7 +82,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Content-Security-Policy", _CSP)
+        self.send_header("Content-Security-Policy", CSP)
         self.end_headers()
         if body:
             self.wfile.write(body)

@@ -25,7 +25,8 @@ class SearchPlan:
     ``brackets`` are one Hyperband iteration's brackets in run order (empty when the algorithm
     has none); ``iterations`` how many times they repeat (None: until stopped); ``jobs`` and
     ``epochs`` the planned totals (None where not known in advance); ``rung_epochs`` the epochs of
-    each rung (ASHA's milestones, or the union of the brackets' rungs).
+    each rung (ASHA's milestones, or the union of the brackets' rungs); ``stopping`` for ASHA's
+    stopping variant, whose jobs each train one configuration until stopped at a rung.
     """
 
     algorithm: str
@@ -34,6 +35,11 @@ class SearchPlan:
     jobs: int | None = None
     epochs: int | None = None
     rung_epochs: tuple[int, ...] = ()
+    stopping: bool = False  # ASHA's stopping variant: one job per configuration, stopped at a rung
+
+    def rung_reached(self, epochs: int) -> int:
+        """The highest rung whose epochs ``epochs`` reaches (0 below the first)."""
+        return max(sum(1 for e in self.rung_epochs if e <= epochs) - 1, 0)
 
     def bracket(self, s: int) -> BracketPlan | None:
         return next((b for b in self.brackets if b.s == s), None)
@@ -84,7 +90,8 @@ def _asha(algorithm: str, settings: Mapping[str, Any], max_epochs: int, factor: 
     milestones = tuple(max_epochs * factor**k // factor**top for k in range(top + 1))
     trials = _int(settings, "max_trials", 1)
     stopping = settings.get("mode") == "stopping"
-    return SearchPlan(algorithm, (), 1, trials if stopping else None, None, milestones)
+    return SearchPlan(algorithm, (), 1, trials if stopping else None, None, milestones,
+                      stopping)
 
 
 def plan_from_settings(settings: Mapping[str, Any] | None) -> SearchPlan:

@@ -21,7 +21,12 @@ from rung.report.plan import SearchPlan
 from rung.report.summary import Summary
 from rung.validation import check_instance
 
-__all__ = ["Live", "render_html"]
+__all__ = ["CSP", "Live", "render_html"]
+
+# the page loads nothing: no script, style, image or font from anywhere, and may only ask its
+# own origin (the dashboard's state endpoint) for data
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+       "connect-src 'self'; img-src data:")
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,7 @@ def render_html(data: ReportData, live: Live | None = None) -> str:
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{esc(data.title)}</title><style>{CSS}</style></head><body>"
         f"<header><h1>{esc(data.title)}{badge}</h1><div class=\"sub\">{esc(s.algorithm)} · "
         f"objective {esc(s.objective)} ({esc(s.direction)}) · started {_when(s.started_at)} · "
