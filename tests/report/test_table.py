@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+from rung.report.plan import plan_from_settings
+from rung.report.progress import best_by_epochs
 from rung.report.snapshot import ParamSpec
 from rung.report.summary import flatten, summarise
 from rung.report.table import trial_table
-from rung.report.plan import plan_from_settings
-from rung.report.progress import best_by_epochs
 from rung.trial_record import TrialStatus
 
 from .helpers import HB_SETTINGS, job, snapshot

@@ -28,10 +28,14 @@ def draw_curves(curves: LearningCurves, objective: str) -> str:
     ys = Scale(*curves.y_range, box.y0, box.y1)
     opacity = min(0.9, max(0.12, 6 / len(curves.segments) ** 0.5))
     paths, joints = [], []
+    # the scales inlined: this loop draws every point of every job
+    kx, ky = (xs.p1 - xs.p0) / (xs.hi - xs.lo), (ys.p1 - ys.p0) / (ys.hi - ys.lo)
+    top, bottom = box.y1, box.y0
     for seg in curves.segments:
-        d = polyline((xs(e), ys.clamp(v)) for e, v in seg.points)
-        if len(seg.points) == 1:
-            d += "h0"
+        d = "L".join(f"{xs.p0 + (e - xs.lo) * kx:.1f} "
+                     f"{min(max(ys.p0 + (v - ys.lo) * ky, top), bottom):.1f}"
+                     for e, v in seg.points)
+        d = "M" + d + ("h0" if len(seg.points) == 1 else "")
         paths.append(f'<path class="c" stroke="{bracket_colour(seg.bracket)}" '
                      f'd="{d}" data-t="{esc(seg.trial_id)}"/>')
         if seg.joined:

@@ -122,9 +122,9 @@ def _choose(objective: ObjectiveInfo, views: list[BracketView],
     if len(views) <= max_brackets:
         return views, ""
     recent = max_brackets // 2
-    scored = [(i, v.best) for i, v in enumerate(views[:-recent]) if v.best is not None]
     sign = 1.0 if objective.direction == "min" else -1.0
-    scored.sort(key=lambda item: sign * item[1])  # type: ignore[operator]
+    scored = [(i, sign * v.best) for i, v in enumerate(views[:-recent]) if v.best is not None]
+    scored.sort(key=lambda item: item[1])
     best = {i for i, _ in scored[:max_brackets - recent]}
     keep = best | set(range(len(views) - recent, len(views)))
     kept = [v for i, v in enumerate(views) if i in keep]

@@ -84,10 +84,10 @@ def robust_range(values: Sequence[float]) -> tuple[float, float] | None:
 def learning_curves(snapshot: Snapshot, max_points: int = 40_000) -> LearningCurves:
     """Every job's learning-curve segment (see the module docstring)."""
     raw: dict[str, list[tuple[int, float]]] = {}
-    for record in snapshot.trials:
-        points = [(e, v) for e, v in snapshot.curves.get(record.trial_id, ()) if v is not None]
-        if points:
-            raw[record.trial_id] = points
+    for trial_id, reports in snapshot.curves.items():
+        found = [(e, v) for e, v in reports if v is not None]
+        if found:
+            raw[trial_id] = found
     reported = sum(len(p) for p in raw.values())
     share = max_points // max(len(raw), 1)
     lower = snapshot.objective.direction == "min"
@@ -95,9 +95,10 @@ def learning_curves(snapshot: Snapshot, max_points: int = 40_000) -> LearningCur
     brackets: dict[int | None, None] = {}
     for record in snapshot.trials:
         points = raw.get(record.trial_id)
-        if not points:
+        if points is None:
             continue
-        kept = thin(points, share, lower) if reported > max_points else list(points)
+        thinning = reported > max_points and len(points) > share
+        kept = thin(points, share, lower) if thinning else list(points)
         parent = raw.get(record.parent_id) if record.parent_id is not None else None
         joined = parent is not None and parent[-1][0] <= points[0][0]
         if joined and parent is not None:

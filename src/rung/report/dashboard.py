@@ -32,7 +32,14 @@ from rung.report._open import database_path, open_read_only
 from rung.report.data import build_report
 from rung.report.render import CSP, Live, render_html
 from rung.report.write import project_title
-from rung.validation import check_bool, check_instance, check_int, check_number, fail_type, fail_value
+from rung.validation import (
+    check_bool,
+    check_instance,
+    check_int,
+    check_number,
+    fail_type,
+    fail_value,
+)
 
 __all__ = ["Dashboard", "is_loopback", "serve"]
 
@@ -104,8 +111,9 @@ class Dashboard:
                  refresh_s: float = 2.0, allow_remote: bool = False) -> None:
         check_instance("host", host, str, "a host name or IP address, e.g. '127.0.0.1'")
         self.port = check_int("port", port, 0, 65535, "0 picks a free port")
-        self.refresh_s = float(check_number("refresh_s", refresh_s, 0, exclusive_minimum=True,
-                                            hint="seconds between the page's checks"))
+        checked = check_number("refresh_s", refresh_s, 0, exclusive_minimum=True,
+                               hint="seconds between the page's checks")
+        self.refresh_s = float(checked if checked is not None else refresh_s)
         check_bool("allow_remote", allow_remote)
         if not allow_remote and not is_loopback(host):
             raise fail_value("host", "a loopback address (127.0.0.1, ::1 or localhost)", host,
@@ -134,10 +142,8 @@ class Dashboard:
         """The request's ``Host`` names this server (always true with ``allow_remote``)."""
         if self.allow_remote:
             return True
-        if header.startswith("["):
-            name = header[1:header.find("]")]
-        else:
-            name = header.split(":", 1)[0]
+        bracketed = header.startswith("[")  # an IPv6 address: [::1]:8000
+        name = header[1:header.find("]")] if bracketed else header.split(":", 1)[0]
         return is_loopback(name) or name == self.host.strip("[]")
 
     def state(self) -> dict[str, Any]:

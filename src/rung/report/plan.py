@@ -56,6 +56,7 @@ def _hyperband(algorithm: str, settings: Mapping[str, Any], max_epochs: int,
                factor: int) -> SearchPlan:
     s_max = integer_log(max_epochs, factor)
     chosen = _int(settings, "bracket", 0)
+    cycle: tuple[BracketPlan, ...]
     if chosen is not None and chosen <= s_max:
         cycle = (bracket_plan(max_epochs, factor, chosen),)
         iterations: int | None = 1

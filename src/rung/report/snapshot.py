@@ -98,9 +98,13 @@ class Snapshot:
 
     def value(self, record: TrialRecord) -> float | None:
         """The objective value of a job that produced one (completed or pruned), else None."""
-        if record.status not in (TrialStatus.COMPLETED, TrialStatus.PRUNED):
-            return None
-        return self.objective.value(record.metrics)
+        return self._values.get(record.trial_id)
+
+    @cached_property
+    def _values(self) -> dict[str, float | None]:  # every plot asks: computed once
+        scored = (TrialStatus.COMPLETED, TrialStatus.PRUNED)
+        return {r.trial_id: self.objective.value(r.metrics) if r.status in scored else None
+                for r in self.trials}
 
 
 def _spec(item: Mapping[str, Any]) -> ParamSpec | None:
@@ -154,6 +158,12 @@ def infer_space(trials: Sequence[TrialRecord], known: Sequence[ParamSpec]) -> tu
     return tuple(specs.values())
 
 
+def _finite(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
 def read_snapshot(storage: Storage) -> Snapshot:
     """Read ``storage`` once: settings, trials, every job's reported objective values (running
     jobs' too), the declared space and each failed job's last error."""
@@ -161,12 +171,17 @@ def read_snapshot(storage: Storage) -> Snapshot:
     objective = ObjectiveInfo.from_settings(settings)
     trials = tuple(storage.trials())
     curves: dict[str, list[tuple[int, float | None]]] = {}
-    for trial_id, epoch, metrics in storage.all_epoch_metrics():
-        curves.setdefault(trial_id, []).append((epoch, objective.value(metrics)))
-    for record in trials:
-        if record.status is TrialStatus.RUNNING:  # all_epoch_metrics holds finished jobs only
-            curves[record.trial_id] = [(epoch, objective.value(metrics))
-                                       for epoch, metrics in storage.epoch_metrics(record.trial_id)]
+    if objective.parts:  # a multi-objective folds several metrics of each report
+        for record in trials:
+            curves[record.trial_id] = [(epoch, objective.value(metrics)) for epoch, metrics
+                                       in storage.epoch_metrics(record.trial_id)]
+    else:  # one metric: the storage reads it without decoding whole reports
+        for trial_id, epoch, raw in storage.metric_history(objective.name):
+            if raw.__class__ is not float:  # the common case inlined: 100,000s of reports
+                raw = _finite(raw)
+            elif raw - raw != 0.0:  # inf or NaN
+                raw = None
+            curves.setdefault(trial_id, []).append((epoch, raw))
     failures = {r.trial_id: r.error for r in trials
                 if r.status is TrialStatus.FAILED and r.error}
     space = infer_space(trials, space_from_state(storage.get_oracle_state()))
