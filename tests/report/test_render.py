@@ -51,7 +51,8 @@ def test_every_part_is_drawn() -> None:
     for title in ("Brackets and rungs", "Learning curves", "Best objective against epochs spent",
                   "Hyperparameters against the objective", "Trials", "Settings and plan"):
         assert f"<h2>{title}</h2>" in page
-    assert page.count('<path class="c"') == len(data.curves.segments) == 3
+    assert len(re.findall(r'<path class="c( p)?"', page)) == len(data.curves.segments) == 3
+    assert page.count('<path class="c p"') == 2  # one-epoch jobs are dots
     assert page.count('class="bracket"') == len(data.brackets.brackets)
     assert page.count('<svg class="param"') == 2
     assert 'class="best" d="M' in page and 'class="promo" d="M' in page

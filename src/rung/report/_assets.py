@@ -35,6 +35,7 @@ svg .small{font-size:10px;fill:#666}
 .frame{fill:none;stroke:#ccc}
 .grid{stroke:#eee}
 .curves path{fill:none;stroke-width:1.3;stroke-linecap:round}
+.curves path.p{stroke-width:3.5}
 .curves path.hl,.bracket circle.hl{stroke:#000!important;stroke-opacity:1;stroke-width:2.6}
 .joint{stroke:#222;stroke-width:4;stroke-linecap:round;fill:none;opacity:.55}
 .pdots{stroke:#9aa4ae;stroke-width:4;stroke-linecap:round;fill:none;opacity:.6}

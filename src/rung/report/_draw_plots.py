@@ -35,9 +35,10 @@ def draw_curves(curves: LearningCurves, objective: str) -> str:
         d = "L".join(f"{xs.p0 + (e - xs.lo) * kx:.1f} "
                      f"{min(max(ys.p0 + (v - ys.lo) * ky, top), bottom):.1f}"
                      for e, v in seg.points)
-        d = "M" + d + ("h0" if len(seg.points) == 1 else "")
-        paths.append(f'<path class="c" stroke="{bracket_colour(seg.bracket)}" '
-                     f'd="{d}" data-t="{esc(seg.trial_id)}"/>')
+        single = len(seg.points) == 1  # a job of one epoch: a dot
+        paths.append(f'<path class="{"c p" if single else "c"}" '
+                     f'stroke="{bracket_colour(seg.bracket)}" d="M{d}{"h0" if single else ""}" '
+                     f'data-t="{esc(seg.trial_id)}"/>')
         if seg.joined:
             joints.append((xs(seg.points[0][0]), ys.clamp(seg.points[0][1])))
     legend = "".join(
