@@ -55,16 +55,19 @@ def _x(spec: ParamSpec, value: Any, categories: dict[str, int]) -> float | None:
     return float(value)
 
 
-def _thin(points: list[ParamPoint], max_points: int) -> list[ParamPoint]:
-    if len(points) <= max_points:
-        return points
-    top = max(p.epochs for p in points)
-    first = [p for p in points if p.epochs == top][:max_points]
-    rest = [p for p in points if p.epochs != top]
+_Row = tuple[str, float, float, int]  # trial id, x, y, epochs: ParamPoint's fields
+
+
+def _thin(rows: list[_Row], max_points: int) -> list[_Row]:
+    if len(rows) <= max_points:
+        return rows
+    top = max(r[3] for r in rows)
+    first = [r for r in rows if r[3] == top][:max_points]
+    rest = [r for r in rows if r[3] != top]
     room = max_points - len(first)
     stride = len(rest) / room if room else 0
     chosen = {int(i * stride) for i in range(room)} if room else set()
-    return first + [p for i, p in enumerate(rest) if i in chosen]
+    return first + [r for i, r in enumerate(rest) if i in chosen]
 
 
 def param_plots(snapshot: Snapshot, max_points: int = 4_000) -> tuple[ParamPlot, ...]:
@@ -74,17 +77,18 @@ def param_plots(snapshot: Snapshot, max_points: int = 4_000) -> tuple[ParamPlot,
         value = snapshot.value(record)
         if value is not None:
             epochs = record.epochs_reached if record.epochs_reached is not None else record.epochs
-            scored.append((record, value, epochs))
+            scored.append((record.trial_id, record.values, value, epochs))
     plots = []
     for spec in snapshot.space:
         categories = {label(c): i for i, c in enumerate(spec.categories)}
-        points = []
-        for record, value, epochs in scored:
-            if spec.name not in record.values:
+        rows: list[_Row] = []  # plain tuples: points are made only for the rows kept
+        for trial_id, values, value, epochs in scored:
+            if spec.name not in values:
                 continue  # inactive (a conditional hyperparameter)
-            x = _x(spec, record.values[spec.name], categories)
+            x = _x(spec, values[spec.name], categories)
             if x is not None:
-                points.append(ParamPoint(record.trial_id, x, value, epochs))
-        plots.append(ParamPlot(spec.name, spec.kind, spec.log, tuple(categories),
-                               tuple(_thin(points, max_points)), len(points)))
+                rows.append((trial_id, x, value, epochs))
+        points = tuple(ParamPoint(*row) for row in _thin(rows, max_points))
+        plots.append(ParamPlot(spec.name, spec.kind, spec.log, tuple(categories), points,
+                               len(rows)))
     return tuple(plots)
