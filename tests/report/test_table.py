@@ -31,6 +31,8 @@ def test_trial_table_columns_and_rows() -> None:
     assert rows["2"]["parent"] == "0" and (rows["2"]["from"], rows["2"]["to"]) == (1, 3)
     assert rows["2"]["objective"] == 1.5 and rows["2"]["m:loss"] == 1.35
     assert rows["1"]["error"] == "ValueError: diverged" and rows["1"]["objective"] is None
+    assert rows["1"]["to"] == 0  # failed before reporting an epoch
+    assert rows["3"]["to"] == 1  # running: its planned end
     assert rows["3"]["seconds"] is None and rows["0"]["seconds"] == 0.5
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from rung.report.params import label
 from rung.report.snapshot import Snapshot
-from rung.trial_record import TrialRecord
+from rung.trial_record import TrialRecord, TrialStatus
 
 __all__ = ["Column", "TrialTable", "trial_table"]
 
@@ -52,9 +52,20 @@ def _error(record: TrialRecord, snapshot: Snapshot) -> str | None:
     return last[:_MAX_ERROR]
 
 
+def _reached(record: TrialRecord, snapshot: Snapshot) -> int:
+    """The last epoch a job trained: the epoch it reached, else (a failed job) the last it
+    reported, else its planned end (a running job)."""
+    if record.epochs_reached is not None:
+        return record.epochs_reached
+    if record.status is TrialStatus.FAILED:
+        reports = snapshot.curves.get(record.trial_id)
+        return reports[-1][0] if reports else record.initial_epoch
+    return record.epochs
+
+
 def trial_table(snapshot: Snapshot) -> TrialTable:
-    """Rows in creation order: id, status, iteration, bracket, rung, parent, first and last
-    epoch, objective, every hyperparameter, up to eight other final metrics, seconds,
+    """Rows in creation order: id, status, iteration, bracket, rung, parent, the epochs it
+    trained from and to, objective, every hyperparameter, up to eight other final metrics, seconds,
     attempts and the last line of the error."""
     names = [s.name for s in snapshot.space]
     metrics: dict[str, None] = {}
@@ -75,7 +86,7 @@ def trial_table(snapshot: Snapshot) -> TrialTable:
     rows = []
     for r in snapshot.trials:
         seconds = None if r.finished_at is None else round(r.finished_at - r.created_at, 3)
-        reached = r.epochs_reached if r.epochs_reached is not None else r.epochs
+        reached = _reached(r, snapshot)
         row = [r.trial_id, r.status.value, r.iteration, r.bracket, r.rung, r.parent_id,
                r.initial_epoch, reached, _cell(snapshot.value(r))]
         row += [_cell(r.values.get(n)) for n in names]
