@@ -64,6 +64,19 @@ def test_serves_nothing_else(project: Path) -> None:
         assert _get(board.url, host=f"localhost:{board.url.rsplit(':', 1)[1]}")[0] == 200
 
 
+def test_an_error_reading_the_project_is_answered_not_raised(project: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    with Dashboard(project) as board:
+        def broken() -> str:
+            raise OSError("disk gone")
+        monkeypatch.setattr(board, "page", broken)
+        status, kind, text = _get(board.url)
+        assert (status, kind) == (500, "text/plain; charset=utf-8")
+        assert text == "rung dashboard: cannot read the project: OSError: disk gone"
+        assert _get(board.url + "state.json")[0] == 200  # still serving
+
+
 def test_refuses_a_remote_host_unless_asked(project: Path) -> None:
     with pytest.raises(ConfigurationError, match="host must be a loopback address.*allow_remote"):
         Dashboard(project, host="0.0.0.0")

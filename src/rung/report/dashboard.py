@@ -69,7 +69,15 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        board = self.server.dashboard
+        try:
+            self._answer(self.server.dashboard)
+        except ConnectionError:
+            pass  # the browser went away (a reload): nothing to answer
+        except Exception as exc:  # say it in the answer, and keep serving
+            text = f"rung dashboard: cannot read the project: {type(exc).__name__}: {exc}"
+            self._send(500, "text/plain; charset=utf-8", text.encode("utf-8"))
+
+    def _answer(self, board: Dashboard) -> None:
         if not board.host_allowed(self.headers.get("Host", "")):
             self._send(403, "text/plain", b"host not allowed")
             return
