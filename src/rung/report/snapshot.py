@@ -20,7 +20,7 @@ from rung.objective import MultiObjective, Objective
 from rung.storage import Storage
 from rung.trial_record import TrialRecord, TrialStatus
 
-__all__ = ["ObjectiveInfo", "ParamSpec", "Snapshot", "read_snapshot"]
+__all__ = ["ObjectiveInfo", "ParamSpec", "Snapshot", "infer_space", "read_snapshot", "space_from_state"]
 
 
 @dataclass(frozen=True)
