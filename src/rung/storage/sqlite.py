@@ -19,6 +19,7 @@ from rung.storage._sqlite_schema import (
     COLUMNS,
     FINISH,
     INSERT_TRIAL,
+    METRIC_HISTORY,
     MIGRATIONS,
     REPORT,
     SCHEMA,
@@ -364,6 +365,15 @@ class SQLiteStorage(Storage):
         with self._lock:
             rows = self._conn.execute(ALL_REPORTS).fetchall()
         return ((trial_id, epoch, json.loads(text)) for trial_id, epoch, text in rows)
+
+    def metric_history(self, name: str) -> list[tuple[str, int, Any]]:
+        if '"' in name or "\\" in name:  # not expressible as a JSON path label: decode reports
+            return super().metric_history(name)
+        path = f'$."{name}"'
+        with self._lock:
+            rows = self._conn.execute(METRIC_HISTORY, (path,)).fetchall()
+        return [(trial_id, epoch, value if whole is None else json.loads(whole).get(name))
+                for trial_id, epoch, value, whole in rows]
 
     def failures(self, trial_id: str | None = None) -> list[tuple[str, int, str]]:
         query = "SELECT trial_id, attempt, error FROM failures"
