@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from rung.report.brackets import bracket_picture
-from rung.report.plan import plan_from_settings
+from rung.report.plan import search_plan
 from rung.trial_record import TrialStatus
 
 from .helpers import HB_SETTINGS, job, snapshot
 
-PLAN = plan_from_settings(HB_SETTINGS)  # R=9, eta=3: s=2: 9x1 3x3 1x9; s=1: 5x3 1x9; s=0: 3x9
+PLAN = search_plan(HB_SETTINGS)  # R=9, eta=3: s=2: 9x1 3x3 1x9; s=1: 5x3 1x9; s=0: 3x9
 
 
 def test_a_bracket_ranks_its_jobs_and_marks_promotions() -> None:
@@ -40,7 +40,7 @@ def test_many_brackets_keep_the_best_and_the_most_recent() -> None:
     jobs = [job(str(i), bracket=0, epochs=9, iteration=i, value=float(100 - i if i != 3 else 0))
             for i in range(40)]
     settings = {**HB_SETTINGS, "hyperband_iterations": 41}
-    picture = bracket_picture(snapshot(*jobs, settings=settings), plan_from_settings(settings),
+    picture = bracket_picture(snapshot(*jobs, settings=settings), search_plan(settings),
                               max_brackets=6)
     kept = [(b.iteration, b.s) for b in picture.brackets]
     # the 3 best before the 3 most recent (values 0, 64, 65), in the order they ran; then the
@@ -56,6 +56,6 @@ def test_a_search_without_brackets_is_one_group_per_iteration() -> None:
     settings = {"oracle": "RandomSearchOracle", "max_trials": 3}
     snap = snapshot(job("0", bracket=None, rung=None, value=1.0),
                     job("1", bracket=None, rung=None, value=0.5), settings=settings)
-    (view,) = bracket_picture(snap, plan_from_settings(settings)).brackets
+    (view,) = bracket_picture(snap, search_plan(settings)).brackets
     assert view.s is None and [j.trial_id for j in view.rungs[0].jobs] == ["1", "0"]
     assert view.rungs[0].planned is None

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from rung.report.plan import plan_from_settings
+from rung.report.plan import search_plan
 from rung.report.progress import best_by_epochs
 from rung.report.snapshot import ParamSpec
 from rung.report.summary import flatten, summarise
@@ -38,7 +38,7 @@ def test_trial_table_columns_and_rows() -> None:
 
 def test_summary_counts_best_and_settings() -> None:
     snap = _snap()
-    plan = plan_from_settings(HB_SETTINGS)
+    plan = search_plan(HB_SETTINGS)
     summary = summarise(snap, plan, best_by_epochs(snap, plan.epochs))
     assert summary.by_status == (("COMPLETED", 2), ("FAILED", 1), ("RUNNING", 1))
     assert (summary.best_trial, summary.best_value) == ("2", 1.5)

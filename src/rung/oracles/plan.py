@@ -11,7 +11,7 @@ settings                                   plan
 =========================================  ===============================================
 ``max_epochs, factor, hyperband_iterations``  Hyperband's brackets (``bracket``: successive
                                            halving's one; ``full_budget_jobs``: BOHB's
-                                           bracket ``s = 0``)
+                                           bracket ``s = 0``, run second)
 ``mode, min_epochs`` (ASHA)                ``max_trials`` jobs (stopping), or unknown
                                            (promotion: promotions depend on the results)
 ``max_trials`` (random, grid, Bayesian,    ``max_trials`` jobs (of ``epochs`` each, when
@@ -47,11 +47,15 @@ def _hyperband_cycle(settings: Mapping[str, Any], max_epochs: int,
     if "bracket" in settings and bracket is not None and 0 <= bracket <= s_max:
         return [bracket_plan(max_epochs, factor, bracket)]
     cycle = [bracket_plan(max_epochs, factor, s) for s in range(s_max, -1, -1)]
-    full = _int(settings, "full_budget_jobs")
-    if full is not None and full >= 1:  # BOHB: its own number of full-budget configurations
+    if "full_budget_jobs" not in settings:
+        return cycle
+    full = _int(settings, "full_budget_jobs")  # BOHB: its own number of full-budget jobs
+    if full is not None and full >= 1:
         only = RungPlan(index=0, jobs=full, epochs=max_epochs, initial_epoch=0)
         cycle[-1] = replace(cycle[-1], rungs=(only,))
-    return cycle
+    if settings.get("min_agreement", 0.3) is None or len(cycle) <= 2:
+        return cycle
+    return [cycle[0], cycle[-1], *cycle[1:-1]]  # BOHB runs its full-budget bracket second
 
 
 def _hyperband(settings: Mapping[str, Any], max_epochs: int, factor: int) -> Budget:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
-import rung.storage
-from rung.storage import Storage
+from rung.storage import Storage, open_project
 from rung.validation import check_instance
 
 __all__ = ["database_path", "open_read_only"]
@@ -22,15 +20,8 @@ def database_path(project: str | os.PathLike[str]) -> Path:
 
 
 def open_read_only(project: str | os.PathLike[str]) -> Storage:
-    """The storage of the project at ``project`` (its directory, or its ``rung.db``).
-
-    Uses ``rung.storage.open_project`` (a read-only SQLite connection) where this rung has it;
-    otherwise the project's existing database, opened without creating anything.
-    """
+    """The storage of the project at ``project`` (its directory, or its ``rung.db``), read-only
+    (``rung.storage.open_project``)."""
     check_instance("project", project, (str, os.PathLike),
                    "a project directory (directory/project_name) or its rung.db")
-    opener: Any = getattr(rung.storage, "open_project", None)
-    if opener is not None:
-        storage: Storage = opener(project)
-        return storage
-    return rung.storage.get_storage(os.fspath(project), create=False)
+    return open_project(project)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rung.report.brackets import BracketPicture, bracket_picture
 from rung.report.curves import LearningCurves, learning_curves
 from rung.report.params import ParamPlot, param_plots
-from rung.report.plan import SearchPlan, plan_from_settings
+from rung.report.plan import SearchPlan, search_plan
 from rung.report.progress import Progress, best_by_epochs
 from rung.report.snapshot import Snapshot, read_snapshot
 from rung.report.summary import Summary, summarise
@@ -34,7 +34,7 @@ class ReportData:
 
 def report_from_snapshot(snapshot: Snapshot, title: str = "rung search") -> ReportData:
     """The report of a project already read (tests build the snapshot by hand)."""
-    plan = plan_from_settings(snapshot.settings)
+    plan = search_plan(snapshot.settings)
     progress = best_by_epochs(snapshot, plan.epochs)
     return ReportData(
         title=title,

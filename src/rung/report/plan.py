@@ -1,8 +1,8 @@
 """The plan of a stored search, computed from its settings alone (no user code imported).
 
 A Hyperband search (and BOHB, and successive halving, one bracket) knows every bracket and rung
-before it starts; :func:`plan_from_settings` rebuilds that plan from the settings a tuner saves
-(``storage.get_settings()``) with the oracle's own schedule arithmetic, so the report can draw the
+before it starts; :func:`search_plan` rebuilds that plan from the settings a tuner saves
+(``storage.get_settings()``) with ``rung.oracles.plan_from_settings``, so the report can draw the
 rungs still to be filled. ASHA's promotions and single-fidelity searches have rungs or a trial
 count but no bracket plan.
 """
@@ -10,12 +10,13 @@ count but no bracket plan.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from rung.oracles.schedule import BracketPlan, RungPlan, bracket_plan, integer_log
+from rung.oracles.plan import plan_from_settings
+from rung.oracles.schedule import BracketPlan, integer_log
 
-__all__ = ["SearchPlan", "plan_from_settings"]
+__all__ = ["SearchPlan", "search_plan"]
 
 
 @dataclass(frozen=True)
@@ -52,39 +53,6 @@ def _int(settings: Mapping[str, Any], key: str, minimum: int) -> int | None:
     return None
 
 
-def _hyperband(algorithm: str, settings: Mapping[str, Any], max_epochs: int,
-               factor: int) -> SearchPlan:
-    s_max = integer_log(max_epochs, factor)
-    chosen = _int(settings, "bracket", 0)
-    cycle: tuple[BracketPlan, ...]
-    if chosen is not None and chosen <= s_max:
-        cycle = (bracket_plan(max_epochs, factor, chosen),)
-        iterations: int | None = 1
-    else:
-        cycle = tuple(bracket_plan(max_epochs, factor, s) for s in range(s_max, -1, -1))
-        iterations = _int(settings, "hyperband_iterations", 1)
-        if "full_budget_jobs" in settings:
-            cycle = _bohb(cycle, _int(settings, "full_budget_jobs", 1), max_epochs)
-    epochs = sorted({r.epochs for b in cycle for r in b.rungs})
-    if iterations is None:
-        return SearchPlan(algorithm, cycle, None, rung_epochs=tuple(epochs))
-    return SearchPlan(algorithm, cycle, iterations, iterations * sum(b.jobs for b in cycle),
-                      iterations * sum(b.epochs for b in cycle), tuple(epochs))
-
-
-def _bohb(cycle: tuple[BracketPlan, ...], full_budget_jobs: int | None,
-          max_epochs: int) -> tuple[BracketPlan, ...]:
-    """BOHB's cycle: its own job count for the full-budget bracket, run second (its default
-    ``min_agreement``; the setting is not stored, and BOHB may swap a bracket for a full-budget
-    one while it runs, so for BOHB the plan is what it intends, not a promise)."""
-    if full_budget_jobs is not None:
-        rung = RungPlan(index=0, jobs=full_budget_jobs, epochs=max_epochs, initial_epoch=0)
-        cycle = (*cycle[:-1], replace(cycle[-1], rungs=(rung,)))
-    if len(cycle) <= 2:
-        return cycle
-    return (cycle[0], cycle[-1], *cycle[1:-1])
-
-
 def _asha(algorithm: str, settings: Mapping[str, Any], max_epochs: int, factor: int) -> SearchPlan:
     min_epochs = min(_int(settings, "min_epochs", 1) or 1, max_epochs)
     top = integer_log(max_epochs // min_epochs, factor)
@@ -95,8 +63,10 @@ def _asha(algorithm: str, settings: Mapping[str, Any], max_epochs: int, factor: 
                       stopping)
 
 
-def plan_from_settings(settings: Mapping[str, Any] | None) -> SearchPlan:
-    """The plan of the search whose stored settings are ``settings`` (see the module docstring).
+def search_plan(settings: Mapping[str, Any] | None) -> SearchPlan:
+    """The plan of the search whose stored settings are ``settings``: the brackets, jobs and
+    epochs of ``rung.oracles.plan_from_settings``, with the rungs' epochs (and ASHA's
+    milestones) the report draws.
 
     Unknown or partial settings give a plan with nothing planned, never an error: a report must
     open any project.
@@ -105,11 +75,16 @@ def plan_from_settings(settings: Mapping[str, Any] | None) -> SearchPlan:
     algorithm = str(settings.get("oracle") or "unknown")
     max_epochs = _int(settings, "max_epochs", 1)
     factor = _int(settings, "factor", 2)
-    if max_epochs is not None and factor is not None:
-        if "mode" in settings or "min_epochs" in settings:
-            return _asha(algorithm, settings, max_epochs, factor)
-        return _hyperband(algorithm, settings, max_epochs, factor)
-    trials = _int(settings, "max_trials", 1)
+    if max_epochs is not None and factor is not None and (
+            "mode" in settings or "min_epochs" in settings):
+        return _asha(algorithm, settings, max_epochs, factor)
+    budget = plan_from_settings(settings)
+    if budget.brackets:
+        epochs = tuple(sorted({r.epochs for b in budget.brackets for r in b.rungs}))
+        if budget.iterations is None:
+            return SearchPlan(algorithm, budget.brackets, None, rung_epochs=epochs)
+        return SearchPlan(algorithm, budget.brackets, budget.iterations, budget.jobs,
+                          budget.epochs, epochs)
     per_trial = _int(settings, "epochs", 1)
-    epochs = trials * per_trial if trials is not None and per_trial is not None else None
-    return SearchPlan(algorithm, (), 1, trials, epochs, (per_trial,) if per_trial else ())
+    return SearchPlan(algorithm, (), 1, budget.jobs or None, budget.epochs,
+                      (per_trial,) if per_trial else ())
