@@ -14,6 +14,8 @@ The tree::
     ├── FatalError                 raised by user code: stop the whole search at once
     │   ├── FatalValueError, FatalTypeError, FatalRuntimeError
     ├── TooManyFailedTrialsError (RuntimeError)  max_consecutive_failed_trials reached
+    ├── ProjectInUseError (RuntimeError)  another live driver holds the project's driver lock
+    │                               (or took it over from this one); the message names it
     ├── CheckpointMissingError (FileNotFoundError)  a trial's model cannot be loaded: its
     │                               checkpoint was deleted (keep_checkpoints) or never written
     └── WorkerLostError (RuntimeError)  the worker running a job died or was lost (the attempt
@@ -38,6 +40,7 @@ __all__ = [
     "FatalTypeError",
     "FatalValueError",
     "JobTimeoutError",
+    "ProjectInUseError",
     "ProjectMismatchError",
     "RungError",
     "SearchSpaceError",
@@ -90,6 +93,11 @@ class FatalRuntimeError(FatalError, RuntimeError):
 
 class TooManyFailedTrialsError(RungError, RuntimeError):
     """``max_consecutive_failed_trials`` trials failed in a row."""
+
+
+class ProjectInUseError(RungError, RuntimeError):
+    """Another search process (driver) holds the project: its host, pid and start are named.
+    Raised when a second driver starts, and in a driver whose lock was taken over."""
 
 
 class CheckpointMissingError(RungError, FileNotFoundError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from rung.errors import ConfigurationError
+from rung.storage import _sqlite_lock
 from rung.storage._common import check_finish, dumps, normalise_record, normalise_statuses
 from rung.storage._sqlite_schema import (
     ALL_REPORTS,
@@ -27,6 +29,7 @@ from rung.storage._sqlite_schema import (
     SET_SETTINGS,
 )
 from rung.storage.base import Storage
+from rung.storage.driver_lock import DriverLock, TakenOver, this_driver
 from rung.trial_record import TrialRecord, TrialStatus
 from rung.validation import check_bool
 
@@ -78,7 +81,9 @@ class SQLiteStorage(Storage):
     one transaction, durable against a killed or crashed *process* (a committed change is never
     lost, a half-done one is never visible). On an OS crash or power loss the last few commits
     may be rolled back, but the file stays consistent. Readers in other processes (a CLI, a
-    report) see committed data at any time. Only the driver process should write.
+    report) see committed data at any time. Only the driver process writes: it holds the
+    project's driver lock (``acquire_driver``; see ``rung.storage.driver_lock``), and while a live
+    driver holds it every other storage on the file refuses to write.
 
     The connection may be shared with other threads (a progress display reading while the driver
     writes); a lock serialises its use. ``close()`` closes it; the storage is a context manager.
@@ -106,6 +111,8 @@ class SQLiteStorage(Storage):
         if str(path) != ":memory:":
             _check_path(self.path, create)
         self._lock = threading.RLock()
+        self._token: str | None = None  # the driver lock's token while this storage holds it
+        self._fenced = False  # writes check the driver lock (once the schema is in place)
         self._conn = sqlite3.connect(
             self.path, timeout=timeout, isolation_level=None, check_same_thread=False
         )
@@ -117,6 +124,7 @@ class SQLiteStorage(Storage):
                     "rung's tables"
                 )
             self._check_schema()
+            self._fenced = True
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise ConfigurationError(
@@ -177,12 +185,15 @@ class SQLiteStorage(Storage):
         return int(version)
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error."""
+    def _write(self, fence: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error.
+        ``fence``: first check the driver lock (the lock's own writes do not)."""
         with self._lock:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
+                if fence and self._fenced:
+                    _sqlite_lock.check_writer(conn, self._token, str(self.path))
                 yield conn
                 conn.execute("COMMIT")
             except BaseException:
@@ -246,8 +257,8 @@ class SQLiteStorage(Storage):
 
     def report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> None:
         args = (int(epoch), dumps(dict(metrics)), trial_id)
-        with self._lock:  # one statement: its own transaction
-            if self._conn.execute(REPORT, args).rowcount != 1:
+        with self._write() as conn:
+            if conn.execute(REPORT, args).rowcount != 1:
                 raise self._why_not_running("report", trial_id)
 
     def clear_reports(self, trial_id: str) -> None:
@@ -357,6 +368,49 @@ class SQLiteStorage(Storage):
                 self._require(trial_id)
         return rows
 
+    # --- the driver lock ----------------------------------------------------------------
+    def acquire_driver(self) -> TakenOver | None:
+        """Make this storage the project's only writer (see ``rung.storage.driver_lock``).
+
+        Returns the stale lock of a dead driver it took over, or None. Raises
+        ``ProjectInUseError`` naming the driver when a live one holds the project.
+        """
+        me = this_driver()
+        with self._lock:
+            with self._write(fence=False) as conn:
+                taken = _sqlite_lock.acquire(conn, me, str(self.path))
+            self._token = me.token
+        return taken
+
+    def heartbeat(self) -> bool:
+        """Refresh the driver lock's heartbeat; False if this storage does not hold it (any
+        more). Errors (the file busy, the disk full) count as a missed beat."""
+        with self._lock:
+            token = self._token
+            if token is None:
+                return False
+            try:
+                with self._write(fence=False) as conn:
+                    return _sqlite_lock.beat(conn, token, time.time())
+            except sqlite3.Error:
+                return True  # unknown: the next write checks the lock
+
+    def release_driver(self) -> None:
+        """Give the driver lock back (nothing happens when this storage does not hold it)."""
+        with self._lock:
+            token = self._token
+            if token is None:
+                return
+            self._token = None
+            with self._write(fence=False) as conn:
+                _sqlite_lock.release(conn, token)
+
+    def driver_lock(self) -> DriverLock | None:
+        """Who drives the project now (possibly a dead driver not yet taken over), or None.
+        A read: it never takes the lock."""
+        with self._lock:
+            return _sqlite_lock.read(self._conn)
+
     # --- maintenance ------------------------------------------------------------------
     def integrity_check(self) -> str:
         """SQLite's ``PRAGMA integrity_check``: ``"ok"``, or the problems found, one per line."""
@@ -365,8 +419,12 @@ class SQLiteStorage(Storage):
         return "\n".join(str(row[0]) for row in rows)
 
     def close(self) -> None:
-        """Close the connection (idempotent). Committed data is on disk already."""
+        """Give back the driver lock if held, close the connection (idempotent). Committed data
+        is on disk already."""
         with self._lock:
+            if self._token is not None:
+                with contextlib.suppress(sqlite3.Error):  # a broken file: the lock goes stale
+                    self.release_driver()
             self._conn.close()
 
     def __enter__(self) -> SQLiteStorage:
