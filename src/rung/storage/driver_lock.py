@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
+    "HELD",
     "HEARTBEAT_S",
     "STALE_AFTER_S",
     "DriverLock",
@@ -49,6 +50,11 @@ HEARTBEAT_S = 10.0
 
 STALE_AFTER_S = 60.0
 """A driver on another host without a heartbeat for this long is taken to be gone."""
+
+
+HELD: set[str] = set()
+"""The tokens of the locks that storages of this process hold now (a lock of this process whose
+token is not here was left behind by a search whose release failed: the disk was full)."""
 
 
 def _utc(seconds: float) -> str:
@@ -127,6 +133,8 @@ def stale_reason(lock: DriverLock, me: DriverLock, now: float,
     heartbeat is older than ``stale_after`` seconds.
     """
     if lock.host == me.host:
+        if lock.pid == me.pid and lock.pid_start == me.pid_start and lock.token not in HELD:
+            return "an earlier search of this process left it behind"
         if not _alive(lock.pid):
             return f"its process {lock.pid} is gone"
         start = process_start(lock.pid)

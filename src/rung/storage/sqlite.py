@@ -13,9 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rung.errors import ConfigurationError
+from rung.errors import ConfigurationError, ProjectWriteError
 from rung.storage import _sqlite_lock
 from rung.storage._common import check_finish, dumps, normalise_record, normalise_statuses
+from rung.storage._sqlite_errors import write_error
 from rung.storage._sqlite_schema import (
     ALL_REPORTS,
     COLUMNS,
@@ -29,7 +30,7 @@ from rung.storage._sqlite_schema import (
     SET_SETTINGS,
 )
 from rung.storage.base import Storage
-from rung.storage.driver_lock import DriverLock, TakenOver, this_driver
+from rung.storage.driver_lock import HELD, DriverLock, TakenOver, this_driver
 from rung.trial_record import TrialRecord, TrialStatus
 from rung.validation import check_bool
 
@@ -111,6 +112,7 @@ class SQLiteStorage(Storage):
         if str(path) != ":memory:":
             _check_path(self.path, create)
         self._lock = threading.RLock()
+        self._timeout = timeout
         self._token: str | None = None  # the driver lock's token while this storage holds it
         self._fenced = False  # writes check the driver lock (once the schema is in place)
         self._conn = sqlite3.connect(
@@ -190,15 +192,17 @@ class SQLiteStorage(Storage):
         ``fence``: first check the driver lock (the lock's own writes do not)."""
         with self._lock:
             conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
             try:
+                conn.execute("BEGIN IMMEDIATE")
                 if fence and self._fenced:
                     _sqlite_lock.check_writer(conn, self._token, str(self.path))
                 yield conn
                 conn.execute("COMMIT")
-            except BaseException:
+            except BaseException as exc:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise write_error(self.path, exc, self._timeout) from exc
                 raise
 
     def _why_not_running(self, method: str, trial_id: str) -> Exception:
@@ -380,6 +384,7 @@ class SQLiteStorage(Storage):
             with self._write(fence=False) as conn:
                 taken = _sqlite_lock.acquire(conn, me, str(self.path))
             self._token = me.token
+            HELD.add(me.token)
         return taken
 
     def heartbeat(self) -> bool:
@@ -402,6 +407,7 @@ class SQLiteStorage(Storage):
             if token is None:
                 return
             self._token = None
+            HELD.discard(token)
             with self._write(fence=False) as conn:
                 _sqlite_lock.release(conn, token)
 
@@ -423,7 +429,7 @@ class SQLiteStorage(Storage):
         is on disk already."""
         with self._lock:
             if self._token is not None:
-                with contextlib.suppress(sqlite3.Error):  # a broken file: the lock goes stale
+                with contextlib.suppress(sqlite3.Error, ProjectWriteError):  # the lock goes stale
                     self.release_driver()
             self._conn.close()
 
