@@ -127,6 +127,9 @@ class SQLiteStorage(Storage):
                 )
             self._check_schema()
             self._fenced = True
+        except sqlite3.OperationalError as exc:  # read-only, locked, disk full: not corrupt
+            self._conn.close()
+            raise write_error(self.path, exc, timeout) from exc
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise ConfigurationError(
