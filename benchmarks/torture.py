@@ -159,16 +159,28 @@ def _comparable(rows: list[tuple], exact: bool) -> Counter[tuple]:
     return Counter(key(r) for r in rows)
 
 
-def startup_seconds() -> float:
-    """How long a driver takes to start (Python and rung imported), on this machine now."""
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import rung"], env=_env(), check=True)
-    return time.perf_counter() - start
+def _moment(proc: subprocess.Popen[bytes], project: Path, jobs: int, pause: float) -> bool:
+    """Wait until ``jobs`` more jobs have run to their end, then ``pause`` seconds more (a random
+    point inside the next job, a report or a commit); False if the driver exited first."""
+    wanted = len(_executions(project)) + jobs
+    while len(_executions(project)) < wanted and proc.poll() is None:
+        time.sleep(0.002)  # polling the driver's progress
+    if proc.poll() is not None:
+        return False
+    try:
+        proc.wait(timeout=pause)
+    except subprocess.TimeoutExpired:
+        return True
+    return False
 
 
 def torture(base: Path, algorithm: str, workers: int, kills: int, max_epochs: int, work: int,
             rng: random.Random) -> Outcome:
-    """Run one search uninterrupted, then killed ``kills`` times and resumed; compare."""
+    """Run one search uninterrupted, then killed ``kills`` times and resumed; compare.
+
+    The kill moments are spread over the search: before each, a random number of jobs (on
+    average an equal share of those left) is let run to its end, then a random pause of up to
+    one job's mean duration. A first share of 0 jobs kills the driver while it starts."""
     reference, ref_seconds = _reference(base, algorithm, workers, max_epochs, work)
     out = Outcome(algorithm, workers, jobs=len(reference), reference_seconds=ref_seconds)
     project = base / f"{algorithm}-{workers}"
@@ -177,20 +189,18 @@ def torture(base: Path, algorithm: str, workers: int, kills: int, max_epochs: in
     command = _command(project, algorithm, workers, max_epochs, work)
     in_flight: Counter[str] = Counter()
     known: dict[str, tuple] = {}
-    startup = startup_seconds()
-    search = max(0.2, ref_seconds - startup)
+    job_seconds = ref_seconds / max(1, len(reference)) * workers
     start = time.perf_counter()
-    for run in range(10 * kills + 10):  # the moments: spread over what is left of the search
-        left = 1.0 - len(known) / max(1, len(reference))
-        delay = (startup + rng.uniform(0.0, 2.0 * search * left / (kills - out.kills + 1))
-                 if out.kills < kills else None)
+    for run in range(10 * kills + 10):
+        left = max(0, len(reference) - len(known))
         with open(project / f"run-{run}.out", "wb") as output:
             proc = subprocess.Popen(command, env=_env(), stdout=output, stderr=subprocess.STDOUT)
-            try:
-                proc.wait(timeout=delay)
-            except subprocess.TimeoutExpired:
+            if out.kills < kills and _moment(
+                    proc, project, rng.randint(0, 2 * left // (kills - out.kills + 1)),
+                    rng.uniform(0.0, job_seconds)):
                 _kill_driver(proc)
                 out.kills += 1
+            proc.wait()
         text = (project / f"run-{run}.out").read_text(errors="replace")
         out.takeovers += text.count("took over the project")
         if "Traceback" in text:

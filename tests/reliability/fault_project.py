@@ -66,3 +66,18 @@ def reference(directory: Path, train: Callable[..., Any] = plain_train,
     tuner = hyperband(directory, train, storage=rung.storage.InMemoryStorage(), **kwargs)
     tuner.search()
     return results(tuner.storage.trials())
+
+
+def killed_once(trial: rung.Trial, flag: str) -> float:
+    """Trial 00003's worker process dies (SIGKILL, as the out-of-memory killer would) in its
+    first attempt, once the job is half done; a job for worker processes (module level)."""
+    import os
+    import signal
+
+    x = trial.hyperparameters.Float("x", 0.0, 1.0)
+    for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
+        trial.report(epoch, loss=loss_of(x, epoch))
+        if trial.trial_id == "00003" and not os.path.exists(flag):
+            Path(flag).touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+    return loss_of(x, trial.epochs)

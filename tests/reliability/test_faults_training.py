@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fault_project import assert_intact, hyperband, loss_of, plain_train
+from fault_project import assert_intact, hyperband, killed_once, loss_of, plain_train
 
 import rung
 from rung.trial_record import TrialStatus
@@ -140,3 +140,24 @@ def test_a_deleted_checkpoint_directory_warns_and_the_job_starts_from_scratch(
     parent = tuner.storage.get_trial(damaged[0]).parent_id
     assert warned and f"trial {damaged[0]} continues trial {parent}" in warned[0]
     assert tuner.storage.get_trial(damaged[0]).status is TrialStatus.COMPLETED
+
+
+@pytest.mark.parametrize("retries", [0, 1])
+def test_a_worker_killed_mid_job_is_recorded_and_nothing_else_is_touched(
+        tmp_path: Path, retries: int) -> None:
+    flag = str(tmp_path / "killed")
+    hp = rung.HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    tuner = hyperband(tmp_path, killed_once, hyperparameters=hp, max_retries_per_trial=retries)
+    tuner.search(flag, workers=2)
+    trials = assert_intact(tmp_path / "p" / "rung.db", {})
+    (attempt,) = tuner.storage.failures("00003")
+    assert "worker died (signal 9)" in attempt[2]
+    victim = tuner.storage.get_trial("00003")
+    if retries:
+        assert victim.status is TrialStatus.COMPLETED
+        assert [e for e, _ in tuner.storage.epoch_metrics("00003")] == list(
+            range(1, victim.epochs + 1))  # the retry's epochs, each once
+    else:
+        assert victim.status is TrialStatus.FAILED and "signal 9" in (victim.error or "")
+    assert all(t.status is TrialStatus.COMPLETED for t in trials if t.trial_id != "00003")
