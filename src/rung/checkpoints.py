@@ -4,12 +4,20 @@
 process never leaves a half-written checkpoint behind: a reader sees the old file or the new one.
 Framework-native files (Keras ``.weights.h5``, ``torch.save``) go in ``directory(trial_id)``.
 
+What ``load`` finds is checked before anything is unpickled. The file starts with a header and
+the SHA-256 of the pickle, so a file truncated or replaced afterwards (a full disk, a copy gone
+wrong, a stray write) raises ``CheckpointCorruptError`` naming it, instead of a pickle error or
+a wrong model. ``save`` also leaves a marker (``checkpoint.saved``) beside the file: a checkpoint
+deleted later raises ``CheckpointMissingError``, where a trial that never saved one gets None.
+Files from before the header (plain pickles) still load.
+
 ``pack``/``unpack`` turn a trial's directory into ``{relative path: bytes}`` and back, so that a
 checkpoint can travel with a job to a worker that does not see the project directory (Dask, Ray).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import shutil
@@ -17,9 +25,32 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from rung.errors import CheckpointCorruptError, CheckpointMissingError
+
 __all__ = ["CheckpointStore"]
 
 FILENAME = "checkpoint.pkl"
+MARKER = "checkpoint.saved"
+MAGIC = b"rung-checkpoint-1\n"  # then the SHA-256 of the pickle (32 bytes), then the pickle
+
+
+def _decode(data: bytes, trial_id: str, path: Path) -> Any:
+    """Unpickle a checkpoint file's bytes once its header and checksum match."""
+    if data.startswith(MAGIC):
+        digest, payload = data[len(MAGIC):len(MAGIC) + 32], data[len(MAGIC) + 32:]
+        if hashlib.sha256(payload).digest() != digest:
+            raise CheckpointCorruptError(
+                f"the checkpoint of trial {trial_id} ({str(path)!r}, {len(data)} bytes) does not "
+                "match its checksum: it was truncated or overwritten after it was saved. The job "
+                "that continues it fails rather than train from a damaged state.")
+        return pickle.loads(payload)  # noqa: S301 - our own file, checksum verified
+    try:
+        return pickle.loads(data)  # noqa: S301 - a checkpoint written before the header
+    except Exception as exc:
+        raise CheckpointCorruptError(
+            f"the checkpoint of trial {trial_id} ({str(path)!r}, {len(data)} bytes) is not a rung "
+            f"checkpoint: it was replaced or damaged ({type(exc).__name__}: {exc}). The job that "
+            "continues it fails rather than train from a damaged state.") from None
 
 
 class CheckpointStore:
@@ -37,10 +68,12 @@ class CheckpointStore:
     def save(self, trial_id: str, obj: Any) -> Path:
         directory = self.directory(trial_id)
         target = directory / FILENAME
+        payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        (directory / MARKER).touch()  # first: a child loads only after this save completed
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pkl")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.write(MAGIC + hashlib.sha256(payload).digest() + payload)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -54,9 +87,14 @@ class CheckpointStore:
         """The object saved for ``trial_id``, or None when it saved none."""
         path = self.root / trial_id / FILENAME
         if not path.exists():
+            if (self.root / trial_id / MARKER).exists():
+                raise CheckpointMissingError(
+                    f"the checkpoint of trial {trial_id} is gone: the trial saved one, but "
+                    f"{str(path)!r} was deleted since. A job that continues that trial cannot "
+                    "start from its state, so it fails (the search goes on without it). Leave "
+                    "a project's files alone while its search runs.")
             return None
-        with path.open("rb") as fh:
-            return pickle.load(fh)  # noqa: S301 - our own files
+        return _decode(path.read_bytes(), trial_id, path)
 
     def pack(self, trial_id: str) -> dict[str, bytes]:
         """Every file of the trial's directory as ``{posix relative path: bytes}`` ({} if none)."""

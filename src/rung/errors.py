@@ -16,6 +16,11 @@ The tree::
     ├── FatalError                 raised by user code: stop the whole search at once
     │   ├── FatalValueError, FatalTypeError, FatalRuntimeError
     ├── TooManyFailedTrialsError (RuntimeError)  max_consecutive_failed_trials reached
+    ├── ProjectInUseError (RuntimeError)  another live driver holds the project's driver lock
+    │                               (or took it over from this one); the message names it
+    ├── ProjectWriteError (OSError)  the project database could not be written (disk full,
+    │                               locked too long by another process, read-only); rolled back
+    ├── CheckpointCorruptError (ValueError)  a checkpoint file is truncated or not rung's
     ├── CheckpointMissingError (FileNotFoundError)  a trial's model cannot be loaded: its
     │                               checkpoint was deleted (keep_checkpoints) or never written
     └── WorkerLostError (RuntimeError)  the worker running a job died or was lost (the attempt
@@ -32,6 +37,7 @@ from __future__ import annotations
 
 __all__ = [
     "ArgumentTypeError",
+    "CheckpointCorruptError",
     "CheckpointMissingError",
     "ConfigurationError",
     "FailedTrialError",
@@ -41,7 +47,9 @@ __all__ = [
     "FatalValueError",
     "JobTimeoutError",
     "ProjectError",
+    "ProjectInUseError",
     "ProjectMismatchError",
+    "ProjectWriteError",
     "RungError",
     "SearchSpaceError",
     "SearchSpaceTypeError",
@@ -98,6 +106,22 @@ class FatalRuntimeError(FatalError, RuntimeError):
 
 class TooManyFailedTrialsError(RungError, RuntimeError):
     """``max_consecutive_failed_trials`` trials failed in a row."""
+
+
+class ProjectInUseError(RungError, RuntimeError):
+    """Another search process (driver) holds the project: its host, pid and start are named.
+    Raised when a second driver starts, and in a driver whose lock was taken over."""
+
+
+class ProjectWriteError(RungError, OSError):
+    """The project's database could not be written: the disk is full, another process held a
+    write lock longer than the timeout, or the project is read-only. The failed change was
+    rolled back; everything recorded before is intact, and running the search again resumes."""
+
+
+class CheckpointCorruptError(RungError, ValueError):
+    """A checkpoint file cannot be read back: it was truncated or replaced. The job that
+    continues from it fails (with this message) rather than train from a wrong state."""
 
 
 class CheckpointMissingError(RungError, FileNotFoundError):

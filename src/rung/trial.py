@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import uuid
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -215,7 +216,14 @@ class Trial:
         """The parent's checkpoint, or None when this trial starts from scratch."""
         if self.parent_id is None:
             return None
-        return self._store().load(self.parent_id)
+        state = self._store().load(self.parent_id)
+        if state is None and not self._store().directory(self.parent_id, create=False).exists():
+            warnings.warn(
+                f"trial {self.trial_id} continues trial {self.parent_id} from epoch "
+                f"{self.initial_epoch}, but trial {self.parent_id} left no checkpoint (it never "
+                "saved one, or its directory was deleted): load_checkpoint() returns None",
+                RuntimeWarning, stacklevel=2)
+        return state
 
     def _store(self) -> CheckpointStore:
         if self._checkpoints is None:

@@ -56,5 +56,6 @@ def test_a_version_1_file_is_migrated_and_the_search_resumes_exactly(tmp_path: P
         assert storage.integrity_check() == "ok"
     with sqlite3.connect(project / "rung.db") as conn:
         assert conn.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION,)
+        assert conn.execute("SELECT COUNT(*) FROM driver_lock").fetchone() == (0,)  # released
         assert conn.execute("SELECT COUNT(*) FROM trials WHERE epochs_reached IS NOT NULL"
                             ).fetchone()[0] == len(expected) - 10  # new jobs record it

@@ -18,7 +18,14 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from rung.checkpoints import CheckpointStore
-from rung.errors import ConfigurationError, FailedTrialError, FatalError, TrialPruned
+from rung.errors import (
+    ConfigurationError,
+    FailedTrialError,
+    FatalError,
+    ProjectInUseError,
+    ProjectWriteError,
+    TrialPruned,
+)
 from rung.executors.base import JobResult, JobSpec, Outcome
 from rung.executors.running import running
 from rung.hyperparameters import HyperParameters
@@ -122,7 +129,7 @@ def _call(spec: JobSpec, trial: Trial) -> tuple[Outcome, dict[str, float] | None
         return Outcome.COMPLETED, result_metrics(value, trial, spec.objective), None, None
     except TrialPruned:
         return Outcome.PRUNED, trial.last_reported() or {}, None, None
-    except (FatalError, ConfigurationError) as exc:
+    except (FatalError, ConfigurationError, ProjectInUseError, ProjectWriteError) as exc:
         return Outcome.FATAL, None, exc, traceback.format_exc()
     except FailedTrialError as exc:
         return Outcome.FAILED, None, exc, traceback.format_exc()

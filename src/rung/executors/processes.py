@@ -77,6 +77,8 @@ def _worker_main(conn: Connection, device: str | None = None) -> None:
         result = execute(spec, channel=_PipeChannel(conn, spec.live_decisions))
         try:
             conn.send(("result", result))
+        except (BrokenPipeError, ConnectionResetError, EOFError):
+            return  # the driver is gone (killed): exit quietly, the next driver re-runs the job
         except Exception as exc:  # something in the result does not pickle
             result.exception = RuntimeError(str(result.exception))
             result.error = (result.error or "") + f"\n(result could not be pickled: {exc})"

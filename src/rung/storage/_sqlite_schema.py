@@ -1,7 +1,8 @@
-"""The SQL of :class:`~rung.storage.SQLiteStorage`: its schema (version 2) and hot statements.
+"""The SQL of :class:`~rung.storage.SQLiteStorage`: its schema (version 3) and hot statements.
 
-Version 2 added ``trials.epochs_reached``; a version-1 file is migrated when opened
-(``MIGRATIONS``), in one transaction.
+Version 2 added ``trials.epochs_reached``, version 3 the ``driver_lock`` table (one row: the
+search process that drives the project, see ``rung.storage.driver_lock``). An older file is
+migrated when opened (``MIGRATIONS``), in one transaction.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "ALL_REPORTS",
     "COLUMNS",
+    "DRIVER_LOCK",
     "METRIC_HISTORY",
     "MIGRATIONS",
     "FINISH",
@@ -20,9 +22,18 @@ __all__ = [
     "SET_SETTINGS",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-SCHEMA = """
+DRIVER_LOCK = """CREATE TABLE IF NOT EXISTS driver_lock (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    token TEXT NOT NULL,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    pid_start TEXT,
+    started_at REAL NOT NULL,
+    heartbeat REAL NOT NULL)"""
+
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS settings (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS oracle_state (
@@ -59,6 +70,7 @@ CREATE TABLE IF NOT EXISTS failures (
     error TEXT NOT NULL,
     at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS failures_trial ON failures (trial_id);
+{DRIVER_LOCK};
 """
 
 COLUMNS = (
@@ -87,6 +99,7 @@ FINISH = (
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     # from version N to N + 1
     1: ("ALTER TABLE trials ADD COLUMN epochs_reached INTEGER",),
+    2: (DRIVER_LOCK,),
 }
 # one metric of every report: SQLite's JSON reads the number; a report holding NaN or Infinity
 # (tokens SQLite 3.40's JSON rejects) comes back whole, for Python to decode

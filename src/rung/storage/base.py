@@ -15,8 +15,10 @@ Rules every implementation keeps (``rung.testing.check_storage`` checks them):
   declared) do, and only through ``finish_trial``/``record_failure``.
 * **Order.** ``trials()`` returns trials in creation order; ``epoch_metrics()`` in report order.
 * **Idempotent finish.** Finishing a trial that is already finished raises ``ValueError``.
-* **Processes.** Only the driver process writes. SQLite readers in other processes (a CLI, a report)
-  see committed data at any time (WAL mode).
+* **Processes.** Only the driver process writes. A storage shared between processes (SQLite)
+  enforces it with a driver lock: ``acquire_driver`` before a search writes, ``heartbeat`` while
+  it runs, ``release_driver`` at its end (see ``rung.storage.driver_lock``). Readers in other
+  processes (a CLI, a report) never take it, and see committed data at any time (WAL mode).
 * **Settings.** ``settings`` is a JSON dict saved once per project (objective, algorithm and its
   arguments); the tuner compares it on resume.
 """
@@ -27,6 +29,7 @@ import abc
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from rung.storage.driver_lock import DriverLock, TakenOver
 from rung.trial_record import TrialRecord, TrialStatus
 
 __all__ = ["Storage"]
@@ -125,6 +128,23 @@ class Storage(abc.ABC):
 
     def count_trials(self, status: TrialStatus | None = None) -> int:
         return len(self.trials(status))
+
+    # --- the driver lock (optional: a storage one process owns needs none) ----------------
+    def acquire_driver(self) -> TakenOver | None:
+        """Become the project's only writer; the stale lock taken over, or None. Raises
+        ``ProjectInUseError`` when a live driver holds the project. The default: no lock."""
+        return None
+
+    def heartbeat(self) -> bool:
+        """Show that the driver lives; False when the lock was lost. The default: True."""
+        return True
+
+    def release_driver(self) -> None:  # noqa: B027 - optional hook
+        """Give the driver lock back. The default does nothing."""
+
+    def driver_lock(self) -> DriverLock | None:
+        """Who holds the driver lock (a read, never taking it). The default: None."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources. The default does nothing."""

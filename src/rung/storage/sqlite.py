@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -12,8 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rung.errors import ConfigurationError, ProjectError
+from rung.errors import ConfigurationError, ProjectError, ProjectWriteError
+from rung.storage import _sqlite_lock
 from rung.storage._common import check_finish, dumps, normalise_record, normalise_statuses
+from rung.storage._sqlite_errors import write_error
 from rung.storage._sqlite_schema import (
     ALL_REPORTS,
     COLUMNS,
@@ -28,6 +31,7 @@ from rung.storage._sqlite_schema import (
     SET_SETTINGS,
 )
 from rung.storage.base import Storage
+from rung.storage.driver_lock import HELD, DriverLock, TakenOver, this_driver
 from rung.trial_record import TrialRecord, TrialStatus
 from rung.validation import check_bool
 
@@ -79,7 +83,9 @@ class SQLiteStorage(Storage):
     one transaction, durable against a killed or crashed *process* (a committed change is never
     lost, a half-done one is never visible). On an OS crash or power loss the last few commits
     may be rolled back, but the file stays consistent. Readers in other processes (a CLI, a
-    report) see committed data at any time. Only the driver process should write.
+    report) see committed data at any time. Only the driver process writes: it holds the
+    project's driver lock (``acquire_driver``; see ``rung.storage.driver_lock``), and while a live
+    driver holds it every other storage on the file refuses to write.
 
     The connection may be shared with other threads (a progress display reading while the driver
     writes); a lock serialises its use. ``close()`` closes it; the storage is a context manager.
@@ -120,6 +126,9 @@ class SQLiteStorage(Storage):
         target: str | Path = self.path
         if read_only and str(path) != ":memory:":
             target = self.path.resolve().as_uri() + "?mode=ro"  # as_uri escapes '?', '#', '%'
+        self._timeout = timeout
+        self._token: str | None = None  # the driver lock's token while this storage holds it
+        self._fenced = False  # writes check the driver lock (once the schema is in place)
         self._conn = sqlite3.connect(
             target, timeout=timeout, isolation_level=None, check_same_thread=False,
             uri=isinstance(target, str),
@@ -132,6 +141,10 @@ class SQLiteStorage(Storage):
                     "rung's tables"
                 )
             self._check_schema()
+            self._fenced = True
+        except sqlite3.OperationalError as exc:  # read-only, locked, disk full: not corrupt
+            self._conn.close()
+            raise write_error(self.path, exc, timeout) from exc
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise ProjectError(
@@ -198,17 +211,22 @@ class SQLiteStorage(Storage):
         return int(version)
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error."""
+    def _write(self, fence: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error.
+        ``fence``: first check the driver lock (the lock's own writes do not)."""
         with self._lock:
             conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
             try:
+                conn.execute("BEGIN IMMEDIATE")
+                if fence and self._fenced:
+                    _sqlite_lock.check_writer(conn, self._token, str(self.path))
                 yield conn
                 conn.execute("COMMIT")
-            except BaseException:
+            except BaseException as exc:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise write_error(self.path, exc, self._timeout) from exc
                 raise
 
     def _why_not_running(self, method: str, trial_id: str) -> Exception:
@@ -267,8 +285,8 @@ class SQLiteStorage(Storage):
 
     def report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> None:
         args = (int(epoch), dumps(dict(metrics)), trial_id)
-        with self._lock:  # one statement: its own transaction
-            if self._conn.execute(REPORT, args).rowcount != 1:
+        with self._write() as conn:
+            if conn.execute(REPORT, args).rowcount != 1:
                 raise self._why_not_running("report", trial_id)
 
     def clear_reports(self, trial_id: str) -> None:
@@ -387,6 +405,51 @@ class SQLiteStorage(Storage):
                 self._require(trial_id)
         return rows
 
+    # --- the driver lock ----------------------------------------------------------------
+    def acquire_driver(self) -> TakenOver | None:
+        """Make this storage the project's only writer (see ``rung.storage.driver_lock``).
+
+        Returns the stale lock of a dead driver it took over, or None. Raises
+        ``ProjectInUseError`` naming the driver when a live one holds the project.
+        """
+        me = this_driver()
+        with self._lock:
+            with self._write(fence=False) as conn:
+                taken = _sqlite_lock.acquire(conn, me, str(self.path))
+            self._token = me.token
+            HELD.add(me.token)
+        return taken
+
+    def heartbeat(self) -> bool:
+        """Refresh the driver lock's heartbeat; False if this storage does not hold it (any
+        more). Errors (the file busy, the disk full) count as a missed beat."""
+        with self._lock:
+            token = self._token
+            if token is None:
+                return False
+            try:
+                with self._write(fence=False) as conn:
+                    return _sqlite_lock.beat(conn, token, time.time())
+            except sqlite3.Error:
+                return True  # unknown: the next write checks the lock
+
+    def release_driver(self) -> None:
+        """Give the driver lock back (nothing happens when this storage does not hold it)."""
+        with self._lock:
+            token = self._token
+            if token is None:
+                return
+            self._token = None
+            HELD.discard(token)
+            with self._write(fence=False) as conn:
+                _sqlite_lock.release(conn, token)
+
+    def driver_lock(self) -> DriverLock | None:
+        """Who drives the project now (possibly a dead driver not yet taken over), or None.
+        A read: it never takes the lock."""
+        with self._lock:
+            return _sqlite_lock.read(self._conn)
+
     # --- maintenance ------------------------------------------------------------------
     def integrity_check(self) -> str:
         """SQLite's ``PRAGMA integrity_check``: ``"ok"``, or the problems found, one per line."""
@@ -395,8 +458,12 @@ class SQLiteStorage(Storage):
         return "\n".join(str(row[0]) for row in rows)
 
     def close(self) -> None:
-        """Close the connection (idempotent). Committed data is on disk already."""
+        """Give back the driver lock if held, close the connection (idempotent). Committed data
+        is on disk already."""
         with self._lock:
+            if self._token is not None:
+                with contextlib.suppress(sqlite3.Error, ProjectWriteError):  # the lock goes stale
+                    self.release_driver()
             self._conn.close()
 
     def __enter__(self) -> SQLiteStorage:

@@ -31,10 +31,12 @@ from rung.hypermodel import get_hypermodel
 from rung.importers.takeover import take_over_import
 from rung.oracles.base import Oracle
 from rung.storage import Storage, get_storage
+from rung.storage._common import clone_json
 from rung.trial import Trial
 from rung.tuner.budget import SearchBudget
 from rung.tuner.cleanup import CheckpointCleanup, parse_keep_checkpoints
 from rung.tuner.display import Display
+from rung.tuner.driver import DriverSession, refuse_if_driven
 from rung.tuner.failures import no_result_error
 from rung.tuner.interrupt import interrupted
 from rung.tuner.loop import Job, SearchLoop
@@ -146,6 +148,7 @@ class BaseTuner(TunerState, TunerResults):
                       keep_checkpoints: str | int) -> None:
         """Delete (``overwrite``), open or create the project; resume it if it exists."""
         if overwrite and self.project_dir.exists():
+            refuse_if_driven(self.project_dir / DB_NAME)
             shutil.rmtree(self.project_dir)
         if storage is None:
             self.project_dir.mkdir(parents=True, exist_ok=True)
@@ -236,12 +239,18 @@ class BaseTuner(TunerState, TunerResults):
         """
         check_bool("retry_failed", retry_failed)
         budget = SearchBudget(max_time, max_epochs_total)
-        if retry_failed:
-            self._retry_failed()
         job = self._job(fit_args, fit_kwargs)
         runner, owned = make_executor(workers, executor, job_timeout, resources_per_job)
-        loop = self._run(runner, owned, job, budget)
-        self.checkpoint_cleanup.sweep()
+        try:
+            with DriverSession(self.storage, self.display.message) as session:
+                if retry_failed:
+                    self._retry_failed(session)
+                self._catch_up()
+                loop = self._run(runner, owned, job, budget)
+                self.checkpoint_cleanup.sweep()
+        finally:
+            if owned:
+                runner.shutdown()
         failed = no_result_error(self.storage, self.project_dir, loop.finished_jobs)
         if failed is not None:
             raise failed
@@ -278,19 +287,25 @@ class BaseTuner(TunerState, TunerResults):
                             self.oracle.budget().jobs)
         finally:
             self.display.close()  # the live panel, before any message below it
-            if owned:
-                runner.shutdown()
-            else:
+            if not owned:
                 for trial_id in self.oracle.pending:
                     runner.cancel(trial_id)
         return loop
 
-    def _retry_failed(self) -> None:
+    def _catch_up(self) -> None:
+        """Reload the project if another driver changed it since this tuner read it (a search
+        never writes over a newer state than the one it continues)."""
+        stored = self.storage.get_oracle_state()
+        if stored is not None and stored != clone_json(self.oracle.state_dict()):
+            self.reload()
+
+    def _retry_failed(self, session: DriverSession) -> None:
         """Start over a project whose trials all failed (see ``search``'s ``retry_failed``)."""
         cleared = [t.trial_id for t in self.storage.trials()]
         fresh = clear_failed_project(self.storage)
         if fresh is None:
             return
+        session.switch(fresh)
         self.storage = fresh
         for trial_id in cleared:
             self.checkpoints.delete(trial_id)

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rung.errors import FatalRuntimeError
+from rung.errors import FatalRuntimeError, ProjectInUseError, ProjectWriteError
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome
 from rung.hyperparameters import HyperParameters
 from rung.oracles.base import Suggestion
@@ -162,9 +162,9 @@ class SearchLoop:
         if result.outcome in (Outcome.COMPLETED, Outcome.PRUNED):
             if result.checkpoint is not None:
                 self.recorder.checkpoints.unpack(result.trial_id, result.checkpoint)
-            hp = self._declared(run, result)
-            if result.outcome is Outcome.COMPLETED:
-                self.oracle.update_space(hp)
+            # define-by-run: a stopped job declared its hyperparameters too (the first job of a
+            # search, stopped for a NaN, must still teach the oracle the space)
+            self.oracle.update_space(self._declared(run, result))
             status = self.recorder.complete(run.trial, result.metrics or {}, run.started,
                                             pruned=result.outcome is Outcome.PRUNED)
             self._count(status, result.trial_id)
@@ -176,6 +176,8 @@ class SearchLoop:
     def _failed_attempt(self, run: _Running, result: JobResult) -> TrialStatus | None:
         """Record a failed attempt; retry it (None) or fail the job for good (FAILED)."""
         error = result.error or str(result.exception)
+        if isinstance(result.exception, (ProjectInUseError, ProjectWriteError)):
+            raise result.exception  # the project cannot be written: not the job's failure
         self.storage.record_failure(result.trial_id, result.attempt, error)
         if result.outcome is Outcome.FATAL:
             exc = result.exception
