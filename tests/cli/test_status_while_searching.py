@@ -66,6 +66,7 @@ def test_status_of_a_project_being_written(tmp_path: Path, capsys) -> None:
         assert during["epochs_spent"] == 4 + 1  # four 1-epoch jobs, and 00004's first epoch
         running = [r for r in during["rungs"] if r["running"]]
         assert [(r["bracket"], r["rung"], r["completed"]) for r in running] == [(2, 0, 4)]
+        assert f"pid {process.pid} on host" in during["driver"]  # the search holds the lock
         assert main(["trials", str(tmp_path / "live"), "--format", "json"]) == 0
         rows = json.loads(capsys.readouterr().out)
         assert [r["status"] for r in rows] == ["COMPLETED"] * 4 + ["RUNNING"]
@@ -77,3 +78,4 @@ def test_status_of_a_project_being_written(tmp_path: Path, capsys) -> None:
     assert main(["status", str(tmp_path / "live"), "--json"]) == 0
     after = json.loads(capsys.readouterr().out)
     assert after["counts"] == {"COMPLETED": 22} and after["epochs_spent"] == 69
+    assert after["driver"] is None  # released at the end of the search

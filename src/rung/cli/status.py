@@ -6,6 +6,7 @@ printing); ``format_status`` lays them out as text, ``ProjectStatus.to_json`` as
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -53,6 +54,7 @@ class ProjectStatus:
     rungs: list[RungStatus] = field(default_factory=list)
     first_created: float | None = None
     last_change: float | None = None
+    driver: str | None = None  # who holds the project's driver lock (a search writing it)
 
     @property
     def jobs(self) -> int:
@@ -127,7 +129,21 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
         oracle=str(oracle), objective=objective, counts=counts, jobs_planned=plan.jobs,
         epochs_spent=spent, epochs_planned=plan.epochs,
         best=_best(records, objective.get("name")), rungs=_rungs(records, plan),
-        first_created=min(changes, default=None), last_change=max(changes, default=None))
+        first_created=min(changes, default=None), last_change=max(changes, default=None),
+        driver=_driver(storage, now))
+
+
+def _driver(storage: Storage, now: float | None) -> str | None:
+    """The search holding the project's driver lock, described, or None (a storage without
+    one, or a project written before the lock existed)."""
+    read = getattr(storage, "driver_lock", None)
+    if read is None:
+        return None
+    try:
+        held = read()
+    except sqlite3.Error:  # schema 2, opened read-only (never migrated): no lock table
+        return None
+    return None if held is None else str(held.describe(now))
 
 
 def _of(done: int, planned: int | None) -> str:
@@ -187,5 +203,8 @@ def format_status(status: ProjectStatus, path: str) -> str:
         value = "-" if best["value"] is None else f"{best['value']:.6g}"
         lines.append(f"best: trial {best['trial_id']} {name}={value} after "
                      f"{best['epochs']} epochs {best['hyperparameters']}")
+    if status.driver is not None:
+        lines.append(f"driver: {status.driver} (a live one is searching; a dead one is taken "
+                     "over by the next search)")
     lines += _bracket_lines(status.rungs)
     return "\n".join(lines)
