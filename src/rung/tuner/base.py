@@ -234,27 +234,31 @@ class BaseTuner(TunerState, TunerResults):
         """
         check_bool("retry_failed", retry_failed)
         budget = SearchBudget(max_time, max_epochs_total)
-        if retry_failed:
-            self._retry_failed()
-        job = self._job(fit_args, fit_kwargs)
-        runner, owned = make_executor(workers, executor, job_timeout, resources_per_job)
-        loop = self._run(runner, owned, job, budget)
-        self.checkpoint_cleanup.sweep()
-        failed = no_result_error(self.storage, self.project_dir, loop.finished_jobs)
-        if failed is not None:
-            raise failed
-        self.display.done(self.oracle, loop.stopped)
+        verbose = self.display.verbose
+        if "verbose" in fit_kwargs and not fit_kwargs["verbose"]:
+            self.display.verbose = 0  # keras-tuner: search(verbose=0) prints nothing at all
+        try:
+            if retry_failed:
+                self._retry_failed()
+            job = self._job(fit_args, fit_kwargs)
+            runner, owned = make_executor(workers, executor, job_timeout, resources_per_job)
+            loop = self._run(runner, owned, job, budget)
+            self.checkpoint_cleanup.sweep()
+            failed = no_result_error(self.storage, self.project_dir, loop.finished_jobs)
+            if failed is not None:
+                raise failed
+            self.display.done(self.oracle, loop.stopped)
+        finally:
+            self.display.verbose = verbose
         self.on_search_end()
 
     def _job(self, fit_args: tuple[Any, ...], fit_kwargs: dict[str, Any]) -> Job:
         """What each job calls: the ``run_trial`` function itself (then without ``verbose``), or
         this tuner's ``run_trial`` (a subclass's, or the hypermodel's training)."""
         plain = type(self).run_trial is BaseTuner.run_trial and self._run_trial_fn is not None
-        if "verbose" in fit_kwargs:  # keras-tuner: search(verbose=0) also quiets the tuner;
-            # rung still prints the plan and the closing summary (a few lines)
-            self.display.per_job = bool(fit_kwargs["verbose"])
-            if plain:  # the search's own option, not the training function's
-                fit_kwargs = {k: v for k, v in fit_kwargs.items() if k != "verbose"}
+        if "verbose" in fit_kwargs and plain:  # the search's own option (see `search`), not
+            # the training function's
+            fit_kwargs = {k: v for k, v in fit_kwargs.items() if k != "verbose"}
         function = self._run_trial_fn if plain else self.run_trial
         assert function is not None
         return Job(function, fit_args, fit_kwargs, self.max_retries_per_trial,
