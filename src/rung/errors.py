@@ -4,7 +4,9 @@ The tree::
 
     RungError                      base of every error rung raises on purpose
     ├── SearchSpaceError (ValueError)   an invalid hyperparameter definition
-    │   └── SearchSpaceTypeError (TypeError)  values of the wrong type (keras-tuner: TypeError)
+    │   ├── SearchSpaceTypeError (TypeError)  values of the wrong type (keras-tuner: TypeError)
+    │   └── NewEntriesError (RuntimeError)  a trial declared a hyperparameter the space lacks
+    │                               while ``allow_new_entries=False`` (keras-tuner: RuntimeError)
     ├── ConfigurationError (ValueError) a tuner/oracle argument that cannot work, or a resume
     │   │                               whose settings differ from the stored project
     │   ├── ArgumentTypeError (TypeError)  an argument of the wrong type (also a
@@ -38,6 +40,7 @@ __all__ = [
     "FatalTypeError",
     "FatalValueError",
     "JobTimeoutError",
+    "NewEntriesError",
     "ProjectMismatchError",
     "RungError",
     "SearchSpaceError",
@@ -58,6 +61,10 @@ class SearchSpaceError(RungError, ValueError):
 
 class SearchSpaceTypeError(SearchSpaceError, TypeError):
     """A hyperparameter's values have the wrong type (a ``Choice`` mixing types, say)."""
+
+
+class NewEntriesError(SearchSpaceError, RuntimeError):
+    """A trial declared a hyperparameter outside the space while ``allow_new_entries=False``."""
 
 
 class ConfigurationError(RungError, ValueError):

@@ -270,6 +270,15 @@ class HyperParameters:
                     overwrite or name not in self._values):
                 self._values[name] = value
 
+    def __eq__(self, other: object) -> bool:
+        """The same definitions in the same order, and the same values (keras-tuner code
+        compares a tuner's space with the one it was given: ``oracle.hyperparameters == hp``)."""
+        if not isinstance(other, HyperParameters):
+            return NotImplemented
+        return self._space == other._space and self._values == other._values
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: compared by value
+
     # --- serialisation -------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         """JSON dict with the ``space`` (hyperparameter configs) and every set ``values``."""
