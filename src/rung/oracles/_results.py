@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from rung.hyperparameters import HyperParameters
 from rung.objective import MultiObjective, Objective
+from rung.oracles._assigned import assigned_records, store_assigned
 from rung.oracles._ranking import Ranking
 from rung.oracles.suggestion import Suggestion
 from rung.trial import Trial
 from rung.trial_record import TrialRecord
+
+if TYPE_CHECKING:
+    from rung.storage import Storage
 
 __all__ = ["OracleResults"]
 
@@ -21,10 +28,27 @@ class OracleResults:
     _pending: dict[str, Suggestion]
     _ranking: Ranking
 
+    if TYPE_CHECKING:
+        def adopt(self, history: Any, reports: Any = ()) -> None: ...
+        def state_dict(self) -> dict[str, Any]: ...
+        def _store(self) -> Storage | None: ...
+
     @property
     def trials(self) -> dict[str, Trial]:
         """Finished trials by id (read-only ``Trial`` objects, keras-tuner's ``oracle.trials``)."""
         return {k: self.make_trial(r) for k, r in self._finished_trials.items()}
+
+    @trials.setter
+    def trials(self, trials: Mapping[str, Trial]) -> None:
+        """keras-tuner code may assign finished trials: they replace the oracle's history and
+        are written to its store, if any (``rung.oracles._assigned``)."""
+        records = assigned_records(trials, self.objective)
+        storage = self._store()
+        if storage is not None:
+            store_assigned(storage, records)
+        self.adopt(records)
+        if storage is not None:
+            storage.set_oracle_state(self.state_dict())
 
     @property
     def records(self) -> list[TrialRecord]:

@@ -149,6 +149,7 @@ class BaseTuner(TunerState, TunerResults):
             self.project_dir.mkdir(parents=True, exist_ok=True)
             storage = self.project_dir / DB_NAME
         self.storage = get_storage(storage, create=True)
+        self.oracle._use_store(self.storage)  # for trials assigned to oracle.trials
         self.checkpoints = CheckpointStore(self.project_dir / "trials")
         self.checkpoint_cleanup = CheckpointCleanup(self.checkpoints, self.oracle, keep_checkpoints)
         self._fresh_oracle = copy.deepcopy(self.oracle)  # as before the first job (retry_failed)
@@ -295,6 +296,7 @@ class BaseTuner(TunerState, TunerResults):
         for trial_id in cleared:
             self.checkpoints.delete(trial_id)
         self.oracle = copy.deepcopy(self._fresh_oracle)  # a searcher forgets what it observed
+        self.oracle._use_store(self.storage)
         self.checkpoint_cleanup.oracle = self.oracle
         self.storage.set_settings(self._settings())
         self.populate_search_space()
