@@ -11,8 +11,10 @@ The tree::
     │   │                               whose settings differ from the stored project
     │   ├── ArgumentTypeError (TypeError)  an argument of the wrong type (also a
     │   │                               ConfigurationError, so one except clause catches both)
-    │   └── ProjectMismatchError (RuntimeError)  an existing project was made with other
-    │                                   settings (keras-tuner raises a RuntimeError here)
+    │   ├── ProjectMismatchError (RuntimeError)  an existing project was made with other
+    │   │                               settings (keras-tuner raises a RuntimeError here)
+    │   └── SearchDataError (RuntimeError)  data given to ``search`` that no trial could train
+    │                                   on (keras-tuner: a RuntimeError after failed trials)
     ├── FatalError                 raised by user code: stop the whole search at once
     │   ├── FatalValueError, FatalTypeError, FatalRuntimeError
     ├── TooManyFailedTrialsError (RuntimeError)  max_consecutive_failed_trials reached
@@ -43,6 +45,7 @@ __all__ = [
     "NewEntriesError",
     "ProjectMismatchError",
     "RungError",
+    "SearchDataError",
     "SearchSpaceError",
     "SearchSpaceTypeError",
     "TooManyFailedTrialsError",
@@ -77,6 +80,10 @@ class ArgumentTypeError(ConfigurationError, TypeError):
 
 class ProjectMismatchError(ConfigurationError, RuntimeError):
     """An existing project was created with other settings than the tuner's."""
+
+
+class SearchDataError(ConfigurationError, RuntimeError):
+    """The data given to ``search`` cannot work (e.g. 1-D ``X`` for a scikit-learn model)."""
 
 
 class FatalError(RungError):

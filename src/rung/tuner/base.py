@@ -234,6 +234,7 @@ class BaseTuner(TunerState, TunerResults):
         Ctrl-C stops the search with one line and exit status 130 (``rung.tuner.interrupt``).
         """
         check_bool("retry_failed", retry_failed)
+        self.check_search_arguments(fit_args, fit_kwargs)
         budget = SearchBudget(max_time, max_epochs_total)
         verbose = self.display.verbose
         if "verbose" in fit_kwargs and not fit_kwargs["verbose"]:
@@ -321,6 +322,10 @@ class BaseTuner(TunerState, TunerResults):
         """Hook for framework integrations: train ``self.hypermodel`` for one job."""
         raise NotImplementedError(
             "pass run_trial=<function> to the tuner, or subclass it and override run_trial")
+
+    def check_search_arguments(self, fit_args: tuple[Any, ...],  # noqa: B027 - optional hook
+                               fit_kwargs: dict[str, Any]) -> None:
+        """Hook: refuse arguments of ``search`` that cannot work, before any job starts."""
 
     def populate_search_space(self) -> None:  # noqa: B027 - optional hook
         """Hook: declare hyperparameters before the first job (called for new projects)."""
