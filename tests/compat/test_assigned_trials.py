@@ -77,3 +77,24 @@ def test_a_stored_trial_cannot_be_changed(tmp_path: Path) -> None:
     trial.score = 123.0
     with pytest.raises(ValueError, match="stored already"):
         tuner.oracle.trials = trials
+
+
+def test_trials_set_one_by_one_guide_the_bayesian_oracle(tmp_path: Path) -> None:
+    hps = kt.HyperParameters()
+    hps.Int("a", -100, 100)
+    oracle = kt.oracles.BayesianOptimizationOracle(
+        objective=kt.Objective("score", direction="max"), max_trials=20, hyperparameters=hps,
+        num_initial_points=2, seed=0)
+    oracle._set_project_dir(tmp_path, "untitled")
+    for i in range(5):  # high `a`, high score; low `a`, low score
+        for sign in (1, -1):
+            trial = kt.engine.trial.Trial(hyperparameters=hps.copy())
+            trial.hyperparameters.values["a"] = sign * 10 * i
+            trial.score = sign * i
+            trial.status = "COMPLETED"
+            oracle.trials[trial.trial_id] = trial
+
+    assert len(oracle.trials) == 10
+    trial = oracle.create_trial("tuner0")
+    assert trial.status == "RUNNING"
+    assert trial.hyperparameters.get("a") > 0

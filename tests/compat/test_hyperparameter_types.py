@@ -113,3 +113,10 @@ def test_repr_is_keras_tuners_text() -> None:
         "Int(name: 'j', min_value: 1, max_value: 10, step: 1, sampling: linear, default: 1)")
     again = hp_module.deserialize(hp_module.serialize(hp_module.Int("j", 1, 10)))
     assert repr(again) == repr(hp_module.Int("j", 1, 10))
+
+
+def test_choice_values_is_a_list() -> None:
+    choice = hp_module.Choice("lr", [0.01, 0.001, 0.0001])
+    assert choice.values == [0.01, 0.001, 0.0001]  # keras-tuner code compares with a list
+    choice.values.append(1.0)  # a copy: the hyperparameter is unchanged
+    assert choice.values == [0.01, 0.001, 0.0001]

@@ -29,8 +29,10 @@ if TYPE_CHECKING:
 __all__ = ["assigned_records", "store_assigned"]
 
 
-def assigned_records(trials: object, objective: Objective | MultiObjective) -> list[TrialRecord]:
-    """The records for ``oracle.trials = trials`` (a dict of ``Trial`` by id), checked."""
+def assigned_records(trials: object, objective: Objective | MultiObjective,
+                     known: Mapping[str, TrialRecord]) -> list[TrialRecord]:
+    """The records for ``oracle.trials = trials`` (a dict of ``Trial`` by id), checked; a trial
+    of ``oracle.trials`` left unchanged keeps its record (``known``, by id)."""
     from rung.trial import Trial
 
     if not isinstance(trials, Mapping):
@@ -44,7 +46,8 @@ def assigned_records(trials: object, objective: Objective | MultiObjective) -> l
             raise ConfigurationError(
                 f"oracle.trials: the key {key!r} is not the trial's id {trial.trial_id!r}; "
                 "assign {trial.trial_id: trial, ...}")
-        records.append(_record(trial, objective))
+        same = known.get(trial.trial_id) is trial.record and not trial._overrides
+        records.append(trial.record if same else _record(trial, objective))
     return records
 
 
