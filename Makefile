@@ -16,7 +16,7 @@ TEST_STAMP := $(VENV)/.installed-test
 
 export KERAS_BACKEND ?= torch
 
-.PHONY: demo test lint typecheck venv clean bench
+.PHONY: demo test lint typecheck venv clean bench chromium
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,10 +34,20 @@ $(TEST_STAMP): pyproject.toml $(CONSTRAINTS) | $(PY)
 
 venv: $(TEST_STAMP)
 
+# The browser tests (tests/report/test_browser.py) drive Debian's Chromium through Playwright
+# (never `playwright install`, which would download a browser of its own). Installed here when
+# missing, with sudo unless root; the tests fail, saying how to install it, when it is absent.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "== installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 demo: $(DEMO_STAMP)
 	$(PY) examples/demo.py
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) chromium
 	$(PY) -m ruff check src tests benchmarks examples tools
 	$(PY) -m mypy
 	KERAS_BACKEND=torch $(PY) -m pytest

@@ -3,8 +3,12 @@
 Keras 3 on the torch backend, scikit-learn's digits (bundled with scikit-learn, no download),
 Hyperband with ``max_epochs=27, factor=3`` on rung's SQLite store in ``./runs``. The script is
 written the keras-tuner way (``import rung as kt``); promoted configurations continue from their
-parent's last epoch with the optimizer state. Run it again and it resumes: a finished search
-re-runs nothing. A plain-Python training function is in ``examples/plain_python.py``.
+parent's last epoch with the optimizer state. In a terminal the search draws a live panel (the
+bar against the planned epochs, best so far, time left, the bracket and rung being filled); in
+a log it prints plain lines. Run it again and it resumes: a finished search re-runs nothing.
+Afterwards, ``rung status runs/keras_demo`` and ``rung report runs/keras_demo -o report.html``
+show the search without running any of this code. A plain-Python training function is in
+``examples/plain_python.py``.
 
     python examples/demo.py [--directory runs] [--overwrite] [--seed 0]
 """
@@ -59,6 +63,7 @@ def main() -> int:
                          seed=args.seed, directory=args.directory, project_name="keras_demo",
                          overwrite=args.overwrite)
     tuner.search_space_summary()
+    # verbose=0 reaches Keras' fit (no per-epoch bars); rung still shows the search's progress
     tuner.search(x_train, y_train, validation_split=0.2, verbose=0)
     elapsed = time.perf_counter() - started
 
@@ -70,6 +75,8 @@ def main() -> int:
     print(f"test accuracy of the best model: {test_accuracy:.4f}")
     print(f"search time: {elapsed:.1f}s; project: {tuner.project_dir.resolve()} "
           f"(SQLite: {tuner.project_dir / 'rung.db'}, checkpoints: {tuner.project_dir / 'trials'})")
+    print(f"look at it: rung status {tuner.project_dir}; "
+          f"rung report {tuner.project_dir} -o report.html")
     if test_accuracy < 0.95:
         print("test accuracy below 0.95", file=sys.stderr)
         return 1

@@ -9,7 +9,10 @@ import pytest
 import rung
 
 MODULES = ["rung", "rung.oracles", "rung.searchers", "rung.storage", "rung.hyperparameters",
-           "rung.errors", "rung.objective", "rung.tuner", "rung.trial", "rung.executors"]
+           "rung.errors", "rung.objective", "rung.tuner", "rung.trial", "rung.executors",
+           "rung.report", "rung.report.dashboard", "rung.report.snapshot", "rung.report.plan",
+           "rung.report.brackets", "rung.report.curves", "rung.report.progress",
+           "rung.report.params", "rung.report.table", "rung.report.summary", "rung.report.render"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -13,8 +13,10 @@ The tree::
     │   │                               ConfigurationError, so one except clause catches both)
     │   ├── ProjectMismatchError (RuntimeError)  an existing project was made with other
     │   │                               settings (keras-tuner raises a RuntimeError here)
-    │   └── SearchDataError (RuntimeError)  data given to ``search`` that no trial could train
-    │                                   on (keras-tuner: a RuntimeError after failed trials)
+    │   ├── SearchDataError (RuntimeError)  data given to ``search`` that no trial could train
+    │   │                               on (keras-tuner: a RuntimeError after failed trials)
+    │   └── ProjectError             a path that holds no rung project, or a project this
+    │                                   rung cannot read (written by a newer version)
     ├── FatalError                 raised by user code: stop the whole search at once
     │   ├── FatalValueError, FatalTypeError, FatalRuntimeError
     ├── TooManyFailedTrialsError (RuntimeError)  max_consecutive_failed_trials reached
@@ -43,6 +45,7 @@ __all__ = [
     "FatalValueError",
     "JobTimeoutError",
     "NewEntriesError",
+    "ProjectError",
     "ProjectMismatchError",
     "RungError",
     "SearchDataError",
@@ -84,6 +87,11 @@ class ProjectMismatchError(ConfigurationError, RuntimeError):
 
 class SearchDataError(ConfigurationError, RuntimeError):
     """The data given to ``search`` cannot work (e.g. 1-D ``X`` for a scikit-learn model)."""
+
+
+class ProjectError(ConfigurationError):
+    """A path holds no rung project (or is not a rung database), or the project was written
+    by a newer rung (a newer storage schema); the message names the path and what was expected."""
 
 
 class FatalError(RungError):

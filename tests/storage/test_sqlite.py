@@ -108,6 +108,7 @@ def test_get_storage(tmp_path: Path) -> None:
         "InMemoryStorage",
         "SQLiteStorage",
         "get_storage",
+        "open_project",
     }
 
 

@@ -6,6 +6,7 @@ from rung.oracles.bayesian import BayesianOptimizationOracle
 from rung.oracles.bohb import BOHBOracle
 from rung.oracles.custom import CustomOracle
 from rung.oracles.hyperband import HyperbandOracle, SuccessiveHalvingOracle
+from rung.oracles.plan import plan_from_settings
 from rung.oracles.schedule import BracketPlan, Budget, RungPlan, hyperband_plan, integer_log
 from rung.oracles.single import GridSearchOracle, RandomSearchOracle, SingleFidelityOracle
 from rung.oracles.sync import synchronized
@@ -27,5 +28,6 @@ __all__ = [
     "SuccessiveHalvingOracle",
     "hyperband_plan",
     "integer_log",
+    "plan_from_settings",
     "synchronized",
 ]

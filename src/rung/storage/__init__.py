@@ -7,10 +7,11 @@ import os
 from rung.errors import ConfigurationError
 from rung.storage.base import Storage
 from rung.storage.memory import InMemoryStorage
+from rung.storage.project import open_project
 from rung.storage.sqlite import SQLiteStorage
 from rung.validation import check_bool
 
-__all__ = ["InMemoryStorage", "SQLiteStorage", "Storage", "get_storage"]
+__all__ = ["InMemoryStorage", "SQLiteStorage", "Storage", "get_storage", "open_project"]
 
 _DEFAULT_FILENAME = "rung.db"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "ALL_REPORTS",
     "COLUMNS",
+    "METRIC_HISTORY",
     "MIGRATIONS",
     "FINISH",
     "INSERT_TRIAL",
@@ -87,6 +88,15 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     # from version N to N + 1
     1: ("ALTER TABLE trials ADD COLUMN epochs_reached INTEGER",),
 }
+# one metric of every report: SQLite's JSON reads the number; a report holding NaN or Infinity
+# (tokens SQLite 3.40's JSON rejects) comes back whole, for Python to decode
+METRIC_HISTORY = (
+    "SELECT m.trial_id, m.epoch, CASE WHEN instr(m.metrics_json, 'NaN') "
+    "OR instr(m.metrics_json, 'Infinity') THEN NULL ELSE json_extract(m.metrics_json, ?) END, "
+    "CASE WHEN instr(m.metrics_json, 'NaN') OR instr(m.metrics_json, 'Infinity') "
+    "THEN m.metrics_json END "
+    "FROM epoch_metrics AS m ORDER BY m.seq"
+)
 ALL_REPORTS = (
     "SELECT m.trial_id, m.epoch, m.metrics_json FROM epoch_metrics AS m "
     "JOIN trials AS t ON t.trial_id = m.trial_id WHERE t.status != 'RUNNING' "

@@ -110,6 +110,15 @@ class Storage(abc.ABC):
         """``(trial_id, epoch, metrics)`` of every FINISHED trial, trial by trial in creation
         order, each trial's in report order (what a resumed searcher replays)."""
 
+    def metric_history(self, name: str) -> list[tuple[str, int, Any]]:
+        """``(trial_id, epoch, value)`` of metric ``name`` in every report of every trial (running
+        ones too), each trial's rows in report order (the rows of different trials may
+        interleave); ``value`` is None where a report lacks ``name``. What a report plots: a
+        storage may answer it without decoding whole reports (SQLite does); this default reads
+        them."""
+        return [(record.trial_id, epoch, metrics.get(name)) for record in self.trials()
+                for epoch, metrics in self.epoch_metrics(record.trial_id)]
+
     @abc.abstractmethod
     def failures(self, trial_id: str | None = None) -> list[tuple[str, int, str]]:
         """``(trial_id, attempt, error)`` of recorded failures, oldest first."""

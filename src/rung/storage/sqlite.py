@@ -12,13 +12,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rung.errors import ConfigurationError
+from rung.errors import ConfigurationError, ProjectError
 from rung.storage._common import check_finish, dumps, normalise_record, normalise_statuses
 from rung.storage._sqlite_schema import (
     ALL_REPORTS,
     COLUMNS,
     FINISH,
     INSERT_TRIAL,
+    METRIC_HISTORY,
     MIGRATIONS,
     REPORT,
     SCHEMA,
@@ -64,7 +65,7 @@ def _check_path(path: Path, create: bool) -> None:
     if path.exists():
         return
     if not create:
-        raise ConfigurationError(
+        raise ProjectError(
             f"no rung project at {str(path)!r}: the file does not exist (check the path; a new "
             "project is created by a tuner, or by SQLiteStorage(path, create=True))"
         )
@@ -88,10 +89,15 @@ class SQLiteStorage(Storage):
         timeout: seconds to wait for a lock held by another connection (``busy_timeout``).
         create: create the file (and missing parent directories) when it does not exist. The
             default, False, opens only an existing rung project: reading never creates files.
+        read_only: open a read-only connection (SQLite ``mode=ro``): nothing is ever written,
+            not even a migration or the journal mode, so a CLI or a report can read a project
+            while its search writes it (``rung.storage.open_project`` opens projects this way).
+            Writing methods then raise ``sqlite3.OperationalError``.
 
     Raises:
-        ConfigurationError: no file at ``path`` (and ``create=False``), ``path`` is a
-            directory, the file is not a rung database, or it was written by a newer rung.
+        ProjectError: no file at ``path`` (and ``create=False``), the file is not a rung
+            database, or it was written by a newer rung (a ``ConfigurationError``).
+        ConfigurationError: ``path`` is a directory.
 
     Example::
 
@@ -100,26 +106,35 @@ class SQLiteStorage(Storage):
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0,
-                 create: bool = False) -> None:
+                 create: bool = False, read_only: bool = False) -> None:
         self.path = Path(path)
         check_bool("create", create)
+        self.read_only = check_bool("read_only", read_only)
+        if read_only and create:
+            raise ConfigurationError("SQLiteStorage: read_only=True cannot create a project "
+                                     "(pass create=False)")
         if str(path) != ":memory:":
             _check_path(self.path, create)
         self._lock = threading.RLock()
+        self._columns = COLUMNS
+        target: str | Path = self.path
+        if read_only and str(path) != ":memory:":
+            target = self.path.resolve().as_uri() + "?mode=ro"  # as_uri escapes '?', '#', '%'
         self._conn = sqlite3.connect(
-            self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            target, timeout=timeout, isolation_level=None, check_same_thread=False,
+            uri=isinstance(target, str),
         )
         try:
             self._configure(timeout)
             if not create and self._schema_version() is None and str(path) != ":memory:":
-                raise ConfigurationError(
+                raise ProjectError(
                     f"no rung project at {str(path)!r}: the file is an SQLite database without "
                     "rung's tables"
                 )
             self._check_schema()
         except sqlite3.DatabaseError as exc:
             self._conn.close()
-            raise ConfigurationError(
+            raise ProjectError(
                 f"cannot open {str(path)!r} as a rung database: {exc}"
             ) from exc
         except BaseException:
@@ -129,6 +144,9 @@ class SQLiteStorage(Storage):
     def _configure(self, timeout: float) -> None:
         conn = self._conn
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        if self.read_only:  # the writer chose WAL; a reader changes nothing
+            conn.execute("PRAGMA query_only = ON")
+            return
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -148,12 +166,15 @@ class SQLiteStorage(Storage):
                     )
                     version = SCHEMA_VERSION
         if version > SCHEMA_VERSION:
-            raise ConfigurationError(
+            raise ProjectError(
                 f"{str(self.path)!r} has storage schema version {version}, but this rung supports "
                 f"version {SCHEMA_VERSION} at most; upgrade rung (pip install -U rung) to open it."
             )
         if version < SCHEMA_VERSION:
-            self._migrate()
+            if self.read_only:  # read what the old file has; a writer migrates it
+                self._columns = COLUMNS.replace("epochs_reached", "NULL")
+            else:
+                self._migrate()
 
     def _migrate(self) -> None:
         """Bring an older file up to ``SCHEMA_VERSION``, in one transaction."""
@@ -173,7 +194,7 @@ class SQLiteStorage(Storage):
             return None
         version = self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
         if version is None:
-            raise ConfigurationError(f"{str(self.path)!r} has an empty schema_version table.")
+            raise ProjectError(f"{str(self.path)!r} has an empty schema_version table.")
         return int(version)
 
     @contextmanager
@@ -300,7 +321,7 @@ class SQLiteStorage(Storage):
     def get_trial(self, trial_id: str) -> TrialRecord:
         with self._lock:
             row = self._conn.execute(
-                f"SELECT {COLUMNS} FROM trials WHERE trial_id = ?", (trial_id,)
+                f"SELECT {self._columns} FROM trials WHERE trial_id = ?", (trial_id,)
             ).fetchone()
         if row is None:
             raise KeyError(f"no trial with trial_id {trial_id!r}")
@@ -319,7 +340,7 @@ class SQLiteStorage(Storage):
         where, args = self._where(status)
         with self._lock:
             rows = self._conn.execute(
-                f"SELECT {COLUMNS} FROM trials{where} ORDER BY seq", args
+                f"SELECT {self._columns} FROM trials{where} ORDER BY seq", args
             ).fetchall()
         return [_record(row) for row in rows]
 
@@ -344,6 +365,15 @@ class SQLiteStorage(Storage):
         with self._lock:
             rows = self._conn.execute(ALL_REPORTS).fetchall()
         return ((trial_id, epoch, json.loads(text)) for trial_id, epoch, text in rows)
+
+    def metric_history(self, name: str) -> list[tuple[str, int, Any]]:
+        if '"' in name or "\\" in name:  # not expressible as a JSON path label: decode reports
+            return super().metric_history(name)
+        path = f'$."{name}"'
+        with self._lock:
+            rows = self._conn.execute(METRIC_HISTORY, (path,)).fetchall()
+        return [(trial_id, epoch, value if whole is None else json.loads(whole).get(name))
+                for trial_id, epoch, value, whole in rows]
 
     def failures(self, trial_id: str | None = None) -> list[tuple[str, int, str]]:
         query = "SELECT trial_id, attempt, error FROM failures"

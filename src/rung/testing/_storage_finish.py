@@ -114,6 +114,25 @@ def _rule_all_epoch_metrics_lists_finished_trials_in_order(factory: StorageFacto
     assert got == expected, f"got {got}, expected {expected} (finished trials, creation order)"
 
 
+def _rule_metric_history_reads_one_metric_of_every_report(factory: StorageFactory) -> None:
+    storage = factory()
+    for trial_id in ("b", "a", "r", 'q"'):
+        storage.create_trial(record(trial_id))
+    storage.report("a", 1, {"loss": 0.9, "acc": 0.1})
+    storage.report("b", 1, {"acc": 0.2})
+    storage.report("r", 1, {"loss": math.inf})  # a running trial's reports count too
+    storage.report("a", 2, {"loss": math.nan, "acc": 0.3})
+    storage.report('q"', 1, {'we"ird': 1.5})
+    storage.finish_trial("a", TrialStatus.COMPLETED, {"loss": 0.6}, loss=0.6)
+    got = {t: [row[1:] for row in storage.metric_history("loss") if row[0] == t]
+           for t in ("a", "b", "r", 'q"')}  # each trial's rows in report order
+    assert got["b"] == [(1, None)] and got["r"] == [(1, math.inf)], got
+    assert got["a"][0] == (1, 0.9) and got["a"][1][0] == 2 and math.isnan(got["a"][1][1]), got
+    assert got['q"'] == [(1, None)], got
+    assert len(storage.metric_history("loss")) == 5
+    assert [row[2] for row in storage.metric_history('we"ird') if row[0] == 'q"'] == [1.5]
+
+
 def _rule_status_filter(factory: StorageFactory) -> None:
     storage = factory()
     for trial_id in "abcdef":
@@ -184,6 +203,7 @@ FINISH_RULES = [
     _rule_finish_stores_the_values_the_trial_really_used,
     _rule_finish_stores_the_epoch_reached,
     _rule_all_epoch_metrics_lists_finished_trials_in_order,
+    _rule_metric_history_reads_one_metric_of_every_report,
     _rule_status_filter,
     _rule_identity_fields_and_returned_objects_are_immutable,
     _rule_json_values_come_back_as_json,

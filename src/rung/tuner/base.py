@@ -80,7 +80,9 @@ class BaseTuner(TunerState, TunerResults):
             oracle's ``max_retries_per_trial``, 0 unless set there, as in keras-tuner).
         max_consecutive_failed_trials: stop with ``TooManyFailedTrialsError`` after this many
             failed jobs in a row (None: the oracle's, 3 unless set there).
-        verbose: 0 silent, 1 one line per job plus the plan and a summary.
+        verbose: 0 prints nothing; 1 the plan, the search's progress (a live panel on a
+            terminal or in a notebook, one line per job elsewhere; ``rung.tuner.display``) and
+            a summary.
         keep_checkpoints: N (default 10), ``"best"`` (1) or ``"all"``: after each job, delete
             the checkpoints of trials that can no longer be promoted, except the N best, so a
             long search does not fill the disk (``get_best_models(n)`` needs ``n <= N``).
@@ -277,9 +279,11 @@ class BaseTuner(TunerState, TunerResults):
             try:
                 loop.run()
             except KeyboardInterrupt:
+                self.display.close()
                 interrupted(self.storage.count_trials() - len(self.oracle.pending),
                             self.oracle.budget().jobs)
         finally:
+            self.display.close()  # the live panel, before any message below it
             if owned:
                 runner.shutdown()
             else:

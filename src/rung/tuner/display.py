@@ -1,16 +1,34 @@
-"""What a search prints: the plan before it starts, one line per job, and a closing summary."""
+"""What a search prints: the plan before it starts, its progress, and a closing summary.
+
+Two forms, chosen when the search starts (``verbose=0``: nothing at all):
+
+* **live** (a terminal, or a notebook, with rich installed; ``rung.tuner.live``): a panel at
+  the bottom redrawn as the search goes (the bar against the plan, best so far, time left, the
+  brackets and rungs being filled, the running jobs), with the lines below scrolling above it;
+* **plain** (anything else: a CI log, a file, a pipe): one line per event, nothing redrawn::
+
+    [3/59] trial 0002 s=3 rung=0 epochs 0->1 completed loss=0.41 best=0.38 (0.12s) | 5% of 270 epochs, 0:00:40 left
+
+The numbers come from ``rung.tuner.progress.SearchProgress``, fed by the tuner's events:
+``plan``, ``started``, ``reported``, ``job`` / ``job_failed``, ``done``.
+"""
 
 from __future__ import annotations
 
 import math
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+from rung.tuner.progress import SearchProgress, Snapshot
 
 if TYPE_CHECKING:
     from rung.oracles.base import Oracle
     from rung.oracles.schedule import Budget
     from rung.trial import Trial
+    from rung.tuner.live import LiveView
 
 __all__ = ["Display"]
 
@@ -21,54 +39,148 @@ def _fmt(value: float | None) -> str:
     return f"{value:.6g}"
 
 
-class Display:
-    """Prints progress when ``verbose >= 1``; silent at 0."""
+def _progress_text(snap: Snapshot) -> str:
+    """`` | 5% of 270 epochs, 0:00:40 left`` for a plain job line ('' when nothing is known)."""
+    from rung.tuner.live import clock_text
 
-    def __init__(self, verbose: int = 1, stream: TextIO | None = None) -> None:
+    if snap.fraction is None:
+        return ""
+    unit = (f"{snap.epochs_planned} epochs" if snap.epochs_planned else
+            f"{snap.jobs_planned} jobs")
+    left = "" if snap.remaining is None else f", {clock_text(snap.remaining)} left"
+    return f" | {snap.fraction:.0%} of {unit}{left}"
+
+
+class Display:
+    """Prints a search's progress when ``verbose >= 1``; nothing at all at 0.
+
+    Args:
+        verbose: 0 silent, 1 the plan, progress and a summary.
+        stream: where to print (None: ``sys.stdout`` at the time of each print).
+        live: draw the live panel (True), print plain lines (False), or decide from the stream
+            (None: live on a terminal or in a notebook when rich is installed).
+        clock: monotonic seconds, for the elapsed and remaining times (tests pass a fake one).
+    """
+
+    def __init__(self, verbose: int = 1, stream: TextIO | None = None,
+                 live: bool | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.verbose = verbose
         self.per_job = True  # one line per finished job (search(verbose=0) turns it off)
         self.stream = stream
-        self._done = 0
-        self._planned = 0
+        self.live = live
+        self.clock = clock
+        self.progress: SearchProgress | None = None
+        self._view: LiveView | None = None
+        self._workers = 1
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickling (a tuner sent to worker processes with its ``run_trial``) leaves the live
+        state behind: the progress holds a lock, the panel a terminal."""
+        state = self.__dict__.copy()
+        state["progress"] = None
+        state["_view"] = None
+        return state
 
     def _print(self, text: str) -> None:
-        if self.verbose >= 1:
+        if self.verbose < 1:
+            return
+        if self._view is not None:
+            self._view.print(text)
+        else:
             print(text, file=self.stream or sys.stdout, flush=True)
 
     def message(self, text: str) -> None:
         self._print(text)
 
+    def workers(self, count: int) -> None:
+        """How many jobs run at once (shown with the running jobs when more than one)."""
+        self._workers = count
+        if self.progress is not None:
+            self.progress.workers = count
+
     def plan(self, budget: Budget, project_dir: Path, oracle: Oracle) -> None:
-        self._planned = budget.jobs
-        self._done = len(oracle.trials)
+        """The search starts: print the plan, count what earlier runs finished, start the panel."""
+        self.progress = SearchProgress(budget, oracle.objective.name, self.clock)
+        self.progress.workers = self._workers
+        finished = oracle.records
+        self.progress.restore(finished)
+        best = oracle.get_best_trials(1)
+        if best:
+            self.progress.set_best(best[0].score, best[0].trial_id)
         self._print(f"rung: {type(oracle).__name__} on {project_dir}")
         self._print(budget.describe())
-        if self._done:
-            self._print(f"resuming: {self._done} jobs already finished")
+        if finished:
+            self._print(f"resuming: {len(finished)} jobs already finished")
+        self._start_view()
+
+    def _start_view(self) -> None:
+        if self.verbose < 1 or self._view is not None or self.progress is None:
+            return
+        from rung.tuner.live import LiveView, wants_live
+
+        if self.live is None:
+            self.live = wants_live(self.stream)
+        if self.live:
+            self._view = LiveView(self.progress, self.stream)
+            self._view.start()
+
+    def started(self, trial: Trial) -> None:
+        """An attempt of a job starts."""
+        if self.progress is not None:
+            self.progress.started(trial.record)
+
+    def reported(self, trial_id: str, epoch: int) -> None:
+        """A running job reported an epoch."""
+        if self.progress is not None:
+            self.progress.reported(trial_id, epoch)
 
     def job(self, trial: Trial, oracle: Oracle, seconds: float) -> None:
-        self._done += 1
+        """A job completed (or was pruned): count it and print its line."""
+        best = oracle.get_best_trials(1)
+        if self.progress is not None:
+            self.progress.finished(trial.record, best[0].score if best else None,
+                                   best[0].trial_id if best else None)
         if self.verbose < 1 or not self.per_job:
             return
-        best = oracle.get_best_trials(1)
-        total = f"/{self._planned}" if self._planned else ""
+        done, total = self._counts()
         where = ""
         if trial.bracket is not None:
             where = f" s={trial.bracket} rung={trial.rung} epochs {trial.initial_epoch}->{trial.epochs}"
         name = oracle.objective.name
+        extra = "" if self._view is not None or self.progress is None else _progress_text(
+            self.progress.snapshot())
         self._print(
-            f"[{self._done}{total}] trial {trial.trial_id}{where} {trial.status.value.lower()} "
+            f"[{done}{total}] trial {trial.trial_id}{where} {trial.status.value.lower()} "
             f"{name}={_fmt(trial.score)} best={_fmt(best[0].score if best else None)} "
-            f"({seconds:.2f}s)"
+            f"({seconds:.2f}s){extra}"
         )
+
+    def _counts(self) -> tuple[int, str]:
+        if self.progress is None:
+            return 0, ""
+        snap = self.progress.snapshot()
+        return snap.jobs_done, f"/{snap.jobs_planned}" if snap.jobs_planned else ""
+
+    def job_failed(self, trial: Trial) -> None:
+        """A job failed for good (its line was printed by ``failure`` or ``message``)."""
+        if self.progress is not None:
+            self.progress.finished(trial.record)
 
     def failure(self, trial: Trial, attempt: int, exc: BaseException, retry: bool) -> None:
         then = "retrying" if retry else "giving up"
         self._print(f"trial {trial.trial_id} attempt {attempt} failed: "
                     f"{type(exc).__name__}: {exc} ({then})")
 
+    def close(self) -> None:
+        """Stop the live panel (idempotent); it stays on screen with its last state."""
+        view, self._view = self._view, None
+        if view is not None:
+            view.stop()
+
     def done(self, oracle: Oracle, stopped: str | None = None) -> None:
         """The closing summary; ``stopped`` says why a search budget ended the call early."""
+        self.close()
         best = oracle.get_best_trials(1)
         if stopped is not None:
             self._print(f"search stopped: {stopped}")

@@ -91,6 +91,7 @@ class SearchLoop:
             self.recorder.display.message(
                 f"resuming: re-running {len(reruns)} job(s) interrupted earlier")
         self.executor.start(self.recorder.report)
+        self.recorder.display.workers(self.executor.slots)
         self.budget.start(self.storage)
         while True:
             self._fill(reruns)

@@ -46,7 +46,8 @@ class JobRecorder:
     Args:
         oracle, storage, checkpoints: the project's.
         cleanup: deletes checkpoints nothing can load any more, after each finished job.
-        display: prints one line per finished job.
+        display: shows the search's progress (``rung.tuner.display``): told when an attempt
+            starts, when an epoch is reported and when a job finishes.
         hooks: the tuner's ``on_trial_begin`` / ``on_trial_end``.
     """
 
@@ -60,11 +61,13 @@ class JobRecorder:
         self.hooks = hooks
 
     def begin(self, trial: Trial) -> None:
+        self.display.started(trial)
         self.hooks.on_trial_begin(trial)
 
     def report(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> bool:
         """Store one epoch's metrics; False when a stopping scheduler stops the job."""
         self.storage.report(trial_id, epoch, metrics)
+        self.display.reported(trial_id, epoch)
         return self.oracle.on_report(trial_id, epoch, metrics)
 
     def fail(self, trial: Trial, error: str) -> TrialStatus:
@@ -75,6 +78,8 @@ class JobRecorder:
             oracle_state=self.oracle.state_dict(), finished_at=time.time(),
             values=trial.hyperparameters.values,
         )
+        trial.record = self.storage.get_trial(trial.trial_id)
+        self.display.job_failed(trial)
         self.hooks.on_trial_end(trial)
         return TrialStatus.FAILED
 

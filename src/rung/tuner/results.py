@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from rung.hyperparameters import HyperParameters
+from rung.optional import import_optional
 from rung.oracles.base import Oracle
 from rung.storage import Storage
+from rung.storage.table import BASE_COLUMNS, trial_rows
 from rung.trial import Trial
 from rung.tuner.summary import print_results, print_search_space
 from rung.validation import check_int
@@ -61,6 +63,16 @@ class TunerResults:
         if self.oracle.finished:
             return 0
         return max(0, planned - self.storage.count_trials())
+
+    def trials_dataframe(self) -> Any:
+        """Every job of the project as a ``pandas.DataFrame``, one row per job, in creation
+        order: the table ``rung trials DIR`` prints (columns: ``rung.storage.table``; the
+        hyperparameters are ``hp.<name>`` columns, the metrics ``metric.<name>``). Needs pandas
+        (``pip install pandas``); ``trial_id`` is the index."""
+        pandas = import_optional("pandas", "pandas", "tuner.trials_dataframe()")
+        rows = trial_rows(self.storage)
+        frame = pandas.DataFrame(rows, columns=list(rows[0]) if rows else list(BASE_COLUMNS))
+        return frame.set_index("trial_id")
 
     def search_space_summary(self, extended: bool = False) -> None:
         """Print the search space."""

@@ -1,0 +1,73 @@
+"""``rung trials`` output formats: an aligned text table, CSV and JSON, from
+``rung.storage.table.trial_rows``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["FORMATS", "TABLE_COLUMNS", "format_rows", "json_value"]
+
+FORMATS = ("table", "csv", "json")
+# the text table leaves out what is only useful to programs (times, parents, errors)
+TABLE_COLUMNS = ("trial_id", "status", "bracket", "rung", "initial_epoch", "epochs",
+                 "objective", "duration_s")
+MAX_CELL = 24
+
+
+def json_value(value: Any) -> Any:
+    """``value`` for JSON: NaN and infinities become None (JSON has no such numbers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    text = str(value)
+    return text if len(text) <= MAX_CELL else text[:MAX_CELL - 1] + "…"
+
+
+def _table(rows: Sequence[dict[str, Any]]) -> str:
+    if not rows:
+        return "no trials yet"
+    columns = [c for c in rows[0] if c in TABLE_COLUMNS or c.startswith("hp.")]
+    cells = [[_cell(row[c]) for c in columns] for row in rows]
+    heads = [c.removeprefix("hp.") for c in columns]
+    widths = [max(len(h), *(len(line[i]) for line in cells)) for i, h in enumerate(heads)]
+    numeric = [all(isinstance(row[c], (int, float)) or row[c] is None for row in rows)
+               for c in columns]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v.rjust(w) if num else v.ljust(w)
+                         for v, w, num in zip(values, widths, numeric, strict=True)).rstrip()
+
+    return "\n".join([line(heads), line(["-" * w for w in widths]), *map(line, cells)])
+
+
+def _csv(rows: Sequence[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return out.getvalue().rstrip("\n")
+
+
+def format_rows(rows: Sequence[dict[str, Any]], fmt: str) -> str:
+    """``rows`` as ``fmt`` (one of ``FORMATS``)."""
+    if fmt == "csv":
+        return _csv(rows)
+    if fmt == "json":
+        # one job per line: readable, and several times faster than indent= on 10,000 jobs
+        lines = (json.dumps({k: json_value(v) for k, v in row.items()}) for row in rows)
+        return "[\n" + ",\n".join(lines) + "\n]" if rows else "[]"
+    return _table(rows)

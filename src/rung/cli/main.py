@@ -1,0 +1,209 @@
+"""The ``rung`` command: look at a project from its storage alone.
+
+::
+
+    rung status DIR                  where the search stands against its plan
+    rung best DIR                    the best hyperparameters, as JSON
+    rung trials DIR --format csv     one row per job (table, csv or json)
+    rung report DIR -o report.html   a self-contained HTML report
+    rung dashboard DIR               the report served on 127.0.0.1, refreshed while a search runs
+    rung import-keras-tuner SRC      read a keras-tuner project into a rung project
+
+``DIR`` is a project directory (``directory/project_name``, the one holding ``rung.db``) or the
+``rung.db`` itself. Every command opens it read-only (``rung.storage.open_project``), so it
+works while a search is writing it, and imports none of the code that ran the search. Exit
+status: 0 on success, 1 for an error in what was asked (a path that is no project, say), 2 for
+a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rung.cli.formats import FORMATS, format_rows, json_value
+from rung.cli.status import format_status, project_status
+from rung.errors import RungError
+from rung.storage.project import open_project
+from rung.storage.table import objective_name, trial_rows
+from rung.trial_record import TrialStatus
+
+__all__ = ["build_parser", "main"]
+
+STORED = ("RUNNING", "COMPLETED", "PRUNED", "FAILED")
+
+
+def _status(args: argparse.Namespace) -> int:
+    with open_project(args.project) as storage:
+        status = project_status(storage)
+    if args.json:
+        print(json.dumps(status.to_json(), indent=1, default=json_value))
+    else:
+        print(format_status(status, args.project))
+    return 0
+
+
+def _best(args: argparse.Namespace) -> int:
+    with open_project(args.project) as storage:
+        name = objective_name(storage.get_settings())
+        records = [r for r in storage.trials(TrialStatus.COMPLETED) if r.loss is not None]
+    if not records:
+        raise RungError(f"no completed trial in {args.project!r} yet: nothing is best")
+    # ranked as the oracle ranks: lowest loss, then more epochs, then earlier
+    ranked = sorted(enumerate(records), key=lambda p: (p[1].loss, -p[1].epochs, p[0]))
+    best = [{"trial_id": r.trial_id, "objective": name,
+             "value": json_value(r.metrics.get(name) if name is not None else r.loss),
+             "epochs": r.epochs, "hyperparameters": r.values,
+             "metrics": {k: json_value(v) for k, v in r.metrics.items()}}
+            for _, r in ranked[:args.top]]
+    print(json.dumps(best[0] if args.top == 1 else best, indent=1))
+    return 0
+
+
+def _trials(args: argparse.Namespace) -> int:
+    with open_project(args.project) as storage:
+        rows = trial_rows(storage)
+    if args.status:
+        rows = [r for r in rows if r["status"] in args.status]
+    print(format_rows(rows, args.format))
+    return 0
+
+
+def _report_module(name: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and exc.name.startswith("rung.report"):
+            raise RungError(f"this rung has no {name} module: the report is not part of this "
+                            "installation (upgrade rung)") from exc
+        raise
+
+
+def _report(args: argparse.Namespace) -> int:
+    open_project(args.project).close()  # a clear error for a path that is no project
+    path = _report_module("rung.report").write_report(args.project, args.output)
+    print(f"wrote {path}")
+    return 0
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    open_project(args.project).close()
+    serve = _report_module("rung.report.dashboard").serve
+
+    def ready(url: str) -> None:
+        print(f"dashboard of {args.project} on {url} (Ctrl-C stops it)", flush=True)
+
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a dashboard stops
+        serve(args.project, host=args.host, port=args.port, refresh_s=args.refresh,
+              allow_remote=args.allow_remote, open_browser=args.open, ready=ready)
+    print("dashboard stopped")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from rung.importers import import_keras_tuner
+
+    imported = import_keras_tuner(args.source, directory=args.directory,
+                                  project_name=args.project_name, objective=args.objective,
+                                  overwrite=args.overwrite)
+    count = imported.storage.count_trials()
+    print(f"imported {count} trials into {imported.project_dir}")
+    imported.storage.close()
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port in 0..65535 (0: a free one), got {text}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text}")
+    return value
+
+
+def _project(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("project", metavar="DIR",
+                     help="the project directory (directory/project_name) or its rung.db")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``rung`` argument parser (every subcommand's handler is its ``handler`` default)."""
+    from rung import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="rung", description="Look at a rung project: status, best, trials, report.",
+        epilog="DIR is opened read-only: the commands work while a search writes it.")
+    parser.add_argument("--version", action="version", version=f"rung {__version__}")
+    subs = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands: list[tuple[str, Callable[[argparse.Namespace], int], str]] = [
+        ("status", _status, "where the search stands against its plan"),
+        ("best", _best, "the best hyperparameters, as JSON"),
+        ("trials", _trials, "one row per job, with its metrics and status"),
+        ("report", _report, "write a self-contained HTML report"),
+        ("dashboard", _dashboard, "serve the report on this machine, refreshed while a search runs"),
+    ]
+    made = {}
+    for name, handler, text in commands:
+        made[name] = subs.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        _project(made[name])
+        made[name].set_defaults(handler=handler)
+    made["status"].add_argument("--json", action="store_true", help="print JSON instead of text")
+    made["best"].add_argument("--top", type=_positive, default=1, metavar="N",
+                              help="the N best trials, best first (a JSON list when N > 1)")
+    made["trials"].add_argument("--format", choices=FORMATS, default="table")
+    made["trials"].add_argument("--status", nargs="+", choices=STORED, type=str.upper,
+                                help="only jobs of these statuses")
+    made["report"].add_argument("-o", "--output", default="report.html", metavar="FILE",
+                                help="the HTML file to write (default: report.html)")
+    dash = made["dashboard"]
+    dash.add_argument("--host", default="127.0.0.1",
+                      help="the address to listen on (default 127.0.0.1: this machine only)")
+    dash.add_argument("--port", type=_port, default=0, help="the port (default 0: a free one)")
+    dash.add_argument("--allow-remote", action="store_true",
+                      help="allow a --host other machines can reach (the page has no password)")
+    dash.add_argument("--refresh", type=_seconds, default=2.0, metavar="SECONDS",
+                      help="how often the page reloads the project (default 2)")
+    dash.add_argument("--open", action="store_true", help="open the page in a browser")
+    imp = subs.add_parser("import-keras-tuner", help="read a keras-tuner project into rung",
+                          description="Read the keras-tuner project SRC (its "
+                          "directory/project_name) into the rung project DIRECTORY/PROJECT_NAME.")
+    imp.add_argument("source", metavar="SRC", help="the keras-tuner project directory")
+    imp.add_argument("--directory", default=".", help="where the rung project goes (default .)")
+    imp.add_argument("--project-name", default=None,
+                     help="the rung project's name (default: SRC's folder name)")
+    imp.add_argument("--objective", default=None,
+                     help="the objective's metric (default: the one keras-tuner scored)")
+    imp.add_argument("--overwrite", action="store_true", help="replace an existing rung project")
+    imp.set_defaults(handler=_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``rung`` command with ``argv`` (default: ``sys.argv[1:]``); the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except RungError as exc:
+        print(f"rung {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `rung trials DIR | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0

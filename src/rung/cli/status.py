@@ -1,0 +1,191 @@
+"""``rung status``: where a project stands against its plan, from its storage alone.
+
+``project_status`` computes the numbers (a pure function of the storage; tests check it without
+printing); ``format_status`` lays them out as text, ``ProjectStatus.to_json`` as JSON.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rung.oracles.plan import plan_from_settings
+from rung.oracles.schedule import Budget
+from rung.storage.base import Storage
+from rung.storage.table import epochs_trained, objective_config
+from rung.trial_record import TrialRecord, TrialStatus
+
+__all__ = ["ProjectStatus", "RungStatus", "format_status", "project_status"]
+
+
+@dataclass(frozen=True)
+class RungStatus:
+    """One rung of one bracket: its jobs by status against the plan (``planned`` None: the
+    plan does not say, e.g. ASHA)."""
+
+    iteration: int
+    bracket: int
+    rung: int
+    epochs: int
+    planned: int | None
+    completed: int = 0
+    pruned: int = 0
+    failed: int = 0
+    running: int = 0
+
+    @property
+    def started(self) -> int:
+        return self.completed + self.pruned + self.failed + self.running
+
+
+@dataclass(frozen=True)
+class ProjectStatus:
+    """A project's state (see ``project_status``)."""
+
+    oracle: str
+    objective: dict[str, Any]
+    counts: dict[str, int]  # jobs by status name
+    jobs_planned: int  # 0: not known in advance
+    epochs_spent: int
+    epochs_planned: int | None
+    best: dict[str, Any] | None  # trial_id, value, hyperparameters
+    rungs: list[RungStatus] = field(default_factory=list)
+    first_created: float | None = None
+    last_change: float | None = None
+
+    @property
+    def jobs(self) -> int:
+        return sum(self.counts.values())
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["jobs"] = self.jobs
+        return data
+
+
+def _best(records: list[TrialRecord], name: str | None) -> dict[str, Any] | None:
+    """The best completed job, ranked as the oracle does: lowest loss, then more epochs, then
+    earlier."""
+    done = [(r.loss, -r.epochs, i, r) for i, r in enumerate(records)
+            if r.status is TrialStatus.COMPLETED and r.loss is not None]
+    if not done:
+        return None
+    record = min(done, key=lambda t: t[:3])[3]
+    value = record.metrics.get(name) if name is not None else record.loss
+    return {"trial_id": record.trial_id, "value": value, "epochs": record.epochs,
+            "hyperparameters": record.values}
+
+
+def _rungs(records: list[TrialRecord], plan: Budget) -> list[RungStatus]:
+    """Every planned rung (all brackets of every planned iteration), plus any rung the records
+    reach outside the plan (ASHA, an unbounded Hyperband)."""
+    tally: dict[tuple[int, int, int], dict[str, int]] = {}
+    epochs: dict[tuple[int, int, int], int] = {}
+    for r in records:
+        if r.bracket is None or r.rung is None:
+            continue
+        key = (r.iteration, r.bracket, r.rung)
+        tally.setdefault(key, {})
+        name = r.status.value.lower()
+        tally[key][name] = tally[key].get(name, 0) + 1
+        epochs[key] = max(epochs.get(key, 0), r.epochs)
+    planned: dict[tuple[int, int, int], tuple[int, int]] = {}
+    iterations = plan.iterations if plan.iterations is not None else 1 + max(
+        (k[0] for k in tally), default=0)
+    for iteration in range(iterations if plan.brackets else 0):
+        for bracket in plan.brackets:
+            for rung in bracket.rungs:
+                planned[(iteration, bracket.s, rung.index)] = (rung.jobs, rung.epochs)
+    out = []
+    for key in sorted(set(tally) | set(planned), key=lambda k: (k[0], -k[1], k[2])):
+        jobs, rung_epochs = planned.get(key, (None, epochs.get(key, 0)))
+        out.append(RungStatus(*key, epochs=rung_epochs, planned=jobs, **tally.get(key, {})))
+    return out
+
+
+def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
+    """The state of the project in ``storage``: jobs by status, epochs spent against the plan
+    (``rung.oracles.plan_from_settings``), the best job, and every rung's jobs."""
+    settings = storage.get_settings() or {}
+    records = storage.trials()
+    plan = plan_from_settings(settings)
+    objective = objective_config(settings)
+    counts: dict[str, int] = {}
+    spent = 0
+    for r in records:
+        counts[r.status.value] = counts.get(r.status.value, 0) + 1
+        reported = None
+        if r.status is TrialStatus.RUNNING:  # a few: the jobs in flight
+            reported = max((e for e, _ in storage.epoch_metrics(r.trial_id)), default=None)
+        spent += epochs_trained(r, reported)
+    changes = [t for r in records for t in (r.created_at, r.finished_at) if t]
+    if counts.get("RUNNING"):
+        changes.append(time.time() if now is None else now)
+    oracle = settings.get("oracle") or ("imported" if "imported" in settings else "unknown")
+    return ProjectStatus(
+        oracle=str(oracle), objective=objective, counts=counts, jobs_planned=plan.jobs,
+        epochs_spent=spent, epochs_planned=plan.epochs,
+        best=_best(records, objective.get("name")), rungs=_rungs(records, plan),
+        first_created=min(changes, default=None), last_change=max(changes, default=None))
+
+
+def _of(done: int, planned: int | None) -> str:
+    if not planned:
+        return f"{done}"
+    return f"{done} of {planned} planned ({done / planned:.0%})"
+
+
+def _rung_line(r: RungStatus) -> str:
+    parts = [f"{r.completed} completed"]
+    parts += [f"{n} {name}" for name, n in (("pruned", r.pruned), ("failed", r.failed),
+                                             ("running", r.running)) if n]
+    filled = f"{r.started}/{r.planned}" if r.planned is not None else f"{r.started}"
+    mark = " done" if r.planned is not None and r.started >= r.planned and not r.running else ""
+    return f"    rung {r.rung} ({r.epochs:>4} epochs): {filled:>7} jobs{mark}  ({', '.join(parts)})"
+
+
+def _bracket_lines(rungs: list[RungStatus]) -> list[str]:
+    """Brackets in progress rung by rung; finished and not yet started ones counted."""
+    brackets: dict[tuple[int, int], list[RungStatus]] = {}
+    for r in rungs:
+        brackets.setdefault((r.iteration, r.bracket), []).append(r)
+    lines, done, waiting = [], 0, 0
+    for (iteration, s), members in brackets.items():
+        if all(r.planned is not None and r.started >= r.planned and not r.running
+               for r in members):
+            done += 1
+        elif not any(r.started for r in members):
+            waiting += 1
+        else:
+            lines.append(f"  bracket s={s} (iteration {iteration}):")
+            lines += [_rung_line(r) for r in members]
+    if not brackets:
+        return []
+    if not any(r.planned is not None for r in rungs):  # ASHA: no rung has a planned size
+        return ["jobs by rung (the plan fixes no rung sizes):", *lines]
+    head = f"brackets: {done} of {len(brackets)} done"
+    return [head + (f", {waiting} not started" if waiting else ""), *lines]
+
+
+def format_status(status: ProjectStatus, path: str) -> str:
+    """``status`` as the text ``rung status`` prints."""
+    name = status.objective.get("name", "objective")
+    direction = status.objective.get("direction", "")
+    lines = [f"project {path}: {status.oracle}, objective {name} {direction}".rstrip()]
+    by = ", ".join(f"{n} {s.lower()}" for s, n in sorted(status.counts.items()))
+    lines.append(f"jobs: {_of(status.jobs, status.jobs_planned)}" + (f": {by}" if by else ""))
+    lines.append(f"epochs: {_of(status.epochs_spent, status.epochs_planned)}")
+    if status.first_created is not None and status.last_change is not None:
+        seconds = int(status.last_change - status.first_created)
+        lines.append(f"time: {seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d} "
+                     "from the first job to the last change")
+    if status.best is None:
+        lines.append("best: no completed job yet")
+    else:
+        best = status.best
+        value = "-" if best["value"] is None else f"{best['value']:.6g}"
+        lines.append(f"best: trial {best['trial_id']} {name}={value} after "
+                     f"{best['epochs']} epochs {best['hyperparameters']}")
+    lines += _bracket_lines(status.rungs)
+    return "\n".join(lines)

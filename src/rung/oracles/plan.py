@@ -1,0 +1,103 @@
+"""A search's plan from its stored settings alone: what ``rung status`` and reports compare
+the stored trials against, without importing the code that ran the search.
+
+The settings (``Oracle.settings()``, saved in every project) name the algorithm's arguments;
+the plan follows from them with the schedule arithmetic of ``rung.oracles.schedule``. The
+algorithm is recognised by the settings it stores, not by its class name, so a subclass of a
+built-in oracle (a user's ``class MyHyperband(HyperbandOracle)``) gets its parent's plan:
+
+=========================================  ===============================================
+settings                                   plan
+=========================================  ===============================================
+``max_epochs, factor, hyperband_iterations``  Hyperband's brackets (``bracket``: successive
+                                           halving's one; ``full_budget_jobs``: BOHB's
+                                           bracket ``s = 0``, run second)
+``mode, min_epochs`` (ASHA)                ``max_trials`` jobs (stopping), or unknown
+                                           (promotion: promotions depend on the results)
+``max_trials`` (random, grid, Bayesian,    ``max_trials`` jobs (of ``epochs`` each, when
+custom oracles)                            set)
+anything else                              unknown (``Budget(jobs=0, epochs=None)``)
+=========================================  ===============================================
+
+BOHB may open a bracket as full-budget jobs instead (when low budgets mislead), so its plan is
+an upper bound on the epochs, as its ``budget()`` is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from rung.oracles.schedule import BracketPlan, Budget, RungPlan, bracket_plan, integer_log
+
+__all__ = ["plan_from_settings"]
+
+
+def _int(settings: Mapping[str, Any], key: str) -> int | None:
+    value = settings.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _hyperband_cycle(settings: Mapping[str, Any], max_epochs: int,
+                     factor: int) -> list[BracketPlan]:
+    """One iteration's brackets, most aggressive first (``HyperbandOracle._make_cycle``)."""
+    s_max = integer_log(max_epochs, factor)
+    bracket = _int(settings, "bracket")
+    if "bracket" in settings and bracket is not None and 0 <= bracket <= s_max:
+        return [bracket_plan(max_epochs, factor, bracket)]
+    cycle = [bracket_plan(max_epochs, factor, s) for s in range(s_max, -1, -1)]
+    if "full_budget_jobs" not in settings:
+        return cycle
+    full = _int(settings, "full_budget_jobs")  # BOHB: its own number of full-budget jobs
+    if full is not None and full >= 1:
+        only = RungPlan(index=0, jobs=full, epochs=max_epochs, initial_epoch=0)
+        cycle[-1] = replace(cycle[-1], rungs=(only,))
+    if settings.get("min_agreement", 0.3) is None or len(cycle) <= 2:
+        return cycle
+    return [cycle[0], cycle[-1], *cycle[1:-1]]  # BOHB runs its full-budget bracket second
+
+
+def _hyperband(settings: Mapping[str, Any], max_epochs: int, factor: int) -> Budget:
+    cycle = _hyperband_cycle(settings, max_epochs, factor)
+    iterations = _int(settings, "hyperband_iterations")
+    times = iterations or 0
+    return Budget(
+        jobs=times * sum(p.jobs for p in cycle),
+        epochs=times * sum(p.epochs for p in cycle),
+        brackets=tuple(cycle),
+        epochs_without_continuation=times * sum(r.jobs * r.epochs for p in cycle
+                                                for r in p.rungs),
+        iterations=iterations,
+    )
+
+
+def plan_from_settings(settings: Mapping[str, Any] | None) -> Budget:
+    """The plan (``Budget``) of the search whose stored settings are ``settings``.
+
+    The same as the oracle's ``budget()`` for rung's oracles (see the module docstring for how
+    the algorithm is recognised); ``Budget(jobs=0, epochs=None)`` where the plan is not known
+    in advance, or the settings are missing (``None``) or not understood.
+
+    Example::
+
+        with rung.storage.open_project("runs/demo") as storage:
+            plan = plan_from_settings(storage.get_settings())
+        print(plan.jobs, plan.epochs)
+    """
+    unknown = Budget(jobs=0, epochs=None)
+    if not settings:
+        return unknown
+    max_epochs, factor = _int(settings, "max_epochs"), _int(settings, "factor")
+    max_trials = _int(settings, "max_trials")
+    if "mode" in settings and "min_epochs" in settings:  # ASHA
+        if settings["mode"] == "stopping" and max_trials is not None:
+            return Budget(jobs=max_trials, epochs=None)
+        return unknown
+    if ("hyperband_iterations" in settings and max_epochs is not None and max_epochs >= 1
+            and factor is not None and factor >= 2):
+        return _hyperband(settings, max_epochs, factor)
+    if max_trials is not None and max_trials >= 1:
+        epochs = _int(settings, "epochs")
+        return Budget(jobs=max_trials, epochs=None if epochs is None else max_trials * epochs)
+    return unknown

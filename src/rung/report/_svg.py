@@ -1,0 +1,156 @@
+"""Small SVG drawing kit for the report: scales, ticks, axes, compact paths, colours.
+
+Coordinates are written with one decimal: a tenth of a pixel is invisible and keeps a page of
+tens of thousands of points small. Many dots of one colour are one ``<path>`` of zero-length
+segments with round caps (``M x y h0``), a tenth of the size of as many ``<circle>`` elements.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["BRACKET_COLOURS", "Box", "Scale", "axes", "bracket_colour", "dots", "esc", "fmt",
+           "polyline", "ramp", "ticks"]
+
+# one colour per bracket s (s = 0 last: the bracket that trains every configuration fully)
+BRACKET_COLOURS = ("#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2",
+                   "#9d755d", "#eeca3b", "#ff9da6", "#79706e")
+_RAMP = ((0.0, (68, 1, 84)), (0.25, (59, 82, 139)), (0.5, (33, 145, 140)),
+         (0.75, (94, 201, 98)), (1.0, (253, 231, 37)))  # dark (0) to light (1)
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def fmt(value: float | None) -> str:
+    """A number as people read it on an axis or in a cell: four significant digits."""
+    if value is None:
+        return "–"
+    if value == int(value) and abs(value) < 1e6:
+        return str(int(value))
+    return f"{value:.4g}"
+
+
+def bracket_colour(s: int | None) -> str:
+    return "#888888" if s is None else BRACKET_COLOURS[s % len(BRACKET_COLOURS)]
+
+
+def ramp(t: float) -> str:
+    """A colour of a dark-to-light sequential scale, ``t`` in [0, 1]."""
+    t = min(max(t, 0.0), 1.0)
+    for (t0, c0), (t1, c1) in zip(_RAMP, _RAMP[1:], strict=False):
+        if t <= t1:
+            f = (t - t0) / (t1 - t0)
+            return "#" + "".join(f"{round(a + (b - a) * f):02x}" for a, b in zip(c0, c1,
+                                                                                 strict=True))
+    return "#fde725"
+
+
+@dataclass(frozen=True)
+class Box:
+    """The plotting area inside an SVG of ``width`` x ``height``."""
+
+    width: int
+    height: int
+    left: int = 64
+    right: int = 16
+    top: int = 14
+    bottom: int = 44
+
+    @property
+    def x0(self) -> int:
+        return self.left
+
+    @property
+    def x1(self) -> int:
+        return self.width - self.right
+
+    @property
+    def y0(self) -> int:
+        return self.height - self.bottom
+
+    @property
+    def y1(self) -> int:
+        return self.top
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Maps ``[lo, hi]`` (log10 of it when ``log``) onto pixels ``[p0, p1]``."""
+
+    lo: float
+    hi: float
+    p0: float
+    p1: float
+    log: bool = False
+
+    def _t(self, value: float) -> float:
+        if self.log:
+            value, lo, hi = math.log10(value), math.log10(self.lo), math.log10(self.hi)
+        else:
+            lo, hi = self.lo, self.hi
+        return 0.5 if hi == lo else (value - lo) / (hi - lo)
+
+    def __call__(self, value: float) -> float:
+        return self.p0 + self._t(value) * (self.p1 - self.p0)
+
+    def clamp(self, value: float) -> float:
+        low, high = sorted((self.p0, self.p1))
+        return min(max(self(value), low), high)
+
+
+def ticks(lo: float, hi: float, log: bool = False, count: int = 5) -> list[float]:
+    """Round tick values within ``[lo, hi]``: 1-2-5 steps, or powers of ten on a log axis."""
+    if log and lo > 0:
+        first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+        steps = (1,) if last - first > 3 else (1, 2, 5)
+        found = [m * 10.0**e for e in range(first, last + 1) for m in steps]
+        return [v for v in found if lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9)] or [lo, hi]
+    if hi <= lo:
+        return [lo]
+    raw = (hi - lo) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    start = math.ceil(lo / step) * step
+    return [round(start + i * step, 12) for i in range(int((hi - start) / step + 1e-9) + 1)]
+
+
+def axes(box: Box, xs: Scale, ys: Scale, x_label: str, y_label: str,
+         x_ticks: Sequence[float] | None = None, x_names: Sequence[str] | None = None) -> str:
+    """Grid lines, tick labels and axis titles; ``x_names`` label categorical positions."""
+    parts = [f'<rect class="frame" x="{box.x0}" y="{box.y1}" width="{box.x1 - box.x0}" '
+             f'height="{box.y0 - box.y1}"/>']
+    for v in ticks(ys.lo, ys.hi, ys.log):
+        y = ys(v)
+        parts.append(f'<line class="grid" x1="{box.x0}" x2="{box.x1}" y1="{y:.1f}" '
+                     f'y2="{y:.1f}"/><text class="tick" x="{box.x0 - 5}" y="{y + 4:.1f}" '
+                     f'text-anchor="end">{fmt(v)}</text>')
+    xt = list(x_ticks) if x_ticks is not None else ticks(xs.lo, xs.hi, xs.log)
+    for i, v in enumerate(xt):
+        x = xs(v)
+        name = x_names[i] if x_names is not None else fmt(v)
+        parts.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{box.y1}" '
+                     f'y2="{box.y0}"/><text class="tick" x="{x:.1f}" y="{box.y0 + 16}" '
+                     f'text-anchor="middle">{esc(name)}</text>')
+    parts.append(f'<text class="label" x="{(box.x0 + box.x1) / 2:.0f}" y="{box.height - 6}" '
+                 f'text-anchor="middle">{esc(x_label)}</text>')
+    parts.append(f'<text class="label" transform="translate(14 {(box.y0 + box.y1) / 2:.0f}) '
+                 f'rotate(-90)" text-anchor="middle">{esc(y_label)}</text>')
+    return "".join(parts)
+
+
+def polyline(points: Iterable[tuple[float, float]]) -> str:
+    """An SVG path ``d`` through ``points`` (pixels)."""
+    out = []
+    for i, (x, y) in enumerate(points):
+        out.append(f"{'M' if i == 0 else 'L'}{x:.1f} {y:.1f}")
+    return "".join(out)
+
+
+def dots(points: Iterable[tuple[float, float]]) -> str:
+    """An SVG path ``d`` drawing a dot at each point (stroke it with round caps)."""
+    return "".join(f"M{x:.1f} {y:.1f}h0" for x, y in points)

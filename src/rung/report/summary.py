@@ -1,0 +1,89 @@
+"""The settings and budget of a search: what was planned, what was spent, what was found."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from rung.report.plan import SearchPlan
+from rung.report.progress import Progress
+from rung.report.snapshot import Snapshot
+from rung.trial_record import TrialStatus
+
+__all__ = ["Summary", "flatten", "summarise"]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The page's header: the algorithm and ``settings`` (flattened ``key: value`` pairs),
+    ``planned_jobs``/``planned_epochs`` (None when not planned in advance), the jobs per
+    status, epochs spent, the best job, and the first and last time the project changed."""
+
+    algorithm: str
+    objective: str
+    direction: str
+    settings: tuple[tuple[str, str], ...]
+    planned_jobs: int | None
+    planned_epochs: int | None
+    jobs: int
+    by_status: tuple[tuple[str, int], ...]
+    epochs_spent: int
+    best_trial: str | None
+    best_value: float | None
+    best_values: tuple[tuple[str, str], ...]
+    started_at: float | None
+    updated_at: float | None
+
+    @property
+    def running(self) -> int:
+        return dict(self.by_status).get(TrialStatus.RUNNING.value, 0)
+
+
+def flatten(settings: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """``{"a": {"b": 1}}`` -> ``[("a.b", "1")]``; lists of dicts are numbered."""
+    if isinstance(settings, dict):
+        items: list[tuple[str, str]] = []
+        for key, value in settings.items():
+            items += flatten(value, f"{prefix}{key}.")
+        return items
+    if isinstance(settings, list) and any(isinstance(v, dict) for v in settings):
+        items = []
+        for i, value in enumerate(settings):
+            items += flatten(value, f"{prefix}{i}.")
+        return items
+    return [(prefix.rstrip("."), "null" if settings is None else str(settings))]
+
+
+def summarise(snapshot: Snapshot, plan: SearchPlan, progress: Progress) -> Summary:
+    """The summary of ``snapshot`` under ``plan``, with the epochs ``progress`` counted."""
+    counts = Counter(r.status.value for r in snapshot.trials)
+    order = [s.value for s in (TrialStatus.COMPLETED, TrialStatus.PRUNED, TrialStatus.FAILED,
+                               TrialStatus.RUNNING)]
+    by_status = tuple((s, counts[s]) for s in order if counts[s]) + tuple(
+        (s, n) for s, n in counts.items() if s not in order)
+    best = None
+    best_value: float | None = None
+    for record in snapshot.trials:
+        value = snapshot.value(record)
+        if value is not None and (best_value is None or snapshot.objective.better(value,
+                                                                                  best_value)):
+            best, best_value = record, value
+    times = [t for r in snapshot.trials for t in (r.created_at, r.finished_at)
+             if t is not None and t > 0]
+    return Summary(
+        algorithm=plan.algorithm,
+        objective=snapshot.objective.name,
+        direction=snapshot.objective.direction,
+        settings=tuple(flatten(dict(snapshot.settings))),
+        planned_jobs=plan.jobs,
+        planned_epochs=plan.epochs,
+        jobs=len(snapshot.trials),
+        by_status=by_status,
+        epochs_spent=progress.epochs_spent,
+        best_trial=None if best is None else best.trial_id,
+        best_value=best_value,
+        best_values=() if best is None else tuple((k, str(v)) for k, v in best.values.items()),
+        started_at=min(times, default=None),
+        updated_at=max(times, default=None),
+    )

@@ -1,0 +1,48 @@
+"""Write a project's report: :func:`write_report`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rung.report._open import open_read_only
+from rung.report.data import build_report
+from rung.report.render import render_html
+from rung.validation import check_instance, fail_value
+
+__all__ = ["project_title", "write_report"]
+
+
+def project_title(project: str | os.PathLike[str]) -> str:
+    """The page title for a project: ``rung · <project name>``."""
+    path = Path(project).resolve()
+    return f"rung · {path.parent.name if path.is_file() else path.name}"
+
+
+def write_report(project: str | os.PathLike[str], out: str | os.PathLike[str]) -> Path:
+    """Write the HTML report of the project at ``project`` to ``out``; return ``out``'s path.
+
+    ``project`` is the project directory (``directory/project_name``, the one holding
+    ``rung.db``) or the ``rung.db`` itself; it is opened read-only and may be written by a
+    running search meanwhile. The page is self-contained (see :mod:`rung.report.render`). The
+    file is written next to ``out`` first and then renamed over it, so a browser reloading it
+    never reads half a page.
+
+    Example::
+
+        rung.report.write_report("runs/keras_demo", "report.html")
+    """
+    check_instance("out", out, (str, os.PathLike), "a file path for the HTML report")
+    target = Path(out)
+    if target.is_dir():
+        raise fail_value("out", "a file path for the HTML report", str(target),
+                         "it is a directory; name a file in it, e.g. report.html")
+    with open_read_only(project) as storage:
+        data = build_report(storage, title=project_title(project))
+    text = render_html(data)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, target)
+    return target
+

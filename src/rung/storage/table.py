@@ -1,0 +1,94 @@
+"""A project's trials as flat rows, one per job: what ``rung trials`` prints and
+``tuner.trials_dataframe()`` gives to pandas.
+
+Columns, in order: ``trial_id, status, iteration, bracket, rung, initial_epoch, epochs,
+epochs_trained, parent_id, objective, attempts, duration_s, created_at, finished_at, error``,
+then one ``hp.<name>`` column per hyperparameter and one ``metric.<name>`` column per metric
+(names sorted; a job that has no value for one gets None). ``objective`` is the value of the
+objective's metric (for several objectives, the folded loss); ``epochs_trained`` the epochs the
+job really trained (a pruned job stops early; a running job counts the epochs it reported);
+``duration_s`` runs from the job's creation to its end; times are Unix seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rung.storage.base import Storage
+from rung.trial_record import TrialRecord, TrialStatus
+
+__all__ = ["BASE_COLUMNS", "epochs_trained", "objective_config", "objective_name", "trial_rows"]
+
+BASE_COLUMNS = (
+    "trial_id", "status", "iteration", "bracket", "rung", "initial_epoch", "epochs",
+    "epochs_trained", "parent_id", "objective", "attempts", "duration_s", "created_at",
+    "finished_at", "error",
+)
+
+
+def objective_config(settings: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The stored objective (``Objective.get_config()``; a keras-tuner import keeps it under
+    ``imported``), or ``{}``."""
+    settings = settings or {}
+    config = settings.get("objective")
+    if config is None and isinstance(settings.get("imported"), Mapping):
+        config = settings["imported"].get("objective")
+    return dict(config) if isinstance(config, Mapping) else {}
+
+
+def objective_name(settings: Mapping[str, Any] | None) -> str | None:
+    """The objective's metric name from stored settings (None: several objectives, or unknown)."""
+    name = objective_config(settings).get("name")
+    return name if isinstance(name, str) else None
+
+
+def _objective_value(record: TrialRecord, name: str | None) -> float | None:
+    if name is not None:
+        value = record.metrics.get(name)
+        return None if value is None else float(value)
+    return record.loss
+
+
+def epochs_trained(record: TrialRecord, reported: int | None = None) -> int:
+    """Epochs ``record``'s job trained: to ``epochs_reached`` (or ``epochs``) once finished, to
+    the last ``reported`` epoch while running."""
+    if record.status is TrialStatus.RUNNING:
+        return max(0, (reported or record.initial_epoch) - record.initial_epoch)
+    end = record.epochs_reached if record.epochs_reached is not None else record.epochs
+    return max(0, end - record.initial_epoch)
+
+
+def _first_line(text: str | None) -> str | None:
+    if not text:
+        return None
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else None  # a traceback's last line says what failed
+
+
+def trial_rows(storage: Storage) -> list[dict[str, Any]]:
+    """Every trial of ``storage`` as a flat dict (see the module docstring), in creation order."""
+    records = storage.trials()
+    name = objective_name(storage.get_settings())
+    reached = {r.trial_id: max((e for e, _ in storage.epoch_metrics(r.trial_id)), default=None)
+               for r in records if r.status is TrialStatus.RUNNING}  # a few: the ones in flight
+    hp_names = sorted({k for r in records for k in r.values})
+    metric_names = sorted({k for r in records for k in r.metrics})
+    rows = []
+    for r in records:
+        row: dict[str, Any] = {
+            "trial_id": r.trial_id, "status": r.status.value, "iteration": r.iteration,
+            "bracket": r.bracket, "rung": r.rung, "initial_epoch": r.initial_epoch,
+            "epochs": r.epochs, "epochs_trained": epochs_trained(r, reached.get(r.trial_id)),
+            "parent_id": r.parent_id, "objective": _objective_value(r, name),
+            "attempts": r.attempts,
+            "duration_s": None if r.finished_at is None else r.finished_at - r.created_at,
+            "created_at": r.created_at, "finished_at": r.finished_at,
+            "error": _first_line(r.error),
+        }
+        for key in hp_names:
+            row[f"hp.{key}"] = r.values.get(key)
+        for key in metric_names:
+            row[f"metric.{key}"] = r.metrics.get(key)
+        rows.append(row)
+    return rows

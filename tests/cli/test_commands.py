@@ -1,0 +1,177 @@
+"""The ``rung`` command on real projects: status, best, trials, and its errors."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rung.cli import main
+from rung.cli.status import project_status
+from rung.storage import open_project
+from rung.trial_record import TrialStatus
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def records(project: Path) -> list:
+    with open_project(project) as storage:
+        return storage.trials()
+
+
+def test_status_counts_jobs_and_epochs_as_stored(asha_project: Path, capsys) -> None:
+    stored = records(asha_project)
+    code, out, _ = run(capsys, "status", str(asha_project))
+    assert code == 0
+    by = {s: sum(r.status is s for r in stored) for s in TrialStatus}
+    assert (f"jobs: 8 of 8 planned (100%): {by[TrialStatus.COMPLETED]} completed, "
+            f"{by[TrialStatus.FAILED]} failed, {by[TrialStatus.PRUNED]} pruned") in out
+    pruned_epochs = {r.epochs_reached for r in stored if r.status is TrialStatus.PRUNED}
+    assert pruned_epochs and max(pruned_epochs) < 9  # stopped early, as the status counts
+    spent = sum((r.epochs_reached or r.epochs) - r.initial_epoch for r in stored)
+    assert f"epochs: {spent}\n" in out
+    best = min((r for r in stored if r.loss is not None), key=lambda r: r.loss)
+    assert f"best: trial {best.trial_id} loss={best.metrics['loss']:.6g}" in out
+
+
+def test_status_json_and_brackets_against_the_plan(hyperband_project, capsys) -> None:
+    project, _ = hyperband_project
+    code, out, _ = run(capsys, "status", str(project), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["oracle"] == "HyperbandOracle"
+    assert (data["jobs_planned"], data["epochs_planned"]) == (22, 69)  # R=9, eta=3
+    assert data["jobs"] == len(records(project)) == 22
+    first_rungs = [r for r in data["rungs"] if r["bracket"] == 2]
+    assert [(r["rung"], r["planned"], r["epochs"]) for r in first_rungs] == [
+        (0, 9, 1), (1, 3, 3), (2, 1, 9)]
+    assert sum(r["failed"] for r in data["rungs"]) == data["counts"]["FAILED"] == 1
+    _, text, _ = run(capsys, "status", str(project))
+    assert "brackets: 3 of 3 done" in text
+
+
+def test_best_is_what_the_tuner_says(hyperband_project, capsys) -> None:
+    project, tuner_best = hyperband_project
+    code, out, _ = run(capsys, "best", str(project))
+    best = json.loads(out)
+    assert code == 0 and best["hyperparameters"] == tuner_best
+    assert best["objective"] == "loss" and best["value"] == best["metrics"]["loss"]
+    _, out, _ = run(capsys, "best", str(project), "--top", "3")
+    top = json.loads(out)
+    assert top[0] == best and len(top) == 3
+    assert [t["value"] for t in top] == sorted(t["value"] for t in top)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_trials_one_row_per_job_with_status_and_metrics(asha_project, capsys, fmt) -> None:
+    stored = records(asha_project)
+    code, out, _ = run(capsys, "trials", str(asha_project), "--format", fmt)
+    rows = list(csv.DictReader(io.StringIO(out))) if fmt == "csv" else json.loads(out)
+    assert code == 0
+    assert [r["trial_id"] for r in rows] == [r.trial_id for r in stored]
+    assert [r["status"] for r in rows] == [r.status.value for r in stored]
+    failed = next(r for r in rows if r["status"] == "FAILED")
+    assert "boom: a configuration that cannot train" in failed["error"]
+    for row, record in zip(rows, stored, strict=True):
+        assert float(row["hp.x"]) == record.values["x"]
+        if record.status is TrialStatus.PRUNED:
+            assert int(row["epochs_trained"]) == record.epochs_reached < record.epochs
+            assert float(row["metric.loss"]) == record.metrics["loss"]
+
+
+def test_trials_table_and_status_filter(asha_project, capsys) -> None:
+    code, out, _ = run(capsys, "trials", str(asha_project), "--status", "pruned", "failed")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split()[:2] == ["trial_id", "status"]
+    assert "x" in lines[0].split() and "kind" in lines[0].split()
+    shown = {line.split()[1] for line in lines[2:]}
+    assert shown == {"PRUNED", "FAILED"}
+    assert len(lines) - 2 == sum(r.status in (TrialStatus.PRUNED, TrialStatus.FAILED)
+                                 for r in records(asha_project))
+
+
+def test_the_commands_never_write_to_the_project(asha_project, capsys) -> None:
+    database = asha_project / "rung.db"
+    before = hashlib.sha256(database.read_bytes()).hexdigest()
+    for argv in (["status"], ["best"], ["trials", "--format", "csv"], ["status", "--json"]):
+        assert main([argv[0], str(asha_project), *argv[1:]]) == 0
+    assert main(["status", str(database)]) == 0  # the rung.db itself is a project path too
+    capsys.readouterr()
+    assert hashlib.sha256(database.read_bytes()).hexdigest() == before
+
+
+def test_a_path_that_is_no_project(tmp_path: Path, asha_project: Path, capsys) -> None:
+    code, _, err = run(capsys, "status", str(tmp_path / "missing"))
+    assert code == 1 and "no rung project at" in err and "missing" in err
+    code, _, err = run(capsys, "best", str(asha_project.parent))  # the directory above it
+    assert code == 1 and f"the projects below it are: {asha_project}" in err
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database")
+    code, _, err = run(capsys, "trials", str(text))
+    assert code == 1 and "rung database" in err and "notes.txt" in err
+
+
+def test_a_project_of_a_newer_schema(asha_project: Path, tmp_path: Path, capsys) -> None:
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    copy = newer / "rung.db"
+    with open_project(asha_project) as storage:  # a consistent copy, WAL included
+        source = sqlite3.connect(storage.path)
+        target = sqlite3.connect(copy)
+        source.backup(target)
+        source.close()
+    target.execute("UPDATE schema_version SET version = 99")
+    target.commit()
+    target.close()
+    code, _, err = run(capsys, "status", str(newer))
+    assert code == 1 and "schema version 99" in err and "upgrade rung" in err
+
+
+def test_project_status_of_an_empty_project(tmp_path: Path) -> None:
+    from rung.storage import SQLiteStorage
+
+    SQLiteStorage(tmp_path / "rung.db", create=True).close()
+    with open_project(tmp_path) as storage:
+        status = project_status(storage)
+    assert (status.jobs, status.best, status.rungs, status.jobs_planned) == (0, None, [], 0)
+
+
+def test_python_dash_m_rung_imports_no_framework_and_no_user_code(asha_project: Path) -> None:
+    code = ("import sys; from rung.cli import main; rc = main(['status', sys.argv[1]]); "
+            "print([m for m in ('keras', 'torch', 'sklearn', 'conftest', 'tests') "
+            "if m in sys.modules], rc)")
+    out = subprocess.run([sys.executable, "-c", code, str(asha_project)], capture_output=True,
+                         text=True, check=True, env={"PYTHONPATH": str(SRC)}).stdout
+    assert out.strip().endswith("[] 0")
+    done = subprocess.run([sys.executable, "-m", "rung", "best", str(asha_project)],
+                          capture_output=True, text=True, env={"PYTHONPATH": str(SRC)})
+    assert done.returncode == 0 and json.loads(done.stdout)["trial_id"]
+
+
+def test_the_entry_point_is_declared() -> None:
+    import tomllib
+
+    pyproject = tomllib.loads((SRC.parent / "pyproject.toml").read_text())
+    assert pyproject["project"]["scripts"]["rung"] == "rung.cli:main"
+
+
+def test_usage_errors_exit_2(capsys) -> None:
+    for argv in ([], ["status"], ["trials", "d", "--format", "xml"], ["dashboard", "d",
+                                                                      "--port", "70000"]):
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'xml'" in err and "expected a port in 0..65535" in err

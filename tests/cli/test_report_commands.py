@@ -1,0 +1,98 @@
+"""``rung report``, ``rung dashboard`` and ``rung import-keras-tuner``: their arguments reach
+the functions that do the work (``rung.report`` is tested with the report itself)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from rung.cli import main
+from rung.storage import open_project
+
+
+@pytest.fixture
+def fake_report(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """Stand-ins for ``rung.report.write_report`` and ``rung.report.dashboard.serve``."""
+    calls: dict = {}
+    report = types.ModuleType("rung.report")
+    dashboard = types.ModuleType("rung.report.dashboard")
+
+    def write_report(project, out):
+        calls["write_report"] = (project, out)
+        return Path(out)
+
+    def serve(project, **options):
+        calls["serve"] = (project, options)
+        options["ready"]("http://127.0.0.1:54321/")
+        raise KeyboardInterrupt  # what Ctrl-C does while it serves
+
+    report.write_report = write_report
+    dashboard.serve = serve
+    monkeypatch.setitem(sys.modules, "rung.report", report)
+    monkeypatch.setitem(sys.modules, "rung.report.dashboard", dashboard)
+    return calls
+
+
+def test_report_writes_where_asked(asha_project: Path, tmp_path: Path, fake_report, capsys) -> None:
+    out = tmp_path / "r.html"
+    assert main(["report", str(asha_project), "-o", str(out)]) == 0
+    assert fake_report["write_report"] == (str(asha_project), str(out))
+    assert f"wrote {out}" in capsys.readouterr().out
+
+
+def test_report_of_no_project_fails_before_the_report(tmp_path: Path, fake_report, capsys) -> None:
+    assert main(["report", str(tmp_path)]) == 1
+    assert "write_report" not in fake_report and "no rung project" in capsys.readouterr().err
+
+
+def test_dashboard_options_and_clean_stop(asha_project: Path, fake_report, capsys) -> None:
+    code = main(["dashboard", str(asha_project), "--port", "8123", "--refresh", "0.5"])
+    project, options = fake_report["serve"]
+    assert code == 0 and project == str(asha_project)
+    assert {k: options[k] for k in ("host", "port", "refresh_s", "allow_remote",
+                                    "open_browser")} == {
+        "host": "127.0.0.1", "port": 8123, "refresh_s": 0.5, "allow_remote": False,
+        "open_browser": False}
+    out = capsys.readouterr().out
+    assert "on http://127.0.0.1:54321/ (Ctrl-C stops it)" in out and "dashboard stopped" in out
+    main(["dashboard", str(asha_project), "--host", "0.0.0.0", "--allow-remote"])
+    assert fake_report["serve"][1]["host"] == "0.0.0.0" and fake_report["serve"][1]["allow_remote"]
+
+
+def test_without_the_report_package_the_error_says_so(asha_project, monkeypatch, capsys) -> None:
+    monkeypatch.setitem(sys.modules, "rung.report", None)  # as if it were not installed
+    assert main(["report", str(asha_project)]) == 1
+    assert "no rung.report module" in capsys.readouterr().err
+
+
+def _keras_tuner_project(path: Path) -> None:
+    """The files keras-tuner 1.x writes for two finished trials (see rung.importers)."""
+    for i, (units, loss) in enumerate([(8, 0.5), (16, 0.25)]):
+        trial = path / f"trial_{i}"
+        trial.mkdir(parents=True)
+        observations = [{"value": [loss * 2], "step": 0}, {"value": [loss], "step": 1}]
+        trial.joinpath("trial.json").write_text(json.dumps({
+            "trial_id": str(i), "hyperparameters": {"space": [], "values": {"units": units}},
+            "metrics": {"metrics": {"val_loss": {"direction": "min",
+                                                 "observations": observations}}},
+            "score": loss, "best_step": 1, "status": "COMPLETED"}))
+
+
+def test_import_keras_tuner(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "kt" / "search"
+    _keras_tuner_project(source)
+    code = main(["import-keras-tuner", str(source), "--directory", str(tmp_path / "runs"),
+                 "--project-name", "imported"])
+    assert code == 0
+    assert f"imported 2 trials into {tmp_path / 'runs' / 'imported'}" in capsys.readouterr().out
+    with open_project(tmp_path / "runs" / "imported") as storage:
+        assert [t.values for t in storage.trials()] == [{"units": 8}, {"units": 16}]
+    assert main(["best", str(tmp_path / "runs" / "imported")]) == 0
+    best = json.loads(capsys.readouterr().out)
+    assert best["hyperparameters"] == {"units": 16} and best["objective"] == "val_loss"
+    assert main(["import-keras-tuner", str(tmp_path / "nothing")]) == 1
+    assert "keras-tuner project" in capsys.readouterr().err

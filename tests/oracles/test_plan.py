@@ -1,0 +1,62 @@
+"""``plan_from_settings`` gives every built-in oracle's ``budget()`` from its stored settings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rung.oracles import (
+    ASHAOracle,
+    BayesianOptimizationOracle,
+    BOHBOracle,
+    Budget,
+    HyperbandOracle,
+    Oracle,
+    RandomSearchOracle,
+    SuccessiveHalvingOracle,
+    plan_from_settings,
+)
+
+ORACLES = [
+    HyperbandOracle(objective="loss", max_epochs=27, factor=3),
+    HyperbandOracle(objective="loss", max_epochs=81, factor=3, hyperband_iterations=2),
+    HyperbandOracle(objective="loss", max_epochs=10, factor=2, hyperband_iterations=None),
+    SuccessiveHalvingOracle(objective="loss", max_epochs=27, factor=3, bracket=1),
+    BOHBOracle(objective="loss", max_epochs=27, factor=3, full_budget_jobs=7),
+    BOHBOracle(objective="loss", max_epochs=9, factor=3),
+    ASHAOracle(objective="loss", max_epochs=9, factor=3, max_trials=12, mode="stopping"),
+    ASHAOracle(objective="loss", max_epochs=9, factor=3, max_trials=12),
+    RandomSearchOracle(objective="loss", max_trials=5),
+    RandomSearchOracle(objective="loss", max_trials=5, epochs=4),
+    BayesianOptimizationOracle(objective="loss", max_trials=6),
+]
+
+
+def _by_s(budget: Budget) -> dict[int, object]:
+    return {b.s: b.rungs for b in budget.brackets}  # BOHB may run s = 0 second
+
+
+@pytest.mark.parametrize("oracle", ORACLES, ids=lambda o: type(o).__name__)
+def test_the_plan_from_stored_settings_is_the_oracles_budget(oracle: Oracle) -> None:
+    stored = json.loads(json.dumps(oracle.settings()))  # as a project keeps them
+    plan, budget = plan_from_settings(stored), oracle.budget()
+    assert (plan.jobs, plan.epochs, plan.iterations) == (budget.jobs, budget.epochs,
+                                                         budget.iterations)
+    assert plan.epochs_without_continuation == budget.epochs_without_continuation
+    assert _by_s(plan) == _by_s(budget)
+
+
+def test_a_subclass_gets_its_parents_plan() -> None:
+    class Mine(HyperbandOracle):
+        pass
+
+    oracle = Mine(objective="loss", max_epochs=9, factor=3)
+    assert plan_from_settings(oracle.settings()) == oracle.budget()
+
+
+@pytest.mark.parametrize("settings", [None, {}, {"oracle": "Unknown"},
+                                      {"max_epochs": "9", "factor": 3, "hyperband_iterations": 1}])
+def test_missing_or_unknown_settings_give_an_unknown_plan(settings: object) -> None:
+    plan = plan_from_settings(settings)  # type: ignore[arg-type]
+    assert (plan.jobs, plan.epochs, plan.brackets) == (0, None, ())
