@@ -9,9 +9,13 @@ and once against rung, with ``keras_tuner`` and its submodules resolving to ``ru
 the tests that pass on keras-tuner also pass on rung. CI cannot fetch a repository, so this is not
 part of ``make test``. Run::
 
-    .venv/bin/python benchmarks/keras_tuner_suite.py --repo /path/to/keras-tuner
+    .venv/bin/python benchmarks/keras_tuner_suite.py --repo /path/to/keras-tuner --timeout 0
     .venv/bin/python benchmarks/keras_tuner_suite.py --repo ... --target rung \\
         --baseline keras_tuner_suite.json --files engine/trial_test.py
+
+The first runs everything, both targets, and prints one table (``--timeout 0``: no limit per
+test; the end-to-end test trains 20 models on each target). The second reuses keras-tuner's
+outcomes (``--baseline`` takes several JSONs, e.g. one per file) and runs one file on rung.
 
 ``--repo`` is a git clone (bare or not) holding ``--tag``, or a folder holding ``keras_tuner/``.
 The JSON (``--json``) has every test's outcome and first error line for both runs.
@@ -206,6 +210,14 @@ def run_target(target: str, suite: Path, scaffold: Path, args: argparse.Namespac
     return json.loads(out.read_text())
 
 
+def _merged_baseline(paths: list[Path]) -> dict[str, Any]:
+    """keras-tuner's outcomes from one or more JSONs written by this script (later files win)."""
+    merged: dict[str, Any] = {"tests": {}}
+    for path in paths:
+        merged["tests"].update(json.loads(path.read_text())["keras-tuner"]["tests"])
+    return merged
+
+
 def _excluded(nodeid: str) -> bool:
     """Whether a test (``file::name[params]``) is one of ``EXCLUDED``'s node ids."""
     return any("::" in key and (nodeid == key or nodeid.startswith((key + "[", key + "::")))
@@ -261,23 +273,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repo", type=Path, required=True, help="keras-tuner clone or folder")
     parser.add_argument("--tag", default="v1.4.7", help="git tag of the tests (default v1.4.7)")
     parser.add_argument("--target", choices=(*TARGETS, "both"), default="both")
-    parser.add_argument("--baseline", type=Path, help="reuse keras-tuner's outcomes from a JSON")
+    parser.add_argument("--baseline", type=Path, nargs="+",
+                        help="reuse keras-tuner's outcomes from JSONs (e.g. one per file)")
     parser.add_argument("--files", nargs="*", default=[], help="only these files/folder prefixes")
     parser.add_argument("--json", type=Path, default=Path("keras_tuner_suite.json"))
     parser.add_argument("--timeout", type=int, default=300, help="seconds per test")
     parser.add_argument("--python", default=sys.executable, help="interpreter that runs pytest")
     parser.add_argument("pytest_args", nargs="*", help="more pytest arguments, after --")
     args = parser.parse_args(argv)
-    if args.baseline is not None and not args.baseline.is_file():
-        parser.error(f"--baseline {args.baseline}: no such file")
+    for path in args.baseline or ():
+        if not path.is_file():
+            parser.error(f"--baseline {path}: no such file")
     return args
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parse_args(argv)
     results: dict[str, dict] = {}
-    if args.baseline is not None:
-        results["keras-tuner"] = json.loads(args.baseline.read_text())["keras-tuner"]
+    if args.baseline:
+        results["keras-tuner"] = _merged_baseline(args.baseline)
     targets = [t for t in TARGETS if args.target in (t, "both") and t not in results]
     with tempfile.TemporaryDirectory(prefix="kt-referee-") as tmp:
         package = extract(args.repo.resolve(), args.tag, Path(tmp) / "src")

@@ -4,13 +4,17 @@ The tree::
 
     RungError                      base of every error rung raises on purpose
     ├── SearchSpaceError (ValueError)   an invalid hyperparameter definition
-    │   └── SearchSpaceTypeError (TypeError)  values of the wrong type (keras-tuner: TypeError)
+    │   ├── SearchSpaceTypeError (TypeError)  values of the wrong type (keras-tuner: TypeError)
+    │   └── NewEntriesError (RuntimeError)  a trial declared a hyperparameter the space lacks
+    │                               while ``allow_new_entries=False`` (keras-tuner: RuntimeError)
     ├── ConfigurationError (ValueError) a tuner/oracle argument that cannot work, or a resume
     │   │                               whose settings differ from the stored project
     │   ├── ArgumentTypeError (TypeError)  an argument of the wrong type (also a
     │   │                               ConfigurationError, so one except clause catches both)
     │   ├── ProjectMismatchError (RuntimeError)  an existing project was made with other
     │   │                               settings (keras-tuner raises a RuntimeError here)
+    │   ├── SearchDataError (RuntimeError)  data given to ``search`` that no trial could train
+    │   │                               on (keras-tuner: a RuntimeError after failed trials)
     │   └── ProjectError             a path that holds no rung project, or a project this
     │                                   rung cannot read (written by a newer version)
     ├── FatalError                 raised by user code: stop the whole search at once
@@ -46,11 +50,13 @@ __all__ = [
     "FatalTypeError",
     "FatalValueError",
     "JobTimeoutError",
+    "NewEntriesError",
     "ProjectError",
     "ProjectInUseError",
     "ProjectMismatchError",
     "ProjectWriteError",
     "RungError",
+    "SearchDataError",
     "SearchSpaceError",
     "SearchSpaceTypeError",
     "TooManyFailedTrialsError",
@@ -71,6 +77,10 @@ class SearchSpaceTypeError(SearchSpaceError, TypeError):
     """A hyperparameter's values have the wrong type (a ``Choice`` mixing types, say)."""
 
 
+class NewEntriesError(SearchSpaceError, RuntimeError):
+    """A trial declared a hyperparameter outside the space while ``allow_new_entries=False``."""
+
+
 class ConfigurationError(RungError, ValueError):
     """An argument cannot work, or differs from the settings stored in the project."""
 
@@ -81,6 +91,10 @@ class ArgumentTypeError(ConfigurationError, TypeError):
 
 class ProjectMismatchError(ConfigurationError, RuntimeError):
     """An existing project was created with other settings than the tuner's."""
+
+
+class SearchDataError(ConfigurationError, RuntimeError):
+    """The data given to ``search`` cannot work (e.g. 1-D ``X`` for a scikit-learn model)."""
 
 
 class ProjectError(ConfigurationError):

@@ -26,6 +26,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -52,6 +53,11 @@ class HyperModel:
 
         tuner = rung.RandomSearch(Model(name="mlp"), objective="val_loss", max_trials=5)
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:
+            cls.build = _caller_definitions_win(cls.__dict__["build"])  # type: ignore[method-assign]
 
     def __init__(self, name: str | None = None, tunable: bool = True) -> None:
         if name is not None and not isinstance(name, str):
@@ -80,6 +86,24 @@ class HyperModel:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
+
+
+def _caller_definitions_win(build: Callable[..., Any]) -> Callable[..., Any]:
+    """``build`` where the definitions ``hp`` holds already win over the build's own, as in
+    keras-tuner (``hp.Choice("version", ["v1"])`` then ``HyperResNet(...).build(hp)`` builds v1;
+    see ``HyperParameters._caller_definitions_win``)."""
+    if getattr(build, "_rung_caller_definitions_win", False):
+        return build
+
+    @functools.wraps(build)
+    def wrapped(self: Any, hp: Any, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(hp, HyperParameters):
+            return build(self, hp, *args, **kwargs)
+        with hp._caller_definitions_win():
+            return build(self, hp, *args, **kwargs)
+
+    wrapped._rung_caller_definitions_win = True  # type: ignore[attr-defined]
+    return wrapped
 
 
 class DefaultHyperModel(HyperModel):

@@ -105,3 +105,18 @@ def test_the_tuners_hyperparameters_override_the_models_definitions(tmp_path: An
     layers = {t.hyperparameters["layers"] for t in tuner.oracle.trials.values()}
     assert layers <= {5, 6, 7} and len(layers) > 1
     assert [p for p in tuner.oracle.get_space().space if p.name == "layers"][0].max_value == 7
+
+
+def test_repr_is_keras_tuners_text() -> None:
+    assert "name: 'j'" in repr(hp_module.Int("j", 1, 10))
+    assert repr(hp_module.Int("j", 1, 10)) == (
+        "Int(name: 'j', min_value: 1, max_value: 10, step: 1, sampling: linear, default: 1)")
+    again = hp_module.deserialize(hp_module.serialize(hp_module.Int("j", 1, 10)))
+    assert repr(again) == repr(hp_module.Int("j", 1, 10))
+
+
+def test_choice_values_is_a_list() -> None:
+    choice = hp_module.Choice("lr", [0.01, 0.001, 0.0001])
+    assert choice.values == [0.01, 0.001, 0.0001]  # keras-tuner code compares with a list
+    choice.values.append(1.0)  # a copy: the hyperparameter is unchanged
+    assert choice.values == [0.01, 0.001, 0.0001]

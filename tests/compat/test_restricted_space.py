@@ -96,3 +96,48 @@ def test_max_model_size_fails_big_models(tmp_path, digits) -> None:
         small = t.hyperparameters.values["units"] == 32
         assert (t.status == kt.TrialStatus.COMPLETED) == small
         assert tuner.storage.get_trial(t.trial_id).attempts <= 1  # FailedTrialError: no retry
+
+
+def test_new_entries_not_allowed_is_keras_tuners_runtime_error(tmp_path) -> None:
+    hp = kt.HyperParameters()
+    hp.Float("lr", min_value=1e-4, max_value=1e-2, sampling="log")
+    with pytest.raises(RuntimeError, match="`allow_new_entries` is `False`"):
+        kt.RandomSearch(build_model, hyperparameters=hp, allow_new_entries=False,
+                        objective="val_accuracy", max_trials=1, directory=tmp_path,
+                        project_name="strict_runtime", verbose=0)
+
+
+def test_static_space_is_the_given_one(tmp_path, digits) -> None:
+    def build_static(hp: kt.HyperParameters) -> keras.Model:
+        model = keras.Sequential([keras.layers.Input((64,)),
+                                  keras.layers.Dense(hp.get("units"), activation="relu"),
+                                  keras.layers.Dense(10, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(hp.get("lr")),
+                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        return model
+
+    hp = kt.HyperParameters()
+    hp.Int("units", 8, 16, step=8)
+    hp.Choice("lr", [0.01, 0.001])
+    tuner = kt.RandomSearch(build_static, hyperparameters=hp, allow_new_entries=False,
+                            objective="val_accuracy", max_trials=3, seed=0,
+                            directory=tmp_path, project_name="static", verbose=0)
+    assert tuner.oracle.hyperparameters == hp
+    tuner.search(digits["x_train"], digits["y_train"], epochs=1,
+                 validation_data=(digits["x_val"], digits["y_val"]), verbose=0)
+    assert len(tuner.oracle.trials) == 3
+    assert tuner.oracle.hyperparameters == hp  # nothing was added
+
+
+def test_untuned_new_entries_stay_out_of_the_space(tmp_path, digits) -> None:
+    hp = kt.HyperParameters()
+    hp.Float("lr", min_value=1e-4, max_value=1e-2, sampling="log")
+    tuner = kt.RandomSearch(build_model, hyperparameters=hp, tune_new_entries=False,
+                            objective="val_accuracy", max_trials=2, seed=0,
+                            directory=tmp_path, project_name="lr_space", verbose=0)
+    assert [p.name for p in tuner.oracle.hyperparameters.space] == ["lr"]
+    tuner.search(digits["x_train"], digits["y_train"], epochs=1,
+                 validation_data=(digits["x_val"], digits["y_val"]), verbose=0)
+    assert [p.name for p in tuner.oracle.hyperparameters.space] == ["lr"]
+    for trial in tuner.oracle.trials.values():  # each trial still records what it used
+        assert {"lr", "units", "activation", "dropout"} <= set(trial.hyperparameters.values)

@@ -291,9 +291,11 @@ def test_config_round_trip_and_equality():
     assert Int("a", 1, 5) != Float("a", 1, 5)
 
 
-def test_repr_names_the_arguments():
+def test_repr_names_the_arguments():  # in keras-tuner's form
+    assert repr(Int("j", 1, 10)) == (
+        "Int(name: 'j', min_value: 1, max_value: 10, step: 1, sampling: linear, default: 1)")
     text = repr(Float("lr", 1e-4, 1e-2, sampling="log"))
     assert text == (
-        "Float(name='lr', min_value=0.0001, max_value=0.01, step=None, sampling='log', "
-        "default=0.0001)"
+        "Float(name: 'lr', min_value: 0.0001, max_value: 0.01, step: None, sampling: log, "
+        "default: 0.0001)"
     )

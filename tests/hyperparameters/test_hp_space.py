@@ -318,5 +318,5 @@ def test_repr_shows_space_and_active_values():
     hp = HyperParameters()
     hp.Boolean("b")
     assert (
-        repr(hp) == "HyperParameters(space=[Boolean(name='b', default=False)], values={'b': False})"
+        repr(hp) == "HyperParameters(space=[Boolean(name: 'b', default: False)], values={'b': False})"
     )

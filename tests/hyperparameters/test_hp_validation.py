@@ -63,17 +63,17 @@ def test_container_methods_raise_the_same_errors():
 @pytest.mark.parametrize(
     ("first", "second", "fragment"),
     [
-        (lambda hp: hp.Int("x", 1, 10), lambda hp: hp.Int("x", 1, 11), "max_value=11"),
+        (lambda hp: hp.Int("x", 1, 10), lambda hp: hp.Int("x", 1, 11), "max_value: 11"),
         (lambda hp: hp.Int("x", 1, 10), lambda hp: hp.Float("x", 1, 10), "Float("),
         (
             lambda hp: hp.Int("x", 1, 16, step=2, sampling="log"),
             lambda hp: hp.Int("x", 1, 16, step=2),
-            "sampling='linear'",
+            "sampling: linear",
         ),
         (lambda hp: hp.Choice("x", ["a", "b"]), lambda hp: hp.Choice("x", ["a"]), "['a']"),
         (lambda hp: hp.Choice("x", [1, 2]), lambda hp: hp.Choice("x", [1.0, 2.0]), "[1.0, 2.0]"),
-        (lambda hp: hp.Boolean("x"), lambda hp: hp.Boolean("x", default=True), "default=True"),
-        (lambda hp: hp.Fixed("x", 1), lambda hp: hp.Fixed("x", 2), "value=2"),
+        (lambda hp: hp.Boolean("x"), lambda hp: hp.Boolean("x", default=True), "default: True"),
+        (lambda hp: hp.Fixed("x", 1), lambda hp: hp.Fixed("x", 2), "value: 2"),
     ],
 )
 def test_conflicting_redefinition(first, second, fragment):

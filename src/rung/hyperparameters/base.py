@@ -293,10 +293,11 @@ class HyperParameter:
         return hash(_dumps(self.get_typed_config()))
 
     def __repr__(self) -> str:
-        args = [f"name={self.name!r}"]
-        args += [f"{key}={value!r}" for key, value in self._definition().items()]
+        """keras-tuner's text: ``Int(name: 'j', min_value: 1, ..., sampling: linear, ...)``."""
+        args = [f"name: {self.name!r}"]
+        args += [f"{key}: {value}" for key, value in self._definition().items()]
         if self.conditions:
-            args.append(f"conditions={list(self.conditions)!r}")
+            args.append(f"conditions: {list(self.conditions)!r}")
         return f"{type(self).__name__}({', '.join(args)})"
 
 

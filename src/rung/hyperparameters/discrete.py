@@ -118,9 +118,9 @@ class Choice(HyperParameter):
                 ) from None
 
     @property
-    def values(self) -> tuple[JSONScalar, ...]:
-        """The possible values, in the given order."""
-        return self._values
+    def values(self) -> list[JSONScalar]:
+        """The possible values, in the given order (a new list, as keras-tuner's)."""
+        return list(self._values)
 
     @property
     def ordered(self) -> bool:

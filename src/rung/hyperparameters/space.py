@@ -49,6 +49,8 @@ class HyperParameters:
         {'model': 'mlp'}
     """
 
+    _outer: frozenset[str] = frozenset()  # names defined before a build (_caller_definitions_win)
+
     def __init__(self) -> None:
         self._space: list[HyperParameter] = []
         self._by_name: dict[str, list[HyperParameter]] = {}
@@ -270,6 +272,15 @@ class HyperParameters:
                     overwrite or name not in self._values):
                 self._values[name] = value
 
+    def __eq__(self, other: object) -> bool:
+        """The same definitions in the same order, and the same values (keras-tuner code
+        compares a tuner's space with the one it was given: ``oracle.hyperparameters == hp``)."""
+        if not isinstance(other, HyperParameters):
+            return NotImplemented
+        return self._space == other._space and self._values == other._values
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: compared by value
+
     # --- serialisation -------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
         """JSON dict with the ``space`` (hyperparameter configs) and every set ``values``."""
@@ -309,6 +320,19 @@ class HyperParameters:
         other arguments gets this definition's value instead of an error (keras-tuner's way to
         override part of a model's space with a tuner's ``hyperparameters=``)."""
         self._pinned = set(self._by_name)
+
+    @contextlib.contextmanager
+    def _caller_definitions_win(self) -> Iterator[None]:
+        """While a hypermodel builds (``rung.HyperModel``): a definition made before the build
+        (a plain ``HyperParameters`` handed to ``build``, or an earlier trial's space) wins over
+        the build's own definition of that name under the same conditions, as keras-tuner's
+        "first definition wins"; two different definitions inside one build stay an error."""
+        saved = self._outer
+        self._outer = saved | frozenset(self._by_name)
+        try:
+            yield
+        finally:
+            self._outer = saved
 
     def _full_name(self, name: str) -> str:
         if not isinstance(name, str) or not name:
@@ -367,7 +391,8 @@ class HyperParameters:
         elif existing and new.name in self._pinned and (entry is None or
                                                         not entry.same_definition(new)):
             entry = entry or existing[0]  # the tuner's definition overrides the model's
-        elif entry is not None and not entry.same_definition(new):
+        elif (entry is not None and not entry.same_definition(new)
+              and new.name not in self._outer):
             raise SearchSpaceError(
                 f"Hyperparameter {new.name!r} is already defined as {entry!r}; it cannot "
                 f"be redefined as {new!r} under the same conditions. Use the same arguments, "

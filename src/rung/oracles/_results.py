@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from rung.hyperparameters import HyperParameters
 from rung.objective import MultiObjective, Objective
+from rung.oracles._assigned import assigned_records, store_assigned
 from rung.oracles._ranking import Ranking
 from rung.oracles.suggestion import Suggestion
 from rung.trial import Trial
 from rung.trial_record import TrialRecord
 
-__all__ = ["OracleResults"]
+if TYPE_CHECKING:
+    from rung.storage import Storage
+
+__all__ = ["OracleResults", "TrialsView"]
 
 
 class OracleResults:
@@ -21,10 +28,29 @@ class OracleResults:
     _pending: dict[str, Suggestion]
     _ranking: Ranking
 
+    if TYPE_CHECKING:
+        def adopt(self, history: Any, reports: Any = ()) -> None: ...
+        def state_dict(self) -> dict[str, Any]: ...
+        def _store(self) -> Storage | None: ...
+
     @property
     def trials(self) -> dict[str, Trial]:
-        """Finished trials by id (read-only ``Trial`` objects, keras-tuner's ``oracle.trials``)."""
-        return {k: self.make_trial(r) for k, r in self._finished_trials.items()}
+        """Finished trials by id (``Trial`` objects, keras-tuner's ``oracle.trials``); setting an
+        item, ``oracle.trials[trial.trial_id] = trial``, adds a finished trial (see below)."""
+        return TrialsView(self, {k: self.make_trial(r) for k, r in self._finished_trials.items()})
+
+    @trials.setter
+    def trials(self, trials: Mapping[str, Trial]) -> None:
+        """keras-tuner code may assign finished trials: they replace the oracle's history and
+        are written to its store, if any (``rung.oracles._assigned``)."""
+        known = self._finished_trials
+        records = assigned_records(trials, self.objective, known)
+        storage = self._store()
+        if storage is not None:
+            store_assigned(storage, [r for r in records if known.get(r.trial_id) is not r])
+        self.adopt(records)
+        if storage is not None:
+            storage.set_oracle_state(self.state_dict())
 
     @property
     def records(self) -> list[TrialRecord]:
@@ -50,3 +76,16 @@ class OracleResults:
         if trial_id in self._pending:
             return self.make_trial(self._pending[trial_id].to_record())
         raise KeyError(f"unknown trial_id {trial_id!r}")
+
+
+class TrialsView(dict):  # type: ignore[type-arg]
+    """``oracle.trials``: a dict of ``Trial`` by id whose item assignment adds the trial to the
+    oracle's history (keras-tuner code writes ``oracle.trials[trial.trial_id] = trial``)."""
+
+    def __init__(self, oracle: OracleResults, trials: dict[str, Trial]) -> None:
+        super().__init__(trials)
+        self._oracle = oracle
+
+    def __setitem__(self, key: str, trial: Trial) -> None:
+        self._oracle.trials = {**self, key: trial}
+        super().__setitem__(key, trial)

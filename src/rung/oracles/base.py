@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from rung.errors import ConfigurationError
+from rung.errors import NewEntriesError
 from rung.hyperparameters import HyperParameters
 from rung.objective import ObjectiveLike, create_objective
 from rung.oracles._history import history_observations, observation
@@ -322,24 +322,25 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
 
     # --- define-by-run ------------------------------------------------------------------------
     def update_space(self, hyperparameters: HyperParameters) -> None:
-        """Learn hyperparameters a trial declared that the space does not hold yet."""
+        """Learn hyperparameters a trial declared that the space does not hold yet.
+
+        As in keras-tuner, an entry is new when its name is not in the space under the same
+        conditions. ``allow_new_entries=False``: new entries are a ``NewEntriesError`` (a
+        ``RuntimeError``, as keras-tuner's). ``tune_new_entries=False``: they stay out of the
+        space, so every trial uses their defaults (its own values still record them).
+        """
         known = {(p.name, p.conditions) for p in self.hyperparameters.space}
         new = [p for p in hyperparameters.space if (p.name, p.conditions) not in known]
         if not new:
             return
-        names = {name for name, _ in known}
-        unknown = [p for p in new if p.name not in names]  # not another condition's definition
-        if unknown and not self.allow_new_entries:
-            raise ConfigurationError(
-                f"allow_new_entries=False, but the trial declared new hyperparameters "
-                f"{[p.name for p in unknown]}; declare them in `hyperparameters` or allow new "
-                "entries"
+        if not self.allow_new_entries:
+            raise NewEntriesError(
+                f"`allow_new_entries` is `False`, but the trial declared new hyperparameters "
+                f"{[p.name for p in new]}; declare them in the `hyperparameters` given to the "
+                "tuner or oracle, or pass allow_new_entries=True"
             )
         if self.tune_new_entries:
             self.hyperparameters.merge(new)
-        else:
-            for p in unknown:
-                self.hyperparameters.Fixed(p.name, p.default)
 
     # --- persistence ----------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:

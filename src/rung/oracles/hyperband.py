@@ -113,12 +113,15 @@ class HyperbandOracle(Oracle):
 
     # --- scheduling --------------------------------------------------------------------------
     def _next(self) -> Suggestion | None:
+        waiting = False  # a bracket waits for its running jobs (see _from_bracket)
         for bracket in self._live:
             suggestion = self._from_bracket(bracket)
             if suggestion is not None:
                 return suggestion
+            waiting = waiting or self._waits_for_space(bracket)
         self._live = [b for b in self._live if not b.finished]
-        while self._more_brackets() and (self.parallel_brackets or not self._live):
+        while (not waiting and self._more_brackets()
+               and (self.parallel_brackets or not self._live)):
             iteration, index = divmod(self._next_bracket, len(self._cycle))
             self._next_bracket += 1
             bracket = self._open_bracket(iteration, self._cycle[index])
@@ -126,10 +129,21 @@ class HyperbandOracle(Oracle):
             suggestion = self._from_bracket(bracket)
             if suggestion is not None:
                 return suggestion
+            waiting = self._waits_for_space(bracket)
             self._live = [b for b in self._live if not b.finished]
         if not self._live and not self._more_brackets():
             self._end(StopKind.PLAN_COMPLETE, self._completion_reason())
         return None
+
+    @staticmethod
+    def _waits_for_space(bracket: Bracket) -> bool:
+        """Rung 0 has fewer configurations than planned and jobs of it still run: as in
+        keras-tuner, no new bracket starts (``IDLE``) until they end, since they may declare
+        hyperparameters that open new configurations; then the bracket goes on with what it
+        got (see ``docs/keras-tuner.md``, small search spaces)."""
+        return (bracket.rung == 0 and not bracket.finished
+                and len(bracket.entries) < bracket.target
+                and any(not e.done for e in bracket.entries))
 
     def _suggest(self, bracket: Bracket, exclude: set[str]) -> dict[str, Any] | None:
         """Hook: a new configuration for the first rung of ``bracket``."""
@@ -165,11 +179,13 @@ class HyperbandOracle(Oracle):
                 exclude = self._exclude[bracket.key] = set(bracket.exclude)
             values = self._suggest(bracket, exclude)
             if values is None:
+                if self._waits_for_space(bracket):  # its running jobs may still declare
+                    return None  # hyperparameters that open new configurations: wait (IDLE)
                 self._short.append(
                     ShortBracket(bracket.iteration, bracket.s, len(bracket.entries), plan.n))
                 bracket.target = len(bracket.entries)
                 self._maybe_advance(bracket)
-                return None
+                return self._from_bracket(bracket) if bracket.rung > 0 else None
             bracket.exclude.append(values_key(values))
             exclude.add(bracket.exclude[-1])
             entry = Entry(trial_id=self._new_trial_id(), values=values)

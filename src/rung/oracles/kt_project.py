@@ -52,6 +52,16 @@ class OracleProject:
     def _project(self) -> Storage | None:
         return self.__dict__.get("_kt_storage")
 
+    def _use_store(self, storage: Storage) -> None:
+        """The store of the tuner this oracle runs in (only trials assigned by hand to
+        ``oracle.trials`` are written there by the oracle itself; the tuner writes the rest)."""
+        self.__dict__["_tuner_storage"] = storage
+
+    def _store(self) -> Storage | None:
+        """Where trials assigned to ``oracle.trials`` are written: the tuner's or the
+        project's store, or None."""
+        return self.__dict__.get("_tuner_storage") or self._project()
+
     def save(self) -> None:
         """Write the oracle's state to its project (``_set_project_dir``)."""
         self._require_project("save").set_oracle_state(self.state_dict())
@@ -103,4 +113,5 @@ class OracleProject:
         """Copies and pickles (a tuner sends its oracle to workers) leave the project behind."""
         state = self.__dict__.copy()
         state.pop("_kt_storage", None)
+        state.pop("_tuner_storage", None)
         return state

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from rung.hyperparameters import values_key
+from rung.oracles import _kt_grid
 from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.schedule import Budget
 from rung.oracles.stop import StopKind
@@ -132,12 +133,79 @@ class RandomSearchOracle(SingleFidelityOracle):
 
 
 class GridSearchOracle(SingleFidelityOracle):
-    """Grid search over every finite hyperparameter (``max_trials=None``: the whole grid)."""
+    """Grid search over every hyperparameter (``max_trials=None``: the whole grid), in
+    keras-tuner's order (``rung.oracles._kt_grid``): defaults first, the last hyperparameter
+    turning fastest, each ended trial opening its successor; hyperparameters declared during the
+    search extend the grid from the trial that declared them on. While the running trials may
+    still open values and none is free, a request waits (keras-tuner's ``IDLE``). A ``Float``
+    without ``step`` takes ten values spread over its range (its ``values``) after its default.
+    With another ``searcher`` that searcher decides, in its own order."""
 
     def __init__(self, max_trials: int | None = None, **kwargs: Any) -> None:
         super().__init__(max_trials=max_trials, **kwargs)
+        self._order: list[str] = []  # trial ids in grid order
+        self._expand: list[str] = []  # trials whose successor is still to be computed
 
     default_searcher = "grid"
+
+    def _kt_order(self) -> bool:
+        """keras-tuner's order: with the grid searcher, unless a subclass's ``populate_space``
+        decides, or the project was started before rung kept the order (then the searcher)."""
+        started = bool(self._order or self._finished_trials or self._pending)
+        return (type(self.searcher) is GridSearcher and not self._overrides_populate_space()
+                and (bool(self._order) or not started))
+
+    def _next(self) -> Suggestion | None:
+        if not self._kt_order() or (
+                self.max_trials is not None and self._started >= self.max_trials):
+            return super()._next()
+        trial_id = f"{self._next_id:05d}"
+        values, after = self._grid_next()
+        if values is None:
+            if not self._pending:
+                self._end(StopKind.EXHAUSTED, f"grid exhausted after {self._started} trials")
+            return None
+        self._new_trial_id()
+        self._order.insert(0 if after is None else self._order.index(after) + 1, trial_id)
+        self._seen.add(values_key(values))
+        self._started += 1
+        return Suggestion(trial_id=trial_id, values=values, epochs=self.epochs)
+
+    def _grid_next(self) -> tuple[dict[str, Any] | None, str | None]:
+        """The next values and the trial they follow in the order (None: the first trial)."""
+        if not self._order:  # the first trial: the defaults; its successor comes next
+            self._expand.append(f"{self._next_id:05d}")
+            return _kt_grid.defaults(self.hyperparameters), None
+        while self._expand:
+            previous = self._expand.pop(0)
+            values = _kt_grid.next_combination(self.hyperparameters, self._values_of(previous))
+            if values is None:
+                continue
+            position = self._order.index(previous)
+            if position + 1 < len(self._order):
+                following = self._values_of(self._order[position + 1])
+                if _kt_grid.compare(self.hyperparameters, values, following) >= 0:
+                    continue  # the rest of this stretch of the grid is covered already
+            return values, previous
+        return None, None
+
+    def _values_of(self, trial_id: str) -> dict[str, Any]:
+        if trial_id in self._finished_trials:
+            return dict(self._finished_trials[trial_id].values)
+        return dict(self._pending[trial_id].values)
+
+    def _on_result(self, suggestion: Suggestion, record: TrialRecord) -> None:
+        super()._on_result(suggestion, record)
+        if suggestion.trial_id in self._order and suggestion.trial_id not in self._expand:
+            self._expand.append(suggestion.trial_id)
+
+    def _scheduler_state(self) -> dict[str, Any]:
+        return {**super()._scheduler_state(), "order": self._order, "expand": self._expand}
+
+    def _load_scheduler_state(self, state: Mapping[str, Any]) -> None:
+        super()._load_scheduler_state(state)
+        self._order = [str(t) for t in state.get("order", ())]
+        self._expand = [str(t) for t in state.get("expand", ())]
 
     def budget(self) -> Budget:
         """``max_trials``, or the number of distinct grid points when that is fewer (counted

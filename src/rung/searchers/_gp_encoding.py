@@ -42,7 +42,7 @@ def _categories(hp: HyperParameter) -> tuple[Any, ...] | None:
     if isinstance(hp, Boolean):
         return (False, True)
     if isinstance(hp, Choice) and not hp.ordered:
-        return hp.values
+        return tuple(hp.values)
     return None
 
 

@@ -154,6 +154,7 @@ class BaseTuner(TunerState, TunerResults):
             self.project_dir.mkdir(parents=True, exist_ok=True)
             storage = self.project_dir / DB_NAME
         self.storage = get_storage(storage, create=True)
+        self.oracle._use_store(self.storage)  # for trials assigned to oracle.trials
         self.checkpoints = CheckpointStore(self.project_dir / "trials")
         self.checkpoint_cleanup = CheckpointCleanup(self.checkpoints, self.oracle, keep_checkpoints)
         self._fresh_oracle = copy.deepcopy(self.oracle)  # as before the first job (retry_failed)
@@ -238,34 +239,39 @@ class BaseTuner(TunerState, TunerResults):
         Ctrl-C stops the search with one line and exit status 130 (``rung.tuner.interrupt``).
         """
         check_bool("retry_failed", retry_failed)
+        self.check_search_arguments(fit_args, fit_kwargs)
         budget = SearchBudget(max_time, max_epochs_total)
-        job = self._job(fit_args, fit_kwargs)
-        runner, owned = make_executor(workers, executor, job_timeout, resources_per_job)
+        verbose = self.display.verbose
+        if "verbose" in fit_kwargs and not fit_kwargs["verbose"]:
+            self.display.verbose = 0  # keras-tuner: search(verbose=0) prints nothing at all
         try:
-            with DriverSession(self.storage, self.display.message) as session:
-                if retry_failed:
-                    self._retry_failed(session)
-                self._catch_up()
-                loop = self._run(runner, owned, job, budget)
-                self.checkpoint_cleanup.sweep()
+            job = self._job(fit_args, fit_kwargs)
+            runner, owned = make_executor(workers, executor, job_timeout, resources_per_job)
+            try:
+                with DriverSession(self.storage, self.display.message) as session:
+                    if retry_failed:
+                        self._retry_failed(session)
+                    self._catch_up()
+                    loop = self._run(runner, owned, job, budget)
+                    self.checkpoint_cleanup.sweep()
+            finally:
+                if owned:
+                    runner.shutdown()
+            failed = no_result_error(self.storage, self.project_dir, loop.finished_jobs)
+            if failed is not None:
+                raise failed
+            self.display.done(self.oracle, loop.stopped)
         finally:
-            if owned:
-                runner.shutdown()
-        failed = no_result_error(self.storage, self.project_dir, loop.finished_jobs)
-        if failed is not None:
-            raise failed
-        self.display.done(self.oracle, loop.stopped)
+            self.display.verbose = verbose
         self.on_search_end()
 
     def _job(self, fit_args: tuple[Any, ...], fit_kwargs: dict[str, Any]) -> Job:
         """What each job calls: the ``run_trial`` function itself (then without ``verbose``), or
         this tuner's ``run_trial`` (a subclass's, or the hypermodel's training)."""
         plain = type(self).run_trial is BaseTuner.run_trial and self._run_trial_fn is not None
-        if "verbose" in fit_kwargs:  # keras-tuner: search(verbose=0) also quiets the tuner;
-            # rung still prints the plan and the closing summary (a few lines)
-            self.display.per_job = bool(fit_kwargs["verbose"])
-            if plain:  # the search's own option, not the training function's
-                fit_kwargs = {k: v for k, v in fit_kwargs.items() if k != "verbose"}
+        if "verbose" in fit_kwargs and plain:  # the search's own option (see `search`), not
+            # the training function's
+            fit_kwargs = {k: v for k, v in fit_kwargs.items() if k != "verbose"}
         function = self._run_trial_fn if plain else self.run_trial
         assert function is not None
         return Job(function, fit_args, fit_kwargs, self.max_retries_per_trial,
@@ -310,6 +316,7 @@ class BaseTuner(TunerState, TunerResults):
         for trial_id in cleared:
             self.checkpoints.delete(trial_id)
         self.oracle = copy.deepcopy(self._fresh_oracle)  # a searcher forgets what it observed
+        self.oracle._use_store(self.storage)
         self.checkpoint_cleanup.oracle = self.oracle
         self.storage.set_settings(self._settings())
         self.populate_search_space()
@@ -334,6 +341,10 @@ class BaseTuner(TunerState, TunerResults):
         """Hook for framework integrations: train ``self.hypermodel`` for one job."""
         raise NotImplementedError(
             "pass run_trial=<function> to the tuner, or subclass it and override run_trial")
+
+    def check_search_arguments(self, fit_args: tuple[Any, ...],  # noqa: B027 - optional hook
+                               fit_kwargs: dict[str, Any]) -> None:
+        """Hook: refuse arguments of ``search`` that cannot work, before any job starts."""
 
     def populate_search_space(self) -> None:  # noqa: B027 - optional hook
         """Hook: declare hyperparameters before the first job (called for new projects)."""

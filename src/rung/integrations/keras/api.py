@@ -130,6 +130,18 @@ class KerasTunerMixin:
 
         populate_initial_space(self)
 
+    def check_search_arguments(self, fit_args: tuple[Any, ...],
+                               fit_kwargs: dict[str, Any]) -> None:
+        """``callbacks`` must be copyable (each execution trains with its own copies): checked
+        before the search starts, a ``FatalValueError`` as in keras-tuner."""
+        from rung.tuner.base import BaseTuner
+
+        trains_here = type(self).run_trial is BaseTuner.run_trial  # type: ignore[attr-defined]
+        if trains_here and self.hypermodel is not None and self.training_function is None:  # type: ignore[attr-defined]
+            from rung.integrations.keras.runner import copy_callbacks
+
+            copy_callbacks(fit_kwargs.get("callbacks"))
+
     def train_hypermodel(self, trial: Trial, *fit_args: Any, **fit_kwargs: Any) -> Any:
         """Train the Keras hypermodel for one job (``rung.integrations.keras.runner``)."""
         from rung.integrations.keras.runner import run_keras_trial

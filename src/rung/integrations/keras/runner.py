@@ -31,7 +31,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from rung.errors import FailedTrialError, FatalTypeError
+from rung.errors import FailedTrialError, FatalTypeError, FatalValueError
 from rung.hypermodel import get_hypermodel
 from rung.hyperparameters import HyperParameters
 from rung.hyperparameters.base import Condition
@@ -44,6 +44,7 @@ from rung.integrations.keras.results import fit_result_metrics
 __all__ = [
     "EpochsNotice",
     "build_model",
+    "copy_callbacks",
     "load_model",
     "populate_initial_space",
     "release_keras_state",
@@ -120,15 +121,24 @@ def _explain_epochs(tuner: Any, trial: Any, fit_kwargs: dict[str, Any]) -> None:
     )
 
 
-def _copy_callbacks(callbacks: Any) -> list[Any]:
+def copy_callbacks(callbacks: Any) -> list[Any]:
+    """Fresh copies for each execution (as keras-tuner does): callbacks keep state."""
     if callbacks is None:
         return []
     if not isinstance(callbacks, (list, tuple)):
         raise TypeError(f"callbacks must be a list of keras callbacks, got {type(callbacks).__name__}")
-    try:  # each execution gets fresh copies (as keras-tuner does): callbacks keep state
-        return copy.deepcopy(list(callbacks))
-    except Exception:  # noqa: BLE001 - some callbacks cannot be copied; share them then
-        return list(callbacks)
+    copies = []
+    for callback in callbacks:
+        try:
+            copies.append(copy.deepcopy(callback))
+        except Exception as exc:  # noqa: BLE001 - any failure to copy means the same
+            raise FatalValueError(
+                f"All callbacks used during a search should be deep-copyable: each execution of "
+                f"each trial trains with its own copy, and copy.deepcopy({callback!r}) failed "
+                f"({type(exc).__name__}: {exc}). Pass callback objects that can be copied (Keras' "
+                "callbacks can), or create them inside HyperModel.fit."
+            ) from exc
+    return copies
 
 
 def release_keras_state() -> None:
@@ -158,7 +168,7 @@ def run_keras_trial(tuner: Any, trial: Any, *fit_args: Any, **fit_kwargs: Any) -
         if trial.parent_id is not None:
             restore_state(model, trial.parent_checkpoint_dir)
         callback = TrialCallback(tuner, trial, objective)
-        kwargs = {**fit_kwargs, "callbacks": [*_copy_callbacks(user_callbacks), callback]}
+        kwargs = {**fit_kwargs, "callbacks": [*copy_callbacks(user_callbacks), callback]}
         result = hypermodel.fit(hp, model, *fit_args, **kwargs)
         metrics = fit_result_metrics(result, objective, callback)  # checks it, or fails early
         results.append(metrics if result is None else _detached(result))

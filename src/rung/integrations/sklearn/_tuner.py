@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from rung.errors import SearchDataError
 from rung.objective import Objective
 from rung.optional import import_optional
 from rung.oracles.base import Oracle
@@ -113,6 +114,7 @@ class SklearnTuner(BaseTuner):
         self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None
     ) -> None:
         """Run the search on ``X, y`` (``groups`` go to the splitter)."""
+        _check_samples(X)
         super().search(X, y, sample_weight=sample_weight, groups=groups)
 
     def run_trial(self, trial: Trial, X: Any, y: Any, sample_weight: Any = None,
@@ -157,3 +159,17 @@ class SklearnTuner(BaseTuner):
         if model is None:
             raise self.checkpoint_cleanup.missing_error(trial)
         return model
+
+
+def _check_samples(X: Any) -> None:
+    """``X`` must be 2-D (samples by features) before any trial runs: keras-tuner's error
+    (a ``RuntimeError``), raised up front instead of after failed trials."""
+    ndim = getattr(X, "ndim", None)
+    if not isinstance(ndim, int):
+        ndim = np.asarray(X, dtype=object).ndim  # lists of rows
+    if ndim != 2:
+        raise SearchDataError(
+            f"SklearnTuner.search: Expected the data to be numpy arrays or pandas DataFrames "
+            f"of shape (n_samples, n_features) (lists of rows work too); X has {ndim} "
+            f"dimension(s): {X!r:.200}. Reshape a single feature with np.reshape(X, (-1, 1))."
+        )
