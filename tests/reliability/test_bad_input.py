@@ -359,7 +359,8 @@ def _as_ordinary_user(call: Callable[[], Any]) -> None:
         name, _, message = pipe.read().partition("\n")
     os.waitpid(pid, 0)
     if name != "none":
-        raise getattr(rung.errors, name, RuntimeError)(f"{name}: {message}")
+        kind = getattr(rung.errors, name, None)
+        raise kind(message) if kind is not None else RuntimeError(f"{name}: {message}")
 
 
 @pytest.mark.parametrize(("row", "error", "fragments"),

@@ -48,7 +48,11 @@ def write_report(project: str | os.PathLike[str], out: str | os.PathLike[str]) -
     except OSError as exc:  # the user's path: a folder that is a file, not writable, ...
         if partial.parent.is_dir():
             partial.unlink(missing_ok=True)
+        where = str(exc.filename or target)
+        why = (f"{where!r} is a file, not a folder"
+               if isinstance(exc, (FileExistsError, NotADirectoryError))
+               else f"{where!r}: {exc.strerror or exc}")
         raise fail_value("out", "a file path where the HTML report can be written", str(target),
-                         f"{exc.strerror or exc} ({exc.filename or target})") from exc
+                         why) from exc
     return target
 
