@@ -452,3 +452,9 @@ def test_a_bad_command_line_exits_with_a_clear_message(
 
 def test_the_matrix_has_at_least_60_rows() -> None:
     assert len(ROWS) + len(CLI_ROWS) >= 60
+
+
+def test_every_row_is_in_the_table_of_the_docs() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "reliability.md").read_text()
+    missing = [i for i, *_ in ROWS + CLI_ROWS if f"`{i}`" not in text]  # type: ignore[operator]
+    assert missing == []
