@@ -24,6 +24,8 @@ The tree::
     │                               (or took it over from this one); the message names it
     ├── ProjectWriteError (OSError)  the project database could not be written (disk full,
     │                               locked too long by another process, read-only); rolled back
+    ├── UnknownTrialError (KeyError)  a trial id that is not in the project (the message
+    │                               names it and the ids there are)
     ├── CheckpointCorruptError (ValueError)  a checkpoint file is truncated or not rung's
     ├── CheckpointMissingError (FileNotFoundError)  a trial's model cannot be loaded: its
     │                               checkpoint was deleted (keep_checkpoints) or never written
@@ -61,6 +63,7 @@ __all__ = [
     "SearchSpaceTypeError",
     "TooManyFailedTrialsError",
     "TrialPruned",
+    "UnknownTrialError",
     "WorkerLostError",
 ]
 
@@ -131,6 +134,13 @@ class ProjectWriteError(RungError, OSError):
     """The project's database could not be written: the disk is full, another process held a
     write lock longer than the timeout, or the project is read-only. The failed change was
     rolled back; everything recorded before is intact, and running the search again resumes."""
+
+
+class UnknownTrialError(RungError, KeyError):
+    """No trial of the project has this id (a ``KeyError``, as keras-tuner's ``get_trial``)."""
+
+    def __str__(self) -> str:  # KeyError would show the message quoted, as a repr
+        return str(self.args[0]) if self.args else ""
 
 
 class CheckpointCorruptError(RungError, ValueError):

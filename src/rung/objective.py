@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rung.errors import ArgumentTypeError, ConfigurationError
+
 __all__ = [
     "MultiObjective",
     "Objective",
@@ -60,11 +62,12 @@ class Objective:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
-            raise ValueError(
+            kind = ConfigurationError if isinstance(self.name, str) else ArgumentTypeError
+            raise kind(
                 f"Objective: `name` must be a non-empty string; received {self.name!r}."
             )
         if self.direction not in _DIRECTIONS:
-            raise ValueError(
+            raise ConfigurationError(
                 f"Objective {self.name!r}: `direction` must be 'min' or 'max'; "
                 f"received {self.direction!r}."
             )
@@ -146,16 +149,16 @@ class MultiObjective:
 
     def __init__(self, objectives: Sequence[Objective]) -> None:
         if isinstance(objectives, (str, Objective)) or not isinstance(objectives, Sequence):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"MultiObjective: `objectives` must be a sequence of Objective; "
                 f"received {objectives!r}."
             )
         objectives = tuple(objectives)
         if not objectives:
-            raise ValueError("MultiObjective: `objectives` must not be empty.")
+            raise ConfigurationError("MultiObjective: `objectives` must not be empty.")
         for obj in objectives:
             if not isinstance(obj, Objective):
-                raise TypeError(
+                raise ArgumentTypeError(
                     f"MultiObjective: every element of `objectives` must be an Objective; "
                     f"received {obj!r}. Use create_objective() to convert metric names."
                 )
@@ -164,7 +167,7 @@ class MultiObjective:
             directions.setdefault(obj.name, set()).add(obj.direction)
         clashes = sorted(name for name, seen in directions.items() if len(seen) > 1)
         if clashes:
-            raise ValueError(
+            raise ConfigurationError(
                 f"MultiObjective: an objective name must be unique or repeat the same direction; "
                 f"{clashes} is both minimised and maximised."
             )
@@ -309,13 +312,13 @@ def _single(obj: Any) -> Objective:
     if isinstance(obj, str):
         direction = infer_direction(obj)
         if direction is None:
-            raise ValueError(
+            raise ConfigurationError(
                 f"Could not infer optimization direction ('min' or 'max') for objective={obj!r}: "
                 f"it is not a known metric name; pass rung.Objective({obj!r}, direction='max') "
                 "(or 'min')."
             )
         return Objective(obj, direction)
-    raise TypeError(
+    raise ArgumentTypeError(
         f"objective {obj!r} (of type {type(obj).__name__}) not understood, expected str or "
         f"Objective: each element of an `objective` list is a metric name or an Objective."
     )
@@ -337,17 +340,17 @@ def create_objective(objective: ObjectiveLike) -> Objective | MultiObjective:
         return objective
     if isinstance(objective, str):
         if not objective:
-            raise ValueError("`objective` must be a non-empty metric name; received ''.")
+            raise ConfigurationError("`objective` must be a non-empty metric name; received ''.")
         return _single(objective)
     if isinstance(objective, (list, tuple)):
         if not objective:
-            raise ValueError(
+            raise ConfigurationError(
                 "`objective` must not be an empty list; pass a metric name, an Objective, "
                 "or a list of them."
             )
         objectives = [_single(o) for o in objective]
         return objectives[0] if len(objectives) == 1 else MultiObjective(objectives)
-    raise TypeError(
+    raise ArgumentTypeError(
         f"`objective` must be None, a metric name, an Objective, or a list of them; "
         f"received {objective!r} of type {type(objective).__name__}."
     )

@@ -101,7 +101,7 @@ def test_get_storage(tmp_path: Path) -> None:
         assert existing.path == tmp_path / "rung.db"
     with get_storage(str(tmp_path / "other.db"), create=True) as from_str:
         assert isinstance(from_str, SQLiteStorage) and from_str.path == tmp_path / "other.db"
-    with pytest.raises(TypeError, match=r"`storage` must be .*got int: 42"):
+    with pytest.raises(TypeError, match=r"storage must be None .*, got 42"):
         get_storage(42)  # type: ignore[arg-type]
     assert set(rung.storage.__all__) == {
         "Storage",

@@ -118,25 +118,32 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parsed(text: str, kind: Callable[[str], Any], expected: str) -> Any:
+    try:
+        return kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+
+
 def _positive(text: str) -> int:
-    value = int(text)
+    value = _parsed(text, int, "an integer >= 1")
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text}")
-    return value
+    return int(value)
 
 
 def _port(text: str) -> int:
-    value = int(text)
+    value = _parsed(text, int, "a port in 0..65535 (0: a free one)")
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"expected a port in 0..65535 (0: a free one), got {text}")
-    return value
+    return int(value)
 
 
 def _seconds(text: str) -> float:
-    value = float(text)
+    value = _parsed(text, float, "a number of seconds > 0")
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text}")
-    return value
+    return float(value)
 
 
 def _project(sub: argparse.ArgumentParser) -> None:

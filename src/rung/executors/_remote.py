@@ -20,9 +20,9 @@ def check_timeout(job_timeout: object) -> float | None:
                         hint="seconds, or None for no limit")
 
 
-def check_slots(slots: object) -> int | None:
+def check_slots(slots: object, hint: str = "") -> int | None:
     """``workers`` (jobs in flight at once) as an int >= 1, or None (the executor's default)."""
-    return None if slots is None else check_int("workers", slots, 1)
+    return None if slots is None else check_int("workers", slots, 1, hint=hint)
 
 
 class FutureExecutor(Executor):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from rung.errors import ConfigurationError
+from rung.errors import ArgumentTypeError, ConfigurationError
 from rung.executors._remote import check_slots, check_timeout
 from rung.executors.base import Executor
 from rung.executors.gpus import check_resources, worker_devices
@@ -36,12 +36,12 @@ def make_executor(workers: Any = None, executor: Any = None, job_timeout: Any = 
     * ``executor=<Executor>``: used as is (then ``workers`` and ``job_timeout`` are its own).
     """
     on_gpus = workers == "gpu"
-    slots = None if on_gpus else check_slots(workers)
+    slots = None if on_gpus else check_slots(workers, hint="or 'gpu': one worker per GPU")
     timeout = check_timeout(job_timeout)
     resources = check_resources(resources_per_job)
     if isinstance(executor, Executor):
         if workers is not None or job_timeout is not None or resources:
-            raise ValueError(
+            raise ConfigurationError(
                 f"workers/job_timeout/resources_per_job cannot be combined with an executor "
                 f"instance ({executor!r}): set them on the executor itself"
             )
@@ -66,7 +66,7 @@ def make_executor(workers: Any = None, executor: Any = None, job_timeout: Any = 
         name = executor.strip()
         if name in ("inprocess", "in-process"):
             if (slots or 1) != 1 or timeout is not None:
-                raise ValueError(
+                raise ConfigurationError(
                     "executor='inprocess' runs one job at a time in the driver and cannot time it "
                     f"out; got workers={workers!r}, job_timeout={job_timeout!r}. Use "
                     "executor='processes' instead"
@@ -81,12 +81,12 @@ def make_executor(workers: Any = None, executor: Any = None, job_timeout: Any = 
             return RayExecutor(address=None if name == "ray" else name, slots=slots,
                                job_timeout=timeout, num_cpus=resources.pop("cpu", 1.0),
                                num_gpus=gpus, resources=resources or None), True
-        raise ValueError(f"{_CHOICES}; got the string {executor!r}")
+        raise ConfigurationError(f"{_CHOICES}; got the string {executor!r}")
     from rung.executors.dask import DaskExecutor, is_dask_client
 
     if is_dask_client(executor):
         return DaskExecutor(executor, slots=slots, job_timeout=timeout), True
-    raise TypeError(f"{_CHOICES}; got {type(executor).__name__} {executor!r}")
+    raise ArgumentTypeError(f"{_CHOICES}; got {type(executor).__name__} {executor!r}")
 
 
 def _is_ray(name: str) -> bool:

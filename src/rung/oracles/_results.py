@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from rung.errors import UnknownTrialError
 from rung.hyperparameters import HyperParameters
 from rung.objective import MultiObjective, Objective
 from rung.oracles._assigned import assigned_records, store_assigned
@@ -12,6 +13,7 @@ from rung.oracles._ranking import Ranking
 from rung.oracles.suggestion import Suggestion
 from rung.trial import Trial
 from rung.trial_record import TrialRecord
+from rung.validation import check_int
 
 if TYPE_CHECKING:
     from rung.storage import Storage
@@ -62,6 +64,7 @@ class OracleResults:
 
         Kept ranked as results arrive, so this costs O(num_trials), not a sort of the history.
         """
+        check_int("num_trials", num_trials, 0)
         return [self.make_trial(self._finished_trials[trial_id])
                 for trial_id in self._ranking.best(num_trials)]
 
@@ -75,7 +78,11 @@ class OracleResults:
             return self.make_trial(self._finished_trials[trial_id])
         if trial_id in self._pending:
             return self.make_trial(self._pending[trial_id].to_record())
-        raise KeyError(f"unknown trial_id {trial_id!r}")
+        known = sorted(self._finished_trials) + sorted(self._pending)
+        shown = ", ".join(known[:3]) + (f" ... ({len(known)} in all)" if len(known) > 3 else "")
+        raise UnknownTrialError(
+            f"trial_id must be the id of a trial of this project, got {trial_id!r}; "
+            + (f"its trials are {shown}" if known else "it has no trial yet"))
 
 
 class TrialsView(dict):  # type: ignore[type-arg]

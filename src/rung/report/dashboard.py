@@ -174,7 +174,14 @@ class Dashboard:
     def start(self) -> Dashboard:
         """Listen (in a background thread); ``url`` then says where."""
         kind = _Server6 if ":" in self.host else _Server
-        self._server = kind((self.host.strip("[]"), self.port), _Handler)
+        try:
+            self._server = kind((self.host.strip("[]"), self.port), _Handler)
+        except OSError as exc:  # a host that does not resolve, a port in use or reserved
+            self._storage.close()
+            self._probe.close()
+            raise fail_value("host and port", "an address of this machine to listen on, with a "
+                             "free port (0: any free one)", f"{self.host}:{self.port}",
+                             str(exc)) from exc
         self._server.dashboard = self
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.2}, daemon=True)

@@ -40,9 +40,19 @@ def write_report(project: str | os.PathLike[str], out: str | os.PathLike[str]) -
     with open_read_only(project) as storage:
         data = build_report(storage, title=project_title(project))
     text = render_html(data)
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, target)
+    except OSError as exc:  # the user's path: a folder that is a file, not writable, ...
+        if partial.parent.is_dir():
+            partial.unlink(missing_ok=True)
+        where = str(exc.filename or target)
+        why = (f"{where!r} is a file, not a folder"
+               if isinstance(exc, (FileExistsError, NotADirectoryError))
+               else f"{where!r}: {exc.strerror or exc}")
+        raise fail_value("out", "a file path where the HTML report can be written", str(target),
+                         why) from exc
     return target
 

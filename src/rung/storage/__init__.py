@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 
-from rung.errors import ConfigurationError
+from rung.errors import ProjectError
 from rung.storage.base import Storage
 from rung.storage.memory import InMemoryStorage
 from rung.storage.project import open_project
 from rung.storage.sqlite import SQLiteStorage
-from rung.validation import check_bool
+from rung.validation import check_bool, fail_type
 
 __all__ = ["InMemoryStorage", "SQLiteStorage", "Storage", "get_storage", "open_project"]
 
@@ -42,12 +42,10 @@ def get_storage(storage: Storage | str | os.PathLike[str] | None, *,
             if os.path.isdir(path):
                 path = os.path.join(path, _DEFAULT_FILENAME)
                 if not create and not os.path.exists(path):
-                    raise ConfigurationError(
+                    raise ProjectError(
                         f"no rung project at {os.fspath(storage)!r}: the directory has no "
                         f"{_DEFAULT_FILENAME} (check the path)"
                     )
             return SQLiteStorage(path, create=create)
-    raise TypeError(
-        f"`storage` must be None (in memory), a path to a SQLite file or project directory, or a "
-        f"Storage instance; got {type(storage).__name__}: {storage!r}."
-    )
+    raise fail_type("storage", "None (in memory), a path to a SQLite file or project "
+                    "directory, or a rung.storage.Storage", storage)

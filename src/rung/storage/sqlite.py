@@ -67,6 +67,16 @@ def _check_path(path: Path, create: bool) -> None:
             f"{str(path / 'rung.db')!r} (rung.storage.get_storage accepts a project directory)"
         )
     if path.exists():
+        try:
+            with path.open("rb") as file:
+                header = file.read(16)
+        except OSError:  # unreadable: SQLite says why below
+            header = b""
+        if header and header != b"SQLite format 3\x00":  # an empty file is a new database
+            raise ProjectError(
+                f"cannot open {str(path)!r} as a rung database: the file is not an SQLite "
+                "database (expected a rung project's database: the file is damaged or belongs "
+                "to another program)")
         return
     if not create:
         raise ProjectError(
@@ -148,7 +158,8 @@ class SQLiteStorage(Storage):
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise ProjectError(
-                f"cannot open {str(path)!r} as a rung database: {exc}"
+                f"cannot open {str(path)!r} as a rung database: {exc} (expected a rung "
+                "project's database: the file is damaged or belongs to another program)"
             ) from exc
         except BaseException:
             self._conn.close()
@@ -157,6 +168,7 @@ class SQLiteStorage(Storage):
     def _configure(self, timeout: float) -> None:
         conn = self._conn
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        self._refuse_foreign()  # before WAL mode: another program's file is left as it was
         if self.read_only:  # the writer chose WAL; a reader changes nothing
             conn.execute("PRAGMA query_only = ON")
             return
@@ -164,6 +176,18 @@ class SQLiteStorage(Storage):
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_size_limit = 67108864")  # truncate the WAL to 64 MiB
+
+    def _refuse_foreign(self) -> None:
+        """Refuse an SQLite file that holds tables but not rung's (another program's database)."""
+        names = [row[0] for row in self._conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name")]
+        if names and "schema_version" not in names:
+            shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+            raise ProjectError(
+                f"no rung project at {str(self.path)!r}: the file is an SQLite database without "
+                f"rung's tables (another program's, with tables {shown}); expected a rung "
+                "project's database or no file. rung leaves it untouched: choose another path")
 
     def _check_schema(self) -> None:
         version = self._schema_version()

@@ -62,6 +62,21 @@ def _location(directory: object, project_name: object) -> tuple[Path, str]:
     return Path(directory), str(project_name)  # type: ignore[arg-type]
 
 
+def _make_project_dir(directory: Path, project_dir: Path) -> None:
+    """Create ``project_dir``; a ``directory`` that is a file or not writable is the user's
+    mistake, named as such (not a raw ``OSError``)."""
+    try:
+        project_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = ("a file, not a directory" if isinstance(exc, (NotADirectoryError, FileExistsError))
+               else "not writable" if isinstance(exc, PermissionError)
+               else exc.strerror or type(exc).__name__)
+        raise fail_value("directory", "a directory where rung can create the project "
+                         f"{project_dir.name!r}", str(directory),
+                         f"{str(exc.filename or project_dir)!r} is {why} ({exc}); choose "
+                         "another directory or project_name") from exc
+
+
 class BaseTuner(TunerState, TunerResults):
     """Runs a search: asks the oracle for jobs, trains them, records everything.
 
@@ -136,7 +151,7 @@ class BaseTuner(TunerState, TunerResults):
         self.max_consecutive_failed_trials = check_int(
             "max_consecutive_failed_trials", max_consecutive_failed_trials, 1)
         self.directory, self.project_name = _location(directory, project_name)
-        self.display = Display(check_int("verbose", verbose, hint="0: silent, 1: progress"))
+        self.display = Display(check_int("verbose", verbose, 0, hint="0: silent, 1: progress"))
         parse_keep_checkpoints(keep_checkpoints)
         check_bool("overwrite", overwrite)
         if storage is not None and not isinstance(storage, (Storage, str, os.PathLike)):
@@ -151,7 +166,7 @@ class BaseTuner(TunerState, TunerResults):
             refuse_if_driven(self.project_dir / DB_NAME)
             shutil.rmtree(self.project_dir)
         if storage is None:
-            self.project_dir.mkdir(parents=True, exist_ok=True)
+            _make_project_dir(self.directory, self.project_dir)
             storage = self.project_dir / DB_NAME
         self.storage = get_storage(storage, create=True)
         self.oracle._use_store(self.storage)  # for trials assigned to oracle.trials

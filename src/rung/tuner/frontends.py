@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rung.errors import ConfigurationError
 from rung.hyperparameters import HyperParameters
 from rung.integrations.keras.api import KerasTunerMixin
 from rung.oracles import (
@@ -80,8 +81,9 @@ class Hyperband(Tuner):
         **kwargs: Any,
     ) -> None:
         if "max_trials" in kwargs:
-            raise ValueError(
-                f"{type(self).__name__} does not take max_trials: its budget follows from "
+            raise ConfigurationError(
+                f"{type(self).__name__} does not take max_trials (got {kwargs['max_trials']!r}): "
+                "its budget follows from "
                 "max_epochs, factor and hyperband_iterations (the plan is printed before the "
                 "search starts)"
             )

@@ -80,4 +80,5 @@ class TunerResults:
 
     def results_summary(self, num_trials: int = 10) -> None:
         """Print the best trials."""
+        check_int("num_trials", num_trials, 0)
         print_results(self.oracle, self.project_dir, num_trials)
