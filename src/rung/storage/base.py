@@ -111,7 +111,8 @@ class Storage(abc.ABC):
     @abc.abstractmethod
     def all_epoch_metrics(self) -> Iterator[tuple[str, int, dict[str, float]]]:
         """``(trial_id, epoch, metrics)`` of every FINISHED trial, trial by trial in creation
-        order, each trial's in report order (what a resumed searcher replays)."""
+        order, each trial's in report order (what a resumed searcher replays). A storage may
+        read them only when the iterator is first used: a caller that needs none pays nothing."""
 
     def metric_history(self, name: str) -> list[tuple[str, int, Any]]:
         """``(trial_id, epoch, value)`` of metric ``name`` in every report of every trial (running

@@ -21,7 +21,7 @@ Example::
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import TYPE_CHECKING
 
 from rung.errors import CheckpointMissingError
@@ -76,27 +76,22 @@ class CheckpointCleanup:
         return self.keep is not None
 
     def deletable(self) -> list[str]:
-        """Ids of the finished trials whose checkpoint directories may be deleted now."""
+        """Ids of the finished trials whose checkpoint directories may be deleted now.
+
+        Called after every job, so it costs O(directories on disk + checkpoints in use), never
+        O(trials in the project): with a bounded ``keep`` the directories stay few.
+        """
         if self.keep is None:
             return []
         in_use = self.oracle.checkpoints_in_use()
         if in_use is None:  # the oracle cannot tell: keep everything
             return []
-        on_disk = self._trial_dirs()
-        if not on_disk:
-            return []
-        keep = set(in_use) | set(self.oracle.pending)
-        if self.keep:
-            keep.update(t.trial_id for t in self.oracle.get_best_trials(self.keep))
-        result = []
-        for trial_id in sorted(on_disk - keep):
-            try:
-                status = self.oracle.get_trial(trial_id).status
-            except KeyError:  # not a trial of this search (or not finished yet): leave it alone
-                continue
-            if status.is_finished:
-                result.append(trial_id)
-        return result
+        candidates = self._trial_dirs() - in_use
+        candidates.difference_update(self.oracle.pending)
+        if candidates and self.keep:
+            candidates.difference_update(self.oracle.best_trial_ids(self.keep))
+        # an unknown id (not a trial of this search) or one not finished is left alone
+        return sorted(t for t in candidates if self.oracle.is_finished(t))
 
     def sweep(self) -> list[str]:
         """Delete what :meth:`deletable` lists; returns the ids deleted."""
@@ -106,10 +101,13 @@ class CheckpointCleanup:
         return deleted
 
     def _trial_dirs(self) -> set[str]:
-        root = Path(self.store.root)
-        if not root.is_dir():
+        # os.scandir: the directory entry's type needs no stat() call per entry
+        try:
+            with os.scandir(self.store.root) as entries:
+                return {e.name for e in entries
+                        if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)}
+        except (FileNotFoundError, NotADirectoryError):
             return set()
-        return {p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")}
 
     def missing_error(self, trial: Trial) -> CheckpointMissingError:
         """The error for a ``trial`` whose checkpoint directory is not on disk, saying why."""
