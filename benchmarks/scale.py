@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 import os
 import resource
 import subprocess
@@ -113,7 +114,9 @@ def sqlite_search(project: Path, jobs: int) -> dict[str, float]:
     left = sum(1 for p in (project / "trials").iterdir() if p.is_dir())
     print(f"sqlite: file {size / 1e6:.1f} MB, {size / n:.0f} bytes/job; "
           f"{left} checkpoint directories left (keep_checkpoints=10)")
-    return {"jobs": n, "ratio": ratio, "bytes_per_job": size / n}
+    return {"jobs": n, "ratio": ratio, "ms_per_job": 1000 * elapsed / n,
+            "deciles": deciles(stamps, start), "bytes_per_job": size / n,
+            "checkpoint_dirs_left": left}
 
 
 def _timed(fn: Callable[[], object]) -> tuple[float, float]:
@@ -158,7 +161,7 @@ def waits(project: Path) -> dict[str, tuple[float, float]]:
     return out
 
 
-def memory_ask_tell(jobs: int) -> float:
+def memory_ask_tell(jobs: int) -> dict[str, object]:
     """The in-memory path: ``HyperbandOracle.ask``/``tell`` directly, no tuner, no storage."""
     total, _ = epochs_for(jobs)
     oracle = HyperbandOracle(objective="loss", max_epochs=MAX_EPOCHS, factor=FACTOR,
@@ -175,7 +178,9 @@ def memory_ask_tell(jobs: int) -> float:
     best = oracle.get_best_trials(10)
     print(f"memory: get_best_trials(10) {time.perf_counter() - started:.4f} s "
           f"(best {best[0].trial_id})")
-    return show_deciles("memory", deciles(stamps, start))
+    per_job = deciles(stamps, start)
+    return {"jobs": len(stamps), "ms_per_job": 1000 * elapsed / len(stamps),
+            "deciles": per_job, "ratio": show_deciles("memory", per_job)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,20 +188,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=100_000, help="SQLite search jobs")
     parser.add_argument("--memory-jobs", type=int, default=1_000_000, help="ask/tell jobs")
     parser.add_argument("--quick", action="store_true", help="5,000 and 50,000 jobs")
-    parser.add_argument("--keep", type=Path, default=None, help="keep the project in DIR (reused if there)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep the project in DIR (reused if there)")
+    parser.add_argument("--json", type=Path, default=None, help="write the figures to FILE")
     args = parser.parse_args(argv)
     if args.quick:
         args.jobs, args.memory_jobs = 5_000, 50_000
+    results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as scratch:
         project = (args.keep or Path(scratch)) / "scale"
         if args.jobs:
             if (project / DB_NAME).exists():  # --keep DIR of an earlier run: time the waits only
                 print(f"sqlite: reusing {project}")
             else:
-                sqlite_search(project, args.jobs)
-            waits(project)
+                results["sqlite"] = sqlite_search(project, args.jobs)
+            results["waits"] = {k: {"wall": w, "cpu": c} for k, (w, c) in waits(project).items()}
         if args.memory_jobs:
-            memory_ask_tell(args.memory_jobs)
+            results["memory"] = memory_ask_tell(args.memory_jobs)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
     return 0
 
 
