@@ -252,3 +252,49 @@ def test_best_trial_ids_and_is_finished_agree_with_the_trials() -> None:
     assert not oracle.is_finished("99999")  # unknown
     oracle.tell_failed(child.trial_id, "boom")
     assert oracle.is_finished(child.trial_id) and child.trial_id not in oracle.best_trial_ids(9)
+
+
+class ManyInUse:
+    """An oracle that keeps ``in_use`` checkpoints (ASHA-like) and counts the sweeps' questions."""
+
+    def __init__(self, in_use: set[str], finished: set[str]) -> None:
+        self.in_use, self.finished, self.asked = in_use, finished, 0
+        self.pending: dict = {}
+
+    def checkpoints_in_use(self) -> set[str]:
+        self.asked += 1
+        return set(self.in_use)
+
+    def best_trial_ids(self, n: int) -> list[str]:
+        return []
+
+    def is_finished(self, trial_id: str) -> bool:
+        return trial_id in self.finished
+
+
+def test_many_kept_checkpoints_are_swept_less_often_but_all_in_the_end(tmp_path: Path) -> None:
+    from rung.tuner.cleanup import SWEEP_SLACK
+
+    store = rung.checkpoints.CheckpointStore(tmp_path)
+    kept = {f"{i:05d}" for i in range(2 * SWEEP_SLACK)}
+    for trial_id in kept:
+        store.save(trial_id, 0)
+    oracle = ManyInUse(kept, finished=set(kept))
+    cleanup = CheckpointCleanup(store, oracle, keep=0)  # type: ignore[arg-type]
+    assert cleanup.after_job() == [] and oracle.asked == 1  # the first job: a sweep
+    oracle.in_use = set()  # now all of them are final
+    deleted = [cleanup.after_job() for _ in range(3)]  # 128 left: due every 1 + 128 // 64 jobs
+    assert deleted[:2] == [[], []] and oracle.asked == 2
+    assert sorted(deleted[2]) == sorted(kept)  # the third job swept them all
+    assert cleanup.after_job() == [] and oracle.asked == 3  # none left: after every job again
+
+
+def test_few_kept_checkpoints_are_swept_after_every_job(tmp_path: Path) -> None:
+    store = rung.checkpoints.CheckpointStore(tmp_path)
+    oracle = ManyInUse({"00000"}, finished={"00000", "00001", "00002"})
+    cleanup = CheckpointCleanup(store, oracle, keep=0)  # type: ignore[arg-type]
+    for trial_id in ("00000", "00001", "00002"):
+        store.save(trial_id, 0)
+        expected = [] if trial_id == "00000" else [trial_id]
+        assert cleanup.after_job() == expected
+    assert oracle.asked == 3

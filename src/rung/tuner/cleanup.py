@@ -1,8 +1,8 @@
 """Deleting the checkpoints a search no longer needs (the tuner's ``keep_checkpoints``).
 
 A Hyperband search saves a checkpoint for every job, and most jobs are never promoted. After each
-finished job the tuner calls :meth:`CheckpointCleanup.sweep`, which deletes the checkpoint
-directory of every finished trial that is
+finished job the tuner calls :meth:`CheckpointCleanup.after_job`, and :meth:`CheckpointCleanup.sweep`
+at the end of ``search``; a sweep deletes the checkpoint directory of every finished trial that is
 
 * not in ``oracle.checkpoints_in_use()`` (it can no longer be promoted, and no running or retried
   job continues from it), and
@@ -12,6 +12,13 @@ The decision is computed from the oracle's live state and the directories on dis
 list of "deleted so far", so a process killed between a finishing transaction and the deletion
 loses nothing: the next sweep (at the next finished job, or at the end of ``search``) deletes what
 was left. Directories of running trials and of unknown ids are never touched.
+
+A sweep reads the directories on disk and the oracle's checkpoints in use, so its cost grows with
+the checkpoints kept. Hyperband keeps a few (a bracket's open rung); ASHA keeps every result a
+promotion may still reach, a third of the trials or more. So ``after_job`` sweeps after every job
+only while at most ``SWEEP_SLACK`` directories were left; past that, once every
+``directories left / SWEEP_SLACK`` jobs: the cost per job stays flat however long the search
+runs (``benchmarks/scale.py``), for at most one directory in ``SWEEP_SLACK`` kept a little longer.
 
 Example::
 
@@ -32,7 +39,11 @@ if TYPE_CHECKING:
     from rung.oracles.base import Oracle
     from rung.trial import Trial
 
-__all__ = ["CheckpointCleanup", "KeepCheckpoints", "parse_keep_checkpoints"]
+__all__ = ["SWEEP_SLACK", "CheckpointCleanup", "KeepCheckpoints", "parse_keep_checkpoints"]
+
+SWEEP_SLACK = 64
+"""``after_job`` sweeps once every ``1 + left // SWEEP_SLACK`` jobs (``left``: the directories the
+last sweep left on disk): after every job in a search that keeps fewer."""
 
 KeepCheckpoints = str | int
 """``"all"`` (keep every checkpoint), ``"best"`` (the best trial's) or ``N`` (the N best)."""
@@ -70,6 +81,8 @@ class CheckpointCleanup:
         self.store = store
         self.oracle = oracle
         self.keep = parse_keep_checkpoints(keep)
+        self._due = 1  # jobs to finish before after_job sweeps
+        self._seen = 0  # directories on disk at the last sweep
 
     @property
     def enabled(self) -> bool:
@@ -86,7 +99,9 @@ class CheckpointCleanup:
         in_use = self.oracle.checkpoints_in_use()
         if in_use is None:  # the oracle cannot tell: keep everything
             return []
-        candidates = self._trial_dirs() - in_use
+        on_disk = self._trial_dirs()
+        self._seen = len(on_disk)
+        candidates = on_disk - in_use
         candidates.difference_update(self.oracle.pending)
         if candidates and self.keep:
             candidates.difference_update(self.oracle.best_trial_ids(self.keep))
@@ -95,10 +110,19 @@ class CheckpointCleanup:
 
     def sweep(self) -> list[str]:
         """Delete what :meth:`deletable` lists; returns the ids deleted."""
+        self._seen = 0
         deleted = self.deletable()
         for trial_id in deleted:
             self.store.delete(trial_id)
+        self._due = 1 + max(0, self._seen - len(deleted)) // SWEEP_SLACK
         return deleted
+
+    def after_job(self) -> list[str]:
+        """A job finished: :meth:`sweep` when due (see the module docstring); the ids deleted."""
+        if self.keep is None:
+            return []
+        self._due -= 1
+        return self.sweep() if self._due <= 0 else []
 
     def _trial_dirs(self) -> set[str]:
         # os.scandir: the directory entry's type needs no stat() call per entry
