@@ -280,3 +280,24 @@ def test_resuming_a_search_whose_searcher_replays_nothing_reads_no_report(
         resumed = rung.Hyperband(**args)
     assert queries and not any("FROM epoch_metrics" in q for q in queries)
     assert len(resumed.oracle.records) == resumed.oracle.budget().jobs  # history restored
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "memory"])
+def test_trial_outlines_are_the_trials_less_values_and_metrics(tmp_path: Path, kind: str) -> None:
+    storage: Storage = (SQLiteStorage(tmp_path / "rung.db", create=True) if kind == "sqlite"
+                        else InMemoryStorage())
+    storage.create_trial(TrialRecord("a", {"x": 1}, epochs=3, bracket=1, rung=0))
+    storage.create_trial(TrialRecord("b", {"x": 2}, epochs=9, initial_epoch=3, parent_id="a"))
+    storage.finish_trial("a", TrialStatus.COMPLETED, metrics={"loss": 0.5}, loss=0.5,
+                         epochs_reached=3)
+    outlines, whole = storage.trial_outlines(), storage.trials()
+
+    def strip(records: list[TrialRecord]) -> list[TrialRecord]:
+        return [r.replace(values={}, metrics={}) for r in records]
+
+    assert [r.trial_id for r in outlines] == ["a", "b"]
+    assert strip(outlines) == strip(whole)
+    for outline, record in zip(outlines, whole):  # emptied, or the same
+        assert outline.values in ({}, record.values)
+        assert outline.metrics in ({}, record.metrics)
+    storage.close()

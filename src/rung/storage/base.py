@@ -104,6 +104,12 @@ class Storage(abc.ABC):
     def trials(self, status: TrialStatus | Sequence[TrialStatus] | None = None) -> list[TrialRecord]:
         """All trials (optionally of the given statuses), in creation order."""
 
+    def trial_outlines(self) -> list[TrialRecord]:
+        """All trials in creation order, where ``values`` and ``metrics`` may be left empty
+        (``{}``): for a reader that counts and ranks jobs (``rung status``) and reads the few
+        it shows with ``get_trial``. SQLite then decodes no JSON; this default is ``trials()``."""
+        return self.trials()
+
     @abc.abstractmethod
     def epoch_metrics(self, trial_id: str) -> list[tuple[int, dict[str, float]]]:
         """``(epoch, metrics)`` pairs reported by a trial, in report order."""

@@ -357,6 +357,14 @@ class SQLiteStorage(Storage):
             ).fetchall()
         return [_record(row) for row in rows]
 
+    def trial_outlines(self) -> list[TrialRecord]:
+        # the two JSON columns are most of the decoding time of a 100,000-job project
+        columns = self._columns.replace("values_json", "NULL").replace("metrics_json", "NULL")
+        with self._lock:
+            rows = self._conn.execute(f"SELECT {columns} FROM trials ORDER BY seq").fetchall()
+        return [TrialRecord(row[0], {}, _STATUS[row[2]], *row[3:9], {}, *row[10:])
+                for row in rows]
+
     def count_trials(self, status: TrialStatus | Sequence[TrialStatus] | None = None) -> int:
         where, args = self._where(status)
         with self._lock:
