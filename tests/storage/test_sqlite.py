@@ -297,7 +297,7 @@ def test_trial_outlines_are_the_trials_less_values_and_metrics(tmp_path: Path, k
 
     assert [r.trial_id for r in outlines] == ["a", "b"]
     assert strip(outlines) == strip(whole)
-    for outline, record in zip(outlines, whole):  # emptied, or the same
+    for outline, record in zip(outlines, whole, strict=True):  # emptied, or the same
         assert outline.values in ({}, record.values)
         assert outline.metrics in ({}, record.metrics)
     storage.close()
