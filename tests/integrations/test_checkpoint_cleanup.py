@@ -200,3 +200,101 @@ def test_bad_keep_checkpoints_names_the_argument(tmp_path: Path, bad) -> None:
         parse_keep_checkpoints(bad)
     with pytest.raises(ConfigurationError, match="keep_checkpoints"):
         make(tmp_path, Recorder(tmp_path), keep_checkpoints=bad)
+
+
+def _told_oracle() -> tuple[HyperbandOracle, list[str]]:
+    """A Hyperband oracle (R=3) whose first rung closed: ids [best, 2nd, 3rd]; the best's child
+    is pending."""
+    hp = rung.HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    oracle = HyperbandOracle(objective=rung.Objective("loss", "min"), max_epochs=3, factor=3,
+                             hyperparameters=hp, seed=0, parallel_brackets=False)
+    rung0 = [oracle.ask() for _ in range(3)]
+    for i, s in enumerate(rung0):
+        oracle.tell(s.trial_id, {"loss": float(i)})
+    return oracle, [s.trial_id for s in rung0]
+
+
+def test_sweep_deletes_only_finished_trials_of_this_search(tmp_path: Path) -> None:
+    oracle, (best, second, third) = _told_oracle()
+    child = oracle.ask()
+    store = rung.checkpoints.CheckpointStore(tmp_path)
+    for trial_id in (best, second, third, child.trial_id, "99999", ".tmp-00001-x"):
+        store.save(trial_id, trial_id)
+    (tmp_path / "00777").write_text("a file, not a trial directory")
+    (tmp_path / "00888").symlink_to(tmp_path / second, target_is_directory=True)
+    cleanup = CheckpointCleanup(store, oracle, keep=0)
+    # best: the pending child's parent; child: running; 99999: no trial of this search;
+    # .tmp-*: hidden; the file and the link: no trial directories
+    assert cleanup.sweep() == [second, third]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [best, child.trial_id, "99999", ".tmp-00001-x", "00777", "00888"])
+
+
+def test_sweep_keeps_the_best_by_id_without_a_missing_root(tmp_path: Path) -> None:
+    oracle, (best, second, third) = _told_oracle()
+    store = rung.checkpoints.CheckpointStore(tmp_path / "trials")
+    cleanup = CheckpointCleanup(store, oracle, keep=2)
+    assert cleanup.sweep() == []  # no trials directory yet: nothing to do, no error
+    for trial_id in (second, third):
+        store.save(trial_id, 0)
+    oracle.tell(oracle.ask().trial_id, {"loss": 5.0})  # the child ends the bracket: all final
+    assert oracle.best_trial_ids(2) == [best, second]
+    assert cleanup.sweep() == [third] and store.exists(second)
+
+
+def test_best_trial_ids_and_is_finished_agree_with_the_trials() -> None:
+    oracle, ids = _told_oracle()
+    child = oracle.ask()
+    assert oracle.best_trial_ids(5) == [t.trial_id for t in oracle.get_best_trials(5)] == ids
+    assert all(oracle.is_finished(t) for t in ids)
+    assert not oracle.is_finished(child.trial_id)  # pending
+    assert not oracle.is_finished("99999")  # unknown
+    oracle.tell_failed(child.trial_id, "boom")
+    assert oracle.is_finished(child.trial_id) and child.trial_id not in oracle.best_trial_ids(9)
+
+
+class ManyInUse:
+    """An oracle that keeps ``in_use`` checkpoints (ASHA-like) and counts the sweeps' questions."""
+
+    def __init__(self, in_use: set[str], finished: set[str]) -> None:
+        self.in_use, self.finished, self.asked = in_use, finished, 0
+        self.pending: dict = {}
+
+    def checkpoints_in_use(self) -> set[str]:
+        self.asked += 1
+        return set(self.in_use)
+
+    def best_trial_ids(self, n: int) -> list[str]:
+        return []
+
+    def is_finished(self, trial_id: str) -> bool:
+        return trial_id in self.finished
+
+
+def test_many_kept_checkpoints_are_swept_less_often_but_all_in_the_end(tmp_path: Path) -> None:
+    from rung.tuner.cleanup import SWEEP_SLACK
+
+    store = rung.checkpoints.CheckpointStore(tmp_path)
+    kept = {f"{i:05d}" for i in range(2 * SWEEP_SLACK)}
+    for trial_id in kept:
+        store.save(trial_id, 0)
+    oracle = ManyInUse(kept, finished=set(kept))
+    cleanup = CheckpointCleanup(store, oracle, keep=0)  # type: ignore[arg-type]
+    assert cleanup.after_job() == [] and oracle.asked == 1  # the first job: a sweep
+    oracle.in_use = set()  # now all of them are final
+    deleted = [cleanup.after_job() for _ in range(3)]  # 128 left: due every 1 + 128 // 64 jobs
+    assert deleted[:2] == [[], []] and oracle.asked == 2
+    assert sorted(deleted[2]) == sorted(kept)  # the third job swept them all
+    assert cleanup.after_job() == [] and oracle.asked == 3  # none left: after every job again
+
+
+def test_few_kept_checkpoints_are_swept_after_every_job(tmp_path: Path) -> None:
+    store = rung.checkpoints.CheckpointStore(tmp_path)
+    oracle = ManyInUse({"00000"}, finished={"00000", "00001", "00002"})
+    cleanup = CheckpointCleanup(store, oracle, keep=0)  # type: ignore[arg-type]
+    for trial_id in ("00000", "00001", "00002"):
+        store.save(trial_id, 0)
+        expected = [] if trial_id == "00000" else [trial_id]
+        assert cleanup.after_job() == expected
+    assert oracle.asked == 3

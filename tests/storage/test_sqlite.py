@@ -240,3 +240,64 @@ def test_reading_a_missing_project_creates_nothing(tmp_path: Path) -> None:
 def test_a_directory_is_not_a_database_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match=f"the storage path '{tmp_path}' is a directory"):
         SQLiteStorage(tmp_path, create=True)
+
+
+def test_reports_are_read_only_when_iterated(tmp_path: Path) -> None:
+    with SQLiteStorage(tmp_path / "rung.db", create=True) as storage:
+        storage.create_trial(TrialRecord("t", {"a": 1}))
+        storage.report("t", 1, {"loss": 2.0})
+        storage.finish_trial("t", TrialStatus.COMPLETED, metrics={"loss": 2.0}, loss=2.0)
+        seen: list[str] = []
+        storage._conn.set_trace_callback(seen.append)
+        reports = storage.all_epoch_metrics()
+        assert not any("epoch_metrics" in s for s in seen)
+        assert list(reports) == [("t", 1, {"loss": 2.0})]
+        assert any("epoch_metrics" in s for s in seen)
+
+
+def test_resuming_a_search_whose_searcher_replays_nothing_reads_no_report(
+        tmp_path: Path) -> None:
+    """Opening a 100,000-job project must not decode every epoch's report (benchmarks/scale.py)."""
+    def train(trial: rung.Trial) -> float:
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
+            trial.report(epoch, val_loss=x + 1 / epoch)
+        return x
+
+    args = {"run_trial": train, "objective": "val_loss", "max_epochs": 9, "seed": 0,
+            "directory": tmp_path, "project_name": "p", "verbose": 0}
+    rung.Hyperband(**args).search()
+    queries: list[str] = []
+    original = sqlite3.connect
+
+    def traced(*a: object, **k: object) -> sqlite3.Connection:
+        conn = original(*a, **k)  # type: ignore[arg-type]
+        conn.set_trace_callback(queries.append)
+        return conn
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sqlite3, "connect", traced)
+        resumed = rung.Hyperband(**args)
+    assert queries and not any("FROM epoch_metrics" in q for q in queries)
+    assert len(resumed.oracle.records) == resumed.oracle.budget().jobs  # history restored
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "memory"])
+def test_trial_outlines_are_the_trials_less_values_and_metrics(tmp_path: Path, kind: str) -> None:
+    storage: Storage = (SQLiteStorage(tmp_path / "rung.db", create=True) if kind == "sqlite"
+                        else InMemoryStorage())
+    storage.create_trial(TrialRecord("a", {"x": 1}, epochs=3, bracket=1, rung=0))
+    storage.create_trial(TrialRecord("b", {"x": 2}, epochs=9, initial_epoch=3, parent_id="a"))
+    storage.finish_trial("a", TrialStatus.COMPLETED, metrics={"loss": 0.5}, loss=0.5,
+                         epochs_reached=3)
+    outlines, whole = storage.trial_outlines(), storage.trials()
+
+    def strip(records: list[TrialRecord]) -> list[TrialRecord]:
+        return [r.replace(values={}, metrics={}) for r in records]
+
+    assert [r.trial_id for r in outlines] == ["a", "b"]
+    assert strip(outlines) == strip(whole)
+    for outline, record in zip(outlines, whole, strict=True):  # emptied, or the same
+        assert outline.values in ({}, record.values)
+        assert outline.metrics in ({}, record.metrics)
+    storage.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -18,6 +19,8 @@ from rung.storage.table import epochs_trained, objective_config
 from rung.trial_record import TrialRecord, TrialStatus
 
 __all__ = ["ProjectStatus", "RungStatus", "format_status", "project_status"]
+
+_NAMES = {status: status.value.lower() for status in TrialStatus}
 
 
 @dataclass(frozen=True)
@@ -66,14 +69,14 @@ class ProjectStatus:
         return data
 
 
-def _best(records: list[TrialRecord], name: str | None) -> dict[str, Any] | None:
+def _best(storage: Storage, records: list[TrialRecord], name: str | None) -> dict[str, Any] | None:
     """The best completed job, ranked as the oracle does: lowest loss, then more epochs, then
-    earlier."""
+    earlier (``records`` are outlines: the best one is read whole)."""
     done = [(r.loss, -r.epochs, i, r) for i, r in enumerate(records)
             if r.status is TrialStatus.COMPLETED and r.loss is not None]
     if not done:
         return None
-    record = min(done, key=lambda t: t[:3])[3]
+    record = storage.get_trial(min(done, key=lambda t: t[:3])[3].trial_id)
     value = record.metrics.get(name) if name is not None else record.loss
     return {"trial_id": record.trial_id, "value": value, "epochs": record.epochs,
             "hyperparameters": record.values}
@@ -82,16 +85,17 @@ def _best(records: list[TrialRecord], name: str | None) -> dict[str, Any] | None
 def _rungs(records: list[TrialRecord], plan: Budget) -> list[RungStatus]:
     """Every planned rung (all brackets of every planned iteration), plus any rung the records
     reach outside the plan (ASHA, an unbounded Hyperband)."""
+    # counted with a Counter of tuples: a 100,000-job project has that many records to count
+    counted = Counter((r.iteration, r.bracket, r.rung, r.status, r.epochs) for r in records
+                      if r.bracket is not None and r.rung is not None)
     tally: dict[tuple[int, int, int], dict[str, int]] = {}
     epochs: dict[tuple[int, int, int], int] = {}
-    for r in records:
-        if r.bracket is None or r.rung is None:
-            continue
-        key = (r.iteration, r.bracket, r.rung)
-        tally.setdefault(key, {})
-        name = r.status.value.lower()
-        tally[key][name] = tally[key].get(name, 0) + 1
-        epochs[key] = max(epochs.get(key, 0), r.epochs)
+    for (iteration, bracket, rung, status, rung_epochs), n in counted.items():
+        key = (iteration, bracket, rung)
+        names = tally.setdefault(key, {})
+        name = _NAMES[status]
+        names[name] = names.get(name, 0) + n
+        epochs[key] = max(epochs.get(key, 0), rung_epochs)
     planned: dict[tuple[int, int, int], tuple[int, int]] = {}
     iterations = plan.iterations if plan.iterations is not None else 1 + max(
         (k[0] for k in tally), default=0)
@@ -110,7 +114,7 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
     """The state of the project in ``storage``: jobs by status, epochs spent against the plan
     (``rung.oracles.plan_from_settings``), the best job, and every rung's jobs."""
     settings = storage.get_settings() or {}
-    records = storage.trials()
+    records = storage.trial_outlines()  # no hyperparameters or metrics: only the best's
     plan = plan_from_settings(settings)
     objective = objective_config(settings)
     counts: dict[str, int] = {}
@@ -128,7 +132,7 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
     return ProjectStatus(
         oracle=str(oracle), objective=objective, counts=counts, jobs_planned=plan.jobs,
         epochs_spent=spent, epochs_planned=plan.epochs,
-        best=_best(records, objective.get("name")), rungs=_rungs(records, plan),
+        best=_best(storage, records, objective.get("name")), rungs=_rungs(records, plan),
         first_created=min(changes, default=None), last_change=max(changes, default=None),
         driver=_driver(storage, now))
 

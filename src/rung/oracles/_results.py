@@ -66,7 +66,18 @@ class OracleResults:
         """
         check_int("num_trials", num_trials, 0)
         return [self.make_trial(self._finished_trials[trial_id])
-                for trial_id in self._ranking.best(num_trials)]
+                for trial_id in self.best_trial_ids(num_trials)]
+
+    def best_trial_ids(self, num_trials: int = 1) -> list[str]:
+        """The ids of :meth:`get_best_trials`, without building a ``Trial`` for each (the
+        checkpoint sweep asks after every job)."""
+        return self._ranking.best(num_trials)
+
+    def is_finished(self, trial_id: str) -> bool:
+        """Whether ``trial_id`` is a trial of this search that finished (completed, pruned or
+        failed); False for a pending or unknown id."""
+        record = self._finished_trials.get(trial_id)
+        return record is not None and record.status.is_finished
 
     def make_trial(self, record: TrialRecord) -> Trial:
         """A read-only ``Trial`` for a record (its values in this oracle's space)."""

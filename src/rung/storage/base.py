@@ -104,6 +104,12 @@ class Storage(abc.ABC):
     def trials(self, status: TrialStatus | Sequence[TrialStatus] | None = None) -> list[TrialRecord]:
         """All trials (optionally of the given statuses), in creation order."""
 
+    def trial_outlines(self) -> list[TrialRecord]:
+        """All trials in creation order, where ``values`` and ``metrics`` may be left empty
+        (``{}``): for a reader that counts and ranks jobs (``rung status``) and reads the few
+        it shows with ``get_trial``. SQLite then decodes no JSON; this default is ``trials()``."""
+        return self.trials()
+
     @abc.abstractmethod
     def epoch_metrics(self, trial_id: str) -> list[tuple[int, dict[str, float]]]:
         """``(epoch, metrics)`` pairs reported by a trial, in report order."""
@@ -111,7 +117,8 @@ class Storage(abc.ABC):
     @abc.abstractmethod
     def all_epoch_metrics(self) -> Iterator[tuple[str, int, dict[str, float]]]:
         """``(trial_id, epoch, metrics)`` of every FINISHED trial, trial by trial in creation
-        order, each trial's in report order (what a resumed searcher replays)."""
+        order, each trial's in report order (what a resumed searcher replays). A storage may
+        read them only when the iterator is first used: a caller that needs none pays nothing."""
 
     def metric_history(self, name: str) -> list[tuple[str, int, Any]]:
         """``(trial_id, epoch, value)`` of metric ``name`` in every report of every trial (running

@@ -1,8 +1,8 @@
 """Deleting the checkpoints a search no longer needs (the tuner's ``keep_checkpoints``).
 
 A Hyperband search saves a checkpoint for every job, and most jobs are never promoted. After each
-finished job the tuner calls :meth:`CheckpointCleanup.sweep`, which deletes the checkpoint
-directory of every finished trial that is
+finished job the tuner calls :meth:`CheckpointCleanup.after_job`, and :meth:`CheckpointCleanup.sweep`
+at the end of ``search``; a sweep deletes the checkpoint directory of every finished trial that is
 
 * not in ``oracle.checkpoints_in_use()`` (it can no longer be promoted, and no running or retried
   job continues from it), and
@@ -13,6 +13,13 @@ list of "deleted so far", so a process killed between a finishing transaction an
 loses nothing: the next sweep (at the next finished job, or at the end of ``search``) deletes what
 was left. Directories of running trials and of unknown ids are never touched.
 
+A sweep reads the directories on disk and the oracle's checkpoints in use, so its cost grows with
+the checkpoints kept. Hyperband keeps a few (a bracket's open rung); ASHA keeps every result a
+promotion may still reach, a third of the trials or more. So ``after_job`` sweeps after every job
+only while at most ``SWEEP_SLACK`` directories were left; past that, once every
+``directories left / SWEEP_SLACK`` jobs: the cost per job stays flat however long the search
+runs (``benchmarks/scale.py``), for at most one directory in ``SWEEP_SLACK`` kept a little longer.
+
 Example::
 
     tuner = rung.Hyperband(run_trial=train, objective="val_loss", max_epochs=81,
@@ -21,7 +28,7 @@ Example::
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import TYPE_CHECKING
 
 from rung.errors import CheckpointMissingError
@@ -32,7 +39,11 @@ if TYPE_CHECKING:
     from rung.oracles.base import Oracle
     from rung.trial import Trial
 
-__all__ = ["CheckpointCleanup", "KeepCheckpoints", "parse_keep_checkpoints"]
+__all__ = ["SWEEP_SLACK", "CheckpointCleanup", "KeepCheckpoints", "parse_keep_checkpoints"]
+
+SWEEP_SLACK = 64
+"""``after_job`` sweeps once every ``1 + left // SWEEP_SLACK`` jobs (``left``: the directories the
+last sweep left on disk): after every job in a search that keeps fewer."""
 
 KeepCheckpoints = str | int
 """``"all"`` (keep every checkpoint), ``"best"`` (the best trial's) or ``N`` (the N best)."""
@@ -70,46 +81,57 @@ class CheckpointCleanup:
         self.store = store
         self.oracle = oracle
         self.keep = parse_keep_checkpoints(keep)
+        self._due = 1  # jobs to finish before after_job sweeps
+        self._seen = 0  # directories on disk at the last sweep
 
     @property
     def enabled(self) -> bool:
         return self.keep is not None
 
     def deletable(self) -> list[str]:
-        """Ids of the finished trials whose checkpoint directories may be deleted now."""
+        """Ids of the finished trials whose checkpoint directories may be deleted now.
+
+        Called after every job, so it costs O(directories on disk + checkpoints in use), never
+        O(trials in the project): with a bounded ``keep`` the directories stay few.
+        """
         if self.keep is None:
             return []
         in_use = self.oracle.checkpoints_in_use()
         if in_use is None:  # the oracle cannot tell: keep everything
             return []
         on_disk = self._trial_dirs()
-        if not on_disk:
-            return []
-        keep = set(in_use) | set(self.oracle.pending)
-        if self.keep:
-            keep.update(t.trial_id for t in self.oracle.get_best_trials(self.keep))
-        result = []
-        for trial_id in sorted(on_disk - keep):
-            try:
-                status = self.oracle.get_trial(trial_id).status
-            except KeyError:  # not a trial of this search (or not finished yet): leave it alone
-                continue
-            if status.is_finished:
-                result.append(trial_id)
-        return result
+        self._seen = len(on_disk)
+        candidates = on_disk - in_use
+        candidates.difference_update(self.oracle.pending)
+        if candidates and self.keep:
+            candidates.difference_update(self.oracle.best_trial_ids(self.keep))
+        # an unknown id (not a trial of this search) or one not finished is left alone
+        return sorted(t for t in candidates if self.oracle.is_finished(t))
 
     def sweep(self) -> list[str]:
         """Delete what :meth:`deletable` lists; returns the ids deleted."""
+        self._seen = 0
         deleted = self.deletable()
         for trial_id in deleted:
             self.store.delete(trial_id)
+        self._due = 1 + max(0, self._seen - len(deleted)) // SWEEP_SLACK
         return deleted
 
+    def after_job(self) -> list[str]:
+        """A job finished: :meth:`sweep` when due (see the module docstring); the ids deleted."""
+        if self.keep is None:
+            return []
+        self._due -= 1
+        return self.sweep() if self._due <= 0 else []
+
     def _trial_dirs(self) -> set[str]:
-        root = Path(self.store.root)
-        if not root.is_dir():
+        # os.scandir: the directory entry's type needs no stat() call per entry
+        try:
+            with os.scandir(self.store.root) as entries:
+                return {e.name for e in entries
+                        if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)}
+        except (FileNotFoundError, NotADirectoryError):
             return set()
-        return {p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")}
 
     def missing_error(self, trial: Trial) -> CheckpointMissingError:
         """The error for a ``trial`` whose checkpoint directory is not on disk, saying why."""

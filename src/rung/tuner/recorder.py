@@ -108,7 +108,7 @@ class JobRecorder:
             values=record.values,  # what define-by-run code really used
             epochs_reached=record.epochs_reached,
         )
-        self.cleanup.sweep()  # after the commit: a kill before it loses nothing
+        self.cleanup.after_job()  # after the commit: a kill before it loses nothing
         trial.record = self.storage.get_trial(trial.trial_id)
         self.display.job(trial, self.oracle, time.perf_counter() - started)
         self.hooks.on_trial_end(trial)
