@@ -72,11 +72,11 @@ class ProjectStatus:
 def _best(storage: Storage, records: list[TrialRecord], name: str | None) -> dict[str, Any] | None:
     """The best completed job, ranked as the oracle does: lowest loss, then more epochs, then
     earlier (``records`` are outlines: the best one is read whole)."""
-    done = [(r.loss, -r.epochs, i, r) for i, r in enumerate(records)
-            if r.status is TrialStatus.COMPLETED and r.loss is not None]
-    if not done:
+    done = (r for r in records if r.loss is not None and r.status is TrialStatus.COMPLETED)
+    first = min(done, key=lambda r: (r.loss, -r.epochs), default=None)  # ties: the earliest
+    if first is None:
         return None
-    record = storage.get_trial(min(done, key=lambda t: t[:3])[3].trial_id)
+    record = storage.get_trial(first.trial_id)
     value = record.metrics.get(name) if name is not None else record.loss
     return {"trial_id": record.trial_id, "value": value, "epochs": record.epochs,
             "hyperparameters": record.values}
@@ -100,9 +100,10 @@ def _rungs(records: list[TrialRecord], plan: Budget) -> list[RungStatus]:
     iterations = plan.iterations if plan.iterations is not None else 1 + max(
         (k[0] for k in tally), default=0)
     for iteration in range(iterations if plan.brackets else 0):
-        for bracket in plan.brackets:
-            for rung in bracket.rungs:
-                planned[(iteration, bracket.s, rung.index)] = (rung.jobs, rung.epochs)
+        for bracket_plan in plan.brackets:
+            for rung_plan in bracket_plan.rungs:
+                planned[(iteration, bracket_plan.s, rung_plan.index)] = (rung_plan.jobs,
+                                                                          rung_plan.epochs)
     out = []
     for key in sorted(set(tally) | set(planned), key=lambda k: (k[0], -k[1], k[2])):
         jobs, rung_epochs = planned.get(key, (None, epochs.get(key, 0)))
@@ -117,10 +118,9 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
     records = storage.trial_outlines()  # no hyperparameters or metrics: only the best's
     plan = plan_from_settings(settings)
     objective = objective_config(settings)
-    counts: dict[str, int] = {}
+    counts = {status.value: n for status, n in Counter(r.status for r in records).items()}
     spent = 0
     for r in records:
-        counts[r.status.value] = counts.get(r.status.value, 0) + 1
         reported = None
         if r.status is TrialStatus.RUNNING:  # a few: the jobs in flight
             reported = max((e for e, _ in storage.epoch_metrics(r.trial_id)), default=None)

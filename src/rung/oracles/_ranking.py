@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 from collections.abc import Iterable
 
 from rung.trial_record import TrialRecord
 
-__all__ = ["Ranking", "rank_key"]
+__all__ = ["TOP", "Ranking", "rank_key"]
 
 
 def rank_key(record: TrialRecord) -> tuple[float, int, str]:
@@ -18,21 +19,41 @@ def rank_key(record: TrialRecord) -> tuple[float, int, str]:
             record.trial_id)
 
 
+TOP = 1024
+"""How many of the best results ``Ranking`` keeps sorted."""
+
+
 class Ranking:
-    """Trial ids of completed results, best first. Adding costs O(log n) comparisons (and a list
-    insert), ``best(k)`` O(k): a search never sorts its history to answer "the best trials"."""
+    """Trial ids of completed results, best first.
+
+    The ``TOP`` best are kept in a sorted list, the others in a heap. A sorted list of every result
+    would make each insertion move O(n) entries (a million-job search spent most of its time
+    there, ``benchmarks/scale.py``); here adding costs O(log n) and moves at most ``TOP`` entries,
+    ``best(k)`` costs O(k) for ``k <= TOP`` and a sort of the history beyond.
+    """
 
     def __init__(self, records: Iterable[TrialRecord] = ()) -> None:
-        self._keys = sorted(rank_key(r) for r in records if r.loss is not None)
+        keys = sorted(rank_key(r) for r in records if r.loss is not None)
+        self._top = keys[:TOP]  # sorted; every key here ranks before every key of _rest
+        self._rest = keys[TOP:]  # a heap (a sorted list is one)
 
     def add(self, record: TrialRecord) -> None:
         """Rank a result with a loss (others are ignored: they are never best)."""
-        if record.loss is not None:
-            bisect.insort(self._keys, rank_key(record))
+        if record.loss is None:
+            return
+        key = rank_key(record)
+        if len(self._top) < TOP:
+            bisect.insort(self._top, key)
+        elif key < self._top[-1]:
+            bisect.insort(self._top, key)
+            heapq.heappush(self._rest, self._top.pop())
+        else:
+            heapq.heappush(self._rest, key)
 
     def best(self, k: int) -> list[str]:
         """The ids of the ``k`` best results, best first."""
-        return [key[-1] for key in self._keys[:k]]
+        keys = self._top[:k] if k <= TOP else self._top + heapq.nsmallest(k - TOP, self._rest)
+        return [key[-1] for key in keys]
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._top) + len(self._rest)

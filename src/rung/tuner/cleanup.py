@@ -91,8 +91,8 @@ class CheckpointCleanup:
     def deletable(self) -> list[str]:
         """Ids of the finished trials whose checkpoint directories may be deleted now.
 
-        Called after every job, so it costs O(directories on disk + checkpoints in use), never
-        O(trials in the project): with a bounded ``keep`` the directories stay few.
+        Costs O(directories on disk + checkpoints in use): no ``Trial`` is built, no directory
+        stat-ed, and the trials of the project are not walked.
         """
         if self.keep is None:
             return []
