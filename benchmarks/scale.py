@@ -40,17 +40,12 @@ import rung
 from rung.cli import main as rung_main
 from rung.oracles import HyperbandOracle
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from overhead import space  # noqa: E402  (the overhead benchmark's search space)
+
 MAX_EPOCHS, FACTOR = 27, 3
 SRC = Path(__file__).resolve().parents[1] / "src"
 DB_NAME = "rung.db"
-
-
-def space() -> rung.HyperParameters:
-    hp = rung.HyperParameters()
-    hp.Float("lr", 1e-4, 1e-1, sampling="log")
-    hp.Int("units", 16, 512, step=16)
-    hp.Choice("activation", ["relu", "tanh", "gelu"])
-    return hp
 
 
 def deciles(stamps: list[float], start: float) -> list[float]:
