@@ -131,3 +131,26 @@ def test_import_errors_name_the_problem(kt_random, tmp_path) -> None:
     explicit = rung.import_keras_tuner(kt_random, directory=tmp_path, project_name="by_mae",
                                        objective="val_mae")
     assert explicit.oracle.objective == kt.Objective("val_mae", "min")
+
+
+def test_the_rung_command_imports_and_reads_a_keras_tuner_project(kt_random, tmp_path,
+                                                                   capsys) -> None:
+    """``rung import-keras-tuner`` on the project keras-tuner wrote; ``rung best`` and
+    ``rung status`` then read the imported project."""
+    import json
+
+    from rung.cli import main
+
+    original = keras_tuner.RandomSearch(build, objective="val_loss", max_trials=3,
+                                        directory=kt_random.parent, project_name="random")
+    original.reload()
+    kt_best = original.oracle.get_best_trials(1)[0]
+    assert main(["import-keras-tuner", str(kt_random), "--directory", str(tmp_path),
+                 "--project-name", "from_cli"]) == 0
+    capsys.readouterr()
+    assert main(["best", str(tmp_path / "from_cli")]) == 0
+    best = json.loads(capsys.readouterr().out)
+    assert best["hyperparameters"] == kt_best.hyperparameters.values
+    assert best["value"] == pytest.approx(kt_best.score)
+    assert main(["status", str(tmp_path / "from_cli"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"] == {"COMPLETED": 3}
