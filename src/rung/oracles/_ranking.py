@@ -33,7 +33,10 @@ class Ranking:
     """
 
     def __init__(self, records: Iterable[TrialRecord] = ()) -> None:
-        keys = sorted(rank_key(r) for r in records if r.loss is not None)
+        # rank_key inlined: opening a large project ranks every result at once
+        keys = sorted([(float(r.loss), -(r.epochs if r.epochs_reached is None
+                                        else r.epochs_reached), r.trial_id)
+                       for r in records if r.loss is not None])
         self._top = keys[:TOP]  # sorted; every key here ranks before every key of _rest
         self._rest = keys[TOP:]  # a heap (a sorted list is one)
 

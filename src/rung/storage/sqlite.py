@@ -50,6 +50,18 @@ def _record(row: tuple[Any, ...]) -> TrialRecord:
                        row[13], row[14], row[15])
 
 
+def _records(rows: list[tuple[Any, ...]]) -> list[TrialRecord]:
+    """``_record`` of many rows: their JSON columns decoded in two calls, not two per row (a
+    third less time for the 100,000 rows of a large project, ``benchmarks/scale.py``)."""
+    if not rows:
+        return []
+    values = json.loads("[" + ",".join([row[1] for row in rows]) + "]")
+    metrics = json.loads("[" + ",".join([row[9] for row in rows]) + "]")
+    return [TrialRecord(row[0], v, _STATUS[row[2]], row[3], row[4], row[5], row[6], row[7],
+                        row[8], m, row[10], row[11], row[12], row[13], row[14], row[15])
+            for row, v, m in zip(rows, values, metrics, strict=True)]
+
+
 def _check_path(path: Path, create: bool) -> None:
     """Refuse a directory, and a missing file unless ``create`` (then make its directories)."""
     if path.is_dir():
@@ -379,7 +391,7 @@ class SQLiteStorage(Storage):
             rows = self._conn.execute(
                 f"SELECT {self._columns} FROM trials{where} ORDER BY seq", args
             ).fetchall()
-        return [_record(row) for row in rows]
+        return _records(rows)
 
     def trial_outlines(self) -> list[TrialRecord]:
         # the two JSON columns are most of the decoding time of a 100,000-job project
