@@ -398,12 +398,9 @@ class SQLiteStorage(Storage):
         columns = self._columns.replace("values_json", "NULL").replace("metrics_json", "NULL")
         with self._lock:
             rows = self._conn.execute(f"SELECT {columns} FROM trials ORDER BY seq").fetchall()
-        return [TrialRecord(trial_id=row[0], values={}, status=_STATUS[row[2]], epochs=row[3],
-                            initial_epoch=row[4], parent_id=row[5], bracket=row[6], rung=row[7],
-                            iteration=row[8], metrics={}, loss=row[10], attempts=row[11],
-                            error=row[12], created_at=row[13], finished_at=row[14],
-                            epochs_reached=row[15])
-                for row in rows]
+        return [TrialRecord(row[0], {}, _STATUS[row[2]], row[3], row[4], row[5], row[6], row[7],
+                            row[8], {}, row[10], row[11], row[12], row[13], row[14], row[15])
+                for row in rows]  # positional: a third faster than keywords (see _record)
 
     def count_trials(self, status: TrialStatus | Sequence[TrialStatus] | None = None) -> int:
         where, args = self._where(status)
