@@ -66,7 +66,6 @@ class Display:
                  live: bool | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.verbose = verbose
-        self.per_job = True  # one line per finished job (search(verbose=0) turns it off)
         self.stream = stream
         self.live = live
         self.clock = clock
@@ -141,7 +140,7 @@ class Display:
         if self.progress is not None:
             self.progress.finished(trial.record, best[0].score if best else None,
                                    best[0].trial_id if best else None)
-        if self.verbose < 1 or not self.per_job:
+        if self.verbose < 1:
             return
         done, total = self._counts()
         where = ""
