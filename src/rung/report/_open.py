@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from rung.storage import Storage, open_project
 from rung.validation import check_instance
 
-__all__ = ["database_path", "open_read_only"]
-
-_DB_NAME = "rung.db"
-
-
-def database_path(project: str | os.PathLike[str]) -> Path:
-    """The ``rung.db`` of ``project`` (a project directory, or the file itself)."""
-    path = Path(project)
-    return path / _DB_NAME if path.is_dir() else path
+__all__ = ["open_read_only"]
 
 
 def open_read_only(project: str | os.PathLike[str]) -> Storage:

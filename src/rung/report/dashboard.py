@@ -28,10 +28,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from rung.report._open import database_path, open_read_only
+from rung.report._open import open_read_only
 from rung.report.data import build_report
 from rung.report.render import CSP, Live, render_html
 from rung.report.write import project_title
+from rung.storage.project import project_database
 from rung.validation import (
     check_bool,
     check_instance,
@@ -131,7 +132,7 @@ class Dashboard:
         self.host, self.allow_remote = host, allow_remote
         self.title = project_title(project)
         self._storage = open_read_only(project)  # fails here, before listening, if not a project
-        self._probe = sqlite3.connect(f"{database_path(project).resolve().as_uri()}?mode=ro",
+        self._probe = sqlite3.connect(f"{project_database(project).resolve().as_uri()}?mode=ro",
                                       uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         self._page: tuple[str, str] | None = None  # (token, html)
