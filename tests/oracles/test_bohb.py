@@ -187,6 +187,10 @@ def test_options_and_searcher_are_checked() -> None:
     assert [(b.s, b.n) for b in plan.brackets] == [(2, 9), (1, 5), (0, 3)]
     with pytest.raises(ConfigurationError, match="min_agreement"):
         BOHBOracle(objective="loss", min_agreement=1.5)
+    with pytest.raises(ConfigurationError, match="unverified_weight.*>= 0, got -0.1"):
+        BOHBOracle(objective="loss", unverified_weight=-0.1)
+    with pytest.raises(ConfigurationError, match="unverified_weight.*between 0 and 1, got 2"):
+        BOHBOracle(objective="loss", unverified_weight=2)
 
 
 def _late(values: dict[str, Any]) -> bool:
@@ -229,17 +233,19 @@ def test_crossing_learning_curves_bohb_finds_the_late_winner() -> None:
         "hyperband": lambda seed: HyperbandOracle(seed=seed, hyperband_iterations=2, **common),
         "bohb": lambda seed: BOHBOracle(seed=seed, hyperband_iterations=2, **common),
     }.items():
-        results = [_winner_found(make(seed)) for seed in range(20)]
+        results = [_winner_found(make(seed)) for seed in range(60)]
         found[name] = sum(ok for ok, _ in results)
         spent[name] = max(epochs for _, epochs in results)
     print(found, spent)
-    # measured: 0/20, 14/20, 17/20 runs end with a late bloomer as the best trial; BOHB spends
-    # fewer epochs (a replaced bracket trains as many full-budget jobs as fit in its epochs)
+    # measured: 0/60, 34/60, 43/60 runs end with a late bloomer as the best trial (BOHB with
+    # unverified_weight=1, trusting unverified budgets fully: 45/60; with 0: 44/60); BOHB
+    # spends fewer epochs (a replaced bracket trains as many full-budget jobs as fit in its
+    # epochs)
     assert spent["hyperband"] == 714 and spent["successive halving"] == 729
     assert spent["bohb"] <= 714
     assert found["successive halving"] == 0
-    assert found["hyperband"] <= 16
-    assert found["bohb"] >= 17
+    assert found["hyperband"] <= 36
+    assert found["bohb"] >= 41
 
 
 def _run_jobs(oracle: Oracle, curve: Any) -> list[tuple[int | None, int, int]]:

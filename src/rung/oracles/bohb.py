@@ -13,7 +13,7 @@ from rung.oracles._brackets import Bracket
 from rung.oracles.hyperband import HyperbandOracle
 from rung.oracles.schedule import BracketPlan, RungPlan, bracket_plan
 from rung.searchers import KDESearcher, Observation, RankAgreement, Searcher
-from rung.validation import check_optional_int
+from rung.validation import check_number, check_optional_int, fail_value
 
 __all__ = ["BOHBOracle"]
 
@@ -36,7 +36,11 @@ class BOHBOracle(HyperbandOracle):
       ``max_epochs`` does (random until then), so the agreement of every budget with
       ``max_epochs`` is measured on unbiased configurations early;
     * the KDE skips a budget whose ranking disagrees with the top budget's (tau below
-      ``min_agreement``);
+      ``min_agreement``), and models a budget not yet shown to agree with ``max_epochs``
+      for only a share ``unverified_weight`` of its proposals (the others come from a
+      budget shown to agree, or at random as in Hyperband): the first bracket, which
+      starts before any configuration has reached ``max_epochs``, hedges between
+      Hyperband and BOHB instead of betting on one-epoch rankings;
     * a bracket whose first rung's epochs disagree with ``max_epochs`` is not opened as
       planned: its epochs go to full-budget jobs instead (``plan.epochs // max_epochs`` of
       them), so the search never spends more epochs than ``budget()`` says, but may run fewer
@@ -56,6 +60,9 @@ class BOHBOracle(HyperbandOracle):
         min_agreement: the smallest Kendall tau (between -1 and 1) at which a lower budget
             counts as ranking like a higher one (default 0.3, judged on at least 5
             configurations); None: BOHB as published.
+        unverified_weight: the share of model-based proposals (0 to 1, default 0.2) that may
+            use a budget not yet shown to agree with ``max_epochs``; 1 trusts every budget
+            that is not shown to mislead, 0 none until shown to agree.
         **kwargs: ``objective``, ``hyperparameters``, ``seed``, ... (see ``Oracle``).
 
     Example::
@@ -83,6 +90,7 @@ class BOHBOracle(HyperbandOracle):
         min_bandwidth: float = 1e-3,
         full_budget_jobs: int | None = None,
         min_agreement: float | None = 0.3,
+        unverified_weight: float = 0.2,
         **kwargs: Any,
     ) -> None:
         options = {"min_points": min_points, "top_fraction": top_fraction,
@@ -98,6 +106,7 @@ class BOHBOracle(HyperbandOracle):
                     f"pass the options to the searcher (searcher=KDESearcher({changed[0]}=...)) "
                     "or drop searcher=")
         self.min_agreement = kde.min_agreement
+        self.unverified_weight = _share("BOHBOracle unverified_weight", unverified_weight)
         self._agreement = RankAgreement(threshold=self.min_agreement or 0.0)
         self.full_budget_jobs = check_optional_int(
             "full_budget_jobs", full_budget_jobs, 1, "None keeps Hyperband's s_max + 1")
@@ -137,10 +146,13 @@ class BOHBOracle(HyperbandOracle):
         super()._replay(observations)
 
     def _suggest(self, bracket: Bracket, exclude: set[str]) -> dict[str, Any] | None:
-        if bracket.s == 0 and isinstance(self.searcher, KDESearcher):
-            with self.searcher.for_budget(self.max_epochs):
-                return super()._suggest(bracket, exclude)
-        return super()._suggest(bracket, exclude)
+        if not isinstance(self.searcher, KDESearcher):
+            return super()._suggest(bracket, exclude)
+        # the full-budget bracket trusts only budgets shown to agree with max_epochs; the
+        # others, for a share unverified_weight of their proposals, any that does not mislead
+        weight = 0.0 if bracket.s == 0 else self.unverified_weight
+        with self.searcher.for_budget(self.max_epochs, unverified_weight=weight):
+            return super()._suggest(bracket, exclude)
 
     def _open_bracket(self, iteration: int, plan: BracketPlan) -> Bracket:
         """Where the ranking after the bracket's first rung's epochs disagrees with the one at
@@ -156,3 +168,10 @@ class BOHBOracle(HyperbandOracle):
 
     def _settings(self) -> dict[str, Any]:
         return {**super()._settings(), "full_budget_jobs": self.full_budget_jobs}
+
+
+def _share(name: str, value: object) -> float:
+    number = check_number(name, value, 0.0)
+    if number is None or number > 1.0:
+        raise fail_value(name, "a number between 0 and 1", value)
+    return float(number)

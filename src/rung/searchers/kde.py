@@ -118,6 +118,7 @@ class KDESearcher(Searcher):
                                              allow_none=True)
         self._agreement = RankAgreement(threshold=self.min_agreement or 0.0)
         self._reference: int | None = None
+        self._unverified_weight = 0.0
         self._results: dict[int, dict[str, tuple[dict[str, Any], float]]] = {}
         self._failed: dict[str, dict[str, Any]] = {}
         self._pending: dict[str, dict[str, Any]] = {}
@@ -143,7 +144,16 @@ class KDESearcher(Searcher):
                 exclude: Container[str], stream: str = "") -> dict[str, Any] | None:
         explore = rng.random() < self.random_fraction
         encoding = self.encoding(space)
-        split = None if explore or not len(encoding) else self.split(encoding)
+        reference, weight = self._reference, self._unverified_weight
+        if not explore and reference is not None and weight > 0.0 and len(encoding):
+            # for_budget(b, unverified_weight=w): for a share w of the proposals, the model
+            # may also use a budget not yet shown to agree with b (as long as nothing shows
+            # that it misleads); a draw only where that changes the budget modelled
+            unverified = self._model_budget(len(encoding), None)
+            if unverified != self._model_budget(len(encoding), reference) and (
+                    weight >= 1.0 or rng.random() < weight):
+                reference = None
+        split = None if explore or not len(encoding) else self.split(encoding, reference)
         if split is None:
             return self._random.suggest(space, rng, exclude, stream)
         for values in self._ranked_candidates(encoding, split, rng):
@@ -159,31 +169,39 @@ class KDESearcher(Searcher):
         return self._encoding[1]
 
     @contextmanager
-    def for_budget(self, budget: int) -> Iterator[None]:
-        """Proposals made inside are for jobs that train to ``budget`` with no early stopping:
-        their model uses a lower budget only where its ranking was shown to agree with
-        ``budget``'s (``min_agreement``), not merely where nothing contradicts it yet.
+    def for_budget(self, budget: int, unverified_weight: float = 0.0) -> Iterator[None]:
+        """Proposals made inside are for configurations meant to reach ``budget``: their model
+        uses a lower budget only where its ranking was shown to agree with ``budget``'s
+        (``min_agreement``), not merely where nothing contradicts it yet; except for a share
+        ``unverified_weight`` (0 to 1) of the proposals, whose model may use any budget that
+        is not shown to mislead (as outside ``for_budget``). ``unverified_weight=1`` is the
+        same as no ``for_budget``.
 
         Example::
 
             with searcher.for_budget(81):
                 values = searcher.suggest(space, rng, exclude)
         """
-        previous, self._reference = self._reference, int(budget)
+        weight = _fraction("for_budget unverified_weight", unverified_weight)
+        previous = self._reference, self._unverified_weight
+        self._reference, self._unverified_weight = int(budget), weight
         try:
             yield
         finally:
-            self._reference = previous
+            self._reference, self._unverified_weight = previous
 
     def model_budget(self, dims: int) -> int | None:
         """The largest budget with more than ``min_points`` finite results (``dims + 1`` by
-        default) whose ranking does not mislead (see ``min_agreement``), or None."""
+        default) whose ranking does not mislead (see ``min_agreement``), or None. Inside
+        ``for_budget(b)``, a lower budget must have been shown to agree with ``b``."""
+        return self._model_budget(dims, self._reference)
+
+    def _model_budget(self, dims: int, reference: int | None) -> int | None:
         needed = self._min_good(dims)
         enough = sorted((b for b, results in self._results.items() if len(results) > needed),
                         reverse=True)
         if self.min_agreement is None:
             return enough[0] if enough else None
-        reference = self._reference
         top = self._agreement.top_budget() if reference is None else reference
         for budget in enough:
             if top is None or budget >= top:
@@ -197,9 +215,10 @@ class KDESearcher(Searcher):
     def _min_good(self, dims: int) -> int:
         return self.min_points if self.min_points is not None else dims + 1
 
-    def split(self, encoding: Encoding) -> Split | None:
-        """The good and bad configurations of the model's budget, or None (no model yet)."""
-        budget = self.model_budget(len(encoding))
+    def split(self, encoding: Encoding, reference: int | None = None) -> Split | None:
+        """The good and bad configurations of the model's budget, or None (no model yet);
+        with a ``reference`` budget, as inside ``for_budget(reference)``."""
+        budget = self._model_budget(len(encoding), reference)
         if budget is None:
             return None
         results = self._results[budget]

@@ -18,8 +18,10 @@ class BOHB(Hyperband):
 
     Arguments as ``rung.Hyperband``, plus the KDE searcher's options (``min_points``,
     ``top_fraction``, ``random_fraction``, ``num_samples``, ``bandwidth_factor``,
-    ``min_bandwidth``) and ``full_budget_jobs`` (configurations trained to ``max_epochs``
-    without early stopping in each iteration; robust where learning curves cross).
+    ``min_bandwidth``), ``full_budget_jobs`` (configurations trained to ``max_epochs``
+    without early stopping in each iteration; robust where learning curves cross),
+    ``min_agreement`` and ``unverified_weight`` (how far low-budget rankings are trusted
+    before they are shown to agree with ``max_epochs``; see ``rung.oracles.BOHBOracle``).
 
     Example::
 
@@ -51,13 +53,16 @@ class BOHB(Hyperband):
         bandwidth_factor: float = 3.0,
         min_bandwidth: float = 1e-3,
         full_budget_jobs: int | None = None,
+        min_agreement: float | None = 0.3,
+        unverified_weight: float = 0.2,
         **kwargs: Any,
     ) -> None:
         self._bohb_options: dict[str, Any] = {
             "min_points": min_points, "top_fraction": top_fraction,
             "random_fraction": random_fraction, "num_samples": num_samples,
             "bandwidth_factor": bandwidth_factor, "min_bandwidth": min_bandwidth,
-            "full_budget_jobs": full_budget_jobs,
+            "full_budget_jobs": full_budget_jobs, "min_agreement": min_agreement,
+            "unverified_weight": unverified_weight,
         }
         super().__init__(
             hypermodel, objective, max_epochs, factor, hyperband_iterations, seed,
