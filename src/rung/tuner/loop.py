@@ -65,7 +65,7 @@ class _Running:
     attempt: int
     started: float
     trial: Trial
-    space: dict[str, Any]  # the search space the job's first attempt was given
+    space: dict[str, Any]  # the search space sent with the job ({} in the driver)
     rule: StopRule | None = None  # reproducible mode: the stop rule as of the job's ask
     reports: list[tuple[int, dict[str, float]]] = field(default_factory=list)  # reproducible:
     declared: list[HyperParameters] = field(default_factory=list)  # not yet shown to the oracle
@@ -165,7 +165,8 @@ class SearchLoop:
         reporter = recorder.report if self.in_order is None else self._held_report
         trial = Trial(record, hp, self.oracle.objective, reporter, recorder.checkpoints)
         recorder.begin(trial)
-        run = _Running(suggestion, attempt, started, trial, self.oracle.hyperparameters.get_config())
+        space = {} if executor.runs_in_driver else self.oracle.hyperparameters.get_config()
+        run = _Running(suggestion, attempt, started, trial, space)
         if self.in_order is not None:  # decisions and space as of the job's ask, not of now
             run.rule = self.oracle.stop_rule(record.trial_id, as_asked=True)
             if previous is not None:
@@ -174,7 +175,7 @@ class SearchLoop:
         shared, parent = executor.shares_filesystem, record.parent_id
         spec = JobSpec(
             record=record, attempt=attempt, function=job.function, args=job.args,
-            kwargs=job.kwargs, space={} if executor.runs_in_driver else run.space,
+            kwargs=job.kwargs, space=run.space,
             objective=self.oracle.objective,
             checkpoint_root=self.checkpoint_root if shared else None,
             parent_checkpoint=recorder.checkpoints.pack(parent) if parent and not shared else None,
