@@ -66,9 +66,11 @@ class _Running:
     started: float
     trial: Trial
     space: dict[str, Any]  # the search space sent with the job ({} in the driver)
-    rule: StopRule | None = None  # reproducible mode: the stop rule as of the job's ask
-    reports: list[tuple[int, dict[str, float]]] = field(default_factory=list)  # reproducible:
-    declared: list[HyperParameters] = field(default_factory=list)  # not yet shown to the oracle
+    # reproducible mode: the stop rule as of the job's ask; the reports and the declarations of
+    # failed attempts the oracle has not seen yet (it sees them at the job's turn)
+    rule: StopRule | None = None
+    reports: list[tuple[int, dict[str, float]]] = field(default_factory=list)
+    declared: list[HyperParameters] = field(default_factory=list)
 
 
 class SearchLoop:
