@@ -1,7 +1,7 @@
 """The search that ``benchmarks/torture.py`` kills and resumes: one driver process.
 
-Run as ``python _torture_child.py DIRECTORY ALGORITHM WORKERS LOG MAX_EPOCHS WORK``. The training
-function is plain Python (a loop of arithmetic per epoch), continues from its parent's
+Run as ``python _torture_child.py DIRECTORY ALGORITHM WORKERS LOG MAX_EPOCHS WORK MODE`` (MODE:
+``reproducible`` for ``search(reproducible=True)``, else ``async``). The training function is plain Python (a loop of arithmetic per epoch), continues from its parent's
 checkpoint, and appends its trial id to ``LOG`` when it ends (completed or stopped), so the
 harness can count how often each job ran to its end.
 """
@@ -63,5 +63,6 @@ def tuner(directory: str, algorithm: str, max_epochs: int) -> rung.tuner.base.Ba
 
 
 if __name__ == "__main__":
-    directory, algorithm, workers, log, max_epochs, work = sys.argv[1:7]
-    tuner(directory, algorithm, int(max_epochs)).search(log, int(work), workers=int(workers))
+    directory, algorithm, workers, log, max_epochs, work, mode = sys.argv[1:8]
+    tuner(directory, algorithm, int(max_epochs)).search(
+        log, int(work), workers=int(workers), reproducible=mode == "reproducible")

@@ -1,10 +1,11 @@
 """Kill/resume torture: SIGKILL the driver at random moments, resume, and check that nothing is lost.
 
-For each algorithm (Hyperband, ASHA in promotion and in stopping mode, BOHB) and each worker
-count (1, 4 local worker processes), a search (``_torture_child.py``: a plain-Python training
-function with checkpoints) runs once uninterrupted, then again in a fresh project that is killed
-with SIGKILL at random moments (the driver only: its workers notice and exit) and resumed each
-time until it finishes. After every kill the harness checks the file (``PRAGMA
+For each algorithm (Hyperband, ASHA in promotion and in stopping mode, BOHB) a search
+(``_torture_child.py``: a plain-Python training function with checkpoints) runs with 1 worker,
+with 4 local worker processes in reproducible mode (``search(reproducible=True)``) and with 4 in
+the default asynchronous mode; each runs once uninterrupted, then again in a fresh project that
+is killed with SIGKILL at random moments (the driver only: its workers notice and exit) and
+resumed each time until it finishes. After every kill the harness checks the file (``PRAGMA
 integrity_check``), that every result stored before the kill is still there unchanged, and notes
 the jobs in flight. At the end it reports::
 
@@ -15,14 +16,16 @@ the jobs in flight. At the end it reports::
     equal         final results equal to the uninterrupted run with the same seed
     integrity     kills after which integrity_check said "ok"
 
-With 1 worker the comparison is job for job (ids, values, epochs, parents, losses). With 4
-workers the order in which results arrive decides ASHA's promotions and BOHB's model, so two
-uninterrupted runs differ too; there the finished search is compared with the uninterrupted one
-as a multiset of (values, epochs, status, loss) and reported, and the invariants (every job
-finished, epochs reported once, continuations start at their parent's epoch) are checked. Run::
+With 1 worker and in reproducible mode the comparison is job for job (ids, values, epochs,
+parents, statuses, losses), and must hold. In asynchronous mode with 4 workers the order in
+which results arrive decides ASHA's promotions and BOHB's model, so two uninterrupted runs differ
+too; there the finished search is compared with the uninterrupted one as a multiset of (values,
+epochs, status, loss) and reported (Hyperband's is equal), and the invariants (every job
+finished, epochs reported once, continuations start at their parent's epoch) are checked, as
+they are for every search. Run::
 
-    python benchmarks/torture.py            # 100 kills, 8 searches, a few minutes
-    python benchmarks/torture.py --quick    # 8 kills, smaller searches (tests/reliability)
+    python benchmarks/torture.py            # 100 kills, 12 searches, about a quarter of an hour
+    python benchmarks/torture.py --quick    # 12 kills, smaller searches (tests/reliability)
 """
 
 from __future__ import annotations
@@ -45,7 +48,10 @@ import psutil
 
 CHILD = Path(__file__).with_name("_torture_child.py")
 ALGORITHMS = ("hyperband", "asha-promotion", "asha-stopping", "bohb")
-WORKERS = (1, 4)
+CONFIGS = ([(a, 1, "sequential") for a in ALGORITHMS] + [(a, 4, "reproducible") for a in ALGORITHMS]
+           + [(a, 4, "async") for a in ALGORITHMS])
+"""(algorithm, workers, mode): ``sequential`` (one worker, in the driver), ``reproducible``
+(``search(reproducible=True)``), ``async`` (the default: results count as they arrive)."""
 
 
 @dataclass
@@ -54,6 +60,7 @@ class Outcome:
 
     algorithm: str
     workers: int
+    mode: str = "sequential"
     jobs: int = 0
     kills: int = 0
     early: int = 0
@@ -74,9 +81,10 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")])}
 
 
-def _command(project: Path, algorithm: str, workers: int, max_epochs: int, work: int) -> list[str]:
+def _command(project: Path, algorithm: str, workers: int, mode: str, max_epochs: int,
+             work: int) -> list[str]:
     return [sys.executable, str(CHILD), str(project), algorithm, str(workers),
-            str(project / "executions.log"), str(max_epochs), str(work)]
+            str(project / "executions.log"), str(max_epochs), str(work), mode]
 
 
 def _trials(db: Path) -> list[tuple]:
@@ -113,12 +121,12 @@ def _kill_driver(proc: subprocess.Popen[bytes]) -> None:
         child.kill()
 
 
-def _reference(base: Path, algorithm: str, workers: int, max_epochs: int,
+def _reference(base: Path, algorithm: str, workers: int, mode: str, max_epochs: int,
                work: int) -> tuple[list[tuple], float]:
-    project = base / f"reference-{algorithm}-{workers}"
+    project = base / f"reference-{algorithm}-{workers}-{mode}"
     project.mkdir(parents=True)
     start = time.perf_counter()
-    done = subprocess.run(_command(project, algorithm, workers, max_epochs, work), env=_env(),
+    done = subprocess.run(_command(project, algorithm, workers, mode, max_epochs, work), env=_env(),
                           capture_output=True, text=True, timeout=1800)
     if done.returncode:
         raise RuntimeError(f"the uninterrupted {algorithm} run failed:\n{done.stderr}")
@@ -174,19 +182,19 @@ def _moment(proc: subprocess.Popen[bytes], project: Path, jobs: int, pause: floa
     return False
 
 
-def torture(base: Path, algorithm: str, workers: int, kills: int, max_epochs: int, work: int,
-            rng: random.Random) -> Outcome:
+def torture(base: Path, algorithm: str, workers: int, mode: str, kills: int, max_epochs: int,
+            work: int, rng: random.Random) -> Outcome:
     """Run one search uninterrupted, then killed ``kills`` times and resumed; compare.
 
     The kill moments are spread over the search: before each, a random number of jobs (on
     average an equal share of those left) is let run to its end, then a random pause of up to
     one job's mean duration. A first share of 0 jobs kills the driver while it starts."""
-    reference, ref_seconds = _reference(base, algorithm, workers, max_epochs, work)
-    out = Outcome(algorithm, workers, jobs=len(reference), reference_seconds=ref_seconds)
-    project = base / f"{algorithm}-{workers}"
+    reference, ref_seconds = _reference(base, algorithm, workers, mode, max_epochs, work)
+    out = Outcome(algorithm, workers, mode, jobs=len(reference), reference_seconds=ref_seconds)
+    project = base / f"{algorithm}-{workers}-{mode}"
     project.mkdir()
     db = project / "p" / "rung.db"
-    command = _command(project, algorithm, workers, max_epochs, work)
+    command = _command(project, algorithm, workers, mode, max_epochs, work)
     in_flight: Counter[str] = Counter()
     known: dict[str, tuple] = {}
     job_seconds = ref_seconds / max(1, len(reference)) * workers
@@ -208,7 +216,7 @@ def torture(base: Path, algorithm: str, workers: int, kills: int, max_epochs: in
         if proc.returncode == 0:
             break
         if proc.returncode != -signal.SIGKILL:
-            raise RuntimeError(f"{algorithm}/{workers}: the driver failed:\n{text}")
+            raise RuntimeError(f"{algorithm}/{workers}/{mode}: the driver failed:\n{text}")
         if not db.exists():  # killed before the project existed: nothing to check
             out.integrity_ok += 1
             out.early += 1
@@ -231,7 +239,7 @@ def _judge(out: Outcome, project: Path, reference: list[tuple], in_flight: Count
     again = subprocess.run(command, env=_env(), capture_output=True, text=True, timeout=600)
     if again.returncode or Counter(_executions(project)) != executions:
         out.invariants.append("re-running the finished search ran jobs again")
-    exact = out.workers == 1
+    exact = out.mode != "async"
     expected, got = _comparable(reference, exact), _comparable(final, exact)
     out.equal = expected == got
     out.lost = sum(1 for r in final if r[2] == "RUNNING")
@@ -247,60 +255,70 @@ def _judge(out: Outcome, project: Path, reference: list[tuple], in_flight: Count
 
 def passed(out: Outcome) -> bool:
     """The targets: nothing lost or run twice, an intact file after every kill, the invariants,
-    and (1 worker, where the run is deterministic) the uninterrupted run's results exactly."""
+    and (1 worker, or 4 in reproducible mode: deterministic runs) the uninterrupted run's
+    results exactly."""
     return (out.lost == 0 and out.lost_results == 0 and out.duplicates == 0
             and out.integrity_ok == out.kills and not out.invariants
-            and (out.equal or out.workers > 1))
+            and (out.equal or out.mode == "async"))
+
+
+def _equal(o: Outcome) -> str:
+    if o.mode != "async":
+        return "yes" if o.equal else "NO"
+    return "multiset" if o.equal else "order-dep."
 
 
 def table(outcomes: list[Outcome]) -> str:
-    head = (f"{'algorithm':<15} {'workers':>7} {'jobs':>5} {'kills':>5} {'lost':>4} {'dup':>3} "
-            f"{'early':>5} {'in flight':>9} {'equal':>5} {'integrity':>9} {'takeovers':>9} "
-            f"{'wall s':>7}")
+    head = (f"{'algorithm':<15} {'workers':>7} {'mode':<12} {'jobs':>5} {'kills':>5} {'lost':>4} "
+            f"{'dup':>3} {'early':>5} {'in flight':>9} {'equal':>10} {'integrity':>9} "
+            f"{'takeovers':>9} {'wall s':>7}")
     lines = [head, "-" * len(head)]
     for o in outcomes:
         lines.append(
-            f"{o.algorithm:<15} {o.workers:>7} {o.jobs:>5} {o.kills:>5} "
+            f"{o.algorithm:<15} {o.workers:>7} {o.mode:<12} {o.jobs:>5} {o.kills:>5} "
             f"{o.lost + o.lost_results:>4} {o.duplicates:>3} {o.early:>5} {o.in_flight:>9} "
-            f"{'yes' if o.equal else 'no':>5} {f'{o.integrity_ok}/{o.kills}':>9} "
+            f"{_equal(o):>10} {f'{o.integrity_ok}/{o.kills}':>9} "
             f"{o.takeovers:>9} {o.seconds + o.reference_seconds:>7.1f}")
     total = sum(o.kills for o in outcomes)
+    exact = [o for o in outcomes if o.mode != "async"]
     lines.append(
-        f"{'total':<15} {'':>7} {sum(o.jobs for o in outcomes):>5} {total:>5} "
+        f"{'total':<15} {'':>7} {'':<12} {sum(o.jobs for o in outcomes):>5} {total:>5} "
         f"{sum(o.lost + o.lost_results for o in outcomes):>4} "
         f"{sum(o.duplicates for o in outcomes):>3} {sum(o.early for o in outcomes):>5} "
         f"{sum(o.in_flight for o in outcomes):>9} "
-        f"{sum(o.equal for o in outcomes):>3}/{len(outcomes)} "
+        f"{f'{sum(o.equal for o in exact)}/{len(exact)} exact':>10} "
         f"{f'{sum(o.integrity_ok for o in outcomes)}/{total}':>9} "
         f"{sum(o.takeovers for o in outcomes):>9}")
     for o in outcomes:
-        lines += [f"{o.algorithm}/{o.workers}: {problem}" for problem in o.invariants[:5]]
+        lines += [f"{o.algorithm}/{o.workers}/{o.mode}: {problem}"
+                  for problem in o.invariants[:5]]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
-                        help="8 kills (one per search) on smaller searches")
+                        help="12 kills (one per search) on smaller searches")
     parser.add_argument("--kills", type=int, default=None, help="kills in all (default 100)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the kill moments")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--keep", type=Path, default=None, help="keep the projects in this folder")
     args = parser.parse_args(argv)
-    kills = args.kills or (8 if args.quick else 100)
+    kills = args.kills or (len(CONFIGS) if args.quick else 100)
     max_epochs, work = (9, 2000) if args.quick else (27, 6000)
-    configs = [(a, w) for w in WORKERS for a in ALGORITHMS]
+    configs = CONFIGS
     share = [kills // len(configs) + (i < kills % len(configs)) for i in range(len(configs))]
     rng = random.Random(args.seed)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rung-torture-") as tmp:
         base = args.keep or Path(tmp)
         outcomes: list[Outcome] = []
-        for (algorithm, workers), n in zip(configs, share, strict=True):
+        for (algorithm, workers, mode), n in zip(configs, share, strict=True):
             unspent = sum(share[:len(outcomes)]) - sum(o.kills for o in outcomes)
             # a search that ended before its share of kills passes the rest to the next one
-            outcomes.append(torture(base, algorithm, workers, n + unspent, max_epochs, work, rng))
-            print(f"{algorithm}/{workers}: {outcomes[-1].kills} kills, "
+            outcomes.append(torture(base, algorithm, workers, mode, n + unspent, max_epochs,
+                                    work, rng))
+            print(f"{algorithm}/{workers}/{mode}: {outcomes[-1].kills} kills, "
                   f"{'ok' if passed(outcomes[-1]) else 'FAILED'}", flush=True)
     print(table(outcomes))
     print(f"wall time: {time.perf_counter() - started:.0f} s")

@@ -239,6 +239,8 @@ ROWS: list[tuple[str, Row, type[BaseException], tuple[str, ...]]] = [
      ArgumentTypeError, ("max_epochs_total", "'100'", "integer")),
     ("search-retry-failed-int", _search(retry_failed=1),
      ArgumentTypeError, ("retry_failed", "1", "True or False")),
+    ("search-reproducible-str", _search(reproducible="yes"),
+     ArgumentTypeError, ("reproducible", "'yes'", "True or False")),
     ("search-resources-negative", _search(workers="gpu", resources_per_job={"gpu": -1}),
      ConfigurationError, ("resources_per_job", "-1")),
     ("search-resources-list", _search(resources_per_job=["gpu"]),

@@ -361,7 +361,8 @@ def test_search_options_never_reach_a_training_function(tmp_path: Path) -> None:
 
     tuner = rung.RandomSearch(run_trial=fn, objective="loss", max_trials=2, seed=0,
                               directory=tmp_path, verbose=0)
-    tuner.search(verbose=1, workers=1, executor="inprocess", job_timeout=None, lr=0.1)
+    tuner.search(verbose=1, workers=1, executor="inprocess", job_timeout=None,
+                 reproducible=True, lr=0.1)
     assert received == [{"lr": 0.1}, {"lr": 0.1}]
 
 

@@ -62,6 +62,11 @@ class JobSpec:
     ``live_trial`` is set only for executors that run jobs in the driver (``runs_in_driver``): the
     driver's own ``Trial``, whose reports reach storage at once and whose hyperparameters the
     training function declares into directly. It is never pickled.
+
+    ``stop_rule``, when set, decides at each report whether the job goes on, where it runs
+    (executors without live reports, and every executor in a reproducible search, whose rules
+    are fixed when a job is asked); ``live_decisions``: a worker with a live line waits for the
+    driver's answer at each report instead.
     """
 
     record: TrialRecord

@@ -84,19 +84,21 @@ def _names_objective(result: Mapping[Any, Any], objective: Any) -> bool:
 
 
 class _Reporter:
-    """The reporter of a trial running in a worker: live through a channel, or kept for the
-    result and judged by the job's stop rule."""
+    """The reporter of a trial running in a worker: live through a channel (whose answer is
+    the driver's decision), or kept for the result; the job's stop rule, when it has one,
+    decides whether it goes on (a reproducible search sends both)."""
 
     def __init__(self, spec: JobSpec, channel: ReportChannel | None) -> None:
         self.spec = spec
         self.channel = channel
 
     def __call__(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> bool:
+        keep = True
         if self.channel is not None:
-            return self.channel.report(trial_id, epoch, metrics)
+            keep = self.channel.report(trial_id, epoch, metrics)
         if self.spec.stop_rule is not None:
-            return bool(self.spec.stop_rule(epoch, metrics))
-        return True
+            keep = keep and bool(self.spec.stop_rule(epoch, metrics))
+        return keep
 
 
 def _transportable(exc: BaseException) -> BaseException:

@@ -8,7 +8,8 @@ alone; the other jobs keep running. A dead worker is replaced on the next job.
 
 The pipe also carries ``trial.report`` to the driver while the job runs, so every epoch is
 recorded at once and a stopping scheduler (ASHA ``mode="stopping"``) decides live: the worker
-waits for the driver's answer at each report.
+waits for the driver's answer at each report (in a reproducible search it applies the job's
+``stop_rule`` instead, and does not wait).
 """
 
 from __future__ import annotations

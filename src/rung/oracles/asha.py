@@ -13,7 +13,8 @@ bracket, in exact integers). Nothing waits for a rung to fill:
   ``TrialPruned``) unless it is in the top ``ceil(n_k / eta)`` of the rung so far (the first
   arrivals always continue). Reports reach the scheduler live in-process and with local worker
   processes; on Dask and Ray a job applies the rung cut-offs as they were when it was submitted
-  (``stop_rule``).
+  (``stop_rule``), and in a reproducible search (``search(reproducible=True)``) those of when it
+  was asked, kept in the state while it is pending so that a resumed search applies the same.
 
 A rung must remember every result it received to rank new ones, so the state holds one
 trial id and one loss per result per rung: it grows with the number of configurations (about
@@ -188,6 +189,7 @@ class ASHAOracle(Oracle):
         self._started = 0
         self._exhausted = False
         self._reported: set[str] = set()  # pending jobs that reported a milestone (stopping)
+        self._asked_cutoffs: dict[str, list[float]] = {}  # stopping: pending jobs' at their ask
         self._seen: set[str] = set()
 
     @property
@@ -223,8 +225,11 @@ class ASHAOracle(Oracle):
                 self._seen.add(values_key(values))
                 self._started += 1
                 epochs = self.milestones[0] if self.mode == "promotion" else self.max_epochs
-                return Suggestion(trial_id=self._new_trial_id(), values=values, epochs=epochs,
-                                  bracket=0, rung=0)
+                trial_id = self._new_trial_id()
+                if self.mode == "stopping":
+                    self._asked_cutoffs[trial_id] = self._cutoffs()
+                return Suggestion(trial_id=trial_id, values=values, epochs=epochs, bracket=0,
+                                  rung=0)
             self._exhausted = True
             self._retire()
         if not self._pending:
@@ -238,6 +243,7 @@ class ASHAOracle(Oracle):
         self._seen.add(values_key(record.values))
         reported = suggestion.trial_id in self._reported
         self._reported.discard(suggestion.trial_id)
+        self._asked_cutoffs.pop(suggestion.trial_id, None)
         if record.loss is None:
             self._retire()
             return
@@ -280,11 +286,16 @@ class ASHAOracle(Oracle):
             return True
         return better < math.ceil(len(self._rungs[k]) / self.factor)
 
-    def stop_rule(self, trial_id: str) -> Callable[[int, Mapping[str, float]], bool] | None:
+    def stop_rule(self, trial_id: str, *, as_asked: bool = False
+                  ) -> Callable[[int, Mapping[str, float]], bool] | None:
         if self.mode != "stopping":
             return None
+        asked = self._asked_cutoffs.get(trial_id) if as_asked else None
         return RungCutoffs(self.objective, self.milestones[:-1],
-                           tuple(r.cutoff(self.factor) for r in self._rungs[:-1]))
+                           tuple(self._cutoffs() if asked is None else asked))
+
+    def _cutoffs(self) -> list[float]:
+        return [r.cutoff(self.factor) for r in self._rungs[:-1]]
 
     def checkpoints_in_use(self) -> set[str]:
         """Parents of pending jobs, and every result of a rung below the top that was not
@@ -298,12 +309,15 @@ class ASHAOracle(Oracle):
     # --- persistence ---------------------------------------------------------------------
     def _scheduler_state(self) -> dict[str, Any]:
         return {"started": self._started, "exhausted": self._exhausted,
-                "reported": sorted(self._reported), "rungs": [r.to_json() for r in self._rungs]}
+                "reported": sorted(self._reported), "rungs": [r.to_json() for r in self._rungs],
+                "asked_cutoffs": {k: list(v) for k, v in self._asked_cutoffs.items()}}
 
     def _load_scheduler_state(self, state: Mapping[str, Any]) -> None:
         self._started = int(state["started"])
         self._exhausted = bool(state["exhausted"])
         self._reported = set(state["reported"])
+        self._asked_cutoffs = {k: [float(c) for c in v]
+                               for k, v in state.get("asked_cutoffs", {}).items()}
         self._rungs = [Rung.from_json(r) for r in state["rungs"]]
 
     def load_state_dict(self, state: Mapping[str, Any], history: Iterable[TrialRecord] = (),

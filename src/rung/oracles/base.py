@@ -271,10 +271,13 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
         """Hook: keep the pending job going after it reported ``loss`` at ``epoch``?"""
         return True
 
-    def stop_rule(self, trial_id: str) -> Callable[[int, Mapping[str, float]], bool] | None:
+    def stop_rule(self, trial_id: str, *, as_asked: bool = False
+                  ) -> Callable[[int, Mapping[str, float]], bool] | None:
         """Hook: a picklable ``rule(epoch, metrics) -> keep_going`` that a worker without a live
         line to the driver (Dask, Ray) applies itself: the decisions ``on_report`` would make
-        with the state as it is now. None (the default): never stop."""
+        with the state as it is now, or (``as_asked``) as it was when the pending job was asked,
+        kept in ``state_dict`` so that a resumed search gets the same rule (what a reproducible
+        search, ``search(reproducible=True)``, uses). None (the default): never stop."""
         return None
 
     # --- checkpoints ----------------------------------------------------------------------------

@@ -215,7 +215,7 @@ class BaseTuner(TunerState, TunerResults):
                executor: Executor | str | Any = None, job_timeout: float | None = None,
                max_time: float | None = None, max_epochs_total: int | None = None,
                retry_failed: bool = False, resources_per_job: dict[str, float] | None = None,
-               **fit_kwargs: Any) -> None:
+               reproducible: bool = False, **fit_kwargs: Any) -> None:
         """Run (or resume) the search; other arguments go to ``run_trial``.
 
         The search's own options (the arguments below, and ``verbose``) never reach a
@@ -239,6 +239,13 @@ class BaseTuner(TunerState, TunerResults):
                 value to extend the search). See ``rung.tuner.budget``.
             resources_per_job: what each job reserves, e.g. ``{"gpu": 1}``: Ray's resources
                 with ``executor="ray"``, GPUs per worker with ``workers="gpu"``.
+            reproducible: with several workers, hand results to the oracle strictly in the
+                order the jobs started (a job that ends early waits for the earlier ones), and
+                take a stopping scheduler's decisions from its rule as of each job's ask, so
+                that the search (ASHA's promotions and stops, BOHB's model) is the same for the
+                same seed and number of workers, and a killed search resumes into exactly the
+                uninterrupted one. Costs idle workers while the oldest job runs (see
+                ``rung.tuner.ordering``). False (default): results count as they arrive.
             retry_failed: for a project none of whose stored trials completed (all failed, e.g.
                 because of a bug since fixed): delete its trials, failure records, reports and
                 checkpoints, reset the oracle to its state before the first job, and run the
@@ -254,6 +261,8 @@ class BaseTuner(TunerState, TunerResults):
         Ctrl-C stops the search with one line and exit status 130 (``rung.tuner.interrupt``).
         """
         check_bool("retry_failed", retry_failed)
+        check_bool("reproducible", reproducible,
+                   "True: results reach the oracle in the order the jobs started")
         self.check_search_arguments(fit_args, fit_kwargs)
         budget = SearchBudget(max_time, max_epochs_total)
         verbose = self.display.verbose
@@ -267,7 +276,7 @@ class BaseTuner(TunerState, TunerResults):
                     if retry_failed:
                         self._retry_failed(session)
                     self._catch_up()
-                    loop = self._run(runner, owned, job, budget)
+                    loop = self._run(runner, owned, job, budget, reproducible)
                     self.checkpoint_cleanup.sweep()
             finally:
                 if owned:
@@ -292,12 +301,13 @@ class BaseTuner(TunerState, TunerResults):
         return Job(function, fit_args, fit_kwargs, self.max_retries_per_trial,
                    self.max_consecutive_failed_trials)
 
-    def _run(self, runner: Executor, owned: bool, job: Job, budget: SearchBudget) -> SearchLoop:
+    def _run(self, runner: Executor, owned: bool, job: Job, budget: SearchBudget,
+             reproducible: bool = False) -> SearchLoop:
         """Run the search loop on ``runner``; an interruption ends the process (see ``search``)."""
         recorder = JobRecorder(self.oracle, self.storage, self.checkpoints,
                                self.checkpoint_cleanup, self.display, self)
         try:
-            loop = SearchLoop(recorder, runner, job, budget)
+            loop = SearchLoop(recorder, runner, job, budget, reproducible)
             self.on_search_begin()
             self.display.plan(self.oracle.budget(), self.project_dir, self.oracle)
             try:

@@ -19,6 +19,11 @@ are re-submitted first. With one slot the order is exactly the sequential one: a
 The driver alone touches the oracle and the storage (through a ``JobRecorder``, the loop's one
 interface to the tuner); workers only train. A ``SearchBudget`` may stop the loop early: then no
 new job starts, the running ones finish and are recorded.
+
+Reproducible mode (``reproducible=True``, ``rung.tuner.ordering``): results are handled strictly
+in the order the jobs started, each followed by the fill; the oracle sees a job's reports when
+its result is handled, and a stopping scheduler's decisions come from its rule as of the job's
+ask. Whatever the oracle sees is then a pure function of the seed and the number of slots.
 """
 
 from __future__ import annotations
@@ -29,13 +34,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rung.errors import FatalRuntimeError, ProjectInUseError, ProjectWriteError
-from rung.executors.base import Executor, JobResult, JobSpec, Outcome
+from rung.executors.base import Executor, JobResult, JobSpec, Outcome, StopRule
 from rung.hyperparameters import HyperParameters
 from rung.oracles.base import Suggestion
 from rung.trial import Trial
 from rung.trial_record import TrialStatus
 from rung.tuner.budget import SearchBudget
 from rung.tuner.failures import consecutive_failures_error
+from rung.tuner.ordering import InOrder
 from rung.tuner.recorder import JobRecorder
 
 __all__ = ["Job", "SearchLoop"]
@@ -59,6 +65,12 @@ class _Running:
     attempt: int
     started: float
     trial: Trial
+    space: dict[str, Any]  # the search space sent with the job ({} in the driver)
+    # reproducible mode: the stop rule as of the job's ask; the reports and the declarations of
+    # failed attempts the oracle has not seen yet (it sees them at the job's turn)
+    rule: StopRule | None = None
+    reports: list[tuple[int, dict[str, float]]] = field(default_factory=list)
+    declared: list[HyperParameters] = field(default_factory=list)
 
 
 class SearchLoop:
@@ -67,10 +79,11 @@ class SearchLoop:
     Attributes:
         finished_jobs: jobs this call finished (completed, pruned or failed for good).
         stopped: why the budget stopped the search (a sentence), or None.
+        in_order: reproducible mode's queue of started jobs and held results, or None.
     """
 
     def __init__(self, recorder: JobRecorder, executor: Executor, job: Job,
-                 budget: SearchBudget | None = None) -> None:
+                 budget: SearchBudget | None = None, reproducible: bool = False) -> None:
         self.recorder = recorder
         self.oracle = recorder.oracle
         self.storage = recorder.storage
@@ -81,6 +94,7 @@ class SearchLoop:
         self.running: dict[str, _Running] = {}
         self.consecutive_failures = 0
         self.finished_jobs = 0
+        self.in_order = InOrder() if reproducible else None
         self.checkpoint_root = str(recorder.checkpoints.root.resolve())
         if not executor.runs_in_driver:
             executor.check_function(job.function)
@@ -90,15 +104,23 @@ class SearchLoop:
         if reruns:
             self.recorder.display.message(
                 f"resuming: re-running {len(reruns)} job(s) interrupted earlier")
-        self.executor.start(self.recorder.report)
+        self.executor.start(self.recorder.report if self.in_order is None else self._held_report)
         self.recorder.display.workers(self.executor.slots)
         self.budget.start(self.storage)
         while True:
             self._fill(reruns)
             if not self.running:
                 break
-            for result in self.executor.wait():
-                self._handle(result)
+            results = self.executor.wait()
+            if self.in_order is None:  # asynchronous: in the order they ended
+                for result in results:
+                    self._handle(result)
+                continue
+            for result in results:
+                self._arrive(result, self.in_order)
+            while (ready := self.in_order.next_ready()) is not None:
+                self._handle(ready)
+                self._fill(reruns)  # after each job, as if it had been the only one to end
         if self.stopped is not None:  # in words, counting the jobs that finished after the stop
             self.stopped = self.budget.spent() or self.stopped
         if not self.oracle.finished and self.stopped is None:
@@ -122,6 +144,8 @@ class SearchLoop:
                 self.storage.create_trial(
                     suggestion.to_record(created_at=time.time()), self.oracle.state_dict())
             self._submit(suggestion, time.perf_counter())
+            if self.in_order is not None:
+                self.in_order.started(suggestion.trial_id)
 
     def _slots(self) -> int:
         """Define-by-run: while the space is empty and no job has completed, one job at a time,
@@ -132,31 +156,68 @@ class SearchLoop:
         return self.executor.slots
 
     # --- one job ------------------------------------------------------------------------------
-    def _submit(self, suggestion: Suggestion, started: float) -> None:
-        """Start the next attempt of ``suggestion`` (its stored record counts the attempts)."""
+    def _submit(self, suggestion: Suggestion, started: float,
+                previous: _Running | None = None) -> None:
+        """Start the next attempt of ``suggestion`` (its stored record counts the attempts);
+        ``previous``: the attempt that failed (reproducible mode keeps its space)."""
         recorder, executor, job = self.recorder, self.executor, self.job
         record = self.storage.get_trial(suggestion.trial_id)
         attempt = record.attempts + 1
         hp = self.oracle.hyperparameters.clone_with_values(suggestion.values)
-        trial = Trial(record, hp, self.oracle.objective, recorder.report, recorder.checkpoints)
+        reporter = recorder.report if self.in_order is None else self._held_report
+        trial = Trial(record, hp, self.oracle.objective, reporter, recorder.checkpoints)
         recorder.begin(trial)
+        space = {} if executor.runs_in_driver else self.oracle.hyperparameters.get_config()
+        run = _Running(suggestion, attempt, started, trial, space)
+        if self.in_order is not None:  # decisions and space as of the job's ask, not of now
+            run.rule = self.oracle.stop_rule(record.trial_id, as_asked=True)
+            if previous is not None:
+                run.space, run.declared = previous.space, previous.declared
+        live = executor.live_reports and self.in_order is None
         shared, parent = executor.shares_filesystem, record.parent_id
         spec = JobSpec(
             record=record, attempt=attempt, function=job.function, args=job.args,
-            kwargs=job.kwargs,
-            space={} if executor.runs_in_driver else self.oracle.hyperparameters.get_config(),
+            kwargs=job.kwargs, space=run.space,
             objective=self.oracle.objective,
             checkpoint_root=self.checkpoint_root if shared else None,
             parent_checkpoint=recorder.checkpoints.pack(parent) if parent and not shared else None,
-            stop_rule=None if executor.live_reports else self.oracle.stop_rule(record.trial_id),
-            live_decisions=self.oracle.stops_trials,
+            stop_rule=run.rule if self.in_order is not None else (
+                None if live else self.oracle.stop_rule(record.trial_id)),
+            live_decisions=self.oracle.stops_trials and live,
             live_trial=trial if executor.runs_in_driver else None,
         )
-        self.running[suggestion.trial_id] = _Running(suggestion, attempt, started, trial)
+        self.running[suggestion.trial_id] = run
         executor.submit(spec)
+
+    def _held_report(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> bool:
+        """Reproducible mode: a report stored at once and kept for the oracle until the job's
+        turn; the job goes on as its stop rule (as of its ask) says."""
+        self.recorder.store_report(trial_id, epoch, metrics)
+        run = self.running.get(trial_id)
+        if run is None:
+            return True
+        run.reports.append((epoch, dict(metrics)))
+        return run.rule is None or bool(run.rule(epoch, metrics))
+
+    def _arrive(self, result: JobResult, in_order: InOrder) -> None:
+        """Reproducible mode: hold a result until its turn. A failed attempt that will be
+        retried is retried at once (the job keeps its place); an error that stops the search
+        stops it at once."""
+        stops = result.outcome is Outcome.FATAL or isinstance(
+            result.exception, (ProjectInUseError, ProjectWriteError))
+        if stops:
+            self._handle(result)  # raises
+        elif self._retries(result):
+            self._failed_attempt(self.running[result.trial_id], result)
+        else:
+            in_order.hold(result)
 
     def _handle(self, result: JobResult) -> None:
         run = self.running.pop(result.trial_id)
+        for declared in run.declared:  # reproducible mode: what earlier attempts declared
+            self.oracle.update_space(declared)
+        for epoch, metrics in run.reports:  # reproducible mode: stored live, seen by the oracle now
+            self.oracle.on_report(result.trial_id, epoch, metrics)
         for epoch, metrics in result.reports:  # reports that did not reach the driver live
             self.recorder.report(result.trial_id, epoch, metrics)
         if result.outcome in (Outcome.COMPLETED, Outcome.PRUNED):
@@ -184,16 +245,24 @@ class SearchLoop:
             raise exc if exc is not None else FatalRuntimeError(error)
         # define-by-run: what the trial declared before failing is the space to sample, or
         # a failed first trial would leave the oracle with nothing but its empty configuration
-        self.oracle.update_space(self._declared(run, result))
-        retry = result.outcome is not Outcome.FAILED and (
-            result.attempt <= self.job.max_retries_per_trial)
+        declared = self._declared(run, result)
+        retry = self._retries(result)
+        if retry and self.in_order is not None:
+            run.declared.append(declared)  # the oracle learns it at the job's turn
+        else:
+            self.oracle.update_space(declared)
         self.recorder.display.failure(run.trial, result.attempt,
                                       result.exception or RuntimeError(error), retry)
         if not retry:
             return self.recorder.fail(run.trial, error)
         self.storage.clear_reports(result.trial_id)  # the retry reports its epochs anew
-        self._submit(run.suggestion, run.started)  # record_failure counted the attempt
+        self._submit(run.suggestion, run.started, run)  # record_failure counted the attempt
         return None
+
+    def _retries(self, result: JobResult) -> bool:
+        """A failed attempt that is retried: an error or a lost worker, with attempts left."""
+        return result.outcome in (Outcome.ERROR, Outcome.LOST) and (
+            result.attempt <= self.job.max_retries_per_trial)
 
     def _declared(self, run: _Running, result: JobResult) -> HyperParameters:
         """The trial's hyperparameters as its code declared them (sent back by remote workers)."""

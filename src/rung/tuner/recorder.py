@@ -6,6 +6,7 @@ in one transaction with the oracle's new state, to storage::
 
     recorder.begin(trial)                          # an attempt starts (the tuner's hook)
     recorder.report(trial_id, epoch, metrics)      # an epoch's metrics -> keep going?
+    recorder.store_report(trial_id, epoch, metrics)  # the same, kept from the oracle for now
     recorder.complete(trial, metrics, started, pruned)   # the job returned (or was stopped)
     recorder.fail(trial, error)                    # the job failed for good
 
@@ -66,9 +67,14 @@ class JobRecorder:
 
     def report(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> bool:
         """Store one epoch's metrics; False when a stopping scheduler stops the job."""
+        self.store_report(trial_id, epoch, metrics)
+        return self.oracle.on_report(trial_id, epoch, metrics)
+
+    def store_report(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> None:
+        """Store and show one epoch's metrics without telling the oracle (a reproducible search
+        tells it when the job's turn comes, ``rung.tuner.ordering``)."""
         self.storage.report(trial_id, epoch, metrics)
         self.display.reported(trial_id, epoch)
-        return self.oracle.on_report(trial_id, epoch, metrics)
 
     def fail(self, trial: Trial, error: str) -> TrialStatus:
         """The job failed for good (its attempts are spent, or it cannot succeed)."""
