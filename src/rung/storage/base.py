@@ -30,6 +30,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from rung.storage.driver_lock import DriverLock, TakenOver
+from rung.storage.tally import Tally, tally_records
 from rung.trial_record import TrialRecord, TrialStatus
 
 __all__ = ["Storage"]
@@ -109,6 +110,15 @@ class Storage(abc.ABC):
         (``{}``): for a reader that counts and ranks jobs (``rung status``) and reads the few
         it shows with ``get_trial``. SQLite then decodes no JSON; this default is ``trials()``."""
         return self.trials()
+
+    def tally(self) -> Tally:
+        """The project's jobs counted and summed (``rung.storage.tally.Tally``): what ``rung
+        status`` shows. This default counts ``trial_outlines()``; a storage that can aggregate
+        where the data lives (SQLite) answers without building a record per job."""
+        records = self.trial_outlines()
+        reported = {r.trial_id: max((e for e, _ in self.epoch_metrics(r.trial_id)), default=None)
+                    for r in records if r.status is TrialStatus.RUNNING}  # the jobs in flight
+        return tally_records(records, reported)
 
     @abc.abstractmethod
     def epoch_metrics(self, trial_id: str) -> list[tuple[int, dict[str, float]]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from rung.errors import ConfigurationError, ProjectError, ProjectWriteError
-from rung.storage import _sqlite_lock
+from rung.storage import _sqlite_lock, _sqlite_tally
 from rung.storage._common import check_finish, dumps, normalise_record, normalise_statuses
 from rung.storage._sqlite_errors import write_error
 from rung.storage._sqlite_schema import (
@@ -32,6 +32,7 @@ from rung.storage._sqlite_schema import (
 )
 from rung.storage.base import Storage
 from rung.storage.driver_lock import HELD, DriverLock, TakenOver, this_driver
+from rung.storage.tally import Tally
 from rung.trial_record import TrialRecord, TrialStatus
 from rung.validation import check_bool
 
@@ -401,6 +402,11 @@ class SQLiteStorage(Storage):
         return [TrialRecord(row[0], {}, _STATUS[row[2]], row[3], row[4], row[5], row[6], row[7],
                             row[8], {}, row[10], row[11], row[12], row[13], row[14], row[15])
                 for row in rows]  # positional: a third faster than keywords (see _record)
+
+    def tally(self) -> Tally:
+        reached = "epochs_reached" if "epochs_reached" in self._columns else "NULL"
+        with self._lock:
+            return _sqlite_tally.tally(self._conn, reached)
 
     def count_trials(self, status: TrialStatus | Sequence[TrialStatus] | None = None) -> int:
         where, args = self._where(status)
