@@ -19,6 +19,12 @@ Rules every implementation keeps (``rung.testing.check_storage`` checks them):
   enforces it with a driver lock: ``acquire_driver`` before a search writes, ``heartbeat`` while
   it runs, ``release_driver`` at its end (see ``rung.storage.driver_lock``). Readers in other
   processes (a CLI, a report) never take it, and see committed data at any time (WAL mode).
+* **Logs.** An oracle state may hold the part of it that grows with the search as a log of
+  pages under the reserved key ``"log_pages"``: a list of lists of JSON entries, where a page
+  never changes once the next one exists and the last one only grows (``rung.oracles._log``).
+  A storage may keep the pages apart and write only the last one it holds and the new ones
+  (``rung.storage._log_pages``), so the state written with each job costs O(1), not O(results);
+  ``get_oracle_state`` returns the pages whole. Storing the state whole is correct too.
 * **Settings.** ``settings`` is a JSON dict saved once per project (objective, algorithm and its
   arguments); the tuner compares it on resume.
 """

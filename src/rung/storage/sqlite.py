@@ -27,9 +27,9 @@ from rung.storage._sqlite_schema import (
     REPORT,
     SCHEMA,
     SCHEMA_VERSION,
-    SET_ORACLE_STATE,
     SET_SETTINGS,
 )
+from rung.storage._sqlite_state import prepare_state, read_state, write_state
 from rung.storage.base import Storage
 from rung.storage.driver_lock import HELD, DriverLock, TakenOver, this_driver
 from rung.storage.tally import Tally
@@ -287,12 +287,13 @@ class SQLiteStorage(Storage):
             conn.execute(SET_SETTINGS, (text,))
 
     def get_oracle_state(self) -> dict[str, Any] | None:
-        return self._get_json("oracle_state")
+        with self._lock:
+            return read_state(self._conn, str(self.path))
 
     def set_oracle_state(self, state: Mapping[str, Any]) -> None:
-        text = dumps(dict(state))
+        prepared = prepare_state(state)
         with self._write() as conn:
-            conn.execute(SET_ORACLE_STATE, (text,))
+            write_state(conn, prepared)
 
     # --- trials -------------------------------------------------------------------------
     def create_trial(
@@ -304,12 +305,12 @@ class SQLiteStorage(Storage):
             r.bracket, r.rung, r.iteration, dumps(r.metrics), r.loss, r.attempts, r.error,
             r.created_at, r.finished_at, r.epochs_reached,
         )  # fmt: skip
-        state = None if oracle_state is None else dumps(dict(oracle_state))
+        state = None if oracle_state is None else prepare_state(oracle_state)
         with self._write() as conn:
             if conn.execute(INSERT_TRIAL, row).rowcount != 1:
                 raise ValueError(f"create_trial: trial {r.trial_id!r} exists already.")
             if state is not None:
-                conn.execute(SET_ORACLE_STATE, (state,))
+                write_state(conn, state)
 
     def report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> None:
         args = (int(epoch), dumps(dict(metrics)), trial_id)
@@ -357,12 +358,12 @@ class SQLiteStorage(Storage):
         reached = None if epochs_reached is None else int(epochs_reached)
         args = (status.value, dumps(dict(metrics or {})), loss, error, finished_at, used, reached,
                 trial_id)
-        state = None if oracle_state is None else dumps(dict(oracle_state))
+        state = None if oracle_state is None else prepare_state(oracle_state)
         with self._write() as conn:
             if conn.execute(FINISH, args).rowcount != 1:
                 raise self._why_not_running("finish_trial", trial_id)
             if state is not None:
-                conn.execute(SET_ORACLE_STATE, (state,))
+                write_state(conn, state)
 
     def get_trial(self, trial_id: str) -> TrialRecord:
         with self._lock:
