@@ -87,7 +87,22 @@ def _check_path(path: Path, create: bool) -> None:
             f"no rung project at {str(path)!r}: the file does not exist (check the path; a new "
             "project is created by a tuner, or by SQLiteStorage(path, create=True))"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"path must be a database file rung can create, got {str(path)!r}; "
+            f"{_why_no_folder(path.parent)} ({exc})") from exc
+
+
+def _why_no_folder(folder: Path) -> str:
+    """Why ``folder`` cannot be made: the file in the way, or its parent not writable."""
+    for above in (folder, *folder.parents):
+        if above.exists() and not above.is_dir():
+            return f"{str(above)!r} is a file, not a folder"
+        if above.is_dir():
+            return f"{str(folder)!r} cannot be created in {str(above)!r}"
+    return f"{str(folder)!r} cannot be created"
 
 
 class SQLiteStorage(Storage):
@@ -143,10 +158,13 @@ class SQLiteStorage(Storage):
         self._timeout = timeout
         self._token: str | None = None  # the driver lock's token while this storage holds it
         self._fenced = False  # writes check the driver lock (once the schema is in place)
-        self._conn = sqlite3.connect(
-            target, timeout=timeout, isolation_level=None, check_same_thread=False,
-            uri=isinstance(target, str),
-        )
+        try:
+            self._conn = sqlite3.connect(
+                target, timeout=timeout, isolation_level=None, check_same_thread=False,
+                uri=isinstance(target, str),
+            )
+        except sqlite3.OperationalError as exc:  # a folder it may not write in: say so
+            raise write_error(self.path, exc, timeout) from exc
         try:
             self._configure(timeout)
             if not create and self._schema_version() is None and str(path) != ":memory:":
