@@ -246,8 +246,9 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 results["sqlite"] = sqlite_search(project, args.jobs)
             results["waits"] = {k: {"wall": w, "cpu": c} for k, (w, c) in waits(project).items()}
-        for mode in ("promotion", "stopping") if args.asha else ():
-            results[f"asha-{mode}"] = asha_search(Path(scratch) / f"asha-{mode}", args.asha, mode)
+        for mode in ("promotion", "stopping") if args.asha else ():  # --keep: e.g. on tmpfs
+            where = (args.keep or Path(scratch)) / f"asha-{mode}"
+            results[f"asha-{mode}"] = asha_search(where, args.asha, mode)
         if args.memory_jobs:
             results["memory"] = memory_ask_tell(args.memory_jobs)
     if args.json:
