@@ -12,10 +12,11 @@ if TYPE_CHECKING:
     from rung.oracles.bayesian import BayesianOptimizationOracle
     from rung.oracles.bohb import BOHBOracle
     from rung.oracles.custom import CustomOracle
-    from rung.oracles.hyperband import HyperbandOracle, SuccessiveHalvingOracle
+    from rung.oracles.hyperband import HyperbandOracle
     from rung.oracles.plan import plan_from_settings
     from rung.oracles.schedule import BracketPlan, Budget, RungPlan, hyperband_plan, integer_log
     from rung.oracles.single import GridSearchOracle, RandomSearchOracle, SingleFidelityOracle
+    from rung.oracles.successive_halving import SuccessiveHalvingOracle
     from rung.oracles.sync import synchronized
 
 # imported on first use (rung._lazy): `rung status` reads the plan arithmetic (plan, schedule)
@@ -29,7 +30,7 @@ if not TYPE_CHECKING:  # type checkers read the imports above; no catch-all __ge
         "BOHBOracle": "rung.oracles.bohb",
         "CustomOracle": "rung.oracles.custom",
         "HyperbandOracle": "rung.oracles.hyperband",
-        "SuccessiveHalvingOracle": "rung.oracles.hyperband",
+        "SuccessiveHalvingOracle": "rung.oracles.successive_halving",
         "plan_from_settings": "rung.oracles.plan",
         **{name: "rung.oracles.schedule" for name in ("BracketPlan", "Budget", "RungPlan",
                                                       "hyperband_plan", "integer_log")},
