@@ -199,3 +199,23 @@ def test_retire_keeps_its_definition_and_looks_at_each_result_a_bounded_number_o
             assert rung_.open == set(rung_.loss) - rung_.promoted - rung_.retired
         if limits == "falling":
             assert CountingList.looked < 2 * len(rung_)  # a walk of the tail: millions
+
+
+def test_a_log_that_lost_entries_is_refused(tmp_path: Path) -> None:
+    oracle = asha(max_trials=400)
+    rnd = random.Random(0)
+    with SQLiteStorage(tmp_path / "rung.db", create=True) as storage:
+        for _ in range(300):
+            s = oracle.ask()
+            record = finish(oracle, s, rnd)
+            storage.create_trial(s.to_record(), oracle.state_dict())
+            storage.finish_trial(s.trial_id, record.status, record.metrics, loss=record.loss,
+                                 oracle_state=oracle.state_dict())
+        state = storage.get_oracle_state()
+        assert len(state["log_pages"]) > 2
+        storage._conn.execute("DELETE FROM oracle_log WHERE page = 1")  # type: ignore[attr-defined]
+        with pytest.raises(rung.errors.ProjectError, match="damaged: its oracle state has a log"):
+            storage.get_oracle_state()
+    state["log_pages"] = state["log_pages"][:-1]  # a page short of what the state counted
+    with pytest.raises(rung.errors.ConfigurationError, match="the project is damaged"):
+        asha(max_trials=400).load_state_dict(state, oracle.records)
