@@ -4,6 +4,8 @@ Every change is O(log n) or amortised O(1) per result, however many results the 
 
 * ``open`` is kept up to date: the results neither promoted nor retired, which a promotion may
   still reach, so ``ASHAOracle.checkpoints_in_use`` reads them instead of walking every result;
+* ``candidate`` takes the best open result from a heap and checks its rank, where a walk from
+  the top re-read the promoted results above every better newcomer (O(n) per result);
 * ``retire(limit)`` looks at the results ranked ``limit`` or worse that it has not looked at
   before: those that joined since its last call, and those a lower ``limit`` uncovers
   (``_clean_from``), never the whole tail again;
@@ -15,6 +17,7 @@ Every change is O(log n) or amortised O(1) per result, however many results the 
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -43,7 +46,7 @@ class Rung:
         self.promoted: set[str] = set()
         self.retired: set[str] = set()
         self.open: set[str] = set()  # neither promoted nor retired: may still be promoted
-        self._prefix = 0  # ids[:_prefix] are all promoted
+        self._best_open: list[tuple[float, str]] = []  # heap of open results (stale ones skipped)
         # ids[_clean_from:] hold no open result but those in _fresh (joined since retire last ran)
         self._clean_from = 0
         self._fresh: set[str] = set()
@@ -63,7 +66,6 @@ class Rung:
         if trial_id in self.loss:
             old = self._index(trial_id, self.loss[trial_id])
             del self.ids[old], self.losses[old]
-            self._prefix = 0
             if old < self._clean_from:
                 self._clean_from -= 1
         elif trial_id not in self.promoted and trial_id not in self.retired:
@@ -72,7 +74,8 @@ class Rung:
         index = self._index(trial_id, loss)
         self.ids.insert(index, trial_id)
         self.losses.insert(index, loss)
-        self._prefix = min(self._prefix, index)
+        if trial_id in self.open:
+            heapq.heappush(self._best_open, (loss, trial_id))
         if index < self._clean_from:
             self._clean_from += 1  # the clean tail moved down one place
         elif trial_id in self.open:
@@ -90,12 +93,13 @@ class Rung:
 
     def candidate(self, factor: int) -> str | None:
         """The best result in the top ``floor(n / eta)`` not yet promoted (nor retired), or None."""
-        keep = len(self.ids) // factor
-        while self._prefix < keep and self.ids[self._prefix] in self.promoted:
-            self._prefix += 1
-        for index in range(self._prefix, keep):
-            if self.ids[index] in self.open:
-                return self.ids[index]
+        heap = self._best_open
+        while heap:
+            loss, trial_id = heap[0]
+            if trial_id in self.open and self.loss[trial_id] == loss:  # the best open result
+                keep = len(self.ids) // factor
+                return trial_id if self._index(trial_id, loss) < keep else None
+            heapq.heappop(heap)  # promoted, retired, or its result replaced since
         return None
 
     def retire(self, limit: int) -> None:

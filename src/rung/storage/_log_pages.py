@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["LOG_KEY", "first_changed", "split_log"]
+__all__ = ["LOG_KEY", "first_changed", "page", "split_log"]
 
 LOG_KEY = "log_pages"
 """The key of an oracle state that holds a log's pages (reserved for them)."""
@@ -30,10 +30,22 @@ def split_log(state: Mapping[str, Any]) -> tuple[dict[str, Any], list[list[Any]]
     pages = rest.pop(LOG_KEY, None)
     if pages is None:
         return rest, None
-    if not isinstance(pages, list) or not all(isinstance(page, list) for page in pages):
-        raise ValueError(f"an oracle state's {LOG_KEY!r} must be a list of pages (lists), got "
-                         f"{type(pages).__name__}; the key is reserved for rung.oracles' logs")
+    if not isinstance(pages, list):  # each page is checked when written (``page``): O(1) here
+        raise _not_pages(pages)
     return rest, pages
+
+
+def page(pages: Sequence[Any], index: int) -> list[Any]:
+    """``pages[index]``, which must be a list (a page of entries)."""
+    found = pages[index]
+    if not isinstance(found, list):
+        raise _not_pages(found)
+    return found
+
+
+def _not_pages(value: Any) -> ValueError:
+    return ValueError(f"an oracle state's {LOG_KEY!r} must be a list of pages (lists), got "
+                      f"{type(value).__name__}; the key is reserved for rung.oracles' logs")
 
 
 def first_changed(held: int, pages: Sequence[Sequence[Any]],

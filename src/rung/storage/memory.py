@@ -13,7 +13,7 @@ from rung.storage._common import (
     normalise_record,
     normalise_statuses,
 )
-from rung.storage._log_pages import LOG_KEY, first_changed, split_log
+from rung.storage._log_pages import LOG_KEY, first_changed, page, split_log
 from rung.storage.base import Storage
 from rung.trial_record import TrialRecord, TrialStatus
 
@@ -74,7 +74,8 @@ class InMemoryStorage(Storage):
             return clone_json(rest), None
         held = self._log_pages or []
         start = first_changed(len(held), pages, lambda i: held[i] == pages[i])
-        return clone_json(rest), held[:start] + [clone_json(page) for page in pages[start:]]
+        fresh = [clone_json(page(pages, i)) for i in range(start, len(pages))]
+        return clone_json(rest), held[:start] + fresh
 
     def _put_state(self, prepared: tuple[dict[str, Any], Any]) -> None:
         self._oracle_state, self._log_pages = prepared

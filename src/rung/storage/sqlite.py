@@ -33,7 +33,7 @@ from rung.storage._sqlite_schema import (
     SCHEMA_VERSION,
     SET_SETTINGS,
 )
-from rung.storage._sqlite_state import prepare_state, read_state, write_state
+from rung.storage._sqlite_state import LogMemo, prepare_state, read_state, write_state
 from rung.trial_record import TrialRecord, TrialStatus
 from rung.validation import check_bool
 
@@ -93,6 +93,7 @@ class SQLiteStorage(SQLiteDriverLock, SQLiteOpening, SQLiteReads):  # Storage la
         self._timeout = timeout
         self._token: str | None = None  # the driver lock's token while this storage holds it
         self._fenced = False  # writes check the driver lock (once the schema is in place)
+        self._log_memo: LogMemo | None = None  # what the last write left of the state's log
         try:
             self._conn = sqlite3.connect(
                 target, timeout=timeout, isolation_level=None, check_same_thread=False,
@@ -169,8 +170,10 @@ class SQLiteStorage(SQLiteDriverLock, SQLiteOpening, SQLiteReads):  # Storage la
 
     def set_oracle_state(self, state: Mapping[str, Any]) -> None:
         prepared = prepare_state(state)
-        with self._write() as conn:
-            write_state(conn, prepared)
+        with self._lock:
+            with self._write() as conn:
+                memo = write_state(conn, prepared, self._log_memo)
+            self._log_memo = memo  # committed
 
     # --- trials -------------------------------------------------------------------------
     def create_trial(
@@ -183,11 +186,13 @@ class SQLiteStorage(SQLiteDriverLock, SQLiteOpening, SQLiteReads):  # Storage la
             r.created_at, r.finished_at, r.epochs_reached,
         )  # fmt: skip
         state = None if oracle_state is None else prepare_state(oracle_state)
-        with self._write() as conn:
-            if conn.execute(INSERT_TRIAL, row).rowcount != 1:
-                raise ValueError(f"create_trial: trial {r.trial_id!r} exists already.")
-            if state is not None:
-                write_state(conn, state)
+        with self._lock:
+            with self._write() as conn:
+                if conn.execute(INSERT_TRIAL, row).rowcount != 1:
+                    raise ValueError(f"create_trial: trial {r.trial_id!r} exists already.")
+                memo = self._log_memo if state is None else write_state(
+                    conn, state, self._log_memo)
+            self._log_memo = memo  # committed
 
     def report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> None:
         args = (int(epoch), dumps(dict(metrics)), trial_id)
@@ -236,11 +241,13 @@ class SQLiteStorage(SQLiteDriverLock, SQLiteOpening, SQLiteReads):  # Storage la
         args = (status.value, dumps(dict(metrics or {})), loss, error, finished_at, used, reached,
                 trial_id)
         state = None if oracle_state is None else prepare_state(oracle_state)
-        with self._write() as conn:
-            if conn.execute(FINISH, args).rowcount != 1:
-                raise self._why_not_running("finish_trial", trial_id)
-            if state is not None:
-                write_state(conn, state)
+        with self._lock:
+            with self._write() as conn:
+                if conn.execute(FINISH, args).rowcount != 1:
+                    raise self._why_not_running("finish_trial", trial_id)
+                memo = self._log_memo if state is None else write_state(
+                    conn, state, self._log_memo)
+            self._log_memo = memo  # committed
 
     # --- maintenance ------------------------------------------------------------------
     def close(self) -> None:

@@ -68,6 +68,8 @@ def _rule_the_log_key_is_reserved_for_pages(factory: StorageFactory) -> None:
     storage = factory()
     with raises(ValueError, match="log_pages"):
         storage.set_oracle_state({"log_pages": 3})
+    with raises(ValueError, match="log_pages"):
+        storage.set_oracle_state({"log_pages": [["a"], 3]})
     assert storage.get_oracle_state() is None
 
 
