@@ -16,7 +16,7 @@
    storage) for ``--memory-jobs`` jobs, by decile.
 
     python benchmarks/scale.py                 # 100,000 jobs on SQLite, 1,000,000 in memory
-    python benchmarks/scale.py --quick         # 5,000 and 50,000: a minute
+    python benchmarks/scale.py --quick         # 5,000 and 50,000 (ASHA: 500): a minute
     python benchmarks/scale.py --jobs 20000 --memory-jobs 0 --keep DIR
     python benchmarks/scale.py --jobs 0 --memory-jobs 0 --asha 10000   # ASHA alone
 
@@ -158,7 +158,8 @@ def asha_search(project: Path, trials: int, mode: str) -> dict[str, object]:
     size = len(json.dumps(state))
     print(f"{label}: the scheduler state read back: {size / 1e3:.0f} kB of JSON; "
           f"{(project / DB_NAME).stat().st_size / n:.0f} bytes/job in the file")
-    return {"jobs": n, "ratio": ratio, "deciles": per_job, "ms_per_job": 1000 * elapsed / n}
+    return {"configurations": trials, "jobs": n, "ratio": ratio, "deciles": per_job,
+            "ms_per_job": 1000 * elapsed / n, "state_bytes": size}
 
 
 def _timed(fn: Callable[[], object]) -> tuple[float, float]:
@@ -228,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=100_000, help="SQLite search jobs")
     parser.add_argument("--memory-jobs", type=int, default=1_000_000, help="ask/tell jobs")
-    parser.add_argument("--quick", action="store_true", help="5,000 and 50,000 jobs")
+    parser.add_argument("--quick", action="store_true",
+                        help="5,000 and 50,000 jobs, ASHA with 500 configurations")
     parser.add_argument("--keep", type=Path, default=None,
                         help="keep the project in DIR (reused if there)")
     parser.add_argument("--asha", type=int, default=0, metavar="N",
@@ -236,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write the figures to FILE")
     args = parser.parse_args(argv)
     if args.quick:
-        args.jobs, args.memory_jobs = 5_000, 50_000
+        args.jobs, args.memory_jobs, args.asha = 5_000, 50_000, args.asha or 500
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as scratch:
         project = (args.keep or Path(scratch)) / "scale"
