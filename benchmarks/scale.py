@@ -10,12 +10,15 @@
    the ratio last decile / first, the SQLite file size per job, then how long a user waits
    for ``results_summary``, ``get_best_hyperparameters``, ``rung status`` (in process and as a
    subprocess) and for opening the project to resume it (constructing the tuner on it).
-2. **In memory, the oracle alone.** ``HyperbandOracle.ask`` / ``tell`` directly (no tuner, no
+2. **ASHA** (``--asha N``): ``rung.ASHA`` with ``N`` configurations, promotion and stopping
+   mode, same training function, on SQLite: the CPU per job by decile.
+3. **In memory, the oracle alone.** ``HyperbandOracle.ask`` / ``tell`` directly (no tuner, no
    storage) for ``--memory-jobs`` jobs, by decile.
 
     python benchmarks/scale.py                 # 100,000 jobs on SQLite, 1,000,000 in memory
-    python benchmarks/scale.py --quick         # 5,000 and 50,000: a minute
+    python benchmarks/scale.py --quick         # 5,000 and 50,000 (ASHA: 500): a minute
     python benchmarks/scale.py --jobs 20000 --memory-jobs 0 --keep DIR
+    python benchmarks/scale.py --jobs 0 --memory-jobs 0 --asha 10000   # ASHA alone
 
 Not a test: the figures depend on the machine (``tests/benchmarks`` runs ``--quick`` for its
 behaviour only). The targets: last decile no slower than 1.5x the first, each wait under 1 s.
@@ -119,6 +122,46 @@ def sqlite_search(project: Path, jobs: int) -> dict[str, object]:
             "checkpoint_dirs_left": left}
 
 
+def asha_search(project: Path, trials: int, mode: str) -> dict[str, object]:
+    """``rung.ASHA`` on SQLite for ``trials`` configurations: the CPU per job by decile, and
+    the size of the scheduler state it writes with every job (its rungs rank every result)."""
+    stamps: list[float] = []
+
+    def train(trial: rung.Trial) -> dict[str, float]:
+        trial.load_checkpoint()
+        lr = trial.hyperparameters.values["lr"]
+        loss = 1.0
+        try:
+            for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
+                loss = abs(lr - 0.003) + 1.0 / epoch
+                trial.report(epoch, val_loss=loss)  # stopping mode: may raise TrialPruned
+            trial.save_checkpoint({"epoch": trial.epochs, "loss": loss})
+        finally:
+            stamps.append(time.process_time())
+        return {"val_loss": loss}
+
+    tuner = rung.ASHA(run_trial=train, objective="val_loss", hyperparameters=space(),
+                      max_epochs=MAX_EPOCHS, factor=FACTOR, max_trials=trials, mode=mode,
+                      keep_checkpoints=10, seed=0, directory=project.parent,
+                      project_name=project.name, overwrite=True, verbose=0)
+    start, cpu_start = time.perf_counter(), time.process_time()
+    tuner.search()
+    elapsed = time.perf_counter() - start
+    state = tuner.storage.get_oracle_state() or {}
+    tuner.storage.close()
+    n = len(stamps)
+    label = f"asha-{mode}"
+    print(f"{label}: {trials} configurations, {n} jobs in {elapsed:.1f}s, "
+          f"{1000 * elapsed / max(1, n):.3f} ms/job overall")
+    per_job = deciles(stamps, cpu_start)
+    ratio = show_deciles(label, per_job)
+    size = len(json.dumps(state))
+    print(f"{label}: the scheduler state read back: {size / 1e3:.0f} kB of JSON; "
+          f"{(project / DB_NAME).stat().st_size / n:.0f} bytes/job in the file")
+    return {"configurations": trials, "jobs": n, "ratio": ratio, "deciles": per_job,
+            "ms_per_job": 1000 * elapsed / n, "state_bytes": size}
+
+
 def _timed(fn: Callable[[], object]) -> tuple[float, float]:
     """(wall, CPU) seconds of ``fn()``, its output swallowed."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -186,13 +229,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=100_000, help="SQLite search jobs")
     parser.add_argument("--memory-jobs", type=int, default=1_000_000, help="ask/tell jobs")
-    parser.add_argument("--quick", action="store_true", help="5,000 and 50,000 jobs")
+    parser.add_argument("--quick", action="store_true",
+                        help="5,000 and 50,000 jobs, ASHA with 500 configurations")
     parser.add_argument("--keep", type=Path, default=None,
                         help="keep the project in DIR (reused if there)")
+    parser.add_argument("--asha", type=int, default=0, metavar="N",
+                        help="also ASHA (both modes) with N configurations on SQLite")
     parser.add_argument("--json", type=Path, default=None, help="write the figures to FILE")
     args = parser.parse_args(argv)
     if args.quick:
-        args.jobs, args.memory_jobs = 5_000, 50_000
+        args.jobs, args.memory_jobs, args.asha = 5_000, 50_000, args.asha or 500
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as scratch:
         project = (args.keep or Path(scratch)) / "scale"
@@ -202,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 results["sqlite"] = sqlite_search(project, args.jobs)
             results["waits"] = {k: {"wall": w, "cpu": c} for k, (w, c) in waits(project).items()}
+        for mode in ("promotion", "stopping") if args.asha else ():  # --keep: e.g. on tmpfs
+            where = (args.keep or Path(scratch)) / f"asha-{mode}"
+            results[f"asha-{mode}"] = asha_search(where, args.asha, mode)
         if args.memory_jobs:
             results["memory"] = memory_ask_tell(args.memory_jobs)
     if args.json:

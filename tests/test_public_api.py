@@ -48,3 +48,20 @@ def test_oracle_names_match_keras_tuner() -> None:
     for attr in ["FailedTrialError", "FatalError", "FatalValueError", "FatalTypeError",
                  "FatalRuntimeError"]:
         assert attr in rung.errors.__all__
+
+
+def test_a_bare_import_rung_reaches_every_name_and_submodule() -> None:
+    """The package imports its names on first use (``rung._lazy``): in a fresh process, a bare
+    ``import rung`` still reaches the names, the submodules an eager import made visible, and
+    ``from rung import *``; an unknown name is an AttributeError."""
+    import subprocess
+    import sys
+
+    code = ("import rung, sys; assert 'rung.tuner' not in sys.modules; "
+            "print(rung.Hyperband.__name__, rung.oracles.HyperbandOracle.__name__, "
+            "rung.checkpoints.CheckpointStore.__name__, rung.trial_record.TrialRecord.__name__, "
+            "rung.engine.tuner.__name__, rung.Oracle.__name__, 'Hyperband' in dir(rung)); "
+            "from rung import *; print(Tuner.__name__, hasattr(rung, 'nope'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["Hyperband", "HyperbandOracle", "CheckpointStore", "TrialRecord",
+                                  "rung.engine.tuner", "CustomOracle", "True", "Tuner", "False"]

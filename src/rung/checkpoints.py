@@ -20,18 +20,36 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from rung.errors import CheckpointCorruptError, CheckpointMissingError
+from rung.validation import fail_type, fail_value
 
-__all__ = ["CheckpointStore"]
+__all__ = ["CheckpointStore", "check_trial_id"]
 
 FILENAME = "checkpoint.pkl"
 MARKER = "checkpoint.saved"
 MAGIC = b"rung-checkpoint-1\n"  # then the SHA-256 of the pickle (32 bytes), then the pickle
+
+
+_TRIAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+
+
+def check_trial_id(trial_id: object, name: str = "trial_id") -> str:
+    """``trial_id`` if it is a trial id: one name of letters, digits, ``_`` and ``-`` (rung's
+    are ``"00042"``), so that ``<root>/<trial_id>`` stays a folder of the trials directory; a
+    path (``"../../etc"``, ``"/tmp"``), an empty string or another type is refused."""
+    expected = "a trial id (a string of letters, digits, '_' and '-', such as '00042')"
+    if not isinstance(trial_id, str):
+        raise fail_type(name, expected, trial_id)
+    if not _TRIAL_ID.fullmatch(trial_id):
+        raise fail_value(name, expected, trial_id,
+                         "it names a folder of the project's trials directory, never a path")
+    return trial_id
 
 
 def _decode(data: bytes, trial_id: str, path: Path) -> Any:
@@ -59,8 +77,12 @@ class CheckpointStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
 
+    def _folder(self, trial_id: str) -> Path:
+        return self.root / check_trial_id(trial_id)
+
     def directory(self, trial_id: str, create: bool = True) -> Path:
-        path = self.root / trial_id
+        """The trial's folder (``<root>/<trial_id>``), created unless ``create`` is False."""
+        path = self._folder(trial_id)
         if create:
             path.mkdir(parents=True, exist_ok=True)
         return path
@@ -81,13 +103,13 @@ class CheckpointStore:
         return target
 
     def exists(self, trial_id: str) -> bool:
-        return (self.root / trial_id / FILENAME).exists()
+        return (self._folder(trial_id) / FILENAME).exists()
 
     def load(self, trial_id: str) -> Any:
         """The object saved for ``trial_id``, or None when it saved none."""
-        path = self.root / trial_id / FILENAME
+        path = self._folder(trial_id) / FILENAME
         if not path.exists():
-            if (self.root / trial_id / MARKER).exists():
+            if (path.parent / MARKER).exists():
                 raise CheckpointMissingError(
                     f"the checkpoint of trial {trial_id} is gone: the trial saved one, but "
                     f"{str(path)!r} was deleted since. A job that continues that trial cannot "
@@ -98,7 +120,7 @@ class CheckpointStore:
 
     def pack(self, trial_id: str) -> dict[str, bytes]:
         """Every file of the trial's directory as ``{posix relative path: bytes}`` ({} if none)."""
-        directory = self.root / trial_id
+        directory = self._folder(trial_id)
         if not directory.is_dir():
             return {}
         files: dict[str, bytes] = {}
@@ -109,6 +131,7 @@ class CheckpointStore:
 
     def unpack(self, trial_id: str, files: dict[str, bytes]) -> Path:
         """Replace the trial's directory by ``files`` (what ``pack`` returned), atomically."""
+        final = self._folder(trial_id)
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=f".tmp-{trial_id}-"))
         try:
@@ -119,7 +142,6 @@ class CheckpointStore:
                 target = staging / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
-            final = self.root / trial_id
             shutil.rmtree(final, ignore_errors=True)
             os.replace(staging, final)
         except BaseException:
@@ -128,4 +150,4 @@ class CheckpointStore:
         return final
 
     def delete(self, trial_id: str) -> None:
-        shutil.rmtree(self.root / trial_id, ignore_errors=True)
+        shutil.rmtree(self._folder(trial_id), ignore_errors=True)

@@ -1,4 +1,5 @@
-"""The scale benchmark runs end to end (``--quick``: 5,000 jobs on SQLite, 50,000 in memory).
+"""The scale benchmark runs end to end (``--quick``: 5,000 jobs on SQLite, 50,000 in memory, ASHA
+with 500 configurations in both modes).
 
 Its timings depend on the machine and are not asserted; what is checked is that the search ran
 every planned job, the checkpoint sweep left only the kept checkpoints, and every figure the
@@ -37,6 +38,11 @@ def test_quick_run_measures_every_figure(tmp_path: Path) -> None:
     for run in (sqlite, memory):
         assert len(run["deciles"]) == 10 and all(v > 0 for v in run["deciles"])
         assert math.isclose(run["ratio"], run["deciles"][-1] / run["deciles"][0])
+    promotion, stopping = figures["asha-promotion"], figures["asha-stopping"]
+    assert promotion["jobs"] > 500 and stopping["jobs"] == 500  # every job stamped, pruned too
+    for run in (promotion, stopping):
+        assert len(run["deciles"]) == 10 and all(v > 0 for v in run["deciles"])
+        assert run["state_bytes"] > 0
     assert set(figures["waits"]) == WAITS
     assert all(w["wall"] >= 0 and w["cpu"] >= 0 for w in figures["waits"].values())
     assert "last/first decile" in proc.stdout

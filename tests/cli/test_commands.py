@@ -175,3 +175,15 @@ def test_usage_errors_exit_2(capsys) -> None:
         assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "invalid choice: 'xml'" in err and "expected a port in 0..65535" in err
+
+
+def test_rung_status_imports_neither_numpy_nor_the_tuners(hyperband_project) -> None:
+    """``import rung`` is lazy (``rung._lazy``): the command reads a project with the storage and
+    the plan arithmetic alone, not numpy, the oracles or the tuners (a quarter of a second)."""
+    project, _ = hyperband_project
+    code = ("import sys; from rung.cli import main; rc = main(['status', sys.argv[1]]); "
+            "print(sorted(m for m in ('numpy', 'rung.tuner', 'rung.oracles.base', "
+            "'rung.executors', 'rung.hyperparameters') if m in sys.modules), rc)")
+    out = subprocess.run([sys.executable, "-c", code, str(project)], capture_output=True,
+                         text=True, check=True, env={"PYTHONPATH": str(SRC)}).stdout
+    assert "brackets: 3 of 3 done" in out and out.strip().endswith("[] 0")

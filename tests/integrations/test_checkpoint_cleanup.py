@@ -219,8 +219,10 @@ def test_sweep_deletes_only_finished_trials_of_this_search(tmp_path: Path) -> No
     oracle, (best, second, third) = _told_oracle()
     child = oracle.ask()
     store = rung.checkpoints.CheckpointStore(tmp_path)
-    for trial_id in (best, second, third, child.trial_id, "99999", ".tmp-00001-x"):
+    for trial_id in (best, second, third, child.trial_id, "99999"):
         store.save(trial_id, trial_id)
+    (tmp_path / ".tmp-00001-x").mkdir()  # an unpack under way (no trial id: made by hand)
+    (tmp_path / ".tmp-00001-x" / "checkpoint.pkl").write_bytes(b"")
     (tmp_path / "00777").write_text("a file, not a trial directory")
     (tmp_path / "00888").symlink_to(tmp_path / second, target_is_directory=True)
     cleanup = CheckpointCleanup(store, oracle, keep=0)

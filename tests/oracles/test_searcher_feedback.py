@@ -229,7 +229,7 @@ def test_searcher_state_stays_bounded_and_resume_proposes_the_same() -> None:
 def test_unknown_state_version_is_a_clear_error() -> None:
     oracle = _hyperband(RandomSearcher())
     state = oracle.state_dict()
-    with pytest.raises(ConfigurationError, match=r"version must be one of \(1, 2\), got 99"):
+    with pytest.raises(ConfigurationError, match=r"version must be one of \(1, 2, 3\), got 99"):
         _hyperband(RandomSearcher()).load_state_dict({**state, "version": 99})
 
 

@@ -266,6 +266,21 @@ ROWS: list[tuple[str, Row, type[BaseException], tuple[str, ...]]] = [
      ProjectError, ("999", "upgrade rung")),
     ("get-storage-missing", lambda tmp: rung.storage.get_storage(tmp),
      ProjectError, ("no rung project", "has no rung.db")),
+    ("sqlite-storage-under-a-file",
+     lambda tmp: rung.storage.SQLiteStorage(_a_file(tmp) / "p" / "rung.db", create=True),
+     ConfigurationError, ("path", "a_file/p/rung.db", "a_file' is a file, not a folder")),
+    # --- trial ids that become paths ----------------------------------------------------------
+    ("trial-dir-not-a-string", lambda tmp: _tuner(tmp).get_trial_dir(3),
+     ArgumentTypeError, ("trial_id", "got 3", "a trial id")),
+    ("trial-dir-escapes-the-project", lambda tmp: _tuner(tmp).get_trial_dir("../../etc"),
+     ConfigurationError, ("trial_id", "'../../etc'", "a trial id", "never a path")),
+    ("checkpoint-load-absolute-path", lambda tmp: _tuner(tmp).checkpoints.load("/etc"),
+     ConfigurationError, ("trial_id", "'/etc'", "a trial id")),
+    ("load-model-not-a-trial", lambda tmp: _sklearn_load_model(tmp, "00000"),
+     ArgumentTypeError, ("trial", "'00000'", "a rung.Trial")),
+    ("load-model-trial-id-escapes", lambda tmp: _sklearn_load_model(
+        tmp, rung.Trial(rung.HyperParameters(), trial_id="../../etc")),
+     ConfigurationError, ("trial_id", "'../../etc'", "never a path")),
     # --- results ----------------------------------------------------------------------------
     ("best-hyperparameters-str", lambda tmp: _tuner(tmp).get_best_hyperparameters("3"),
      ArgumentTypeError, ("num_trials", "'3'", "integer")),
@@ -286,6 +301,17 @@ ROWS: list[tuple[str, Row, type[BaseException], tuple[str, ...]]] = [
     ("dashboard-port-in-use", lambda tmp: _dashboard_twice(tmp),
      ConfigurationError, ("host and port", "127.0.0.1:", "free port")),
 ]
+
+
+def _sklearn_load_model(tmp: Path, trial: Any) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    tuner = rung.SklearnTuner(RandomSearchOracle(max_trials=1), lambda hp: LogisticRegression(),
+                              directory=tmp, project_name="sk", verbose=0)
+    try:
+        return tuner.load_model(trial)
+    finally:
+        tuner.storage.close()
 
 
 def _project(tmp: Path) -> Path:

@@ -197,6 +197,7 @@ READ_ONLY = textwrap.dedent(
     from pathlib import Path
     import rung
     from fault_project import hyperband
+    from rung import engine, importers, tuners  # rung imports on first use: load it all now
     if os.geteuid() == 0:          # root writes anywhere: search as an ordinary user (after the
         os.setgid(65534)           # imports: that user may not read root's Python)
         os.setuid(65534)

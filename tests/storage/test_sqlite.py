@@ -301,3 +301,25 @@ def test_trial_outlines_are_the_trials_less_values_and_metrics(tmp_path: Path, k
         assert outline.values in ({}, record.values)
         assert outline.metrics in ({}, record.metrics)
     storage.close()
+
+
+def test_a_log_written_by_two_storages_in_turn_reads_back_as_the_last_wrote_it(
+        tmp_path: Path) -> None:
+    """Each storage encodes only the entries new since its own last write, unless the file
+    changed under it: then it checks and writes the pages anew."""
+    path = tmp_path / "rung.db"
+    first, second = SQLiteStorage(path, create=True), SQLiteStorage(path)
+    pages: list[list] = [[["a", 0]]]
+    for n in range(1, 40):
+        last = [*pages[-1], ["a", n]]
+        pages = [*pages[:-1], last] if len(last) <= 3 else [*pages, [["a", n]]]
+        writer = first if n % 7 else second  # the other one now and then
+        writer.set_oracle_state({"n": n, "log_pages": pages})
+        other = [[["b", n]], [["b", n + 1]]]  # and a different log in between, at times
+        if n % 11 == 0:
+            second.set_oracle_state({"n": -n, "log_pages": other})
+            assert first.get_oracle_state() == {"n": -n, "log_pages": other}
+            first.set_oracle_state({"n": n, "log_pages": pages})
+        assert second.get_oracle_state() == {"n": n, "log_pages": pages}, n
+    first.close()
+    second.close()

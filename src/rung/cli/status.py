@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rung.oracles.plan import plan_from_settings
 from rung.oracles.schedule import Budget
 from rung.storage.base import Storage
-from rung.storage.table import epochs_trained, objective_config
-from rung.trial_record import TrialRecord, TrialStatus
+from rung.storage.table import objective_config
+from rung.storage.tally import RungCount
+from rung.trial_record import TrialStatus
 
 __all__ = ["ProjectStatus", "RungStatus", "format_status", "project_status"]
 
@@ -69,33 +70,27 @@ class ProjectStatus:
         return data
 
 
-def _best(storage: Storage, records: list[TrialRecord], name: str | None) -> dict[str, Any] | None:
-    """The best completed job, ranked as the oracle does: lowest loss, then more epochs, then
-    earlier (``records`` are outlines: the best one is read whole)."""
-    done = (r for r in records if r.loss is not None and r.status is TrialStatus.COMPLETED)
-    first = min(done, key=lambda r: (r.loss, -r.epochs), default=None)  # ties: the earliest
-    if first is None:
+def _best(storage: Storage, best_id: str | None, name: str | None) -> dict[str, Any] | None:
+    """The best completed job (``Tally.best_id``), read whole."""
+    if best_id is None:
         return None
-    record = storage.get_trial(first.trial_id)
+    record = storage.get_trial(best_id)
     value = record.metrics.get(name) if name is not None else record.loss
     return {"trial_id": record.trial_id, "value": value, "epochs": record.epochs,
             "hyperparameters": record.values}
 
 
-def _rungs(records: list[TrialRecord], plan: Budget) -> list[RungStatus]:
-    """Every planned rung (all brackets of every planned iteration), plus any rung the records
+def _rungs(counted: Sequence[RungCount], plan: Budget) -> list[RungStatus]:
+    """Every planned rung (all brackets of every planned iteration), plus any rung the jobs
     reach outside the plan (ASHA, an unbounded Hyperband)."""
-    # counted with a Counter of tuples: a 100,000-job project has that many records to count
-    counted = Counter((r.iteration, r.bracket, r.rung, r.status, r.epochs) for r in records
-                      if r.bracket is not None and r.rung is not None)
     tally: dict[tuple[int, int, int], dict[str, int]] = {}
     epochs: dict[tuple[int, int, int], int] = {}
-    for (iteration, bracket, rung, status, rung_epochs), n in counted.items():
-        key = (iteration, bracket, rung)
+    for c in counted:
+        key = (c.iteration, c.bracket, c.rung)
         names = tally.setdefault(key, {})
-        name = _NAMES[status]
-        names[name] = names.get(name, 0) + n
-        epochs[key] = max(epochs.get(key, 0), rung_epochs)
+        name = _NAMES[c.status]
+        names[name] = names.get(name, 0) + c.jobs
+        epochs[key] = max(epochs.get(key, 0), c.epochs)
     planned: dict[tuple[int, int, int], tuple[int, int]] = {}
     iterations = plan.iterations if plan.iterations is not None else 1 + max(
         (k[0] for k in tally), default=0)
@@ -113,26 +108,22 @@ def _rungs(records: list[TrialRecord], plan: Budget) -> list[RungStatus]:
 
 def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
     """The state of the project in ``storage``: jobs by status, epochs spent against the plan
-    (``rung.oracles.plan_from_settings``), the best job, and every rung's jobs."""
+    (``rung.oracles.plan_from_settings``), the best job, and every rung's jobs. Computed from
+    ``storage.tally()`` (aggregates: SQLite builds no record per job) and the best job alone."""
     settings = storage.get_settings() or {}
-    records = storage.trial_outlines()  # no hyperparameters or metrics: only the best's
+    tally = storage.tally()
     plan = plan_from_settings(settings)
     objective = objective_config(settings)
-    counts = {status.value: n for status, n in Counter(r.status for r in records).items()}
-    spent = 0
-    for r in records:
-        reported = None
-        if r.status is TrialStatus.RUNNING:  # a few: the jobs in flight
-            reported = max((e for e, _ in storage.epoch_metrics(r.trial_id)), default=None)
-        spent += epochs_trained(r, reported)
-    changes = [t for r in records for t in (r.created_at, r.finished_at) if t]
+    counts = {status.value: n for status, n in tally.counts.items()}
+    changes = [t for t in (tally.first_change, tally.last_change) if t is not None]
     if counts.get("RUNNING"):
         changes.append(time.time() if now is None else now)
     oracle = settings.get("oracle") or ("imported" if "imported" in settings else "unknown")
     return ProjectStatus(
         oracle=str(oracle), objective=objective, counts=counts, jobs_planned=plan.jobs,
-        epochs_spent=spent, epochs_planned=plan.epochs,
-        best=_best(storage, records, objective.get("name")), rungs=_rungs(records, plan),
+        epochs_spent=tally.epochs_trained, epochs_planned=plan.epochs,
+        best=_best(storage, tally.best_id, objective.get("name")),
+        rungs=_rungs(tally.rungs, plan),
         first_created=min(changes, default=None), last_change=max(changes, default=None),
         driver=_driver(storage, now))
 

@@ -10,10 +10,11 @@ from rung.validation import fail_type, fail_value
 
 __all__ = ["READABLE_VERSIONS", "STATE_VERSION", "check_state"]
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 """The version of ``Oracle.state_dict()``'s layout. Version 1 (rung 0.1: positional lists and a
-stop sentence) is still read: ``READABLE_VERSIONS`` lists what ``load_state_dict`` accepts."""
-READABLE_VERSIONS = (1, 2)
+stop sentence) and version 2 (ASHA's rungs saved whole, not as a log) are still read:
+``READABLE_VERSIONS`` lists what ``load_state_dict`` accepts."""
+READABLE_VERSIONS = (1, 2, 3)
 
 
 def check_state(state: Any, class_name: str) -> Mapping[str, Any]:

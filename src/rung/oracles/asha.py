@@ -19,11 +19,12 @@ bracket, in exact integers). Nothing waits for a rung to fill:
 A rung must remember every result it received to rank new ones, so the state holds one
 trial id and one loss per result per rung: it grows with the number of configurations (about
 ``max_trials * eta / (eta - 1)`` pairs), unlike Hyperband's, which is bounded by the live brackets.
+It is saved as a ``PagedLog`` of the rungs' changes (``rung.oracles._asha_rung``): the state
+written with each job adds its new entries to those stored, instead of every result again.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ from typing import Any
 from rung.errors import ConfigurationError
 from rung.hyperparameters import HyperParameters, values_key
 from rung.objective import MultiObjective, Objective, ObjectiveLike
+from rung.oracles._asha_rung import Rung, legacy_entries
+from rung.oracles._log import LOG_KEY, PagedLog
 from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.schedule import Budget, integer_log
 from rung.oracles.stop import StopKind
@@ -41,89 +44,6 @@ from rung.validation import check_choice, check_int
 __all__ = ["ASHAOracle", "Rung", "RungCutoffs"]
 
 MODES = ("promotion", "stopping")
-
-
-class Rung:
-    """Results of one rung, sorted best first (by loss, then trial id), which of them were
-    promoted, and which were retired: ranked where no promotion can ever reach (their checkpoints
-    may be deleted, so they are never promoted, even if ``max_trials`` is raised later). Kept as
-    parallel lists so that saving the state is a plain copy."""
-
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.losses: list[float] = []
-        self.loss: dict[str, float] = {}
-        self.promoted: set[str] = set()
-        self.retired: set[str] = set()
-        self._promoted_order: list[str] = []  # the same, in promotion order (for the state)
-        self._prefix = 0  # ids[:_prefix] are all promoted
-
-    def _index(self, trial_id: str, loss: float) -> int:
-        index = bisect.bisect_left(self.losses, loss)
-        while index < len(self.ids) and self.losses[index] == loss and self.ids[index] < trial_id:
-            index += 1
-        return index
-
-    def add(self, trial_id: str, loss: float) -> int:
-        """Record (or replace) ``trial_id``'s result; returns how many results are better."""
-        if trial_id in self.loss:
-            old = self._index(trial_id, self.loss[trial_id])
-            del self.ids[old], self.losses[old]
-            self._prefix = 0
-        self.loss[trial_id] = loss
-        index = self._index(trial_id, loss)
-        self.ids.insert(index, trial_id)
-        self.losses.insert(index, loss)
-        self._prefix = min(self._prefix, index)
-        return bisect.bisect_left(self.losses, loss)
-
-    def promote(self, trial_id: str) -> None:
-        self.promoted.add(trial_id)
-        self._promoted_order.append(trial_id)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def candidate(self, factor: int) -> str | None:
-        """The best result in the top ``floor(n / eta)`` not yet promoted (nor retired), or None."""
-        keep = len(self.ids) // factor
-        while self._prefix < keep and self.ids[self._prefix] in self.promoted:
-            self._prefix += 1
-        for trial_id in self.ids[self._prefix:keep]:
-            if trial_id not in self.promoted and trial_id not in self.retired:
-                return trial_id
-        return None
-
-    def retire(self, limit: int) -> None:
-        """Retire the results ranked ``limit`` or worse that were not promoted: once this rung
-        can never hold more than ``limit * eta`` results, no promotion reaches them (a result's
-        rank only grows as results join)."""
-        self.retired.update(t for t in self.ids[limit:] if t not in self.promoted)
-
-    @property
-    def promotable(self) -> int:
-        """Results that are neither promoted nor retired (they may still be promoted)."""
-        return len(self.ids) - len(self.promoted) - len(self.retired)
-
-    def cutoff(self, factor: int) -> float:
-        """The worst loss that still continues if one more result joined (stopping mode)."""
-        keep = math.ceil((len(self.ids) + 1) / factor)
-        return self.losses[keep - 1] if keep - 1 < len(self.ids) else math.inf
-
-    def to_json(self) -> dict[str, Any]:
-        return {"ids": list(self.ids), "losses": list(self.losses),
-                "promoted": list(self._promoted_order), "retired": sorted(self.retired)}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Rung:
-        rung = cls()
-        rung.ids = list(data["ids"])
-        rung.losses = [float(x) for x in data["losses"]]
-        rung.loss = dict(zip(rung.ids, rung.losses, strict=True))
-        rung._promoted_order = list(data["promoted"])
-        rung.promoted = set(rung._promoted_order)
-        rung.retired = set(data.get("retired", ()))
-        return rung
 
 
 @dataclass(frozen=True)
@@ -185,7 +105,9 @@ class ASHAOracle(Oracle):
         top = integer_log(self.max_epochs // self.min_epochs, self.factor)
         self.milestones = tuple(
             self.max_epochs * self.factor**k // self.factor**top for k in range(top + 1))
-        self._rungs = [Rung() for _ in self.milestones]
+        self._log = PagedLog()
+        self._rungs = [Rung(k, self._log) for k in range(len(self.milestones))]
+        self._loading_pages: list[Any] = []  # a state's log pages while load_state_dict runs
         self._started = 0
         self._exhausted = False
         self._reported: set[str] = set()  # pending jobs that reported a milestone (stopping)
@@ -303,13 +225,18 @@ class ASHAOracle(Oracle):
         used = self._pending_parents()
         if self.mode == "promotion":
             for rung in self._rungs[:-1]:
-                used.update(t for t in rung.loss if t not in rung.promoted and t not in rung.retired)
+                used.update(rung.open)  # kept up to date: O(open results), not O(results)
         return used
 
     # --- persistence ---------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        state = super().state_dict()
+        state[LOG_KEY] = self._log.pages()  # the rungs' changes: O(pages), no entry copied
+        return state
+
     def _scheduler_state(self) -> dict[str, Any]:
         return {"started": self._started, "exhausted": self._exhausted,
-                "reported": sorted(self._reported), "rungs": [r.to_json() for r in self._rungs],
+                "reported": sorted(self._reported), "log_entries": len(self._log),
                 "asked_cutoffs": {k: list(v) for k, v in self._asked_cutoffs.items()}}
 
     def _load_scheduler_state(self, state: Mapping[str, Any]) -> None:
@@ -318,11 +245,30 @@ class ASHAOracle(Oracle):
         self._reported = set(state["reported"])
         self._asked_cutoffs = {k: [float(c) for c in v]
                                for k, v in state.get("asked_cutoffs", {}).items()}
-        self._rungs = [Rung.from_json(r) for r in state["rungs"]]
+        if "rungs" in state:  # saved whole, before the log (state version <= 2)
+            self._log = PagedLog()
+            self._rungs = [Rung(k, self._log) for k in range(len(self.milestones))]
+            for k, data in enumerate(state["rungs"]):
+                for entry in legacy_entries(k, data):
+                    self._rungs[k].apply(entry)
+        else:
+            self._log = PagedLog(self._loading_pages)
+            if len(self._log) != state["log_entries"]:
+                raise ConfigurationError(
+                    f"the saved ASHA state's log holds {len(self._log)} entries, but the state "
+                    f"was saved with {state['log_entries']}: the project is damaged")
+            self._rungs = [Rung(k) for k in range(len(self.milestones))]
+            for entry in self._log:
+                self._rungs[entry[1]].apply(entry)
+        self._rungs = [rung.replayed(self._log) for rung in self._rungs]
 
     def load_state_dict(self, state: Mapping[str, Any], history: Iterable[TrialRecord] = (),
                         reports: Iterable[Any] = ()) -> None:
-        super().load_state_dict(state, history, reports)
+        self._loading_pages = state.get(LOG_KEY) or []
+        try:
+            super().load_state_dict(state, history, reports)
+        finally:
+            self._loading_pages = []
         self._seen = {values_key(r.values) for r in self._finished_trials.values()}
         self._seen.update(values_key(s.values) for s in self._pending.values())
         reached = self.stop is not None and self._started < self.max_trials

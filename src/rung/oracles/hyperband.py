@@ -5,7 +5,8 @@ Each bracket is a run of synchronous successive halving: rung ``i`` trains its c
 failed jobs never) are promoted and continue from their own checkpoint to ``epochs_{i+1}``.
 Brackets run most aggressive first. While a bracket waits on pending jobs of its rung, the next
 bracket starts (``parallel_brackets=True``), so every worker stays busy; with one worker the order is
-exactly Li et al.'s. The arithmetic is in ``rung.oracles.schedule``.
+exactly Li et al.'s. The arithmetic is in ``rung.oracles.schedule``; successive halving (one
+bracket) is ``rung.oracles.successive_halving``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from rung.oracles.stop import StopKind
 from rung.trial_record import TrialRecord
 from rung.validation import check_bool, check_int, check_optional_int
 
-__all__ = ["HyperbandOracle", "SuccessiveHalvingOracle"]
+__all__ = ["HyperbandOracle"]
 
 
 class HyperbandOracle(Oracle):
@@ -296,29 +297,3 @@ class HyperbandOracle(Oracle):
         if self.stop is not None and self.stop.kind is StopKind.PLAN_COMPLETE \
                 and self._more_brackets():
             self.stop = None  # hyperband_iterations was raised: the search goes on
-
-
-class SuccessiveHalvingOracle(HyperbandOracle):
-    """Successive halving: one Hyperband bracket, repeated ``hyperband_iterations`` times.
-
-    Jamieson & Talwalkar, "Non-stochastic Best Arm Identification and Hyperparameter
-    Optimization", AISTATS 2016; the bracket arithmetic of Li et al. (JMLR 2018).
-
-    Args:
-        bracket: which bracket ``s`` to run (default: ``s_max``, the most aggressive: ``R`` is
-            reached after ``floor(log_eta R)`` halvings starting from ``R / eta^s`` epochs).
-    """
-
-    def __init__(self, *args: Any, bracket: int | None = None, **kwargs: Any) -> None:
-        self._bracket_choice = bracket
-        super().__init__(*args, **kwargs)
-
-    def _make_cycle(self) -> list[BracketPlan]:
-        s = self.s_max if self._bracket_choice is None else self._bracket_choice
-        s = check_int("bracket", s, 0, self.s_max,
-                      f"max_epochs={self.max_epochs}, factor={self.factor} have brackets "
-                      f"0..{self.s_max}")
-        return [bracket_plan(self.max_epochs, self.factor, s)]
-
-    def _settings(self) -> dict[str, Any]:
-        return {**super()._settings(), "bracket": self._cycle[0].s}

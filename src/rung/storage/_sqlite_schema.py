@@ -1,8 +1,10 @@
-"""The SQL of :class:`~rung.storage.SQLiteStorage`: its schema (version 3) and hot statements.
+"""The SQL of :class:`~rung.storage.SQLiteStorage`: its schema (version 4) and hot statements.
 
 Version 2 added ``trials.epochs_reached``, version 3 the ``driver_lock`` table (one row: the
-search process that drives the project, see ``rung.storage.driver_lock``). An older file is
-migrated when opened (``MIGRATIONS``), in one transaction.
+search process that drives the project, see ``rung.storage.driver_lock``), version 4 the
+``oracle_log`` table (the pages of an oracle state's log, one row each, see
+``rung.storage._sqlite_state``). An older file is migrated when opened (``MIGRATIONS``), in one
+transaction.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ __all__ = [
     "DRIVER_LOCK",
     "METRIC_HISTORY",
     "MIGRATIONS",
+    "ORACLE_LOG",
     "FINISH",
     "INSERT_TRIAL",
     "REPORT",
@@ -22,7 +25,7 @@ __all__ = [
     "SET_SETTINGS",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 DRIVER_LOCK = """CREATE TABLE IF NOT EXISTS driver_lock (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -32,6 +35,10 @@ DRIVER_LOCK = """CREATE TABLE IF NOT EXISTS driver_lock (
     pid_start TEXT,
     started_at REAL NOT NULL,
     heartbeat REAL NOT NULL)"""
+
+ORACLE_LOG = """CREATE TABLE IF NOT EXISTS oracle_log (
+    page INTEGER PRIMARY KEY,
+    json TEXT NOT NULL)"""
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -71,6 +78,7 @@ CREATE TABLE IF NOT EXISTS failures (
     at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS failures_trial ON failures (trial_id);
 {DRIVER_LOCK};
+{ORACLE_LOG};
 """
 
 COLUMNS = (
@@ -100,6 +108,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     # from version N to N + 1
     1: ("ALTER TABLE trials ADD COLUMN epochs_reached INTEGER",),
     2: (DRIVER_LOCK,),
+    3: (ORACLE_LOG,),
 }
 # one metric of every report: SQLite's JSON reads the number; a report holding NaN or Infinity
 # (tokens SQLite 3.40's JSON rejects) comes back whole, for Python to decode

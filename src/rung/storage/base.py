@@ -19,6 +19,12 @@ Rules every implementation keeps (``rung.testing.check_storage`` checks them):
   enforces it with a driver lock: ``acquire_driver`` before a search writes, ``heartbeat`` while
   it runs, ``release_driver`` at its end (see ``rung.storage.driver_lock``). Readers in other
   processes (a CLI, a report) never take it, and see committed data at any time (WAL mode).
+* **Logs.** An oracle state may hold the part of it that grows with the search as a log of
+  pages under the reserved key ``"log_pages"``: a list of lists of JSON entries, where a page
+  never changes once the next one exists and the last one only grows (``rung.oracles._log``).
+  A storage may keep the pages apart and write only the last one it holds and the new ones
+  (``rung.storage._log_pages``), so the state written with each job costs O(1), not O(results);
+  ``get_oracle_state`` returns the pages whole. Storing the state whole is correct too.
 * **Settings.** ``settings`` is a JSON dict saved once per project (objective, algorithm and its
   arguments); the tuner compares it on resume.
 """
@@ -30,6 +36,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from rung.storage.driver_lock import DriverLock, TakenOver
+from rung.storage.tally import Tally, tally_records
 from rung.trial_record import TrialRecord, TrialStatus
 
 __all__ = ["Storage"]
@@ -109,6 +116,15 @@ class Storage(abc.ABC):
         (``{}``): for a reader that counts and ranks jobs (``rung status``) and reads the few
         it shows with ``get_trial``. SQLite then decodes no JSON; this default is ``trials()``."""
         return self.trials()
+
+    def tally(self) -> Tally:
+        """The project's jobs counted and summed (``rung.storage.tally.Tally``): what ``rung
+        status`` shows. This default counts ``trial_outlines()``; a storage that can aggregate
+        where the data lives (SQLite) answers without building a record per job."""
+        records = self.trial_outlines()
+        reported = {r.trial_id: max((e for e, _ in self.epoch_metrics(r.trial_id)), default=None)
+                    for r in records if r.status is TrialStatus.RUNNING}  # the jobs in flight
+        return tally_records(records, reported)
 
     @abc.abstractmethod
     def epoch_metrics(self, trial_id: str) -> list[tuple[int, dict[str, float]]]:

@@ -13,6 +13,7 @@ from rung.storage._common import (
     normalise_record,
     normalise_statuses,
 )
+from rung.storage._log_pages import LOG_KEY, first_changed, page, split_log
 from rung.storage.base import Storage
 from rung.trial_record import TrialRecord, TrialStatus
 
@@ -36,7 +37,8 @@ class InMemoryStorage(Storage):
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._settings: dict[str, Any] | None = None
-        self._oracle_state: dict[str, Any] | None = None
+        self._oracle_state: dict[str, Any] | None = None  # without its log's pages:
+        self._log_pages: list[list[Any]] | None = None  # kept apart, shared with no caller
         self._trials: dict[str, TrialRecord] = {}  # insertion order is creation order
         self._epochs: dict[str, list[tuple[int, dict[str, float]]]] = {}
         self._failures: list[tuple[str, int, str]] = []
@@ -53,26 +55,44 @@ class InMemoryStorage(Storage):
 
     def get_oracle_state(self) -> dict[str, Any] | None:
         with self._lock:
-            return None if self._oracle_state is None else clone_json(self._oracle_state)
+            if self._oracle_state is None:
+                return None
+            state: dict[str, Any] = clone_json(self._oracle_state)
+            if self._log_pages is not None:
+                state[LOG_KEY] = clone_json(self._log_pages)
+            return state
 
     def set_oracle_state(self, state: Mapping[str, Any]) -> None:
-        copy = clone_json(dict(state))
         with self._lock:
-            self._oracle_state = copy
+            self._put_state(self._prepare_state(state))
+
+    def _prepare_state(self, state: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
+        """``state`` copied, its log's pages apart: only those that changed (storage contract,
+        "Logs"), so a long ASHA search does not copy every result at each job."""
+        rest, pages = split_log(state)
+        if pages is None:
+            return clone_json(rest), None
+        held = self._log_pages or []
+        start = first_changed(len(held), pages, lambda i: held[i] == pages[i])
+        fresh = [clone_json(page(pages, i)) for i in range(start, len(pages))]
+        return clone_json(rest), held[:start] + fresh
+
+    def _put_state(self, prepared: tuple[dict[str, Any], Any]) -> None:
+        self._oracle_state, self._log_pages = prepared
 
     # --- trials -------------------------------------------------------------------------
     def create_trial(
         self, record: TrialRecord, oracle_state: Mapping[str, Any] | None = None
     ) -> None:
         record = normalise_record(record)
-        state = None if oracle_state is None else clone_json(dict(oracle_state))
         with self._lock:
+            state = None if oracle_state is None else self._prepare_state(oracle_state)
             if record.trial_id in self._trials:
                 raise ValueError(f"create_trial: trial {record.trial_id!r} exists already.")
             self._trials[record.trial_id] = record
             self._epochs[record.trial_id] = []
             if state is not None:
-                self._oracle_state = state
+                self._put_state(state)
 
     def _running(self, method: str, trial_id: str) -> TrialRecord:
         record = self._get(trial_id)
@@ -121,9 +141,9 @@ class InMemoryStorage(Storage):
         status, loss = check_finish(trial_id, status, loss)
         final = clone_json(dict(metrics or {}))
         used = None if values is None else clone_json(dict(values))
-        state = None if oracle_state is None else clone_json(dict(oracle_state))
         finished_at = time.time() if finished_at is None else float(finished_at)
         with self._lock:
+            state = None if oracle_state is None else self._prepare_state(oracle_state)
             record = self._running("finish_trial", trial_id)
             self._trials[trial_id] = record.replace(
                 status=status, metrics=final, loss=loss, error=error, finished_at=finished_at,
@@ -131,7 +151,7 @@ class InMemoryStorage(Storage):
                 epochs_reached=None if epochs_reached is None else int(epochs_reached),
             )
             if state is not None:
-                self._oracle_state = state
+                self._put_state(state)
 
     def get_trial(self, trial_id: str) -> TrialRecord:
         with self._lock:

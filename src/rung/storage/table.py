@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rung.storage.base import Storage
+from rung.storage.tally import epochs_trained
 from rung.trial_record import TrialRecord, TrialStatus
 
 __all__ = ["BASE_COLUMNS", "epochs_trained", "objective_config", "objective_name", "trial_rows"]
@@ -48,15 +49,6 @@ def _objective_value(record: TrialRecord, name: str | None) -> float | None:
         value = record.metrics.get(name)
         return None if value is None else float(value)
     return record.loss
-
-
-def epochs_trained(record: TrialRecord, reported: int | None = None) -> int:
-    """Epochs ``record``'s job trained: to ``epochs_reached`` (or ``epochs``) once finished, to
-    the last ``reported`` epoch while running."""
-    if record.status is TrialStatus.RUNNING:
-        return max(0, (reported or record.initial_epoch) - record.initial_epoch)
-    end = record.epochs_reached if record.epochs_reached is not None else record.epochs
-    return max(0, end - record.initial_epoch)
 
 
 def _first_line(text: str | None) -> str | None:

@@ -2,7 +2,8 @@
 
 Each rule gets a fresh storage from the factory (for a file-backed storage, make the factory
 return one on a new file each call, e.g. in ``tempfile.mkdtemp()``) and closes it afterwards.
-The rules about finishing trials are in ``rung.testing._storage_finish``.
+The rules about finishing trials are in ``rung.testing._storage_finish``, those about an oracle
+state's log pages in ``rung.testing._storage_log``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from rung.storage import Storage, get_storage
 from rung.testing._rules import Rule, make_rules, raises, run_rules
 from rung.testing._storage_finish import FINISH_RULES, record
+from rung.testing._storage_log import LOG_RULES
 from rung.trial_record import TrialRecord, TrialStatus
 
 __all__ = ["check_storage", "storage_rules"]
@@ -287,6 +289,7 @@ _RULES = make_rules("check_storage", [
     _rule_record_failure_bumps_attempts,
     _rule_clear_reports_forgets_the_epochs_of_a_running_trial_only,
     *FINISH_RULES,
+    *LOG_RULES,
     _rule_a_reader_thread_can_read_while_the_driver_writes,
     _rule_context_manager_and_get_storage,
 ], cleanup=_close)

@@ -41,41 +41,12 @@ from rung.tuner.failures import no_result_error
 from rung.tuner.interrupt import interrupted
 from rung.tuner.loop import Job, SearchLoop
 from rung.tuner.persistence import TunerState
-from rung.tuner.project import clear_failed_project
+from rung.tuner.project import DB_NAME, clear_failed_project, location, make_project_dir
 from rung.tuner.recorder import JobRecorder
 from rung.tuner.results import TunerResults
-from rung.validation import check_bool, check_instance, check_int, fail_type, fail_value
+from rung.validation import check_bool, check_instance, check_int, fail_type
 
 __all__ = ["BaseTuner"]
-
-DB_NAME = "rung.db"
-
-
-def _location(directory: object, project_name: object) -> tuple[Path, str]:
-    """``(directory, project_name)`` checked; None means the default (as in keras-tuner)."""
-    directory = "." if directory is None else directory
-    project_name = "untitled_project" if project_name is None else project_name
-    check_instance("directory", directory, (str, os.PathLike), "a path (str or pathlib.Path)")
-    check_instance("project_name", project_name, str, "a string")
-    if not project_name or "/" in project_name:  # type: ignore[operator]
-        raise fail_value("project_name", "a non-empty name without '/'", project_name)
-    return Path(directory), str(project_name)  # type: ignore[arg-type]
-
-
-def _make_project_dir(directory: Path, project_dir: Path) -> None:
-    """Create ``project_dir``; a ``directory`` that is a file or not writable is the user's
-    mistake, named as such (not a raw ``OSError``)."""
-    try:
-        project_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        why = ("a file, not a directory" if isinstance(exc, (NotADirectoryError, FileExistsError))
-               else "not writable" if isinstance(exc, PermissionError)
-               else exc.strerror or type(exc).__name__)
-        raise fail_value("directory", "a directory where rung can create the project "
-                         f"{project_dir.name!r}", str(directory),
-                         f"{str(exc.filename or project_dir)!r} is {why} ({exc}); choose "
-                         "another directory or project_name") from exc
-
 
 class BaseTuner(TunerState, TunerResults):
     """Runs a search: asks the oracle for jobs, trains them, records everything.
@@ -150,7 +121,7 @@ class BaseTuner(TunerState, TunerResults):
         self.max_retries_per_trial = check_int("max_retries_per_trial", max_retries_per_trial, 0)
         self.max_consecutive_failed_trials = check_int(
             "max_consecutive_failed_trials", max_consecutive_failed_trials, 1)
-        self.directory, self.project_name = _location(directory, project_name)
+        self.directory, self.project_name = location(directory, project_name)
         self.display = Display(check_int("verbose", verbose, 0, hint="0: silent, 1: progress"))
         parse_keep_checkpoints(keep_checkpoints)
         check_bool("overwrite", overwrite)
@@ -166,7 +137,7 @@ class BaseTuner(TunerState, TunerResults):
             refuse_if_driven(self.project_dir / DB_NAME)
             shutil.rmtree(self.project_dir)
         if storage is None:
-            _make_project_dir(self.directory, self.project_dir)
+            make_project_dir(self.directory, self.project_dir)
             storage = self.project_dir / DB_NAME
         self.storage = get_storage(storage, create=True)
         self.oracle._use_store(self.storage)  # for trials assigned to oracle.trials

@@ -1,4 +1,5 @@
-"""A project's records as a whole: starting a failed project over (``search(retry_failed=True)``).
+"""A project on disk: where it lives (``location``, ``make_project_dir``), and its records as a
+whole: starting a failed project over (``search(retry_failed=True)``).
 
 When no stored trial of a project completed (every one failed, e.g. because of a bug in the
 training function, now fixed), the project holds no result worth keeping. ``retry_failed=True``
@@ -16,13 +17,43 @@ start it over completely.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from rung.errors import ConfigurationError
 from rung.storage import InMemoryStorage, SQLiteStorage, Storage, get_storage
 from rung.trial_record import TrialStatus
+from rung.validation import check_instance, fail_value
 
-__all__ = ["clear_failed_project"]
+__all__ = ["DB_NAME", "clear_failed_project", "location", "make_project_dir"]
+
+DB_NAME = "rung.db"
+
+
+def location(directory: object, project_name: object) -> tuple[Path, str]:
+    """``(directory, project_name)`` checked; None means the default (as in keras-tuner)."""
+    directory = "." if directory is None else directory
+    project_name = "untitled_project" if project_name is None else project_name
+    check_instance("directory", directory, (str, os.PathLike), "a path (str or pathlib.Path)")
+    check_instance("project_name", project_name, str, "a string")
+    if not project_name or "/" in project_name:  # type: ignore[operator]
+        raise fail_value("project_name", "a non-empty name without '/'", project_name)
+    return Path(directory), str(project_name)  # type: ignore[arg-type]
+
+
+def make_project_dir(directory: Path, project_dir: Path) -> None:
+    """Create ``project_dir``; a ``directory`` that is a file or not writable is the user's
+    mistake, named as such (not a raw ``OSError``)."""
+    try:
+        project_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = ("a file, not a directory" if isinstance(exc, (NotADirectoryError, FileExistsError))
+               else "not writable" if isinstance(exc, PermissionError)
+               else exc.strerror or type(exc).__name__)
+        raise fail_value("directory", "a directory where rung can create the project "
+                         f"{project_dir.name!r}", str(directory),
+                         f"{str(exc.filename or project_dir)!r} is {why} ({exc}); choose "
+                         "another directory or project_name") from exc
 
 
 def _has_results(storage: Storage) -> int:

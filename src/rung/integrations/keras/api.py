@@ -153,6 +153,8 @@ class KerasTunerMixin:
         the epoch that gave its score, compiled, ready to ``predict`` or ``evaluate``."""
         from rung.integrations.keras.runner import load_model
 
+        check_instance("trial", trial, Trial, "a rung.Trial, e.g. one of "
+                       "tuner.oracle.get_best_trials()")
         if self.hypermodel is None:
             raise ValueError("load_model needs the tuner's hypermodel; this tuner has none")
         trial_dir = self.checkpoints.directory(trial.trial_id, create=False)  # type: ignore[attr-defined]

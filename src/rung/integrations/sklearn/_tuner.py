@@ -15,6 +15,7 @@ from rung.optional import import_optional
 from rung.oracles.base import Oracle
 from rung.trial import Trial
 from rung.tuner.base import BaseTuner
+from rung.validation import check_instance
 
 __all__ = ["SklearnTuner"]
 
@@ -155,6 +156,8 @@ class SklearnTuner(BaseTuner):
 
     def load_model(self, trial: Trial) -> Any:
         """The model a trial saved (fitted on its last training fold)."""
+        check_instance("trial", trial, Trial, "a rung.Trial, e.g. one of "
+                       "tuner.oracle.get_best_trials()")
         model = self.checkpoints.load(trial.trial_id)
         if model is None:
             raise self.checkpoint_cleanup.missing_error(trial)

@@ -1,0 +1,77 @@
+"""A project's jobs counted and summed: what ``rung status`` shows, without one record per job.
+
+``Storage.tally()`` answers it. The default (``tally_records``) counts the records themselves; a
+storage that can aggregate does it where the data lives (SQLite: a few ``GROUP BY`` queries, see
+``rung.storage._sqlite_tally``), so a 100,000-job project never builds 100,000 records to be
+counted. Both must agree exactly (``tests/storage/test_tally.py`` checks it on real projects).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from rung.trial_record import TrialRecord, TrialStatus
+
+__all__ = ["RungCount", "Tally", "epochs_trained", "tally_records"]
+
+
+class RungCount(NamedTuple):
+    """The ``jobs`` of one rung of one bracket with one status and one epoch budget (a named
+    tuple: an unbounded Hyperband on 100,000 jobs has some 15,000 of these to build and sort)."""
+
+    iteration: int
+    bracket: int
+    rung: int
+    status: TrialStatus
+    epochs: int
+    jobs: int
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A project's jobs in aggregate.
+
+    ``counts``: jobs by status (only statuses that occur, in the order of their first job).
+    ``epochs_trained``: the epochs every
+    job really trained (``epochs_trained`` of each). ``first_change``/``last_change``: the
+    earliest and latest creation or finishing time of any job (None: no job). ``rungs``: the jobs
+    that belong to a bracket's rung, grouped by (iteration, bracket, rung, status, epochs), in
+    that order. ``best_id``: the best completed job, ranked as the oracles rank: lowest loss,
+    then more epochs, then earlier (None: no completed job with a loss).
+    """
+
+    counts: dict[TrialStatus, int]
+    epochs_trained: int
+    first_change: float | None
+    last_change: float | None
+    rungs: tuple[RungCount, ...]
+    best_id: str | None
+
+
+def epochs_trained(record: TrialRecord, reported: int | None = None) -> int:
+    """Epochs ``record``'s job trained: to ``epochs_reached`` (or ``epochs``) once finished, to
+    the last ``reported`` epoch while running."""
+    if record.status is TrialStatus.RUNNING:
+        return max(0, (reported or record.initial_epoch) - record.initial_epoch)
+    end = record.epochs_reached if record.epochs_reached is not None else record.epochs
+    return max(0, end - record.initial_epoch)
+
+
+def tally_records(records: Iterable[TrialRecord], reported: Mapping[str, int | None]) -> Tally:
+    """The tally of ``records`` (in creation order; ``values`` and ``metrics`` unused), where
+    ``reported`` gives each RUNNING job's last reported epoch (missing or None: none yet)."""
+    records = list(records)
+    counts = Counter(r.status for r in records)
+    spent = sum(epochs_trained(r, reported.get(r.trial_id)) for r in records)
+    changes = [t for r in records for t in (r.created_at, r.finished_at) if t]
+    rungs = Counter((r.iteration, r.bracket, r.rung, r.status, r.epochs) for r in records
+                    if r.bracket is not None and r.rung is not None)
+    done = (r for r in records if r.loss is not None and r.status is TrialStatus.COMPLETED)
+    best = min(done, key=lambda r: (r.loss, -r.epochs), default=None)  # ties: the earliest
+    return Tally(counts=dict(counts), epochs_trained=spent,
+                 first_change=min(changes, default=None), last_change=max(changes, default=None),
+                 rungs=tuple(sorted(RungCount(*key, jobs=n) for key, n in rungs.items())),
+                 best_id=None if best is None else best.trial_id)
