@@ -193,13 +193,14 @@ def test_a_database_locked_for_a_while_only_delays_the_search(tmp_path: Path) ->
 
 READ_ONLY = textwrap.dedent(
     """
-    import os, sys
+    import os, sys, tempfile
     from pathlib import Path
-    import rung
     from fault_project import hyperband
-    from rung import engine, importers, tuners  # rung imports on first use: load it all now
-    if os.geteuid() == 0:          # root writes anywhere: search as an ordinary user (after the
-        os.setgid(65534)           # imports: that user may not read root's Python)
+    if os.geteuid() == 0:  # root writes anywhere: search as an ordinary user, who may not read
+        # root's Python: first a search elsewhere, so that every module a search imports (rung's
+        # and numpy's load on first use) is loaded while they can be read
+        hyperband(Path(tempfile.mkdtemp()), max_epochs=3).search()
+        os.setgid(65534)
         os.setuid(65534)
     hyperband(Path(sys.argv[1]), max_epochs=3).search()
     """
