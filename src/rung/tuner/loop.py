@@ -169,11 +169,13 @@ class SearchLoop:
         recorder.begin(trial)
         space = {} if executor.runs_in_driver else self.oracle.hyperparameters.get_config()
         run = _Running(suggestion, attempt, started, trial, space)
+        live = executor.live_reports and self.in_order is None
         if self.in_order is not None:  # decisions and space as of the job's ask, not of now
             run.rule = self.oracle.stop_rule(record.trial_id, as_asked=True)
             if previous is not None:
                 run.space, run.declared = previous.space, previous.declared
-        live = executor.live_reports and self.in_order is None
+        elif not live:  # the worker decides with the rule as of now
+            run.rule = self.oracle.stop_rule(record.trial_id)
         shared, parent = executor.shares_filesystem, record.parent_id
         spec = JobSpec(
             record=record, attempt=attempt, function=job.function, args=job.args,
@@ -181,8 +183,7 @@ class SearchLoop:
             objective=self.oracle.objective,
             checkpoint_root=self.checkpoint_root if shared else None,
             parent_checkpoint=recorder.checkpoints.pack(parent) if parent and not shared else None,
-            stop_rule=run.rule if self.in_order is not None else (
-                None if live else self.oracle.stop_rule(record.trial_id)),
+            stop_rule=run.rule,
             live_decisions=self.oracle.stops_trials and live,
             live_trial=trial if executor.runs_in_driver else None,
         )
