@@ -13,6 +13,10 @@ Run (about 22 minutes on 2 cores)::
 
     .venv/bin/python benchmarks/sample_efficiency.py              # 20 seeds, 30x R
     .venv/bin/python benchmarks/sample_efficiency.py --quick      # 3 seeds, 2 problems, 3x R
+
+With ``--runs FILE`` every finished run is appended to FILE (JSON lines) and the runs already
+there are not run again: an interrupted benchmark resumes, and ``--rerun "rung BOHB"``
+re-measures one optimiser while the tables and the plot still show every optimiser.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _se.registry import OPTIMIZERS, PROBLEMS, Result, Task, prepare_worker, run_task  # noqa: E402
 from _se.report import Summary, summarise  # noqa: E402
+from _se.store import RunStore  # noqa: E402
 from _se.tables import ranks_table, regret_tables, speedup_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,11 +62,17 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--markdown", type=Path, help="write the tables here")
     parser.add_argument("--plot", type=Path, default=ROOT / "docs/img/sample_efficiency.png")
     parser.add_argument("--no-plot", action="store_true")
+    parser.add_argument("--runs", type=Path,
+                        help="JSON-lines file of finished runs: reused, and new ones appended")
+    parser.add_argument("--rerun", nargs="+", default=[], choices=list(OPTIMIZERS),
+                        metavar="OPTIMIZER", help="with --runs: run these optimizers again")
     args = parser.parse_args(argv)
     if args.quick:
         args.seeds, args.budget, args.problems = 3, 3.0, ["branin", "lc_crossing"]
     if args.seeds < 1 or args.budget < 1:
         parser.error(f"--seeds and --budget must be >= 1, got {args.seeds} and {args.budget}")
+    if args.rerun and args.runs is None:
+        parser.error("--rerun needs --runs FILE (the runs to keep)")
     return args
 
 
@@ -73,12 +84,19 @@ def tasks(args: argparse.Namespace) -> list[Task]:
     return sorted(out, key=lambda t: rank.get(t.optimizer, len(rank)))  # slowest first
 
 
-def execute(todo: list[Task], workers: int) -> list[Result]:
-    results: list[Result] = []
+def execute(todo: list[Task], workers: int, store: RunStore | None = None) -> list[Result]:
+    """Run ``todo`` on ``workers`` processes; with a ``store``, the runs it holds are taken
+    from it and each new one is added to it as it finishes."""
+    results = [store.get(t) for t in todo if t in store] if store else []
+    if results:
+        print(f"  {len(results)} runs taken from {store.path if store else ''}", flush=True)
+    todo = [t for t in todo if not store or t not in store]
     start = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(workers, prepare_worker) as pool:
         for i, result in enumerate(pool.imap_unordered(run_task, todo), 1):
             results.append(result)
+            if store:
+                store.add(result)
             if result.error:
                 print(f"  ! {result.task}: {result.error}", flush=True)
             if i % max(1, len(todo) // 10) == 0:
@@ -124,7 +142,8 @@ def main(argv: list[str] | None = None) -> None:
           f"seeds, budget {args.budget:g}x R (R = 81 epochs; one Hyperband iteration, eta = 3, "
           f"costs {hyperband_iteration():.2f} R); {args.workers} processes", flush=True)
     start = time.perf_counter()
-    results = execute(todo, args.workers)
+    store = RunStore(args.runs, args.rerun) if args.runs else None
+    results = execute(todo, args.workers, store)
     wall = time.perf_counter() - start
     s = summarise(results, args.optimizers, args.budget, MARKS)
     text = "\n".join([

@@ -37,3 +37,35 @@ def test_quick_run_has_a_finite_nonnegative_row_per_optimizer(tmp_path: Path) ->
                 assert q25 <= median <= q75, optimizer
         for optimizer in OPTIMIZERS:  # every table row is printed
             assert f"| {optimizer} |" in proc.stdout
+
+
+def test_runs_file_resumes_and_reruns_only_the_named_optimizer(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    runs = tmp_path / "runs.jsonl"
+    base = [sys.executable, str(SCRIPT), "--seeds", "2", "--budget", "1", "--problems", "branin",
+            "--optimizers", "rung random", "rung Hyperband", "--no-plot", "--workers", "1",
+            "--runs", str(runs)]
+
+    def run(*extra: str) -> tuple[str, dict[str, object]]:
+        out = tmp_path / "s.json"
+        proc = subprocess.run([*base, *extra, "--json", str(out)], capture_output=True,
+                              text=True, env=env, timeout=300, check=False)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        return proc.stdout, json.loads(out.read_text())
+
+    first, summary = run()
+    assert "taken from" not in first
+    assert len(runs.read_text().splitlines()) == 4  # 2 optimizers x 2 seeds, one line each
+    again, same = run()
+    assert "4 runs taken from" in again and len(runs.read_text().splitlines()) == 4
+    assert same["regret"] == summary["regret"]
+    rerun, _ = run("--rerun", "rung Hyperband")
+    assert "2 runs taken from" in rerun  # rung random's two runs kept
+    assert len(runs.read_text().splitlines()) == 6  # Hyperband's two appended again
+
+
+def test_rerun_without_a_runs_file_is_refused() -> None:
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--rerun", "rung BOHB"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 2 and "--rerun needs --runs" in proc.stderr

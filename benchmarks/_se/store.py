@@ -1,0 +1,53 @@
+"""A file of finished runs (JSON lines): an interrupted benchmark resumes where it stopped, and
+a change to one optimiser is re-measured without re-running the others."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+
+from _se.registry import Result, Task
+
+__all__ = ["RunStore"]
+
+
+class RunStore:
+    """Finished runs keyed by their task, appended to ``path`` as they finish.
+
+    Example::
+
+        store = RunStore(Path("runs.jsonl"), rerun={"rung BOHB"})
+        todo = [t for t in tasks if t not in store]
+    """
+
+    def __init__(self, path: Path, rerun: Iterable[str] = ()) -> None:
+        self.path = path
+        self.rerun = set(rerun)
+        self._runs: dict[Task, Result] = {}
+        if path.exists():
+            for line in path.read_text().splitlines():
+                if line.strip():
+                    result = _load(json.loads(line))
+                    if result.task.optimizer not in self.rerun and not result.error:
+                        self._runs[result.task] = result  # the newest line for a task wins
+
+    def __contains__(self, task: object) -> bool:
+        return task in self._runs
+
+    def get(self, task: Task) -> Result:
+        return self._runs[task]
+
+    def add(self, result: Result) -> None:
+        self._runs[result.task] = result
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a") as f:
+            f.write(json.dumps(asdict(result)) + "\n")
+
+
+def _load(row: dict[str, object]) -> Result:
+    task = Task(**row.pop("task"))  # type: ignore[arg-type]
+    return Result(task=task, max_epochs=row["max_epochs"],  # type: ignore[arg-type]
+                  epochs=tuple(row["epochs"]), regrets=tuple(row["regrets"]),  # type: ignore[arg-type]
+                  jobs=row["jobs"], seconds=row["seconds"], error=row["error"])  # type: ignore[arg-type]
