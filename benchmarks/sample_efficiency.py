@@ -143,6 +143,7 @@ def main(argv: list[str] | None = None) -> None:
           f"costs {hyperband_iteration():.2f} R); {args.workers} processes", flush=True)
     start = time.perf_counter()
     store = RunStore(args.runs, args.rerun) if args.runs else None
+    kept = sum(t in store for t in todo) if store else 0
     results = execute(todo, args.workers, store)
     wall = time.perf_counter() - start
     s = summarise(results, args.optimizers, args.budget, MARKS)
@@ -151,7 +152,8 @@ def main(argv: list[str] | None = None) -> None:
         regret_tables(s, MARKS), "### Speed-up over random search\n", speedup_table(s),
         "### Mean rank\n", ranks_table(s) if s.ranks else "(no mark at 10x R or more)\n",
         "### Cost\n", cpu_table(results, args.optimizers),
-        f"{len(results)} runs in {wall:.0f} s wall on {args.workers} processes.\n"])
+        f"{len(results) - kept} runs in {wall:.0f} s wall on {args.workers} processes"
+        + (f" ({kept} more taken from {args.runs})" if kept else "") + ".\n"])
     print(text)
     if args.markdown:
         args.markdown.write_text(text)
