@@ -214,16 +214,16 @@ def main(argv: list[str] | None = None) -> list[Result]:
             result.tool += f" (seed {seed})"
             by_tool[tool].append(result)
             print(_table([result]).splitlines()[-1], flush=True)
-    _summary(by_tool)
+    _summary(by_tool, args.seeds)
     return [r for rs in by_tool.values() for r in rs]
 
 
-def _summary(by_tool: dict[str, list[Result]]) -> None:
+def _summary(by_tool: dict[str, list[Result]], seeds: list[int]) -> None:
     """Per seed: the time each tool needs to reach keras-tuner Hyperband's final best val acc."""
     print()
     for i, reference in enumerate(by_tool["kt-hyperband"]):
         target = reference.best_val
-        print(f"seed {i}: target = keras-tuner Hyperband's best val acc {target:.4f}")
+        print(f"seed {seeds[i]}: target = keras-tuner Hyperband's best val acc {target:.4f}")
         print(_table([rs[i] for rs in by_tool.values()], target))
         print()
 
