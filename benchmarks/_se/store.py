@@ -27,11 +27,20 @@ class RunStore:
         self.rerun = set(rerun)
         self._runs: dict[Task, Result] = {}
         if path.exists():
-            for line in path.read_text().splitlines():
-                if line.strip():
+            text = path.read_text()
+            if not text.endswith("\n"):  # a run cut short while it was written: run it again
+                text = text[:text.rfind("\n") + 1]
+                path.write_text(text)
+            for number, line in enumerate(text.splitlines(), 1):
+                if not line.strip():
+                    continue
+                try:
                     result = _load(json.loads(line))
-                    if result.task.optimizer not in self.rerun and not result.error:
-                        self._runs[result.task] = result  # the newest line for a task wins
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise SystemExit(f"{path}:{number}: not a run of this benchmark ({exc}); "
+                                     "pass another --runs file") from exc
+                if result.task.optimizer not in self.rerun and not result.error:
+                    self._runs[result.task] = result  # the newest line for a task wins
 
     def __contains__(self, task: object) -> bool:
         return task in self._runs

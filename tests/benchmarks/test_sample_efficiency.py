@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "sample_efficiency.py"
 
@@ -69,3 +71,32 @@ def test_rerun_without_a_runs_file_is_refused() -> None:
     proc = subprocess.run([sys.executable, str(SCRIPT), "--rerun", "rung BOHB"],
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 2 and "--rerun needs --runs" in proc.stderr
+
+
+def test_runs_file_cut_short_by_a_kill_drops_only_the_cut_run(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from _se.registry import Task, run_task
+    from _se.store import RunStore
+
+    runs = tmp_path / "runs.jsonl"
+    store = RunStore(runs)
+    tasks = [Task("branin", "rung random", seed, 1.0) for seed in range(3)]
+    for task in tasks:
+        store.add(run_task(task))
+    text = runs.read_text()
+    runs.write_text(text[:-40])  # the last run's line cut short, as by a kill mid-write
+    again = RunStore(runs)
+    assert tasks[0] in again and tasks[1] in again and tasks[2] not in again
+    again.add(run_task(tasks[2]))
+    assert tasks[2] in RunStore(runs) and len(runs.read_text().splitlines()) == 3
+    assert again.get(tasks[0]) == store.get(tasks[0])  # a run read back is the run written
+
+
+def test_runs_file_of_something_else_is_refused(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from _se.store import RunStore
+
+    runs = tmp_path / "runs.jsonl"
+    runs.write_text('{"not": "a run"}\n{"neither": 1}\n')
+    with pytest.raises(SystemExit, match="runs.jsonl:1: not a run of this benchmark"):
+        RunStore(runs)
