@@ -23,6 +23,7 @@ from rung.errors import ArgumentTypeError, ConfigurationError
 __all__ = [
     "check_bool",
     "check_choice",
+    "check_fraction",
     "check_instance",
     "check_int",
     "check_number",
@@ -110,6 +111,16 @@ def check_number(name: str, value: object, minimum: float | None = None, *,
         raise fail_value(name, expected, value, hint)
     if minimum is not None and (number <= minimum if exclusive_minimum else number < minimum):
         raise fail_value(name, expected, value, hint)
+    return number
+
+
+def check_fraction(name: str, value: object, open_ends: bool = False) -> float:
+    """``value`` as a ``float`` between 0 and 1 (strictly, with ``open_ends``)."""
+    number = check_number(name, value, 0.0)
+    assert number is not None
+    if number > 1.0 or (open_ends and number in (0.0, 1.0)):
+        raise fail_value(name, "a number strictly between 0 and 1" if open_ends
+                         else "a number between 0 and 1", value)
     return number
 
 

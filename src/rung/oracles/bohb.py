@@ -13,7 +13,7 @@ from rung.oracles._brackets import Bracket
 from rung.oracles.hyperband import HyperbandOracle
 from rung.oracles.schedule import BracketPlan, RungPlan, bracket_plan
 from rung.searchers import KDESearcher, Observation, RankAgreement, Searcher
-from rung.validation import check_number, check_optional_int, fail_value
+from rung.validation import check_fraction, check_optional_int
 
 __all__ = ["BOHBOracle"]
 
@@ -106,7 +106,7 @@ class BOHBOracle(HyperbandOracle):
                     f"pass the options to the searcher (searcher=KDESearcher({changed[0]}=...)) "
                     "or drop searcher=")
         self.min_agreement = kde.min_agreement
-        self.unverified_weight = _share("BOHBOracle unverified_weight", unverified_weight)
+        self.unverified_weight = check_fraction("BOHBOracle unverified_weight", unverified_weight)
         self._agreement = RankAgreement(threshold=self.min_agreement or 0.0)
         self.full_budget_jobs = check_optional_int(
             "full_budget_jobs", full_budget_jobs, 1, "None keeps Hyperband's s_max + 1")
@@ -169,9 +169,3 @@ class BOHBOracle(HyperbandOracle):
     def _settings(self) -> dict[str, Any]:
         return {**super()._settings(), "full_budget_jobs": self.full_budget_jobs}
 
-
-def _share(name: str, value: object) -> float:
-    number = check_number(name, value, 0.0)
-    if number is None or number > 1.0:
-        raise fail_value(name, "a number between 0 and 1", value)
-    return float(number)

@@ -18,7 +18,7 @@ from rung.searchers.agreement import RankAgreement, check_threshold
 from rung.searchers.base import Searcher
 from rung.searchers.observation import Observation
 from rung.searchers.random import RandomSearcher
-from rung.validation import check_int, check_number, check_optional_int, fail_value
+from rung.validation import check_fraction, check_int, check_number, check_optional_int
 
 if TYPE_CHECKING:
     from rung.hyperparameters import HyperParameters
@@ -107,8 +107,8 @@ class KDESearcher(Searcher):
                  min_agreement: float | None = 0.3) -> None:
         self.min_points = check_optional_int("KDESearcher min_points", min_points, 2,
                                              "None uses the number of dimensions + 1")
-        self.top_fraction = _fraction("KDESearcher top_fraction", top_fraction, open_ends=True)
-        self.random_fraction = _fraction("KDESearcher random_fraction", random_fraction)
+        self.top_fraction = check_fraction("KDESearcher top_fraction", top_fraction, open_ends=True)
+        self.random_fraction = check_fraction("KDESearcher random_fraction", random_fraction)
         self.num_samples = check_int("KDESearcher num_samples", num_samples, 1)
         self.bandwidth_factor = float(check_number(  # type: ignore[arg-type]
             "KDESearcher bandwidth_factor", bandwidth_factor, 1.0))
@@ -182,7 +182,7 @@ class KDESearcher(Searcher):
             with searcher.for_budget(81):
                 values = searcher.suggest(space, rng, exclude)
         """
-        weight = _fraction("for_budget unverified_weight", unverified_weight)
+        weight = check_fraction("for_budget unverified_weight", unverified_weight)
         previous = self._reference, self._unverified_weight
         self._reference, self._unverified_weight = int(budget), weight
         try:
@@ -287,11 +287,3 @@ def _log_density(encoding: Encoding, x: np.ndarray, data: np.ndarray,
     log_k = encoding.log_kernels(x, data, bandwidths)
     return np.asarray(special().logsumexp(log_k, axis=1) - math.log(len(data)))
 
-
-def _fraction(name: str, value: object, open_ends: bool = False) -> float:
-    number = check_number(name, value, 0.0)
-    assert number is not None
-    if number > 1.0 or (open_ends and number in (0.0, 1.0)):
-        raise fail_value(name, "a number strictly between 0 and 1" if open_ends
-                         else "a number between 0 and 1", value)
-    return number
