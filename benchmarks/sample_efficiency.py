@@ -85,17 +85,16 @@ def tasks(args: argparse.Namespace) -> list[Task]:
 
 
 def execute(todo: list[Task], workers: int, store: RunStore | None = None) -> list[Result]:
-    """Run ``todo`` on ``workers`` processes; with a ``store``, the runs it holds are taken
-    from it and each new one is added to it as it finishes."""
-    results = [store.get(t) for t in todo if t in store] if store else []
-    if results:
-        print(f"  {len(results)} runs taken from {store.path if store else ''}", flush=True)
-    todo = [t for t in todo if not store or t not in store]
+    """Run ``todo`` on ``workers`` processes; with a ``store``, each run is added to it as it
+    finishes."""
+    results: list[Result] = []
+    if not todo:
+        return results
     start = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(workers, prepare_worker) as pool:
         for i, result in enumerate(pool.imap_unordered(run_task, todo), 1):
             results.append(result)
-            if store:
+            if store is not None:
                 store.add(result)
             if result.error:
                 print(f"  ! {result.task}: {result.error}", flush=True)
@@ -143,8 +142,11 @@ def main(argv: list[str] | None = None) -> None:
           f"costs {hyperband_iteration():.2f} R); {args.workers} processes", flush=True)
     start = time.perf_counter()
     store = RunStore(args.runs, args.rerun) if args.runs else None
-    kept = sum(t in store for t in todo) if store else 0
-    results = execute(todo, args.workers, store)
+    kept = [store.get(t) for t in todo if t in store] if store else []
+    if kept:
+        print(f"  {len(kept)} runs taken from {args.runs}", flush=True)
+    fresh = execute([t for t in todo if not store or t not in store], args.workers, store)
+    results = kept + fresh
     wall = time.perf_counter() - start
     s = summarise(results, args.optimizers, args.budget, MARKS)
     text = "\n".join([
@@ -152,8 +154,8 @@ def main(argv: list[str] | None = None) -> None:
         regret_tables(s, MARKS), "### Speed-up over random search\n", speedup_table(s),
         "### Mean rank\n", ranks_table(s) if s.ranks else "(no mark at 10x R or more)\n",
         "### Cost\n", cpu_table(results, args.optimizers),
-        f"{len(results) - kept} runs in {wall:.0f} s wall on {args.workers} processes"
-        + (f" ({kept} more taken from {args.runs})" if kept else "") + ".\n"])
+        f"{len(fresh)} runs in {wall:.0f} s wall on {args.workers} processes"
+        + (f" ({len(kept)} more taken from {args.runs})" if kept else "") + ".\n"])
     print(text)
     if args.markdown:
         args.markdown.write_text(text)

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from _se.registry import Result, Task
 
@@ -55,8 +56,6 @@ class RunStore:
             f.write(json.dumps(asdict(result)) + "\n")
 
 
-def _load(row: dict[str, object]) -> Result:
-    task = Task(**row.pop("task"))  # type: ignore[arg-type]
-    return Result(task=task, max_epochs=row["max_epochs"],  # type: ignore[arg-type]
-                  epochs=tuple(row["epochs"]), regrets=tuple(row["regrets"]),  # type: ignore[arg-type]
-                  jobs=row["jobs"], seconds=row["seconds"], error=row["error"])  # type: ignore[arg-type]
+def _load(row: dict[str, Any]) -> Result:
+    return Result(**{**row, "task": Task(**row["task"]), "epochs": tuple(row["epochs"]),
+                     "regrets": tuple(row["regrets"])})
