@@ -1,7 +1,8 @@
 """Keras end to end: the same search under keras-tuner and rung, in one run.
 
 The model is an MLP on scikit-learn's digits (no download), Keras 3 on the torch backend. Both
-tools get the same build function, search space, data, ``max_epochs``/``factor`` and seed. For
+tools get the same build function, search space, data, ``max_epochs``/``factor`` and seed
+(keras-tuner's mapped by ``kt_seed``, so that its seeds are independent). For
 each it measures the wall time of ``search``, the time spent inside ``keras.Model.fit`` (every call
 is timed by wrapping ``fit``), hence the fraction of the wall time *outside* ``fit`` (the tuner's
 overhead: building models, clearing sessions, checkpoints, bookkeeping), the epochs trained, the
@@ -138,6 +139,13 @@ def _search(tool: str, make: Callable[[str], Any], data: dict[str, np.ndarray],
                       float(best.score), float(test_acc), timer.best)
 
 
+def kt_seed(seed: int) -> int:
+    """keras-tuner's seed for ``seed``: keras-tuner takes ``seed=0`` for no seed and draws its n-th
+    value from ``random.Random(seed + n)``, so consecutive seeds share their values shifted by one
+    draw; seeds 100,000 apart do not (as in ``_se/peer_runners.py``)."""
+    return 1 + seed * 100_000
+
+
 def make_tuner(tool: str, directory: str, max_epochs: int, factor: int, seed: int,
                bo_trials: int) -> Any:
     """The tuner ``tool`` names, on ``build_model``, objective val_accuracy."""
@@ -146,6 +154,8 @@ def make_tuner(tool: str, directory: str, max_epochs: int, factor: int, seed: in
     hyperband = {"max_epochs": max_epochs, "factor": factor}
     if tool.startswith("kt-"):
         import keras_tuner
+
+        common["seed"] = kt_seed(seed)
 
         if tool == "kt-hyperband":
             return keras_tuner.Hyperband(build_model, **hyperband, **common)

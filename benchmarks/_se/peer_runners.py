@@ -17,6 +17,12 @@ from _se.space import declare, suggest
 __all__ = ["PEERS"]
 
 FACTOR = 3
+KT_SEED_SPACING = 100_000
+"""keras-tuner's seed for the benchmark's seed ``s``: ``1 + s * KT_SEED_SPACING``. keras-tuner draws
+its n-th random value from ``random.Random(seed + n)`` and treats ``seed=0`` as no seed, so its
+seeds ``s`` and ``s + 1`` give the same values shifted by one draw (``s + 4`` the same
+configurations shifted by one trial, in a 4-parameter space). Seeds this far apart give every
+run its own values: one run draws at most a few thousand."""
 
 
 # --- Optuna --------------------------------------------------------------------------------
@@ -99,10 +105,15 @@ def _kt_drive(oracle: Any, run: Run) -> None:
         oracle.end_trial(trial)
 
 
+def kt_seed(seed: int) -> int:
+    """keras-tuner's seed for the benchmark's ``seed`` (see ``KT_SEED_SPACING``)."""
+    return 1 + seed * KT_SEED_SPACING
+
+
 def _kt_common(run: Run) -> dict[str, Any]:
     import keras_tuner as kt
 
-    return {"objective": kt.Objective("loss", "min"), "seed": run.seed + 1,
+    return {"objective": kt.Objective("loss", "min"), "seed": kt_seed(run.seed),
             "hyperparameters": declare(kt.HyperParameters(), run.problem.space)}
 
 

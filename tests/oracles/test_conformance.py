@@ -206,3 +206,39 @@ def test_grid_budget_counts_distinct_points_conditional_entries_once() -> None:
     assert GridSearchOracle(objective="loss", max_trials=3, hyperparameters=hp).budget().jobs == 3
     jobs = drive(oracle, loss=lambda v, e: 1.0)
     assert len(jobs) == 10 and oracle.finished
+
+
+
+SEEDED: dict[str, Callable[[int, rung.HyperParameters], Oracle]] = {
+    "random": lambda seed, hp: RandomSearchOracle(objective="loss", max_trials=6, seed=seed,
+                                                  hyperparameters=hp),
+    "hyperband": lambda seed, hp: HyperbandOracle(objective="loss", max_epochs=9, seed=seed,
+                                                  hyperparameters=hp),
+    "bohb": lambda seed, hp: BOHBOracle(objective="loss", max_epochs=9, seed=seed,
+                                        hyperparameters=hp),
+    "asha": lambda seed, hp: ASHAOracle(objective="loss", max_epochs=9, max_trials=6, seed=seed,
+                                        hyperparameters=hp),
+    "bayesian": lambda seed, hp: BayesianOptimizationOracle(objective="loss", max_trials=6,
+                                                            seed=seed, hyperparameters=hp),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEEDED))
+def test_seeds_are_independent_streams_and_zero_is_a_seed(name: str) -> None:
+    """keras-tuner draws its n-th value from ``random.Random(seed + n)`` and takes ``seed=0`` for
+    no seed, so its seeds s and s + 1 share their values shifted by one draw
+    (docs/keras-tuner.md). Here every seed is a stream of its own: eight seeds, six
+    configurations each, no value shared; and seed 0 repeats itself."""
+    def first(seed: int) -> list[float]:
+        hp = rung.HyperParameters()
+        hp.Float("x", 0.0, 1.0)
+        hp.Float("y", 1e-4, 1.0, sampling="log")
+        oracle = SEEDED[name](seed, hp)
+        asked = [oracle.ask() for _ in range(6)]
+        return [float(s.values[k]) for s in asked if s is not None for k in ("x", "y")]
+
+    draws = {seed: first(seed) for seed in range(8)}
+    values = [v for d in draws.values() for v in d]
+    assert len(values) == 8 * 6 * 2
+    assert len(set(values)) == len(values)
+    assert first(0) == draws[0]
