@@ -81,7 +81,7 @@ class SklearnTuner(BaseTuner):
         model_selection = import_optional("sklearn.model_selection", "sklearn", "SklearnTuner")
         if not (callable(hypermodel) or hasattr(hypermodel, "build")):
             raise TypeError(f"hypermodel must be a function build(hp) -> estimator or have a "
-                            f"build method; got {type(hypermodel).__name__}")
+                            f"build method; got {hypermodel!r} ({type(hypermodel).__name__})")
         if isinstance(oracle, Oracle) and oracle.objective.name == "default_objective":
             oracle.objective = Objective("score", "max")
         if isinstance(scoring, str):
