@@ -2,7 +2,7 @@
 
 The model is an MLP on scikit-learn's digits (no download), Keras 3 on the torch backend. Both
 tools get the same build function, search space, data, ``max_epochs``/``factor`` and seed
-(keras-tuner's mapped by ``kt_seed``, so that its seeds are independent). For
+(keras-tuner's mapped by ``_se.peer_runners.kt_seed``, so that its seeds are independent). For
 each it measures the wall time of ``search``, the time spent inside ``keras.Model.fit`` (every call
 is timed by wrapping ``fit``), hence the fraction of the wall time *outside* ``fit`` (the tuner's
 overhead: building models, clearing sessions, checkpoints, bookkeeping), the epochs trained, the
@@ -35,6 +35,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+from _se.peer_runners import kt_seed  # noqa: E402  (keras-tuner's seeds made independent)
 
 __all__ = ["Result", "build_model", "load_data", "main"]
 
@@ -137,13 +138,6 @@ def _search(tool: str, make: Callable[[str], Any], data: dict[str, np.ndarray],
         _, test_acc = model.evaluate(data["x_test"], data["y_test"], verbose=0)
         return Result(tool, wall, timer.seconds, timer.epochs, len(tuner.oracle.trials),
                       float(best.score), float(test_acc), timer.best)
-
-
-def kt_seed(seed: int) -> int:
-    """keras-tuner's seed for ``seed``: keras-tuner takes ``seed=0`` for no seed and draws its n-th
-    value from ``random.Random(seed + n)``, so consecutive seeds share their values shifted by one
-    draw; seeds 100,000 apart do not (as in ``_se/peer_runners.py``)."""
-    return 1 + seed * 100_000
 
 
 def make_tuner(tool: str, directory: str, max_epochs: int, factor: int, seed: int,
