@@ -208,7 +208,6 @@ def test_grid_budget_counts_distinct_points_conditional_entries_once() -> None:
     assert len(jobs) == 10 and oracle.finished
 
 
-
 SEEDED: dict[str, Callable[[int, rung.HyperParameters], Oracle]] = {
     "random": lambda seed, hp: RandomSearchOracle(objective="loss", max_trials=6, seed=seed,
                                                   hyperparameters=hp),
