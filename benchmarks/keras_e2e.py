@@ -143,13 +143,12 @@ def _search(tool: str, make: Callable[[str], Any], data: dict[str, np.ndarray],
 def make_tuner(tool: str, directory: str, max_epochs: int, factor: int, seed: int,
                bo_trials: int) -> Any:
     """The tuner ``tool`` names, on ``build_model``, objective val_accuracy."""
-    common: dict[str, Any] = {"objective": "val_accuracy", "seed": seed,
+    kt = tool.startswith("kt-")
+    common: dict[str, Any] = {"objective": "val_accuracy", "seed": kt_seed(seed) if kt else seed,
                               "directory": directory, "project_name": tool, "overwrite": True}
     hyperband = {"max_epochs": max_epochs, "factor": factor}
-    if tool.startswith("kt-"):
+    if kt:
         import keras_tuner
-
-        common["seed"] = kt_seed(seed)
 
         if tool == "kt-hyperband":
             return keras_tuner.Hyperband(build_model, **hyperband, **common)
