@@ -95,6 +95,22 @@ def test_the_process_predicts_the_same_for_categories_equally_far_from_the_data(
     assert mean_a < mean_b < mean_d
 
 
+def test_a_length_scale_per_column_only_where_the_data_support_it() -> None:
+    """The information criterion: with one relevant column of three and 40 results, a length
+    scale each (the irrelevant ones long); with the same function of all three, or with too
+    few results to be allowed, one for all."""
+    rng = np.random.default_rng(0)
+    x = rng.random((40, 3))
+    one_relevant = np.sin(6.0 * x[:, 0])
+    theta = model.select_kernel(x, one_relevant, 1e-4, restarts=1, seed=0, allow_ard=True)
+    assert len(theta) == 4  # amplitude and three length scales
+    assert min(theta[2], theta[3]) > theta[1] + 1.0  # log scale: e times longer, at least
+    symmetric = np.sin(3.0 * x).sum(axis=1)
+    assert len(model.select_kernel(x, symmetric, 1e-4, restarts=1, seed=0, allow_ard=True)) == 2
+    assert len(model.select_kernel(x, one_relevant, 1e-4, restarts=1, seed=0,
+                                   allow_ard=False)) == 2
+
+
 def test_inactive_hyperparameters_take_a_fixed_value() -> None:
     encoding = Encoding(mixed_space())
     base = {"lr": 0.01, "momentum": 0.9, "units": 64, "batch": 32, "act": "relu", "width": 2,
@@ -244,7 +260,38 @@ def test_arguments_are_checked_and_the_name_builds_it() -> None:
         GPSearcher(num_initial_points="3")  # type: ignore[arg-type]
 
 
-def test_default_initial_points_follow_keras_tuner() -> None:
+def test_default_initial_points_are_three_per_hyperparameter_capped_at_ten() -> None:
     assert GPSearcher().initial_points(HyperParameters()) == 3
-    assert GPSearcher().initial_points(mixed_space()) == 3 * len(mixed_space().space)
+    two = HyperParameters()
+    two.Float("a", 0.0, 1.0)
+    two.Int("b", 1, 9)
+    assert GPSearcher().initial_points(two) == 6
+    nine = HyperParameters()
+    for i in range(9):
+        nine.Float(f"x{i}", 0.0, 1.0)
+    assert GPSearcher().initial_points(nine) == 10  # keras-tuner: 27
     assert GPSearcher(num_initial_points=4).initial_points(mixed_space()) == 4
+    assert GPSearcher(num_initial_points=27).initial_points(nine) == 27
+
+
+def test_the_model_takes_over_after_ten_random_trials_in_a_large_space() -> None:
+    """With 9 hyperparameters keras-tuner's default is 27 random trials; here the 11th trial is
+    the model's: the same as with ``num_initial_points=10``, not the random one of 27."""
+    space = HyperParameters()
+    for i in range(9):
+        space.Float(f"x{i}", 0.0, 1.0)
+
+    def eleven(searcher: GPSearcher) -> list[dict[str, Any]]:
+        rng, proposed = np.random.default_rng(0), []
+        for n in range(11):
+            values = searcher.suggest(space, rng, set())
+            assert values is not None
+            proposed.append(values)
+            searcher.observe(completed(str(n), values, sum((v - 0.3) ** 2 for v in values.values())))
+        return proposed
+
+    default, ten, random_start = eleven(GPSearcher()), eleven(GPSearcher(num_initial_points=10)), \
+        eleven(GPSearcher(num_initial_points=27))
+    assert default[:10] == random_start[:10]
+    assert default == ten
+    assert default[10] != random_start[10]

@@ -1,14 +1,16 @@
 """The Gaussian process of ``GPSearcher`` and the optimisation of its acquisition.
 
 scikit-learn's ``GaussianProcessRegressor`` does the numerics. The kernel is a constant times a
-Matern 5/2 with one length scale per feature column (see ``_gp_encoding`` for the columns). Its
-hyperparameters are fitted by maximum likelihood only now and then (``fit_kernel``); in between,
+Matern 5/2 with one length scale for all feature columns or one per column, whichever the
+Bayesian information criterion prefers (see ``_gp_encoding`` for the columns). Its
+hyperparameters are fitted by maximum likelihood only now and then (``select_kernel``); in between,
 every suggestion refits the process with the kernel fixed (``condition``: one Cholesky
 factorisation), which keeps the cost per suggestion low as observations accumulate.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -25,6 +27,7 @@ __all__ = [
     "lower_confidence_bound",
     "minimise_locally",
     "one_blas_thread",
+    "select_kernel",
 ]
 
 _LENGTH_SCALE_BOUNDS = (1e-2, 1e2)
@@ -75,6 +78,30 @@ def fit_kernel(x: np.ndarray, y: np.ndarray, alpha: float, restarts: int,
     """The kernel hyperparameters (log scale, ``kernel.theta``) that maximise the marginal
     likelihood of ``y`` at ``x``, searched from the default plus ``restarts`` random starts
     drawn with ``seed``."""
+    return _fit(x, y, alpha, restarts, seed, ard)[0]
+
+
+def select_kernel(x: np.ndarray, y: np.ndarray, alpha: float, restarts: int, seed: int,
+                  allow_ard: bool) -> np.ndarray:
+    """The kernel hyperparameters of one length scale for all columns or, when ``allow_ard``,
+    of one per column if the data support them: of the two maximum-likelihood fits, the one
+    with the higher Bayesian information criterion, ``log L - k/2 log n`` (Schwarz, 1978), where
+    ``k`` counts the kernel's hyperparameters and ``n`` the results. A length scale per column
+    must raise the likelihood by more than its price, so few or uninformative results keep the
+    single one (which does not overfit)."""
+    single, single_log_l = _fit(x, y, alpha, restarts, seed, ard=False)
+    if not allow_ard or x.shape[1] == 1:
+        return single
+    per_column, per_column_log_l = _fit(x, y, alpha, restarts, seed, ard=True)
+    price = 0.5 * math.log(len(y))
+    if per_column_log_l - price * len(per_column) > single_log_l - price * len(single):
+        return per_column
+    return single
+
+
+def _fit(x: np.ndarray, y: np.ndarray, alpha: float, restarts: int, seed: int,
+         ard: bool) -> tuple[np.ndarray, float]:
+    """The maximum-likelihood kernel hyperparameters and the log marginal likelihood there."""
     gp = _regressor(_kernel(x.shape[1], None, ard), alpha, n_restarts_optimizer=restarts,
                     random_state=seed)
     with warnings.catch_warnings():
@@ -83,7 +110,7 @@ def fit_kernel(x: np.ndarray, y: np.ndarray, alpha: float, restarts: int,
         warnings.simplefilter("ignore", category=RuntimeWarning)
         gp.fit(x, y)
     theta: np.ndarray = np.asarray(gp.kernel_.theta, dtype=float)
-    return theta
+    return theta, float(gp.log_marginal_likelihood_value_)
 
 
 def condition(x: np.ndarray, y: np.ndarray, alpha: float, theta: np.ndarray) -> Any:
