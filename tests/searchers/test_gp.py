@@ -272,6 +272,16 @@ def test_default_initial_points_are_three_per_hyperparameter_capped_at_ten() -> 
     assert GPSearcher().initial_points(nine) == 10  # keras-tuner: 27
     assert GPSearcher(num_initial_points=4).initial_points(mixed_space()) == 4
     assert GPSearcher(num_initial_points=27).initial_points(nine) == 27
+    # a short search: at most half of it at random, so keras-tuner's default of 10 trials
+    # reaches the model (keras-tuner: 10 random trials of 27 planned)
+    assert GPSearcher(max_trials=10).initial_points(nine) == 5
+    assert GPSearcher(max_trials=7).initial_points(two) == 4
+    assert GPSearcher(max_trials=1).initial_points(two) == 1
+    assert GPSearcher(max_trials=100).initial_points(nine) == 10
+    assert GPSearcher(num_initial_points=8, max_trials=10).initial_points(nine) == 8
+    oracle = BayesianOptimizationOracle(objective="loss", max_trials=10, hyperparameters=nine)
+    assert isinstance(oracle.searcher, GPSearcher)
+    assert oracle.searcher.initial_points(nine) == 5
 
 
 def test_the_model_takes_over_after_ten_random_trials_in_a_large_space() -> None:

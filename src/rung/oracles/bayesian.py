@@ -27,7 +27,8 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
         objective: what to optimise (see ``rung.oracles.Oracle``).
         max_trials: how many trials to run.
         num_initial_points: random trials before the model is used (None: three times the number
-            of hyperparameters, at least 3 and at most 10; keras-tuner's has no upper limit).
+            of hyperparameters, at least 3, at most 10 and at most half of ``max_trials``;
+            keras-tuner's has no upper limit).
         alpha: the noise added to the kernel's diagonal.
         beta: the exploration weight of the acquisition (``mean - beta * std`` is minimised).
         seed: seeds every random draw, the model's included.
@@ -62,7 +63,8 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
         searcher: Searcher | str | None = None,
         epochs: int | None = None,
     ) -> None:
-        gp = GPSearcher(num_initial_points=num_initial_points, alpha=alpha, beta=beta)
+        gp = GPSearcher(num_initial_points=num_initial_points, alpha=alpha, beta=beta,
+                        max_trials=max_trials)
         self.num_initial_points = gp.num_initial_points
         self.alpha = gp.alpha
         self.beta = gp.beta

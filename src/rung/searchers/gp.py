@@ -62,9 +62,9 @@ class GPSearcher(Searcher):
       zeros), so it adds nothing to the distance between two configurations where it is inactive.
 
     The first ``num_initial_points`` configurations are random; the default is three per
-    hyperparameter, at least 3 and **at most 10** (keras-tuner's has no cap: ``max(3 * len(space),
-    3)``, so a 9-hyperparameter space spends 27 trials at random, and its default of 10 trials
-    never reaches the model with 4 or more). Then each suggestion conditions the process on every final
+    hyperparameter, at least 3, **at most 10 and at most half of** ``max_trials`` (keras-tuner's
+    has no cap: ``max(3 * len(space), 3)``, so a 9-hyperparameter space spends 27 trials at
+    random, and its default of 10 trials never reaches the model with 4 or more). Then each suggestion conditions the process on every final
     result with a loss (COMPLETED or PRUNED; intermediate reports are ignored), with ``y``
     normalised and ``alpha`` added to the kernel's diagonal, and minimises ``mean - beta * std``
     over the unit cube: ``num_candidates`` random points and perturbations of the best
@@ -93,12 +93,15 @@ class GPSearcher(Searcher):
 
     Args:
         num_initial_points: random configurations before the model is used (None: three times
-            the number of hyperparameters, at least 3 and at most ``MAX_DEFAULT_INITIAL_POINTS``).
+            the number of hyperparameters, at least 3, at most ``MAX_DEFAULT_INITIAL_POINTS`` and
+            at most half of ``max_trials``).
         alpha: added to the kernel's diagonal: the expected noise of the (normalised) results.
         beta: weight of the standard deviation in the acquisition (more: more exploration).
         num_candidates: random points scored per suggestion.
         num_restarts: local optimisations of the acquisition per suggestion.
         max_fit_points: at most this many results when fitting the kernel's hyperparameters.
+        max_trials: the search's number of trials, when known (``BayesianOptimizationOracle``
+            passes its own): the default random start then takes at most half of them.
 
     Example::
 
@@ -116,8 +119,10 @@ class GPSearcher(Searcher):
         num_candidates: int = 1000,
         num_restarts: int = 3,
         max_fit_points: int = 200,
+        max_trials: int | None = None,
     ) -> None:
         self.num_initial_points = check_optional_int("num_initial_points", num_initial_points, 1)
+        self.max_trials = check_optional_int("max_trials", max_trials, 1)
         self.alpha = float(check_number("alpha", alpha, 0.0, exclusive_minimum=True))  # type: ignore[arg-type]
         self.beta = float(check_number("beta", beta, 0.0))  # type: ignore[arg-type]
         self.num_candidates = check_int("num_candidates", num_candidates, 1)
@@ -161,7 +166,10 @@ class GPSearcher(Searcher):
         """Random configurations before the model is used, for this space."""
         if self.num_initial_points is not None:
             return self.num_initial_points
-        return min(max(3 * len(space.space), 3), MAX_DEFAULT_INITIAL_POINTS)
+        n = min(max(3 * len(space.space), 3), MAX_DEFAULT_INITIAL_POINTS)
+        if self.max_trials is not None:  # the model gets at least half of a short search
+            n = min(n, (self.max_trials + 1) // 2)
+        return n
 
     def suggest(
         self,
@@ -270,7 +278,7 @@ class GPSearcher(Searcher):
 
     def __repr__(self) -> str:
         return (f"GPSearcher(num_initial_points={self.num_initial_points}, alpha={self.alpha}, "
-                f"beta={self.beta})")
+                f"beta={self.beta}, max_trials={self.max_trials})")
 
 
 class _Union:

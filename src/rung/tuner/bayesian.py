@@ -27,7 +27,8 @@ class BayesianOptimization(Tuner):
         objective: what to optimise.
         max_trials: how many trials to run.
         num_initial_points: random trials before the model is used (None: three times the number
-            of hyperparameters, at least 3 and at most 10; keras-tuner's has no upper limit).
+            of hyperparameters, at least 3, at most 10 and at most half of ``max_trials``;
+            keras-tuner's has no upper limit).
         alpha: the noise added to the kernel's diagonal.
         beta: the exploration weight of the upper confidence bound.
         seed, hyperparameters, tune_new_entries, allow_new_entries, max_retries_per_trial,
