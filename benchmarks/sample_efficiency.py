@@ -16,7 +16,9 @@ Run (50 to 65 minutes on 2 cores; the Gaussian-process optimisers take most of i
 
 With ``--runs FILE`` every finished run is appended to FILE (JSON lines) and the runs already
 there are not run again: an interrupted benchmark resumes, and ``--rerun "rung BOHB"``
-re-measures one optimiser while the tables and the plot still show every optimiser.
+re-measures one optimiser while the tables and the plot still show every optimiser. When the
+benchmark finishes, FILE is rewritten with one line per run (the superseded lines of a rerun
+dropped).
 """
 
 from __future__ import annotations
@@ -146,6 +148,8 @@ def main(argv: list[str] | None = None) -> None:
     if kept:
         print(f"  {len(kept)} runs taken from {args.runs}", flush=True)
     fresh = execute([t for t in todo if not store or t not in store], args.workers, store)
+    if store:
+        store.compact()
     results = kept + fresh
     wall = time.perf_counter() - start
     s = summarise(results, args.optimizers, args.budget, MARKS)

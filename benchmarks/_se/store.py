@@ -4,6 +4,7 @@ a change to one optimiser is re-measured without re-running the others."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -48,6 +49,23 @@ class RunStore:
 
     def get(self, task: Task) -> Result:
         return self._runs[task]
+
+    def compact(self) -> None:
+        """Rewrites the file with one line per task, the newest (the one that counts when the
+        file is read): a ``--rerun`` leaves the superseded lines behind until then. Lines of
+        tasks not read this time (those of ``rerun``, errors) are kept as they are; the file
+        is replaced in one step, so a kill leaves the old file or the new one."""
+        if not self.path.exists():
+            return
+        newest: dict[str, str] = {}
+        for line in self.path.read_text().splitlines():
+            if line.strip():
+                key = json.dumps(json.loads(line)["task"], sort_keys=True)
+                newest.pop(key, None)  # re-inserted: the file keeps the order of the newest lines
+                newest[key] = line
+        partial = self.path.with_name(self.path.name + ".partial")
+        partial.write_text("".join(line + "\n" for line in newest.values()))
+        os.replace(partial, self.path)
 
     def add(self, result: Result) -> None:
         self._runs[result.task] = result

@@ -64,7 +64,32 @@ def test_runs_file_resumes_and_reruns_only_the_named_optimizer(tmp_path: Path) -
     assert same["regret"] == summary["regret"]
     rerun, _ = run("--rerun", "rung Hyperband")
     assert "2 runs taken from" in rerun  # rung random's two runs kept
-    assert len(runs.read_text().splitlines()) == 6  # Hyperband's two appended again
+    # Hyperband's two were appended again, then the superseded lines dropped
+    assert len(runs.read_text().splitlines()) == 4
+
+
+def test_compacting_keeps_the_newest_line_of_every_task(tmp_path: Path) -> None:
+    import dataclasses
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from _se.registry import Task, run_task
+    from _se.store import RunStore
+
+    runs = tmp_path / "runs.jsonl"
+    store = RunStore(runs)
+    tasks = [Task("branin", name, 0, 1.0) for name in ("rung random", "rung Hyperband")]
+    first = [run_task(task) for task in tasks]
+    for result in first:
+        store.add(result)
+    redone = dataclasses.replace(first[1], seconds=123.0)
+    store.add(redone)
+    assert len(runs.read_text().splitlines()) == 3
+    # read with "rung random" to be rerun: its line is not loaded, but must not be lost
+    RunStore(runs, rerun={"rung random"}).compact()
+    assert len(runs.read_text().splitlines()) == 2
+    again = RunStore(runs)
+    assert again.get(tasks[0]) == first[0] and again.get(tasks[1]) == redone
+    assert not (tmp_path / "runs.jsonl.partial").exists()
 
 
 def test_rerun_without_a_runs_file_is_refused() -> None:
