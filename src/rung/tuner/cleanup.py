@@ -136,11 +136,15 @@ class CheckpointCleanup:
     def missing_error(self, trial: Trial) -> CheckpointMissingError:
         """The error for a ``trial`` whose checkpoint directory is not on disk, saying why."""
         status = trial.status.value if hasattr(trial.status, "value") else str(trial.status)
-        if self.keep is None or status not in ("COMPLETED", "PRUNED"):
+        where = self.store.directory(trial.trial_id, create=False)
+        if status not in ("COMPLETED", "PRUNED"):
             return CheckpointMissingError(
-                f"trial {trial.trial_id} has no checkpoint in {self.store.directory(trial.trial_id, create=False)}: "
-                f"its status is {status} (only completed trials save one), or its training "
-                "code saved none")
+                f"trial {trial.trial_id} has no checkpoint in {where}: its status is {status} "
+                "(only finished trials have one)")
+        if self.keep is None or trial.trial_id in self.oracle.best_trial_ids(self.keep):
+            return CheckpointMissingError(  # kept by keep_checkpoints: it never saved one
+                f"trial {trial.trial_id} has no checkpoint in {where}: its training code saved "
+                "none (a training function saves one with trial.save_checkpoint(obj))")
         return CheckpointMissingError(
             f"the checkpoint of trial {trial.trial_id} was deleted by keep_checkpoints: the tuner "
             f"keeps the checkpoints of the {self.keep} best trial(s) only (keep_checkpoints="

@@ -1,7 +1,8 @@
 """What a tuner answers after (or during) a search: best trials, models, summaries.
 
 keras-tuner's result methods, shared by every tuner (``BaseTuner`` inherits them). They read the
-oracle and storage only; ``load_model`` is provided by integrations that train a model.
+oracle, storage and checkpoints only; integrations that train a model of their framework
+override ``load_model``.
 """
 
 from __future__ import annotations
@@ -9,14 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rung.checkpoints import CheckpointStore
 from rung.hyperparameters import HyperParameters
 from rung.optional import import_optional
 from rung.oracles.base import Oracle
 from rung.storage import Storage
 from rung.storage.table import BASE_COLUMNS, trial_rows
 from rung.trial import Trial
+from rung.tuner.cleanup import CheckpointCleanup
 from rung.tuner.summary import print_results, print_search_space
-from rung.validation import check_int
+from rung.validation import check_instance, check_int
 
 __all__ = ["TunerResults"]
 
@@ -26,6 +29,8 @@ class TunerResults:
 
     oracle: Oracle
     storage: Storage
+    checkpoints: CheckpointStore
+    checkpoint_cleanup: CheckpointCleanup
     directory: Path
     project_name: str
 
@@ -39,10 +44,19 @@ class TunerResults:
         return [t.hyperparameters for t in self.oracle.get_best_trials(num_trials)]
 
     def load_model(self, trial: Trial) -> Any:
-        """The trained model of ``trial`` (provided by integrations, e.g. ``rung.Tuner``)."""
-        raise NotImplementedError(
-            f"{type(self).__name__} trains a function, not a model it can load: load what your "
-            "run_trial saved with trial.save_checkpoint (tuner.checkpoints.load(trial_id))")
+        """The trained model of ``trial``. Framework integrations build it (``rung.Tuner`` a
+        Keras model, ``SklearnTuner`` an estimator); a tuner that trains a function returns what
+        the trial's ``run_trial`` saved with ``trial.save_checkpoint`` (a state dict, a fitted
+        estimator, ...), the trial's last saved state.
+
+        Raises ``rung.errors.CheckpointMissingError`` naming the reason when there is none: the
+        trial saved nothing, or ``keep_checkpoints`` deleted it."""
+        check_instance("trial", trial, Trial,
+                       "a rung.Trial, e.g. one of tuner.oracle.get_best_trials()")
+        saved = self.checkpoints.load(trial.trial_id)
+        if saved is None:
+            raise self.checkpoint_cleanup.missing_error(trial)
+        return saved
 
     def get_best_models(self, num_models: int = 1) -> list[Any]:
         """The best ``num_models`` trained models, best first (see ``load_model``).

@@ -150,13 +150,15 @@ class KerasTunerMixin:
 
     def load_model(self, trial: Any) -> Any:
         """The model of a finished ``trial``: built for its hyperparameters, with the weights of
-        the epoch that gave its score, compiled, ready to ``predict`` or ``evaluate``."""
-        from rung.integrations.keras.runner import load_model
-
+        the epoch that gave its score, compiled, ready to ``predict`` or ``evaluate``. A tuner
+        without a hypermodel (``run_trial=`` a training function) returns what the trial saved
+        with ``trial.save_checkpoint``, without importing Keras."""
         check_instance("trial", trial, Trial, "a rung.Trial, e.g. one of "
                        "tuner.oracle.get_best_trials()")
         if self.hypermodel is None:
-            raise ValueError("load_model needs the tuner's hypermodel; this tuner has none")
+            return super().load_model(trial)  # type: ignore[misc]  # BaseTuner's (a mixin)
+        from rung.integrations.keras.runner import load_model
+
         trial_dir = self.checkpoints.directory(trial.trial_id, create=False)  # type: ignore[attr-defined]
         if not trial_dir.is_dir():
             raise self.checkpoint_cleanup.missing_error(trial)  # type: ignore[attr-defined]
