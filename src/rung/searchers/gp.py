@@ -27,12 +27,12 @@ _FINAL_WITH_LOSS = (TrialStatus.COMPLETED, TrialStatus.PRUNED)
 _LOCAL_ITERATIONS = 15
 _SEED_RANGE = 2**31 - 1
 _ARD_FROM = 3
-# The default random start's cap. Measured on the sample-efficiency problems, 40 seeds, 30 trials
-# (docs/benchmarks.md, "Reading the results"): against keras-tuner's uncapped 3 per
-# hyperparameter, median regret equal or lower on all 8 problems (hartmann6 0.35 against 0.40,
-# lc_mixed 0.0088 against 0.0125, lc_conditional 0.0129 against 0.0154).
+"""Results per feature column from which a length scale per column is a candidate kernel."""
 MAX_DEFAULT_INITIAL_POINTS = 10
-"""Results per feature column from which the kernel has one length scale per column."""
+"""The default random start's cap. On the sample-efficiency problems (40 seeds, 30 trials;
+docs/benchmarks.md, "Reading the results"), against keras-tuner's uncapped three per
+hyperparameter: lower median regret on hartmann6 (0.35 against 0.40), mixed, lc_mixed (0.0088
+against 0.0125) and lc_conditional (0.0129 against 0.0154); lc_crossing and digits_mlp as before."""
 
 
 def _schedule_point(n: int) -> int:
@@ -64,10 +64,10 @@ class GPSearcher(Searcher):
     The first ``num_initial_points`` configurations are random; the default is three per
     hyperparameter, at least 3, **at most 10 and at most half of** ``max_trials`` (keras-tuner's
     has no cap: ``max(3 * len(space), 3)``, so a 9-hyperparameter space spends 27 trials at
-    random, and its default of 10 trials never reaches the model with 4 or more). Then each suggestion conditions the process on every final
-    result with a loss (COMPLETED or PRUNED; intermediate reports are ignored), with ``y``
-    normalised and ``alpha`` added to the kernel's diagonal, and minimises ``mean - beta * std``
-    over the unit cube: ``num_candidates`` random points and perturbations of the best
+    random, and its default of 10 trials never reaches the model with 4 or more). Then each
+    suggestion conditions the process on every final result with a loss (COMPLETED or PRUNED;
+    intermediate reports are ignored), with ``y`` normalised and ``alpha`` added to the kernel's
+    diagonal, and minimises ``mean - beta * std`` over the unit cube: ``num_candidates`` random points and perturbations of the best
     configurations so far, then L-BFGS-B from the ``num_restarts`` best of them. The best
     candidate that is not in ``exclude`` (tried in this stream), never failed and is not pending
     is proposed; when there is none, a random one (``RandomSearcher``, which also finds the last
