@@ -16,9 +16,9 @@ Run (50 to 65 minutes on 2 cores; the Gaussian-process optimisers take most of i
 
 With ``--runs FILE`` every finished run is appended to FILE (JSON lines) and the runs already
 there are not run again: an interrupted benchmark resumes, and ``--rerun "rung BOHB"``
-re-measures one optimiser while the tables and the plot still show every optimiser. When the
-benchmark finishes, FILE is rewritten with one line per run (the superseded lines of a rerun
-dropped).
+re-measures one optimiser while the tables and the plot still show every optimiser: its old runs
+leave FILE when it starts (a rerun cut short and resumed without ``--rerun`` does not mix old
+and new runs), and FILE keeps one line per run.
 """
 
 from __future__ import annotations
@@ -144,6 +144,8 @@ def main(argv: list[str] | None = None) -> None:
           f"costs {hyperband_iteration():.2f} R); {args.workers} processes", flush=True)
     start = time.perf_counter()
     store = RunStore(args.runs, args.rerun) if args.runs else None
+    if store and args.rerun:
+        store.compact(drop=[t for t in todo if t.optimizer in store.rerun])
     kept = [store.get(t) for t in todo if t in store] if store else []
     if kept:
         print(f"  {len(kept)} runs taken from {args.runs}", flush=True)

@@ -50,19 +50,23 @@ class RunStore:
     def get(self, task: Task) -> Result:
         return self._runs[task]
 
-    def compact(self) -> None:
+    def compact(self, drop: Iterable[Task] = ()) -> None:
         """Rewrites the file with one line per task, the newest (the one that counts when the
-        file is read): a ``--rerun`` leaves the superseded lines behind until then. Lines of
-        tasks not read this time (those of ``rerun``, errors) are kept as they are; the file
-        is replaced in one step, so a kill leaves the old file or the new one."""
+        file is read), leaving out the tasks in ``drop``: a ``--rerun`` drops the old runs of
+        what it re-measures before it starts (so a rerun cut short and resumed without
+        ``--rerun`` does not mix old and new runs), and the superseded lines at the end. Lines
+        of other tasks not read this time (errors, other problems) are kept as they are; the
+        file is replaced in one step, so a kill leaves the old file or the new one."""
         if not self.path.exists():
             return
+        dropped = {_key(asdict(task)) for task in drop}
         newest: dict[str, str] = {}
         for line in self.path.read_text().splitlines():
             if line.strip():
-                key = json.dumps(json.loads(line)["task"], sort_keys=True)
+                key = _key(json.loads(line)["task"])
                 newest.pop(key, None)  # re-inserted: the file keeps the order of the newest lines
-                newest[key] = line
+                if key not in dropped:
+                    newest[key] = line
         partial = self.path.with_name(self.path.name + ".partial")
         partial.write_text("".join(line + "\n" for line in newest.values()))
         os.replace(partial, self.path)
@@ -72,6 +76,10 @@ class RunStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a") as f:
             f.write(json.dumps(asdict(result)) + "\n")
+
+
+def _key(task: dict[str, Any]) -> str:
+    return json.dumps(task, sort_keys=True)
 
 
 def _load(row: dict[str, Any]) -> Result:

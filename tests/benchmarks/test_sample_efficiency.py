@@ -64,7 +64,7 @@ def test_runs_file_resumes_and_reruns_only_the_named_optimizer(tmp_path: Path) -
     assert same["regret"] == summary["regret"]
     rerun, _ = run("--rerun", "rung Hyperband")
     assert "2 runs taken from" in rerun  # rung random's two runs kept
-    # Hyperband's two were appended again, then the superseded lines dropped
+    # Hyperband's two old runs dropped, its two new ones appended
     assert len(runs.read_text().splitlines()) == 4
 
 
@@ -90,6 +90,28 @@ def test_compacting_keeps_the_newest_line_of_every_task(tmp_path: Path) -> None:
     again = RunStore(runs)
     assert again.get(tasks[0]) == first[0] and again.get(tasks[1]) == redone
     assert not (tmp_path / "runs.jsonl.partial").exists()
+
+
+def test_a_rerun_drops_the_old_runs_before_it_starts(tmp_path: Path) -> None:
+    """So that a rerun cut short, then resumed without --rerun, runs what is missing with the
+    new code instead of mixing old and new runs of one optimiser."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from _se.registry import Task, run_task
+    from _se.store import RunStore
+
+    runs = tmp_path / "runs.jsonl"
+    store = RunStore(runs)
+    hyperband = [Task("branin", "rung Hyperband", seed, 1.0) for seed in range(2)]
+    other = Task("hartmann3", "rung Hyperband", 0, 1.0)  # not in this rerun
+    for task in [*hyperband, other, Task("branin", "rung random", 0, 1.0)]:
+        store.add(run_task(task))
+    rerun = RunStore(runs, rerun={"rung Hyperband"})
+    rerun.compact(drop=hyperband)
+    rerun.add(run_task(hyperband[0]))  # then the rerun is killed
+    resumed = RunStore(runs)  # and resumed without --rerun
+    assert hyperband[0] in resumed and hyperband[1] not in resumed  # runs again, with new code
+    assert other in resumed and Task("branin", "rung random", 0, 1.0) in resumed
+    assert len(runs.read_text().splitlines()) == 3
 
 
 def test_rerun_without_a_runs_file_is_refused() -> None:
