@@ -47,6 +47,22 @@ def test_status_counts_jobs_and_epochs_as_stored(asha_project: Path, capsys) -> 
     assert f"best: trial {best.trial_id} loss={best.metrics['loss']:.6g}" in out
 
 
+def test_status_of_a_search_without_epochs_says_so(tmp_path: Path, capsys) -> None:
+    """A single-fidelity search whose function reports no epochs: no "0 epochs" anywhere."""
+    import rung
+
+    def train(trial: rung.Trial) -> dict[str, float]:
+        return {"loss": (trial.hyperparameters.Float("x", 0.0, 1.0) - 0.3) ** 2}
+
+    rung.RandomSearch(run_trial=train, objective="loss", max_trials=3, seed=0,
+                      directory=tmp_path, project_name="p", verbose=0).search()
+    code, out, _ = run(capsys, "status", str(tmp_path / "p"))
+    assert code == 0
+    assert "epochs: none reported" in out and "0 epochs" not in out
+    best = min(records(tmp_path / "p"), key=lambda r: r.loss)
+    assert f"best: trial {best.trial_id} loss={best.loss:.6g} {{'x': " in out
+
+
 def test_status_json_and_brackets_against_the_plan(hyperband_project, capsys) -> None:
     project, _ = hyperband_project
     code, out, _ = run(capsys, "status", str(project), "--json")

@@ -186,7 +186,11 @@ def format_status(status: ProjectStatus, path: str) -> str:
     lines = [f"project {path}: {status.oracle}, objective {name} {direction}".rstrip()]
     by = ", ".join(f"{n} {s.lower()}" for s, n in sorted(status.counts.items()))
     lines.append(f"jobs: {_of(status.jobs, status.jobs_planned)}" + (f": {by}" if by else ""))
-    lines.append(f"epochs: {_of(status.epochs_spent, status.epochs_planned)}")
+    if status.epochs_spent == 0 and status.epochs_planned is None:
+        lines.append("epochs: none reported (no budget in epochs: each trial trains as long "
+                     "as its code decides)")
+    else:
+        lines.append(f"epochs: {_of(status.epochs_spent, status.epochs_planned)}")
     if status.first_created is not None and status.last_change is not None:
         seconds = int(status.last_change - status.first_created)
         lines.append(f"time: {seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d} "
@@ -196,8 +200,9 @@ def format_status(status: ProjectStatus, path: str) -> str:
     else:
         best = status.best
         value = "-" if best["value"] is None else f"{best['value']:.6g}"
-        lines.append(f"best: trial {best['trial_id']} {name}={value} after "
-                     f"{best['epochs']} epochs {best['hyperparameters']}")
+        after = f"after {best['epochs']} epochs " if best["epochs"] else ""
+        lines.append(f"best: trial {best['trial_id']} {name}={value} {after}"
+                     f"{best['hyperparameters']}")
     if status.driver is not None:
         lines.append(f"driver: {status.driver} (a live one is searching; a dead one is taken "
                      "over by the next search)")
