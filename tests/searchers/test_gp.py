@@ -282,6 +282,12 @@ def test_default_initial_points_are_three_per_hyperparameter_capped_at_ten() -> 
     oracle = BayesianOptimizationOracle(objective="loss", max_trials=10, hyperparameters=nine)
     assert isinstance(oracle.searcher, GPSearcher)
     assert oracle.searcher.initial_points(nine) == 5
+    by_name = RandomSearchOracle(objective="loss", max_trials=10, searcher="gp")
+    assert isinstance(by_name.searcher, GPSearcher)
+    assert by_name.searcher.initial_points(nine) == 5
+    mine = GPSearcher()  # an instance of the user's is left as it is
+    RandomSearchOracle(objective="loss", max_trials=10, searcher=mine)
+    assert mine.max_trials is None and mine.initial_points(nine) == 10
 
 
 def test_the_model_takes_over_after_ten_random_trials_in_a_large_space() -> None:

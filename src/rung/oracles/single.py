@@ -16,7 +16,7 @@ from rung.oracles import _kt_grid
 from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.schedule import Budget
 from rung.oracles.stop import StopKind
-from rung.searchers import GridSearcher
+from rung.searchers import GPSearcher, GridSearcher
 from rung.trial_record import TrialRecord
 from rung.validation import check_optional_int
 
@@ -28,7 +28,8 @@ class SingleFidelityOracle(Oracle):
 
     Args:
         max_trials: how many trials to run (``None``: until the searcher is exhausted; only
-            sensible for a finite searcher such as the grid).
+            sensible for a finite searcher such as the grid). ``searcher="gp"`` is told it, so
+            its default random start takes at most half of it.
         epochs: epochs per trial, or ``None`` to leave it to the training function.
         **kwargs: see ``rung.oracles.Oracle``.
     """
@@ -37,6 +38,9 @@ class SingleFidelityOracle(Oracle):
         self.max_trials = check_optional_int("max_trials", max_trials, 1)
         self.epochs = check_optional_int("epochs", epochs, 1)
         super().__init__(**kwargs)
+        if (kwargs.get("searcher") == "gp" and isinstance(self.searcher, GPSearcher)
+                and self.searcher.max_trials is None):  # built here by name: it gets the budget
+            self.searcher.max_trials = self.max_trials
         self._started = 0
         self._finished = 0
         self._seen: set[str] = set()
