@@ -87,7 +87,7 @@ def test_the_process_predicts_the_same_for_categories_equally_far_from_the_data(
     data += [({"c": "d", "x": x}, 5.0 + x) for x in (0.1, 0.5, 0.9)]
     x = np.array([encoding.features(v) for v, _ in data])
     y = np.array([loss for _, loss in data])
-    theta = model.fit_kernel(x, y, 1e-4, restarts=0, seed=0)
+    theta, _ = model.fit_kernel(x, y, 1e-4, restarts=0, seed=0, ard=True)
     gp = model.condition(x, y, 1e-4, theta)
     mean_b, mean_c = gp.predict(np.array([encoding.features({"c": c, "x": 0.5}) for c in "bc"]))
     assert mean_b == pytest.approx(mean_c, abs=1e-9)

@@ -73,14 +73,6 @@ def _regressor(kernel: Any, alpha: float, **kwargs: Any) -> Any:
         kernel=kernel, alpha=alpha, normalize_y=True, copy_X_train=False, **kwargs)
 
 
-def fit_kernel(x: np.ndarray, y: np.ndarray, alpha: float, restarts: int,
-               seed: int, ard: bool = True) -> np.ndarray:
-    """The kernel hyperparameters (log scale, ``kernel.theta``) that maximise the marginal
-    likelihood of ``y`` at ``x``, searched from the default plus ``restarts`` random starts
-    drawn with ``seed``."""
-    return _fit(x, y, alpha, restarts, seed, ard)[0]
-
-
 def select_kernel(x: np.ndarray, y: np.ndarray, alpha: float, restarts: int, seed: int,
                   allow_ard: bool) -> np.ndarray:
     """The kernel hyperparameters of one length scale for all columns or, when ``allow_ard``,
@@ -89,19 +81,21 @@ def select_kernel(x: np.ndarray, y: np.ndarray, alpha: float, restarts: int, see
     ``k`` counts the kernel's hyperparameters and ``n`` the results. A length scale per column
     must raise the likelihood by more than its price, so few or uninformative results keep the
     single one (which does not overfit)."""
-    single, single_log_l = _fit(x, y, alpha, restarts, seed, ard=False)
+    single, single_log_l = fit_kernel(x, y, alpha, restarts, seed, ard=False)
     if not allow_ard or x.shape[1] == 1:
         return single
-    per_column, per_column_log_l = _fit(x, y, alpha, restarts, seed, ard=True)
+    per_column, per_column_log_l = fit_kernel(x, y, alpha, restarts, seed, ard=True)
     price = 0.5 * math.log(len(y))
     if per_column_log_l - price * len(per_column) > single_log_l - price * len(single):
         return per_column
     return single
 
 
-def _fit(x: np.ndarray, y: np.ndarray, alpha: float, restarts: int, seed: int,
-         ard: bool) -> tuple[np.ndarray, float]:
-    """The maximum-likelihood kernel hyperparameters and the log marginal likelihood there."""
+def fit_kernel(x: np.ndarray, y: np.ndarray, alpha: float, restarts: int, seed: int,
+               ard: bool) -> tuple[np.ndarray, float]:
+    """The kernel hyperparameters (log scale, ``kernel.theta``) that maximise the marginal
+    likelihood of ``y`` at ``x``, searched from the default plus ``restarts`` random starts
+    drawn with ``seed``, and the log marginal likelihood there."""
     gp = _regressor(_kernel(x.shape[1], None, ard), alpha, n_restarts_optimizer=restarts,
                     random_state=seed)
     with warnings.catch_warnings():
