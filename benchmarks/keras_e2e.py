@@ -159,10 +159,13 @@ def make_tuner(tool: str, directory: str, max_epochs: int, factor: int, seed: in
         return rung.Hyperband(build_model, **hyperband, verbose=0, **common)
     if tool == "rung-bohb":
         return rung.BOHB(build_model, **hyperband, verbose=0, **common)
+    if tool == "rung-bohb-gp":
+        return rung.BOHB(build_model, **hyperband, searcher="gp", verbose=0, **common)
     return rung.BayesianOptimization(build_model, max_trials=bo_trials, verbose=0, **common)
 
 
-TOOLS = ("kt-hyperband", "rung-hyperband", "rung-bohb", "kt-bayesian", "rung-bayesian")
+TOOLS = ("kt-hyperband", "rung-hyperband", "rung-bohb", "rung-bohb-gp", "kt-bayesian",
+         "rung-bayesian")
 
 
 def _warm_up(data: dict[str, np.ndarray]) -> None:

@@ -59,11 +59,15 @@ def hyperband(run: Run) -> None:
                            hyperband_iterations=None, **_common(run)), run)
 
 
-def bohb(run: Run) -> None:
+def bohb(run: Run, searcher: str = "kde") -> None:
     from rung.oracles import BOHBOracle
 
-    _drive(BOHBOracle(max_epochs=run.problem.max_epochs, factor=FACTOR,
+    _drive(BOHBOracle(max_epochs=run.problem.max_epochs, factor=FACTOR, searcher=searcher,
                       hyperband_iterations=None, **_common(run)), run)
+
+
+def bohb_gp(run: Run) -> None:
+    bohb(run, "gp")
 
 
 def _asha(run: Run, searcher: str) -> None:
@@ -92,6 +96,7 @@ RUNG = {
     "rung random": random_search,
     "rung Hyperband": hyperband,
     "rung BOHB": bohb,
+    "rung BOHB+gp": bohb_gp,
     "rung ASHA": asha,
     "rung ASHA+kde": asha_kde,
     "rung GP-BO": gp_bo,

@@ -199,7 +199,7 @@ def test_pending_jobs_make_concurrent_proposals_distinct_and_spread() -> None:
         assert values is not None
         searcher.on_start(f"p{k}", values, None)
         concurrent.append(values)
-    assert _min_distance(concurrent) > 0.02
+    assert _min_distance(concurrent) > 0.1  # measured 0.29 (0.25 with keras-tuner's made-up loss)
     # without on_start, the same model sends every worker to (nearly) the same point
     blind, rng = _fitted_searcher()
     repeated = [blind.suggest(branin_space(), rng, set()) for _ in range(4)]
@@ -237,12 +237,12 @@ def test_state_is_one_seed_and_the_kernel_is_refitted_on_schedule() -> None:
     searcher.suggest(branin_space(), rng, set())
     state = searcher.state_dict()
     assert set(state) == {"seed"} and isinstance(state["seed"], int)
-    fitted_on = searcher._theta[0][1]  # type: ignore[index]
+    fitted_on = searcher._theta[0][0][1]  # type: ignore[index]
     assert len(fitted_on) == 20  # 20 is on the schedule (..., 19, 20, 22, 24, ...)
     values = searcher.suggest(branin_space(), rng, set())
     searcher.observe(completed("020", values, branin(values)))  # type: ignore[arg-type]
     searcher.suggest(branin_space(), rng, set())
-    assert searcher._theta[0][1] == fitted_on  # type: ignore[index]  # 21: not refitted
+    assert searcher._theta[0][0][1] == fitted_on  # type: ignore[index]  # 21: not refitted
     fresh = GPSearcher()
     fresh.load_state_dict(state)
     assert fresh.state_dict() == state
@@ -311,3 +311,88 @@ def test_the_model_takes_over_after_ten_random_trials_in_a_large_space() -> None
     assert default[:10] == random_start[:10]
     assert default == ten
     assert default[10] != random_start[10]
+
+
+# --- under a multi-fidelity oracle: one budget at a time ---------------------------------------
+def _at(trial_id: str, values: dict[str, Any], budget: int, loss: float) -> Observation:
+    return Observation(trial_id, values, budget, loss, TrialStatus.COMPLETED)
+
+
+def _two_budgets(per_budget: bool, min_agreement: float | None = None) -> GPSearcher:
+    """40 results at 1 epoch, best near x1 = -5 (and all lower than any at 27 epochs); 12 at
+    27 epochs, best near x1 = 10."""
+    searcher = GPSearcher(num_initial_points=6, per_budget=per_budget,
+                          min_agreement=min_agreement)
+    rng = np.random.default_rng(3)
+    for i in range(40):
+        values = {"x1": float(rng.uniform(-5, 10)), "x2": float(rng.uniform(0, 15))}
+        searcher.observe(_at(f"{i:05d}", values, 1, values["x1"] - 100 + 0.01 * values["x2"]))
+    for i in range(40, 52):
+        values = {"x1": float(rng.uniform(-5, 10)), "x2": float(rng.uniform(0, 15))}
+        searcher.observe(_at(f"{i:05d}", values, 27, -values["x1"] + 0.01 * values["x2"]))
+    return searcher
+
+
+def test_per_budget_models_the_largest_budget_with_enough_results_alone() -> None:
+    rng = np.random.default_rng(0)
+    apart = [_two_budgets(True).suggest(branin_space(), rng, set()) for _ in range(5)]
+    assert all(v is not None and v["x1"] > 8.0 for v in apart)  # 27 epochs' optimum
+    mixed = [_two_budgets(False).suggest(branin_space(), rng, set()) for _ in range(5)]
+    assert all(v is not None and v["x1"] < 0.0 for v in mixed)  # the 40 results at 1 win
+    assert GPSearcher().per_budget is None and "per_budget=True" in repr(_two_budgets(True))
+
+
+def test_per_budget_skips_a_budget_whose_ranking_misleads() -> None:
+    """The same 12 configurations at 1 and 27 epochs, ranked backwards: with the agreement
+    check, 1 epoch is never modelled, even when 27 has too few results of its own."""
+    def fill(searcher: GPSearcher, at_27: int) -> GPSearcher:
+        rng = np.random.default_rng(5)
+        for i in range(12):
+            values = {"x1": float(rng.uniform(-5, 10)), "x2": float(rng.uniform(0, 15))}
+            searcher.observe(_at(f"{i:05d}", values, 1, values["x1"]))
+            if i < at_27:
+                searcher.observe(_at(f"{i + 100:05d}", values, 27, -values["x1"]))
+        return searcher
+
+    rng = np.random.default_rng(1)
+    checked = fill(GPSearcher(num_initial_points=6, per_budget=True, min_agreement=0.3), 5)
+    assert checked._group(6, rng) is None  # 27 has 5 of 6; 1 misleads (tau -1 on 5 pairs)
+    plain = fill(GPSearcher(num_initial_points=6, per_budget=True, min_agreement=None), 5)
+    assert plain._group(6, rng) == 1
+    assert fill(GPSearcher(num_initial_points=6, per_budget=True), 6)._group(6, rng) == 27
+
+
+def test_a_brackets_proposals_spread_out_while_they_run_one_at_a_time() -> None:
+    """A bracket's configurations are evaluated at low budgets one after the other: the model
+    of the top budget does not change in between. Counting them as pending at the top budget
+    spreads the bracket out; without it, every proposal lands next to the last."""
+    def bracket(awaiting: bool, seed: int) -> float:
+        searcher = GPSearcher(num_initial_points=6, per_budget=True)
+        rng = np.random.default_rng(seed)
+        for i in range(50):  # 40 configurations at 1 epoch, the last 10 also at 27
+            values = {"x1": float(rng.uniform(-5, 10)), "x2": float(rng.uniform(0, 15))}
+            searcher.observe(_at(f"{i:05d}", values, 1 if i < 40 else 27, branin(values)))
+        if not awaiting:
+            searcher._data.awaiting = (  # type: ignore[method-assign]
+                lambda group, limit: ([v for _, v in sorted(searcher._data.running.items())], []))
+        rng, proposed = np.random.default_rng(2), []
+        for k in range(6):
+            values = searcher.suggest(branin_space(), rng, {values_key(v) for v in proposed})
+            assert values is not None
+            searcher.on_start(f"{k + 60:05d}", values, 1)
+            searcher.observe(_at(f"{k + 60:05d}", values, 1, values["x1"]))  # done at 1 epoch
+            proposed.append(values)
+        return _min_distance(proposed)
+
+    for seed in range(3):  # measured: 0.24, 0.29, 0.09 against under 1e-5 (one point)
+        assert bracket(awaiting=True, seed=seed) > 0.05
+        assert bracket(awaiting=False, seed=seed) < 0.01
+
+
+def test_per_budget_options_are_checked() -> None:
+    with pytest.raises(ConfigurationError, match="per_budget.*True, False or None.*got 'yes'"):
+        GPSearcher(per_budget="yes")  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match="random_fraction"):
+        GPSearcher(random_fraction=1.5)
+    with pytest.raises(ConfigurationError, match="min_agreement"):
+        GPSearcher(min_agreement=2.0)

@@ -89,6 +89,8 @@ class ASHAOracle(Oracle):
 
     bounded_state = False  # its rungs rank every result they received (module docstring)
 
+    multi_fidelity = True
+
     def __init__(self, objective: ObjectiveLike = None, max_epochs: int = 100, factor: int = 3,
                  min_epochs: int = 1, max_trials: int = 100, seed: int | None = None,
                  hyperparameters: HyperParameters | None = None, mode: str = "promotion", **kwargs: Any) -> None:

@@ -35,7 +35,7 @@ from rung.oracles.kt_methods import KerasTunerOracleMethods
 from rung.oracles.schedule import Budget
 from rung.oracles.stop import Stop, StopKind
 from rung.oracles.suggestion import Suggestion
-from rung.searchers import Observation, Searcher, get_searcher
+from rung.searchers import GPSearcher, Observation, Searcher, get_searcher
 from rung.trial_record import TrialRecord, TrialStatus
 from rung.validation import check_bool, check_choice, check_int, fail_type
 
@@ -87,6 +87,8 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
         self.hyperparameters = hyperparameters.copy() if hyperparameters else HyperParameters()
         self.hyperparameters._pin_definitions()  # they override what the model declares
         self.searcher = get_searcher(searcher, self.default_searcher)
+        if isinstance(self.searcher, GPSearcher) and self.searcher.per_budget is None:
+            self.searcher.per_budget = self.multi_fidelity  # results at several budgets
         self.seed = seed
         self.tune_new_entries = check_bool("tune_new_entries", tune_new_entries)
         self.allow_new_entries = check_bool("allow_new_entries", allow_new_entries)
@@ -101,6 +103,9 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
         self.stop: Stop | None = None
 
     default_searcher: ClassVar[str] = "random"
+    multi_fidelity: ClassVar[bool] = False
+    """True where jobs train for different numbers of epochs by design (brackets, rungs): a
+    searcher that models one budget at a time (``GPSearcher(per_budget=None)``) is told so."""
 
     bounded_state: ClassVar[bool] = True
     """True when ``state_dict()`` is bounded by the live work (open brackets, pending jobs, RNG),

@@ -50,6 +50,8 @@ class HyperbandOracle(Oracle):
             oracle.tell(s.trial_id, {"loss": train(s.values, s.initial_epoch, s.epochs)})
     """
 
+    multi_fidelity = True
+
     def __init__(
         self,
         objective: ObjectiveLike = None,

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from contextlib import AbstractContextManager
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from rung.hyperparameters import values_key
 from rung.optional import import_optional
+
+if TYPE_CHECKING:
+    from rung.searchers._gp_encoding import Encoding
 
 __all__ = [
     "condition",
@@ -27,12 +31,14 @@ __all__ = [
     "lower_confidence_bound",
     "minimise_locally",
     "one_blas_thread",
+    "propose",
     "select_kernel",
 ]
 
 _LENGTH_SCALE_BOUNDS = (1e-2, 1e2)
 _AMPLITUDE_BOUNDS = (1e-3, 1e3)
 _FD_STEP = 1e-4
+_LOCAL_ITERATIONS = 15
 
 
 _PURPOSE = "GPSearcher (searcher='gp')"
@@ -149,3 +155,32 @@ def minimise_locally(
     best = start.copy()
     best[index] = np.clip(result.x, 0.0, 1.0)
     return best, float(acquisition(best[None, :])[0])
+
+
+def propose(encoding: Encoding, gp: Any, units: np.ndarray, y: np.ndarray,
+            rng: np.random.Generator, avoid: Container[str], beta: float, num_candidates: int,
+            num_restarts: int) -> dict[str, Any] | None:
+    """The configuration not in ``avoid`` with the lowest ``mean - beta * std`` found, or None:
+    ``num_candidates`` random points of the unit cube and perturbations of the five best
+    results (``units``, ``y``), then ``minimise_locally`` from the ``num_restarts`` best."""
+    d = encoding.n_units
+    best = units[np.argsort(y, kind="stable")[:5]]
+    local = np.clip(np.repeat(best, 20, axis=0) + rng.normal(0.0, 0.05, (len(best) * 20, d)),
+                    0.0, 1.0)
+    points = np.vstack([rng.random((num_candidates, d)), local])
+
+    def acquisition(batch: np.ndarray) -> np.ndarray:
+        return lower_confidence_bound(gp, encoding.features_of_units(batch), beta)
+
+    scores = acquisition(points)
+    order = np.argsort(scores, kind="stable")
+    found = [minimise_locally(acquisition, points[i], encoding.numeric_units, _LOCAL_ITERATIONS)
+             for i in order[:num_restarts]]
+    ranked = sorted([(s, k, u) for k, (u, s) in enumerate(found)]
+                    + [(float(scores[i]), len(found) + r, points[i])
+                       for r, i in enumerate(order)], key=lambda t: (t[0], t[1]))
+    for _, _, u in ranked:
+        values = encoding.decode(u)
+        if values_key(values) not in avoid:
+            return values
+    return None

@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from rung.hyperparameters import values_key
 from rung.searchers import _gp_model as model
+from rung.searchers._budgets import BudgetFocus, FinalResults
 from rung.searchers._gp_encoding import Encoding
 from rung.searchers._space import space_fingerprint
+from rung.searchers.agreement import check_threshold
 from rung.searchers.base import Searcher
 from rung.searchers.observation import Observation
 from rung.searchers.random import RandomSearcher
-from rung.trial_record import TrialStatus
-from rung.validation import check_int, check_number, check_optional_int, fail_value
+from rung.validation import (
+    check_fraction,
+    check_int,
+    check_number,
+    check_optional_int,
+    fail_type,
+    fail_value,
+)
 
 if TYPE_CHECKING:
     from rung.hyperparameters import HyperParameters
 
 __all__ = ["GPSearcher"]
 
-_FINAL_WITH_LOSS = (TrialStatus.COMPLETED, TrialStatus.PRUNED)
-_LOCAL_ITERATIONS = 15
+_ONE_GROUP = 0  # the group of every result when the searcher is not per budget
 _SEED_RANGE = 2**31 - 1
 _ARD_FROM = 3
 """Results per feature column from which a length scale per column is a candidate kernel."""
@@ -73,14 +80,28 @@ class GPSearcher(Searcher):
     is proposed; when there is none, a random one (``RandomSearcher``, which also finds the last
     untried points of a small space).
 
-    Jobs still running are *pending*: they enter the process with a pessimistic made-up result
-    (the predicted mean plus one standard deviation, as keras-tuner does), so concurrent workers
-    are sent to different points. Failed configurations are not modelled but never proposed again.
+    Jobs still running are *pending*: they enter the process with a pessimistic made-up result,
+    the worst loss so far or the predicted mean plus one standard deviation if that is worse
+    (keras-tuner uses the latter alone, which hardly moves a confident model: measured in a BOHB
+    search, four concurrent proposals landed within 0.008 of each other in the unit square,
+    against 0.21 to 0.36 with the worst loss; "constant liar", Ginsbourger et al. 2010), so
+    concurrent workers are sent to different points. Failed configurations are not modelled but never proposed again.
 
     Cost: the kernel's hyperparameters are fitted by maximum likelihood (on at most
     ``max_fit_points`` results, evenly spread in trial order) only when the number of results has
     grown by 10%; in between, one Cholesky factorisation per suggestion conditions the process on
     all results with the kernel fixed.
+
+    **Under a multi-fidelity oracle** (Hyperband, BOHB, successive halving, ASHA: ``per_budget``),
+    results after different numbers of epochs are not mixed: the searcher keeps them per budget
+    and models one, as BOHB's KDE does (``rung.searchers._budgets``): the largest budget with at
+    least ``num_initial_points`` results whose ranking is not shown to disagree with the top
+    budget's (``min_agreement``; inside ``for_budget(b)``, as ``KDESearcher``). Configurations
+    started since that budget's newest result and not seen there (the rest of a bracket, mostly
+    stopped at lower budgets) enter the process at the predicted mean plus one standard
+    deviation, so a bracket's proposals spread out even when they run one at a time (with the
+    worst loss there, the bracket spreads too far: median regret at 30x R on lc_mixed 0.0051
+    against 0.0034, docs/benchmarks.md). A share ``random_fraction`` of the proposals is random, as in BOHB.
 
     BLAS runs on one thread while the searcher works: its matrices are small, and the cores are
     busy training models.
@@ -102,6 +123,11 @@ class GPSearcher(Searcher):
         max_fit_points: at most this many results when fitting the kernel's hyperparameters.
         max_trials: the search's number of trials, when known (``BayesianOptimizationOracle``
             passes its own): the default random start then takes at most half of them.
+        per_budget: model one budget at a time (above); None: as the oracle says (True under
+            Hyperband, BOHB, successive halving and ASHA, False otherwise).
+        random_fraction: the share of proposals drawn at random (0 to 1; BOHB passes 1/3).
+        min_agreement: with ``per_budget``, the Kendall tau (-1 to 1) below which a lower
+            budget's ranking misleads (None: the largest budget with enough results).
 
     Example::
 
@@ -120,6 +146,9 @@ class GPSearcher(Searcher):
         num_restarts: int = 3,
         max_fit_points: int = 200,
         max_trials: int | None = None,
+        per_budget: bool | None = None,
+        random_fraction: float = 0.0,
+        min_agreement: float | None = 0.3,
     ) -> None:
         self.num_initial_points = check_optional_int("num_initial_points", num_initial_points, 1)
         self.max_trials = check_optional_int("max_trials", max_trials, 1)
@@ -128,29 +157,38 @@ class GPSearcher(Searcher):
         self.num_candidates = check_int("num_candidates", num_candidates, 1)
         self.num_restarts = check_int("num_restarts", num_restarts, 0)
         self.max_fit_points = check_int("max_fit_points", max_fit_points, 2)
-        self._results: dict[str, tuple[dict[str, Any], float]] = {}
-        self._pending: dict[str, dict[str, Any]] = {}
-        self._failed: set[str] = set()  # values of failed jobs
+        if per_budget is not None and not isinstance(per_budget, bool):
+            raise fail_type("GPSearcher per_budget", "True, False or None", per_budget)
+        self.per_budget = per_budget
+        self.random_fraction = check_fraction("GPSearcher random_fraction", random_fraction)
+        self.min_agreement = check_threshold("GPSearcher min_agreement", min_agreement,
+                                             allow_none=True)
+        self._focus = BudgetFocus(self.min_agreement)
+        self._data = FinalResults()
         self._seed: int | None = None
-        self._theta: tuple[Any, np.ndarray] | None = None  # (what it was fitted on, theta)
+        self._theta: dict[int, tuple[Any, np.ndarray]] = {}  # group -> (fitted on, theta)
         self._cache: tuple[Any, ...] | None = None  # (key, units, x, y, gp)
         self._encoded: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # per result: units, x
         self._encoded_space: str | None = None
 
     # --- hooks --------------------------------------------------------------------------------
     def on_start(self, trial_id: str, values: Mapping[str, Any], budget: int | None) -> None:
-        self._pending[trial_id] = dict(values)
+        self._data.start(trial_id, values)
 
     def observe(self, observation: Observation) -> None:
+        self._focus.observe(observation)  # every report: how well budgets rank alike
         if not observation.final:
-            return  # a single-fidelity model: only final results count
-        self._pending.pop(observation.trial_id, None)
-        if observation.status is TrialStatus.FAILED:
-            self._failed.add(values_key(observation.values))
-        if observation.status in _FINAL_WITH_LOSS and observation.loss is not None \
-                and math.isfinite(observation.loss):
-            self._results[observation.trial_id] = (dict(observation.values), observation.loss)
-            self._encoded.pop(observation.trial_id, None)
+            return  # the model learns from final results only
+        group = int(observation.budget) if self.per_budget else _ONE_GROUP
+        self._data.add(observation, group)
+        self._encoded.pop(observation.trial_id, None)
+
+    @contextmanager
+    def for_budget(self, budget: int, unverified_weight: float = 0.0) -> Iterator[None]:
+        """With ``per_budget``, proposals made inside are for configurations meant to reach
+        ``budget`` (see ``KDESearcher.for_budget``); otherwise no effect."""
+        with self._focus.for_budget(budget, unverified_weight):
+            yield
 
     def state_dict(self) -> dict[str, Any]:
         return {"seed": self._seed}
@@ -180,41 +218,61 @@ class GPSearcher(Searcher):
     ) -> dict[str, Any] | None:
         if self._seed is None:  # seeds the likelihood optimiser's restarts, from the oracle's rng
             self._seed = int(rng.integers(_SEED_RANGE))
-        avoid = _Union(exclude, self._failed, {values_key(v) for v in self._pending.values()})
+        data = self._data
+        avoid = _Union(exclude, data.failed, {values_key(v) for v in data.running.values()})
         encoding = Encoding(space)
-        if len(self._results) < self.initial_points(space) or encoding.n_units == 0:
+        group = None
+        if encoding.n_units and not (self.random_fraction and rng.random() < self.random_fraction):
+            group = self._group(self.initial_points(space), rng)
+        if group is None:
             return RandomSearcher().suggest(space, rng, avoid, stream)
         with model.one_blas_thread():
-            gp, x_units, y = self._model(space, encoding)
-            values = self._optimise(encoding, gp, x_units, y, rng, avoid)
+            gp, x_units, y = self._model(space, encoding, group)
+            values = model.propose(encoding, gp, x_units, y, rng, avoid, self.beta,
+                                   self.num_candidates, self.num_restarts)
         if values is None:
             return RandomSearcher().suggest(space, rng, avoid, stream)
         return values
 
-    def _model(self, space: HyperParameters,
-               encoding: Encoding) -> tuple[Any, np.ndarray, np.ndarray]:
-        """The process on the results plus the pending jobs' made-up results, and the unit
-        points and losses of the results."""
-        ids = sorted(self._results)
+    def _group(self, needed: int, rng: np.random.Generator) -> int | None:
+        """The results the model learns from (a budget, or the one group), or None while too
+        few: at least ``needed`` results."""
+        counts = self._data.counts()
+        if not self.per_budget:
+            return _ONE_GROUP if counts.get(_ONE_GROUP, 0) >= needed else None
+        reference = self._focus.draw_reference(counts, needed - 1, rng)
+        return self._focus.choose(counts, needed - 1, reference)
+
+    def _model(self, space: HyperParameters, encoding: Encoding,
+               group: int) -> tuple[Any, np.ndarray, np.ndarray]:
+        """The process on the group's results plus the pending jobs' made-up results, and the
+        unit points and losses of the results."""
+        results = self._data.groups[group]
+        ids = sorted(results)
         fingerprint = space_fingerprint(space)
         if self._encoded_space != fingerprint:
             self._encoded, self._encoded_space = {}, fingerprint
-        theta = self._kernel_theta(encoding, fingerprint, ids)
-        key = (fingerprint, tuple(ids), theta.tobytes())
+        theta = self._kernel_theta(encoding, fingerprint, group, ids)
+        key = (fingerprint, group, tuple(ids), theta.tobytes())
         if self._cache is None or self._cache[0] != key:
-            units, x = self._encode(encoding, ids)
-            y = np.array([self._results[i][1] for i in ids])
+            units, x = self._encode(encoding, results, ids)
+            y = np.array([results[i][1] for i in ids])
             self._cache = (key, units, x, y, model.condition(x, y, self.alpha, theta))
         _, units, x, y, gp = self._cache
-        pending = [self._pending[i] for i in sorted(self._pending)]
-        if pending:
-            xp = np.array([encoding.features(v) for v in pending])
+        if self.per_budget:
+            running, awaiting = self._data.awaiting(group, self.max_fit_points)
+        else:
+            running, awaiting = [v for _, v in sorted(self._data.running.items())], []
+        if running or awaiting:
+            xp = np.array([encoding.features(v) for v in running + awaiting])
             mean, std = gp.predict(xp, return_std=True)
-            gp = model.condition(np.vstack([x, xp]), np.concatenate([y, mean + std]),
-                                 self.alpha, theta)
+            lie = mean + std
+            lie[:len(running)] = np.maximum(lie[:len(running)], y.max())
+            gp = model.condition(np.vstack([x, xp]), np.concatenate([y, lie]), self.alpha, theta)
         return gp, units, y
 
-    def _kernel_theta(self, encoding: Encoding, fingerprint: str, ids: list[str]) -> np.ndarray:
+    def _kernel_theta(self, encoding: Encoding, fingerprint: str, group: int,
+                      ids: list[str]) -> np.ndarray:
         """The kernel hyperparameters, fitted by maximum likelihood on the results of the ``m``
         smallest trial ids, ``m`` being the last point of the refit schedule (1, 2, 3, ... then
         growing by 10%) not above the number of results: a pure function of the results, refitted
@@ -225,9 +283,10 @@ class GPSearcher(Searcher):
             picks = np.linspace(0, m - 1, self.max_fit_points).round().astype(int)
             chosen = [chosen[i] for i in picks]
         key = (fingerprint, tuple(chosen))
-        if self._theta is None or self._theta[0] != key:
-            _, x = self._encode(encoding, chosen)
-            y = np.array([self._results[i][1] for i in chosen])
+        if group not in self._theta or self._theta[group][0] != key:
+            results = self._data.groups[group]
+            _, x = self._encode(encoding, results, chosen)
+            y = np.array([results[i][1] for i in chosen])
             assert self._seed is not None
             seed = (self._seed + m) % _SEED_RANGE
             # A length scale per feature is a candidate from _ARD_FROM results per feature, and
@@ -236,49 +295,25 @@ class GPSearcher(Searcher):
             # 0.90 against 0.43; always from 5 results per feature, lc_crossing's 0.0041 against
             # 0.0019 with the criterion from 3).
             allow_ard = len(chosen) >= _ARD_FROM * x.shape[1]
-            self._theta = (key, model.select_kernel(x, y, self.alpha, restarts=2, seed=seed,
-                                                    allow_ard=allow_ard))
-        return self._theta[1]
+            self._theta[group] = (key, model.select_kernel(x, y, self.alpha, restarts=2,
+                                                           seed=seed, allow_ard=allow_ard))
+        return self._theta[group][1]
 
-    def _encode(self, encoding: Encoding, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def _encode(self, encoding: Encoding, results: Mapping[str, tuple[dict[str, Any], float]],
+                ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Unit points and feature rows of results (cached per result and space)."""
         for i in ids:
             if i not in self._encoded:
-                values = self._results[i][0]
+                values = results[i][0]
                 self._encoded[i] = (encoding.to_unit(values), encoding.features(values))
         units = np.array([self._encoded[i][0] for i in ids]).reshape(len(ids), encoding.n_units)
         x = np.array([self._encoded[i][1] for i in ids]).reshape(len(ids), encoding.n_features)
         return units, x
 
-    def _optimise(self, encoding: Encoding, gp: Any, units: np.ndarray, y: np.ndarray,
-                  rng: np.random.Generator, avoid: Container[str]) -> dict[str, Any] | None:
-        """The untried configuration with the lowest acquisition found, or None."""
-        d = encoding.n_units
-        best = units[np.argsort(y, kind="stable")[:5]]
-        local = np.clip(np.repeat(best, 20, axis=0) + rng.normal(0.0, 0.05, (len(best) * 20, d)),
-                        0.0, 1.0)
-        points = np.vstack([rng.random((self.num_candidates, d)), local])
-
-        def acquisition(batch: np.ndarray) -> np.ndarray:
-            return model.lower_confidence_bound(gp, encoding.features_of_units(batch), self.beta)
-
-        scores = acquisition(points)
-        order = np.argsort(scores, kind="stable")
-        found = [model.minimise_locally(acquisition, points[i], encoding.numeric_units,
-                                        _LOCAL_ITERATIONS)
-                 for i in order[:self.num_restarts]]
-        ranked = sorted([(s, k, u) for k, (u, s) in enumerate(found)]
-                        + [(float(scores[i]), len(found) + r, points[i])
-                           for r, i in enumerate(order)], key=lambda t: (t[0], t[1]))
-        for _, _, u in ranked:
-            values = encoding.decode(u)
-            if values_key(values) not in avoid:
-                return values
-        return None
-
     def __repr__(self) -> str:
         return (f"GPSearcher(num_initial_points={self.num_initial_points}, alpha={self.alpha}, "
-                f"beta={self.beta}, max_trials={self.max_trials})")
+                f"beta={self.beta}, max_trials={self.max_trials}, per_budget={self.per_budget}, "
+                f"random_fraction={self.random_fraction:.4g}, min_agreement={self.min_agreement})")
 
 
 class _Union:

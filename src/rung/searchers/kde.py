@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from rung.hyperparameters import values_key
+from rung.searchers._budgets import BudgetFocus
 from rung.searchers._encoding import Encoding
 from rung.searchers._kernels import special
 from rung.searchers._space import space_fingerprint
-from rung.searchers.agreement import RankAgreement, check_threshold
+from rung.searchers.agreement import check_threshold
 from rung.searchers.base import Searcher
 from rung.searchers.observation import Observation
 from rung.searchers.random import RandomSearcher
@@ -116,9 +117,7 @@ class KDESearcher(Searcher):
             "KDESearcher min_bandwidth", min_bandwidth, 0.0, exclusive_minimum=True))
         self.min_agreement = check_threshold("KDESearcher min_agreement", min_agreement,
                                              allow_none=True)
-        self._agreement = RankAgreement(threshold=self.min_agreement or 0.0)
-        self._reference: int | None = None
-        self._unverified_weight = 0.0
+        self._focus = BudgetFocus(self.min_agreement)
         self._results: dict[int, dict[str, tuple[dict[str, Any], float]]] = {}
         self._failed: dict[str, dict[str, Any]] = {}
         self._pending: dict[str, dict[str, Any]] = {}
@@ -132,7 +131,7 @@ class KDESearcher(Searcher):
     def observe(self, observation: Observation) -> None:
         if observation.final:
             self._pending.pop(observation.trial_id, None)
-        self._agreement.observe(observation)
+        self._focus.observe(observation)
         if observation.loss is None:
             self._failed[observation.trial_id] = dict(observation.values)
             return
@@ -144,16 +143,13 @@ class KDESearcher(Searcher):
                 exclude: Container[str], stream: str = "") -> dict[str, Any] | None:
         explore = rng.random() < self.random_fraction
         encoding = self.encoding(space)
-        reference, weight = self._reference, self._unverified_weight
-        if not explore and reference is not None and weight > 0.0 and len(encoding):
+        split = None
+        if not explore and len(encoding):
             # for_budget(b, unverified_weight=w): for a share w of the proposals, the model
-            # may also use a budget not yet shown to agree with b (as long as nothing shows
-            # that it misleads); a draw only where that changes the budget modelled
-            unverified = self._model_budget(len(encoding), None)
-            if unverified != self._model_budget(len(encoding), reference) and (
-                    weight >= 1.0 or rng.random() < weight):
-                reference = None
-        split = None if explore or not len(encoding) else self.split(encoding, reference)
+            # may also use a budget not yet shown to agree with b
+            reference = self._focus.draw_reference(self._counts(), self._min_good(len(encoding)),
+                                                   rng)
+            split = self.split(encoding, reference)
         if split is None:
             return self._random.suggest(space, rng, exclude, stream)
         for values in self._ranked_candidates(encoding, split, rng):
@@ -182,35 +178,20 @@ class KDESearcher(Searcher):
             with searcher.for_budget(81):
                 values = searcher.suggest(space, rng, exclude)
         """
-        weight = check_fraction("for_budget unverified_weight", unverified_weight)
-        previous = self._reference, self._unverified_weight
-        self._reference, self._unverified_weight = int(budget), weight
-        try:
+        with self._focus.for_budget(budget, unverified_weight):
             yield
-        finally:
-            self._reference, self._unverified_weight = previous
 
     def model_budget(self, dims: int) -> int | None:
         """The largest budget with more than ``min_points`` finite results (``dims + 1`` by
         default) whose ranking does not mislead (see ``min_agreement``), or None. Inside
         ``for_budget(b)``, a lower budget must have been shown to agree with ``b``."""
-        return self._model_budget(dims, self._reference)
+        return self._model_budget(dims, self._focus.reference)
 
     def _model_budget(self, dims: int, reference: int | None) -> int | None:
-        needed = self._min_good(dims)
-        enough = sorted((b for b, results in self._results.items() if len(results) > needed),
-                        reverse=True)
-        if self.min_agreement is None:
-            return enough[0] if enough else None
-        top = self._agreement.top_budget() if reference is None else reference
-        for budget in enough:
-            if top is None or budget >= top:
-                return budget
-            if reference is not None and self._agreement.agrees(budget, reference):
-                return budget
-            if reference is None and not self._agreement.misleads(budget, top):
-                return budget
-        return None
+        return self._focus.choose(self._counts(), self._min_good(dims), reference)
+
+    def _counts(self) -> dict[int, int]:
+        return {budget: len(results) for budget, results in self._results.items()}
 
     def _min_good(self, dims: int) -> int:
         return self.min_points if self.min_points is not None else dims + 1

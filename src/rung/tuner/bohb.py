@@ -22,6 +22,7 @@ class BOHB(Hyperband):
     without early stopping in each iteration; robust where learning curves cross),
     ``min_agreement`` and ``unverified_weight`` (how far low-budget rankings are trusted
     before they are shown to agree with ``max_epochs``; see ``rung.oracles.BOHBOracle``).
+    ``searcher="gp"``: a Gaussian process in the KDE's place (one budget at a time, as the KDE).
 
     Example::
 
