@@ -18,8 +18,14 @@ def GPSearcher_cheap() -> GPSearcher:  # noqa: N802 - named after the class in t
     return GPSearcher(num_candidates=100, num_restarts=1, max_fit_points=50)
 
 
+def GPSearcher_per_budget() -> GPSearcher:  # noqa: N802
+    """As under BOHB (``BOHBOracle(searcher="gp")``): one budget at a time, a third random."""
+    return GPSearcher(num_candidates=100, num_restarts=1, max_fit_points=50, per_budget=True,
+                      random_fraction=1 / 3)
+
+
 FACTORIES: list[Callable[[], Searcher]] = [
-    RandomSearcher, GridSearcher, KDESearcher, GPSearcher_cheap]
+    RandomSearcher, GridSearcher, KDESearcher, GPSearcher_cheap, GPSearcher_per_budget]
 
 
 @pytest.mark.parametrize("factory", FACTORIES, ids=lambda f: f.__name__)
