@@ -82,10 +82,11 @@ class GPSearcher(Searcher):
 
     Jobs still running are *pending*: they enter the process with a pessimistic made-up result,
     the worst loss so far or the predicted mean plus one standard deviation if that is worse
-    (keras-tuner uses the latter alone, which hardly moves a confident model: measured in a BOHB
-    search, four concurrent proposals landed within 0.008 of each other in the unit square,
-    against 0.21 to 0.36 with the worst loss; "constant liar", Ginsbourger et al. 2010), so
-    concurrent workers are sent to different points. Failed configurations are not modelled but never proposed again.
+    ("constant liar", Ginsbourger et al. 2010), so concurrent workers are sent to different
+    points. keras-tuner uses the mean plus one standard deviation alone, which hardly moves a
+    confident model: measured in a BOHB search, four concurrent proposals landed 0.001 to 0.007
+    apart in the unit square, against 0.23 to 0.37 with the worst loss. Failed configurations
+    are not modelled but never proposed again.
 
     Cost: the kernel's hyperparameters are fitted by maximum likelihood (on at most
     ``max_fit_points`` results, evenly spread in trial order) only when the number of results has
@@ -101,7 +102,8 @@ class GPSearcher(Searcher):
     stopped at lower budgets) enter the process at the predicted mean plus one standard
     deviation, so a bracket's proposals spread out even when they run one at a time (with the
     worst loss there, the bracket spreads too far: median regret at 30x R on lc_mixed 0.0051
-    against 0.0034, docs/benchmarks.md). A share ``random_fraction`` of the proposals is random, as in BOHB.
+    against 0.0034, docs/benchmarks.md). A share ``random_fraction`` of the proposals is
+    random, as in BOHB.
 
     BLAS runs on one thread while the searcher works: its matrices are small, and the cores are
     busy training models.
