@@ -312,7 +312,8 @@ def test_bohb_with_a_gaussian_process_in_place_of_the_kde() -> None:
     gp = oracle.searcher
     assert isinstance(gp, GPSearcher) and gp.per_budget is True
     assert (gp.random_fraction, gp.min_agreement) == (0.25, 0.5)
-    with pytest.raises(ConfigurationError, match="searcher='gp' and the KDE options.*top_fraction"):
+    with pytest.raises(ConfigurationError,
+                       match="searcher='gp' and the KDE options.*top_fraction.*KDE only"):
         BOHBOracle(objective="loss", searcher="gp", top_fraction=0.3)
     # every multi-fidelity oracle keeps a GP's budgets apart; a single-fidelity one has one
     assert HyperbandOracle(objective="loss", searcher="gp").searcher.per_budget is True

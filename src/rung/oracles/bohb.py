@@ -110,10 +110,12 @@ class BOHBOracle(HyperbandOracle):
         if searcher is not None:
             changed = [k for k, v in options.items() if v != getattr(KDESearcher(), k)]
             if changed:
-                raise ConfigurationError(
-                    f"BOHBOracle got searcher={given!r} and the KDE options {changed}: "
+                hint = ("they apply to the KDE only: drop them, or pass "
+                        "searcher=GPSearcher(...) with its own options") if given == "gp" else (
                     f"pass the options to the searcher (searcher=KDESearcher({changed[0]}=...)) "
                     "or drop searcher=")
+                raise ConfigurationError(
+                    f"BOHBOracle got searcher={given!r} and the KDE options {changed}: {hint}")
         self.min_agreement = kde.min_agreement
         self.unverified_weight = check_fraction("BOHBOracle unverified_weight", unverified_weight)
         self._agreement = RankAgreement(threshold=self.min_agreement or 0.0)
