@@ -9,7 +9,7 @@ configuration pays only its extra epochs. Budgets are multiples of R, the larges
 configuration (``max_epochs``, 81 everywhere): 30x R is the cost of 30 full trainings. The regret
 convention is in ``benchmarks/_se/problem.py``.
 
-Run (55 to 70 minutes on 2 cores; the Gaussian-process optimisers take most of it)::
+Run (65 to 80 minutes on 2 cores; the Gaussian-process optimisers take most of it)::
 
     .venv/bin/python benchmarks/sample_efficiency.py              # 20 seeds, 30x R
     .venv/bin/python benchmarks/sample_efficiency.py --quick      # 3 seeds, 2 problems, 3x R

@@ -85,6 +85,10 @@ def asha_kde(run: Run) -> None:
     _asha(run, "kde")
 
 
+def asha_gp(run: Run) -> None:
+    _asha(run, "gp")
+
+
 def gp_bo(run: Run) -> None:
     from rung.oracles import BayesianOptimizationOracle
 
@@ -99,5 +103,6 @@ RUNG = {
     "rung BOHB+gp": bohb_gp,
     "rung ASHA": asha,
     "rung ASHA+kde": asha_kde,
+    "rung ASHA+gp": asha_gp,
     "rung GP-BO": gp_bo,
 }
