@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-__all__ = ["TrialRecord", "TrialStatus"]
+__all__ = ["TrialRecord", "TrialStatus", "creation_order"]
 
 
 class TrialStatus(str, enum.Enum):
@@ -63,3 +63,9 @@ class TrialRecord:
 
     def replace(self, **changes: Any) -> TrialRecord:
         return replace(self, **changes)
+
+
+def creation_order(trial_id: str) -> tuple[int, str]:
+    """Sort key that puts trial ids in the order they were made: ids are zero-padded counters
+    ("00042") that outgrow their padding after 99,999 ("100000" must follow "99999")."""
+    return len(trial_id), trial_id

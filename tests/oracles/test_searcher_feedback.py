@@ -312,3 +312,21 @@ def test_a_killed_search_on_sqlite_resumes_its_searcher_exactly(tmp_path: Any,
     resumed.search()
     assert proposals == straight[:37] + straight[36:]  # the killed job runs again, then the rest
     assert len(straight) == resumed.oracle.budget().jobs
+
+
+def test_trial_ids_past_99999_keep_their_creation_order_on_resume() -> None:
+    def oracle() -> RandomSearchOracle:
+        return RandomSearchOracle(objective="loss", max_trials=None, seed=1,
+                                  hyperparameters=space(), searcher=Recorder())
+
+    first = oracle()
+    state = first.state_dict()
+    state["next_id"] = 99_998  # as after 99,998 trials
+    first.load_state_dict(state, [], [])
+    started = [first.ask() for _ in range(3)]
+    assert [s.trial_id for s in started] == ["99998", "99999", "100000"]
+
+    resumed = oracle()
+    resumed.load_state_dict(json.loads(json.dumps(first.state_dict())), [], [])
+    # the running jobs reach the searcher in the order they started, not as sorted strings
+    assert [t for t, _ in resumed.searcher.started] == ["99998", "99999", "100000"]

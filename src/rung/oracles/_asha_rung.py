@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rung.oracles._log import PagedLog
+from rung.trial_record import creation_order
 
 __all__ = ["Rung", "legacy_entries"]
 
@@ -112,7 +113,7 @@ class Rung:
         self._clean_from = limit
         self._fresh.clear()
         if newly:
-            self._retire_ids(sorted(newly))
+            self._retire_ids(sorted(newly, key=creation_order))
 
     def _retire_ids(self, ids: list[str]) -> None:
         self.retired.update(ids)

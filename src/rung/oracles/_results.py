@@ -12,7 +12,7 @@ from rung.oracles._assigned import assigned_records, store_assigned
 from rung.oracles._ranking import Ranking
 from rung.oracles.suggestion import Suggestion
 from rung.trial import Trial
-from rung.trial_record import TrialRecord
+from rung.trial_record import TrialRecord, creation_order
 from rung.validation import check_int
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class OracleResults:
             return self.make_trial(self._finished_trials[trial_id])
         if trial_id in self._pending:
             return self.make_trial(self._pending[trial_id].to_record())
-        known = sorted(self._finished_trials) + sorted(self._pending)
+        known = sorted([*self._finished_trials, *self._pending], key=creation_order)
         shown = ", ".join(known[:3]) + (f" ... ({len(known)} in all)" if len(known) > 3 else "")
         raise UnknownTrialError(
             f"trial_id must be the id of a trial of this project, got {trial_id!r}; "

@@ -36,7 +36,7 @@ from rung.oracles.schedule import Budget
 from rung.oracles.stop import Stop, StopKind
 from rung.oracles.suggestion import Suggestion
 from rung.searchers import GPSearcher, Observation, Searcher, get_searcher
-from rung.trial_record import TrialRecord, TrialStatus
+from rung.trial_record import TrialRecord, TrialStatus, creation_order
 from rung.validation import check_bool, check_choice, check_int, fail_type
 
 __all__ = ["STATE_VERSION", "Oracle", "Suggestion"]
@@ -231,7 +231,7 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
             return self._pending.pop(trial_id)
         except KeyError:
             raise KeyError(
-                f"trial_id {trial_id!r} is not pending; pending: {sorted(self._pending)[:10]}"
+                f"trial_id {trial_id!r} is not pending; pending: {sorted(self._pending, key=creation_order)[:10]}"
             ) from None
 
     def _metrics_dict(self, metrics: float | Mapping[str, float]) -> dict[str, float]:
@@ -406,5 +406,5 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
         if self._observes or type(self.searcher).replay is not Searcher.replay:
             self._replay(history_observations(
                 self._finished_trials.values(), reports, self.objective))
-        for suggestion in sorted(self._pending.values(), key=lambda s: s.trial_id):
+        for suggestion in sorted(self._pending.values(), key=lambda s: creation_order(s.trial_id)):
             self.searcher.on_start(suggestion.trial_id, suggestion.values, suggestion.epochs)

@@ -28,7 +28,7 @@ from rung.executors.running import running_trial
 from rung.hyperparameters import HyperParameters, values_key
 from rung.oracles.kt_project import OracleProject
 from rung.trial import Trial
-from rung.trial_record import TrialRecord, TrialStatus
+from rung.trial_record import TrialRecord, TrialStatus, creation_order
 from rung.validation import fail_type, fail_value
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ class KerasTunerOracleMethods(OracleProject):
     @property
     def start_order(self) -> list[str]:
         """keras-tuner's ids of the trials started so far (finished and running), in order."""
-        return sorted({*self._finished_trials, *self._pending})
+        return sorted({*self._finished_trials, *self._pending}, key=creation_order)
 
     @property
     def end_order(self) -> list[str]:
@@ -197,7 +197,7 @@ class KerasTunerOracleMethods(OracleProject):
         if live is not None:
             return _report_to_running(live, self.objective.name, metrics, step)
         if trial_id not in self._pending:
-            raise KeyError(f"trial_id {trial_id!r} is not running; running: {sorted(self._pending)}")
+            raise KeyError(f"trial_id {trial_id!r} is not running; running: {sorted(self._pending, key=creation_order)}")
         if not isinstance(metrics, Mapping):
             metrics = {self.objective.name: metrics}
         try:

@@ -19,7 +19,7 @@ import numpy as np
 from rung.hyperparameters import values_key
 from rung.searchers.agreement import RankAgreement
 from rung.searchers.observation import Observation
-from rung.trial_record import TrialStatus
+from rung.trial_record import TrialStatus, creation_order
 from rung.validation import check_fraction
 
 __all__ = ["BudgetFocus", "FinalResults"]
@@ -86,11 +86,6 @@ class BudgetFocus:
         return None
 
 
-def _order(trial_id: str) -> tuple[int, str]:
-    """Trial ids in creation order (zero-padded numbers that may outgrow their padding)."""
-    return len(trial_id), trial_id
-
-
 class FinalResults:
     """The final results of jobs, grouped by a budget, and which configurations a group has not
     seen yet: the memory of a model that learns from one budget at a time (``GPSearcher``).
@@ -111,7 +106,7 @@ class FinalResults:
         self._keys: dict[int, set[str]] = {}  # group -> values keys with a result
 
     def seen(self, trial_id: str, values: Mapping[str, Any]) -> None:
-        key, order = values_key(values), _order(trial_id)
+        key, order = values_key(values), creation_order(trial_id)
         if key not in self._first or order < self._first[key][0]:
             self._first[key] = (order, dict(values))
 
@@ -129,7 +124,7 @@ class FinalResults:
                 and math.isfinite(observation.loss):
             self.groups.setdefault(group, {})[observation.trial_id] = (
                 dict(observation.values), float(observation.loss))
-            order = _order(observation.trial_id)
+            order = creation_order(observation.trial_id)
             self._newest[group] = max(self._newest.get(group, order), order)
             self._keys.setdefault(group, set()).add(values_key(observation.values))
 
@@ -141,7 +136,7 @@ class FinalResults:
         """The running configurations with no result in ``group``, and (at most ``limit``, the
         most recent) the others that await it (see the class)."""
         have = self._keys.get(group, set())
-        running = [v for _, v in sorted(self.running.items(), key=lambda kv: _order(kv[0]))
+        running = [v for _, v in sorted(self.running.items(), key=lambda kv: creation_order(kv[0]))
                    if values_key(v) not in have]
         keys = {values_key(v) for v in running}
         newest = self._newest.get(group, (0, ""))

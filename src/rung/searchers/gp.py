@@ -17,6 +17,7 @@ from rung.searchers.agreement import check_threshold
 from rung.searchers.base import Searcher
 from rung.searchers.observation import Observation
 from rung.searchers.random import RandomSearcher
+from rung.trial_record import creation_order
 from rung.validation import (
     check_fraction,
     check_int,
@@ -250,7 +251,7 @@ class GPSearcher(Searcher):
         """The process on the group's results plus the pending jobs' made-up results, and the
         unit points and losses of the results."""
         results = self._data.groups[group]
-        ids = sorted(results)
+        ids = sorted(results, key=creation_order)
         fingerprint = space_fingerprint(space)
         if self._encoded_space != fingerprint:
             self._encoded, self._encoded_space = {}, fingerprint
@@ -264,7 +265,7 @@ class GPSearcher(Searcher):
         if self.per_budget:
             running, awaiting = self._data.awaiting(group, self.max_fit_points)
         else:
-            running, awaiting = [v for _, v in sorted(self._data.running.items())], []
+            running, awaiting = [v for _, v in sorted(self._data.running.items(), key=lambda kv: creation_order(kv[0]))], []
         if running or awaiting:
             xp = np.array([encoding.features(v) for v in running + awaiting])
             mean, std = gp.predict(xp, return_std=True)

@@ -19,6 +19,7 @@ from rung.searchers.agreement import check_threshold
 from rung.searchers.base import Searcher
 from rung.searchers.observation import Observation
 from rung.searchers.random import RandomSearcher
+from rung.trial_record import creation_order
 from rung.validation import check_fraction, check_int, check_number, check_optional_int
 
 if TYPE_CHECKING:
@@ -203,11 +204,13 @@ class KDESearcher(Searcher):
         if budget is None:
             return None
         results = self._results[budget]
-        ranked = sorted((loss, trial_id) for trial_id, (_, loss) in results.items())
-        failed = sorted(t for t in self._failed if t not in results)
+        ranked = sorted(((loss, t) for t, (_, loss) in results.items()),
+                        key=lambda lt: (lt[0], creation_order(lt[1])))
+        failed = sorted((t for t in self._failed if t not in results), key=creation_order)
         n_good = split_good_bad(ranked, len(failed), self.top_fraction, self._min_good(len(encoding)))
         seen = {values_key(values) for values, _ in results.values()}
-        running = [values for trial_id, values in sorted(self._pending.items())
+        running = [values for trial_id, values in sorted(self._pending.items(),
+                                                         key=lambda kv: creation_order(kv[0]))
                    if trial_id not in results and values_key(values) not in seen]
         bad_values = [results[t][0] for _, t in ranked[n_good:]] + [self._failed[t] for t in failed]
         good = np.array([encoding.encode(results[t][0]) for _, t in ranked[:n_good]])

@@ -17,7 +17,7 @@ import numpy as np
 
 from rung.hyperparameters import HyperParameter, HyperParameters, values_key
 from rung.searchers import Observation, Searcher
-from rung.trial_record import TrialStatus
+from rung.trial_record import TrialStatus, creation_order
 
 __all__ = ["Run", "finite_space", "loss_of", "mixed_space", "tiny_space", "value_in_space"]
 
@@ -148,7 +148,7 @@ class Run:
         """``searcher`` resumed as an oracle resumes it: state, replay, then pending jobs."""
         searcher.load_state_dict(state)
         searcher.replay(iter(list(self.observations)))
-        for trial_id in sorted(self.pending):
+        for trial_id in sorted(self.pending, key=creation_order):
             searcher.on_start(trial_id, dict(self.pending[trial_id]), 3)
         rng = np.random.default_rng()
         rng.bit_generator.state = self.rng.bit_generator.state

@@ -25,7 +25,7 @@ from rung.hyperparameters import HyperParameters
 from rung.storage import InMemoryStorage
 from rung.testing import _jobs as jobs
 from rung.testing._rules import Rule, make_rules, run_rules
-from rung.trial_record import TrialRecord, TrialStatus
+from rung.trial_record import TrialRecord, TrialStatus, creation_order
 from rung.tuner import ASHA, Hyperband, RandomSearch, Tuner
 
 __all__ = ["check_executor", "executor_rules"]
@@ -77,7 +77,7 @@ def _promoted_from_top_k(trials: list[TrialRecord]) -> bool:
             continue
         parent = next(p for p in trials if p.trial_id == t.parent_id)
         peers = sorted((p for p in by_rung[(parent.iteration, parent.bracket, parent.rung)]
-                        if p.loss is not None), key=lambda p: (p.loss, p.trial_id))  # fmt: skip
+                        if p.loss is not None), key=lambda p: (p.loss, creation_order(p.trial_id)))  # fmt: skip
         keep = len(by_rung[(t.iteration, t.bracket, t.rung)])
         if parent.trial_id not in {p.trial_id for p in peers[:keep]}:
             return False

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rung.oracles.schedule import Budget
-from rung.trial_record import TrialRecord
+from rung.trial_record import TrialRecord, creation_order
 
 __all__ = ["RunningJob", "SearchProgress", "Snapshot"]
 
@@ -167,7 +167,7 @@ class SearchProgress:
                 best=None if self._best is None else self._best[0],
                 best_trial=None if self._best is None else self._best[1],
                 objective=self.objective,
-                running=tuple(sorted(self._running.values(), key=lambda j: j.trial_id)),
+                running=tuple(sorted(self._running.values(), key=lambda j: creation_order(j.trial_id))),
                 rungs_done=dict(self._rungs), workers=self.workers, recent=self._recent,
                 elapsed=elapsed,
                 remaining=remaining)
