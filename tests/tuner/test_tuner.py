@@ -75,8 +75,23 @@ def test_finished_search_reruns_nothing_and_resume_checks_settings(tmp_path: Pat
         make(tmp_path, max_epochs=27)
     with pytest.raises(ConfigurationError, match="objective"):
         make(tmp_path, objective="val_accuracy")
+    with pytest.raises(ConfigurationError,
+                       match="searcher: stored 'RandomSearcher', now 'KDESearcher'.*overwrite=True"):
+        make(tmp_path, searcher="kde")  # before any work, not a traceback from the saved state
     fresh = make(tmp_path, max_epochs=27, overwrite=True)
     assert fresh.storage.count_trials() == 0
+
+
+def test_a_project_stored_before_the_searcher_setting_resumes(tmp_path: Path) -> None:
+    first = make(tmp_path, hyperband_iterations=1)
+    first.search()
+    settings = first.storage.get_settings()
+    assert settings is not None and settings.pop("searcher") == "RandomSearcher"
+    first.storage.set_settings(settings)  # as an older rung stored it
+    done = first.storage.count_trials()
+    again = make(tmp_path, hyperband_iterations=2)
+    again.search()
+    assert again.storage.count_trials() == 2 * done
 
 
 def test_interrupted_search_resumes_without_repeating(tmp_path: Path) -> None:

@@ -304,6 +304,8 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
     # --- settings compared on resume -----------------------------------------------------------
     resumable_settings: frozenset[str] = frozenset({"seed"})
     """Settings that may change when a stored search is resumed."""
+    added_settings: frozenset[str] = frozenset({"searcher"})
+    """Settings newer than some stored projects: compared only where the project stored them."""
 
     def settings(self) -> dict[str, Any]:
         """What defines this search; a resumed project must match (see ``resumable_settings``)."""
@@ -311,6 +313,7 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
             "oracle": type(self).__name__,
             "objective": self.objective.get_config(),
             "seed": self.seed,
+            "searcher": type(self.searcher).__name__,
             **self._settings(),
         }
 
@@ -326,6 +329,7 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
             (k, stored.get(k), current.get(k))
             for k in keys
             if k not in self.resumable_settings and stored.get(k) != current.get(k)
+            and (k in stored or k not in self.added_settings)
         ]
 
     # --- define-by-run ------------------------------------------------------------------------
