@@ -49,7 +49,9 @@ COST_ORDER = ("keras-tuner BO", "Optuna GP", "keras-tuner Hyperband", "rung GP-B
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--seeds", type=int, default=20, help="how many seeds")
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="the seeds are FIRST_SEED ... FIRST_SEED + SEEDS - 1")
     parser.add_argument("--budget", type=float, default=30.0, help="in multiples of R")
     parser.add_argument("--gp-budget", type=float, default=None,
                         help=f"budget cap of {', '.join(GP_FAMILY)} (default: --budget); their "
@@ -73,6 +75,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         args.seeds, args.budget, args.problems = 3, 3.0, ["branin", "lc_crossing"]
     if args.seeds < 1 or args.budget < 1:
         parser.error(f"--seeds and --budget must be >= 1, got {args.seeds} and {args.budget}")
+    if args.first_seed < 0:
+        parser.error(f"--first-seed must be >= 0, got {args.first_seed}")
     if args.rerun and args.runs is None:
         parser.error("--rerun needs --runs FILE (the runs to keep)")
     return args
@@ -81,7 +85,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 def tasks(args: argparse.Namespace) -> list[Task]:
     gp = args.budget if args.gp_budget is None else min(args.gp_budget, args.budget)
     out = [Task(p, o, seed, gp if o in GP_FAMILY else args.budget)
-           for p in args.problems for o in args.optimizers for seed in range(args.seeds)]
+           for p in args.problems for o in args.optimizers
+           for seed in range(args.first_seed, args.first_seed + args.seeds)]
     rank = {o: i for i, o in enumerate(COST_ORDER)}
     return sorted(out, key=lambda t: rank.get(t.optimizer, len(rank)))  # slowest first
 
@@ -125,7 +130,7 @@ def cpu_table(results: list[Result], optimizers: list[str]) -> str:
 def to_json(s: Summary, args: argparse.Namespace) -> dict[str, object]:
     marks = [m for m in MARKS if m <= args.budget]
     return {
-        "seeds": args.seeds, "budget_r": args.budget, "problems": s.problems,
+        "seeds": args.seeds, "first_seed": args.first_seed, "budget_r": args.budget, "problems": s.problems,
         "regret": {p: {o: {f"{m:g}": s.at(p, o, m).tolist() for m in marks}
                        for o in s.optimizers} for p in s.problems},
         "target": s.target,
@@ -139,8 +144,10 @@ def to_json(s: Summary, args: argparse.Namespace) -> dict[str, object]:
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     todo = tasks(args)
-    print(f"{len(args.problems)} problems x {len(args.optimizers)} optimizers x {args.seeds} "
-          f"seeds, budget {args.budget:g}x R (R = 81 epochs; one Hyperband iteration, eta = 3, "
+    seeds = (f"{args.seeds} seeds" if args.first_seed == 0 else
+             f"{args.seeds} seeds ({args.first_seed}-{args.first_seed + args.seeds - 1})")
+    print(f"{len(args.problems)} problems x {len(args.optimizers)} optimizers x {seeds}, "
+          f"budget {args.budget:g}x R (R = 81 epochs; one Hyperband iteration, eta = 3, "
           f"costs {hyperband_iteration():.2f} R); {args.workers} processes", flush=True)
     start = time.perf_counter()
     store = RunStore(args.runs, args.rerun) if args.runs else None

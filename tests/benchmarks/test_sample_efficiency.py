@@ -66,6 +66,9 @@ def test_runs_file_resumes_and_reruns_only_the_named_optimizer(tmp_path: Path) -
     assert "2 runs taken from" in rerun  # rung random's two runs kept
     # Hyperband's two old runs dropped, its two new ones appended
     assert len(runs.read_text().splitlines()) == 4
+    later, one = run("--first-seed", "1", "--seeds", "2")  # seeds 1 and 2: seed 1's are stored
+    assert "2 runs taken from" in later and "2 seeds (1-2)" in later
+    assert one["first_seed"] == 1 and len(runs.read_text().splitlines()) == 6
 
 
 def test_compacting_keeps_the_newest_line_of_every_task(tmp_path: Path) -> None:
