@@ -130,7 +130,8 @@ def cpu_table(results: list[Result], optimizers: list[str]) -> str:
 def to_json(s: Summary, args: argparse.Namespace) -> dict[str, object]:
     marks = [m for m in MARKS if m <= args.budget]
     return {
-        "seeds": args.seeds, "first_seed": args.first_seed, "budget_r": args.budget, "problems": s.problems,
+        "seeds": args.seeds, "first_seed": args.first_seed, "budget_r": args.budget,
+        "problems": s.problems,
         "regret": {p: {o: {f"{m:g}": s.at(p, o, m).tolist() for m in marks}
                        for o in s.optimizers} for p in s.problems},
         "target": s.target,

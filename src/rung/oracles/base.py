@@ -230,9 +230,8 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
         try:
             return self._pending.pop(trial_id)
         except KeyError:
-            raise KeyError(
-                f"trial_id {trial_id!r} is not pending; pending: {sorted(self._pending, key=creation_order)[:10]}"
-            ) from None
+            pending = sorted(self._pending, key=creation_order)[:10]
+            raise KeyError(f"trial_id {trial_id!r} is not pending; pending: {pending}") from None
 
     def _metrics_dict(self, metrics: float | Mapping[str, float]) -> dict[str, float]:
         if isinstance(metrics, Mapping):

@@ -197,7 +197,8 @@ class KerasTunerOracleMethods(OracleProject):
         if live is not None:
             return _report_to_running(live, self.objective.name, metrics, step)
         if trial_id not in self._pending:
-            raise KeyError(f"trial_id {trial_id!r} is not running; running: {sorted(self._pending, key=creation_order)}")
+            running = sorted(self._pending, key=creation_order)
+            raise KeyError(f"trial_id {trial_id!r} is not running; running: {running}")
         if not isinstance(metrics, Mapping):
             metrics = {self.objective.name: metrics}
         try:

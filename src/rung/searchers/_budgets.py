@@ -136,8 +136,8 @@ class FinalResults:
         """The running configurations with no result in ``group``, and (at most ``limit``, the
         most recent) the others that await it (see the class)."""
         have = self._keys.get(group, set())
-        running = [v for _, v in sorted(self.running.items(), key=lambda kv: creation_order(kv[0]))
-                   if values_key(v) not in have]
+        running = [self.running[t] for t in sorted(self.running, key=creation_order)
+                   if values_key(self.running[t]) not in have]
         keys = {values_key(v) for v in running}
         newest = self._newest.get(group, (0, ""))
         later = sorted((order, key) for key, (order, _) in self._first.items()

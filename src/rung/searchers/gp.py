@@ -265,7 +265,8 @@ class GPSearcher(Searcher):
         if self.per_budget:
             running, awaiting = self._data.awaiting(group, self.max_fit_points)
         else:
-            running, awaiting = [v for _, v in sorted(self._data.running.items(), key=lambda kv: creation_order(kv[0]))], []
+            started = sorted(self._data.running, key=creation_order)
+            running, awaiting = [self._data.running[t] for t in started], []
         if running or awaiting:
             xp = np.array([encoding.features(v) for v in running + awaiting])
             mean, std = gp.predict(xp, return_std=True)
