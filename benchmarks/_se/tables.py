@@ -1,4 +1,4 @@
-"""Markdown tables of a ``Summary`` (printed, and pasted into docs/benchmarks.md)."""
+"""Markdown tables of a ``Summary`` (printed, and pasted into docs/sample-efficiency.md)."""
 
 from __future__ import annotations
 

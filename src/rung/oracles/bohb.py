@@ -54,7 +54,7 @@ class BOHBOracle(HyperbandOracle):
             Gaussian process in the KDE's place (``GPSearcher(per_budget=True)``, with
             ``random_fraction`` and ``min_agreement``): one budget modelled at a time, as the
             KDE; on continuous spaces it finds better configurations for the same epochs
-            (docs/benchmarks.md, "Sample efficiency").
+            (docs/sample-efficiency.md).
         full_budget_jobs: how many configurations the least aggressive bracket (``s = 0``)
             trains to ``max_epochs`` with no early stopping; ``None``: Hyperband's
             ``s_max + 1``. Raising it makes the search robust where learning curves cross

@@ -38,7 +38,7 @@ _ARD_FROM = 3
 """Results per feature column from which a length scale per column is a candidate kernel."""
 MAX_DEFAULT_INITIAL_POINTS = 10
 """The default random start's cap. On the sample-efficiency problems (40 seeds, 30 trials;
-docs/benchmarks.md, "Reading the results"), against keras-tuner's uncapped three per
+docs/sample-efficiency.md, "Reading the results"), against keras-tuner's uncapped three per
 hyperparameter: lower median regret on hartmann6 (0.35 against 0.40), mixed, lc_mixed (0.0088
 against 0.0125) and lc_conditional (0.0129 against 0.0154); lc_crossing and digits_mlp as before."""
 
@@ -103,7 +103,7 @@ class GPSearcher(Searcher):
     stopped at lower budgets) enter the process at the predicted mean plus one standard
     deviation, so a bracket's proposals spread out even when they run one at a time (with the
     worst loss there, the bracket spreads too far: median regret at 30x R on lc_mixed 0.0051
-    against 0.0034, docs/benchmarks.md). A share ``random_fraction`` of the proposals is
+    against 0.0034, docs/sample-efficiency.md). A share ``random_fraction`` of the proposals is
     random, as in BOHB.
 
     BLAS runs on one thread while the searcher works: its matrices are small, and the cores are
@@ -294,7 +294,7 @@ class GPSearcher(Searcher):
             assert self._seed is not None
             seed = (self._seed + m) % _SEED_RANGE
             # A length scale per feature is a candidate from _ARD_FROM results per feature, and
-            # is used when the information criterion prefers it (docs/benchmarks.md, "Reading
+            # is used when the information criterion prefers it (docs/sample-efficiency.md, "Reading
             # the results": with one per feature from the start, hartmann6's median regret was
             # 0.90 against 0.43; always from 5 results per feature, lc_crossing's 0.0041 against
             # 0.0019 with the criterion from 3).
