@@ -131,13 +131,16 @@ class FinalResults:
     def counts(self) -> dict[int, int]:
         return {group: len(results) for group, results in self.groups.items()}
 
+    def running_values(self) -> list[dict[str, Any]]:
+        """The values of the running jobs, in the order they started."""
+        return [self.running[t] for t in sorted(self.running, key=creation_order)]
+
     def awaiting(self, group: int,
                  limit: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The running configurations with no result in ``group``, and (at most ``limit``, the
         most recent) the others that await it (see the class)."""
         have = self._keys.get(group, set())
-        running = [self.running[t] for t in sorted(self.running, key=creation_order)
-                   if values_key(self.running[t]) not in have]
+        running = [v for v in self.running_values() if values_key(v) not in have]
         keys = {values_key(v) for v in running}
         newest = self._newest.get(group, (0, ""))
         later = sorted((order, key) for key, (order, _) in self._first.items()

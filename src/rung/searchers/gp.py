@@ -265,8 +265,7 @@ class GPSearcher(Searcher):
         if self.per_budget:
             running, awaiting = self._data.awaiting(group, self.max_fit_points)
         else:
-            started = sorted(self._data.running, key=creation_order)
-            running, awaiting = [self._data.running[t] for t in started], []
+            running, awaiting = self._data.running_values(), []
         if running or awaiting:
             xp = np.array([encoding.features(v) for v in running + awaiting])
             mean, std = gp.predict(xp, return_std=True)
@@ -294,10 +293,10 @@ class GPSearcher(Searcher):
             assert self._seed is not None
             seed = (self._seed + m) % _SEED_RANGE
             # A length scale per feature is a candidate from _ARD_FROM results per feature, and
-            # is used when the information criterion prefers it (docs/sample-efficiency.md, "Reading
-            # the results": with one per feature from the start, hartmann6's median regret was
-            # 0.90 against 0.43; always from 5 results per feature, lc_crossing's 0.0041 against
-            # 0.0019 with the criterion from 3).
+            # is used when the information criterion prefers it (docs/sample-efficiency.md,
+            # "Reading the results": with one per feature from the start, hartmann6's median
+            # regret was 0.90 against 0.43; always from 5 results per feature, lc_crossing's
+            # 0.0041 against 0.0019 with the criterion from 3).
             allow_ard = len(chosen) >= _ARD_FROM * x.shape[1]
             self._theta[group] = (key, model.select_kernel(x, y, self.alpha, restarts=2,
                                                            seed=seed, allow_ard=allow_ard))

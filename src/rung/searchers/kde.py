@@ -209,9 +209,8 @@ class KDESearcher(Searcher):
         failed = sorted((t for t in self._failed if t not in results), key=creation_order)
         n_good = split_good_bad(ranked, len(failed), self.top_fraction, self._min_good(len(encoding)))
         seen = {values_key(values) for values, _ in results.values()}
-        running = [values for trial_id, values in sorted(self._pending.items(),
-                                                         key=lambda kv: creation_order(kv[0]))
-                   if trial_id not in results and values_key(values) not in seen]
+        running = [self._pending[t] for t in sorted(self._pending, key=creation_order)
+                   if t not in results and values_key(self._pending[t]) not in seen]
         bad_values = [results[t][0] for _, t in ranked[n_good:]] + [self._failed[t] for t in failed]
         good = np.array([encoding.encode(results[t][0]) for _, t in ranked[:n_good]])
         bad = np.array([encoding.encode(v) for v in bad_values])
