@@ -36,7 +36,15 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 os.environ.setdefault("KERAS_BACKEND", "torch")  # keras-tuner imports Keras
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _se.registry import OPTIMIZERS, PROBLEMS, Result, Task, prepare_worker, run_task  # noqa: E402
+from _se.registry import (  # noqa: E402
+    OPTIMIZERS,
+    PROBLEMS,
+    Result,
+    Task,
+    libraries,
+    prepare_worker,
+    run_task,
+)
 from _se.report import Summary, summarise  # noqa: E402
 from _se.store import RunStore  # noqa: E402
 from _se.tables import ranks_table, regret_tables, speedup_table  # noqa: E402
@@ -98,7 +106,8 @@ def execute(todo: list[Task], workers: int, store: RunStore | None = None) -> li
     if not todo:
         return results
     start = time.perf_counter()
-    with multiprocessing.get_context("spawn").Pool(workers, prepare_worker) as pool:
+    modules = libraries(t.optimizer for t in todo)  # a worker imports only what its runs need
+    with multiprocessing.get_context("spawn").Pool(workers, prepare_worker, (modules,)) as pool:
         for i, result in enumerate(pool.imap_unordered(run_task, todo), 1):
             results.append(result)
             if store is not None:

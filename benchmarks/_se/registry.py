@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from _se import curves, functions
@@ -13,7 +13,7 @@ from _se.peer_runners import PEERS
 from _se.problem import Problem, Run
 from _se.rung_runners import RUNG
 
-__all__ = ["OPTIMIZERS", "PROBLEMS", "Result", "Task", "prepare_worker", "run_task"]
+__all__ = ["OPTIMIZERS", "PROBLEMS", "Result", "Task", "libraries", "prepare_worker", "run_task"]
 
 PROBLEMS: dict[str, Callable[[], Problem]] = {
     "branin": functions.branin,
@@ -62,13 +62,26 @@ def run_task(task: Task) -> Result:
                   time.process_time() - start, error)
 
 
-def prepare_worker() -> None:
-    """Import the libraries before the first run, so that no run's CPU time counts an import;
+def libraries(optimizers: Iterable[str]) -> tuple[str, ...]:
+    """The libraries ``optimizers`` import (rung always): Optuna's rows need optuna,
+    keras-tuner's need keras_tuner (and Keras' torch backend)."""
+    names = set(optimizers)
+    out = ["rung"]
+    if any(o.startswith("Optuna") for o in names):
+        out.append("optuna")
+    if any(o.startswith("keras-tuner") for o in names):
+        out += ["keras_tuner", "torch"]
+    return tuple(out)
+
+
+def prepare_worker(modules: Iterable[str] = ("rung", "optuna", "keras_tuner", "torch")) -> None:
+    """Import ``modules`` before the first run, so that no run's CPU time counts an import;
     one BLAS/torch thread per process (two processes share the two cores)."""
-    for name in ("rung", "optuna", "keras_tuner", "torch"):
+    for name in modules:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
-    with contextlib.suppress(ImportError):
-        import torch
+    if "torch" in modules:
+        with contextlib.suppress(ImportError):
+            import torch
 
-        torch.set_num_threads(1)
+            torch.set_num_threads(1)

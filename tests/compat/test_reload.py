@@ -39,7 +39,7 @@ class Counting(kt.Hyperband):
 
 
 def make(tmp_path, **kwargs) -> Counting:
-    return Counting(build_model, objective="val_accuracy", max_epochs=9, factor=3, seed=0,
+    return Counting(build_model, objective="val_accuracy", max_epochs=3, factor=3, seed=0,
                     directory=tmp_path, project_name="reload", verbose=0, **kwargs)
 
 
@@ -57,7 +57,7 @@ def test_finished_project_reruns_nothing(tmp_path, digits) -> None:
     first = make(tmp_path)
     search(first, digits)
     planned = first.oracle.budget().jobs
-    assert len(first.begun) == planned == 22
+    assert len(first.begun) == planned == 6  # brackets 3x1 -> 1x3 and 2x3
     best = first.oracle.get_best_trials(1)[0]
 
     again = make(tmp_path)  # overwrite=False is the default
@@ -77,17 +77,18 @@ def test_finished_project_reruns_nothing(tmp_path, digits) -> None:
 
 def test_interrupted_search_continues(tmp_path, digits) -> None:
     first = make(tmp_path)
-    BUILDS["explode_at"] = BUILDS["count"] + 12  # the 12th trial's build crashes the search
-    with pytest.raises(kt.errors.FatalError):
+    BUILDS["explode_at"] = BUILDS["count"] + 4  # the 4th job's build crashes the search: the
+    with pytest.raises(kt.errors.FatalError):  # promotion continuing a rung-0 checkpoint
         search(first, digits)
     done = dict(first.oracle.trials)
-    assert len(done) == 11
+    assert len(done) == 3
 
     BUILDS["explode_at"] = None
     second = make(tmp_path)
     search(second, digits)
-    assert len(second.oracle.trials) == 22
+    assert len(second.oracle.trials) == 6
     assert second.begun[0] == first.begun[-1]  # the interrupted job is re-run first...
+    assert second.oracle.trials[second.begun[0]].parent_id in done  # (a promotion)
     assert not set(second.begun) & set(done)  # ...and no finished one
     for trial_id, trial in done.items():
         assert second.oracle.trials[trial_id].score == trial.score

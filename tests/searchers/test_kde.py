@@ -270,6 +270,6 @@ def test_registered_and_options_are_checked() -> None:
         KDESearcher(num_samples=2.5)  # type: ignore[arg-type]
 
 
-def test_passes_check_searcher() -> None:
-    check_searcher(KDESearcher)
+def test_passes_check_searcher_with_non_default_options() -> None:
+    # with its defaults it is one of tests/searchers/test_searcher_contract.py's FACTORIES
     check_searcher(lambda: KDESearcher(random_fraction=0.0, min_points=2, num_samples=8))
