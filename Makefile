@@ -11,6 +11,9 @@ TEST_EXTRAS ?= dev,keras,sklearn,torch,tensorflow,jax,bench,dask,ray,lightgbm
 # optimizer-state continuation, the demo's model) run again on each of these backends.
 KERAS_BACKENDS ?= tensorflow jax
 KERAS_TESTS := tests/compat tests/integrations/test_keras_continuation.py tests/examples/test_demo.py
+# Tests run in this many pytest-xdist processes (2 saved a third of the suite's time on the
+# 2-core CI machine: many tests wait on subprocesses); PYTEST_WORKERS=0 runs them in one.
+PYTEST_WORKERS ?= 2
 DEMO_STAMP := $(VENV)/.installed-demo
 TEST_STAMP := $(VENV)/.installed-test
 
@@ -50,10 +53,10 @@ demo: $(DEMO_STAMP)
 test: $(TEST_STAMP) chromium
 	$(PY) -m ruff check src tests benchmarks examples tools
 	$(PY) -m mypy
-	KERAS_BACKEND=torch $(PY) -m pytest
+	KERAS_BACKEND=torch $(PY) -m pytest -n $(PYTEST_WORKERS)
 	@for backend in $(KERAS_BACKENDS); do \
 		echo "== the Keras tests on the $$backend backend"; \
-		KERAS_BACKEND=$$backend $(PY) -m pytest $(KERAS_TESTS) || exit 1; \
+		KERAS_BACKEND=$$backend $(PY) -m pytest -n $(PYTEST_WORKERS) $(KERAS_TESTS) || exit 1; \
 	done
 
 lint: $(TEST_STAMP)

@@ -98,7 +98,7 @@ def test_encoding_kernels_and_inactive_values() -> None:
 
 
 @pytest.mark.parametrize("kernel", [GaussianKernel(), OrdinalKernel((0.25, 0.75)),
-                                    CategoricalKernel(3)], ids=repr)
+                                    CategoricalKernel(3)], ids=["gaussian", "ordinal", "categorical"])
 @pytest.mark.parametrize("centre", [0.0, math.nan], ids=["active", "inactive"])
 def test_inactive_value_keeps_each_kernel_normalised(kernel: Any, centre: float) -> None:
     """The mass on "inactive" plus the mass over the domain is 1, whichever the centre."""
