@@ -1,0 +1,31 @@
+"""Set-up shared by every test directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+import pytest
+
+_CACHES: list[str] = []  # compilation caches this process made (and removes at the end)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On Keras' jax backend every trial compiles its model's steps (seconds each on 2 cores),
+    and a promoted trial, or a configuration drawn twice, compiles the same computation again.
+    JAX's persistent compilation cache, in a new folder for each test run (shared by the
+    pytest-xdist processes, which inherit the environment), compiles each computation once per
+    run. It changes no result, only how often XLA compiles. A cache the caller set is kept."""
+    if os.environ.get("KERAS_BACKEND") != "jax" or "JAX_COMPILATION_CACHE_DIR" in os.environ:
+        return
+    folder = tempfile.mkdtemp(prefix="rung-tests-jax-cache-")
+    _CACHES.append(folder)
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = folder
+    os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
+    os.environ["JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES"] = "0"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _CACHES:
+        shutil.rmtree(folder, ignore_errors=True)
