@@ -74,9 +74,10 @@ def libraries(optimizers: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def prepare_worker(modules: Iterable[str] = ("rung", "optuna", "keras_tuner", "torch")) -> None:
-    """Import ``modules`` before the first run, so that no run's CPU time counts an import;
-    one BLAS/torch thread per process (two processes share the two cores)."""
+def prepare_worker(modules: tuple[str, ...]) -> None:
+    """Import ``modules`` (``libraries`` of the runs) before the first run, so that no run's
+    CPU time counts an import; one BLAS/torch thread per process (two processes share the two
+    cores)."""
     for name in modules:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
