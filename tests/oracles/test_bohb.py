@@ -336,3 +336,19 @@ def test_bohb_with_a_gaussian_process_in_place_of_the_kde() -> None:
     tuner.search()
     best = tuner.oracle.get_best_trials(1)[0].hyperparameters.values
     assert abs(best["x"] - 0.3) < 0.05 and abs(best["y"] - 0.6) < 0.05
+
+
+@pytest.mark.parametrize("searcher", [None, "kde", "gp"])
+@pytest.mark.parametrize("min_agreement", [None, 0.6])
+def test_min_agreement_reaches_the_searcher_whichever_way_it_is_named(
+        searcher: str | None, min_agreement: float | None) -> None:
+    oracle = BOHBOracle(objective="loss", max_epochs=9, searcher=searcher,
+                        min_agreement=min_agreement, hyperparameters=space())
+    assert oracle.min_agreement == min_agreement
+    assert oracle.searcher.min_agreement == min_agreement  # type: ignore[attr-defined]
+
+
+def test_kde_options_with_searcher_kde_are_the_kdes() -> None:
+    oracle = BOHBOracle(objective="loss", max_epochs=9, searcher="kde", top_fraction=0.3,
+                        hyperparameters=space())
+    assert isinstance(oracle.searcher, KDESearcher) and oracle.searcher.top_fraction == 0.3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,32 @@ def test_a_project_stored_before_the_searcher_setting_resumes(tmp_path: Path) ->
     again = make(tmp_path, hyperband_iterations=2)
     again.search()
     assert again.storage.count_trials() == 2 * done
+
+
+def test_resume_checks_the_searchers_options_and_bohbs_own(tmp_path: Path) -> None:
+    def bohb(**kwargs) -> rung.BOHB:
+        args = {"run_trial": train, "objective": "val_loss", "max_epochs": 9, "seed": 0,
+                "directory": tmp_path, "project_name": "b", "verbose": 0, **kwargs}
+        return rung.BOHB(**args)
+
+    bohb(hyperband_iterations=1).search()
+    bohb(hyperband_iterations=2)  # resumable: more iterations
+    for changed, shown in [({"top_fraction": 0.3}, "searcher_options.top_fraction: stored 0.15, now 0.3"),
+                           ({"min_agreement": None}, "min_agreement: stored 0.3, now None"),
+                           ({"unverified_weight": 1.0}, "unverified_weight: stored 0.2, now 1.0"),
+                           ({"searcher": rung.searchers.KDESearcher(num_samples=8)},
+                            "searcher_options.num_samples: stored 64, now 8")]:
+        with pytest.raises(ConfigurationError, match=re.escape(shown)):
+            bohb(**changed)
+    # a project stored before these settings were saved resumes without comparing them
+    settings = bohb().storage.get_settings()
+    assert settings is not None
+    for key in ("searcher_options", "min_agreement", "unverified_weight"):
+        settings.pop(key)
+    bohb().storage.set_settings(settings)
+    again = bohb(hyperband_iterations=2, top_fraction=0.3)
+    again.search()
+    assert again.storage.get_settings()["searcher_options"]["top_fraction"] == 0.3
 
 
 def test_interrupted_search_resumes_without_repeating(tmp_path: Path) -> None:

@@ -303,7 +303,7 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
     # --- settings compared on resume -----------------------------------------------------------
     resumable_settings: frozenset[str] = frozenset({"seed"})
     """Settings that may change when a stored search is resumed."""
-    added_settings: frozenset[str] = frozenset({"searcher"})
+    added_settings: frozenset[str] = frozenset({"searcher", "searcher_options"})
     """Settings newer than some stored projects: compared only where the project stored them."""
 
     def settings(self) -> dict[str, Any]:
@@ -313,6 +313,7 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
             "objective": self.objective.get_config(),
             "seed": self.seed,
             "searcher": type(self.searcher).__name__,
+            "searcher_options": self.searcher.settings(),
             **self._settings(),
         }
 
@@ -324,12 +325,18 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
     ) -> list[tuple[str, Any, Any]]:
         """``(name, stored, current)`` for every setting that differs and may not."""
         keys = sorted(set(stored) | set(current))
-        return [
-            (k, stored.get(k), current.get(k))
-            for k in keys
-            if k not in self.resumable_settings and stored.get(k) != current.get(k)
-            and (k in stored or k not in self.added_settings)
-        ]
+        diffs = []
+        for k in keys:
+            if (k in self.resumable_settings or stored.get(k) == current.get(k)
+                    or (k not in stored and k in self.added_settings)):
+                continue
+            a, b = stored.get(k), current.get(k)
+            if k == "searcher_options" and isinstance(a, Mapping) and isinstance(b, Mapping):
+                diffs += [(f"{k}.{sub}", a.get(sub), b.get(sub)) for sub in sorted(set(a) | set(b))
+                          if a.get(sub) != b.get(sub)]
+            else:
+                diffs.append((k, a, b))
+        return diffs
 
     # --- define-by-run ------------------------------------------------------------------------
     def update_space(self, hyperparameters: HyperParameters) -> None:

@@ -103,6 +103,8 @@ class BOHBOracle(HyperbandOracle):
         kde = KDESearcher(min_points, top_fraction, random_fraction, num_samples,
                           bandwidth_factor, min_bandwidth, min_agreement)
         given = searcher
+        if searcher == "kde":  # the KDE built from the options above (min_agreement included)
+            searcher = None
         if searcher == "gp":  # a GP in the KDE's place, with BOHB's random share and agreement
             searcher = GPSearcher(per_budget=True, random_fraction=random_fraction,
                                   min_agreement=kde.min_agreement)
@@ -177,6 +179,10 @@ class BOHBOracle(HyperbandOracle):
         jobs = max(1, plan.epochs // self.max_epochs)
         return Bracket(iteration=iteration, s=0, target=jobs)
 
+    # projects stored before these two were saved resume without comparing them
+    added_settings = HyperbandOracle.added_settings | {"min_agreement", "unverified_weight"}
+
     def _settings(self) -> dict[str, Any]:
-        return {**super()._settings(), "full_budget_jobs": self.full_budget_jobs}
+        return {**super()._settings(), "full_budget_jobs": self.full_budget_jobs,
+                "min_agreement": self.min_agreement, "unverified_weight": self.unverified_weight}
 

@@ -100,5 +100,10 @@ class Searcher(abc.ABC):
                 f"{dict(state)!r}: the project was probably created with another searcher."
             )
 
+    def settings(self) -> dict[str, Any]:
+        """The options that change what this searcher proposes, as JSON values: a stored search
+        resumes only with the same (``Oracle.settings``). A searcher without options: ``{}``."""
+        return {}
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

@@ -257,6 +257,12 @@ class KDESearcher(Searcher):
             out[k] = dim.kernel.bandwidth(column[~np.isnan(column)], n, dims, floor)
         return out
 
+    def settings(self) -> dict[str, Any]:
+        return {"min_points": self.min_points, "top_fraction": self.top_fraction,
+                "random_fraction": self.random_fraction, "num_samples": self.num_samples,
+                "bandwidth_factor": self.bandwidth_factor, "min_bandwidth": self.min_bandwidth,
+                "min_agreement": self.min_agreement}
+
     def __repr__(self) -> str:
         return (f"KDESearcher(min_points={self.min_points}, top_fraction={self.top_fraction}, "
                 f"random_fraction={self.random_fraction:.4g}, num_samples={self.num_samples}, "

@@ -76,5 +76,8 @@ class RandomSearcher(Searcher):
             return None
         return remaining[int(rng.integers(len(remaining)))]
 
+    def settings(self) -> dict[str, Any]:
+        return {"max_collisions": self.max_collisions}
+
     def __repr__(self) -> str:
         return f"RandomSearcher(max_collisions={self.max_collisions})"
