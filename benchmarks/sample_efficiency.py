@@ -45,7 +45,7 @@ from _se.registry import (  # noqa: E402
     prepare_worker,
     run_task,
 )
-from _se.report import Summary, summarise  # noqa: E402
+from _se.report import REFERENCE, Summary, summarise  # noqa: E402
 from _se.store import RunStore  # noqa: E402
 from _se.tables import ranks_table, regret_tables, speedup_table  # noqa: E402
 
@@ -87,6 +87,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--first-seed must be >= 0, got {args.first_seed}")
     if args.rerun and args.runs is None:
         parser.error("--rerun needs --runs FILE (the runs to keep)")
+    if REFERENCE not in args.optimizers:  # the tables measure everyone against its median
+        print(f"--optimizers: adding {REFERENCE!r}, the reference of the time-to-reach table")
+        args.optimizers = [REFERENCE, *args.optimizers]
     return args
 
 

@@ -123,6 +123,20 @@ def test_rerun_without_a_runs_file_is_refused() -> None:
     assert proc.returncode == 2 and "--rerun needs --runs" in proc.stderr
 
 
+def test_optimizers_without_random_search_get_it_added_as_the_reference(tmp_path: Path) -> None:
+    out = tmp_path / "summary.json"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--seeds", "1", "--problems", "branin",
+         "--optimizers", "rung Hyperband", "--workers", "1", "--no-plot", "--json", str(out)],
+        capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]  # before: KeyError after every run
+    assert "adding 'rung random'" in proc.stdout
+    summary = json.loads(out.read_text())
+    assert sorted(summary["regret"]["branin"]) == ["rung Hyperband", "rung random"]
+
+
 def test_runs_file_cut_short_by_a_kill_drops_only_the_cut_run(tmp_path: Path) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from _se.registry import Task, run_task
