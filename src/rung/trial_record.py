@@ -40,8 +40,9 @@ class TrialRecord:
     objective; ``loss`` the objective turned into "lower is better" (``None`` unless COMPLETED).
     ``epochs``/``initial_epoch`` follow Keras: the trial trains epochs ``initial_epoch+1 ..
     epochs``; ``parent_id`` is the trial whose checkpoint it continues from. ``epochs_reached`` is
-    the epoch a finished job really reached (a pruned job stops before ``epochs``; ``None`` while
-    running or where unknown).
+    the epoch a finished job really reached (a pruned job stops before ``epochs``; a job with no
+    planned length, ``epochs`` 0, ends at the last epoch it reported; ``None`` while running or
+    where unknown, e.g. no epoch reported).
     """
 
     trial_id: str

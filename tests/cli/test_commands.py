@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import rung
 from rung.cli import main
 from rung.cli.status import project_status
 from rung.storage import open_project
@@ -61,6 +62,43 @@ def test_status_of_a_search_without_epochs_says_so(tmp_path: Path, capsys) -> No
     assert "epochs: none reported" in out and "0 epochs" not in out
     best = min(records(tmp_path / "p"), key=lambda r: r.loss)
     assert f"best: trial {best.trial_id} loss={best.loss:.6g} {{'x': " in out
+
+
+def _three_epochs(trial: rung.Trial) -> dict[str, float]:
+    """A training function that decides its own length: 3 epochs, each reported."""
+    x = trial.hyperparameters.Choice("x", [0.1, 0.3, 0.6])
+    for epoch in (1, 2, 3):
+        trial.report(epoch, loss=(x - 0.3) ** 2 + 1 / epoch)
+    return {"loss": (x - 0.3) ** 2 + 1 / 3}
+
+
+@pytest.mark.parametrize("stored_by", ["this rung", "an older rung"])
+@pytest.mark.parametrize("tuner_class", ["RandomSearch", "GridSearch", "BayesianOptimization"])
+def test_single_fidelity_jobs_show_the_epochs_they_reported(tmp_path: Path, capsys,
+                                                            tuner_class: str,
+                                                            stored_by: str) -> None:
+    """A single-fidelity search leaves the epochs to the function (``trial.epochs`` None): the
+    commands show the 3 it trained and reported, not the 0 of a job with no planned length."""
+    tuner = getattr(rung, tuner_class)(run_trial=_three_epochs, objective="loss", max_trials=3,
+                                       seed=0, directory=tmp_path, project_name="p", verbose=0)
+    tuner.search()
+    tuner.storage.close()
+    project = tmp_path / "p"
+    assert [(r.epochs, r.epochs_reached) for r in records(project)] == [(0, 3)] * 3
+    if stored_by == "an older rung":  # its records kept no epoch reached: the reports say
+        conn = sqlite3.connect(project / "rung.db")
+        with conn:
+            conn.execute("UPDATE trials SET epochs_reached = NULL")
+        conn.close()
+    code, out, _ = run(capsys, "status", str(project))
+    assert code == 0 and "epochs: 9\n" in out  # 3 jobs of 3 epochs
+    best = min(records(project), key=lambda r: r.loss)
+    assert f"best: trial {best.trial_id} loss={best.loss:.6g} after 3 epochs {{'x': " in out
+    code, out, _ = run(capsys, "trials", str(project), "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and [(r["epochs"], r["epochs_trained"]) for r in rows] == [(3, 3)] * 3
+    code, out, _ = run(capsys, "best", str(project))
+    assert code == 0 and json.loads(out)["epochs"] == 3
 
 
 def test_status_json_and_brackets_against_the_plan(hyperband_project, capsys) -> None:

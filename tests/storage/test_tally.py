@@ -4,7 +4,8 @@ The reference is the base class's default (``Storage.tally``, which counts ``tri
 one record at a time); ``SQLiteStorage.tally`` answers with ``GROUP BY`` queries. Both are
 compared on real projects: finished searches with completed, pruned and failed jobs, a snapshot
 taken while a job was running, extra RUNNING jobs with and without reports, a project without
-brackets, and a file written by rung 0.1 (no ``epochs_reached`` column) opened read-only.
+brackets (and the same as an older rung stored it, without the epoch each job reached), and a
+file written by rung 0.1 (no ``epochs_reached`` column) opened read-only.
 """
 
 from __future__ import annotations
@@ -82,11 +83,18 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         storage.report("r1", 5, {"loss": 0.8})
         storage.create_trial(TrialRecord("r2", {"x": 0.1}, epochs=3, initial_epoch=1,
                                          bracket=0, rung=1, created_at=0.0))
+    unreached = root / "random-unreached" / "rung.db"
+    _snapshot(root / "random" / "rung.db", unreached)
+    conn = sqlite3.connect(unreached)  # as stored before single-fidelity jobs kept it
+    with conn:
+        conn.execute("UPDATE trials SET epochs_reached = NULL")
+    conn.close()
     old = root / "old" / "rung.db"
     old.parent.mkdir()
     shutil.copy(OLD, old)
     return {"asha": asha / "live", "asha-while-running": asha / "copy", "hyperband": root / "hb",
-            "random": root / "random", "more-running": more.parent, "rung-0.1": old.parent}
+            "random": root / "random", "random-unreached": unreached.parent,
+            "more-running": more.parent, "rung-0.1": old.parent}
 
 
 def _both(project: Path) -> tuple[Tally, Tally]:
@@ -95,7 +103,7 @@ def _both(project: Path) -> tuple[Tally, Tally]:
 
 
 @pytest.mark.parametrize("name", ["asha", "asha-while-running", "hyperband", "random",
-                                  "more-running", "rung-0.1"])
+                                  "random-unreached", "more-running", "rung-0.1"])
 def test_the_aggregate_queries_equal_counting_the_records(projects, name: str) -> None:
     fast, slow = _both(projects[name])
     assert fast == slow
@@ -119,6 +127,11 @@ def test_the_projects_hold_what_the_comparison_needs(projects) -> None:
     assert fast.epochs_trained == before + (5 - 3) + 0  # r1 reported epochs 4, 5; r2 none
     assert any(r.status is TrialStatus.RUNNING for r in fast.rungs)
     assert not _both(projects["random"])[0].rungs  # no brackets: no rung counts
+    # a random search leaves the length to the function: 3 epochs each, as its reports say,
+    # whether its records keep the epoch reached or not; the failed job reported none
+    completed = _both(projects["random"])[0].counts[TrialStatus.COMPLETED]
+    assert _both(projects["random-unreached"])[0].epochs_trained == 3 * completed
+    assert _both(projects["random"])[0].epochs_trained == 3 * completed
     with open_project(projects["asha"]) as storage:
         pruned = storage.trials(TrialStatus.PRUNED)
     assert any(r.epochs_reached is not None and r.epochs_reached < r.epochs for r in pruned)

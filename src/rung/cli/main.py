@@ -29,7 +29,7 @@ from rung.cli.formats import FORMATS, format_rows, json_value
 from rung.cli.status import format_status, project_status
 from rung.errors import RungError
 from rung.storage.project import open_project
-from rung.storage.table import objective_name, trial_rows
+from rung.storage.table import last_epochs, objective_name, trial_rows
 from rung.trial_record import TrialStatus
 
 __all__ = ["build_parser", "main"]
@@ -51,15 +51,18 @@ def _best(args: argparse.Namespace) -> int:
     with open_project(args.project) as storage:
         name = objective_name(storage.get_settings())
         records = [r for r in storage.trials(TrialStatus.COMPLETED) if r.loss is not None]
-    if not records:
-        raise RungError(f"no completed trial in {args.project!r} yet: nothing is best")
-    # ranked as the oracle ranks: lowest loss, then more epochs, then earlier
-    ranked = sorted(enumerate(records), key=lambda p: (p[1].loss, -p[1].epochs, p[0]))
+        if not records:
+            raise RungError(f"no completed trial in {args.project!r} yet: nothing is best")
+        # ranked as the oracle ranks: lowest loss, then more epochs, then earlier
+        ranked = [r for _, r in sorted(enumerate(records),
+                                       key=lambda p: (p[1].loss, -p[1].epochs, p[0]))]
+        top = ranked[:args.top]
+        trained_to = last_epochs(storage, top)  # a single-fidelity job's are in its reports
     best = [{"trial_id": r.trial_id, "objective": name,
              "value": json_value(r.metrics.get(name) if name is not None else r.loss),
-             "epochs": r.epochs, "hyperparameters": r.values,
+             "epochs": trained_to[r.trial_id], "hyperparameters": r.values,
              "metrics": {k: json_value(v) for k, v in r.metrics.items()}}
-            for _, r in ranked[:args.top]]
+            for r in top]
     print(json.dumps(best[0] if args.top == 1 else best, indent=1))
     return 0
 

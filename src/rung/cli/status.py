@@ -15,7 +15,7 @@ from typing import Any
 from rung.oracles.plan import plan_from_settings
 from rung.oracles.schedule import Budget
 from rung.storage.base import Storage
-from rung.storage.table import objective_config
+from rung.storage.table import last_epochs, objective_config
 from rung.storage.tally import RungCount
 from rung.trial_record import TrialStatus
 
@@ -76,7 +76,8 @@ def _best(storage: Storage, best_id: str | None, name: str | None) -> dict[str, 
         return None
     record = storage.get_trial(best_id)
     value = record.metrics.get(name) if name is not None else record.loss
-    return {"trial_id": record.trial_id, "value": value, "epochs": record.epochs,
+    return {"trial_id": record.trial_id, "value": value,
+            "epochs": last_epochs(storage, [record])[record.trial_id],
             "hyperparameters": record.values}
 
 

@@ -18,9 +18,13 @@ __all__ = ["tally"]
 
 _STATUS = {status.value: status for status in TrialStatus}
 
-# "if t" in tally_records: a time of 0 (or NULL) is no time; MAX(0, ...) as epochs_trained
+# "if t" in tally_records: a time of 0 (or NULL) is no time; MAX(0, ...) as epochs_trained. A job
+# with neither epochs_reached nor planned epochs (needs_reports) ends at its last report: COALESCE
+# evaluates lazily, so only such jobs (single-fidelity ones of an older rung) read their reports.
 _BY_STATUS = (
-    "SELECT status, COUNT(*), SUM(MAX(0, COALESCE({reached}, epochs) - initial_epoch)), "
+    "SELECT status, COUNT(*), SUM(MAX(0, COALESCE({reached}, NULLIF(epochs, 0), "
+    "(SELECT MAX(m.epoch) FROM epoch_metrics AS m WHERE m.trial_id = trials.trial_id), "
+    "initial_epoch) - initial_epoch)), "
     "MIN(NULLIF(created_at, 0)), MAX(NULLIF(created_at, 0)), "
     "MIN(NULLIF(finished_at, 0)), MAX(NULLIF(finished_at, 0)) "
     "FROM trials GROUP BY status ORDER BY MIN(seq)"  # statuses as first met, as tally_records

@@ -36,7 +36,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from rung.storage.driver_lock import DriverLock, TakenOver
-from rung.storage.tally import Tally, tally_records
+from rung.storage.tally import Tally, needs_reports, tally_records
 from rung.trial_record import TrialRecord, TrialStatus
 
 __all__ = ["Storage"]
@@ -123,7 +123,7 @@ class Storage(abc.ABC):
         where the data lives (SQLite) answers without building a record per job."""
         records = self.trial_outlines()
         reported = {r.trial_id: max((e for e, _ in self.epoch_metrics(r.trial_id)), default=None)
-                    for r in records if r.status is TrialStatus.RUNNING}  # the jobs in flight
+                    for r in records if needs_reports(r)}  # the jobs in flight, mostly
         return tally_records(records, reported)
 
     @abc.abstractmethod

@@ -5,21 +5,24 @@ Columns, in order: ``trial_id, status, iteration, bracket, rung, initial_epoch, 
 epochs_trained, parent_id, objective, attempts, duration_s, created_at, finished_at, error``,
 then one ``hp.<name>`` column per hyperparameter and one ``metric.<name>`` column per metric
 (names sorted; a job that has no value for one gets None). ``objective`` is the value of the
-objective's metric (for several objectives, the folded loss); ``epochs_trained`` the epochs the
-job really trained (a pruned job stops early; a running job counts the epochs it reported);
+objective's metric (for several objectives, the folded loss); ``epochs`` the epoch the job
+trains to: its planned end, or for a job without one (a single-fidelity search leaves the length to
+the training function) the last epoch it reported; ``epochs_trained`` the epochs the job really
+trained (a pruned job stops early; a running job counts the epochs it reported);
 ``duration_s`` runs from the job's creation to its end; times are Unix seconds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rung.storage.base import Storage
-from rung.storage.tally import epochs_trained
-from rung.trial_record import TrialRecord, TrialStatus
+from rung.storage.tally import epochs_trained, last_epoch, needs_reports
+from rung.trial_record import TrialRecord
 
-__all__ = ["BASE_COLUMNS", "epochs_trained", "objective_config", "objective_name", "trial_rows"]
+__all__ = ["BASE_COLUMNS", "epochs_trained", "last_epochs", "objective_config", "objective_name",
+           "trial_rows"]
 
 BASE_COLUMNS = (
     "trial_id", "status", "iteration", "bracket", "rung", "initial_epoch", "epochs",
@@ -58,12 +61,25 @@ def _first_line(text: str | None) -> str | None:
     return lines[-1].strip() if lines else None  # a traceback's last line says what failed
 
 
+def _reported(storage: Storage, records: Sequence[TrialRecord]) -> dict[str, int | None]:
+    """The last reported epoch of each of ``records`` that ``needs_reports`` (a few: the jobs
+    in flight, and the jobs of a single-fidelity project stored by an older rung)."""
+    return {r.trial_id: max((e for e, _ in storage.epoch_metrics(r.trial_id)), default=None)
+            for r in records if needs_reports(r)}
+
+
+def last_epochs(storage: Storage, records: Sequence[TrialRecord]) -> dict[str, int]:
+    """The epoch each of ``records`` (jobs of ``storage``) trained to, by trial id
+    (``rung.storage.tally.last_epoch``: its reports read only where its record does not say)."""
+    reported = _reported(storage, records)
+    return {r.trial_id: last_epoch(r, reported.get(r.trial_id)) for r in records}
+
+
 def trial_rows(storage: Storage) -> list[dict[str, Any]]:
     """Every trial of ``storage`` as a flat dict (see the module docstring), in creation order."""
     records = storage.trials()
     name = objective_name(storage.get_settings())
-    reached = {r.trial_id: max((e for e, _ in storage.epoch_metrics(r.trial_id)), default=None)
-               for r in records if r.status is TrialStatus.RUNNING}  # a few: the ones in flight
+    reached = _reported(storage, records)
     hp_names = sorted({k for r in records for k in r.values})
     metric_names = sorted({k for r in records for k in r.metrics})
     rows = []
@@ -71,7 +87,8 @@ def trial_rows(storage: Storage) -> list[dict[str, Any]]:
         row: dict[str, Any] = {
             "trial_id": r.trial_id, "status": r.status.value, "iteration": r.iteration,
             "bracket": r.bracket, "rung": r.rung, "initial_epoch": r.initial_epoch,
-            "epochs": r.epochs, "epochs_trained": epochs_trained(r, reached.get(r.trial_id)),
+            "epochs": r.epochs or last_epoch(r, reached.get(r.trial_id)),
+            "epochs_trained": epochs_trained(r, reached.get(r.trial_id)),
             "parent_id": r.parent_id, "objective": _objective_value(r, name),
             "attempts": r.attempts,
             "duration_s": None if r.finished_at is None else r.finished_at - r.created_at,

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from rung.trial_record import TrialRecord, TrialStatus
 
-__all__ = ["RungCount", "Tally", "epochs_trained", "tally_records"]
+__all__ = ["RungCount", "Tally", "epochs_trained", "last_epoch", "needs_reports", "tally_records"]
 
 
 class RungCount(NamedTuple):
@@ -51,18 +51,34 @@ class Tally:
     best_id: str | None
 
 
+def needs_reports(record: TrialRecord) -> bool:
+    """True when only ``record``'s reports say how far its job trained: it is running, or it
+    finished with neither ``epochs_reached`` nor a planned length (``epochs`` 0: a
+    single-fidelity job stored by a rung that did not yet keep the epoch it reached)."""
+    return record.status is TrialStatus.RUNNING or (
+        record.epochs_reached is None and not record.epochs)
+
+
+def last_epoch(record: TrialRecord, reported: int | None = None) -> int:
+    """The epoch ``record``'s job trained to: ``epochs_reached`` (else its planned ``epochs``)
+    once finished; the last ``reported`` epoch (None: none) where ``needs_reports(record)``;
+    never before ``initial_epoch``."""
+    if needs_reports(record):
+        end = reported or record.initial_epoch
+    else:
+        end = record.epochs_reached if record.epochs_reached is not None else record.epochs
+    return max(end, record.initial_epoch)
+
+
 def epochs_trained(record: TrialRecord, reported: int | None = None) -> int:
-    """Epochs ``record``'s job trained: to ``epochs_reached`` (or ``epochs``) once finished, to
-    the last ``reported`` epoch while running."""
-    if record.status is TrialStatus.RUNNING:
-        return max(0, (reported or record.initial_epoch) - record.initial_epoch)
-    end = record.epochs_reached if record.epochs_reached is not None else record.epochs
-    return max(0, end - record.initial_epoch)
+    """Epochs ``record``'s job trained: from ``initial_epoch`` to ``last_epoch``."""
+    return last_epoch(record, reported) - record.initial_epoch
 
 
 def tally_records(records: Iterable[TrialRecord], reported: Mapping[str, int | None]) -> Tally:
     """The tally of ``records`` (in creation order; ``values`` and ``metrics`` unused), where
-    ``reported`` gives each RUNNING job's last reported epoch (missing or None: none yet)."""
+    ``reported`` gives the last reported epoch of each job that ``needs_reports`` (missing or
+    None: none yet)."""
     records = list(records)
     counts = Counter(r.status for r in records)
     spent = sum(epochs_trained(r, reported.get(r.trial_id)) for r in records)

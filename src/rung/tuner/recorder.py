@@ -103,6 +103,9 @@ class JobRecorder:
         if pruned:  # stopped at the last epoch it reported
             reports = self.storage.epoch_metrics(trial.trial_id)
             reached = reports[-1][0] if reports else trial.initial_epoch
+        elif trial.epochs is None:  # no planned length (single-fidelity): the function decided,
+            reports = self.storage.epoch_metrics(trial.trial_id)  # and its reports say (if any)
+            reached = reports[-1][0] if reports else None
         record = self.oracle.tell(
             trial.trial_id, metrics, values=trial.hyperparameters.values, epochs_reached=reached,
             status=TrialStatus.PRUNED if pruned else TrialStatus.COMPLETED)
