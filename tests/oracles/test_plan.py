@@ -17,6 +17,7 @@ from rung.oracles import (
     SuccessiveHalvingOracle,
     plan_from_settings,
 )
+from rung.oracles.plan import ReplacedBracket, replaced_brackets
 
 ORACLES = [
     HyperbandOracle(objective="loss", max_epochs=27, factor=3),
@@ -60,3 +61,36 @@ def test_a_subclass_gets_its_parents_plan() -> None:
 def test_missing_or_unknown_settings_give_an_unknown_plan(settings: object) -> None:
     plan = plan_from_settings(settings)  # type: ignore[arg-type]
     assert (plan.jobs, plan.epochs, plan.brackets) == (0, None, ())
+
+
+def _stored(oracle: Oracle) -> dict:
+    return json.loads(json.dumps(oracle.settings()))
+
+
+BOHB_9 = BOHBOracle(objective="loss", max_epochs=9, factor=3)  # runs s=2, s=0, s=1; s=0: 3 jobs
+
+
+def test_replaced_brackets_hand_bohbs_extra_full_budget_jobs_to_brackets_without_jobs() -> None:
+    """Bracket s=1 (5x3 then 1x9: 21 epochs) runs as 21 // 9 = 2 full-budget jobs; s=2 (21
+    epochs too) as 2; the jobs in bracket s=0 go, in run order, to the brackets missing."""
+    settings = _stored(BOHB_9)
+    assert replaced_brackets(settings, {(0, 2): 9, (0, 0): 5}) == [
+        ReplacedBracket(iteration=0, s=1, jobs=2, started=2)]
+    assert replaced_brackets(settings, {(0, 2): 9, (0, 0): 4}) == [
+        ReplacedBracket(iteration=0, s=1, jobs=2, started=1)]  # its second job is to come
+    assert replaced_brackets(settings, {(0, 2): 9, (0, 0): 3}) == []  # s=1 has not started
+    assert replaced_brackets(settings, {(0, 2): 9, (0, 0): 3, (0, 1): 5}) == []
+    # iteration 1 opens s=2 (the first bracket) as full-budget jobs, before s=0 starts
+    assert replaced_brackets(settings, {(0, 2): 9, (0, 0): 3, (0, 1): 5, (1, 0): 1}) == [
+        ReplacedBracket(iteration=1, s=2, jobs=2, started=1)]
+    assert replaced_brackets(settings, {(1, 0): 2 + 3 + 2}) == [
+        ReplacedBracket(1, 2, 2, 2), ReplacedBracket(1, 1, 2, 2)]
+
+
+@pytest.mark.parametrize("settings", [
+    _stored(HyperbandOracle(objective="loss", max_epochs=9, factor=3)),
+    {**_stored(BOHB_9), "min_agreement": None},  # BOHB as published: every bracket as planned
+    None,
+], ids=["Hyperband", "BOHB as published", "no settings"])
+def test_only_bohb_checking_agreement_replaces_brackets(settings: dict | None) -> None:
+    assert replaced_brackets(settings, {(0, 0): 5}) == []

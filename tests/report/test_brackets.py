@@ -59,3 +59,22 @@ def test_a_search_without_brackets_is_one_group_per_iteration() -> None:
     (view,) = bracket_picture(snap, search_plan(settings)).brackets
     assert view.s is None and [j.trial_id for j in view.rungs[0].jobs] == ["1", "0"]
     assert view.rungs[0].planned is None
+
+
+def test_a_bracket_bohb_ran_as_full_budget_jobs_is_not_drawn_as_waiting() -> None:
+    """BOHB (R=9, eta=3; brackets run s=2, s=0, s=1) ran bracket s=1 as 2 full-budget jobs
+    (its 21 epochs // 9), stored in bracket s=0: s=1 is not drawn as a bracket to come."""
+    settings = {**HB_SETTINGS, "oracle": "BOHBOracle", "full_budget_jobs": None}
+    first = [job(str(i), value=float(i)) for i in range(9)]
+    promoted = [job(str(9 + i), rung=1, epochs=3, initial_epoch=1, parent_id=str(i), value=1.0)
+                for i in range(3)]
+    last = [job("12", rung=2, epochs=9, initial_epoch=3, parent_id="9", value=0.5)]
+    full = [job(str(13 + i), bracket=0, epochs=9, value=0.1 * i) for i in range(5)]
+    picture = bracket_picture(snapshot(*first, *promoted, *last, *full, settings=settings),
+                              search_plan(settings))
+    assert [(b.iteration, b.s, b.jobs) for b in picture.brackets] == [(0, 2, 13), (0, 0, 5)]
+    assert [(r.planned, len(r.jobs)) for r in picture.brackets[1].rungs] == [(3 + 2, 5)]
+    assert picture.total == 3
+    assert picture.note.startswith("BOHB ran bracket s=1 of iteration 0 as full-budget jobs")
+    hyperband = bracket_picture(snapshot(*first, *promoted, *last, *full), PLAN)
+    assert [(b.s, b.jobs) for b in hyperband.brackets] == [(2, 13), (0, 5), (1, 0)]  # no BOHB

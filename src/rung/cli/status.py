@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from rung.oracles.plan import plan_from_settings
+from rung.oracles.plan import ReplacedBracket, plan_from_settings, replaced_brackets
 from rung.oracles.schedule import Budget
 from rung.storage.base import Storage
 from rung.storage.table import last_epochs, objective_config
@@ -56,6 +56,9 @@ class ProjectStatus:
     epochs_planned: int | None
     best: dict[str, Any] | None  # trial_id, value, hyperparameters
     rungs: list[RungStatus] = field(default_factory=list)
+    # planned brackets BOHB ran as full-budget jobs instead: their jobs are in rung 0 of
+    # bracket s=0 of their iteration (whose ``planned`` counts them), their own rungs are absent
+    replaced: list[ReplacedBracket] = field(default_factory=list)
     first_created: float | None = None
     last_change: float | None = None
     driver: str | None = None  # who holds the project's driver lock (a search writing it)
@@ -81,10 +84,13 @@ def _best(storage: Storage, best_id: str | None, name: str | None) -> dict[str, 
             "hyperparameters": record.values}
 
 
-def _rungs(counted: Sequence[RungCount], plan: Budget) -> list[RungStatus]:
+def _rungs(counted: Sequence[RungCount], plan: Budget,
+           settings: dict[str, Any]) -> tuple[list[RungStatus], list[ReplacedBracket]]:
     """Every planned rung (all brackets of every planned iteration), plus any rung the jobs
-    reach outside the plan (ASHA, an unbounded Hyperband)."""
+    reach outside the plan (ASHA, an unbounded Hyperband); and the brackets BOHB ran as
+    full-budget jobs instead, whose jobs the rung 0 of bracket s=0 of their iteration holds."""
     tally: dict[tuple[int, int, int], dict[str, int]] = {}
+    first_rungs: dict[tuple[int, int], int] = {}
     epochs: dict[tuple[int, int, int], int] = {}
     for c in counted:
         key = (c.iteration, c.bracket, c.rung)
@@ -92,6 +98,9 @@ def _rungs(counted: Sequence[RungCount], plan: Budget) -> list[RungStatus]:
         name = _NAMES[c.status]
         names[name] = names.get(name, 0) + c.jobs
         epochs[key] = max(epochs.get(key, 0), c.epochs)
+        if c.rung == 0:
+            first = (c.iteration, c.bracket)
+            first_rungs[first] = first_rungs.get(first, 0) + c.jobs
     planned: dict[tuple[int, int, int], tuple[int, int]] = {}
     iterations = plan.iterations if plan.iterations is not None else 1 + max(
         (k[0] for k in tally), default=0)
@@ -100,11 +109,18 @@ def _rungs(counted: Sequence[RungCount], plan: Budget) -> list[RungStatus]:
             for rung_plan in bracket_plan.rungs:
                 planned[(iteration, bracket_plan.s, rung_plan.index)] = (rung_plan.jobs,
                                                                           rung_plan.epochs)
+    replaced = replaced_brackets(settings, first_rungs)
+    gone = {(b.iteration, b.s) for b in replaced}
+    planned = {k: v for k, v in planned.items() if k[:2] not in gone}
+    for gone_bracket in replaced:  # its jobs are planned in rung 0 of bracket s=0, where they run
+        host = (gone_bracket.iteration, 0, 0)
+        host_jobs, host_epochs = planned.get(host, (0, epochs.get(host, 0)))
+        planned[host] = (host_jobs + gone_bracket.jobs, host_epochs)
     out = []
     for key in sorted(set(tally) | set(planned), key=lambda k: (k[0], -k[1], k[2])):
         jobs, rung_epochs = planned.get(key, (None, epochs.get(key, 0)))
         out.append(RungStatus(*key, epochs=rung_epochs, planned=jobs, **tally.get(key, {})))
-    return out
+    return out, replaced
 
 
 def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
@@ -120,11 +136,12 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
     if counts.get("RUNNING"):
         changes.append(time.time() if now is None else now)
     oracle = settings.get("oracle") or ("imported" if "imported" in settings else "unknown")
+    rungs, replaced = _rungs(tally.rungs, plan, settings)
     return ProjectStatus(
         oracle=str(oracle), objective=objective, counts=counts, jobs_planned=plan.jobs,
         epochs_spent=tally.epochs_trained, epochs_planned=plan.epochs,
         best=_best(storage, tally.best_id, objective.get("name")),
-        rungs=_rungs(tally.rungs, plan),
+        rungs=rungs, replaced=replaced,
         first_created=min(changes, default=None), last_change=max(changes, default=None),
         driver=_driver(storage, now))
 
@@ -157,27 +174,38 @@ def _rung_line(r: RungStatus) -> str:
     return f"    rung {r.rung} ({r.epochs:>4} epochs): {filled:>7} jobs{mark}  ({', '.join(parts)})"
 
 
-def _bracket_lines(rungs: list[RungStatus]) -> list[str]:
-    """Brackets in progress rung by rung; finished and not yet started ones counted."""
+def _bracket_lines(rungs: list[RungStatus], replaced: list[ReplacedBracket]) -> list[str]:
+    """Brackets in progress rung by rung; finished and not yet started ones counted. A bracket
+    run as full-budget jobs is done with bracket s=0 of its iteration, which lists its jobs."""
     brackets: dict[tuple[int, int], list[RungStatus]] = {}
     for r in rungs:
         brackets.setdefault((r.iteration, r.bracket), []).append(r)
+    guests: dict[int, list[ReplacedBracket]] = {}
+    for b in replaced:
+        guests.setdefault(b.iteration, []).append(b)
     lines, done, waiting = [], 0, 0
     for (iteration, s), members in brackets.items():
+        hosted = guests.get(iteration, []) if s == 0 else []
         if all(r.planned is not None and r.started >= r.planned and not r.running
                for r in members):
-            done += 1
+            done += 1 + len(hosted)
         elif not any(r.started for r in members):
             waiting += 1
         else:
-            lines.append(f"  bracket s={s} (iteration {iteration}):")
+            extra = ", ".join(f"bracket s={b.s} ({b.jobs} jobs)" for b in hosted)
+            extra = f", with full-budget jobs in place of {extra}" if extra else ""
+            lines.append(f"  bracket s={s} (iteration {iteration}){extra}:")
             lines += [_rung_line(r) for r in members]
     if not brackets:
         return []
     if not any(r.planned is not None for r in rungs):  # ASHA: no rung has a planned size
         return ["jobs by rung (the plan fixes no rung sizes):", *lines]
-    head = f"brackets: {done} of {len(brackets)} done"
-    return [head + (f", {waiting} not started" if waiting else ""), *lines]
+    head = f"brackets: {done} of {len(brackets) + len(replaced)} done"
+    head += f", {waiting} not started" if waiting else ""
+    if replaced:
+        head += (f"; {len(replaced)} run as full-budget jobs instead (BOHB: their first "
+                 "rung's epochs ranked configurations unlike max_epochs)")
+    return [head, *lines]
 
 
 def format_status(status: ProjectStatus, path: str) -> str:
@@ -207,5 +235,5 @@ def format_status(status: ProjectStatus, path: str) -> str:
     if status.driver is not None:
         lines.append(f"driver: {status.driver} (a live one is searching; a dead one is taken "
                      "over by the next search)")
-    lines += _bracket_lines(status.rungs)
+    lines += _bracket_lines(status.rungs, status.replaced)
     return "\n".join(lines)

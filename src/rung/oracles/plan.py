@@ -20,18 +20,20 @@ anything else                              unknown (``Budget(jobs=0, epochs=None
 =========================================  ===============================================
 
 BOHB may open a bracket as full-budget jobs instead (when low budgets mislead), so its plan is
-an upper bound on the epochs, as its ``budget()`` is.
+an upper bound on the epochs, as its ``budget()`` is. Those jobs are stored in bracket ``s = 0`` of
+the same iteration, and the planned bracket never appears under its own number;
+``replaced_brackets`` finds such brackets again from the jobs each bracket holds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rung.oracles.schedule import BracketPlan, Budget, RungPlan, bracket_plan, integer_log
 
-__all__ = ["plan_from_settings"]
+__all__ = ["ReplacedBracket", "plan_from_settings", "replaced_brackets"]
 
 
 def _int(settings: Mapping[str, Any], key: str) -> int | None:
@@ -101,3 +103,50 @@ def plan_from_settings(settings: Mapping[str, Any] | None) -> Budget:
         epochs = _int(settings, "epochs")
         return Budget(jobs=max_trials, epochs=None if epochs is None else max_trials * epochs)
     return unknown
+
+
+@dataclass(frozen=True)
+class ReplacedBracket:
+    """Bracket ``s`` of ``iteration``, planned but run as ``jobs`` full-budget jobs instead
+    (``BOHBOracle``: its first rung's epochs ranked configurations unlike ``max_epochs``), of
+    which ``started`` have started. Storage keeps them in bracket ``s = 0`` of the iteration."""
+
+    iteration: int
+    s: int
+    jobs: int
+    started: int
+
+
+def replaced_brackets(settings: Mapping[str, Any] | None,
+                      jobs: Mapping[tuple[int, int], int]) -> list[ReplacedBracket]:
+    """The planned brackets of the search whose stored settings are ``settings`` that ran as
+    full-budget jobs instead, given ``jobs``: the jobs stored in the first rung of each
+    ``(iteration, s)`` bracket. Only BOHB does this (``min_agreement`` not None): for any other
+    search the list is empty.
+
+    Brackets open in run order (BOHB's: ``s_max``, ``0``, ``s_max - 1``, ..., ``1``), and each
+    starts every job of its first rung before the next opens. So walking one iteration's brackets
+    in that order hands the jobs stored in bracket ``s = 0`` to the planned ``s = 0`` bracket
+    when the walk reaches it, and before and after it to each bracket with no job of its own: as
+    many as BOHB runs in its place (as many full-budget jobs as its epochs pay for, at least one).
+    A bracket left with none has not started.
+    """
+    if (not settings or "full_budget_jobs" not in settings
+            or settings.get("min_agreement", 0.3) is None):
+        return []
+    cycle = plan_from_settings(settings).brackets
+    full = next((b for b in cycle if b.s == 0), None)
+    if full is None:
+        return []
+    max_epochs = full.rungs[-1].epochs
+    found = []
+    for iteration in sorted({i for i, s in jobs if s == 0}):
+        left = jobs[(iteration, 0)]
+        for bracket in cycle:
+            if bracket.s == 0:
+                left -= min(left, full.n)
+            elif left > 0 and not jobs.get((iteration, bracket.s)):
+                planned = max(1, bracket.epochs // max_epochs)  # BOHBOracle._open_bracket
+                found.append(ReplacedBracket(iteration, bracket.s, planned, min(left, planned)))
+                left -= found[-1].started
+    return found

@@ -7,13 +7,19 @@ A promoted job is one whose configuration a job of the next rung continues (its 
 
 A search of thousands of jobs has hundreds of brackets; the picture keeps ``max_brackets`` of
 them (those holding the best results, and the most recent) and says so in ``note``.
+
+A bracket BOHB ran as full-budget jobs instead (``rung.oracles.plan.replaced_brackets``) is not
+drawn as waiting: its jobs are in bracket ``s = 0`` of its iteration, whose first rung plans them,
+and ``note`` says so.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rung.oracles.plan import ReplacedBracket, replaced_brackets
 from rung.report.plan import SearchPlan
 from rung.report.snapshot import ObjectiveInfo, Snapshot
 from rung.trial_record import TrialRecord, TrialStatus
@@ -84,7 +90,9 @@ def _best(objective: ObjectiveInfo, values: Iterable[float | None]) -> float | N
 
 
 def _view(snapshot: Snapshot, plan: SearchPlan, key: tuple[int, int | None],
-          records: list[TrialRecord], continued: set[str]) -> BracketView:
+          records: list[TrialRecord], continued: set[str], hosted: int = 0) -> BracketView:
+    """The view of bracket ``key``; ``hosted``: full-budget jobs its first rung runs in place of
+    other brackets (BOHB), planned on top of its own."""
     iteration, s = key
     planned = plan.bracket(s) if s is not None else None
     by_rung: dict[int, list[BracketJob]] = {}
@@ -111,8 +119,9 @@ def _view(snapshot: Snapshot, plan: SearchPlan, key: tuple[int, int | None],
         if (rung_plan is None and index < len(plan.rung_epochs)
                 and (plan.stopping or rung_epochs is None)):
             rung_epochs = plan.rung_epochs[index]
-        rungs.append(RungCell(index, rung_epochs or None, rung_plan.jobs if rung_plan else None,
-                              tuple(jobs)))
+        planned_jobs = None if rung_plan is None else (
+            rung_plan.jobs + (hosted if index == 0 else 0))
+        rungs.append(RungCell(index, rung_epochs or None, planned_jobs, tuple(jobs)))
     best = _best(snapshot.objective, (j.value for r in rungs for j in r.jobs))
     return BracketView(iteration, s, tuple(rungs), best)
 
@@ -145,12 +154,31 @@ def bracket_picture(snapshot: Snapshot, plan: SearchPlan,
     for record in snapshot.trials:
         groups.setdefault((record.iteration, record.bracket), []).append(record)
     continued = {r.parent_id for r in snapshot.trials if r.parent_id is not None}
-    started = [_view(snapshot, plan, key, records, continued) for key, records in groups.items()]
+    replaced = replaced_brackets(snapshot.settings, Counter(
+        (r.iteration, r.bracket) for r in snapshot.trials if r.bracket is not None and r.rung == 0))
+    hosted: Counter[tuple[int, int | None]] = Counter()
+    for b in replaced:
+        hosted[b.iteration, 0] += b.jobs
+    started = [_view(snapshot, plan, key, records, continued, hosted.get(key, 0))
+               for key, records in groups.items()]
     kept, note = _choose(snapshot.objective, started, max_brackets)
     waiting = []
     if plan.iterations is not None:  # the next brackets planned (one iteration's worth at most)
+        gone = {(b.iteration, b.s) for b in replaced}
         keys = [(i, b.s) for i in range(plan.iterations) for b in plan.brackets
-                if (i, b.s) not in groups]
+                if (i, b.s) not in groups and (i, b.s) not in gone]
         waiting = [_view(snapshot, plan, key, [], continued) for key in keys[:len(plan.brackets)]]
     views = kept + waiting
-    return BracketPicture(tuple(views), len(started) + len(waiting), note)
+    note = " ".join(n for n in (note, _replaced_note(replaced)) if n)
+    return BracketPicture(tuple(views), len(started) + len(waiting) + len(replaced), note)
+
+
+def _replaced_note(replaced: list[ReplacedBracket]) -> str:
+    if not replaced:
+        return ""
+    names = ", ".join(f"s={b.s} of iteration {b.iteration}" for b in replaced[:6])
+    more = f" and {len(replaced) - 6} more" if len(replaced) > 6 else ""
+    brackets = "brackets" if len(replaced) > 1 else "bracket"
+    return (f"BOHB ran {brackets} {names}{more} as full-budget jobs instead (their first rung's "
+            "epochs ranked configurations unlike max_epochs): their jobs are in bracket s=0 "
+            "of their iteration.")
