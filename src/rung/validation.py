@@ -97,13 +97,17 @@ def check_optional_int(name: str, value: object, minimum: int | None = None,
 
 def check_number(name: str, value: object, minimum: float | None = None, *,
                  exclusive_minimum: bool = False, finite: bool = True,
-                 allow_none: bool = False, hint: str = "") -> float | None:
-    """``value`` as a ``float`` (``None`` passes through when ``allow_none``)."""
+                 allow_none: bool = False, hint: str = "",
+                 expected: str | None = None) -> float | None:
+    """``value`` as a ``float`` (``None`` passes through when ``allow_none``); ``expected``
+    replaces the generated description of what is allowed (for a range with a maximum)."""
     if value is None and allow_none:
         return None
-    expected = ("None or " if allow_none else "") + ("a finite number" if finite else "a number")
-    if minimum is not None:
-        expected += f" {'>' if exclusive_minimum else '>='} {minimum:g}"
+    if expected is None:
+        expected = ("None or " if allow_none else "") + (
+            "a finite number" if finite else "a number")
+        if minimum is not None:
+            expected += f" {'>' if exclusive_minimum else '>='} {minimum:g}"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise fail_type(name, expected, value, hint)
     number = float(value)
@@ -116,11 +120,11 @@ def check_number(name: str, value: object, minimum: float | None = None, *,
 
 def check_fraction(name: str, value: object, open_ends: bool = False) -> float:
     """``value`` as a ``float`` between 0 and 1 (strictly, with ``open_ends``)."""
-    number = check_number(name, value, 0.0)
+    expected = "a number strictly between 0 and 1" if open_ends else "a number between 0 and 1"
+    number = check_number(name, value, 0.0, expected=expected)
     assert number is not None
     if number > 1.0 or (open_ends and number in (0.0, 1.0)):
-        raise fail_value(name, "a number strictly between 0 and 1" if open_ends
-                         else "a number between 0 and 1", value)
+        raise fail_value(name, expected, value)
     return number
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import rung
-from rung.errors import ConfigurationError
+from rung.errors import ArgumentTypeError, ConfigurationError
 from rung.hyperparameters import HyperParameters
 from rung.oracles import BOHBOracle, HyperbandOracle, Oracle, SuccessiveHalvingOracle
 from rung.searchers import GPSearcher, KDESearcher, RandomSearcher
@@ -204,10 +204,17 @@ def test_options_and_searcher_are_checked() -> None:
     assert [(b.s, b.n) for b in plan.brackets] == [(2, 9), (1, 5), (0, 3)]
     with pytest.raises(ConfigurationError, match="min_agreement"):
         BOHBOracle(objective="loss", min_agreement=1.5)
-    with pytest.raises(ConfigurationError, match="unverified_weight.*>= 0, got -0.1"):
+    with pytest.raises(ConfigurationError, match="unverified_weight.*between 0 and 1, got -0.1"):
         BOHBOracle(objective="loss", unverified_weight=-0.1)
     with pytest.raises(ConfigurationError, match="unverified_weight.*between 0 and 1, got 2"):
         BOHBOracle(objective="loss", unverified_weight=2)
+    # every refusal states the whole range, whichever bound or type it broke
+    with pytest.raises(ArgumentTypeError, match="unverified_weight.*between 0 and 1, got None"):
+        BOHBOracle(objective="loss", unverified_weight=None)
+    with pytest.raises(ConfigurationError, match="top_fraction.*strictly between 0 and 1, got nan"):
+        BOHBOracle(objective="loss", top_fraction=math.nan)
+    with pytest.raises(ConfigurationError, match="^BOHBOracle min_agreement.*between -1 and 1, got -2"):
+        BOHBOracle(objective="loss", searcher="gp", min_agreement=-2)
 
 
 def _late(values: dict[str, Any]) -> bool:

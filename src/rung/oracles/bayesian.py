@@ -40,7 +40,11 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
 
     Example::
 
-        oracle = BayesianOptimizationOracle(objective="val_loss", max_trials=30, seed=0)
+        hp = rung.HyperParameters()
+        hp.Float("lr", 1e-4, 1e-1, sampling="log")
+        hp.Int("units", 16, 256)
+        oracle = BayesianOptimizationOracle(objective="val_loss", max_trials=30, seed=0,
+                                            hyperparameters=hp)
         while (s := oracle.ask()) is not None:
             oracle.tell(s.trial_id, {"val_loss": train(**s.values)})
     """

@@ -13,6 +13,7 @@ from rung.oracles._brackets import Bracket
 from rung.oracles.hyperband import HyperbandOracle
 from rung.oracles.schedule import BracketPlan, RungPlan, bracket_plan
 from rung.searchers import GPSearcher, KDESearcher, Observation, RankAgreement, Searcher
+from rung.searchers.agreement import check_threshold
 from rung.validation import check_fraction, check_optional_int
 
 __all__ = ["BOHBOracle"]
@@ -97,6 +98,7 @@ class BOHBOracle(HyperbandOracle):
         unverified_weight: float = 0.2,
         **kwargs: Any,
     ) -> None:
+        check_threshold("BOHBOracle min_agreement", min_agreement, allow_none=True)
         options = {"min_points": min_points, "top_fraction": top_fraction,
                    "random_fraction": random_fraction, "num_samples": num_samples,
                    "bandwidth_factor": bandwidth_factor, "min_bandwidth": min_bandwidth}

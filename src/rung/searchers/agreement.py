@@ -27,9 +27,10 @@ __all__ = ["RankAgreement", "check_threshold"]
 def check_threshold(name: str, value: object, allow_none: bool = False) -> float | None:
     """``value`` as a Kendall-tau threshold: a number in [-1, 1] (or None when allowed)."""
     expected = ("None or " if allow_none else "") + "a number between -1 and 1"
-    number = check_number(name, value, -1.0, allow_none=allow_none)
+    hint = "None turns the check off" if allow_none else ""
+    number = check_number(name, value, -1.0, allow_none=allow_none, hint=hint, expected=expected)
     if number is not None and number > 1.0:
-        raise fail_value(name, expected, value, "None turns the check off" if allow_none else "")
+        raise fail_value(name, expected, value, hint)
     return number
 
 
