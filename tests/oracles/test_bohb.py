@@ -359,3 +359,39 @@ def test_kde_options_with_searcher_kde_are_the_kdes() -> None:
     oracle = BOHBOracle(objective="loss", max_epochs=9, searcher="kde", top_fraction=0.3,
                         hyperparameters=space())
     assert isinstance(oracle.searcher, KDESearcher) and oracle.searcher.top_fraction == 0.3
+
+
+def test_replaced_brackets_running_at_once_each_finish() -> None:
+    """With several jobs in flight, a bracket run as full-budget jobs is live next to the
+    iteration's own full-budget bracket (and other replaced ones): each keeps its own jobs, and
+    the search ends with every job told and every bracket finished."""
+    hp = HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+
+    def crossing(x: float, epoch: int) -> float:
+        return (x - epoch / 9) ** 2 + 0.1 / epoch
+
+    oracle = BOHBOracle(objective="loss", max_epochs=9, factor=3, hyperband_iterations=3,
+                        seed=0, hyperparameters=hp)
+    rng = np.random.default_rng(0)
+    pending: list[Any] = []
+    told = 0
+    keys: list[list[str]] = []
+    while True:
+        while len(pending) < 8 and (s := oracle.ask()) is not None:
+            pending.append(s)
+        live = [b.key for b in oracle._live]
+        keys.append(live)
+        if not pending:
+            break
+        s = pending.pop(int(rng.integers(len(pending))))  # results arrive out of order
+        for epoch in range(s.initial_epoch + 1, s.epochs + 1):
+            oracle.on_report(s.trial_id, epoch, {"loss": crossing(s.values["x"], epoch)})
+        oracle.tell(s.trial_id, {"loss": crossing(s.values["x"], s.epochs)})
+        told += 1
+    assert all(len(set(k)) == len(k) for k in keys)  # no two live brackets share a key
+    # the case at stake happened: two full-budget brackets of one iteration live at once
+    assert any(len([k for k in live if k.startswith(f"{i}/0")]) > 1
+               for live in keys for i in range(3))
+    assert oracle.stop is not None and "all 9 brackets complete" in oracle.stop.message
+    assert not oracle._live and not oracle.pending and told == len(oracle._finished_trials)

@@ -65,16 +65,22 @@ class Bracket:
     queue: list[Entry] = field(default_factory=list)  # promotions not yet started
     exclude: list[str] = field(default_factory=list)  # rung-0 configurations (de-duplication)
     finished: bool = False
+    replaces: int | None = None  # BOHB: the planned bracket whose epochs it trains (s = 0 jobs)
 
     @property
     def key(self) -> str:
-        return f"{self.iteration}/{self.s}"
+        """Unique among an iteration's brackets: a bracket run as full-budget jobs in place of
+        bracket ``r`` is ``"i/0<r"``, next to the iteration's own ``"i/0"``."""
+        if self.replaces is None:
+            return f"{self.iteration}/{self.s}"
+        return f"{self.iteration}/{self.s}<{self.replaces}"
 
     def to_json(self) -> dict[str, Any]:
         # by hand, not dataclasses.asdict: this runs twice per job and asdict deep-copies
         return {
             "iteration": self.iteration, "s": self.s, "rung": self.rung, "target": self.target,
             "base_size": self.base_size, "finished": self.finished, "exclude": self.exclude,
+            "replaces": self.replaces,
             "entries": [e.to_json() for e in self.entries],
             "queue": [e.to_json() for e in self.queue],
         }
