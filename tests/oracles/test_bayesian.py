@@ -133,3 +133,13 @@ def test_in_memory_search_improves_on_its_initial_points() -> None:
     losses = [r.loss for r in sorted(tuner.oracle.records, key=lambda r: r.trial_id)]
     assert min(losses[5:]) < min(losses[:5])
     assert min(losses) < 0.1
+
+
+def test_gp_options_with_another_searcher_are_refused() -> None:
+    with pytest.raises(ConfigurationError, match=r"searcher='random' and \['beta'\]"):
+        BayesianOptimizationOracle(objective="loss", searcher="random", beta=1.0)
+    with pytest.raises(ConfigurationError, match=r"\['num_initial_points'\].*GPSearcher"):
+        BayesianOptimizationOracle(objective="loss", searcher=GPSearcher(), num_initial_points=2)
+    # "gp" names the Gaussian process the options describe
+    oracle = BayesianOptimizationOracle(objective="loss", searcher="gp", beta=1.0)
+    assert isinstance(oracle.searcher, GPSearcher) and oracle.searcher.beta == 1.0

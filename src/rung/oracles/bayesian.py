@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rung.errors import ConfigurationError
 from rung.hyperparameters import HyperParameters
 from rung.objective import ObjectiveLike
 from rung.oracles.single import SingleFidelityOracle
@@ -34,8 +35,9 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
         seed: seeds every random draw, the model's included.
         hyperparameters, allow_new_entries, tune_new_entries: see ``rung.oracles.Oracle``.
         max_retries_per_trial, max_consecutive_failed_trials: see ``rung.oracles.Oracle``.
-        searcher: another searcher instead of the Gaussian process (then ``num_initial_points``,
-            ``alpha`` and ``beta`` are not used).
+        searcher: another searcher instead of the Gaussian process (``"gp"`` or None: the
+            Gaussian process of the options above; with any other, changing
+            ``num_initial_points``, ``alpha`` or ``beta`` is a ``ConfigurationError``).
         epochs: epochs per trial, or None to leave it to the training function.
 
     Example::
@@ -69,6 +71,16 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
     ) -> None:
         gp = GPSearcher(num_initial_points=num_initial_points, alpha=alpha, beta=beta,
                         max_trials=max_trials)
+        if searcher is not None and searcher != "gp":
+            default = GPSearcher()
+            changed = [name for name, value in (("num_initial_points", gp.num_initial_points),
+                                                ("alpha", gp.alpha), ("beta", gp.beta))
+                       if value != getattr(default, name)]
+            if changed:
+                raise ConfigurationError(
+                    f"BayesianOptimizationOracle got searcher={searcher!r} and {changed}: they "
+                    "apply to its Gaussian process only: drop them, or pass "
+                    f"searcher=GPSearcher({changed[0]}=...)")
         self.num_initial_points = gp.num_initial_points
         self.alpha = gp.alpha
         self.beta = gp.beta
