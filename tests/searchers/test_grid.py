@@ -241,3 +241,25 @@ def test_many_suggestions_are_fast() -> None:
     got = drain(GridSearcher(), hp)
     assert len(got) == 10_000
     assert time.perf_counter() - start < 10.0
+
+
+def test_a_continuous_float_has_no_grid_and_the_oracle_says_so_before_any_work(
+        tmp_path: Any) -> None:
+    import rung
+    from rung.oracles import BOHBOracle
+
+    space = HyperParameters()
+    space.Int("units", 8, 32, step=8)
+    space.Float("lr", 1e-4, 1e-1, sampling="log")  # no step: no grid
+    with pytest.raises(ConfigurationError, match="'lr' is continuous.*step"):
+        GridSearcher().suggest(space, np.random.default_rng(0), set())
+    with pytest.raises(ConfigurationError, match="'lr' is continuous"):
+        BOHBOracle(objective="loss", max_epochs=9, searcher="grid", hyperparameters=space)
+    with pytest.raises(ConfigurationError, match="'lr' is continuous"):
+        rung.GridSearch(run_trial=lambda trial: None, objective="loss", hyperparameters=space,
+                        directory=tmp_path, project_name="grid")
+    assert not (tmp_path / "grid").exists()  # refused before the project was created
+    discrete = HyperParameters()
+    discrete.Int("units", 8, 32, step=8)
+    discrete.Float("dropout", 0.0, 0.5, step=0.25)
+    assert GridSearcher().suggest(discrete, np.random.default_rng(0), set()) is not None

@@ -87,6 +87,7 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
         self.hyperparameters = hyperparameters.copy() if hyperparameters else HyperParameters()
         self.hyperparameters._pin_definitions()  # they override what the model declares
         self.searcher = get_searcher(searcher, self.default_searcher)
+        self.searcher.check_space(self.hyperparameters)  # e.g. a grid of a continuous Float
         if isinstance(self.searcher, GPSearcher) and self.searcher.per_budget is None:
             self.searcher.per_budget = self.multi_fidelity  # results at several budgets
         self.seed = seed

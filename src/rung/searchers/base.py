@@ -100,6 +100,10 @@ class Searcher(abc.ABC):
                 f"{dict(state)!r}: the project was probably created with another searcher."
             )
 
+    def check_space(self, space: HyperParameters) -> None:  # noqa: B027 - optional hook
+        """Raise ``ConfigurationError`` if this searcher cannot search ``space`` (the oracle asks
+        when it is given a space up front, before any work starts). Default: any space."""
+
     def settings(self) -> dict[str, Any]:
         """The options that change what this searcher proposes, as JSON values: a stored search
         resumes only with the same (``Oracle.settings``). A searcher without options: ``{}``."""

@@ -48,22 +48,22 @@ class GridSearcher(Searcher):
         self._cursors: dict[str, dict[str, Any]] = {}  # stream -> {"cursor", "fingerprint"}
         self._grid_cache: tuple[str, Grid] | None = None
 
-    def _grid(self, space: HyperParameters, fingerprint: str) -> Grid:
-        if self._grid_cache is not None and self._grid_cache[0] == fingerprint:
-            return self._grid_cache[1]
-        hps = list(space.space)
-        values = []
-        for hp in hps:
-            grid_values = hp.grid_values()
-            if grid_values is None:
+    def check_space(self, space: HyperParameters) -> None:
+        for hp in space.space:
+            if hp.grid_values() is None:
                 raise ConfigurationError(
                     f"GridSearcher: hyperparameter {hp.name!r} is continuous (a Float without "
                     f"`step`), so it has no grid. Give it a `step`, e.g. "
                     f"hp.Float({hp.name!r}, ..., step=0.1), or use hp.Choice({hp.name!r}, "
                     f"[...]) with the values to try."
                 )
-            values.append(grid_values)
-        grid = Grid.from_values(hps, values)
+
+    def _grid(self, space: HyperParameters, fingerprint: str) -> Grid:
+        if self._grid_cache is not None and self._grid_cache[0] == fingerprint:
+            return self._grid_cache[1]
+        self.check_space(space)
+        hps = list(space.space)
+        grid = Grid.from_values(hps, [hp.grid_values() or [] for hp in hps])  # none is None
         self._grid_cache = (fingerprint, grid)
         return grid
 
