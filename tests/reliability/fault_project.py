@@ -81,3 +81,15 @@ def killed_once(trial: rung.Trial, flag: str) -> float:
             Path(flag).touch()
             os.kill(os.getpid(), signal.SIGKILL)
     return loss_of(x, trial.epochs)
+
+
+def first_job_dies(trial: rung.Trial) -> float:
+    """Trial 00000's worker process dies (SIGKILL) after declaring its hyperparameters, which
+    therefore never reach the driver; the other jobs train as ``plain_train`` (module level)."""
+    import os
+    import signal
+
+    trial.hyperparameters.Float("x", 0.0, 1.0)
+    if trial.trial_id == "00000":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return plain_train(trial)

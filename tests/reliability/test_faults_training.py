@@ -12,7 +12,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fault_project import assert_intact, hyperband, killed_once, loss_of, plain_train
+from fault_project import (
+    assert_intact,
+    first_job_dies,
+    hyperband,
+    killed_once,
+    loss_of,
+    plain_train,
+)
 
 import rung
 from rung.trial_record import TrialStatus
@@ -161,3 +168,28 @@ def test_a_worker_killed_mid_job_is_recorded_and_nothing_else_is_touched(
     else:
         assert victim.status is TrialStatus.FAILED and "signal 9" in (victim.error or "")
     assert all(t.status is TrialStatus.COMPLETED for t in trials if t.trial_id != "00003")
+
+
+@pytest.mark.parametrize("scheduler", ["hyperband", "asha-promotion", "asha-stopping"])
+def test_the_first_jobs_worker_dying_before_the_space_is_known_costs_only_that_job(
+        tmp_path: Path, scheduler: str) -> None:
+    """Define-by-run: the space is declared in the training function and learned from the first
+    job's result. That job's worker dies, so the driver still knows no hyperparameter; the
+    search goes on and runs its whole plan (before: Hyperband ended early, saying the space
+    'ran out of distinct configurations'; ASHA stopped after its 1 failed trial)."""
+    if scheduler == "hyperband":
+        tuner: rung.Tuner = hyperband(tmp_path, first_job_dies)
+        planned = tuner.oracle.budget().jobs
+    else:
+        tuner = rung.ASHA(run_trial=first_job_dies, objective="loss", max_epochs=9,
+                          max_trials=6, mode=scheduler.split("-")[1], seed=0,
+                          directory=tmp_path, project_name="p", verbose=0)
+    tuner.search(workers=2)
+    trials = tuner.storage.trials()
+    assert tuner.storage.get_trial("00000").status is TrialStatus.FAILED
+    assert all(t.status is not TrialStatus.FAILED for t in trials if t.trial_id != "00000")
+    assert tuner.oracle.stop is not None and "ran out" not in tuner.oracle.stop.message
+    if scheduler == "hyperband":
+        assert len(trials) == planned
+    else:  # every configuration ASHA was to start, the lost one included
+        assert len({t.trial_id for t in trials if t.parent_id is None}) == 6

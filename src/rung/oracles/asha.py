@@ -35,7 +35,7 @@ from rung.hyperparameters import HyperParameters, values_key
 from rung.objective import MultiObjective, Objective, ObjectiveLike
 from rung.oracles._asha_rung import Rung, legacy_entries
 from rung.oracles._log import LOG_KEY, PagedLog
-from rung.oracles.base import Oracle, Suggestion
+from rung.oracles.base import Oracle, Suggestion, unknown_values
 from rung.oracles.schedule import Budget, integer_log
 from rung.oracles.stop import StopKind
 from rung.trial_record import TrialRecord, TrialStatus
@@ -164,7 +164,10 @@ class ASHAOracle(Oracle):
         return None
 
     def _on_result(self, suggestion: Suggestion, record: TrialRecord) -> None:
-        self._seen.add(values_key(record.values))
+        if unknown_values(record):  # a job lost before its space came back: {} is not used up
+            self._seen.discard(values_key({}))
+        else:
+            self._seen.add(values_key(record.values))
         reported = suggestion.trial_id in self._reported
         self._reported.discard(suggestion.trial_id)
         self._asked_cutoffs.pop(suggestion.trial_id, None)
@@ -271,7 +274,8 @@ class ASHAOracle(Oracle):
             super().load_state_dict(state, history, reports)
         finally:
             self._loading_pages = []
-        self._seen = {values_key(r.values) for r in self._finished_trials.values()}
+        self._seen = {values_key(r.values) for r in self._finished_trials.values()
+                      if not unknown_values(r)}
         self._seen.update(values_key(s.values) for s in self._pending.values())
         reached = self.stop is not None and self._started < self.max_trials
         if reached and not self._exhausted:

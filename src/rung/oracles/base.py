@@ -43,6 +43,13 @@ __all__ = ["STATE_VERSION", "Oracle", "Suggestion"]
 
 
 
+def unknown_values(record: TrialRecord) -> bool:
+    """A failed job whose values never reached the driver: its worker died (or timed out) before
+    a define-by-run training function's hyperparameters came back, so ``{}`` (what it was given
+    while the space was still empty) does not name a configuration that was tried."""
+    return record.status is TrialStatus.FAILED and not record.values
+
+
 class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
     """Base class of oracles.
 

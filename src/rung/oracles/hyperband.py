@@ -17,7 +17,7 @@ from typing import Any
 from rung.hyperparameters import HyperParameters, values_key
 from rung.objective import ObjectiveLike
 from rung.oracles._brackets import Bracket, Entry, ShortBracket
-from rung.oracles.base import Oracle, Suggestion
+from rung.oracles.base import Oracle, Suggestion, unknown_values
 from rung.oracles.schedule import BracketPlan, Budget, bracket_plan, integer_log
 from rung.oracles.stop import StopKind
 from rung.trial_record import TrialRecord
@@ -215,10 +215,17 @@ class HyperbandOracle(Oracle):
                 # define-by-run: a promoted job continues with the values the trial really used,
                 # and the rung does not draw them again (the first job was given `{}`)
                 entry.values = dict(record.values)
-                if bracket.rung == 0:
+                if bracket.rung == 0 and unknown_values(record):  # lost before its space
+                    self._drop_exclude(bracket, values_key({}))  # came back: ask for {} again
+                elif bracket.rung == 0:
                     self._add_exclude(bracket, values_key(entry.values))
                 break
         self._maybe_advance(bracket)
+
+    def _drop_exclude(self, bracket: Bracket, key: str) -> None:
+        if key in bracket.exclude:
+            bracket.exclude.remove(key)
+        self._exclude.get(bracket.key, set()).discard(key)
 
     def _add_exclude(self, bracket: Bracket, key: str) -> None:
         cache = self._exclude.get(bracket.key)
