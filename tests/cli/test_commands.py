@@ -42,7 +42,7 @@ def test_status_counts_jobs_and_epochs_as_stored(asha_project: Path, capsys) -> 
             f"{by[TrialStatus.FAILED]} failed, {by[TrialStatus.PRUNED]} pruned") in out
     pruned_epochs = {r.epochs_reached for r in stored if r.status is TrialStatus.PRUNED}
     assert pruned_epochs and max(pruned_epochs) < 9  # stopped early, as the status counts
-    spent = sum((r.epochs_reached or r.epochs) - r.initial_epoch for r in stored)
+    spent = sum((r.epochs if r.epochs_reached is None else r.epochs_reached) - r.initial_epoch for r in stored)
     assert f"epochs: {spent}\n" in out
     best = min((r for r in stored if r.loss is not None), key=lambda r: r.loss)
     assert f"best: trial {best.trial_id} loss={best.metrics['loss']:.6g}" in out

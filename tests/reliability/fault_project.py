@@ -93,3 +93,17 @@ def first_job_dies(trial: rung.Trial) -> float:
     if trial.trial_id == "00000":
         os.kill(os.getpid(), signal.SIGKILL)
     return plain_train(trial)
+
+
+def dies_at_epoch_3(trial: rung.Trial) -> float:
+    """Trial 00000's worker process dies (SIGKILL) at epoch 3, after reporting epochs 1 and 2;
+    the other jobs train as ``plain_train`` (module level)."""
+    import os
+    import signal
+
+    x = trial.hyperparameters.Float("x", 0.0, 1.0)
+    for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
+        if trial.trial_id == "00000" and epoch == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+        trial.report(epoch, loss=loss_of(x, epoch))
+    return loss_of(x, trial.epochs)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from fault_project import (
     assert_intact,
+    dies_at_epoch_3,
     first_job_dies,
     hyperband,
     killed_once,
@@ -167,6 +168,9 @@ def test_a_worker_killed_mid_job_is_recorded_and_nothing_else_is_touched(
             range(1, victim.epochs + 1))  # the retry's epochs, each once
     else:
         assert victim.status is TrialStatus.FAILED and "signal 9" in (victim.error or "")
+        # it trained to its last report, not to its planned end (which status would count)
+        reported = [e for e, _ in tuner.storage.epoch_metrics("00003")]
+        assert reported and victim.epochs_reached == reported[-1]
     assert all(t.status is TrialStatus.COMPLETED for t in trials if t.trial_id != "00003")
 
 
@@ -193,3 +197,17 @@ def test_the_first_jobs_worker_dying_before_the_space_is_known_costs_only_that_j
         assert len(trials) == planned
     else:  # every configuration ASHA was to start, the lost one included
         assert len({t.trial_id for t in trials if t.parent_id is None}) == 6
+
+
+def test_a_job_killed_mid_way_counts_the_epochs_it_trained_not_its_plan(tmp_path: Path) -> None:
+    hp = rung.HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    tuner = rung.ASHA(run_trial=dies_at_epoch_3, objective="loss", max_epochs=9, max_trials=2,
+                      mode="stopping", seed=0, hyperparameters=hp, directory=tmp_path,
+                      project_name="p", verbose=0)
+    tuner.search(workers=2)
+    victim = tuner.storage.get_trial("00000")
+    assert victim.status is TrialStatus.FAILED and victim.epochs == 9
+    assert victim.epochs_reached == 2  # before: None, which status counted as all 9
+    other = tuner.storage.get_trial("00001")
+    assert tuner.storage.tally().epochs_trained == 2 + (other.epochs if other.epochs_reached is None else other.epochs_reached)

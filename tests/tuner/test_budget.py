@@ -26,7 +26,7 @@ def endless(tmp_path: Path, **kwargs) -> rung.Hyperband:
 
 
 def trained(tuner: rung.Tuner) -> int:
-    return sum((t.epochs_reached or t.epochs) - t.initial_epoch
+    return sum((t.epochs if t.epochs_reached is None else t.epochs_reached) - t.initial_epoch
                for t in tuner.storage.trials() if t.status.is_finished)
 
 

@@ -79,10 +79,13 @@ class JobRecorder:
     def fail(self, trial: Trial, error: str) -> TrialStatus:
         """The job failed for good (its attempts are spent, or it cannot succeed)."""
         self.oracle.tell_failed(trial.trial_id, error, values=trial.hyperparameters.values)
+        # it trained to its last report (a killed or timed-out job never to its planned end)
+        reports = self.storage.epoch_metrics(trial.trial_id)
         self.storage.finish_trial(
             trial.trial_id, TrialStatus.FAILED, error=error,
             oracle_state=self.oracle.state_dict(), finished_at=time.time(),
             values=trial.hyperparameters.values,
+            epochs_reached=reports[-1][0] if reports else trial.initial_epoch,
         )
         trial.record = self.storage.get_trial(trial.trial_id)
         self.display.job_failed(trial)
