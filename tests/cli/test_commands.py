@@ -241,3 +241,13 @@ def test_rung_status_imports_neither_numpy_nor_the_tuners(hyperband_project) -> 
     out = subprocess.run([sys.executable, "-c", code, str(project)], capture_output=True,
                          text=True, check=True, env={"PYTHONPATH": str(SRC)}).stdout
     assert "brackets: 3 of 3 done" in out and out.strip().endswith("[] 0")
+
+
+def test_a_directory_of_many_projects_says_the_list_is_cut(tmp_path: Path, capsys) -> None:
+    import sqlite3
+
+    for i in range(7):
+        (tmp_path / f"p{i}").mkdir()
+        sqlite3.connect(tmp_path / f"p{i}" / "rung.db").close()
+    code, _, err = run(capsys, "status", str(tmp_path))
+    assert code == 1 and f"{tmp_path / 'p4'}, and 2 more" in err and "p5" not in err

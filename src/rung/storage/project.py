@@ -27,7 +27,9 @@ def _nearby_projects(directory: Path, limit: int = 5) -> list[str]:
         found = sorted(str(p.parent) for p in directory.glob(f"*/{DB_NAME}"))
     except OSError:
         return []
-    return found[:limit]
+    if len(found) > limit:  # say that the list is cut
+        return [*found[:limit], f"and {len(found) - limit} more"]
+    return found
 
 
 def project_database(path: str | os.PathLike[str]) -> Path:
