@@ -251,3 +251,23 @@ def test_a_directory_of_many_projects_says_the_list_is_cut(tmp_path: Path, capsy
         sqlite3.connect(tmp_path / f"p{i}" / "rung.db").close()
     code, _, err = run(capsys, "status", str(tmp_path))
     assert code == 1 and f"{tmp_path / 'p4'}, and 2 more" in err and "p5" not in err
+
+
+def test_jobs_left_running_by_a_search_that_ended_are_called_interrupted(
+        tmp_path: Path, capsys) -> None:
+    import rung
+
+    def train(trial: rung.Trial) -> float:
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        if trial.trial_id == "00002":
+            raise rung.FatalError("the data went away")  # ends the search; the job re-runs
+        return x
+
+    tuner = rung.RandomSearch(run_trial=train, objective="loss", max_trials=5, seed=0,
+                              directory=tmp_path, project_name="p", verbose=0)
+    with pytest.raises(rung.FatalError):
+        tuner.search()
+    tuner.storage.close()
+    code, out, _ = run(capsys, "status", str(tmp_path / "p"))
+    assert code == 0 and "1 running" in out and "driver:" not in out
+    assert "interrupted: the 1 running job(s)" in out and "re-runs them" in out

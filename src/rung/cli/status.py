@@ -133,7 +133,8 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
     objective = objective_config(settings)
     counts = {status.value: n for status, n in tally.counts.items()}
     changes = [t for t in (tally.first_change, tally.last_change) if t is not None]
-    if counts.get("RUNNING"):
+    driver = _driver(storage, now)
+    if counts.get("RUNNING") and driver is not None:  # a search is running them now
         changes.append(time.time() if now is None else now)
     oracle = settings.get("oracle") or ("imported" if "imported" in settings else "unknown")
     rungs, replaced = _rungs(tally.rungs, plan, settings)
@@ -143,7 +144,7 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
         best=_best(storage, tally.best_id, objective.get("name")),
         rungs=rungs, replaced=replaced,
         first_created=min(changes, default=None), last_change=max(changes, default=None),
-        driver=_driver(storage, now))
+        driver=driver)
 
 
 def _driver(storage: Storage, now: float | None) -> str | None:
@@ -235,5 +236,8 @@ def format_status(status: ProjectStatus, path: str) -> str:
     if status.driver is not None:
         lines.append(f"driver: {status.driver} (a live one is searching; a dead one is taken "
                      "over by the next search)")
+    elif status.counts.get("RUNNING"):  # the search that ran them ended (Ctrl-C, FatalError)
+        lines.append(f"interrupted: the {status.counts['RUNNING']} running job(s) belong to a "
+                     "search that is no longer running; running it again re-runs them")
     lines += _bracket_lines(status.rungs, status.replaced)
     return "\n".join(lines)
