@@ -202,9 +202,12 @@ def test_the_first_jobs_worker_dying_before_the_space_is_known_costs_only_that_j
 def test_a_job_killed_mid_way_counts_the_epochs_it_trained_not_its_plan(tmp_path: Path) -> None:
     hp = rung.HyperParameters()
     hp.Float("x", 0.0, 1.0)
-    tuner = rung.ASHA(run_trial=dies_at_epoch_3, objective="loss", max_epochs=9, max_trials=2,
-                      mode="stopping", seed=0, hyperparameters=hp, directory=tmp_path,
-                      project_name="p", verbose=0)
+    from rung.oracles import RandomSearchOracle
+
+    oracle = RandomSearchOracle(objective="loss", max_trials=2, epochs=9, seed=0,
+                                hyperparameters=hp)  # 9 epochs a job, nothing stops it early
+    tuner = rung.Tuner(oracle, run_trial=dies_at_epoch_3, directory=tmp_path,
+                       project_name="p", verbose=0)
     tuner.search(workers=2)
     victim = tuner.storage.get_trial("00000")
     assert victim.status is TrialStatus.FAILED and victim.epochs == 9

@@ -39,7 +39,7 @@ from rung.searchers import GPSearcher, Observation, Searcher, get_searcher
 from rung.trial_record import TrialRecord, TrialStatus, creation_order
 from rung.validation import check_bool, check_choice, check_int, fail_type
 
-__all__ = ["STATE_VERSION", "Oracle", "Suggestion"]
+__all__ = ["STATE_VERSION", "Oracle", "Suggestion", "unknown_values"]
 
 
 
