@@ -178,8 +178,7 @@ class BOHBOracle(HyperbandOracle):
             return super()._open_bracket(iteration, plan)
         if not self._agreement.misleads(first, self.max_epochs):
             return super()._open_bracket(iteration, plan)
-        jobs = max(1, plan.epochs // self.max_epochs)
-        return Bracket(iteration=iteration, s=0, target=jobs, replaces=plan.s)
+        return Bracket(iteration=iteration, s=0, target=plan.full_budget_jobs, replaces=plan.s)
 
     # projects stored before these two were saved resume without comparing them
     added_settings = HyperbandOracle.added_settings | {"min_agreement", "unverified_weight"}

@@ -138,7 +138,6 @@ def replaced_brackets(settings: Mapping[str, Any] | None,
     full = next((b for b in cycle if b.s == 0), None)
     if full is None:
         return []
-    max_epochs = full.rungs[-1].epochs
     found = []
     for iteration in sorted({i for i, s in jobs if s == 0}):
         left = jobs[(iteration, 0)]
@@ -146,7 +145,7 @@ def replaced_brackets(settings: Mapping[str, Any] | None,
             if bracket.s == 0:
                 left -= min(left, full.n)
             elif left > 0 and not jobs.get((iteration, bracket.s)):
-                planned = max(1, bracket.epochs // max_epochs)  # BOHBOracle._open_bracket
+                planned = bracket.full_budget_jobs  # as BOHBOracle._open_bracket runs
                 found.append(ReplacedBracket(iteration, bracket.s, planned, min(left, planned)))
                 left -= found[-1].started
     return found

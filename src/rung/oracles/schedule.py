@@ -70,6 +70,12 @@ class BracketPlan:
     def epochs(self) -> int:
         return sum(r.charged_epochs for r in self.rungs)
 
+    @property
+    def full_budget_jobs(self) -> int:
+        """How many jobs of the top rung's epochs (``max_epochs``) this bracket's epochs pay for,
+        at least one: what BOHB runs in its place where its first rung misleads."""
+        return max(1, self.epochs // self.rungs[-1].epochs)
+
 
 def bracket_plan(max_epochs: int, factor: int, s: int, iteration: int = 0) -> BracketPlan:
     """The plan of bracket ``s`` for ``R = max_epochs`` and ``eta = factor``."""

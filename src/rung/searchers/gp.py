@@ -316,9 +316,10 @@ class GPSearcher(Searcher):
     def settings(self) -> dict[str, Any]:
         # not max_trials: the oracle's, which a resumed search may raise
         return {"num_initial_points": self.num_initial_points, "alpha": self.alpha,
-                "beta": self.beta, "num_candidates": self.num_candidates, "num_restarts": self.num_restarts,
-                "max_fit_points": self.max_fit_points, "per_budget": self.per_budget,
-                "random_fraction": self.random_fraction, "min_agreement": self.min_agreement}
+                "beta": self.beta, "num_candidates": self.num_candidates,
+                "num_restarts": self.num_restarts, "max_fit_points": self.max_fit_points,
+                "per_budget": self.per_budget, "random_fraction": self.random_fraction,
+                "min_agreement": self.min_agreement}
 
     def __repr__(self) -> str:
         return (f"GPSearcher(num_initial_points={self.num_initial_points}, alpha={self.alpha}, "

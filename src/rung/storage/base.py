@@ -122,9 +122,14 @@ class Storage(abc.ABC):
         status`` shows. This default counts ``trial_outlines()``; a storage that can aggregate
         where the data lives (SQLite) answers without building a record per job."""
         records = self.trial_outlines()
-        reported = {r.trial_id: max((e for e, _ in self.epoch_metrics(r.trial_id)), default=None)
-                    for r in records if needs_reports(r)}  # the jobs in flight, mostly
-        return tally_records(records, reported)
+        return tally_records(records, self.last_reported_epochs(records))
+
+    def last_reported_epochs(self, records: Sequence[TrialRecord]) -> dict[str, int | None]:
+        """The last reported epoch (None: none) of each of ``records`` whose record does not say
+        how far it trained (``rung.storage.tally.needs_reports``): the jobs in flight, and the
+        jobs of a single-fidelity project stored by an older rung."""
+        return {r.trial_id: max((e for e, _ in self.epoch_metrics(r.trial_id)), default=None)
+                for r in records if needs_reports(r)}
 
     @abc.abstractmethod
     def epoch_metrics(self, trial_id: str) -> list[tuple[int, dict[str, float]]]:

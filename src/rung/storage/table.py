@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rung.storage.base import Storage
-from rung.storage.tally import epochs_trained, last_epoch, needs_reports
+from rung.storage.tally import epochs_trained, last_epoch
 from rung.trial_record import TrialRecord
 
 __all__ = ["BASE_COLUMNS", "epochs_trained", "last_epochs", "objective_config", "objective_name",
@@ -61,17 +61,10 @@ def _first_line(text: str | None) -> str | None:
     return lines[-1].strip() if lines else None  # a traceback's last line says what failed
 
 
-def _reported(storage: Storage, records: Sequence[TrialRecord]) -> dict[str, int | None]:
-    """The last reported epoch of each of ``records`` that ``needs_reports`` (a few: the jobs
-    in flight, and the jobs of a single-fidelity project stored by an older rung)."""
-    return {r.trial_id: max((e for e, _ in storage.epoch_metrics(r.trial_id)), default=None)
-            for r in records if needs_reports(r)}
-
-
 def last_epochs(storage: Storage, records: Sequence[TrialRecord]) -> dict[str, int]:
     """The epoch each of ``records`` (jobs of ``storage``) trained to, by trial id
     (``rung.storage.tally.last_epoch``: its reports read only where its record does not say)."""
-    reported = _reported(storage, records)
+    reported = storage.last_reported_epochs(records)
     return {r.trial_id: last_epoch(r, reported.get(r.trial_id)) for r in records}
 
 
@@ -79,7 +72,7 @@ def trial_rows(storage: Storage) -> list[dict[str, Any]]:
     """Every trial of ``storage`` as a flat dict (see the module docstring), in creation order."""
     records = storage.trials()
     name = objective_name(storage.get_settings())
-    reached = _reported(storage, records)
+    reached = storage.last_reported_epochs(records)
     hp_names = sorted({k for r in records for k in r.values})
     metric_names = sorted({k for r in records for k in r.metrics})
     rows = []

@@ -76,16 +76,21 @@ class JobRecorder:
         self.storage.report(trial_id, epoch, metrics)
         self.display.reported(trial_id, epoch)
 
+    def _last_report(self, trial_id: str) -> int | None:
+        """The last epoch the job reported (None: none)."""
+        reports = self.storage.epoch_metrics(trial_id)
+        return reports[-1][0] if reports else None
+
     def fail(self, trial: Trial, error: str) -> TrialStatus:
         """The job failed for good (its attempts are spent, or it cannot succeed)."""
         self.oracle.tell_failed(trial.trial_id, error, values=trial.hyperparameters.values)
         # it trained to its last report (a killed or timed-out job never to its planned end)
-        reports = self.storage.epoch_metrics(trial.trial_id)
+        reached = self._last_report(trial.trial_id)
         self.storage.finish_trial(
             trial.trial_id, TrialStatus.FAILED, error=error,
             oracle_state=self.oracle.state_dict(), finished_at=time.time(),
             values=trial.hyperparameters.values,
-            epochs_reached=reports[-1][0] if reports else trial.initial_epoch,
+            epochs_reached=trial.initial_epoch if reached is None else reached,
         )
         trial.record = self.storage.get_trial(trial.trial_id)
         self.display.job_failed(trial)
@@ -104,11 +109,10 @@ class JobRecorder:
             return self.fail(trial, why)
         reached = None
         if pruned:  # stopped at the last epoch it reported
-            reports = self.storage.epoch_metrics(trial.trial_id)
-            reached = reports[-1][0] if reports else trial.initial_epoch
+            reached = self._last_report(trial.trial_id)
+            reached = trial.initial_epoch if reached is None else reached
         elif trial.epochs is None:  # no planned length (single-fidelity): the function decided,
-            reports = self.storage.epoch_metrics(trial.trial_id)  # and its reports say (if any)
-            reached = reports[-1][0] if reports else None
+            reached = self._last_report(trial.trial_id)  # and its reports say (if any)
         record = self.oracle.tell(
             trial.trial_id, metrics, values=trial.hyperparameters.values, epochs_reached=reached,
             status=TrialStatus.PRUNED if pruned else TrialStatus.COMPLETED)
