@@ -48,6 +48,30 @@ def test_status_counts_jobs_and_epochs_as_stored(asha_project: Path, capsys) -> 
     assert f"best: trial {best.trial_id} loss={best.metrics['loss']:.6g}" in out
 
 
+def test_status_counts_asha_stopping_jobs_in_the_rung_each_reached_as_the_report_does(
+        asha_project: Path, capsys) -> None:
+    """ASHA's stopping variant stores every job in rung 0 with ``epochs`` = max_epochs; the
+    status groups them by the milestone each stopped at (1, 3, 9 epochs), as the HTML report."""
+    from rung.report.brackets import bracket_picture
+    from rung.report.plan import search_plan
+    from rung.report.snapshot import read_snapshot
+
+    stored = records(asha_project)
+    expected = {k: 0 for k in range(3)}
+    for r in stored:
+        reached = r.epochs_reached or 0
+        expected[max([k for k, e in enumerate((1, 3, 9)) if e <= reached], default=0)] += 1
+    assert expected[0] and expected[2] and sum(expected.values()) == len(stored) == 8
+    code, out, _ = run(capsys, "status", str(asha_project))
+    assert code == 0 and "jobs by the last rung each reached" in out
+    for k, epochs in enumerate((1, 3, 9)):
+        assert f"rung {k} ({epochs:>4} epochs): {expected[k]:>7} jobs" in out
+    with open_project(asha_project) as storage:
+        snapshot = read_snapshot(storage)
+    (view,) = bracket_picture(snapshot, search_plan(snapshot.settings)).brackets
+    assert {cell.index: len(cell.jobs) for cell in view.rungs} == expected
+
+
 def test_status_of_a_search_without_epochs_says_so(tmp_path: Path, capsys) -> None:
     """A single-fidelity search whose function reports no epochs: no "0 epochs" anywhere."""
     import rung

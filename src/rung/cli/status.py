@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rung.oracles.plan import ReplacedBracket, plan_from_settings, replaced_brackets
-from rung.oracles.schedule import Budget
+from rung.oracles.schedule import Budget, milestones
 from rung.storage.base import Storage
 from rung.storage.table import last_epochs, objective_config
 from rung.storage.tally import RungCount
@@ -62,6 +62,7 @@ class ProjectStatus:
     first_created: float | None = None
     last_change: float | None = None
     driver: str | None = None  # who holds the project's driver lock (a search writing it)
+    stopping: bool = False  # ASHA's stopping variant: ``rungs`` count each job where it stopped
 
     @property
     def jobs(self) -> int:
@@ -92,6 +93,14 @@ def _rungs(counted: Sequence[RungCount], plan: Budget,
     tally: dict[tuple[int, int, int], dict[str, int]] = {}
     first_rungs: dict[tuple[int, int], int] = {}
     epochs: dict[tuple[int, int, int], int] = {}
+    stops = _stopping_milestones(settings)
+    if stops:  # one job per configuration, all in rung 0: each counts in the last rung it reached
+        counted = [c._replace(rung=_reached(stops, c.reached), epochs=stops[_reached(stops,
+                   c.reached)]) for c in counted]
+        for iteration, bracket in {(c.iteration, c.bracket) for c in counted}:
+            for k, milestone in enumerate(stops):  # every rung, reached or not
+                epochs[(iteration, bracket, k)] = milestone
+                tally.setdefault((iteration, bracket, k), {})
     for c in counted:
         key = (c.iteration, c.bracket, c.rung)
         names = tally.setdefault(key, {})
@@ -123,6 +132,22 @@ def _rungs(counted: Sequence[RungCount], plan: Budget,
     return out, replaced
 
 
+def _stopping_milestones(settings: dict[str, Any]) -> tuple[int, ...]:
+    """ASHA's milestones where ``settings`` are its stopping variant's, else ``()``."""
+    max_epochs, factor = settings.get("max_epochs"), settings.get("factor")
+    min_epochs = settings.get("min_epochs") or 1
+    if (settings.get("mode") != "stopping" or not isinstance(max_epochs, int)
+            or not isinstance(factor, int) or not isinstance(min_epochs, int) or factor < 2
+            or not 1 <= min_epochs <= max_epochs):
+        return ()
+    return milestones(max_epochs, factor, min_epochs)
+
+
+def _reached(stops: tuple[int, ...], epochs: int) -> int:
+    """The highest of the rungs ``stops`` that ``epochs`` reaches (0 below the first)."""
+    return max(sum(1 for e in stops if e <= epochs) - 1, 0)
+
+
 def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
     """The state of the project in ``storage``: jobs by status, epochs spent against the plan
     (``rung.oracles.plan_from_settings``), the best job, and every rung's jobs. Computed from
@@ -144,7 +169,7 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
         best=_best(storage, tally.best_id, objective.get("name")),
         rungs=rungs, replaced=replaced,
         first_created=min(changes, default=None), last_change=max(changes, default=None),
-        driver=driver)
+        driver=driver, stopping=bool(_stopping_milestones(settings)))
 
 
 def _driver(storage: Storage, now: float | None) -> str | None:
@@ -175,7 +200,8 @@ def _rung_line(r: RungStatus) -> str:
     return f"    rung {r.rung} ({r.epochs:>4} epochs): {filled:>7} jobs{mark}  ({', '.join(parts)})"
 
 
-def _bracket_lines(rungs: list[RungStatus], replaced: list[ReplacedBracket]) -> list[str]:
+def _bracket_lines(rungs: list[RungStatus], replaced: list[ReplacedBracket],
+                   stopping: bool = False) -> list[str]:
     """Brackets in progress rung by rung; finished and not yet started ones counted. A bracket
     run as full-budget jobs is done with bracket s=0 of its iteration, which lists its jobs."""
     brackets: dict[tuple[int, int], list[RungStatus]] = {}
@@ -199,6 +225,9 @@ def _bracket_lines(rungs: list[RungStatus], replaced: list[ReplacedBracket]) -> 
             lines += [_rung_line(r) for r in members]
     if not brackets:
         return []
+    if stopping:
+        return ["jobs by the last rung each reached (ASHA stopping: one job per configuration):",
+                *lines]
     if not any(r.planned is not None for r in rungs):  # ASHA: no rung has a planned size
         return ["jobs by rung (the plan fixes no rung sizes):", *lines]
     head = f"brackets: {done} of {len(brackets) + len(replaced)} done"
@@ -239,5 +268,5 @@ def format_status(status: ProjectStatus, path: str) -> str:
     elif status.counts.get("RUNNING"):  # the search that ran them ended (Ctrl-C, FatalError)
         lines.append(f"interrupted: the {status.counts['RUNNING']} running job(s) belong to a "
                      "search that is no longer running; running it again re-runs them")
-    lines += _bracket_lines(status.rungs, status.replaced)
+    lines += _bracket_lines(status.rungs, status.replaced, status.stopping)
     return "\n".join(lines)

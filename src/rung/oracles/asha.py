@@ -36,7 +36,7 @@ from rung.objective import MultiObjective, Objective, ObjectiveLike
 from rung.oracles._asha_rung import Rung, legacy_entries
 from rung.oracles._log import LOG_KEY, PagedLog
 from rung.oracles.base import Oracle, Suggestion, unknown_values
-from rung.oracles.schedule import Budget, integer_log
+from rung.oracles.schedule import Budget, milestones
 from rung.oracles.stop import StopKind
 from rung.trial_record import TrialRecord, TrialStatus
 from rung.validation import check_choice, check_int
@@ -104,9 +104,7 @@ class ASHAOracle(Oracle):
                 f"max_epochs={max_epochs}")
         self.mode = check_choice("mode", mode, MODES)
         super().__init__(objective=objective, hyperparameters=hyperparameters, seed=seed, **kwargs)
-        top = integer_log(self.max_epochs // self.min_epochs, self.factor)
-        self.milestones = tuple(
-            self.max_epochs * self.factor**k // self.factor**top for k in range(top + 1))
+        self.milestones = milestones(self.max_epochs, self.factor, self.min_epochs)
         self._log = PagedLog()
         self._rungs = [Rung(k, self._log) for k in range(len(self.milestones))]
         self._loading_pages: list[Any] = []  # a state's log pages while load_state_dict runs

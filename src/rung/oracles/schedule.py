@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["BracketPlan", "Budget", "RungPlan", "bracket_plan", "hyperband_plan", "integer_log"]
+__all__ = ["BracketPlan", "Budget", "RungPlan", "bracket_plan", "hyperband_plan", "integer_log",
+           "milestones"]
 
 
 def integer_log(value: int, base: int) -> int:
@@ -33,6 +34,14 @@ def integer_log(value: int, base: int) -> int:
         s += 1
         power *= base
     return s
+
+
+def milestones(max_epochs: int, factor: int, min_epochs: int = 1) -> tuple[int, ...]:
+    """ASHA's rungs in epochs, lowest first: ``max_epochs / factor**k`` (integer division) for
+    ``k = top, ..., 0``, where ``top`` is the largest with ``factor**top <= max_epochs //
+    min_epochs``; ``milestones(81, 3)`` is ``(1, 3, 9, 27, 81)``."""
+    top = integer_log(max_epochs // min_epochs, factor)
+    return tuple(max_epochs * factor**k // factor**top for k in range(top + 1))
 
 
 @dataclass(frozen=True)

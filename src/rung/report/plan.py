@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rung.oracles.plan import plan_from_settings
-from rung.oracles.schedule import BracketPlan, integer_log
+from rung.oracles.schedule import BracketPlan, milestones
 
 __all__ = ["SearchPlan", "search_plan"]
 
@@ -55,11 +55,10 @@ def _int(settings: Mapping[str, Any], key: str, minimum: int) -> int | None:
 
 def _asha(algorithm: str, settings: Mapping[str, Any], max_epochs: int, factor: int) -> SearchPlan:
     min_epochs = min(_int(settings, "min_epochs", 1) or 1, max_epochs)
-    top = integer_log(max_epochs // min_epochs, factor)
-    milestones = tuple(max_epochs * factor**k // factor**top for k in range(top + 1))
+    rungs = milestones(max_epochs, factor, min_epochs)
     trials = _int(settings, "max_trials", 1)
     stopping = settings.get("mode") == "stopping"
-    return SearchPlan(algorithm, (), 1, trials if stopping else None, None, milestones,
+    return SearchPlan(algorithm, (), 1, trials if stopping else None, None, rungs,
                       stopping)
 
 

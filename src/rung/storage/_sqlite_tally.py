@@ -35,10 +35,10 @@ _RUNNING = (
     "FROM trials AS t WHERE t.status = 'RUNNING'"
 )
 _RUNGS = (
-    "SELECT iteration, bracket, rung, status, epochs, COUNT(*) FROM trials "
-    "WHERE bracket IS NOT NULL AND rung IS NOT NULL "
-    "GROUP BY iteration, bracket, rung, status, epochs "
-    "ORDER BY iteration, bracket, rung, status, epochs"  # RungCount's order: no sort in Python
+    "SELECT iteration, bracket, rung, status, epochs, COALESCE({reached}, 0) AS r, "
+    "COUNT(*) FROM trials WHERE bracket IS NOT NULL AND rung IS NOT NULL "
+    "GROUP BY iteration, bracket, rung, status, epochs, r "
+    "ORDER BY iteration, bracket, rung, status, epochs, r"  # RungCount's order: no sort in Python
 )
 # lowest loss, then more epochs, then earlier: the oracles' ranking (rung.oracles._ranking)
 _BEST = (
@@ -63,8 +63,9 @@ def tally(conn: sqlite3.Connection, reached: str = "epochs_reached") -> Tally:
         lasts += [t for t in (last_made, last_end) if t is not None]
     for _, initial, reported in conn.execute(_RUNNING):
         spent += max(0, (reported or initial) - initial)
-    rungs = tuple([RungCount(iteration, bracket, rung, _STATUS[status], epochs, jobs)
-                   for iteration, bracket, rung, status, epochs, jobs in conn.execute(_RUNGS)])
+    rungs = tuple([RungCount(iteration, bracket, rung, _STATUS[status], epochs, reached, jobs)
+                   for iteration, bracket, rung, status, epochs, reached, jobs
+                   in conn.execute(_RUNGS.format(reached=reached))])
     best = conn.execute(_BEST).fetchone()
     return Tally(counts=counts, epochs_trained=spent, first_change=min(firsts, default=None),
                  last_change=max(lasts, default=None), rungs=rungs,

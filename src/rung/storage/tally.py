@@ -19,14 +19,17 @@ __all__ = ["RungCount", "Tally", "epochs_trained", "last_epoch", "needs_reports"
 
 
 class RungCount(NamedTuple):
-    """The ``jobs`` of one rung of one bracket with one status and one epoch budget (a named
-    tuple: an unbounded Hyperband on 100,000 jobs has some 15,000 of these to build and sort)."""
+    """The ``jobs`` of one rung of one bracket with one status, one epoch budget and one epoch
+    reached (``reached``: the job's ``epochs_reached``, 0 where not stored, e.g. while it runs;
+    ASHA's stopping variant stores every job in rung 0 and tells its rungs by this). A named
+    tuple: an unbounded Hyperband on 100,000 jobs has some 15,000 of these to build and sort."""
 
     iteration: int
     bracket: int
     rung: int
     status: TrialStatus
     epochs: int
+    reached: int
     jobs: int
 
 
@@ -35,12 +38,12 @@ class Tally:
     """A project's jobs in aggregate.
 
     ``counts``: jobs by status (only statuses that occur, in the order of their first job).
-    ``epochs_trained``: the epochs every
-    job really trained (``epochs_trained`` of each). ``first_change``/``last_change``: the
-    earliest and latest creation or finishing time of any job (None: no job). ``rungs``: the jobs
-    that belong to a bracket's rung, grouped by (iteration, bracket, rung, status, epochs), in
-    that order. ``best_id``: the best completed job, ranked as the oracles rank: lowest loss,
-    then more epochs, then earlier (None: no completed job with a loss).
+    ``epochs_trained``: the epochs every job really trained (``epochs_trained`` of each).
+    ``first_change``/``last_change``: the earliest and latest creation or finishing time of any
+    job (None: no job). ``rungs``: the jobs that belong to a bracket's rung, grouped by
+    (iteration, bracket, rung, status, epochs, reached), in that order. ``best_id``: the best
+    completed job, ranked as the oracles rank: lowest loss, then more epochs, then earlier (None:
+    no completed job with a loss).
     """
 
     counts: dict[TrialStatus, int]
@@ -83,8 +86,8 @@ def tally_records(records: Iterable[TrialRecord], reported: Mapping[str, int | N
     counts = Counter(r.status for r in records)
     spent = sum(epochs_trained(r, reported.get(r.trial_id)) for r in records)
     changes = [t for r in records for t in (r.created_at, r.finished_at) if t]
-    rungs = Counter((r.iteration, r.bracket, r.rung, r.status, r.epochs) for r in records
-                    if r.bracket is not None and r.rung is not None)
+    rungs = Counter((r.iteration, r.bracket, r.rung, r.status, r.epochs, r.epochs_reached or 0)
+                    for r in records if r.bracket is not None and r.rung is not None)
     done = (r for r in records if r.loss is not None and r.status is TrialStatus.COMPLETED)
     best = min(done, key=lambda r: (r.loss, -r.epochs), default=None)  # ties: the earliest
     return Tally(counts=dict(counts), epochs_trained=spent,
