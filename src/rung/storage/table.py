@@ -9,7 +9,8 @@ objective's metric (for several objectives, the folded loss); ``epochs`` the epo
 trains to: its planned end, or for a job without one (a single-fidelity search leaves the length to
 the training function) the last epoch it reported; ``epochs_trained`` the epochs the job really
 trained (a pruned job stops early; a running job counts the epochs it reported);
-``duration_s`` runs from the job's creation to its end; times are Unix seconds.
+``attempts`` the job's failed attempts (0: it never failed); ``duration_s`` runs from the job's
+creation to its end, failed attempts and retries included; times are Unix seconds.
 """
 
 from __future__ import annotations
