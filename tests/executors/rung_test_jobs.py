@@ -14,8 +14,8 @@ from pathlib import Path
 import rung
 from rung.testing._jobs import curve, stopping, train
 
-__all__ = ["SubclassTuner", "curve", "device_seen", "hang_once", "killed_once", "stopping",
-           "train"]
+__all__ = ["SubclassTuner", "curve", "declares_y", "device_seen", "hang_once", "killed_once",
+           "stopping", "train"]
 
 
 def _first_run(flags: str, name: str) -> bool:
@@ -55,6 +55,16 @@ def hang_once(trial: rung.Trial, flags: str) -> dict[str, float]:
         with open(Path(flags) / "block.fifo"):
             pass
     return train(trial)
+
+
+def declares_y(trial: rung.Trial, flags: str) -> dict[str, float]:
+    """Declares ``x`` and ``y``, then writes ``flags/trained-<trial_id>`` before it trains."""
+    x = trial.hyperparameters.Float("x", 0.0, 1.0)
+    y = trial.hyperparameters.Int("y", 1, 5)
+    (Path(flags) / f"trained-{trial.trial_id}").touch()
+    for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
+        trial.report(epoch, val_loss=x + y / epoch)
+    return {"val_loss": x + y / trial.epochs}
 
 
 class SubclassTuner(rung.Tuner):

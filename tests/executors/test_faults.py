@@ -13,7 +13,7 @@ import pytest
 import rung_test_jobs as jobs
 
 import rung
-from rung.errors import ConfigurationError
+from rung.errors import ConfigurationError, NewEntriesError
 from rung.executors import ProcessExecutor
 from rung.trial_record import TrialStatus
 
@@ -136,3 +136,23 @@ def test_a_tuner_subclass_overriding_run_trial_runs_in_workers(tmp_path: Path) -
     tuner.search(workers=2)
     trials = tuner.storage.trials()
     assert len(trials) == 22 and all(t.status is TrialStatus.COMPLETED for t in trials)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_hyperparameter_declared_outside_a_closed_space_stops_the_search_before_training(
+        tmp_path: Path, workers: int) -> None:
+    """``allow_new_entries=False``: declaring ``y``, which the given space lacks, raises
+    ``NewEntriesError`` at the declaration (keras-tuner's ``RuntimeError``), in the driver or in
+    a worker process, so no job trains with a value the search never chose, and the search
+    stops at once (every trial would declare it): it is not a failed trial to retry."""
+    hp = rung.HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    tuner = hyperband(tmp_path, jobs.declares_y, hyperparameters=hp, allow_new_entries=False,
+                      max_retries_per_trial=2)
+    with pytest.raises(NewEntriesError, match=r"allow_new_entries.*Int\(name: 'y'") as caught:
+        tuner.search(str(tmp_path), workers=workers)
+    assert isinstance(caught.value, RuntimeError)
+    assert not list(tmp_path.glob("trained-*"))  # nothing trained
+    assert tuner.storage.count_trials(status=TrialStatus.FAILED) == 0
+    assert all(t.attempts <= 1 for t in tuner.storage.trials())  # not retried
+    assert [p.name for p in tuner.oracle.hyperparameters.space] == ["x"]

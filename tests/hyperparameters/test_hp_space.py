@@ -320,3 +320,27 @@ def test_repr_shows_space_and_active_values():
     assert (
         repr(hp) == "HyperParameters(space=[Boolean(name: 'b', default: False)], values={'b': False})"
     )
+
+
+def test_a_closed_space_gives_its_own_values_and_refuses_new_entries() -> None:
+    """A trial's space under ``allow_new_entries=False``: a name defined under the same
+    conditions (with any arguments: the definition standing is the space's) gets its value; any
+    other declaration is a ``NewEntriesError`` at once, copies included."""
+    from rung.errors import NewEntriesError
+
+    space = HyperParameters()
+    space.Choice("model", ["mlp", "cnn"])
+    with space.conditional_scope("model", ["cnn"]):
+        space.Int("filters", 8, 32, step=8)
+    trial = space.clone_with_values({"model": "cnn", "filters": 24})._close()
+    assert trial.Choice("model", ["mlp", "cnn"]) == "cnn"
+    with trial.conditional_scope("model", ["cnn"]):
+        assert trial.Int("filters", 8, 32, step=8) == 24
+    with pytest.raises(NewEntriesError, match="'units'"):
+        trial.Int("units", 8, 64)
+    with pytest.raises(NewEntriesError, match="'filters'"):  # the same name, other conditions
+        trial.Int("filters", 8, 32, step=8)
+    with pytest.raises(NewEntriesError):
+        trial.copy().Boolean("dropout")
+    assert [p.name for p in trial.space] == ["model", "filters"]
+    assert space.Boolean("dropout") is False  # the space itself stays open

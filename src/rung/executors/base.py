@@ -81,6 +81,7 @@ class JobSpec:
     stop_rule: StopRule | None = None
     live_decisions: bool = False
     live_trial: Trial | None = None
+    allow_new_entries: bool = True  # False: declaring a hyperparameter ``space`` lacks is fatal
 
     @property
     def trial_id(self) -> str:

@@ -22,6 +22,7 @@ from rung.errors import (
     ConfigurationError,
     FailedTrialError,
     FatalError,
+    NewEntriesError,
     ProjectInUseError,
     ProjectWriteError,
     TrialPruned,
@@ -118,6 +119,8 @@ def _worker_trial(spec: JobSpec, channel: ReportChannel | None) -> tuple[Trial, 
         if spec.record.parent_id and spec.parent_checkpoint:
             CheckpointStore(root).unpack(spec.record.parent_id, spec.parent_checkpoint)
     hp = HyperParameters.from_config(spec.space).clone_with_values(spec.record.values)
+    if not spec.allow_new_entries:
+        hp._close()
     trial = Trial(spec.record, hp, spec.objective, _Reporter(spec, channel), CheckpointStore(root))
     return trial, scratch
 
@@ -131,7 +134,8 @@ def _call(spec: JobSpec, trial: Trial) -> tuple[Outcome, dict[str, float] | None
         return Outcome.COMPLETED, result_metrics(value, trial, spec.objective), None, None
     except TrialPruned:
         return Outcome.PRUNED, trial.last_reported() or {}, None, None
-    except (FatalError, ConfigurationError, ProjectInUseError, ProjectWriteError) as exc:
+    except (FatalError, ConfigurationError, NewEntriesError, ProjectInUseError,
+            ProjectWriteError) as exc:
         return Outcome.FATAL, None, exc, traceback.format_exc()
     except FailedTrialError as exc:
         return Outcome.FAILED, None, exc, traceback.format_exc()

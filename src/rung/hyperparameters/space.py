@@ -25,7 +25,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from typing import Any, cast
 
-from rung.errors import SearchSpaceError
+from rung.errors import NewEntriesError, SearchSpaceError
 from rung.hyperparameters.base import Condition, HyperParameter, JSONScalar, plain_json
 from rung.hyperparameters.compat import hyperparameter_from_config
 from rung.hyperparameters.discrete import Boolean, Choice, Fixed
@@ -50,6 +50,7 @@ class HyperParameters:
     """
 
     _outer: frozenset[str] = frozenset()  # names defined before a build (_caller_definitions_win)
+    _closed: bool = False  # a trial's space under allow_new_entries=False (see _close)
 
     def __init__(self) -> None:
         self._space: list[HyperParameter] = []
@@ -228,6 +229,7 @@ class HyperParameters:
         new._by_name = {name: list(entries) for name, entries in self._by_name.items()}
         new._values = dict(self._values)
         new._pinned = set(self._pinned)
+        new._closed = self._closed
         return new
 
     def clone_with_values(self, values: Mapping[str, Any]) -> HyperParameters:
@@ -315,6 +317,14 @@ class HyperParameters:
         return f"HyperParameters(space={self._space!r}, values={self._active_values()!r})"
 
     # --- internals -----------------------------------------------------------------------------
+    def _close(self) -> HyperParameters:
+        """Refuse new entries from now on: declaring a hyperparameter this space lacks (a name
+        not defined under the same conditions) raises ``NewEntriesError`` at the declaration, as
+        a trial's space does under ``allow_new_entries=False``, so the training function stops
+        before it trains with a value the search never chose. Returns ``self``."""
+        self._closed = True
+        return self
+
     def _pin_definitions(self) -> None:
         """Make the current definitions stand: a later declaration of one of these names with
         other arguments gets this definition's value instead of an error (keras-tuner's way to
@@ -397,6 +407,12 @@ class HyperParameters:
                 f"Hyperparameter {new.name!r} is already defined as {entry!r}; it cannot "
                 f"be redefined as {new!r} under the same conditions. Use the same arguments, "
                 "another name (for example inside hp.name_scope(...)), or a conditional_scope."
+            )
+        if entry is None and self._closed:
+            raise NewEntriesError(
+                f"`allow_new_entries` is `False`, but the trial declared {new!r}, which the "
+                "search space lacks (not defined under these conditions); declare it in the "
+                "`hyperparameters` given to the tuner or oracle, or pass allow_new_entries=True"
             )
         if entry is None:
             entry = new

@@ -164,6 +164,8 @@ class SearchLoop:
         record = self.storage.get_trial(suggestion.trial_id)
         attempt = record.attempts + 1
         hp = self.oracle.hyperparameters.clone_with_values(suggestion.values)
+        if not self.oracle.allow_new_entries:
+            hp._close()
         reporter = recorder.report if self.in_order is None else self._held_report
         trial = Trial(record, hp, self.oracle.objective, reporter, recorder.checkpoints)
         recorder.begin(trial)
@@ -186,6 +188,7 @@ class SearchLoop:
             stop_rule=run.rule,
             live_decisions=self.oracle.stops_trials and live,
             live_trial=trial if executor.runs_in_driver else None,
+            allow_new_entries=self.oracle.allow_new_entries,
         )
         self.running[suggestion.trial_id] = run
         executor.submit(spec)
