@@ -9,6 +9,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -295,3 +296,35 @@ def test_jobs_left_running_by_a_search_that_ended_are_called_interrupted(
     code, out, _ = run(capsys, "status", str(tmp_path / "p"))
     assert code == 0 and "1 running" in out and "driver:" not in out
     assert "interrupted: the 1 running job(s)" in out and "re-runs them" in out
+
+
+def test_a_driver_killed_by_sigkill_is_called_dead_not_live(tmp_path: Path, capsys) -> None:
+    """A SIGKILLed search leaves its driver lock behind; the status checks it as the next
+    search would (same host: the pid is gone), calls it dead and its job interrupted, and the
+    time stops at the last change instead of running on to now."""
+    child = (
+        "import os, signal, sys, rung\n"
+        "def train(trial):\n"
+        "    x = trial.hyperparameters.Float('x', 0.0, 1.0)\n"
+        "    if trial.trial_id == '00002':\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "    return x\n"
+        "rung.RandomSearch(run_trial=train, objective='loss', max_trials=5, seed=0,\n"
+        "                  directory=sys.argv[1], project_name='p', verbose=0).search()\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", child, str(tmp_path)])
+    assert proc.wait(timeout=120) == -9
+    with open_project(tmp_path / "p") as storage:
+        assert storage.driver_lock() is not None  # left behind
+    status = project_status_of(tmp_path / "p", now=time.time() + 3600)
+    assert status.driver is None and status.driver_gone is not None
+    assert status.last_change is not None and status.last_change < time.time()
+    code, out, _ = run(capsys, "status", str(tmp_path / "p"))
+    assert code == 0 and "\ndriver:" not in out
+    assert f"dead driver: pid {proc.pid} on host" in out and f"process {proc.pid} is gone" in out
+    assert "interrupted: the 1 running job(s)" in out
+
+
+def project_status_of(project: Path, now: float):
+    with open_project(project) as storage:
+        return project_status(storage, now=now)

@@ -15,6 +15,7 @@ from typing import Any
 from rung.oracles.plan import ReplacedBracket, plan_from_settings, replaced_brackets
 from rung.oracles.schedule import Budget, milestones
 from rung.storage.base import Storage
+from rung.storage.driver_lock import stale_reason, this_driver
 from rung.storage.table import last_epochs, objective_config
 from rung.storage.tally import RungCount
 from rung.trial_record import TrialStatus
@@ -62,6 +63,7 @@ class ProjectStatus:
     first_created: float | None = None
     last_change: float | None = None
     driver: str | None = None  # who holds the project's driver lock (a search writing it)
+    driver_gone: str | None = None  # a driver lock left behind by a dead search, and why
     stopping: bool = False  # ASHA's stopping variant: ``rungs`` count each job where it stopped
 
     @property
@@ -158,7 +160,7 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
     objective = objective_config(settings)
     counts = {status.value: n for status, n in tally.counts.items()}
     changes = [t for t in (tally.first_change, tally.last_change) if t is not None]
-    driver = _driver(storage, now)
+    driver, driver_gone = _driver(storage, now)
     if counts.get("RUNNING") and driver is not None:  # a search is running them now
         changes.append(time.time() if now is None else now)
     oracle = settings.get("oracle") or ("imported" if "imported" in settings else "unknown")
@@ -169,20 +171,27 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
         best=_best(storage, tally.best_id, objective.get("name")),
         rungs=rungs, replaced=replaced,
         first_created=min(changes, default=None), last_change=max(changes, default=None),
-        driver=driver, stopping=bool(_stopping_milestones(settings)))
+        driver=driver, driver_gone=driver_gone, stopping=bool(_stopping_milestones(settings)))
 
 
-def _driver(storage: Storage, now: float | None) -> str | None:
+def _driver(storage: Storage, now: float | None) -> tuple[str | None, str | None]:
     """The search holding the project's driver lock, described, or None (a storage without
-    one, or a project written before the lock existed)."""
+    one, a project written before the lock existed, or a lock its driver left behind); and,
+    for a lock left behind (a driver killed with SIGKILL), who left it and why it is dead."""
     read = getattr(storage, "driver_lock", None)
     if read is None:
-        return None
+        return None, None
     try:
         held = read()
     except sqlite3.Error:  # schema 2, opened read-only (never migrated): no lock table
-        return None
-    return None if held is None else str(held.describe(now))
+        return None, None
+    if held is None:
+        return None, None
+    now = time.time() if now is None else now
+    gone = stale_reason(held, this_driver(now), now)
+    if gone is not None:
+        return None, f"{held.describe(now)}: {gone}"
+    return str(held.describe(now)), None
 
 
 def _of(done: int, planned: int | None) -> str:
@@ -268,5 +277,8 @@ def format_status(status: ProjectStatus, path: str) -> str:
     elif status.counts.get("RUNNING"):  # the search that ran them ended (Ctrl-C, FatalError)
         lines.append(f"interrupted: the {status.counts['RUNNING']} running job(s) belong to a "
                      "search that is no longer running; running it again re-runs them")
+    if status.driver_gone is not None:
+        lines.append(f"dead driver: {status.driver_gone} (killed, or its machine went down; the "
+                     "next search takes the project over)")
     lines += _bracket_lines(status.rungs, status.replaced, status.stopping)
     return "\n".join(lines)
