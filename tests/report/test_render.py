@@ -84,3 +84,24 @@ def test_render_html_checks_its_arguments() -> None:
     _, data = _page()
     with pytest.raises(ArgumentTypeError, match="live must be None or"):
         render_html(data, live="yes")  # type: ignore[arg-type]
+
+
+def test_the_bracket_legend_names_the_colour_each_dot_has() -> None:
+    """Grey is a finished job without an objective value; a pruned job with a value is coloured
+    by it, as the completed ones (the legend once said grey meant pruned)."""
+    snap = snapshot(
+        job("0", value=1.0), job("1", value=3.0), job("2", value=2.0, status=TrialStatus.PRUNED),
+        job("3", status=TrialStatus.COMPLETED), job("4", status=TrialStatus.FAILED),
+        job("5", status=TrialStatus.RUNNING))
+    page = render_html(report_from_snapshot(snap))
+    legend = re.search(r'<p class="legend">dot colour:(.*?)</p>', page)
+    assert legend is not None
+    swatches = dict((colour, label.strip()) for colour, label in re.findall(
+        r'<span class="sw" style="background:(#\w+)"></span>([^<]*)', legend.group(1)))
+    fills = dict((t, fill) for fill, t in re.findall(
+        r'<circle cx="[\d.]+" cy="[\d.]+" r="[\d.]+" fill="(#\w+)"[^>]*data-t="(\d+)"', page))
+    assert swatches[fills["3"]] == "no objective value"
+    assert swatches[fills["4"]] == "failed"
+    assert fills["2"] not in swatches and fills["2"] not in (fills["0"], fills["1"])  # on the ramp
+    assert "pruned" not in " ".join(swatches.values())
+    assert "a pruned job's is the value it was stopped at" in legend.group(1)

@@ -85,3 +85,22 @@ def test_write_report_refuses_bad_arguments(tmp_path: Path, hb_project: Path) ->
         write_report(3, tmp_path / "r.html")  # type: ignore[arg-type]
     with pytest.raises(ArgumentTypeError, match="out must be a file path"):
         write_report(hb_project, None)  # type: ignore[arg-type]
+
+
+def test_rung_report_writes_report_html_here_by_default(hb_project: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """``rung report DIR`` without ``-o`` writes ./report.html; ``-o`` creates missing folders
+    (both in docs/cli.md and the command's --help)."""
+    from rung.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", str(hb_project)]) == 0
+    assert "wrote report.html" in capsys.readouterr().out
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+    assert "rung · hyperband" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert main(["report", str(hb_project), "-o", "new/deeper/r.html"]) == 0
+    assert (tmp_path / "new" / "deeper" / "r.html").is_file()
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    assert "report.html in the current directory" in " ".join(capsys.readouterr().out.split())

@@ -182,7 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     made["trials"].add_argument("--status", nargs="+", choices=STORED, type=str.upper,
                                 help="only jobs of these statuses")
     made["report"].add_argument("-o", "--output", default="report.html", metavar="FILE",
-                                help="the HTML file to write (default: report.html)")
+                                help="the HTML file to write, replaced if it exists; missing "
+                                "folders on its path are created (default: report.html in "
+                                "the current directory)")
     dash = made["dashboard"]
     dash.add_argument("--host", default="127.0.0.1",
                       help="the address to listen on (default 127.0.0.1: this machine only)")

@@ -1,9 +1,11 @@
 """Draws the bracket picture: one small SVG per bracket, rungs left to right.
 
 Every job is a dot in its rung's column, best at the top; its colour is its objective value on a
-dark (best) to light (worst) scale shared by all brackets; failed jobs are red, running ones
-hollow, pruned ones grey; the planned jobs not started yet are dashed rings. A line joins each
-promoted job to the job of the next rung that continues it.
+dark (best) to light (worst) scale shared by all brackets, a pruned job's included (the value it
+had when it was stopped); failed jobs are red, running ones hollow, a finished job without an
+objective value grey; the planned jobs not started yet are dashed rings.
+A line joins each promoted job to the job of the next rung that continues it. The legend is
+written from the same colours as the dots.
 """
 
 from __future__ import annotations
@@ -15,15 +17,17 @@ __all__ = ["draw_brackets"]
 
 _COLUMN = 92  # px per rung
 _MAX_HEIGHT = 240
+_FAILED = "#d62728"
+_NO_VALUE = "#aaa"
 
 
 def _fill(job: BracketJob, scale: tuple[float, float, bool] | None) -> str:
     if job.status == "FAILED":
-        return 'fill="#d62728"'
+        return f'fill="{_FAILED}"'
     if job.status == "RUNNING":
         return 'fill="#fff" class="running"'
     if job.value is None or scale is None:
-        return 'fill="#aaa"'
+        return f'fill="{_NO_VALUE}"'
     lo, hi, lower_is_better = scale
     t = 0.5 if hi == lo else (job.value - lo) / (hi - lo)
     return f'fill="{ramp(t if lower_is_better else 1 - t)}"'
@@ -90,9 +94,10 @@ def draw_brackets(picture: BracketPicture, value_range: tuple[float, float] | No
     scale = None if value_range is None else (*value_range, lower_is_better)
     note = f'<p class="note">{esc(picture.note)}</p>' if picture.note else ""
     panels = "".join(_panel(view, scale) for view in picture.brackets)
-    legend = ('<p class="legend">dot colour: objective value (dark = best); '
-              '<span class="sw" style="background:#d62728"></span>failed '
-              '<span class="sw" style="background:#aaa"></span>pruned or no value '
+    legend = ('<p class="legend">dot colour: objective value (dark = best; a pruned job\'s is '
+              f'the value it was stopped at); <span class="sw" style="background:{_FAILED}">'
+              f'</span>failed <span class="sw" style="background:{_NO_VALUE}"></span>no '
+              'objective value '
               '<span class="sw ring"></span>running / planned; a black ring: promoted to the '
               'next rung, the line shows which job continued it</p>')
     return f'{note}{legend}<div class="brackets">{panels}</div>'

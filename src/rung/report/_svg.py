@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = ["BRACKET_COLOURS", "Box", "Scale", "axes", "bracket_colour", "dots", "esc", "fmt",
-           "polyline", "ramp", "ticks"]
+           "label_width", "polyline", "ramp", "spread_ticks", "ticks"]
 
 # one colour per bracket s (s = 0 last: the bracket that trains every configuration fully)
 BRACKET_COLOURS = ("#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2",
@@ -119,6 +119,47 @@ def ticks(lo: float, hi: float, log: bool = False, count: int = 5) -> list[float
     return [round(start + i * step, 12) for i in range(int((hi - start) / step + 1e-9) + 1)]
 
 
+# the tick labels' 11px font (see _assets.CSS): a digit is at most 0.64em wide in the common
+# sans-serif fonts (DejaVu Sans, the widest), a dot 0.32em; labels closer than _TICK_GAP collide
+_DIGIT_PX, _DOT_PX, _TICK_GAP = 7.1, 3.6, 6.0
+
+
+def label_width(text: str) -> float:
+    """An upper bound of the width in pixels of the tick label ``text``."""
+    dots = text.count(".") + text.count(",")
+    return (len(text) - dots) * _DIGIT_PX + dots * _DOT_PX
+
+
+def _log_ticks(lo: float, hi: float, steps: Sequence[int], every: int) -> list[float]:
+    first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    found = [m * 10.0**e for e in range(first, last + 1) if e % every == 0 for m in steps]
+    return [v for v in found if lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9)]
+
+
+def spread_ticks(scale: Scale) -> list[float]:
+    """The densest round ticks of the horizontal axis ``scale`` whose labels do not collide.
+
+    Tried densest first: on a log axis 1-2-5 in each decade, then powers of ten, every second
+    power, ...; on a linear axis (or a log one spanning no round value) 1-2-5 steps for 5 ticks,
+    then 4, 3, 2. The first whose neighbouring labels are ``_TICK_GAP`` apart at the scale's
+    width wins: a 240px plot has room for 0.0001 0.001 0.01 but not for 0.0001 0.0002 0.0005.
+    """
+    lo, hi = scale.lo, scale.hi
+    found: list[list[float]] = []
+    if scale.log and lo > 0:
+        decades = max(math.ceil(math.log10(hi)) - math.floor(math.log10(lo)), 1)
+        found = [t for t in [_log_ticks(lo, hi, (1, 2, 5), 1)]
+                 + [_log_ticks(lo, hi, (1,), k) for k in range(1, decades + 1)] if t]
+    if not found:
+        found = [ticks(lo, hi, count=count) for count in (5, 4, 3, 2)]
+    for candidate in found:
+        at = [(scale(v), label_width(fmt(v))) for v in candidate]
+        if all(abs(x1 - x0) >= (w0 + w1) / 2 + _TICK_GAP
+               for (x0, w0), (x1, w1) in zip(at, at[1:], strict=False)):
+            return candidate
+    return found[-1][:1]  # a single label never collides
+
+
 def axes(box: Box, xs: Scale, ys: Scale, x_label: str, y_label: str,
          x_ticks: Sequence[float] | None = None, x_names: Sequence[str] | None = None) -> str:
     """Grid lines, tick labels and axis titles; ``x_names`` label categorical positions."""
@@ -129,7 +170,7 @@ def axes(box: Box, xs: Scale, ys: Scale, x_label: str, y_label: str,
         parts.append(f'<line class="grid" x1="{box.x0}" x2="{box.x1}" y1="{y:.1f}" '
                      f'y2="{y:.1f}"/><text class="tick" x="{box.x0 - 5}" y="{y + 4:.1f}" '
                      f'text-anchor="end">{fmt(v)}</text>')
-    xt = list(x_ticks) if x_ticks is not None else ticks(xs.lo, xs.hi, xs.log)
+    xt = list(x_ticks) if x_ticks is not None else spread_ticks(xs)
     for i, v in enumerate(xt):
         x = xs(v)
         name = x_names[i] if x_names is not None else fmt(v)

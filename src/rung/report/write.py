@@ -25,8 +25,9 @@ def write_report(project: str | os.PathLike[str], out: str | os.PathLike[str]) -
     ``project`` is the project directory (``directory/project_name``, the one holding
     ``rung.db``) or the ``rung.db`` itself; it is opened read-only and may be written by a
     running search meanwhile. The page is self-contained (see :mod:`rung.report.render`). The
-    file is written next to ``out`` first and then renamed over it, so a browser reloading it
-    never reads half a page.
+    folders of ``out`` that do not exist are created (as ``mkdir -p``), and an existing file
+    ``out`` is replaced. The file is written next to ``out`` first and then renamed over it, so
+    a browser reloading it never reads half a page.
 
     Example::
 
