@@ -156,6 +156,40 @@ def test_bad_arguments_are_named(kwargs, match: str) -> None:
         sgd_search(**kwargs).fit(X, y)
 
 
+@pytest.mark.parametrize("kwargs, match", [
+    # 160 samples per training fold (240 samples, cv=3): larger subsets would repeat the fold
+    ({"max_resource": 200, "min_resource": 100},
+     r"max_resource must be an integer <= 160 .*smallest training fold.*, got 200"),
+    ({"min_resource": 100000}, r"min_resource must be an integer <= max_resource=160 .*"
+                               r"got 100000"),
+    ({"resource": "n_iter", "max_resource": 9, "min_resource": 20},
+     r"min_resource must be an integer <= max_resource=9, got 20"),
+    ({"resource": "n_iter", "min_resource": 2000},  # 'auto': SGDClassifier's max_iter=1000
+     r"min_resource must be an integer <= max_resource=1000 \(max_resource='auto'.*got 2000"),
+])
+def test_resource_bounds_that_cannot_be_planned_fail_before_any_fit(kwargs, match: str,
+                                                                    monkeypatch) -> None:
+    from rung.integrations.sklearn import _search
+
+    fits: list[object] = []
+    monkeypatch.setattr(_search, "fit_fold", lambda *args: fits.append(args))
+    search = HyperbandSearchCV(SGDClassifier(random_state=0), SGD_SPACE, cv=3, random_state=0,
+                               **{"resource": "n_samples", **kwargs})
+    with pytest.raises(ValueError, match=match):
+        search.fit(X, y)
+    assert fits == []
+
+
+def test_resource_bounds_at_the_limits_are_accepted() -> None:
+    whole = HyperbandSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=3, max_resource=160,
+                              min_resource=160, random_state=0).fit(X, y)
+    assert (whole.max_resource_, whole.min_resource_, whole.n_resources_) == (160, 160, [160])
+    # an 'auto' min_resource (2 * 3 folds * 3 classes = 18) adapts to a smaller max_resource
+    small = HyperbandSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, cv=3, max_resource=12,
+                              random_state=0).fit(X, y)
+    assert (small.max_resource_, small.min_resource_) == (12, 12)
+
+
 def test_bad_spaces_are_named() -> None:
     with pytest.raises(ValueError, match=r"param_space names \['nope'\]"):
         HyperbandSearchCV(SGDClassifier(), {"nope": [1, 2]}).fit(X, y)

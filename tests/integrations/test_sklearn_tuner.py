@@ -12,7 +12,7 @@ pytest.importorskip("sklearn")
 from sklearn import metrics, model_selection, pipeline, preprocessing  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.tree import DecisionTreeClassifier  # noqa: E402
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor  # noqa: E402
 
 import rung  # noqa: E402
 from rung.integrations.sklearn import SklearnTuner  # noqa: E402
@@ -67,10 +67,33 @@ def test_pipeline_sample_weight_and_groups(tmp_path: Path) -> None:
     assert len(t.oracle.get_best_trials(2)) == 2
 
 
+@pytest.mark.parametrize("estimator, splitter", [
+    (DecisionTreeClassifier, model_selection.StratifiedKFold),
+    (DecisionTreeRegressor, model_selection.KFold),
+])
+def test_an_integer_cv_splits_as_scikit_learn_does(tmp_path: Path, estimator, splitter) -> None:
+    def build_tree(hp):
+        return estimator(max_depth=hp.Int("max_depth", 1, 6), random_state=0)
+
+    oracle = rung.oracles.RandomSearchOracle(max_trials=2, seed=0)
+    t = SklearnTuner(oracle, build_tree, cv=3, directory=tmp_path, project_name="int_cv",
+                     verbose=0)
+    t.search(X, y)
+    assert t.cv == 3
+    folds = list(splitter(3).split(X, y))  # check_cv: stratified for classifiers, not shuffled
+    for trial in t.oracle.get_best_trials(2):
+        expected = np.mean([build_tree(trial.hyperparameters).fit(X[tr], y[tr])
+                            .score(X[te], y[te]) for tr, te in folds])
+        assert trial.score == pytest.approx(expected)
+
+
 def test_bad_arguments_are_named(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match=r"hypermodel must be .*; got 3 \(int\)"):
         tuner(tmp_path).__class__(rung.oracles.RandomSearchOracle(), 3)
-    with pytest.raises(TypeError, match="cv must be a scikit-learn splitter"):
-        tuner(tmp_path, cv=5)
+    with pytest.raises(TypeError, match=r"cv must be an integer >= 2 or a scikit-learn "
+                                        r"splitter .*got 'five'"):
+        tuner(tmp_path, cv="five")
+    with pytest.raises(ValueError, match="cv must be an integer >= 2, got 1"):
+        tuner(tmp_path, cv=1)
     with pytest.raises(TypeError, match="metrics must be metric functions"):
         tuner(tmp_path, metrics=["f1"])

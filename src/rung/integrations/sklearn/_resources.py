@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from rung.validation import check_int
+
 __all__ = [
     "PartialFitPasses",
     "RefitParam",
@@ -41,8 +43,8 @@ class Resource:
     continues: bool = False  # True: a promoted job continues its parent's fitted estimator
 
     def __init__(self, max_resource: int, min_resource: int) -> None:
-        self.max_resource = int(max_resource)
-        self.min_resource = int(min(min_resource, max_resource))
+        self.max_resource = check_int("max_resource", max_resource, 1)
+        self.min_resource = check_int("min_resource", min_resource, 1, self.max_resource)
         self.epochs = max(1, self.max_resource // self.min_resource)
 
     def amount(self, epoch: int) -> int:

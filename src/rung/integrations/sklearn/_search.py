@@ -23,7 +23,7 @@ from rung.integrations.sklearn._resources import TrainingSamples, make_resource
 from rung.integrations.sklearn._space import ParamSpace
 from rung.objective import Objective
 from rung.oracles import HyperbandOracle
-from rung.validation import check_int
+from rung.validation import check_int, fail_value
 
 __all__ = ["HyperbandSearchCV"]
 
@@ -56,9 +56,12 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
             estimator (refit from scratch).
         max_resource: the largest amount (Hyperband's R in resource units). ``"auto"``: the
             training-fold size for ``n_samples``, else the estimator's own value of that
-            parameter (``max_iter`` for ``n_iter``).
-        min_resource: the smallest amount. ``"auto"``: 1, or for ``n_samples``
-            ``2 * n_splits`` (times the number of classes for a classifier).
+            parameter (``max_iter`` for ``n_iter``). For ``n_samples`` at most the size of the
+            smallest training fold (``fit`` raises ``ValueError`` otherwise).
+        min_resource: the smallest amount, at most ``max_resource`` (``fit`` raises
+            ``ValueError`` otherwise, before any fit). ``"auto"``: 1, or for ``n_samples``
+            ``2 * n_splits`` (times the number of classes for a classifier), lowered to
+            ``max_resource`` when larger.
         factor: Hyperband's eta (>= 2); hyperband_iterations: repetitions of all brackets.
         scoring: a scorer name, callable or None (the estimator's ``score``); one metric.
         cv: int, splitter or iterable, as in ``GridSearchCV`` (stratified for classifiers).
@@ -216,24 +219,47 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
         return rows
 
     def _make_resource(self, splits: list, classes: Any) -> Any:
+        """The resource with checked bounds (``max_resource_``, ``min_resource_``), before any
+        fit: a plan that cannot be trained as asked is an error, not a silent clamp."""
         params = self.estimator.get_params()
+        fold_size = min(len(tr) for tr, _ in splits)
         if self.resource == "n_samples":
-            auto_max = min(len(tr) for tr, _ in splits)
+            auto_max = fold_size
             auto_min = 2 * len(splits) * (len(classes) if classes is not None else 1)
+            auto_text = "the size of the smallest training fold"
         elif self.resource == "n_iter":
             if not hasattr(self.estimator, "partial_fit"):
                 raise ValueError(f"resource='n_iter' needs an estimator with partial_fit; "
                                  f"{type(self.estimator).__name__} has none")
             auto_max, auto_min = params.get("max_iter"), 1
+            auto_text = f"{type(self.estimator).__name__}'s max_iter"
         else:
             auto_max, auto_min = params.get(self.resource), 1
-        max_resource = auto_max if self.max_resource == "auto" else self.max_resource
-        min_resource = auto_min if self.min_resource == "auto" else self.min_resource
-        for name, value in (("max_resource", max_resource), ("min_resource", min_resource)):
-            check_int(name, value, 1, hint=f"or 'auto' where the estimator has a "
-                      f"{self.resource!r} value (resource={self.resource!r})")
-        return make_resource(self.resource, self.estimator, int(max_resource),
-                             int(min_resource), classes)
+            auto_text = f"{type(self.estimator).__name__}'s {self.resource}"
+        hint = (f"or 'auto' where the estimator has a {self.resource!r} value "
+                f"(resource={self.resource!r})")
+        max_resource = check_int(
+            "max_resource", auto_max if self.max_resource == "auto" else self.max_resource, 1,
+            hint=hint)
+        min_resource = check_int(
+            "min_resource", auto_min if self.min_resource == "auto" else self.min_resource, 1,
+            hint=hint)
+        if self.resource == "n_samples" and max_resource > fold_size:
+            # more samples than a fold has would train every larger job on the same fold
+            raise fail_value(
+                "max_resource", f"an integer <= {fold_size} (the samples in the smallest "
+                "training fold; resource='n_samples')", max_resource,
+                f"use max_resource='auto' (= {fold_size}) or a smaller value")
+        if self.min_resource == "auto":
+            min_resource = min(min_resource, max_resource)  # 'auto' adapts to a small maximum
+        elif min_resource > max_resource:
+            where = (f" (max_resource='auto': {auto_text})" if self.max_resource == "auto"
+                     else "")
+            fix = ("lower min_resource" if self.resource == "n_samples"
+                   and max_resource == fold_size else "lower min_resource or raise max_resource")
+            raise fail_value("min_resource", f"an integer <= max_resource={max_resource}"
+                             f"{where}", min_resource, f"{fix} (resource={self.resource!r})")
+        return make_resource(self.resource, self.estimator, max_resource, min_resource, classes)
 
     def _check_params(self) -> None:
         if not isinstance(self.resource, str) or not self.resource:

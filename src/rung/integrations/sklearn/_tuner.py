@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -15,7 +16,7 @@ from rung.optional import import_optional
 from rung.oracles.base import Oracle
 from rung.trial import Trial
 from rung.tuner.base import BaseTuner
-from rung.validation import check_instance
+from rung.validation import check_instance, check_int, fail_type
 
 __all__ = ["SklearnTuner"]
 
@@ -56,7 +57,10 @@ class SklearnTuner(BaseTuner):
             ``sklearn.metrics.make_scorer(...)``) or a scorer name; None: ``model.score``.
         metrics: more metric functions ``metric(y_true, y_pred, sample_weight=None)``, reported
             under their ``__name__``.
-        cv: a splitter (default ``KFold(5, shuffle=True, random_state=1)``).
+        cv: a splitter (an object with ``split``), or a number of folds (>= 2) resolved as
+            scikit-learn's ``check_cv`` does: ``StratifiedKFold`` when the built model is a
+            classifier and ``y`` binary or multiclass, else ``KFold`` (neither shuffled).
+            None: ``KFold(5, shuffle=True, random_state=1)``, keras-tuner's default.
         **kwargs: ``directory``, ``project_name``, ``overwrite``, ``keep_checkpoints``, ... (see
             ``rung.tuner.BaseTuner``).
 
@@ -97,8 +101,11 @@ class SklearnTuner(BaseTuner):
                 raise TypeError(f"metrics must be metric functions, got {metric!r}")
         if cv is None:
             cv = model_selection.KFold(5, shuffle=True, random_state=1)
-        if not hasattr(cv, "split"):
-            raise TypeError(f"cv must be a scikit-learn splitter (with split), got {cv!r}")
+        elif isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+            check_int("cv", cv, 2, hint="cv=n splits into n folds")
+        elif isinstance(cv, str) or not hasattr(cv, "split"):  # str has a split method too
+            raise fail_type("cv", "an integer >= 2 or a scikit-learn splitter (an object with "
+                            "split)", cv, "e.g. cv=5 or cv=sklearn.model_selection.KFold(5)")
         self.scoring = scoring
         self.metrics = functions  # keras-tuner's name
         self.cv = cv
@@ -120,15 +127,19 @@ class SklearnTuner(BaseTuner):
 
     def run_trial(self, trial: Trial, X: Any, y: Any, sample_weight: Any = None,
                   groups: Any = None) -> dict[str, float]:
+        from sklearn.base import is_classifier
+        from sklearn.model_selection import check_cv
         from sklearn.pipeline import Pipeline
         from sklearn.utils import _safe_indexing
 
         results: dict[str, list[float]] = defaultdict(list)
         weights = None if sample_weight is None else np.asarray(sample_weight)
         split_kwargs = {} if groups is None else {"groups": groups}
+        first = _build(self.hypermodel, trial.hyperparameters)  # also decides what cv=int is
+        splitter = check_cv(self.cv, y, classifier=is_classifier(first))  # a splitter: as is
         model = None
-        for train, test in self.cv.split(X, y, **split_kwargs):
-            model = _build(self.hypermodel, trial.hyperparameters)
+        for train, test in splitter.split(X, y, **split_kwargs):
+            model = first if model is None else _build(self.hypermodel, trial.hyperparameters)
             X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
             X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
             fit_kwargs: dict[str, Any] = {}
