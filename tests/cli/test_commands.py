@@ -296,6 +296,8 @@ def test_jobs_left_running_by_a_search_that_ended_are_called_interrupted(
     code, out, _ = run(capsys, "status", str(tmp_path / "p"))
     assert code == 0 and "1 running" in out and "driver:" not in out
     assert "interrupted: the 1 running job(s)" in out and "re-runs them" in out
+    assert "last error of a job left running: trial 00002: rung.errors.FatalError: the data " \
+           "went away" in out
 
 
 def test_a_driver_killed_by_sigkill_is_called_dead_not_live(tmp_path: Path, capsys) -> None:

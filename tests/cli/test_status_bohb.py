@@ -16,7 +16,8 @@ import pytest
 
 import rung
 from rung.cli import main
-from rung.cli.status import ProjectStatus, format_status, project_status
+from rung.cli.status import ProjectStatus, project_status
+from rung.cli.status_text import format_status
 from rung.oracles import BOHBOracle
 from rung.oracles.schedule import BracketPlan
 from rung.storage import open_project

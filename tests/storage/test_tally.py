@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 import rung
-from rung.cli.status import format_status, project_status
+from rung.cli.status import project_status
+from rung.cli.status_text import format_status
 from rung.storage import SQLiteStorage, Storage, open_project
 from rung.storage.tally import Tally
 from rung.trial_record import TrialRecord, TrialStatus

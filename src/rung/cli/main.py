@@ -26,7 +26,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from rung.cli.formats import FORMATS, format_rows, json_value
-from rung.cli.status import format_status, project_status
+from rung.cli.status import project_status
+from rung.cli.status_text import format_status
 from rung.errors import RungError
 from rung.storage.project import open_project
 from rung.storage.table import last_epochs, objective_name, trial_rows

@@ -1,7 +1,8 @@
 """``rung status``: where a project stands against its plan, from its storage alone.
 
 ``project_status`` computes the numbers (a pure function of the storage; tests check it without
-printing); ``format_status`` lays them out as text, ``ProjectStatus.to_json`` as JSON.
+printing); ``rung.cli.status_text.format_status`` lays them out as text,
+``ProjectStatus.to_json`` as JSON.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from rung.storage.table import last_epochs, objective_config
 from rung.storage.tally import RungCount
 from rung.trial_record import TrialStatus
 
-__all__ = ["ProjectStatus", "RungStatus", "format_status", "project_status"]
+__all__ = ["ProjectStatus", "RungStatus", "project_status"]
 
 _NAMES = {status: status.value.lower() for status in TrialStatus}
 
@@ -64,6 +65,8 @@ class ProjectStatus:
     last_change: float | None = None
     driver: str | None = None  # who holds the project's driver lock (a search writing it)
     driver_gone: str | None = None  # a driver lock left behind by a dead search, and why
+    # no live driver: the last error recorded for a job left running ("00002: FatalTypeError: ...")
+    last_error: str | None = None
     stopping: bool = False  # ASHA's stopping variant: ``rungs`` count each job where it stopped
 
     @property
@@ -171,7 +174,25 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
         best=_best(storage, tally.best_id, objective.get("name")),
         rungs=rungs, replaced=replaced,
         first_created=min(changes, default=None), last_change=max(changes, default=None),
-        driver=driver, driver_gone=driver_gone, stopping=bool(_stopping_milestones(settings)))
+        driver=driver, driver_gone=driver_gone,
+        last_error=None if driver is not None else _last_error(storage, counts),
+        stopping=bool(_stopping_milestones(settings)))
+
+
+def _last_error(storage: Storage, counts: dict[str, int]) -> str | None:
+    """The last line of the latest error recorded for a job left running (a ``FatalError``
+    stores its traceback, then ends the search with the job running), as ``"<trial_id>:
+    <line>"``; None when no running job has one."""
+    if not counts.get("RUNNING"):
+        return None
+    found: list[tuple[str, int, str]] = []
+    for record in storage.trials(TrialStatus.RUNNING):  # the jobs in flight: a few
+        found += storage.failures(record.trial_id)[-1:]
+    if not found:
+        return None
+    trial_id, _, error = found[-1]
+    lines = [line for line in error.strip().splitlines() if line.strip()]
+    return f"{trial_id}: {lines[-1].strip() if lines else error}"
 
 
 def _driver(storage: Storage, now: float | None) -> tuple[str | None, str | None]:
@@ -192,93 +213,3 @@ def _driver(storage: Storage, now: float | None) -> tuple[str | None, str | None
     if gone is not None:
         return None, f"{held.describe(now)}: {gone}"
     return str(held.describe(now)), None
-
-
-def _of(done: int, planned: int | None) -> str:
-    if not planned:
-        return f"{done}"
-    return f"{done} of {planned} planned ({done / planned:.0%})"
-
-
-def _rung_line(r: RungStatus) -> str:
-    parts = [f"{r.completed} completed"]
-    parts += [f"{n} {name}" for name, n in (("pruned", r.pruned), ("failed", r.failed),
-                                             ("running", r.running)) if n]
-    filled = f"{r.started}/{r.planned}" if r.planned is not None else f"{r.started}"
-    mark = " done" if r.planned is not None and r.started >= r.planned and not r.running else ""
-    return f"    rung {r.rung} ({r.epochs:>4} epochs): {filled:>7} jobs{mark}  ({', '.join(parts)})"
-
-
-def _bracket_lines(rungs: list[RungStatus], replaced: list[ReplacedBracket],
-                   stopping: bool = False) -> list[str]:
-    """Brackets in progress rung by rung; finished and not yet started ones counted. A bracket
-    run as full-budget jobs is done with bracket s=0 of its iteration, which lists its jobs."""
-    brackets: dict[tuple[int, int], list[RungStatus]] = {}
-    for r in rungs:
-        brackets.setdefault((r.iteration, r.bracket), []).append(r)
-    guests: dict[int, list[ReplacedBracket]] = {}
-    for b in replaced:
-        guests.setdefault(b.iteration, []).append(b)
-    lines, done, waiting = [], 0, 0
-    for (iteration, s), members in brackets.items():
-        hosted = guests.get(iteration, []) if s == 0 else []
-        if all(r.planned is not None and r.started >= r.planned and not r.running
-               for r in members):
-            done += 1 + len(hosted)
-        elif not any(r.started for r in members):
-            waiting += 1
-        else:
-            extra = ", ".join(f"bracket s={b.s} ({b.jobs} jobs)" for b in hosted)
-            extra = f", with full-budget jobs in place of {extra}" if extra else ""
-            lines.append(f"  bracket s={s} (iteration {iteration}){extra}:")
-            lines += [_rung_line(r) for r in members]
-    if not brackets:
-        return []
-    if stopping:
-        return ["jobs by the last rung each reached (ASHA stopping: one job per configuration):",
-                *lines]
-    if not any(r.planned is not None for r in rungs):  # ASHA: no rung has a planned size
-        return ["jobs by rung (the plan fixes no rung sizes):", *lines]
-    head = f"brackets: {done} of {len(brackets) + len(replaced)} done"
-    head += f", {waiting} not started" if waiting else ""
-    if replaced:
-        head += (f"; {len(replaced)} run as full-budget jobs instead (BOHB: their first "
-                 "rung's epochs ranked configurations unlike max_epochs)")
-    return [head, *lines]
-
-
-def format_status(status: ProjectStatus, path: str) -> str:
-    """``status`` as the text ``rung status`` prints."""
-    name = status.objective.get("name", "objective")
-    direction = status.objective.get("direction", "")
-    lines = [f"project {path}: {status.oracle}, objective {name} {direction}".rstrip()]
-    by = ", ".join(f"{n} {s.lower()}" for s, n in sorted(status.counts.items()))
-    lines.append(f"jobs: {_of(status.jobs, status.jobs_planned)}" + (f": {by}" if by else ""))
-    if status.epochs_spent == 0 and status.epochs_planned is None:
-        lines.append("epochs: none reported (no budget in epochs: each trial trains as long "
-                     "as its code decides)")
-    else:
-        lines.append(f"epochs: {_of(status.epochs_spent, status.epochs_planned)}")
-    if status.first_created is not None and status.last_change is not None:
-        seconds = int(status.last_change - status.first_created)
-        lines.append(f"time: {seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d} "
-                     "from the first job to the last change")
-    if status.best is None:
-        lines.append("best: no completed job yet")
-    else:
-        best = status.best
-        value = "-" if best["value"] is None else f"{best['value']:.6g}"
-        after = f"after {best['epochs']} epochs " if best["epochs"] else ""
-        lines.append(f"best: trial {best['trial_id']} {name}={value} {after}"
-                     f"{best['hyperparameters']}")
-    if status.driver is not None:
-        lines.append(f"driver: {status.driver} (a live one is searching; a dead one is taken "
-                     "over by the next search)")
-    elif status.counts.get("RUNNING"):  # the search that ran them ended (Ctrl-C, FatalError)
-        lines.append(f"interrupted: the {status.counts['RUNNING']} running job(s) belong to a "
-                     "search that is no longer running; running it again re-runs them")
-    if status.driver_gone is not None:
-        lines.append(f"dead driver: {status.driver_gone} (killed, or its machine went down; the "
-                     "next search takes the project over)")
-    lines += _bracket_lines(status.rungs, status.replaced, status.stopping)
-    return "\n".join(lines)
