@@ -251,6 +251,23 @@ def test_bad_input_fails_before_any_work(tmp_path: Path, kwargs: dict, message: 
     assert not (tmp_path / "p" / "rung.db").exists() or kwargs.get("objective")
 
 
+@pytest.mark.parametrize("verbose", [-1, 3, "loud", None, 1.5])
+def test_search_refuses_a_verbosity_keras_fit_would_not_take(tmp_path: Path, verbose) -> None:
+    ran = []
+
+    def train(trial: rung.Trial) -> float:
+        ran.append(trial.trial_id)
+        return trial.hyperparameters.Float("x", 0.0, 1.0)
+
+    tuner = rung.RandomSearch(run_trial=train, objective="loss", max_trials=2,
+                              directory=tmp_path, project_name="v", verbose=0)
+    with pytest.raises(ConfigurationError, match=re.escape(f"got verbose={verbose!r}")):
+        tuner.search(verbose=verbose)
+    assert not ran and tuner.storage.count_trials() == 0
+    tuner.search(verbose="auto")  # Keras' own values pass
+    assert len(ran) == 2
+
+
 def test_directory_and_project_name_none_mean_the_defaults(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     tuner = rung.RandomSearch(run_trial=lambda t: 1.0, objective="loss", max_trials=1,

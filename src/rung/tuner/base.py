@@ -237,6 +237,10 @@ class BaseTuner(TunerState, TunerResults):
         self.check_search_arguments(fit_args, fit_kwargs)
         budget = SearchBudget(max_time, max_epochs_total)
         verbose = self.display.verbose
+        if "verbose" in fit_kwargs and not _fit_verbosity(fit_kwargs["verbose"]):
+            raise ConfigurationError(
+                f"search(verbose=...) must be 0, 1, 2, a bool or 'auto' (Keras' fit verbosity; "
+                f"0 also silences the search), got verbose={fit_kwargs['verbose']!r}")
         if "verbose" in fit_kwargs and not fit_kwargs["verbose"]:
             self.display.verbose = 0  # keras-tuner: search(verbose=0) prints nothing at all
         try:
@@ -356,3 +360,9 @@ class BaseTuner(TunerState, TunerResults):
 
     def on_trial_end(self, trial: Trial) -> None:  # noqa: B027
         """Called once a job has finished (completed, pruned or failed for good)."""
+
+
+def _fit_verbosity(value: object) -> bool:
+    """Whether ``value`` is a verbosity Keras' ``fit`` takes: 0, 1, 2, a bool or ``"auto"``."""
+    return value == "auto" or isinstance(value, bool) or (
+        isinstance(value, int) and value in (0, 1, 2))
