@@ -74,6 +74,7 @@ class Trial:
         self._checkpoints = checkpoints
         self.reported: list[tuple[int, dict[str, float]]] = []
         self._overrides: dict[str, Any] = {}
+        self._warned_epoch = False  # an epoch outside the job's range was reported (warned once)
         self._tracker: MetricsTracker | None = None
         self.message = message if message is not None else record.error
 
@@ -188,6 +189,15 @@ class Trial:
                 raise TypeError(
                     f"metric {name!r} must be a number, got {type(value).__name__} {value!r}"
                 ) from None
+        end = self.record.epochs
+        if end and not self.initial_epoch < epoch <= end and not self._warned_epoch:
+            self._warned_epoch = True  # once per job
+            warnings.warn(
+                f"trial {self.trial_id} reported epoch {epoch}, outside the epochs this job was "
+                f"asked to train ({self.initial_epoch + 1} to {end}: "
+                f"range(trial.initial_epoch + 1, trial.epochs + 1)); it is stored as reported, "
+                "but the budget counts the job's planned epochs, and a promoted child continues "
+                f"from epoch {end}", RuntimeWarning, stacklevel=2)
         self.reported.append((epoch, clean))
         if self._reporter is not None and not self._reporter(self.trial_id, epoch, clean):
             raise TrialPruned(f"trial {self.trial_id} stopped at epoch {epoch}")

@@ -268,6 +268,41 @@ def test_search_refuses_a_verbosity_keras_fit_would_not_take(tmp_path: Path, ver
     assert len(ran) == 2
 
 
+def test_an_epoch_reported_outside_the_jobs_range_is_stored_with_one_warning_per_job(
+        tmp_path: Path) -> None:
+    """A job asked to train epochs initial_epoch+1..epochs that reports others (an off-by-one
+    loop, an evaluation at epoch 0 of a continued job) is told so once; in-range reports are
+    silent. The reports are stored as given."""
+    import warnings
+
+    def train(trial: rung.Trial) -> None:
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        for epoch in range(trial.initial_epoch, trial.epochs + 2):  # one too many at each end
+            trial.report(epoch, loss=x + 1 / (epoch + 1))
+
+    tuner = rung.Hyperband(run_trial=train, objective="loss", max_epochs=3, factor=3, seed=0,
+                           directory=tmp_path, project_name="w", verbose=0)
+    with pytest.warns(RuntimeWarning) as caught:
+        tuner.search()
+    jobs = tuner.storage.trials()
+    messages = [str(w.message) for w in caught if "outside the epochs" in str(w.message)]
+    assert len(messages) == len(jobs) > 1  # once per job, not once per report
+    first = next(t for t in jobs if t.initial_epoch == 0 and t.epochs == 1)
+    assert f"trial {first.trial_id} reported epoch 0, outside the epochs this job was asked to " \
+           "train (1 to 1" in "\n".join(messages)
+    assert [e for e, _ in tuner.storage.epoch_metrics(first.trial_id)] == [0, 1, 2]
+
+    def fine(trial: rung.Trial) -> None:
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
+            trial.report(epoch, loss=x + 1 / epoch)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rung.Hyperband(run_trial=fine, objective="loss", max_epochs=9, factor=3, seed=0,
+                       directory=tmp_path, project_name="ok", verbose=0).search()
+
+
 def test_directory_and_project_name_none_mean_the_defaults(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     tuner = rung.RandomSearch(run_trial=lambda t: 1.0, objective="loss", max_trials=1,
