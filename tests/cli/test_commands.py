@@ -179,6 +179,12 @@ def test_trials_table_and_status_filter(asha_project, capsys) -> None:
     assert shown == {"PRUNED", "FAILED"}
     assert len(lines) - 2 == sum(r.status in (TrialStatus.PRUNED, TrialStatus.FAILED)
                                  for r in records(asha_project))
+    header = lines[0].split()
+    trained = {line.split()[0]: int(line.split()[header.index("epochs_trained")])
+               for line in lines[2:]}  # a pruned job planned 9 epochs shows the ones it trained
+    assert trained == {r.trial_id: r.epochs_reached - r.initial_epoch
+                       for r in records(asha_project) if r.trial_id in trained}
+    assert min(trained.values()) < 9
 
 
 def test_the_commands_never_write_to_the_project(asha_project, capsys) -> None:

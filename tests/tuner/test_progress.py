@@ -99,6 +99,25 @@ def test_plain_lines_for_logs_one_per_job_with_progress(tmp_path: Path) -> None:
     assert lines[-2] == "search finished: all 3 brackets complete"
 
 
+def test_a_job_stopped_early_says_how_far_it_trained(tmp_path: Path) -> None:
+    """ASHA's stopping variant plans every job to max_epochs; a pruned job's line says the
+    epoch it stopped at (``0->1 of 9``), a completed one its whole span."""
+    stream = io.StringIO()
+    oracle = rung.oracles.ASHAOracle(objective="loss", max_epochs=9, factor=3, max_trials=12,
+                                     mode="stopping", seed=0)
+    tuner = rung.Tuner(oracle, run_trial=train, directory=tmp_path, project_name="a", verbose=1)
+    tuner.display = Display(1, stream, live=False, clock=Clock())
+    tuner.search()
+    lines = {m.group(1): m.group(2) for m in re.finditer(
+        r"trial (\d+) s=0 rung=0 epochs (\S+(?: of 9)?) (?:completed|pruned)", stream.getvalue())}
+    stored = {r.trial_id: r for r in tuner.storage.trials()}
+    assert lines.keys() == stored.keys()
+    for trial_id, span in lines.items():
+        reached = stored[trial_id].epochs_reached
+        assert span == ("0->9" if reached == 9 else f"0->{reached} of 9")
+    assert any(span.endswith(" of 9") for span in lines.values())
+
+
 def test_verbose_0_prints_nothing_at_all(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
     tuner = rung.Hyperband(run_trial=train, objective="loss", max_epochs=9, factor=3, seed=0,

@@ -15,7 +15,7 @@ __all__ = ["FORMATS", "TABLE_COLUMNS", "format_rows", "json_value"]
 FORMATS = ("table", "csv", "json")
 # the text table leaves out what is only useful to programs (times, parents, errors)
 TABLE_COLUMNS = ("trial_id", "status", "bracket", "rung", "initial_epoch", "epochs",
-                 "objective", "duration_s")
+                 "epochs_trained", "objective", "duration_s")
 MAX_CELL = 24
 
 

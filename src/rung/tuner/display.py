@@ -145,7 +145,11 @@ class Display:
         done, total = self._counts()
         where = ""
         if trial.bracket is not None:
-            where = f" s={trial.bracket} rung={trial.rung} epochs {trial.initial_epoch}->{trial.epochs}"
+            reached, end = trial.record.epochs_reached, trial.epochs
+            span = f"{trial.initial_epoch}->{end}"
+            if reached is not None and end is not None and reached < end:  # stopped early
+                span = f"{trial.initial_epoch}->{reached} of {end}"
+            where = f" s={trial.bracket} rung={trial.rung} epochs {span}"
         name = oracle.objective.name
         extra = "" if self._view is not None or self.progress is None else _progress_text(
             self.progress.snapshot())
