@@ -87,12 +87,30 @@ def test_an_integer_cv_splits_as_scikit_learn_does(tmp_path: Path, estimator, sp
         assert trial.score == pytest.approx(expected)
 
 
+def test_explicit_folds_even_from_a_generator_serve_every_trial(tmp_path: Path) -> None:
+    """scikit-learn's iterable ``cv``: (train, test) pairs; a generator is kept as a list, so
+    the second trial is scored on the same folds as the first (not on none)."""
+    folds = list(model_selection.KFold(3, shuffle=True, random_state=4).split(X))
+    oracle = rung.oracles.RandomSearchOracle(max_trials=3, seed=0)
+    t = SklearnTuner(oracle, build, cv=(pair for pair in folds), directory=tmp_path,
+                     project_name="folds", verbose=0)
+    t.search(X, y)
+    trials = t.oracle.get_best_trials(3)
+    assert len(trials) == 3
+    for trial in trials:
+        expected = np.mean([build(trial.hyperparameters).fit(X[tr], y[tr]).score(X[te], y[te])
+                            for tr, te in folds])
+        assert trial.score == pytest.approx(expected)
+
+
 def test_bad_arguments_are_named(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match=r"hypermodel must be .*; got 3 \(int\)"):
         tuner(tmp_path).__class__(rung.oracles.RandomSearchOracle(), 3)
-    with pytest.raises(TypeError, match=r"cv must be an integer >= 2 or a scikit-learn "
-                                        r"splitter .*got 'five'"):
+    with pytest.raises(TypeError, match=r"cv must be an integer >= 2, a scikit-learn "
+                                        r"splitter .* or an iterable of \(train, test\) .*got 'five'"):
         tuner(tmp_path, cv="five")
+    with pytest.raises(TypeError, match=r"cv must be .*got \[\(1, 2, 3\)\]"):
+        tuner(tmp_path, cv=[(1, 2, 3)])
     with pytest.raises(ValueError, match="cv must be an integer >= 2, got 1"):
         tuner(tmp_path, cv=1)
     with pytest.raises(TypeError, match="metrics must be metric functions"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numbers
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -57,8 +57,9 @@ class SklearnTuner(BaseTuner):
             ``sklearn.metrics.make_scorer(...)``) or a scorer name; None: ``model.score``.
         metrics: more metric functions ``metric(y_true, y_pred, sample_weight=None)``, reported
             under their ``__name__``.
-        cv: a splitter (an object with ``split``), or a number of folds (>= 2) resolved as
-            scikit-learn's ``check_cv`` does: ``StratifiedKFold`` when the built model is a
+        cv: a splitter (an object with ``split``), an iterable of ``(train, test)`` index
+            arrays (kept as a list: every trial uses the same folds), or a number of folds
+            (>= 2) resolved as scikit-learn's ``check_cv`` does: ``StratifiedKFold`` when the built model is a
             classifier and ``y`` binary or multiclass, else ``KFold`` (neither shuffled).
             None: ``KFold(5, shuffle=True, random_state=1)``, keras-tuner's default.
         **kwargs: ``directory``, ``project_name``, ``overwrite``, ``keep_checkpoints``, ... (see
@@ -104,8 +105,7 @@ class SklearnTuner(BaseTuner):
         elif isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
             check_int("cv", cv, 2, hint="cv=n splits into n folds")
         elif isinstance(cv, str) or not hasattr(cv, "split"):  # str has a split method too
-            raise fail_type("cv", "an integer >= 2 or a scikit-learn splitter (an object with "
-                            "split)", cv, "e.g. cv=5 or cv=sklearn.model_selection.KFold(5)")
+            cv = _splits(cv)
         self.scoring = scoring
         self.metrics = functions  # keras-tuner's name
         self.cv = cv
@@ -187,3 +187,17 @@ def _check_samples(X: Any) -> None:
             f"of shape (n_samples, n_features) (lists of rows work too); X has {ndim} "
             f"dimension(s): {X!r:.200}. Reshape a single feature with np.reshape(X, (-1, 1))."
         )
+
+
+def _splits(cv: Any) -> list[tuple[Any, Any]]:
+    """``cv`` given as ``(train, test)`` index pairs (scikit-learn's iterable ``cv``), as a list
+    so that every trial gets the same folds (a generator would be used up by the first)."""
+    wrong = fail_type("cv", "an integer >= 2, a scikit-learn splitter (an object with split) "
+                      "or an iterable of (train, test) index arrays", cv,
+                      "e.g. cv=5 or cv=sklearn.model_selection.KFold(5)")
+    if isinstance(cv, (str, bytes)) or not isinstance(cv, Iterable):
+        raise wrong
+    pairs = list(cv)
+    if not pairs or not all(isinstance(p, (tuple, list)) and len(p) == 2 for p in pairs):
+        raise wrong
+    return [(train, test) for train, test in pairs]
