@@ -303,6 +303,35 @@ def test_an_epoch_reported_outside_the_jobs_range_is_stored_with_one_warning_per
                        directory=tmp_path, project_name="ok", verbose=0).search()
 
 
+@pytest.mark.parametrize("tuner_class", [rung.RandomSearch, rung.BayesianOptimization])
+def test_raising_oracle_max_trials_between_searches_runs_the_extra_trials(
+        tmp_path: Path, tuner_class) -> None:
+    """keras-tuner's ``tuner.oracle.max_trials = 6; tuner.search()``: the extra trials run, and
+    they are the ones a project reopened with ``max_trials=6`` runs (the GP's start rule
+    follows the new budget both ways)."""
+    def train(trial: rung.Trial) -> float:
+        hp = trial.hyperparameters
+        return (hp.Float("x", 0.0, 1.0) - 0.3) ** 2 + hp.Int("n", 1, 8) / 100
+
+    def make(name: str, max_trials: int):
+        return tuner_class(run_trial=train, objective="loss", max_trials=max_trials, seed=3,
+                           directory=tmp_path, project_name=name, verbose=0)
+
+    live = make("live", 3)
+    live.search()
+    assert live.remaining_trials == 0
+    live.oracle.max_trials = 6
+    assert live.remaining_trials == 3
+    live.search()
+    make("reopened", 3).search()
+    reopened = make("reopened", 6)
+    reopened.search()
+    values = [[t.values for t in tuner.storage.trials()] for tuner in (live, reopened)]
+    assert len(values[0]) == 6 and values[0] == values[1]
+    with pytest.raises(ValueError, match="max_trials must be"):
+        live.oracle.max_trials = 0
+
+
 def test_directory_and_project_name_none_mean_the_defaults(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     tuner = rung.RandomSearch(run_trial=lambda t: 1.0, objective="loss", max_trials=1,

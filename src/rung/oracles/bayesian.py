@@ -91,6 +91,7 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
             max_consecutive_failed_trials=max_consecutive_failed_trials,
             searcher=gp if searcher is None or searcher == "gp" else searcher,
         )
+        self._tells_searcher = searcher is None or searcher == "gp"  # its GP follows max_trials
 
     def _settings(self) -> dict[str, Any]:
         return {**super()._settings(), "num_initial_points": self.num_initial_points,

@@ -35,15 +35,40 @@ class SingleFidelityOracle(Oracle):
     """
 
     def __init__(self, max_trials: int | None = 10, epochs: int | None = None, **kwargs: Any) -> None:
-        self.max_trials = check_optional_int("max_trials", max_trials, 1)
+        self._max_trials = check_optional_int("max_trials", max_trials, 1)
         self.epochs = check_optional_int("epochs", epochs, 1)
         super().__init__(**kwargs)
-        if (kwargs.get("searcher") == "gp" and isinstance(self.searcher, GPSearcher)
-                and self.searcher.max_trials is None):  # built here by name: it gets the budget
-            self.searcher.max_trials = self.max_trials
+        # a GP built here by name gets the budget (and follows it when it is raised)
+        self._tells_searcher = (kwargs.get("searcher") == "gp" and isinstance(
+            self.searcher, GPSearcher) and self.searcher.max_trials is None)
+        self._tell_searcher_max_trials()
         self._started = 0
         self._finished = 0
         self._seen: set[str] = set()
+
+    @property
+    def max_trials(self) -> int | None:
+        """How many trials to run; raising it between searches (keras-tuner's
+        ``tuner.oracle.max_trials = 20``) lets the next ``search()`` run the extra trials."""
+        return self._max_trials
+
+    @max_trials.setter
+    def max_trials(self, value: int | None) -> None:
+        self._max_trials = check_optional_int("max_trials", value, 1)
+        if hasattr(self, "_tells_searcher"):  # not while __init__ sets it
+            self._tell_searcher_max_trials()
+            self._reopen_if_raised()
+
+    def _tell_searcher_max_trials(self) -> None:
+        """Hand ``max_trials`` to a GP this oracle built (its random start depends on it)."""
+        if self._tells_searcher and isinstance(self.searcher, GPSearcher):
+            self.searcher.max_trials = self._max_trials
+
+    def _reopen_if_raised(self) -> None:
+        """Clear a ``max_trials`` stop once ``max_trials`` is above the trials finished."""
+        reached = self.stop is not None and self.stop.kind is StopKind.MAX_TRIALS
+        if reached and (self._max_trials is None or self._finished < self._max_trials):
+            self.stop = None  # max_trials was raised: the search continues
 
     def budget(self) -> Budget:
         if self.max_trials is None:
@@ -115,9 +140,7 @@ class SingleFidelityOracle(Oracle):
     def load_state_dict(self, state: Mapping[str, Any], history: Iterable[TrialRecord] = (),
                         reports: Iterable[Any] = ()) -> None:
         super().load_state_dict(state, history, reports)
-        reached = self.stop is not None and self.stop.kind is StopKind.MAX_TRIALS
-        if reached and (self.max_trials is None or self._finished < self.max_trials):
-            self.stop = None  # max_trials was raised: the search continues
+        self._reopen_if_raised()
         # the values a job was given, completed with the defaults it used for what it declared
         # itself (define-by-run), as `tell` recorded them before the search was stored
         self._seen = {
