@@ -33,6 +33,12 @@ The tree::
         │                               counts as failed and is retried)
         └── JobTimeoutError          a job ran longer than ``job_timeout`` and was killed
 
+Ctrl-C during ``search``::
+
+    SearchInterrupted (SystemExit, KeyboardInterrupt)  uncaught, the process exits with status
+                                   130 without a traceback; ``except KeyboardInterrupt`` catches
+                                   it, as keras-tuner's re-raised KeyboardInterrupt
+
 Control flow for user code (not errors of rung itself):
 
     FailedTrialError   raise in a training function: the trial fails, without retries
@@ -59,6 +65,7 @@ __all__ = [
     "ProjectWriteError",
     "RungError",
     "SearchDataError",
+    "SearchInterrupted",
     "SearchSpaceError",
     "SearchSpaceTypeError",
     "TooManyFailedTrialsError",
@@ -167,3 +174,18 @@ class FailedTrialError(Exception):
 
 class TrialPruned(Exception):  # noqa: N818 - the name users know from the field
     """Raised by ``trial.report`` when the scheduler stops the trial early."""
+
+
+class SearchInterrupted(SystemExit, KeyboardInterrupt):
+    """Ctrl-C stopped ``search`` (its one line is printed; the project is saved). A
+    ``SystemExit`` with code 130 (the shell's status for SIGINT), so an uncaught one ends the
+    process without a traceback from inside the job, and a ``KeyboardInterrupt``, so a
+    keras-tuner script's ``except KeyboardInterrupt:`` around ``search`` still catches it and
+    goes on (with ``tuner.get_best_hyperparameters()``, say)."""
+
+    def __init__(self, message: str, status: int = 130) -> None:
+        super().__init__(status)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message

@@ -32,6 +32,13 @@ SCRIPT = textwrap.dedent(
     if __name__ == "__main__":
         tuner = rung.Hyperband(run_trial=train, objective="loss", max_epochs=9, factor=3, seed=0,
                                directory=sys.argv[1], project_name="p", verbose=0)
+        if os.environ.get("CATCH") == "1":  # keras-tuner scripts may catch Ctrl-C and go on
+            try:
+                tuner.search(sys.argv[2], workers=int(sys.argv[3]))
+            except KeyboardInterrupt as stop:
+                print("caught:", stop)
+                print("best so far", sorted(tuner.get_best_hyperparameters(1)[0].values))
+            sys.exit(0)
         tuner.search(sys.argv[2], workers=int(sys.argv[3]))
         print("searched", tuner.storage.count_trials(rung.TrialStatus.COMPLETED))
     """
@@ -81,3 +88,28 @@ def test_ctrl_c_prints_one_line_exits_130_and_a_rerun_completes(
 def test_interruption_message_without_a_plan_and_outside_ipython() -> None:
     assert message(4, None).startswith("interrupted after 4 jobs;")
     assert not in_ipython()
+
+
+def test_a_script_that_catches_keyboard_interrupt_goes_on(tmp_path: Path) -> None:
+    """keras-tuner re-raises Ctrl-C as KeyboardInterrupt; a script that catches it around
+    ``search`` (to print the best so far) keeps working: rung's ``SearchInterrupted`` is a
+    ``KeyboardInterrupt`` too (and a ``SystemExit(130)`` for scripts that do not catch it)."""
+    script = tmp_path / "search.py"
+    script.write_text(SCRIPT)
+    started = tmp_path / "started"
+    env = {**os.environ, "PYTHONPATH": str(Path(rung.__file__).parents[1]), "BLOCK": "1",
+           "CATCH": "1"}
+    args = [sys.executable, str(script), str(tmp_path), str(started), "1"]
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, preexec_fn=_default_sigint)
+    while not started.exists():
+        assert proc.poll() is None, proc.communicate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=0.01)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, (out, err)
+    assert "caught: interrupted after 3 of 22 jobs; the project is saved" in out
+    assert "best so far ['x']" in out
+    assert issubclass(rung.errors.SearchInterrupted, KeyboardInterrupt)
+    assert rung.errors.SearchInterrupted("m").code == 130

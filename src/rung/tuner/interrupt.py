@@ -5,15 +5,19 @@ an interrupted project is safe; the user only needs to know that, and how far th
 
     interrupted after 12 of 69 jobs; the project is saved: run the same script again to resume
 
-Outside IPython the process then exits with status 130 (the shell's convention for SIGINT);
-inside IPython or Jupyter a fresh ``KeyboardInterrupt`` is raised (the kernel keeps running, and
-the job's traceback is not shown).
+Outside IPython ``search`` then raises ``rung.errors.SearchInterrupted``: both a
+``SystemExit(130)`` (uncaught, the process exits with the shell's status for SIGINT, with no
+traceback) and a ``KeyboardInterrupt`` (a script that catches it around ``search``, as with
+keras-tuner, goes on). Inside IPython or Jupyter a fresh ``KeyboardInterrupt`` is raised (the
+kernel keeps running, and the job's traceback is not shown).
 """
 
 from __future__ import annotations
 
 import sys
 from typing import NoReturn
+
+from rung.errors import SearchInterrupted
 
 __all__ = ["EXIT_STATUS", "in_ipython", "interrupted", "message"]
 
@@ -35,9 +39,9 @@ def in_ipython() -> bool:
 
 
 def interrupted(done: int, planned: int | None) -> NoReturn:
-    """Print the interruption line and stop: ``SystemExit(130)``, or ``KeyboardInterrupt`` in
-    IPython."""
+    """Print the interruption line and stop: ``SearchInterrupted`` (exit status 130 when
+    uncaught), or ``KeyboardInterrupt`` in IPython."""
     print(message(done, planned), file=sys.stderr, flush=True)
     if in_ipython():
         raise KeyboardInterrupt(message(done, planned)) from None
-    raise SystemExit(EXIT_STATUS) from None
+    raise SearchInterrupted(message(done, planned), EXIT_STATUS) from None
