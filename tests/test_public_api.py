@@ -65,3 +65,12 @@ def test_a_bare_import_rung_reaches_every_name_and_submodule() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["Hyperband", "HyperbandOracle", "CheckpointStore", "TrialRecord",
                                   "rung.engine.tuner", "CustomOracle", "True", "Tuner", "False"]
+
+
+def test_trial_status_prints_as_keras_tuners_constants() -> None:
+    """keras-tuner's ``TrialStatus`` members are plain strings: printing or logging a status
+    shows ``COMPLETED``, not ``TrialStatus.COMPLETED``."""
+    status = rung.TrialStatus.COMPLETED
+    assert str(status) == f"{status}" == "COMPLETED" == status
+    assert f"[{rung.TrialStatus.FAILED:>8}]" == "[  FAILED]"
+    assert "status %s" % (rung.TrialStatus.PRUNED,) == "status PRUNED"  # noqa: UP031 - logging's way

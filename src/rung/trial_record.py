@@ -16,7 +16,8 @@ class TrialStatus(str, enum.Enum):
     keras-tuner's, for the ``Trial`` view and for custom oracles: ``Trial.status`` is INVALID for
     a trial whose objective was NaN or infinite (stored as FAILED, with its metrics); IDLE and
     STOPPED are what ``oracle.create_trial`` hands out when there is nothing to run yet, or any
-    more. Members compare equal to their names (``TrialStatus.INVALID == "INVALID"``).
+    more. Members compare equal to their names (``TrialStatus.INVALID == "INVALID"``) and print
+    as them (``str(TrialStatus.COMPLETED) == "COMPLETED"``, in f-strings too).
     """
 
     RUNNING = "RUNNING"  # handed out by the oracle, result not yet told
@@ -30,6 +31,13 @@ class TrialStatus(str, enum.Enum):
     @property
     def is_finished(self) -> bool:
         return self not in (TrialStatus.RUNNING, TrialStatus.IDLE)
+
+    def __str__(self) -> str:
+        """The name alone, as keras-tuner's string constants print (``COMPLETED``)."""
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
 
 
 @dataclass(frozen=True)
