@@ -42,8 +42,11 @@ class HyperModel:
 
     Args:
         name: an optional name (shown in summaries).
-        tunable: whether the hyperparameters it declares are tuned (kept for keras-tuner
-            compatibility; rung tunes what the oracle's ``tune_new_entries`` allows).
+        tunable: whether the hyperparameters it declares join the search space. ``False``
+            (keras-tuner's meaning): ``build`` works on a copy of ``hp``, so it uses the values
+            of hyperparameters the space already holds (declared in advance, e.g. with the
+            tuner's ``hyperparameters=``) and the defaults of the rest, which stay out of the
+            space and are not tuned.
 
     Example::
 
@@ -99,6 +102,9 @@ def _caller_definitions_win(build: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(self: Any, hp: Any, *args: Any, **kwargs: Any) -> Any:
         if not isinstance(hp, HyperParameters):
             return build(self, hp, *args, **kwargs)
+        if not getattr(self, "tunable", True):  # keras-tuner: it builds on a copy, so what it
+            hp = hp.copy()                      # declares never reaches the space: defaults
+            hp._closed = False
         with hp._caller_definitions_win():
             return build(self, hp, *args, **kwargs)
 

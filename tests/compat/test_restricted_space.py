@@ -141,3 +141,30 @@ def test_untuned_new_entries_stay_out_of_the_space(tmp_path, digits) -> None:
     assert [p.name for p in tuner.oracle.hyperparameters.space] == ["lr"]
     for trial in tuner.oracle.trials.values():  # each trial still records what it used
         assert {"lr", "units", "activation", "dropout"} <= set(trial.hyperparameters.values)
+
+
+class Untunable(kt.HyperModel):
+    def build(self, hp: kt.HyperParameters) -> keras.Model:
+        return build_model(hp)
+
+
+def test_an_untunable_hypermodel_adds_nothing_to_the_space(tmp_path, digits) -> None:
+    """keras-tuner's ``HyperModel(tunable=False)``: its build works on a copy of ``hp``, so
+    only hyperparameters declared in advance are tuned and the rest keep their defaults (with
+    none declared, the space is empty and one trial runs, as keras-tuner does)."""
+    hp = kt.HyperParameters()
+    assert isinstance(Untunable(tunable=False).build(hp), keras.Model) and hp.values == {}
+    hp.Float("lr", min_value=1e-4, max_value=1e-2, sampling="log")
+    tuner = kt.RandomSearch(Untunable(tunable=False), hyperparameters=hp,
+                            objective="val_accuracy", max_trials=3, seed=0,
+                            directory=tmp_path, project_name="untunable", verbose=0)
+    tuner.search(digits["x_train"], digits["y_train"], epochs=1,
+                 validation_data=(digits["x_val"], digits["y_val"]), verbose=0)
+    assert [p.name for p in tuner.oracle.hyperparameters.space] == ["lr"]
+    values = [t.hyperparameters.values for t in tuner.oracle.trials.values()]
+    assert len({v["lr"] for v in values}) == 3 and all(set(v) == {"lr"} for v in values)
+    alone = kt.RandomSearch(Untunable(tunable=False), objective="val_accuracy", max_trials=3,
+                            directory=tmp_path, project_name="untunable_alone", verbose=0)
+    alone.search(digits["x_train"], digits["y_train"], epochs=1,
+                 validation_data=(digits["x_val"], digits["y_val"]), verbose=0)
+    assert len(alone.oracle.trials) == 1 and not alone.oracle.hyperparameters.space
