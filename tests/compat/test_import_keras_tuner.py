@@ -154,3 +154,35 @@ def test_the_rung_command_imports_and_reads_a_keras_tuner_project(kt_random, tmp
     assert best["value"] == pytest.approx(kt_best.score)
     assert main(["status", str(tmp_path / "from_cli"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["counts"] == {"COMPLETED": 3}
+
+
+def test_a_keras_tuner_project_in_the_directory_is_named_not_silently_ignored(
+        kt_random, tmp_path, data) -> None:
+    """The drop-in case: a keras-tuner script run again after ``import rung as kt``, on the
+    directory keras-tuner wrote. rung warns with the import to run; after that import (into the
+    same directory) the same script takes keras-tuner's trials over and trains nothing more."""
+    import shutil
+    import warnings
+
+    here = tmp_path / "kt" / "mnist"
+    shutil.copytree(kt_random, here)
+    x, y = data
+
+    def script() -> rung.RandomSearch:
+        return rung.RandomSearch(build, objective="val_loss", max_trials=3, seed=0,
+                                 directory=tmp_path / "kt", project_name="mnist", verbose=0)
+
+    with pytest.warns(UserWarning, match="holds a keras-tuner project") as caught:
+        script().storage.close()
+    (message,) = [str(w.message) for w in caught if "keras-tuner project" in str(w.message)]
+    call = message.split("run ", 1)[1].split(" once", 1)[0]
+    assert call.startswith("rung.import_keras_tuner(")
+    (here / "rung.db").unlink()  # start again from keras-tuner's files alone, as told
+    for side in here.glob("rung.db-*"):
+        side.unlink()
+    eval(call, {"rung": rung})  # noqa: S307 - the call the warning prints, run as told
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        tuner = script()
+    tuner.search(x, y, validation_data=(x, y), epochs=2, batch_size=8, verbose=0)
+    assert len(tuner.oracle.trials) == 3  # keras-tuner's three; nothing new trained

@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import os
 import shutil
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,13 @@ from rung.tuner.failures import no_result_error
 from rung.tuner.interrupt import interrupted
 from rung.tuner.loop import Job, SearchLoop
 from rung.tuner.persistence import TunerState
-from rung.tuner.project import DB_NAME, clear_failed_project, location, make_project_dir
+from rung.tuner.project import (
+    DB_NAME,
+    clear_failed_project,
+    keras_tuner_left_here,
+    location,
+    make_project_dir,
+)
 from rung.tuner.recorder import JobRecorder
 from rung.tuner.results import TunerResults
 from rung.validation import check_bool, check_instance, check_int, fail_type
@@ -137,6 +144,9 @@ class BaseTuner(TunerState, TunerResults):
             refuse_if_driven(self.project_dir / DB_NAME)
             shutil.rmtree(self.project_dir)
         if storage is None:
+            left = keras_tuner_left_here(self.directory, self.project_dir)
+            if left is not None:
+                warnings.warn(left, UserWarning, stacklevel=3)
             make_project_dir(self.directory, self.project_dir)
             storage = self.project_dir / DB_NAME
         self.storage = get_storage(storage, create=True)

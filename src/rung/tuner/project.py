@@ -25,7 +25,8 @@ from rung.storage import InMemoryStorage, SQLiteStorage, Storage, get_storage
 from rung.trial_record import TrialStatus
 from rung.validation import check_instance, fail_value
 
-__all__ = ["DB_NAME", "clear_failed_project", "location", "make_project_dir"]
+__all__ = ["DB_NAME", "clear_failed_project", "keras_tuner_left_here", "location",
+           "make_project_dir"]
 
 DB_NAME = "rung.db"
 
@@ -54,6 +55,24 @@ def make_project_dir(directory: Path, project_dir: Path) -> None:
                          f"{project_dir.name!r}", str(directory),
                          f"{str(exc.filename or project_dir)!r} is {why} ({exc}); choose "
                          "another directory or project_name") from exc
+
+
+def keras_tuner_left_here(directory: Path, project_dir: Path) -> str | None:
+    """The warning for a project directory that holds keras-tuner's project (``oracle.json``)
+    but no rung project yet: rung does not read keras-tuner's files, so without an import the
+    search would start afresh beside them (a keras-tuner script rerun after ``import rung as
+    kt``). None when there is nothing to say."""
+    if (project_dir / DB_NAME).exists() or not (project_dir / "oracle.json").is_file():
+        return None
+    trials = sum(1 for p in project_dir.glob("trial_*") if p.is_dir())
+    call = (f"rung.import_keras_tuner({str(project_dir)!r}, directory={str(directory)!r}, "
+            f"project_name={project_dir.name!r})")
+    return (f"{project_dir} holds a keras-tuner project (oracle.json, {trials} trial "
+            "directories), which rung does not read: this tuner starts a new rung project beside "
+            f"it and trains from scratch. To keep keras-tuner's trials, stop here, run {call} "
+            f"once (or: rung import-keras-tuner {project_dir} --directory {directory} "
+            f"--project-name {project_dir.name}), then run this script again: the search takes "
+            "the imported trials over (docs/keras-tuner.md, \"Importing a keras-tuner project\").")
 
 
 def _has_results(storage: Storage) -> int:
