@@ -114,8 +114,9 @@ def _explain_epochs(tuner: Any, trial: Any, fit_kwargs: dict[str, Any]) -> None:
         f"search({shown}) does not set how long a job trains: {type(tuner.oracle).__name__} "
         f"gives each job its epoch range (Keras' initial_epoch and epochs; promoted jobs continue "
         f"from their parent's last epoch), and no configuration trains more than "
-        f"max_epochs={limit} epochs. The plan printed before the search lists every rung's "
-        "epochs. Change max_epochs (and factor) to change it.",
+        f"max_epochs={limit} epochs. The plan (printed before the search unless verbose=0; "
+        "tuner.oracle.budget().describe()) lists every rung's epochs. Change max_epochs (and "
+        "factor) to change it.",
         EpochsNotice,
         stacklevel=2,
     )
