@@ -64,8 +64,8 @@ class HyperbandOracle(Oracle):
         **kwargs: Any,
     ) -> None:
         self.max_epochs = check_int("max_epochs", max_epochs, 1)
-        self.factor = check_int("factor", factor, 2, hint="factor needs to be an int >= 2: each "
-                                "rung keeps 1/factor of the trials for factor times the epochs")
+        self.factor = check_int("factor", factor, 2, hint="each rung keeps 1/factor of the trials "
+                                "for factor times the epochs")
         self.hyperband_iterations = check_optional_int(
             "hyperband_iterations", hyperband_iterations, 1,
             "None runs until stopped (search(max_time=..., max_epochs_total=...))")
