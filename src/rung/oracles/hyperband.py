@@ -65,7 +65,8 @@ class HyperbandOracle(Oracle):
     ) -> None:
         self.max_epochs = check_int("max_epochs", max_epochs, 1)
         self.factor = check_int("factor", factor, 2, hint="each rung keeps 1/factor of the trials "
-                                "for factor times the epochs")
+                                "for factor times the epochs (keras-tuner: factor needs to be "
+                                "an int larger than 1)")
         self.hyperband_iterations = check_optional_int(
             "hyperband_iterations", hyperband_iterations, 1,
             "None runs until stopped (search(max_time=..., max_epochs_total=...))")
