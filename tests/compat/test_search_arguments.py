@@ -31,6 +31,38 @@ def test_a_callback_that_cannot_be_copied_is_fatal(tmp_path: Path) -> None:
     assert len(tuner.oracle.trials) == 0  # refused before any trial ran
 
 
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"epoch": 1}, ValueError, r"search\(\) got epoch, which keras.Model.fit does not take .*did "
+                               r"you mean epochs\?"),
+    ({"epochs": "2"}, TypeError, r"epochs must be an integer \(Keras' fit epochs\), got '2'"),
+    ({"callbacks": [keras.callbacks.EarlyStopping]}, TypeError,
+     r"callbacks must be callback objects, got the class EarlyStopping"),
+])
+def test_fit_arguments_keras_would_refuse_are_refused_before_any_trial(
+        tmp_path: Path, kwargs: dict, error: type, message: str) -> None:
+    """keras-tuner lets every trial fail on them (three failed trials, then an error); with the
+    default ``HyperModel.fit`` (``model.fit(**kwargs)``) rung checks them against
+    ``keras.Model.fit`` first. A hypermodel with its own ``fit`` may take other names."""
+    tuner = kt.RandomSearch(build_model, objective="loss", max_trials=2, directory=tmp_path,
+                            project_name="fit_args", verbose=0)
+    x = np.zeros((4, 3), dtype="float32")
+    with pytest.raises(error, match=message):
+        tuner.search(x, x[:, :1], verbose=0, **kwargs)
+    assert tuner.storage.count_trials() == 0
+
+    class OwnFit(kt.HyperModel):
+        def build(self, hp: kt.HyperParameters) -> keras.Model:
+            return build_model(hp)
+
+        def fit(self, hp, model, *args, epoch: int = 1, **rest):  # its own argument
+            return model.fit(*args, epochs=epoch, **rest)
+
+    own = kt.RandomSearch(OwnFit(), objective="loss", max_trials=2, directory=tmp_path,
+                          project_name="own_fit", verbose=0)
+    own.search(x, x[:, :1], epoch=1, verbose=0)
+    assert len(own.oracle.trials) == 2
+
+
 def test_copyable_callbacks_are_copied_for_each_execution(tmp_path: Path) -> None:
     seen: list[int] = []
 

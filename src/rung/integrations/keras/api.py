@@ -132,15 +132,20 @@ class KerasTunerMixin:
 
     def check_search_arguments(self, fit_args: tuple[Any, ...],
                                fit_kwargs: dict[str, Any]) -> None:
-        """``callbacks`` must be copyable (each execution trains with its own copies): checked
-        before the search starts, a ``FatalValueError`` as in keras-tuner."""
+        """``callbacks`` must be copyable objects (each execution trains with its own copies):
+        checked before the search starts, a ``FatalValueError`` as in keras-tuner; with the
+        default ``HyperModel.fit``, the other arguments must be ``keras.Model.fit``'s
+        (``rung.integrations.keras.runner.check_fit_arguments``)."""
         from rung.tuner.base import BaseTuner
 
         trains_here = type(self).run_trial is BaseTuner.run_trial  # type: ignore[attr-defined]
         if trains_here and self.hypermodel is not None and self.training_function is None:  # type: ignore[attr-defined]
-            from rung.integrations.keras.runner import copy_callbacks
+            from rung.hypermodel import HyperModel, get_hypermodel
+            from rung.integrations.keras.runner import check_fit_arguments, copy_callbacks
 
             copy_callbacks(fit_kwargs.get("callbacks"))
+            if type(get_hypermodel(self.hypermodel)).fit is HyperModel.fit:  # fit as Keras' own
+                check_fit_arguments(fit_kwargs)
 
     def train_hypermodel(self, trial: Trial, *fit_args: Any, **fit_kwargs: Any) -> Any:
         """Train the Keras hypermodel for one job (``rung.integrations.keras.runner``)."""

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import difflib
+import inspect
 import math
 import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from rung.errors import FailedTrialError, FatalTypeError, FatalValueError
+from rung.errors import ConfigurationError, FailedTrialError, FatalTypeError, FatalValueError
 from rung.hypermodel import get_hypermodel
 from rung.hyperparameters import HyperParameters
 from rung.hyperparameters.base import Condition
@@ -40,6 +42,7 @@ from rung.integrations.keras.api import KerasOptions
 from rung.integrations.keras.callback import TrialCallback
 from rung.integrations.keras.checkpoint import load_inference_weights, restore_state, save_state
 from rung.integrations.keras.results import fit_result_metrics
+from rung.validation import fail_type
 
 __all__ = [
     "EpochsNotice",
@@ -130,6 +133,10 @@ def copy_callbacks(callbacks: Any) -> list[Any]:
         raise TypeError(f"callbacks must be a list of keras callbacks, got {type(callbacks).__name__}")
     copies = []
     for callback in callbacks:
+        if isinstance(callback, type):
+            raise TypeError(
+                f"callbacks must be callback objects, got the class {callback.__name__} in "
+                f"callbacks={callbacks!r}; create one: {callback.__name__}(...)")
         try:
             copies.append(copy.deepcopy(callback))
         except Exception as exc:  # noqa: BLE001 - any failure to copy means the same
@@ -140,6 +147,27 @@ def copy_callbacks(callbacks: Any) -> list[Any]:
                 "callbacks can), or create them inside HyperModel.fit."
             ) from exc
     return copies
+
+
+def check_fit_arguments(fit_kwargs: dict[str, Any]) -> None:
+    """Names ``keras.Model.fit`` does not take (a typo such as ``epoch=2``), and an ``epochs``
+    that is no integer, refused before the first trial, when the hypermodel's ``fit`` is the
+    default one (``model.fit(*args, **kwargs)``) that would pass them on; keras-tuner lets
+    every trial fail on them instead."""
+    accepted = inspect.signature(keras.Model.fit).parameters
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
+        unknown = sorted(set(fit_kwargs) - set(accepted) - {"self"})
+        if unknown:
+            near = {name: difflib.get_close_matches(name, list(accepted), n=1) for name in unknown}
+            hints = "; ".join(f"did you mean {m[0]}?" for m in near.values() if m)
+            raise ConfigurationError(
+                f"search() got {', '.join(unknown)}, which keras.Model.fit does not take "
+                f"(it takes {', '.join(n for n in accepted if n != 'self')})"
+                + (f"; {hints}" if hints else "")
+                + ". Arguments of search() other than its own go to fit.")
+    epochs = fit_kwargs.get("epochs")
+    if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int)):
+        raise fail_type("epochs", "an integer (Keras' fit epochs)", epochs)
 
 
 def release_keras_state() -> None:
