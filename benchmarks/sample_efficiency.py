@@ -28,6 +28,7 @@ import json
 import multiprocessing
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -72,7 +73,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="smoke test: 3 seeds, branin and lc_crossing, 3x R")
     parser.add_argument("--json", type=Path, help="write the summary numbers here")
     parser.add_argument("--markdown", type=Path, help="write the tables here")
-    parser.add_argument("--plot", type=Path, default=ROOT / "docs/img/sample_efficiency.png")
+    parser.add_argument("--plot", type=Path, default=None,
+                        help="where the PNG goes (default: docs/img/sample_efficiency.png; with "
+                             "--quick, sample_efficiency_quick.png in the temporary directory, "
+                             "so a smoke run never replaces the published figure)")
     parser.add_argument("--no-plot", action="store_true")
     parser.add_argument("--runs", type=Path,
                         help="JSON-lines file of finished runs: reused, and new ones appended")
@@ -189,6 +193,10 @@ def main(argv: list[str] | None = None) -> None:
         args.json.write_text(json.dumps(to_json(s, args), indent=1, default=float))
     if not args.no_plot:
         from _se.plot import plot
+
+        if args.plot is None:
+            args.plot = (Path(tempfile.gettempdir()) / "sample_efficiency_quick.png" if args.quick
+                         else ROOT / "docs/img/sample_efficiency.png")
 
         plot(s, args.plot)
         print(f"plot: {args.plot}")

@@ -49,7 +49,7 @@ def speedup_table(s: Summary) -> str:
                  if math.isfinite(s.needed[p, o]) else "-" for p in s.problems]
         reached = len(s.reached(o))
         out.append(f"| {o} | " + " | ".join(cells)
-                   + f" | {reached}/{len(s.problems)} | {s.geomean_speedup(o):.1f}x"
+                   + f" | {reached}/{len(s.problems)} | {_times(s.geomean_speedup(o))}"
                    + f" | {s.geomean_speedup(o, unreached_as_one=True):.1f}x |")
     return "\n".join(out) + "\n"
 
@@ -63,3 +63,8 @@ def ranks_table(s: Summary) -> str:
     for o in order:
         out.append(f"| {o} | " + " | ".join(f"{s.ranks[m][o]:.2f}" for m in marks) + " |")
     return "\n".join(out) + "\n"
+
+
+def _times(speedup: float) -> str:
+    """A speed-up as ``12.3x``; ``-`` where there is none (no problem reached)."""
+    return "-" if speedup != speedup else f"{speedup:.1f}x"

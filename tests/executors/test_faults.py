@@ -86,6 +86,21 @@ def test_a_hung_job_is_killed_at_its_timeout_and_retried(tmp_path: Path) -> None
     assert "JobTimeoutError" in failures[0][2] or "timed out after 5 s" in failures[0][2]
 
 
+def test_a_hung_dask_task_is_stopped_by_restarting_its_worker(tmp_path: Path,
+                                                              dask_client: Any) -> None:
+    """Dask cannot cancel a running task; left running, the hung task kept its worker's only
+    thread and the jobs queued behind it timed out too. rung restarts that worker: one failed
+    attempt, retried, and nothing else fails (4 jobs in flight on 2 threads, so queued jobs
+    also check that the timeout runs from when a job can start)."""
+    os.mkfifo(tmp_path / "block.fifo")
+    tuner = hyperband(tmp_path, jobs.hang_once, max_retries_per_trial=1)
+    tuner.search(str(tmp_path), executor=dask_client, workers=4, job_timeout=5)
+    assert all(t.status is TrialStatus.COMPLETED for t in tuner.storage.trials())
+    failures = tuner.storage.failures()
+    assert [f[0] for f in failures] == ["00001"], failures
+    assert "was restarted to stop it" in failures[0][2]
+
+
 def test_live_stopping_decisions_reach_worker_processes(tmp_path: Path) -> None:
     hp = rung.HyperParameters()
     hp.Float("x", 0.0, 1.0)
@@ -156,3 +171,50 @@ def test_a_hyperparameter_declared_outside_a_closed_space_stops_the_search_befor
     assert tuner.storage.count_trials(status=TrialStatus.FAILED) == 0
     assert all(t.attempts <= 1 for t in tuner.storage.trials())  # not retried
     assert [p.name for p in tuner.oracle.hyperparameters.space] == ["x"]
+
+
+def test_a_refused_ray_executor_leaves_no_ray_session_behind() -> None:
+    """A job asking for a GPU of a Ray cluster without one is refused before any work; the
+    local Ray session rung started for it is shut down, so a later ``ray.init`` (or another
+    search on Ray) in the same process still works."""
+    pytest.importorskip("ray")
+    code = (
+        "import ray\n"
+        "from rung.errors import ConfigurationError\n"
+        "from rung.executors import RayExecutor\n"
+        "try:\n"
+        "    RayExecutor(num_gpus=1, num_cpus=1, include_dashboard=False)\n"
+        "except ConfigurationError as exc:\n"
+        "    print('refused:', 'GPU' in str(exc))\n"
+        "print('initialised after:', ray.is_initialized())\n"
+    )
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert "refused: True" in done.stdout, done.stderr[-2000:]
+    assert "initialised after: False" in done.stdout
+
+
+def test_a_closed_dask_client_is_refused_before_any_work(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                       dashboard_address=":0", silence_logs=40)
+    client = distributed.Client(cluster)
+    client.close()
+    cluster.close()
+    tuner = hyperband(tmp_path, jobs.train)
+    for workers in (None, 2):
+        with pytest.raises(ConfigurationError, match="executor must be a connected "
+                                                     "dask.distributed.Client.*closed"):
+            tuner.search(executor=client, workers=workers)
+    assert tuner.storage.count_trials() == 0
+
+
+def test_a_search_argument_that_cannot_travel_to_dask_is_named_before_any_work(
+        tmp_path: Path, dask_client: Any) -> None:
+    tuner = hyperband(tmp_path, jobs.killed_once)
+    with pytest.raises(ConfigurationError, match=r"argument 1 of search\(\) \(lock\) cannot be "
+                                                 r"sent to the cluster's workers"):
+        tuner.search(threading.Lock(), executor=dask_client)
+    assert tuner.storage.count_trials() == 0

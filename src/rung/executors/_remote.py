@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import math
 import time
 from typing import Any
 
@@ -20,9 +21,18 @@ def check_timeout(job_timeout: object) -> float | None:
                         hint="seconds, or None for no limit")
 
 
-def check_slots(slots: object, hint: str = "") -> int | None:
-    """``workers`` (jobs in flight at once) as an int >= 1, or None (the executor's default)."""
-    return None if slots is None else check_int("workers", slots, 1, hint=hint)
+def check_slots(slots: object, hint: str = "", name: str = "workers") -> int | None:
+    """``workers`` (jobs in flight at once; ``slots`` of an executor built by hand) as an int
+    >= 1, or None (the executor's default)."""
+    return None if slots is None else check_int(name, slots, 1, hint=hint)
+
+
+def _cloudpickle() -> Any:
+    try:
+        import cloudpickle  # type: ignore[import-untyped] # Dask depends on it
+    except ImportError:  # pragma: no cover - Ray alone vendors its own copy
+        from ray import cloudpickle
+    return cloudpickle
 
 
 class FutureExecutor(Executor):
@@ -41,7 +51,11 @@ class FutureExecutor(Executor):
     def __init__(self, job_timeout: float | None = None, shared_directory: bool = False) -> None:
         self.job_timeout = check_timeout(job_timeout)
         self.shares_filesystem = bool(shared_directory)
-        self._jobs: dict[Any, tuple[Any, JobSpec, float | None]] = {}  # key -> (future, spec, deadline)
+        # key -> (future, spec, deadline); in submission order. A job's ``job_timeout`` runs
+        # from when it can start: with more jobs in flight than the cluster runs at once
+        # (``capacity``), a queued job's deadline is ``inf`` until one ahead of it ends
+        self._jobs: dict[Any, tuple[Any, JobSpec, float | None]] = {}
+        self.capacity: int | None = None  # jobs the cluster runs at once (None: unknown)
 
     @abc.abstractmethod
     def _submit(self, spec: JobSpec) -> Any: ...
@@ -60,16 +74,27 @@ class FutureExecutor(Executor):
 
     def check_function(self, function: Any) -> None:
         try:
-            import cloudpickle  # type: ignore[import-untyped] # Dask depends on it
-        except ImportError:  # pragma: no cover - Ray alone vendors its own copy
-            from ray import cloudpickle
-        try:
-            cloudpickle.dumps(function)
+            _cloudpickle().dumps(function)
         except Exception as exc:
             raise ConfigurationError(
                 f"run_trial {function!r} cannot be sent to the cluster's workers ({exc}); "
                 "define it at module level of a module the workers can import"
             ) from None
+
+    def check_arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """The search's arguments travel with every job: one that cannot be pickled (a lock,
+        an open connection) is refused before any work, naming it."""
+        pickle = _cloudpickle()
+        named = [(f"argument {i + 1} of search()", a) for i, a in enumerate(args)]
+        named += [(f"search argument {k}=", v) for k, v in kwargs.items()]
+        for name, value in named:
+            try:
+                pickle.dumps(value)
+            except Exception as exc:
+                raise ConfigurationError(
+                    f"{name} ({type(value).__name__}) cannot be sent to the cluster's workers "
+                    f"({type(exc).__name__}: {exc}); pass something picklable (arrays, paths, "
+                    "plain data) and open connections or locks inside run_trial") from None
 
     @property
     def in_flight(self) -> int:
@@ -77,14 +102,27 @@ class FutureExecutor(Executor):
 
     def submit(self, spec: JobSpec) -> None:
         future = self._submit(spec)
-        deadline = None if self.job_timeout is None else time.monotonic() + self.job_timeout
+        deadline = None if self.job_timeout is None else math.inf
         self._jobs[self._key(future)] = (future, spec, deadline)
+        self._start_clocks()
+
+    def _start_clocks(self) -> None:
+        """Start the ``job_timeout`` of the jobs that can run now: the first ``capacity`` in
+        flight, in submission order (all of them when the capacity is unknown). A queued job's
+        clock starts when rung sees a job ahead of it end, so it never has less time than its
+        ``job_timeout`` to run."""
+        if self.job_timeout is None:
+            return
+        now = time.monotonic()
+        for key, (future, spec, deadline) in list(self._jobs.items())[:self.capacity]:
+            if deadline == math.inf:
+                self._jobs[key] = (future, spec, now + self.job_timeout)
 
     def wait(self, timeout: float | None = None) -> list[JobResult]:
         end = None if timeout is None else time.monotonic() + timeout
         results: list[JobResult] = []
         while self._jobs and not results:
-            limits = [d for _, _, d in self._jobs.values() if d is not None]
+            limits = [d for _, _, d in self._jobs.values() if d is not None and d != math.inf]
             if end is not None:
                 limits.append(end)
             left = None if not limits else max(0.0, min(limits) - time.monotonic())
@@ -95,15 +133,18 @@ class FutureExecutor(Executor):
             for key, (future, spec, deadline) in list(self._jobs.items()):
                 if deadline is not None and now >= deadline:
                     del self._jobs[key]
-                    self._cancel(future)
+                    note = self._expire(future)
                     results.append(self._lost(spec, JobTimeoutError(
-                        f"job timed out after {self.job_timeout:g} s (job_timeout); "
-                        f"{self._timeout_note}")))
+                        f"job timed out after {self.job_timeout:g} s (job_timeout); {note}")))
+            self._start_clocks()  # the jobs that got the places of those that ended
             if end is not None and time.monotonic() >= end:
                 break
         return results
 
-    _timeout_note = "the task was cancelled"
+    def _expire(self, future: Any) -> str:
+        """Stop a job that ran past ``job_timeout``; what became of its task, for the error."""
+        self._cancel(future)
+        return "the task was cancelled"
 
     def _collect(self, future: Any, spec: JobSpec) -> JobResult:
         try:

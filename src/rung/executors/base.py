@@ -156,5 +156,10 @@ class Executor(abc.ABC):
     def check_function(self, function: Callable[..., Any]) -> None:  # noqa: B027
         """Raise a clear error now if ``function`` cannot be sent to this executor's workers."""
 
+    def check_arguments(self, args: tuple[Any, ...],  # noqa: B027 - optional hook
+                        kwargs: dict[str, Any]) -> None:
+        """Raise a clear error now if the search's arguments cannot reach the workers (local
+        processes find out when the first job is pickled, before it starts)."""
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(slots={self.slots})"

@@ -5,7 +5,9 @@ a task is Dask's to handle first: the scheduler re-runs the task on another work
 ``distributed.scheduler.allowed-failures`` setting; past that the future raises ``KilledWorker``
 and rung counts the attempt as failed (``WorkerLostError``) and re-runs it while
 ``max_retries_per_trial`` allows. Dask cannot stop a task that is running: on ``job_timeout`` the
-attempt is counted as failed and its future released, but the task may run on until it returns.
+attempt is counted as failed and the worker running it is restarted (its nanny starts a new
+one; Dask re-runs the worker's other tasks). A worker without a nanny (``processes=False``)
+cannot be restarted: the task runs on until it returns, and rung counts one place fewer.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from rung.executors._remote import FutureExecutor, check_slots
 from rung.executors.base import JobResult, JobSpec
 from rung.executors.job import execute
 from rung.optional import import_optional
+from rung.validation import fail_type, fail_value
 
 __all__ = ["DaskExecutor", "is_dask_client"]
 
@@ -29,6 +32,16 @@ def is_dask_client(obj: object) -> bool:
     """True for a ``dask.distributed.Client`` (checked without importing Dask)."""
     return any(c.__module__.startswith("distributed") and c.__name__ == "Client"
                for c in type(obj).__mro__)
+
+
+def _threads(client: Any) -> int | None:
+    """The cluster's threads, or None when the client (or its cluster) is closed."""
+    if getattr(client, "status", "running") not in ("running", "connecting", "newly-created"):
+        return None
+    try:
+        return int(sum(client.nthreads().values()))
+    except Exception:  # noqa: BLE001 - a closed scheduler fails in several ways
+        return None
 
 
 class DaskExecutor(FutureExecutor):
@@ -58,15 +71,39 @@ class DaskExecutor(FutureExecutor):
                  shared_directory: bool = False) -> None:
         distributed = _distributed()
         if not is_dask_client(client):
-            raise TypeError(f"client must be a dask.distributed.Client, got {type(client).__name__}")
+            raise fail_type("client", "a dask.distributed.Client", client,
+                            "e.g. Client(LocalCluster(n_workers=2))")
         super().__init__(job_timeout=job_timeout, shared_directory=shared_directory)
         self.client = client
         self.lost_errors = (distributed.KilledWorker,)
         self._distributed = distributed
-        chosen = check_slots(slots)
-        self.slots = chosen or max(1, sum(client.nthreads().values()))
+        chosen = check_slots(slots, name="slots")
+        threads = _threads(client)
+        if threads is None:
+            raise fail_value("executor", "a connected dask.distributed.Client", client,
+                             f"its status is {getattr(client, 'status', None)!r}: the client or "
+                             "its cluster was closed; connect a new Client")
+        self.capacity = max(1, threads)
+        self.slots = chosen or self.capacity
 
-    _timeout_note = "Dask cannot stop a running task: its future was released"
+    def _expire(self, future: Any) -> str:
+        """Dask cannot stop a running task; a worker under a nanny can be restarted, which
+        stops it (the worker's other tasks are re-run by Dask). Without one (a cluster of
+        threads), the task runs on and keeps its thread: one place fewer from now on."""
+        key = future.key
+        try:
+            busy = [w for w, keys in self.client.processing().items() if key in keys]
+        except Exception:  # noqa: BLE001 - the scheduler is gone: nothing to restart
+            busy = []
+        future.cancel()
+        if busy:
+            try:
+                self.client.restart_workers(busy, raise_for_error=True)
+                return f"its worker {busy[0]} was restarted to stop it"
+            except Exception:  # noqa: BLE001 - no nanny (processes=False), or it failed
+                pass
+        self.capacity = max(1, (self.capacity or 1) - 1)
+        return "Dask cannot stop a running task: its future was released, and it runs on"
 
     def _submit(self, spec: JobSpec) -> Any:
         key = f"rung-{spec.trial_id}-{spec.attempt}-{uuid.uuid4().hex[:8]}"

@@ -58,7 +58,7 @@ class RayExecutor(FutureExecutor):
         super().__init__(job_timeout=job_timeout, shared_directory=shared_directory)
         check_number("num_cpus", num_cpus, 0, exclusive_minimum=True)
         check_number("num_gpus", num_gpus, 0)
-        chosen = check_slots(slots)
+        chosen = check_slots(slots, name="slots")
         self._ray = ray
         self._owns = not ray.is_initialized()
         if self._owns:
@@ -68,15 +68,23 @@ class RayExecutor(FutureExecutor):
                 "Ray is already initialised in this process; pass address/init arguments only "
                 "when rung starts Ray, or call ray.init(...) yourself and pass executor='ray'"
             )
-        self.lost_errors = tuple(
-            getattr(ray.exceptions, name) for name in _LOST if hasattr(ray.exceptions, name))
-        self._remote = ray.remote(execute).options(num_cpus=num_cpus, num_gpus=num_gpus,
-                                                   resources=resources or {}, max_retries=0)
-        self.slots = chosen or _slots(ray.cluster_resources(), num_cpus, num_gpus, resources)
+        try:
+            self.lost_errors = tuple(
+                getattr(ray.exceptions, name) for name in _LOST if hasattr(ray.exceptions, name))
+            self._remote = ray.remote(execute).options(num_cpus=num_cpus, num_gpus=num_gpus,
+                                                       resources=resources or {}, max_retries=0)
+            self.capacity = _slots(ray.cluster_resources(), num_cpus, num_gpus, resources)
+        except BaseException:
+            if self._owns:  # refused: leave no Ray session behind (a later ray.init would fail)
+                ray.shutdown()
+            raise
+        self.slots = chosen or self.capacity
 
         self.num_gpus = num_gpus
 
-    _timeout_note = "its Ray task was force-cancelled"
+    def _expire(self, future: Any) -> str:
+        self._cancel(future)
+        return "its Ray task was force-cancelled"
 
     def _submit(self, spec: JobSpec) -> Any:
         return self._remote.remote(spec)

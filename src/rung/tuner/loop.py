@@ -98,6 +98,7 @@ class SearchLoop:
         self.checkpoint_root = str(recorder.checkpoints.root.resolve())
         if not executor.runs_in_driver:
             executor.check_function(job.function)
+            executor.check_arguments(job.args, job.kwargs)
 
     def run(self) -> None:
         reruns = list(self.oracle.pending.values())
