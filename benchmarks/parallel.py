@@ -157,8 +157,11 @@ def main(argv: list[str] | None = None) -> int:
         ok &= run_real(args.quick)
     if args.part in ("all", "simulated"):
         ok &= run_simulated(args.quick)
+    if args.quick:  # a smoke run: too small for the targets to mean anything
+        print("\n(--quick: targets not judged)")
+        return 0
     print("\nall targets met" if ok else "\nsome targets missed")
-    return 0 if ok or args.quick else 1
+    return 0 if ok else 1
 
 
 def run_real(quick: bool) -> bool:

@@ -9,7 +9,7 @@ resumed each time until it finishes. After every kill the harness checks the fil
 integrity_check``), that every result stored before the kill is still there unchanged, and notes
 the jobs in flight. At the end it reports::
 
-    kills         SIGKILLs that hit a running driver (planned: 100 in all, --quick: 8)
+    kills         SIGKILLs that hit a running driver (planned: 100 in all, --quick: 12)
     early         of them, kills before the driver had created the project file
     lost          jobs never finished, or (1 worker) jobs of the uninterrupted run missing
     dup           jobs run to their end twice, beyond those in flight at a kill (target 0)
