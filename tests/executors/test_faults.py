@@ -218,3 +218,57 @@ def test_a_search_argument_that_cannot_travel_to_dask_is_named_before_any_work(
                                                  r"sent to the cluster's workers"):
         tuner.search(threading.Lock(), executor=dask_client)
     assert tuner.storage.count_trials() == 0
+
+
+def _disrupt_when_started(flags: Path, action: Any) -> threading.Thread:
+    """Runs ``action()`` once trial 00003 has started (it hands over its pid, then blocks)."""
+    os.mkfifo(flags / "pid.fifo")
+    os.mkfifo(flags / "block.fifo")
+
+    def wait_then_act() -> None:
+        with open(flags / "pid.fifo") as fifo:
+            fifo.read()
+        action()
+
+    thread = threading.Thread(target=wait_then_act)
+    thread.start()
+    return thread
+
+
+def test_dask_tasks_cancelled_by_a_restart_are_lost_attempts_and_retried(tmp_path: Path) -> None:
+    """``client.restart()`` mid-search cancels every task in flight: each counts as a lost
+    attempt (retried), not as an exception that ends the search."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0", silence_logs=40) as cluster, \
+            distributed.Client(cluster) as client:
+        thread = _disrupt_when_started(tmp_path, client.restart)
+        tuner = hyperband(tmp_path, jobs.killed_once, max_retries_per_trial=1)
+        tuner.search(str(tmp_path), executor=client)
+        thread.join()
+    assert all(t.status is TrialStatus.COMPLETED for t in tuner.storage.trials())
+    assert tuner.storage.count_trials() == 22
+    failures = tuner.storage.failures()
+    assert "00003" in [f[0] for f in failures]
+    assert all("CancelledError" in f[2] for f in failures)
+
+
+def test_a_dask_client_closed_mid_search_ends_it_with_a_clear_error_and_it_resumes(
+        tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0", silence_logs=40)
+    client = distributed.Client(cluster)
+    thread = _disrupt_when_started(tmp_path, client.close)
+    tuner = hyperband(tmp_path, jobs.killed_once)
+    with pytest.raises(rung.errors.WorkerLostError, match="the Dask client was closed during "
+                                                          "the search.*run the same search again"):
+        tuner.search(str(tmp_path), executor=client)
+    thread.join()
+    cluster.close()
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0", silence_logs=40) as cluster2, \
+            distributed.Client(cluster2) as client2:
+        again = hyperband(tmp_path, jobs.killed_once)
+        again.search(str(tmp_path), executor=client2)
+    assert again.storage.count_trials(TrialStatus.COMPLETED) == 22

@@ -8,13 +8,18 @@ and rung counts the attempt as failed (``WorkerLostError``) and re-runs it while
 attempt is counted as failed and the worker running it is restarted (its nanny starts a new
 one; Dask re-runs the worker's other tasks). A worker without a nanny (``processes=False``)
 cannot be restarted: the task runs on until it returns, and rung counts one place fewer.
+Tasks Dask cancels (``client.restart()``) are lost attempts, retried; a client closed during the
+search ends it with a ``WorkerLostError`` that says how to resume, the jobs in flight left to
+be re-run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Any
 
+from rung.errors import WorkerLostError
 from rung.executors._remote import FutureExecutor, check_slots
 from rung.executors.base import JobResult, JobSpec
 from rung.executors.job import execute
@@ -42,6 +47,14 @@ def _threads(client: Any) -> int | None:
         return int(sum(client.nthreads().values()))
     except Exception:  # noqa: BLE001 - a closed scheduler fails in several ways
         return None
+
+
+def _closed(exc: BaseException) -> WorkerLostError:
+    """The error that ends a search whose Dask client was closed under it."""
+    return WorkerLostError(
+        f"the Dask client was closed during the search ({exc}); every finished job is saved: "
+        "connect a new client and run the same search again to resume (the jobs in flight run "
+        "again)")
 
 
 class DaskExecutor(FutureExecutor):
@@ -75,7 +88,8 @@ class DaskExecutor(FutureExecutor):
                             "e.g. Client(LocalCluster(n_workers=2))")
         super().__init__(job_timeout=job_timeout, shared_directory=shared_directory)
         self.client = client
-        self.lost_errors = (distributed.KilledWorker,)
+        # a worker lost past Dask's own retries, or the task cancelled by Dask (client.restart())
+        self.lost_errors = (distributed.KilledWorker, distributed.client.CancelledError)
         self._distributed = distributed
         chosen = check_slots(slots, name="slots")
         threads = _threads(client)
@@ -95,7 +109,7 @@ class DaskExecutor(FutureExecutor):
             busy = [w for w, keys in self.client.processing().items() if key in keys]
         except Exception:  # noqa: BLE001 - the scheduler is gone: nothing to restart
             busy = []
-        future.cancel()
+        self._cancel(future)
         if busy:
             try:
                 self.client.restart_workers(busy, raise_for_error=True)
@@ -107,23 +121,35 @@ class DaskExecutor(FutureExecutor):
 
     def _submit(self, spec: JobSpec) -> Any:
         key = f"rung-{spec.trial_id}-{spec.attempt}-{uuid.uuid4().hex[:8]}"
-        return self.client.submit(execute, spec, key=key, pure=False)
+        try:
+            return self.client.submit(execute, spec, key=key, pure=False)
+        except self._distributed.client.ClosedClientError as exc:
+            raise _closed(exc) from None
 
     def _key(self, future: Any) -> Any:
         return future.key
 
     def _wait_any(self, futures: list[Any], timeout: float | None) -> list[Any]:
+        client = self._distributed.client
         try:
             done, _ = self._distributed.wait(futures, timeout=timeout, return_when="FIRST_COMPLETED")
         except TimeoutError:
             return []
+        except client.CancelledError:  # Dask cancelled them (client.restart()): lost attempts
+            done = [f for f in futures if f.cancelled()]
+        except client.ClosedClientError as exc:
+            raise _closed(exc) from None
+        if self.client.status not in ("running", "connecting", "newly-created") and any(
+                f.cancelled() for f in done):  # closing the client cancelled them: not failures
+            raise _closed(RuntimeError(f"client status {self.client.status!r}"))
         return sorted(done, key=lambda f: f.key)
 
     def _outcome(self, future: Any) -> JobResult:
         return future.result()
 
     def _cancel(self, future: Any) -> None:
-        future.cancel()
+        with contextlib.suppress(self._distributed.client.ClosedClientError):  # nothing runs
+            future.cancel()
 
     def __repr__(self) -> str:
         return f"DaskExecutor(slots={self.slots}, scheduler={self.client.scheduler.address!r})"
