@@ -272,3 +272,13 @@ def test_a_dask_client_closed_mid_search_ends_it_with_a_clear_error_and_it_resum
         again = hyperband(tmp_path, jobs.killed_once)
         again.search(str(tmp_path), executor=client2)
     assert again.storage.count_trials(TrialStatus.COMPLETED) == 22
+
+
+def test_a_dask_cluster_without_workers_is_said_to_wait() -> None:
+    distributed = pytest.importorskip("distributed")
+    from rung.executors import DaskExecutor
+
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0",
+                                  silence_logs=40) as cluster, distributed.Client(cluster) as c, \
+            pytest.warns(RuntimeWarning, match="has no workers yet: the search waits"):
+        DaskExecutor(c)

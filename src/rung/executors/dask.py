@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+import warnings
 from typing import Any
 
 from rung.errors import WorkerLostError
@@ -97,6 +98,11 @@ class DaskExecutor(FutureExecutor):
             raise fail_value("executor", "a connected dask.distributed.Client", client,
                              f"its status is {getattr(client, 'status', None)!r}: the client or "
                              "its cluster was closed; connect a new Client")
+        if threads == 0:  # an adaptive cluster may add workers later: say why nothing runs
+            warnings.warn(
+                f"the Dask cluster of {client!r} has no workers yet: the search waits until one "
+                "joins (start workers, or scale the cluster: cluster.scale(2))",
+                RuntimeWarning, stacklevel=3)
         self.capacity = max(1, threads)
         self.slots = chosen or self.capacity
 
