@@ -55,3 +55,21 @@ def test_a_wide_axis_keeps_the_denser_ticks() -> None:
     chosen = spread_ticks(Scale(1e-4, 1e-1, 64, 944, log=True))
     assert [fmt(v) for v in chosen[:4]] == ["0.0001", "0.0002", "0.0005", "0.001"]
     assert len(chosen) == 10
+
+
+@pytest.mark.parametrize("names", [
+    ["relu", "tanh"],
+    ["adam", "sgd", "rmsprop", "adagrad", "adamw", "nadam"],
+    [f"architecture_{i}" for i in range(4)],
+    [f"c{i}" for i in range(40)],  # too many for a label each
+])
+def test_category_labels_do_not_collide(names: list[str]) -> None:
+    points = tuple(ParamPoint(str(i), float(i % len(names)), float(i), 1) for i in range(12))
+    svg = draw_param(ParamPlot("opt", "categorical", False, tuple(names), points, 12),
+                     "val_loss", [1])
+    labels = [(x, t) for x, t in _x_labels(svg) if t]
+    assert labels and _apart(labels), labels
+    short = [n for n in names if CHAR_PX * len(n) <= 240 / len(names) - 8]
+    assert all(t in names for _, t in labels if t.rstrip("…") in short)  # whole where they fit
+    if len(names) <= 6:
+        assert len(labels) == len(names)  # every category named

@@ -6,7 +6,18 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 
-from rung.report._svg import Box, Scale, axes, bracket_colour, dots, esc, fmt, polyline, ramp
+from rung.report._svg import (
+    Box,
+    Scale,
+    axes,
+    bracket_colour,
+    category_labels,
+    dots,
+    esc,
+    fmt,
+    polyline,
+    ramp,
+)
 from rung.report.curves import LearningCurves, robust_range
 from rung.report.params import ParamPlot
 from rung.report.progress import Progress
@@ -100,7 +111,7 @@ def draw_param(plot: ParamPlot, objective: str, levels: list[int]) -> str:
     if plot.kind == "categorical":
         xs = Scale(-0.5, len(plot.categories) - 0.5, box.x0, box.x1)
         grid = axes(box, xs, ys, plot.name, objective, list(range(len(plot.categories))),
-                    [c if len(c) <= 12 else c[:11] + "…" for c in plot.categories])
+                    category_labels(plot.categories, box.x1 - box.x0))
         where = [(p, p.x + _jitter(p.trial_id)) for p in plot.points]
     else:
         xv = [p.x for p in plot.points] or [0.0, 1.0]

@@ -130,6 +130,22 @@ def label_width(text: str) -> float:
     return (len(text) - dots) * _DIGIT_PX + dots * _DOT_PX
 
 
+def category_labels(categories: Sequence[str], width: float) -> list[str]:
+    """The labels of ``categories`` spread evenly over ``width`` pixels, fitted so that no two
+    collide: cut (with "…") to the room each category has; where even a few characters do not
+    fit, only every k-th category is labelled (the others get "")."""
+    n = max(len(categories), 1)
+    room = width / n - _TICK_GAP
+    fit = int(room // _DIGIT_PX)
+    every = 1
+    if fit < 4:  # too narrow for a useful name: label every k-th, each with room for 6 chars
+        every = math.ceil((6 * _DIGIT_PX + _TICK_GAP) / (width / n))
+        fit = 6
+    fit = min(fit, 12)
+    return [("" if i % every else c if len(c) <= fit else c[:fit - 1] + "…")
+            for i, c in enumerate(categories)]
+
+
 def _log_ticks(lo: float, hi: float, steps: Sequence[int], every: int) -> list[float]:
     first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
     found = [m * 10.0**e for e in range(first, last + 1) if e % every == 0 for m in steps]
