@@ -73,3 +73,5 @@ def test_category_labels_do_not_collide(names: list[str]) -> None:
     assert all(t in names for _, t in labels if t.rstrip("…") in short)  # whole where they fit
     if len(names) <= 6:
         assert len(labels) == len(names)  # every category named
+    if names[0].startswith("architecture_"):  # cut after the shared prefix: told apart
+        assert [t for _, t in labels] == ["…0", "…1", "…2", "…3"]

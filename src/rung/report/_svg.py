@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -132,8 +133,9 @@ def label_width(text: str) -> float:
 
 def category_labels(categories: Sequence[str], width: float) -> list[str]:
     """The labels of ``categories`` spread evenly over ``width`` pixels, fitted so that no two
-    collide: cut (with "…") to the room each category has; where even a few characters do not
-    fit, only every k-th category is labelled (the others get "")."""
+    collide: cut (with "…") to the room each category has, after the prefix all share where the
+    cut would make labels alike (``architecture_0`` -> ``…0``); where even a few characters do
+    not fit, only every k-th category is labelled (the others get "")."""
     n = max(len(categories), 1)
     room = width / n - _TICK_GAP
     fit = int(room // _DIGIT_PX)
@@ -142,8 +144,15 @@ def category_labels(categories: Sequence[str], width: float) -> list[str]:
         every = math.ceil((6 * _DIGIT_PX + _TICK_GAP) / (width / n))
         fit = 6
     fit = min(fit, 12)
-    return [("" if i % every else c if len(c) <= fit else c[:fit - 1] + "…")
-            for i, c in enumerate(categories)]
+
+    def cut(text: str) -> str:
+        return text if len(text) <= fit else text[:fit - 1] + "…"
+
+    labels = [cut(c) for c in categories]
+    common = os.path.commonprefix(list(categories))
+    if len(set(labels)) < len(labels) and len(common) >= 3:  # "archit…" four times: show
+        labels = [cut("…" + c[len(common):]) for c in categories]  # what differs ("…0")
+    return ["" if i % every else label for i, label in enumerate(labels)]
 
 
 def _log_ticks(lo: float, hi: float, steps: Sequence[int], every: int) -> list[float]:
