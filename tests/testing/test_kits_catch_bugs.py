@@ -23,6 +23,7 @@ from rung.testing import (
     check_searcher,
     check_storage,
     oracle_rules,
+    searcher_rules,
     storage_rules,
 )
 from rung.trial_record import TrialRecord, TrialStatus
@@ -46,6 +47,28 @@ class RepeatsExcluded(RandomSearcher):
     def suggest(self, space: HyperParameters, rng: np.random.Generator,
                 exclude: Container[str], stream: str = "") -> dict[str, Any] | None:
         return super().suggest(space, rng, set(), stream)
+
+
+class OwnGenerator(RandomSearcher):
+    """Draws from a generator of its own, seeded once, instead of the ``rng`` it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.own = np.random.default_rng(123)
+
+    def suggest(self, space: HyperParameters, rng: np.random.Generator,
+                exclude: Container[str], stream: str = "") -> dict[str, Any] | None:
+        return super().suggest(space, self.own, exclude, stream)
+
+
+def test_searcher_with_a_generator_of_its_own_fails() -> None:
+    """It passes the single-stream resume rule (``exclude`` masks it) but not this one; in a
+    resumed Hyperband its private generator restarts, and the search diverges."""
+    rule = dict(searcher_rules())["randomness_comes_only_from_the_rng_given"]
+    with pytest.raises(AssertionError, match="draw every random number from the rng argument"):
+        rule(OwnGenerator)
+    dict(searcher_rules())["resumed_searcher_continues_identically"](OwnGenerator)  # masked
+    rule(RandomSearcher)  # the same searcher drawing from the rng it is given passes
 
 
 def test_searcher_outside_the_space_fails() -> None:

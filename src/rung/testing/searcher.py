@@ -130,6 +130,26 @@ def _rule_resumed_searcher_continues_identically(factory: SearcherFactory) -> No
         f"without one {run.suggestions[before:before + 2]}...")
 
 
+def _rule_randomness_comes_only_from_the_rng_given(factory: SearcherFactory) -> None:
+    """A suggestion depends on the searcher's state and the ``rng`` passed in, nothing else:
+    a resumed searcher, given equal generators, suggests what the uninterrupted one does, on
+    every stream and with nothing excluded. (A private generator passes the single-stream resume
+    check above, where ``exclude`` masks it, but a resumed Hyperband, whose brackets draw from
+    several streams, diverges.)"""
+    run = Run(_fresh(factory), np.random.default_rng(11))
+    run.step(6)
+    state = json.loads(json.dumps(run.searcher.state_dict()))
+    resumed = run.resumed(_fresh(factory), state).searcher
+    for k, stream in enumerate(("0", "1", "0", "2")):
+        expected = run.searcher.suggest(run.space, np.random.default_rng(100 + k), set(), stream)
+        got = resumed.suggest(run.space, np.random.default_rng(100 + k), set(), stream)
+        assert got == expected, (
+            f"given the same generator, the resumed searcher suggested {got} where the "
+            f"uninterrupted one suggested {expected} (stream {stream!r}): draw every random "
+            "number from the rng argument of suggest, not from a generator of the searcher's "
+            "own, and keep any other state in state_dict")
+
+
 def _rule_state_stays_bounded(factory: SearcherFactory) -> None:
     """History comes back through replay: the state after 1,000 jobs is no bigger than after 10
     (up to a few characters of counters). The jobs come from streams of 100, each closed when
@@ -190,6 +210,7 @@ _RULES = make_rules("check_searcher", [
     _rule_same_seed_same_suggestions,
     _rule_state_is_json,
     _rule_resumed_searcher_continues_identically,
+    _rule_randomness_comes_only_from_the_rng_given,
     _rule_state_stays_bounded,
     _rule_finite_space_is_enumerated_then_exhausted,
     _rule_hooks_accept_the_contract_arguments,
