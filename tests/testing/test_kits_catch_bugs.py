@@ -245,3 +245,35 @@ def test_an_oracle_with_a_growing_state_that_claims_a_bounded_one_fails() -> Non
 def test_a_factory_must_be_callable() -> None:
     with pytest.raises(TypeError, match="factory must be a zero-argument callable"):
         check_searcher(RandomSearcher())  # type: ignore[arg-type]
+
+
+class HandsOutAnything(RandomSearchOracle):
+    """A keras-tuner style ``populate_space`` that returns values the space cannot take."""
+
+    def populate_space(self, trial_id: str) -> dict[str, Any]:
+        return {"status": "RUNNING", "values": {"x": 5.0, "junk": "a"}}
+
+
+def _x_space() -> HyperParameters:
+    hp = HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    return hp
+
+
+def test_oracle_handing_out_values_outside_its_space_fails() -> None:
+    with pytest.raises(AssertionError, match=r"'jobs_lie_inside_the_space' failed for "
+                                             r"HandsOutAnything: job 00000 has \['junk'\]"):
+        check_oracle(lambda: HandsOutAnything(objective="loss", max_trials=4, seed=0,
+                                              hyperparameters=_x_space()))
+
+
+def test_asha_stopping_state_is_json_with_its_first_job_in_flight() -> None:
+    """Its cutoffs are infinite until a rung has results: they were saved as Infinity."""
+    rule = dict(oracle_rules())["state_is_json_from_the_first_ask"]
+    rule(lambda: ASHAOracle(objective="loss", max_epochs=9, factor=3, max_trials=5, seed=0,
+                            mode="stopping", hyperparameters=_x_space()))
+
+
+def test_check_oracle_given_an_oracle_instead_of_a_factory_says_so() -> None:
+    with pytest.raises(TypeError, match="factory must be a zero-argument callable"):
+        check_oracle(RandomSearchOracle(objective="loss", max_trials=2))

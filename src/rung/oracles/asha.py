@@ -240,13 +240,15 @@ class ASHAOracle(Oracle):
     def _scheduler_state(self) -> dict[str, Any]:
         return {"started": self._started, "exhausted": self._exhausted,
                 "reported": sorted(self._reported), "log_entries": len(self._log),
-                "asked_cutoffs": {k: list(v) for k, v in self._asked_cutoffs.items()}}
+                # a rung with too few results has no cutoff yet (inf): None in JSON
+                "asked_cutoffs": {k: [c if math.isfinite(c) else None for c in v]
+                                  for k, v in self._asked_cutoffs.items()}}
 
     def _load_scheduler_state(self, state: Mapping[str, Any]) -> None:
         self._started = int(state["started"])
         self._exhausted = bool(state["exhausted"])
         self._reported = set(state["reported"])
-        self._asked_cutoffs = {k: [float(c) for c in v]
+        self._asked_cutoffs = {k: [math.inf if c is None else float(c) for c in v]
                                for k, v in state.get("asked_cutoffs", {}).items()}
         if "rungs" in state:  # saved whole, before the log (state version <= 2)
             self._log = PagedLog()

@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from rung.errors import ConfigurationError
 from rung.oracles import Oracle
+from rung.testing._drive import value_in_space
 from rung.testing._oracle_drive import Drive, RecordingSearcher
 from rung.testing._rules import Rule, make_rules, raises, run_rules
 from rung.trial_record import TrialStatus
@@ -77,6 +78,33 @@ def _rule_state_round_trip_continues_identically(factory: OracleFactory) -> None
     best = [t.trial_id for t in resumed.oracle.get_best_trials(3)]
     expected = [t.trial_id for t in uninterrupted.oracle.get_best_trials(3)]
     assert best == expected, f"best trials {best} after the resume, {expected} without one"
+
+
+def _rule_state_is_json_from_the_first_ask(factory: OracleFactory) -> None:
+    """The state is plain JSON at every point (no NaN or infinity), even with the first job in
+    flight and nothing told: the moment a search is most often interrupted."""
+    oracle = _fresh(factory)
+    json.dumps(oracle.state_dict(), allow_nan=False)
+    first = oracle.ask()
+    assert first is not None, "the first ask handed out nothing"
+    json.dumps(oracle.state_dict(), allow_nan=False)
+
+
+def _rule_jobs_lie_inside_the_space(factory: OracleFactory) -> None:
+    """Every job's values are values of the oracle's space: no name it lacks, no value outside
+    a range or a list (what a searcher or ``populate_space`` returns is handed out as is)."""
+    drive = Drive(_fresh(factory)).run()
+    space = drive.oracle.hyperparameters
+    known = {p.name for p in space.space}
+    for job in drive.jobs:
+        extra = set(job.values) - known
+        assert not extra or not known, (
+            f"job {job.trial_id} has {sorted(extra)}, which the space {sorted(known)} lacks")
+        for hp in space.space:
+            if hp.name in job.values:
+                assert value_in_space(hp, job.values[hp.name]), (
+                    f"job {job.trial_id}: {hp.name}={job.values[hp.name]!r} is not a value of "
+                    f"{hp!r}")
 
 
 def _rule_unknown_state_version_is_refused(factory: OracleFactory) -> None:
@@ -183,6 +211,8 @@ _ALL = make_rules("check_oracle", [
     _rule_runs_to_completion_with_unique_ids_and_the_planned_jobs,
     _rule_same_seed_same_jobs,
     _rule_state_round_trip_continues_identically,
+    _rule_state_is_json_from_the_first_ask,
+    _rule_jobs_lie_inside_the_space,
     _rule_unknown_state_version_is_refused,
     _rule_state_is_bounded,
     _rule_best_trials_are_sorted_by_loss,
@@ -197,6 +227,10 @@ def oracle_rules(factory: OracleFactory | None = None) -> list[Rule]:
     apply to the oracles it makes (see the module docstring)."""
     if factory is None:
         return list(_ALL)
+    if not callable(factory):
+        raise TypeError("check_oracle: factory must be a zero-argument callable returning a "
+                        f"fresh oracle; got {type(factory).__name__} {factory!r} (write "
+                        "lambda: MyOracle(...))")
     bounded = bool(getattr(factory(), "bounded_state", True))
     return [rule for rule in _ALL if bounded or rule.name != "state_is_bounded"]
 
