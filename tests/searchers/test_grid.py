@@ -256,10 +256,41 @@ def test_a_continuous_float_has_no_grid_and_the_oracle_says_so_before_any_work(
     with pytest.raises(ConfigurationError, match="'lr' is continuous"):
         BOHBOracle(objective="loss", max_epochs=9, searcher="grid", hyperparameters=space)
     with pytest.raises(ConfigurationError, match="'lr' is continuous"):
-        rung.GridSearch(run_trial=lambda trial: None, objective="loss", hyperparameters=space,
-                        directory=tmp_path, project_name="grid")
+        rung.Hyperband(run_trial=lambda trial: None, objective="loss", max_epochs=3,
+                       searcher="grid", hyperparameters=space, directory=tmp_path,
+                       project_name="grid")
     assert not (tmp_path / "grid").exists()  # refused before the project was created
+
+    def picky_later(trial: rung.Trial) -> float:  # the same Float, declared by the trial
+        trial.hyperparameters.Float("lr", 1e-4, 1e-1, sampling="log")
+        return 1.0
+
+    later = rung.Hyperband(run_trial=picky_later, objective="loss", max_epochs=3,
+                           searcher="grid", directory=tmp_path, project_name="later", verbose=0)
+    with pytest.raises(ConfigurationError, match="'lr' is continuous"):
+        later.search()
+    assert later.storage.count_trials() == 1  # the first trial declared it; no second one ran
     discrete = HyperParameters()
     discrete.Int("units", 8, 32, step=8)
     discrete.Float("dropout", 0.0, 0.5, step=0.25)
     assert GridSearcher().suggest(discrete, np.random.default_rng(0), set()) is not None
+
+
+def test_grid_search_takes_a_float_without_step_however_it_is_declared(tmp_path: Any) -> None:
+    """keras-tuner's GridSearch (and rung's, in its own order): a Float without step takes its
+    default, then ten values over its range, whether declared up front or by the trial."""
+    import rung
+
+    def train(trial: rung.Trial) -> float:
+        return trial.hyperparameters.Float("z", 0.0, 1.0)
+
+    space = HyperParameters()
+    space.Float("z", 0.0, 1.0)
+    runs = {}
+    for name, declared in (("up_front", space), ("by_the_trial", None)):
+        tuner = rung.GridSearch(run_trial=train, objective="loss", hyperparameters=declared,
+                                directory=tmp_path, project_name=name, verbose=0)
+        tuner.search()
+        runs[name] = [t.values["z"] for t in tuner.storage.trials()]
+    assert runs["up_front"] == runs["by_the_trial"]
+    assert len(runs["up_front"]) == 11 and runs["up_front"][0] == 0.0

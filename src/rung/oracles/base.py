@@ -94,7 +94,7 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
         self.hyperparameters = hyperparameters.copy() if hyperparameters else HyperParameters()
         self.hyperparameters._pin_definitions()  # they override what the model declares
         self.searcher = get_searcher(searcher, self.default_searcher)
-        self.searcher.check_space(self.hyperparameters)  # e.g. a grid of a continuous Float
+        self._check_space(self.hyperparameters)  # e.g. a grid of a continuous Float
         if isinstance(self.searcher, GPSearcher) and self.searcher.per_budget is None:
             self.searcher.per_budget = self.multi_fidelity  # results at several budgets
         self.seed = seed
@@ -366,7 +366,15 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
                 "tuner or oracle, or pass allow_new_entries=True"
             )
         if self.tune_new_entries:
+            grown = self.hyperparameters.copy()
+            grown.merge(new)
+            self._check_space(grown)  # the searcher may refuse what a trial declared, too
             self.hyperparameters.merge(new)
+
+    def _check_space(self, space: HyperParameters) -> None:
+        """Let the searcher refuse ``space`` before it has to search it (``Searcher.check_space``:
+        a grid of a continuous ``Float``), at construction and as trials declare more."""
+        self.searcher.check_space(space)
 
     # --- persistence ----------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from rung.hyperparameters import values_key
+from rung.hyperparameters import HyperParameters, values_key
 from rung.oracles import _kt_grid
 from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.schedule import Budget
@@ -174,6 +174,13 @@ class GridSearchOracle(SingleFidelityOracle):
         self._expand: list[str] = []  # trials whose successor is still to be computed
 
     default_searcher = "grid"
+
+    def _check_space(self, space: HyperParameters) -> None:
+        """With its own grid order (the grid searcher, no ``populate_space`` of a subclass) a
+        ``Float`` without ``step`` is fine: it takes ten values; another searcher decides."""
+        if type(self.searcher) is GridSearcher and not self._overrides_populate_space():
+            return
+        super()._check_space(space)
 
     def _kt_order(self) -> bool:
         """keras-tuner's order: with the grid searcher, unless a subclass's ``populate_space``
