@@ -142,6 +142,10 @@ class Budget:
             head = (f"planned: no end (hyperband_iterations=None): {per_jobs} jobs, "
                     f"{per_epochs} epochs per iteration of {len(self.brackets)} brackets; "
                     "stopped by search(max_time=..., max_epochs_total=...) or Ctrl-C")
+        elif not self.jobs and not self.brackets:  # ASHA's promotions, an open-ended search
+            head = ("planned: not known in advance (how many jobs run depends on the results, "
+                    "e.g. ASHA's promotions; max_trials, search(max_time=..., "
+                    "max_epochs_total=...) or Ctrl-C end it)")
         else:
             head = (f"planned: {self.jobs} jobs"
                     + (f", {self.epochs} epochs" if self.epochs is not None else "")
