@@ -94,3 +94,31 @@ def test_replaced_brackets_hand_bohbs_extra_full_budget_jobs_to_brackets_without
 ], ids=["Hyperband", "BOHB as published", "no settings"])
 def test_only_bohb_checking_agreement_replaces_brackets(settings: dict | None) -> None:
     assert replaced_brackets(settings, {(0, 0): 5}) == []
+
+
+def test_oracle_api_misuse_is_named() -> None:
+    """A misspelt argument names the oracle and the nearest argument; an ``epochs_reached``
+    outside the job's range is refused (the job stays pending); a state saved by an oracle made
+    with other settings is refused, one with only a resumable setting changed loads."""
+    import pytest
+
+    import rung
+    from rung.errors import ArgumentTypeError, ConfigurationError
+
+    with pytest.raises(ArgumentTypeError, match=r"HyperbandOracle got unknown argument\(s\) "
+                                                r"max_epoch= \(did you mean max_epochs=\?\)"):
+        rung.oracles.HyperbandOracle(objective="loss", max_epoch=9)
+    oracle = rung.oracles.HyperbandOracle(objective="loss", max_epochs=9, seed=0)
+    job = oracle.ask()
+    assert job is not None
+    with pytest.raises(ConfigurationError, match=r"epochs_reached must be an epoch of job 00000's "
+                                                 r"range, 0 to 1, got 100"):
+        oracle.tell(job.trial_id, {"loss": 1.0}, epochs_reached=100)
+    assert job.trial_id in oracle.pending
+    oracle.tell(job.trial_id, {"loss": 1.0})
+    other = rung.oracles.HyperbandOracle(objective="loss", max_epochs=27, seed=0)
+    with pytest.raises(ConfigurationError, match="max_epochs: state 9, this oracle 27"):
+        other.load_state_dict(oracle.state_dict(), oracle.records)
+    reseeded = rung.oracles.HyperbandOracle(objective="loss", max_epochs=9, seed=1)
+    reseeded.load_state_dict(oracle.state_dict(), oracle.records)
+    assert reseeded.ask() == oracle.ask()

@@ -277,3 +277,28 @@ def test_asha_stopping_state_is_json_with_its_first_job_in_flight() -> None:
 def test_check_oracle_given_an_oracle_instead_of_a_factory_says_so() -> None:
     with pytest.raises(TypeError, match="factory must be a zero-argument callable"):
         check_oracle(RandomSearchOracle(objective="loss", max_trials=2))
+
+
+class ExtraKey(RandomSearcher):
+    def suggest(self, space: HyperParameters, rng: np.random.Generator,
+                exclude: Container[str], stream: str = "") -> dict[str, Any] | None:
+        values = super().suggest(space, rng, exclude, stream)
+        return None if values is None else {**values, "bogus": 1}
+
+
+class UnknownChoice(RandomSearcher):
+    def suggest(self, space: HyperParameters, rng: np.random.Generator,
+                exclude: Container[str], stream: str = "") -> dict[str, Any] | None:
+        values = super().suggest(space, rng, exclude, stream)
+        if values is not None and "optimizer" in values:
+            values["optimizer"] = "sgd_x"
+        return values
+
+
+def test_searcher_kit_names_an_extra_key_and_a_value_no_choice_has() -> None:
+    rule = dict(searcher_rules())["suggestions_lie_inside_the_space"]
+    with pytest.raises(AssertionError, match=r"suggested \['bogus'\], which the space does not "
+                                             r"have"):
+        rule(ExtraKey)
+    with pytest.raises(AssertionError, match=r"optimizer='sgd_x' is not a value of Choice"):
+        rule(UnknownChoice)

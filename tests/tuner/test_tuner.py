@@ -115,7 +115,12 @@ def test_resume_checks_the_searchers_options_and_bohbs_own(tmp_path: Path) -> No
     assert settings is not None
     for key in ("searcher_options", "min_agreement", "unverified_weight"):
         settings.pop(key)
-    bohb().storage.set_settings(settings)
+    old = bohb()
+    old.storage.set_settings(settings)
+    state = old.storage.get_oracle_state()
+    assert state is not None
+    state.pop("settings")  # an old project's state carried no settings either
+    old.storage.set_oracle_state(state)
     again = bohb(hyperband_iterations=2, top_fraction=0.3)
     again.search()
     assert again.storage.get_settings()["searcher_options"]["top_fraction"] == 0.3

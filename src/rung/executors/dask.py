@@ -6,8 +6,9 @@ a task is Dask's to handle first: the scheduler re-runs the task on another work
 and rung counts the attempt as failed (``WorkerLostError``) and re-runs it while
 ``max_retries_per_trial`` allows. Dask cannot stop a task that is running: on ``job_timeout`` the
 attempt is counted as failed and the worker running it is restarted (its nanny starts a new
-one; Dask re-runs the worker's other tasks). A worker without a nanny (``processes=False``)
-cannot be restarted: the task runs on until it returns, and rung counts one place fewer.
+one; Dask re-runs the worker's other tasks). A worker without a nanny (``processes=False``),
+or whose restart fails, is not: the task runs on until it returns, and rung counts one place
+fewer.
 Tasks Dask cancels (``client.restart()``) are lost attempts, retried; a client closed during the
 search ends it with a ``WorkerLostError`` that says how to resume, the jobs in flight left to
 be re-run.
@@ -111,19 +112,24 @@ class DaskExecutor(FutureExecutor):
         stops it (the worker's other tasks are re-run by Dask). Without one (a cluster of
         threads), the task runs on and keeps its thread: one place fewer from now on."""
         key = future.key
+        why = "no worker was running it"
         try:
             busy = [w for w, keys in self.client.processing().items() if key in keys]
-        except Exception:  # noqa: BLE001 - the scheduler is gone: nothing to restart
-            busy = []
-        self._cancel(future)
+        except Exception as exc:  # noqa: BLE001 - the scheduler is gone: nothing to restart
+            busy, why = [], f"{type(exc).__name__}: {exc}"
         if busy:
             try:
-                self.client.restart_workers(busy, raise_for_error=True)
+                # a worker stuck in its task closes slowly (the nanny kills it in the end):
+                # a generous limit, so that a loaded machine does not count it as failed
+                self.client.restart_workers(busy, timeout=120, raise_for_error=True)
+                self._cancel(future)
                 return f"its worker {busy[0]} was restarted to stop it"
-            except Exception:  # noqa: BLE001 - no nanny (processes=False), or it failed
-                pass
+            except Exception as exc:  # noqa: BLE001 - no nanny (processes=False), or it failed
+                why = f"restarting {busy[0]} failed: {type(exc).__name__}: {exc}"
+        self._cancel(future)
         self.capacity = max(1, (self.capacity or 1) - 1)
-        return "Dask cannot stop a running task: its future was released, and it runs on"
+        return (f"Dask cannot stop a running task ({why}): its future was released, and it "
+                "runs on")
 
     def _submit(self, spec: JobSpec) -> Any:
         key = f"rung-{spec.trial_id}-{spec.attempt}-{uuid.uuid4().hex[:8]}"

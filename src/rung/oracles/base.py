@@ -18,13 +18,15 @@ Oracles never touch disk, processes or frameworks.
 from __future__ import annotations
 
 import abc
+import difflib
+import inspect
 import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
 
-from rung.errors import NewEntriesError
+from rung.errors import ArgumentTypeError, ConfigurationError, NewEntriesError
 from rung.hyperparameters import HyperParameters
 from rung.objective import ObjectiveLike, create_objective
 from rung.oracles._history import history_observations, observation
@@ -37,7 +39,7 @@ from rung.oracles.stop import Stop, StopKind
 from rung.oracles.suggestion import Suggestion
 from rung.searchers import GPSearcher, Observation, Searcher, get_searcher
 from rung.trial_record import TrialRecord, TrialStatus, creation_order
-from rung.validation import check_bool, check_choice, check_int, fail_type
+from rung.validation import check_bool, check_choice, check_int, fail_type, fail_value
 
 __all__ = ["STATE_VERSION", "Oracle", "Suggestion", "unknown_values"]
 
@@ -85,7 +87,10 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
         allow_new_entries: bool = True,
         max_retries_per_trial: int = 0,
         max_consecutive_failed_trials: int = 3,
+        **unknown: Any,
     ) -> None:
+        if unknown:
+            raise _unknown_arguments(type(self), unknown)
         if hyperparameters is not None and not isinstance(hyperparameters, HyperParameters):
             raise fail_type("hyperparameters", "a rung.HyperParameters", hyperparameters)
         if seed is not None:
@@ -201,10 +206,15 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
         """
         check_choice("status", status, (TrialStatus.COMPLETED, TrialStatus.PRUNED),
                      "use tell_failed for a failed job")
+        planned = self._pending.get(trial_id)
+        if epochs_reached is not None:
+            epochs_reached = check_int("epochs_reached", epochs_reached, 0)
+            if planned is not None and planned.epochs is not None and not (
+                    planned.initial_epoch <= epochs_reached <= planned.epochs):
+                raise fail_value("epochs_reached", f"an epoch of job {trial_id}'s range, "
+                                 f"{planned.initial_epoch} to {planned.epochs}", epochs_reached)
         suggestion = self._pop(trial_id)
         reached = suggestion.epochs if epochs_reached is None else epochs_reached
-        if reached is not None:
-            reached = check_int("epochs_reached", reached, 0)
         loss = self.objective.loss(metrics)
         finite = math.isfinite(loss)
         record = suggestion.to_record().replace(
@@ -389,6 +399,7 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
             "space": self.hyperparameters.get_config(),
             "searcher": self.searcher.state_dict(),
             "scheduler": self._scheduler_state(),
+            "settings": self.settings(),  # load_state_dict refuses another search's state
         }
 
     def adopt(
@@ -420,6 +431,13 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
         ``Searcher.replay``), then the pending jobs are started again for it.
         """
         check_state(state, type(self).__name__)
+        stored = state.get("settings")  # None: saved before states carried them
+        diffs = [] if stored is None else self.incompatible_settings(stored, self.settings())
+        if diffs:
+            shown = "; ".join(f"{k}: state {a!r}, this oracle {b!r}" for k, a, b in diffs)
+            raise ConfigurationError(
+                f"this state was saved by a {type(self).__name__} made with other settings "
+                f"({shown}); load it into an oracle made alike")
         self._rng.bit_generator.state = state["rng"]
         self._next_id = int(state["next_id"])
         self.stop = Stop.from_json(state["stop"] if "stop" in state else state["stop_reason"])
@@ -434,3 +452,15 @@ class Oracle(KerasTunerOracleMethods, OracleResults, abc.ABC):
                 self._finished_trials.values(), reports, self.objective))
         for suggestion in sorted(self._pending.values(), key=lambda s: creation_order(s.trial_id)):
             self.searcher.on_start(suggestion.trial_id, suggestion.values, suggestion.epochs)
+
+
+def _unknown_arguments(cls: type, unknown: Mapping[str, Any]) -> ArgumentTypeError:
+    """The error for keyword arguments no ``__init__`` of ``cls`` takes, naming ``cls`` (not
+    ``Oracle.__init__``, where they end up) and the nearest argument it does take."""
+    known = sorted({name for klass in cls.__mro__ if "__init__" in vars(klass)
+                    for name, p in inspect.signature(vars(klass)["__init__"]).parameters.items()
+                    if name != "self" and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)})
+    hints = [f"{name}= (did you mean {near[0]}=?)" if (near := difflib.get_close_matches(
+        name, known, n=1)) else f"{name}=" for name in sorted(unknown)]
+    return ArgumentTypeError(f"{cls.__name__} got unknown argument(s) {', '.join(hints)}; it "
+                             f"takes {', '.join(known)}")

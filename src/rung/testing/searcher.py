@@ -46,13 +46,15 @@ def _fresh(factory: SearcherFactory) -> Searcher:
 def _check_values(space: HyperParameters, values: dict[str, Any] | None) -> None:
     assert values is not None, "suggest returned None for a space far from exhausted"
     assert isinstance(values, dict), f"suggest returned {type(values).__name__}, not a dict"
+    extra = set(values) - {hp.name for hp in space.space}
+    assert not extra, f"suggested {sorted(extra)}, which the space does not have"
+    for hp in space.space:  # the values first: a wrong Choice also changes what is active
+        if hp.name in values and all(c.is_active(values) for c in hp.conditions):
+            assert value_in_space(hp, values[hp.name]), (
+                f"{hp.name}={values[hp.name]!r} is not a value of {hp!r}")
     active = space.clone_with_values(values).values
     assert set(values) == set(active), (
         f"suggested {sorted(values)}, but the active hyperparameters are {sorted(active)}")
-    for hp in space.space:
-        if hp.name in values:
-            assert value_in_space(hp, values[hp.name]), (
-                f"{hp.name}={values[hp.name]!r} is not a value of {hp!r}")
     json.dumps(values, allow_nan=False)  # stored as JSON
 
 

@@ -108,9 +108,11 @@ class JobRecorder:
             self.display.message(f"trial {trial.trial_id} failed: {why}")
             return self.fail(trial, why)
         reached = None
-        if pruned:  # stopped at the last epoch it reported
-            reached = self._last_report(trial.trial_id)
+        if pruned:  # stopped at the last epoch it reported (within its range: a report
+            reached = self._last_report(trial.trial_id)  # outside it was warned of)
             reached = trial.initial_epoch if reached is None else reached
+            if trial.epochs is not None:
+                reached = min(max(reached, trial.initial_epoch), trial.epochs)
         elif trial.epochs is None:  # no planned length (single-fidelity): the function decided,
             reached = self._last_report(trial.trial_id)  # and its reports say (if any)
         record = self.oracle.tell(
