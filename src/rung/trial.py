@@ -190,7 +190,7 @@ class Trial:
                     f"metric {name!r} must be a number, got {type(value).__name__} {value!r}"
                 ) from None
         end = self.record.epochs
-        if end and not self.initial_epoch < epoch <= end and not self._warned_epoch:
+        if not self._warned_epoch and end and not self.initial_epoch < epoch <= end:
             self._warned_epoch = True  # once per job
             warnings.warn(
                 f"trial {self.trial_id} reported epoch {epoch}, outside the epochs this job was "

@@ -12,6 +12,7 @@ where one helps, e.g. ``"max_epochs must be an integer >= 1, got 0"``.
 
 from __future__ import annotations
 
+import difflib
 import math
 import numbers
 import operator
@@ -30,6 +31,7 @@ __all__ = [
     "check_optional_int",
     "fail_type",
     "fail_value",
+    "nearest",
 ]
 
 T = TypeVar("T")
@@ -53,6 +55,12 @@ def fail_type(name: str, expected: str, value: object, hint: str = "") -> Argume
 def fail_value(name: str, expected: str, value: object, hint: str = "") -> ConfigurationError:
     """The error for a value of the right type that is not allowed (to ``raise``)."""
     return ConfigurationError(_message(name, expected, value, hint))
+
+
+def nearest(name: str, names: Collection[str]) -> str | None:
+    """The one of ``names`` closest to a misspelt ``name`` (``epoch`` -> ``epochs``), or None."""
+    found = difflib.get_close_matches(name, list(names), n=1)
+    return found[0] if found else None
 
 
 def _is_int(value: object) -> bool:

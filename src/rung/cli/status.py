@@ -100,8 +100,8 @@ def _rungs(counted: Sequence[RungCount], plan: Budget,
     epochs: dict[tuple[int, int, int], int] = {}
     stops = _stopping_milestones(settings)
     if stops:  # one job per configuration, all in rung 0: each counts in the last rung it reached
-        counted = [c._replace(rung=_reached(stops, c.reached), epochs=stops[_reached(stops,
-                   c.reached)]) for c in counted]
+        rungs = [_reached(stops, c.reached) for c in counted]
+        counted = [c._replace(rung=k, epochs=stops[k]) for c, k in zip(counted, rungs, strict=True)]
         for iteration, bracket in {(c.iteration, c.bracket) for c in counted}:
             for k, milestone in enumerate(stops):  # every rung, reached or not
                 epochs[(iteration, bracket, k)] = milestone

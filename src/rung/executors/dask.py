@@ -41,9 +41,12 @@ def is_dask_client(obj: object) -> bool:
                for c in type(obj).__mro__)
 
 
+_OPEN = ("running", "connecting", "newly-created")  # the states of a client that can submit
+
+
 def _threads(client: Any) -> int | None:
     """The cluster's threads, or None when the client (or its cluster) is closed."""
-    if getattr(client, "status", "running") not in ("running", "connecting", "newly-created"):
+    if getattr(client, "status", "running") not in _OPEN:
         return None
     try:
         return int(sum(client.nthreads().values()))
@@ -151,7 +154,7 @@ class DaskExecutor(FutureExecutor):
             done = [f for f in futures if f.cancelled()]
         except client.ClosedClientError as exc:
             raise _closed(exc) from None
-        if self.client.status not in ("running", "connecting", "newly-created") and any(
+        if self.client.status not in _OPEN and any(
                 f.cancelled() for f in done):  # closing the client cancelled them: not failures
             raise _closed(RuntimeError(f"client status {self.client.status!r}"))
         return sorted(done, key=lambda f: f.key)

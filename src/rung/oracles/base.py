@@ -18,7 +18,6 @@ Oracles never touch disk, processes or frameworks.
 from __future__ import annotations
 
 import abc
-import difflib
 import inspect
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -39,7 +38,7 @@ from rung.oracles.stop import Stop, StopKind
 from rung.oracles.suggestion import Suggestion
 from rung.searchers import GPSearcher, Observation, Searcher, get_searcher
 from rung.trial_record import TrialRecord, TrialStatus, creation_order
-from rung.validation import check_bool, check_choice, check_int, fail_type, fail_value
+from rung.validation import check_bool, check_choice, check_int, fail_type, fail_value, nearest
 
 __all__ = ["STATE_VERSION", "Oracle", "Suggestion", "unknown_values"]
 
@@ -460,7 +459,7 @@ def _unknown_arguments(cls: type, unknown: Mapping[str, Any]) -> ArgumentTypeErr
     known = sorted({name for klass in cls.__mro__ if "__init__" in vars(klass)
                     for name, p in inspect.signature(vars(klass)["__init__"]).parameters.items()
                     if name != "self" and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)})
-    hints = [f"{name}= (did you mean {near[0]}=?)" if (near := difflib.get_close_matches(
-        name, known, n=1)) else f"{name}=" for name in sorted(unknown)]
+    hints = [f"{name}= (did you mean {near}=?)" if (near := nearest(name, known)) else f"{name}="
+             for name in sorted(unknown)]
     return ArgumentTypeError(f"{cls.__name__} got unknown argument(s) {', '.join(hints)}; it "
                              f"takes {', '.join(known)}")

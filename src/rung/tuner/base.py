@@ -374,5 +374,4 @@ class BaseTuner(TunerState, TunerResults):
 
 def _fit_verbosity(value: object) -> bool:
     """Whether ``value`` is a verbosity Keras' ``fit`` takes: 0, 1, 2, a bool or ``"auto"``."""
-    return value == "auto" or isinstance(value, bool) or (
-        isinstance(value, int) and value in (0, 1, 2))
+    return value == "auto" or (isinstance(value, int) and value in (0, 1, 2))  # True == 1

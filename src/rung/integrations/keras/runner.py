@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import difflib
 import inspect
 import math
 import warnings
@@ -42,7 +41,7 @@ from rung.integrations.keras.api import KerasOptions
 from rung.integrations.keras.callback import TrialCallback
 from rung.integrations.keras.checkpoint import load_inference_weights, restore_state, save_state
 from rung.integrations.keras.results import fit_result_metrics
-from rung.validation import fail_type
+from rung.validation import fail_type, nearest
 
 __all__ = [
     "EpochsNotice",
@@ -158,8 +157,8 @@ def check_fit_arguments(fit_kwargs: dict[str, Any]) -> None:
     if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
         unknown = sorted(set(fit_kwargs) - set(accepted) - {"self"})
         if unknown:
-            near = {name: difflib.get_close_matches(name, list(accepted), n=1) for name in unknown}
-            hints = "; ".join(f"did you mean {m[0]}?" for m in near.values() if m)
+            near = [nearest(name, accepted) for name in unknown]
+            hints = "; ".join(f"did you mean {m}?" for m in near if m)
             raise ConfigurationError(
                 f"search() got {', '.join(unknown)}, which keras.Model.fit does not take "
                 f"(it takes {', '.join(n for n in accepted if n != 'self')})"
