@@ -129,3 +129,19 @@ def test_super_run_trial_returns_a_history_per_execution(tmp_path: Path) -> None
     trial = tuner.oracle.get_best_trials(1)[0]
     best = [min(r.history["loss"]) for r in results]
     assert trial.score == pytest.approx(sum(best) / 2, rel=1e-5)
+
+
+def test_a_dict_with_the_metrics_of_a_list_objective_is_scored_by_their_sum(
+        tmp_path: Path) -> None:
+    # keras-tuner 1.4.8 fails every trial here: it looks for a key named "multi_objective"
+    objective = ["val_loss", kt.Objective("val_accuracy", "max")]
+    tuner = _tuner(tmp_path, lambda t: {"val_loss": _x(t), "val_accuracy": 1 - _x(t) ** 2},
+                   objective=objective, trials=4)
+    tuner.search()
+    trials = list(tuner.oracle.trials.values())
+    assert len(trials) == 4 and all(t.status == "COMPLETED" for t in trials)
+    for trial in trials:
+        x = trial.hyperparameters["x"]
+        assert trial.score == pytest.approx(x - (1 - x * x))
+    best = tuner.oracle.get_best_trials(1)[0]
+    assert best.score == min(t.score for t in trials)
