@@ -44,3 +44,15 @@ def test_a_small_space_search_runs_to_the_end(tmp_path: Path) -> None:
     trials = list(tuner.oracle.trials.values())
     assert {t.epochs for t in trials} >= {2, 8}  # promoted to max_epochs, not stopped early
     assert tuner.oracle.finished
+
+
+def test_remaining_trials_counts_the_plans_jobs_still_to_start(tmp_path: Path) -> None:
+    def run_trial(trial: kt.engine.trial.Trial, **kwargs: object) -> float:
+        return trial.hyperparameters.Float("x", 0.0, 1.0) + 1.0 / trial.epochs
+
+    tuner = kt.Hyperband(run_trial=run_trial, objective="loss", max_epochs=9, factor=3, seed=1,
+                         directory=tmp_path, project_name="p", verbose=0)
+    assert tuner.remaining_trials == tuner.oracle.remaining_trials() == 22  # keras-tuner: None
+    tuner.search()
+    assert len(tuner.oracle.trials) == 22
+    assert tuner.remaining_trials == 0
