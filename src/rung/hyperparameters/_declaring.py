@@ -1,0 +1,162 @@
+"""The define-by-run side of ``HyperParameters``: keras-tuner's declaring methods and the scopes.
+
+``hp.Int(...)``, ``hp.Float(...)``, ``hp.Choice(...)``, ``hp.Boolean(...)`` and ``hp.Fixed(...)``
+build a hyperparameter under the open scopes and hand it to ``_retrieve`` (the rules for a name
+declared again: ``rung.hyperparameters._registry``), which returns its value. ``name_scope``
+prefixes names; ``conditional_scope`` (or ``parent_name``/``parent_values``) adds conditions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+from rung.errors import SearchSpaceError
+from rung.hyperparameters.base import Condition, HyperParameter, JSONScalar
+from rung.hyperparameters.discrete import Boolean, Choice, Fixed
+from rung.hyperparameters.numeric import Float, Int
+
+__all__ = ["DeclaringMethods"]
+
+
+class DeclaringMethods:
+    """Declaring methods, ``name_scope`` and ``conditional_scope`` (a base of
+    ``rung.hyperparameters.HyperParameters``)."""
+
+    _by_name: dict[str, list[HyperParameter]]
+    _values: dict[str, Any]
+    _scopes: list[str]
+    _conditions: list[Condition]
+
+    if TYPE_CHECKING:  # implemented by rung.hyperparameters._registry.DefinitionRegistry
+        def _retrieve(self, new: HyperParameter) -> Any: ...
+
+    # --- declaring ---------------------------------------------------------------------------
+    def Int(  # noqa: N802 - keras-tuner's public name
+        self,
+        name: str,
+        min_value: int,
+        max_value: int,
+        step: int | None = None,
+        sampling: str = "linear",
+        default: int | None = None,
+        parent_name: str | None = None,
+        parent_values: Any = None,
+    ) -> int | None:
+        """Declare an integer in ``[min_value, max_value]``; return its value (None if inactive)."""
+        with self._maybe_conditional_scope(parent_name, parent_values):
+            full = self._full_name(name)
+            return cast("int | None", self._retrieve(
+                Int(full, min_value, max_value, step, sampling, default, self._conditions)
+            ))
+
+    def Float(  # noqa: N802 - keras-tuner's public name
+        self,
+        name: str,
+        min_value: float,
+        max_value: float,
+        step: float | None = None,
+        sampling: str = "linear",
+        default: float | None = None,
+        parent_name: str | None = None,
+        parent_values: Any = None,
+    ) -> float | None:
+        """Declare a float in ``[min_value, max_value]``; return its value (None if inactive)."""
+        with self._maybe_conditional_scope(parent_name, parent_values):
+            full = self._full_name(name)
+            return cast("float | None", self._retrieve(
+                Float(full, min_value, max_value, step, sampling, default, self._conditions)
+            ))
+
+    def Choice(  # noqa: N802 - keras-tuner's public name
+        self,
+        name: str,
+        values: Sequence[JSONScalar],
+        ordered: bool | None = None,
+        default: JSONScalar = None,
+        parent_name: str | None = None,
+        parent_values: Any = None,
+    ) -> Any:
+        """Declare a choice among ``values``; return its value (None if inactive)."""
+        with self._maybe_conditional_scope(parent_name, parent_values):
+            full = self._full_name(name)
+            return self._retrieve(Choice(full, values, ordered, default, self._conditions))
+
+    def Boolean(  # noqa: N802 - keras-tuner's public name
+        self,
+        name: str,
+        default: bool = False,
+        parent_name: str | None = None,
+        parent_values: Any = None,
+    ) -> bool | None:
+        """Declare a boolean; return its value (None if inactive)."""
+        with self._maybe_conditional_scope(parent_name, parent_values):
+            return cast("bool | None", self._retrieve(
+                Boolean(self._full_name(name), default, self._conditions)))
+
+    def Fixed(  # noqa: N802 - keras-tuner's public name
+        self,
+        name: str,
+        value: JSONScalar,
+        parent_name: str | None = None,
+        parent_values: Any = None,
+    ) -> Any:
+        """Declare a value that is never tuned; return it (None if inactive)."""
+        with self._maybe_conditional_scope(parent_name, parent_values):
+            return self._retrieve(Fixed(self._full_name(name), value, self._conditions))
+
+    # --- scopes ------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def name_scope(self, name: str) -> Iterator[None]:
+        """Prefix the names declared inside with ``name + "/"`` (nestable)."""
+        if not isinstance(name, str) or not name:
+            raise SearchSpaceError(f"name_scope: name must be a non-empty str, got {name!r}.")
+        self._scopes.append(name)
+        try:
+            yield
+        finally:
+            self._scopes.pop()
+
+    @contextlib.contextmanager
+    def conditional_scope(self, parent_name: str, parent_values: Any) -> Iterator[None]:
+        """Make the hyperparameters declared inside active only when ``parent_name`` has one of
+        ``parent_values`` (a value or a list). Nestable: all enclosing conditions apply."""
+        parent = self._lookup(parent_name)
+        if parent not in self._by_name:
+            raise SearchSpaceError(
+                f"conditional_scope: parent hyperparameter {self._full_name(parent_name)!r} is "
+                "not defined; declare it before opening a scope that depends on it."
+            )
+        self._conditions.append(Condition(parent, parent_values))
+        try:
+            yield
+        finally:
+            self._conditions.pop()
+
+    @contextlib.contextmanager
+    def _maybe_conditional_scope(
+        self, parent_name: str | None, parent_values: Any
+    ) -> Iterator[None]:
+        if parent_name is None and parent_values is None:
+            yield
+            return
+        if parent_name is None or parent_values is None:
+            raise SearchSpaceError(
+                "parent_name and parent_values must be given together, got "
+                f"parent_name={parent_name!r}, parent_values={parent_values!r}."
+            )
+        with self.conditional_scope(parent_name, parent_values):
+            yield
+
+    def _full_name(self, name: str) -> str:
+        if not isinstance(name, str) or not name:
+            raise SearchSpaceError(f"name must be a non-empty str, got {name!r}.")
+        return "/".join([*self._scopes, name])
+
+    def _lookup(self, name: str) -> str:
+        """The scoped name if it is known, else ``name`` as given."""
+        if not self._scopes or not isinstance(name, str):
+            return name
+        full = "/".join([*self._scopes, name])
+        return full if (full in self._by_name or full in self._values) else name
