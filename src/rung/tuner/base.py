@@ -16,46 +16,36 @@ finished is repeated, and the RNG continues where it was.
 
 from __future__ import annotations
 
-import copy
 import os
-import shutil
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rung.checkpoints import CheckpointStore
-from rung.errors import ConfigurationError, ProjectMismatchError
+from rung.errors import ConfigurationError
 from rung.executors import Executor, make_executor
 from rung.executors._guard import refuse_in_worker
 from rung.hypermodel import get_hypermodel
-from rung.importers.takeover import take_over_import
 from rung.oracles.base import Oracle
 from rung.storage import Storage, get_storage
-from rung.storage._common import clone_json
 from rung.trial import Trial
+from rung.tuner._lifecycle import ProjectLifecycle
 from rung.tuner.budget import SearchBudget
-from rung.tuner.cleanup import CheckpointCleanup, parse_keep_checkpoints
+from rung.tuner.cleanup import parse_keep_checkpoints
 from rung.tuner.display import Display
-from rung.tuner.driver import DriverSession, refuse_if_driven
+from rung.tuner.driver import DriverSession
 from rung.tuner.failures import no_result_error
 from rung.tuner.interrupt import interrupted
 from rung.tuner.loop import Job, SearchLoop
 from rung.tuner.persistence import TunerState
-from rung.tuner.project import (
-    DB_NAME,
-    clear_failed_project,
-    keras_tuner_left_here,
-    location,
-    make_project_dir,
-)
+from rung.tuner.project import location
 from rung.tuner.recorder import JobRecorder
 from rung.tuner.results import TunerResults
 from rung.validation import check_bool, check_instance, check_int, fail_type
 
 __all__ = ["BaseTuner"]
 
-class BaseTuner(TunerState, TunerResults):
+
+class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
     """Runs a search: asks the oracle for jobs, trains them, records everything.
 
     Args:
@@ -134,30 +124,9 @@ class BaseTuner(TunerState, TunerResults):
         check_bool("overwrite", overwrite)
         if storage is not None and not isinstance(storage, (Storage, str, os.PathLike)):
             get_storage(storage)  # raises a TypeError that lists what is accepted
-        self._open_project(storage, overwrite, keep_checkpoints)
+        self._open_project(storage, overwrite, keep_checkpoints)  # rung.tuner._lifecycle
 
-    # --- project ------------------------------------------------------------------------------
-    def _open_project(self, storage: Storage | str | os.PathLike[str] | None, overwrite: bool,
-                      keep_checkpoints: str | int) -> None:
-        """Delete (``overwrite``), open or create the project; resume it if it exists."""
-        if overwrite and self.project_dir.exists():
-            refuse_if_driven(self.project_dir / DB_NAME)
-            shutil.rmtree(self.project_dir)
-        if storage is None:
-            left = keras_tuner_left_here(self.directory, self.project_dir)
-            if left is not None:
-                warnings.warn(left, UserWarning, stacklevel=3)
-            make_project_dir(self.directory, self.project_dir)
-            storage = self.project_dir / DB_NAME
-        self.storage = get_storage(storage, create=True)
-        self.oracle._use_store(self.storage)  # for trials assigned to oracle.trials
-        self.checkpoints = CheckpointStore(self.project_dir / "trials")
-        self.checkpoint_cleanup = CheckpointCleanup(self.checkpoints, self.oracle, keep_checkpoints)
-        self._fresh_oracle = copy.deepcopy(self.oracle)  # as before the first job (retry_failed)
-        self._restore()
-        if self.storage.get_oracle_state() is None:  # a new project
-            self.populate_search_space()
-
+    # --- the project (opened, resumed and started over by ProjectLifecycle) -------------------
     @property
     def training_function(self) -> Callable[..., Any] | None:
         """The ``run_trial`` function given to the constructor, or None."""
@@ -167,29 +136,6 @@ class BaseTuner(TunerState, TunerResults):
         """The trial's own directory (``trials/<trial_id>``), created if needed, as in
         keras-tuner: a ``run_trial`` may write its own files there."""
         return self.checkpoints.directory(trial_id, create=True)
-
-    def _settings(self) -> dict[str, Any]:
-        return self.oracle.settings()
-
-    def _restore(self) -> None:
-        """Resume a stored project, or register a new one."""
-        stored = self.storage.get_settings()
-        settings = self._settings()
-        if take_over_import(self.oracle, self.storage, settings):  # rung.import_keras_tuner
-            return
-        if stored is None:
-            self.storage.set_settings(settings)
-            return
-        diffs = self.oracle.incompatible_settings(stored, settings)
-        if diffs:
-            shown = "; ".join(f"{k}: stored {a!r}, now {b!r}" for k, a, b in diffs)
-            raise ProjectMismatchError(
-                f"the project {str(self.project_dir)!r} was created with other settings ({shown}). "
-                "To start a new search, pass `overwrite=True`; to resume, use the stored settings."
-            )
-        if settings != stored:
-            self.storage.set_settings(settings)
-        self.reload()
 
     # --- the search ---------------------------------------------------------------------------
     def search(self, *fit_args: Any, workers: int | str | None = None,
@@ -307,31 +253,6 @@ class BaseTuner(TunerState, TunerResults):
                 for trial_id in self.oracle.pending:
                     runner.cancel(trial_id)
         return loop
-
-    def _catch_up(self) -> None:
-        """Reload the project if another driver changed it since this tuner read it (a search
-        never writes over a newer state than the one it continues)."""
-        stored = self.storage.get_oracle_state()
-        if stored is not None and stored != clone_json(self.oracle.state_dict()):
-            self.reload()
-
-    def _retry_failed(self, session: DriverSession) -> None:
-        """Start over a project whose trials all failed (see ``search``'s ``retry_failed``)."""
-        cleared = [t.trial_id for t in self.storage.trials()]
-        fresh = clear_failed_project(self.storage)
-        if fresh is None:
-            return
-        session.switch(fresh)
-        self.storage = fresh
-        for trial_id in cleared:
-            self.checkpoints.delete(trial_id)
-        self.oracle = copy.deepcopy(self._fresh_oracle)  # a searcher forgets what it observed
-        self.oracle._use_store(self.storage)
-        self.checkpoint_cleanup.oracle = self.oracle
-        self.storage.set_settings(self._settings())
-        self.populate_search_space()
-        self.display.message(
-            f"retry_failed: cleared {len(cleared)} failed trial(s); the search starts over")
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickling (to send ``run_trial`` to workers) leaves the storage behind."""
