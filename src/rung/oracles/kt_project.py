@@ -10,7 +10,6 @@ the project is the tuner's (``tuner.save()``/``tuner.reload()``).
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -40,12 +39,16 @@ class OracleProject:
 
     def _set_project_dir(self, directory: str | Path, project_name: str,
                          overwrite: bool = False) -> None:
-        """Keep this oracle's trials and state in ``directory/project_name`` (see the module)."""
+        """Keep this oracle's trials and state in ``directory/project_name`` (see the module);
+        ``project_name`` and ``overwrite`` as a tuner's (``rung.tuner.project``)."""
         from rung.storage import get_storage
+        from rung.tuner.project import delete_for_overwrite, location
+        from rung.validation import check_bool
 
-        path = Path(directory) / project_name
-        if overwrite and path.exists():
-            shutil.rmtree(path)
+        folder, name = location(directory, project_name)
+        path = folder / name
+        if check_bool("overwrite", overwrite):
+            delete_for_overwrite(path)
         path.mkdir(parents=True, exist_ok=True)
         self.__dict__["_kt_storage"] = get_storage(path / "rung.db", create=True)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import os
-import shutil
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +29,7 @@ from rung.tuner.driver import DriverSession, refuse_if_driven
 from rung.tuner.project import (
     DB_NAME,
     clear_failed_project,
+    delete_for_overwrite,
     keras_tuner_left_here,
     make_project_dir,
 )
@@ -56,10 +56,12 @@ class ProjectLifecycle:
 
     def _open_project(self, storage: Storage | str | os.PathLike[str] | None, overwrite: bool,
                       keep_checkpoints: str | int) -> None:
-        """Delete (``overwrite``), open or create the project; resume it if it exists."""
-        if overwrite and self.project_dir.exists():
+        """Delete (``overwrite``: only a directory that holds a project, see
+        ``rung.tuner.project.delete_for_overwrite``), open or create the project; resume it if
+        it exists."""
+        if overwrite and (self.project_dir.exists() or self.project_dir.is_symlink()):
             refuse_if_driven(self.project_dir / DB_NAME)
-            shutil.rmtree(self.project_dir)
+            delete_for_overwrite(self.project_dir)
         if storage is None:
             left = keras_tuner_left_here(self.directory, self.project_dir)
             if left is not None:

@@ -56,8 +56,11 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
             metrics, or None (then the metrics of the last ``trial.report`` count). Subclasses may
             override ``run_trial`` instead (keras-tuner style).
         directory, project_name: the project lives in ``directory/project_name`` (the SQLite file
-            ``rung.db`` and ``trials/<id>/`` checkpoints).
-        overwrite: delete an existing project first. Without it an existing project is resumed,
+            ``rung.db`` and ``trials/<id>/`` checkpoints); ``project_name`` is one plain folder
+            name (not ``.`` or ``..``, no path separator).
+        overwrite: delete an existing project first: a directory that holds ``rung.db``,
+            keras-tuner's ``oracle.json``, or nothing. Any other directory there is refused
+            (``ProjectError``) and nothing is deleted. Without it an existing project is resumed,
             and settings that differ from the stored ones are an error.
         storage: ``None`` (SQLite in the project directory), a path, or a ``rung.storage.Storage``
             (e.g. ``InMemoryStorage()``).

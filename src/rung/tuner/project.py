@@ -1,5 +1,13 @@
-"""A project on disk: where it lives (``location``, ``make_project_dir``), and its records as a
-whole: starting a failed project over (``search(retry_failed=True)``).
+"""A project on disk: where it lives (``location``, ``make_project_dir``), what ``overwrite=True``
+may delete (``delete_for_overwrite``), and its records as a whole: starting a failed project over
+(``search(retry_failed=True)``).
+
+``project_name`` names one folder of ``directory``: not ``.`` or ``..`` (the directory itself, or
+its parent, which ``overwrite=True`` would delete), nothing with a path separator or a NUL.
+``overwrite=True`` deletes a directory only when it holds a project: rung's (``rung.db``, or
+nothing but rung's checkpoints ``trials/``), keras-tuner's (``oracle.json``, which keras-tuner's
+own ``overwrite`` deletes), or nothing at all. Any other directory (a source tree, a data folder
+that a ``project_name`` happens to name) is refused untouched: keras-tuner 1.4.8 ``rmtree``'s it.
 
 When no stored trial of a project completed (every one failed, e.g. because of a bug in the
 training function, now fixed), the project holds no result worth keeping. ``retry_failed=True``
@@ -18,17 +26,37 @@ start it over completely.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
-from rung.errors import ConfigurationError
+from rung.errors import ConfigurationError, ProjectError
 from rung.storage import InMemoryStorage, SQLiteStorage, Storage, get_storage
 from rung.trial_record import TrialStatus
 from rung.validation import check_instance, fail_value
 
-__all__ = ["DB_NAME", "clear_failed_project", "keras_tuner_left_here", "location",
-           "make_project_dir"]
+__all__ = ["DB_NAME", "RUNG_ENTRIES", "check_project_name", "clear_failed_project",
+           "delete_for_overwrite", "keras_tuner_left_here", "location", "make_project_dir"]
 
 DB_NAME = "rung.db"
+# what rung writes in a project directory: the database (with SQLite's side files) and the
+# trials' checkpoints
+RUNG_ENTRIES = (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal", "trials")
+_SEPARATORS = sorted({"/", os.sep} | ({os.altsep} if os.altsep else set()))
+
+
+def check_project_name(project_name: object) -> str:
+    """``project_name`` if it names one new folder of the directory, else an error (before
+    anything is written or deleted): ``"."`` is the directory itself and ``".."`` its parent,
+    which ``overwrite=True`` would delete."""
+    check_instance("project_name", project_name, str, "a string")
+    name = str(project_name)
+    if name in ("", ".", "..") or "\0" in name or any(sep in name for sep in _SEPARATORS):
+        seps = " or ".join(repr(sep) for sep in _SEPARATORS)
+        raise fail_value("project_name", "a plain folder name: non-empty, not '.' or '..', "
+                         f"without {seps} or a NUL character", name,
+                         "the project lives in directory/project_name; put the path in "
+                         "directory= and the last folder's name in project_name=")
+    return name
 
 
 def location(directory: object, project_name: object) -> tuple[Path, str]:
@@ -36,10 +64,42 @@ def location(directory: object, project_name: object) -> tuple[Path, str]:
     directory = "." if directory is None else directory
     project_name = "untitled_project" if project_name is None else project_name
     check_instance("directory", directory, (str, os.PathLike), "a path (str or pathlib.Path)")
-    check_instance("project_name", project_name, str, "a string")
-    if not project_name or "/" in project_name:  # type: ignore[operator]
-        raise fail_value("project_name", "a non-empty name without '/'", project_name)
-    return Path(directory), str(project_name)  # type: ignore[arg-type]
+    name = check_project_name(project_name)
+    return Path(directory), name  # type: ignore[arg-type]
+
+
+def _holds_a_project(project_dir: Path) -> bool:
+    """Whether ``project_dir`` (a directory) is one ``overwrite=True`` may delete: rung's
+    project, keras-tuner's, rung's checkpoints alone (a project whose storage is elsewhere), or
+    an empty directory."""
+    if (project_dir / DB_NAME).is_file() or (project_dir / "oracle.json").is_file():
+        return True
+    return all(entry.name in RUNG_ENTRIES for entry in project_dir.iterdir())
+
+
+def delete_for_overwrite(project_dir: Path, what: str = "overwrite=True") -> None:
+    """Delete ``project_dir`` (``overwrite=True``) when it holds a project (see the module);
+    refuse anything else with a ``ProjectError`` naming it, having deleted nothing. A missing
+    ``project_dir`` is left to be created."""
+    if not project_dir.exists() and not project_dir.is_symlink():
+        return
+    why = None
+    if project_dir.is_symlink():
+        why = "it is a symbolic link (rung deletes no directory through a link)"
+    elif not project_dir.is_dir():
+        why = "it is a file, not a project directory"
+    elif not _holds_a_project(project_dir):
+        entries = sorted(entry.name for entry in project_dir.iterdir())
+        shown = ", ".join(repr(name) for name in entries[:5])
+        more = f" and {len(entries) - 5} more" if len(entries) > 5 else ""
+        why = (f"it holds no rung project (no {DB_NAME}) nor keras-tuner project (no "
+               f"oracle.json): it holds {shown}{more}")
+    if why is not None:
+        raise ProjectError(
+            f"{what} deletes the project directory {str(project_dir)!r} to start afresh, but "
+            f"{why}; nothing was deleted. Choose another directory or project_name, or delete "
+            "it yourself if it is meant to go.")
+    shutil.rmtree(project_dir)
 
 
 def make_project_dir(directory: Path, project_dir: Path) -> None:

@@ -1,0 +1,148 @@
+"""Where a project lives and what ``overwrite=True`` may delete (``rung.tuner.project``): a
+``project_name`` that is not one plain folder, or a directory that holds no project, is refused
+before anything is written or deleted."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import rung
+from rung.errors import ConfigurationError, ProjectError
+from rung.storage import InMemoryStorage
+
+
+def train(trial: rung.Trial) -> float:
+    return trial.hyperparameters.Float("x", 0.0, 1.0)
+
+
+def build(hp: rung.HyperParameters) -> Any:  # a hypermodel: never built, the name is refused first
+    raise AssertionError("not reached")
+
+
+TUNERS: dict[str, Callable[..., Any]] = {
+    "hyperband": lambda **kw: rung.Hyperband(run_trial=train, objective="loss", max_epochs=3,
+                                             **kw),
+    "random": lambda **kw: rung.RandomSearch(run_trial=train, objective="loss", max_trials=2,
+                                             **kw),
+    "grid": lambda **kw: rung.GridSearch(run_trial=train, objective="loss", **kw),
+    "asha": lambda **kw: rung.ASHA(run_trial=train, objective="loss", max_epochs=3, **kw),
+    "bohb": lambda **kw: rung.BOHB(run_trial=train, objective="loss", max_epochs=3, **kw),
+    "bayesian": lambda **kw: rung.BayesianOptimization(run_trial=train, objective="loss",
+                                                       max_trials=2, **kw),
+    "tuner": lambda **kw: rung.Tuner(rung.oracles.RandomSearchOracle(objective="loss"),
+                                     run_trial=train, **kw),
+    "keras-hypermodel": lambda **kw: rung.RandomSearch(build, objective="loss", max_trials=2,
+                                                       **kw),
+}
+
+
+def tree(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+@pytest.fixture
+def nest(tmp_path: Path) -> Path:
+    """``tmp/a/b`` with files in ``a`` and ``b``: ``project_name="."`` names ``b``, ``".."``
+    names ``a``."""
+    inner = tmp_path / "a" / "b"
+    (inner / "stuff").mkdir(parents=True)
+    (tmp_path / "a" / "precious.txt").write_text("keep")
+    (inner / "mine.py").write_text("print('mine')")
+    (inner / "stuff" / "keep.txt").write_text("keep")
+    return inner
+
+
+@pytest.mark.parametrize("name", [".", "..", "", "a/b", "../escape", f"x{os.sep}y", "x\0y"])
+@pytest.mark.parametrize("make", TUNERS.values(), ids=TUNERS.keys())
+def test_a_project_name_that_is_not_one_folder_is_refused_before_anything_is_touched(
+        nest: Path, name: str, make: Callable[..., Any]) -> None:
+    before = tree(nest.parents[1])
+    with pytest.raises(ConfigurationError) as caught:
+        make(directory=nest, project_name=name, overwrite=True, verbose=0)
+    message = str(caught.value)
+    assert "project_name must be a plain folder name: non-empty, not '.' or '..'" in message
+    assert f"got {name!r}" in message
+    assert tree(nest.parents[1]) == before  # nothing deleted, nothing written
+
+
+def test_a_hand_driven_oracle_checks_the_project_name_and_what_it_deletes(nest: Path) -> None:
+    """keras-tuner's ``oracle._set_project_dir(directory, project_name, overwrite)``."""
+    before = tree(nest.parents[1])
+    oracle = rung.oracles.RandomSearchOracle(objective="loss", max_trials=2)
+    with pytest.raises(ConfigurationError, match=r"project_name must be .*got '\.\.'"):
+        oracle._set_project_dir(nest, "..", overwrite=True)
+    with pytest.raises(ProjectError, match="holds no rung project"):
+        oracle._set_project_dir(nest.parent, "b", overwrite=True)
+    assert tree(nest.parents[1]) == before
+
+
+def test_overwrite_refuses_a_directory_that_holds_no_project(tmp_path: Path) -> None:
+    """The reviewer's case: ``project_name="src"`` names a source folder."""
+    (tmp_path / "src" / "pkg").mkdir(parents=True)
+    (tmp_path / "src" / "code.py").write_text("x = 1")
+    before = tree(tmp_path)
+    with pytest.raises(ProjectError) as caught:
+        rung.Hyperband(run_trial=train, objective="loss", max_epochs=3, verbose=0,
+                       directory=tmp_path, project_name="src", overwrite=True)
+    message = str(caught.value)
+    assert str(tmp_path / "src") in message
+    assert "holds no rung project (no rung.db) nor keras-tuner project (no oracle.json)" in message
+    assert "'code.py', 'pkg'" in message and "nothing was deleted" in message
+    assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("kind", ["file", "link"])
+def test_overwrite_refuses_a_file_or_a_link_in_the_projects_place(tmp_path: Path,
+                                                                  kind: str) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    rung.RandomSearch(run_trial=train, objective="loss", max_trials=1, verbose=0,
+                      directory=tmp_path, project_name="elsewhere").search()
+    if kind == "file":
+        (tmp_path / "p").write_text("notes")
+    else:
+        (tmp_path / "p").symlink_to(elsewhere, target_is_directory=True)
+    before = tree(tmp_path)
+    why = "is a file" if kind == "file" else "is a symbolic link"
+    with pytest.raises(ProjectError, match=f"{why}.*nothing was deleted"):
+        rung.RandomSearch(run_trial=train, objective="loss", max_trials=1, verbose=0,
+                          directory=tmp_path, project_name="p", overwrite=True)
+    assert tree(tmp_path) == before
+    assert (elsewhere / "rung.db").is_file()
+
+
+def _keras_tuner_project(folder: Path) -> None:
+    (folder / "trial_0").mkdir(parents=True)
+    (folder / "oracle.json").write_text("{}")
+    (folder / "trial_0" / "trial.json").write_text("{}")
+
+
+@pytest.mark.parametrize("holds", ["rung", "keras-tuner", "nothing", "checkpoints only"])
+def test_overwrite_deletes_a_project_and_starts_afresh(tmp_path: Path, holds: str) -> None:
+    project = tmp_path / "p"
+    storage = None
+    if holds == "rung":
+        first = rung.RandomSearch(run_trial=train, objective="loss", max_trials=2, verbose=0,
+                                  directory=tmp_path, project_name="p")
+        first.search()
+        first.storage.close()
+        (project / "notes.txt").write_text("a project directory is rung's")
+    elif holds == "keras-tuner":
+        _keras_tuner_project(project)  # keras-tuner's own overwrite deletes it too
+    elif holds == "nothing":
+        project.mkdir()
+    else:  # a project whose storage is elsewhere leaves only its checkpoints here
+        (project / "trials" / "00000").mkdir(parents=True)
+        storage = InMemoryStorage()
+    tuner = rung.RandomSearch(run_trial=train, objective="loss", max_trials=2, verbose=0,
+                              directory=tmp_path, project_name="p", overwrite=True,
+                              storage=storage)
+    assert tuner.storage.count_trials() == 0
+    assert not (project / "notes.txt").exists() and not (project / "oracle.json").exists()
+    assert not (project / "trials" / "00000").exists()
+    tuner.search()
+    assert tuner.storage.count_trials() == 2
