@@ -186,3 +186,85 @@ def test_a_keras_tuner_project_in_the_directory_is_named_not_silently_ignored(
         tuner = script()
     tuner.search(x, y, validation_data=(x, y), epochs=2, batch_size=8, verbose=0)
     assert len(tuner.oracle.trials) == 3  # keras-tuner's three; nothing new trained
+
+
+def _tree(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize("name", ["a/b", "../escape", "", ".", ".."])
+def test_a_project_name_that_is_not_one_folder_is_refused(kt_random, tmp_path, name) -> None:
+    """The same check as a tuner's: ``"../escape"`` wrote ``sandbox/escape/rung.db``, ``""``
+    wrote into ``directory`` itself."""
+    (tmp_path / "dir" / "keep").mkdir(parents=True)
+    (tmp_path / "dir" / "keep" / "k").write_text("keep")
+    before = _tree(tmp_path)
+    with pytest.raises(rung.errors.ConfigurationError,
+                       match=rf"project_name must be a plain folder name.*got {name!r}"):
+        rung.import_keras_tuner(kt_random, directory=tmp_path / "dir", project_name=name,
+                                overwrite=True)
+    assert _tree(tmp_path) == before
+
+
+def test_overwrite_deletes_nothing_before_every_argument_is_checked(kt_random, tmp_path) -> None:
+    """The reviewer's case: ``overwrite=True`` with a bad ``objective=`` deleted the earlier
+    import, then raised."""
+    rung.import_keras_tuner(kt_random, directory=tmp_path, project_name="p3")
+    before = _tree(tmp_path)
+    with pytest.raises(rung.errors.ConfigurationError, match="objective='weird'"):
+        rung.import_keras_tuner(kt_random, directory=tmp_path, project_name="p3", overwrite=True,
+                                objective="weird")
+    with pytest.raises(TypeError, match="objective"):
+        rung.import_keras_tuner(kt_random, directory=tmp_path, project_name="p3", overwrite=True,
+                                objective=5)
+    with pytest.raises(ValueError, match="keras-tuner project directory"):
+        rung.import_keras_tuner(tmp_path / "nothing", directory=tmp_path, project_name="p3",
+                                overwrite=True)
+    assert _tree(tmp_path) == before
+    kept = rung.storage.get_storage(tmp_path / "p3" / "rung.db")
+    assert kept.count_trials() == 3
+    kept.close()
+
+
+def test_overwrite_in_a_keras_tuner_directory_deletes_only_rungs_files(kt_random,
+                                                                      tmp_path) -> None:
+    """An import into keras-tuner's own directory, or into one that holds the source: replacing
+    it must not delete keras-tuner's project (the import's own source)."""
+    import shutil
+
+    own = tmp_path / "kt" / "random"
+    shutil.copytree(kt_random, own)
+    keras_tuners = _tree(own)
+    for _ in range(2):
+        imported = rung.import_keras_tuner(own, directory=tmp_path / "kt", project_name="random",
+                                           overwrite=True)
+        assert imported.storage.count_trials() == 3
+        imported.storage.close()
+    assert set(keras_tuners) <= set(_tree(own))
+    (tmp_path / "outer").mkdir()
+    shutil.copytree(kt_random, tmp_path / "outer" / "random")
+    for _ in range(2):
+        imported = rung.import_keras_tuner(tmp_path / "outer" / "random", directory=tmp_path,
+                                           project_name="outer", overwrite=True)
+        imported.storage.close()
+    assert (tmp_path / "outer" / "random" / "oracle.json").is_file()
+    assert _tree(tmp_path / "outer" / "random") == keras_tuners
+
+
+def test_the_rung_command_checks_project_name_and_objective_before_deleting(
+        kt_random, tmp_path, capsys) -> None:
+    from rung.cli import main
+
+    assert main(["import-keras-tuner", str(kt_random), "--directory", str(tmp_path),
+                 "--project-name", "p"]) == 0
+    before = _tree(tmp_path)
+    capsys.readouterr()
+    assert main(["import-keras-tuner", str(kt_random), "--directory", str(tmp_path / "p"),
+                 "--project-name", "..", "--overwrite"]) == 1
+    err = capsys.readouterr().err
+    assert "rung import-keras-tuner: error: project_name must be a plain folder name" in err
+    assert "got '..'" in err
+    assert main(["import-keras-tuner", str(kt_random), "--directory", str(tmp_path),
+                 "--project-name", "p", "--overwrite", "--objective", "weird"]) == 1
+    assert "objective='weird'" in capsys.readouterr().err
+    assert _tree(tmp_path) == before

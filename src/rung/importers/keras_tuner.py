@@ -26,6 +26,8 @@ from rung.oracles.base import Oracle
 from rung.oracles.single import RandomSearchOracle
 from rung.storage import Storage, get_storage
 from rung.trial_record import TrialRecord, TrialStatus
+from rung.tuner.driver import refuse_if_driven
+from rung.tuner.project import RUNG_ENTRIES, check_project_name, delete_for_overwrite
 from rung.tuner.results import TunerResults
 from rung.validation import check_bool, check_instance, fail_value
 
@@ -64,7 +66,10 @@ def import_keras_tuner(path: str | os.PathLike[str], directory: str | os.PathLik
             keras-tuner project's folder name).
         objective: the search's objective (a name or ``rung.Objective``). By default, the metric
             whose best value is each trial's score, with the direction keras-tuner recorded.
-        overwrite: replace an existing rung project there.
+        overwrite: replace an existing rung project there, once ``path``, the objective and
+            every other argument have been checked and read: its directory is deleted as a
+            tuner's ``overwrite`` deletes it, except in a keras-tuner project (an import into
+            keras-tuner's own directory, or one holding ``path``), where only rung's files go.
 
     Trials keras-tuner left unfinished (RUNNING, IDLE) are skipped; INVALID trials (a NaN
     objective) are FAILED, STOPPED ones PRUNED. Trial ids become rung's (``00000``, ...), in the
@@ -83,22 +88,42 @@ def import_keras_tuner(path: str | os.PathLike[str], directory: str | os.PathLik
     check_instance("directory", directory, (str, os.PathLike), "a path (str or pathlib.Path)")
     check_bool("overwrite", overwrite)
     source = Path(path)
+    if project_name is not None:
+        check_project_name(project_name)
+    # everything is checked and read before anything is deleted: the source project, the
+    # objective, the target
     project = read_project(source)
-    name = source.resolve().name if project_name is None else project_name
-    check_instance("project_name", name, str, "a string")
+    name = check_project_name(source.resolve().name if project_name is None else project_name)
+    goal = _single(create_objective(objective)) if objective is not None else _infer(project)
     target = Path(directory) / name
     if (target / DB_NAME).exists():
         if not overwrite:
             raise fail_value("project_name", "a new rung project", name,
                              f"{target} exists already: pass overwrite=True to replace it")
-        shutil.rmtree(target)
-    goal = _single(create_objective(objective)) if objective is not None else _infer(project)
+        _replace(target, source)
     target.mkdir(parents=True, exist_ok=True)
     storage = get_storage(target / DB_NAME, create=True)
     _write(storage, project, goal)
     storage.set_settings({MARK: {"from": "keras-tuner", "source": str(source.resolve()),
                                  "objective": goal.get_config(), "space": project.space}})
     return ImportedProject(storage, Path(directory), name)
+
+
+def _replace(target: Path, source: Path) -> None:
+    """Delete the rung project in ``target`` (``overwrite=True``). Where ``target`` is also a
+    keras-tuner project (an import into keras-tuner's own directory) or holds the source, only
+    rung's entries go; otherwise ``target`` as a tuner's ``overwrite`` deletes it."""
+    refuse_if_driven(target / DB_NAME)  # a search running on it keeps it
+    inside = target.resolve() == source.resolve() or target.resolve() in source.resolve().parents
+    if not inside and not (target / "oracle.json").is_file():
+        delete_for_overwrite(target)
+        return
+    for entry in RUNG_ENTRIES:
+        found = target / entry
+        if found.is_dir() and not found.is_symlink():
+            shutil.rmtree(found)
+        elif found.exists() or found.is_symlink():
+            found.unlink()
 
 
 def _single(objective: Objective | MultiObjective) -> Objective:
