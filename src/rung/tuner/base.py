@@ -16,13 +16,14 @@ finished is repeated, and the RNG continues where it was.
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from rung.errors import ConfigurationError
-from rung.executors import Executor, make_executor
+from rung.executors import Executor, SimulatedExecutor, make_executor
 from rung.executors._guard import refuse_in_worker
 from rung.hypermodel import get_hypermodel
 from rung.oracles.base import Oracle
@@ -40,6 +41,7 @@ from rung.tuner.persistence import TunerState
 from rung.tuner.project import location
 from rung.tuner.recorder import JobRecorder
 from rung.tuner.results import TunerResults
+from rung.tuner.training_call import check_takes_trial, check_training_call
 from rung.validation import check_bool, check_instance, check_int, fail_type
 
 __all__ = ["BaseTuner"]
@@ -106,6 +108,8 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
             "kt.oracles.RandomSearchOracle(objective=..., max_trials=...)")
         if run_trial is not None and not callable(run_trial):
             raise fail_type("run_trial", "a function train(trial, *args, **kwargs)", run_trial)
+        if run_trial is not None:
+            check_takes_trial("run_trial", run_trial)
         own_run_trial = type(self).run_trial is not BaseTuner.run_trial
         if hypermodel is None and run_trial is None and not own_run_trial:
             raise ConfigurationError(
@@ -150,7 +154,10 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
 
         The search's own options (the arguments below, and ``verbose``) never reach a
         ``run_trial`` function given to the constructor. keras-tuner's ``verbose`` still reaches
-        ``fit`` for a Keras hypermodel, and a subclass's ``run_trial`` method gets it.
+        ``fit`` for a Keras hypermodel, and a subclass's ``run_trial`` method gets it. Before the
+        first job, the call ``run_trial(trial, *args, **kwargs)`` is checked against its
+        signature: an argument it cannot take (``search(worker=2)``: "did you mean 'workers'?")
+        or a required one missing is an ``ArgumentTypeError`` (``rung.tuner.training_call``).
 
         Args:
             workers: jobs run at once. ``1`` (default): in this process; ``N > 1``: ``N`` local
@@ -206,6 +213,7 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
             job = self._job(fit_args, fit_kwargs)
             runner, owned = make_executor(workers, executor, job_timeout, resources_per_job)
             try:
+                self._check_call(job, runner)
                 with DriverSession(self.storage, self.display.message) as session:
                     if retry_failed:
                         self._retry_failed(session)
@@ -234,6 +242,14 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
         assert function is not None
         return Job(function, fit_args, fit_kwargs, self.max_retries_per_trial,
                    self.max_consecutive_failed_trials)
+
+    def _check_call(self, job: Job, runner: Executor) -> None:
+        """Refuse, before any job, a call the training function cannot take; not a Keras
+        hypermodel's training (``check_search_arguments`` checks ``fit``'s arguments), nor on a
+        ``SimulatedExecutor``, which runs no training code."""
+        hypermodel = type(self).run_trial is BaseTuner.run_trial and self._run_trial_fn is None
+        if not hypermodel and not isinstance(runner, SimulatedExecutor):
+            check_training_call(job.function, job.args, job.kwargs, _SEARCH_OPTIONS)
 
     def _run(self, runner: Executor, owned: bool, job: Job, budget: SearchBudget,
              reproducible: bool = False) -> SearchLoop:
@@ -294,6 +310,12 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
 
     def on_trial_end(self, trial: Trial) -> None:  # noqa: B027
         """Called once a job has finished (completed, pruned or failed for good)."""
+
+
+# search()'s own options: a misspelt one (search(worker=2)) is named by check_training_call
+_SEARCH_OPTIONS = ["verbose"] + [
+    p.name for p in inspect.signature(BaseTuner.search).parameters.values()
+    if p.kind is inspect.Parameter.KEYWORD_ONLY]
 
 
 def _fit_verbosity(value: object) -> bool:
