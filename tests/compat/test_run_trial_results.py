@@ -92,6 +92,15 @@ def test_an_unsupported_type_is_fatal(tmp_path: Path) -> None:
         tuner.search()
 
 
+@pytest.mark.parametrize("value", ["0.5", b"0.5"])
+def test_a_number_written_as_text_in_a_dict_is_fatal(tmp_path: Path, value: object) -> None:
+    # keras-tuner 1.4.8 parses it and completes the trial with score 0.5
+    tuner = _tuner(tmp_path, lambda t: {"loss": value})
+    with pytest.raises(FatalTypeError, match="value for 'loss' is not a number"):
+        tuner.search()
+    assert len(tuner.storage.trials()) == 1  # the first trial stopped the search
+
+
 def test_without_an_objective_a_dict_needs_default_objective(tmp_path: Path) -> None:
     tuner = _tuner(tmp_path, lambda t: {"val_loss": _x(t)}, objective=None)
     with pytest.raises(FatalTypeError, match="to be a single float when `objective` is left"):

@@ -302,3 +302,22 @@ def test_searcher_kit_names_an_extra_key_and_a_value_no_choice_has() -> None:
         rule(ExtraKey)
     with pytest.raises(AssertionError, match=r"optimizer='sgd_x' is not a value of Choice"):
         rule(UnknownChoice)
+
+
+
+class LosesRefusedJobs(RandomSearchOracle):
+    """Takes the job out of ``pending`` before its metrics are checked (rung's own bug, once)."""
+
+    def tell(self, trial_id: str, metrics: Any, values: Any = None, **kwargs: Any) -> Any:
+        job = self._pending_job(trial_id)
+        del self._pending[trial_id]
+        self.objective.loss(metrics)  # raises for a bad call: the job is gone
+        self._pending[trial_id] = job
+        return super().tell(trial_id, metrics, values, **kwargs)
+
+
+def test_oracle_losing_a_job_to_a_refused_tell_fails() -> None:
+    with pytest.raises(AssertionError, match=r"'a_refused_tell_leaves_the_job_pending' failed "
+                                             r"for LosesRefusedJobs: tell\(\{'not_loss'"):
+        check_oracle(lambda: LosesRefusedJobs(objective="loss", max_trials=4, seed=0,
+                                              hyperparameters=_x_space()))

@@ -202,21 +202,25 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, abc.ABC)
         """
         check_choice("status", status, (TrialStatus.COMPLETED, TrialStatus.PRUNED),
                      "use tell_failed for a failed job")
-        planned = self._pending.get(trial_id)
+        # every check comes before the job leaves `pending`: a bad call can be made again, right
+        suggestion = self._pending_job(trial_id)
         if epochs_reached is not None:
             epochs_reached = check_int("epochs_reached", epochs_reached, 0)
-            if planned is not None and planned.epochs is not None and not (
-                    planned.initial_epoch <= epochs_reached <= planned.epochs):
+            if suggestion.epochs is not None and not (
+                    suggestion.initial_epoch <= epochs_reached <= suggestion.epochs):
                 raise fail_value("epochs_reached", f"an epoch of job {trial_id}'s range, "
-                                 f"{planned.initial_epoch} to {planned.epochs}", epochs_reached)
-        suggestion = self._pop(trial_id)
-        reached = suggestion.epochs if epochs_reached is None else epochs_reached
+                                 f"{suggestion.initial_epoch} to {suggestion.epochs}",
+                                 epochs_reached)
+        metrics_dict = self._metrics_dict(metrics)
         loss = self.objective.loss(metrics)
+        used = self._values_dict(values, suggestion)
+        del self._pending[trial_id]
+        reached = suggestion.epochs if epochs_reached is None else epochs_reached
         finite = math.isfinite(loss)
         record = suggestion.to_record().replace(
-            values=dict(values) if values is not None else dict(suggestion.values),
+            values=used,
             status=status if finite else TrialStatus.FAILED,
-            metrics=self._metrics_dict(metrics),
+            metrics=metrics_dict,
             loss=float(loss) if finite else None,
             epochs_reached=reached,
         )
@@ -230,27 +234,48 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, abc.ABC)
         self, trial_id: str, error: str = "", values: Mapping[str, Any] | None = None
     ) -> TrialRecord:
         """Report a job that failed for good (after retries); returns its record."""
-        suggestion = self._pop(trial_id)
+        suggestion = self._pending_job(trial_id)
+        used = self._values_dict(values, suggestion)
+        del self._pending[trial_id]
         record = suggestion.to_record().replace(
-            status=TrialStatus.FAILED, error=error or None,
-            values=dict(values) if values is not None else dict(suggestion.values),
-        )
+            status=TrialStatus.FAILED, error=error or None, values=used)
         self._finished_trials[trial_id] = record
         self._observe(observation(record))
         self._on_result(suggestion, record)
         return record
 
-    def _pop(self, trial_id: str) -> Suggestion:
+    def _pending_job(self, trial_id: str) -> Suggestion:
         try:
-            return self._pending.pop(trial_id)
-        except KeyError:
+            return self._pending[trial_id]
+        except (KeyError, TypeError):
             pending = sorted(self._pending, key=creation_order)[:10]
             raise KeyError(f"trial_id {trial_id!r} is not pending; pending: {pending}") from None
 
     def _metrics_dict(self, metrics: float | Mapping[str, float]) -> dict[str, float]:
-        if isinstance(metrics, Mapping):
-            return {str(k): float(v) for k, v in metrics.items()}
-        return {self.objective.name: float(metrics)}
+        """``metrics`` as a dict of floats; a value that is not a number is an error."""
+        items = metrics.items() if isinstance(metrics, Mapping) else [
+            (self.objective.name, metrics)]
+        found = {}
+        for key, value in items:
+            name = f"metrics[{key!r}]" if isinstance(metrics, Mapping) else "metrics"
+            if isinstance(value, (str, bytes)):
+                raise fail_type(name, "a number, not text", value)
+            try:
+                found[str(key)] = float(value)
+            except OverflowError:
+                raise fail_value(name, "a number a float can hold", value) from None
+            except (TypeError, ValueError):
+                raise fail_type(name, "a number", value) from None
+        return found
+
+    @staticmethod
+    def _values_dict(values: Mapping[str, Any] | None, planned: Suggestion) -> dict[str, Any]:
+        if values is None:
+            return dict(planned.values)
+        if not isinstance(values, Mapping):
+            raise fail_type("values", "a mapping of hyperparameter names to values, or None",
+                            values)
+        return dict(values)
 
     def _new_trial_id(self) -> str:
         trial_id = f"{self._next_id:05d}"

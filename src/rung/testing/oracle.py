@@ -170,6 +170,26 @@ def _rule_tell_unknown_trial_raises(factory: OracleFactory) -> None:
         oracle.tell_failed("nope", "boom")
 
 
+def _rule_a_refused_tell_leaves_the_job_pending(factory: OracleFactory) -> None:
+    """A ``tell`` refused for its arguments (no objective, text, a bad ``values``) keeps the
+    job pending: the caller can tell it again, right, or ``tell_failed`` it."""
+    oracle = _fresh(factory)
+    job = oracle.ask()
+    assert job is not None, "the first ask gave no job"
+    good = {o.name: 0.5 for o in getattr(oracle.objective, "objectives", [oracle.objective])}
+    name = next(iter(good))
+    for bad in ({"not_" + name: 1.0}, {**good, name: "0.5"}, {**good, name: None},
+                {**good, "note": "text"}, [0.5], None):
+        with raises((TypeError, ValueError)):
+            oracle.tell(job.trial_id, bad)  # type: ignore[arg-type]
+        assert job.trial_id in oracle.pending, f"tell({bad!r}) was refused but lost the job"
+    with raises(TypeError):
+        oracle.tell(job.trial_id, good, values=5)  # type: ignore[arg-type]
+    assert job.trial_id in oracle.pending, "a refused tell(values=5) lost the job"
+    record = oracle.tell(job.trial_id, good)
+    assert record.trial_id == job.trial_id and job.trial_id not in oracle.pending
+
+
 def _pruned_outcome(s: object) -> str:
     return "pruned" if int(getattr(s, "trial_id", "0")) % 4 == 1 else _bad_outcome(s)
 
@@ -218,6 +238,7 @@ _ALL = make_rules("check_oracle", [
     _rule_best_trials_are_sorted_by_loss,
     _rule_nan_and_failures_are_never_best_nor_promoted,
     _rule_tell_unknown_trial_raises,
+    _rule_a_refused_tell_leaves_the_job_pending,
     _rule_searcher_observes_the_budget_reached,
 ])
 

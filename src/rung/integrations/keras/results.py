@@ -96,8 +96,10 @@ def _dict_metrics(result: Mapping[Any, Any], objective: Any, source: str) -> dic
     out = {}
     for k, v in result.items():
         try:
+            if isinstance(v, (str, bytes)):  # float("0.1") would pass: text is a mistake
+                raise TypeError(v)
             out[str(k)] = float(v)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise FatalTypeError(
                 f"{source} returned a dict whose value for {k!r} is not a number: "
                 f"{type(v).__name__} {v!r}") from None
