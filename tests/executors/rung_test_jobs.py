@@ -14,7 +14,7 @@ from pathlib import Path
 import rung
 from rung.testing._jobs import curve, stopping, train
 
-__all__ = ["SubclassTuner", "curve", "declares_y", "device_seen", "hang_once", "killed_once",
+__all__ = ["SubclassTuner", "curve", "declares_y", "device_seen", "exits_once", "hang_once", "killed_once",
            "stopping", "train"]
 
 
@@ -54,6 +54,15 @@ def hang_once(trial: rung.Trial, flags: str) -> dict[str, float]:
     if trial.trial_id == "00001" and _first_run(flags, "hung"):
         with open(Path(flags) / "block.fifo"):
             pass
+    return train(trial)
+
+
+def exits_once(trial: rung.Trial, flags: str) -> dict[str, float]:
+    """Trial 00002's first run calls ``sys.exit(3)``, as a script's argument parsing would."""
+    import sys
+
+    if trial.trial_id == "00002" and _first_run(flags, "exited"):
+        sys.exit(3)
     return train(trial)
 
 

@@ -65,6 +65,25 @@ def test_a_worker_killed_mid_job_loses_no_result(tmp_path: Path, kind: str,
     # Dask re-runs a lost worker's task itself: no attempt is lost, nothing to count
 
 
+@pytest.mark.parametrize("kind", ["in the driver", "processes", "dask", "ray"])
+def test_sys_exit_in_a_trial_is_an_error_of_its_attempt_not_the_end_of_the_search(
+        tmp_path: Path, kind: str, request: pytest.FixtureRequest) -> None:
+    where: dict[str, Any] = {"workers": 2} if kind == "processes" else {}
+    if kind == "dask":
+        where = {"executor": request.getfixturevalue("dask_client")}
+    elif kind == "ray":
+        request.getfixturevalue("ray_session")
+        where = {"executor": "ray"}
+    tuner = hyperband(tmp_path, jobs.exits_once, max_retries_per_trial=1)
+    tuner.search(str(tmp_path), **where)
+    trials = tuner.storage.trials()
+    assert len(trials) == tuner.oracle.budget().jobs
+    assert all(t.status is TrialStatus.COMPLETED for t in trials), tuner.storage.failures()
+    failures = tuner.storage.failures("00002")
+    assert len(failures) == 1 and "called sys.exit(3)" in failures[0][2], failures
+    assert tuner.storage.get_trial("00002").attempts == 1  # as for a killed worker, above
+
+
 def test_a_killed_worker_without_retries_fails_only_its_job(tmp_path: Path) -> None:
     killer = kill_when_started(tmp_path)
     tuner = hyperband(tmp_path, jobs.killed_once, max_retries_per_trial=0)

@@ -20,8 +20,9 @@ class InProcessExecutor(Executor):
 
     Nothing is pickled: the training function may be a lambda or a closure, and reports reach
     storage (and a stopping scheduler) as they are made: a spec's ``live_trial`` (the driver's
-    ``Trial``) is the trial the function gets. ``KeyboardInterrupt`` and other ``BaseException``
-    raised by the training function propagate at once.
+    ``Trial``) is the trial the function gets. ``KeyboardInterrupt`` raised by the training
+    function propagates at once; ``SystemExit`` (``sys.exit()`` in training code) is an error of
+    the attempt, as any exception.
     """
 
     slots = 1

@@ -141,6 +141,11 @@ def _call(spec: JobSpec, trial: Trial) -> tuple[Outcome, dict[str, float] | None
         return Outcome.FAILED, None, exc, traceback.format_exc()
     except Exception as exc:  # a failing trial never takes the search down
         return Outcome.ERROR, None, exc, traceback.format_exc()
+    except SystemExit as exc:  # sys.exit() in training code (argparse, a script's main)
+        if isinstance(exc, KeyboardInterrupt):  # rung's own SearchInterrupted: Ctrl-C
+            raise
+        note = f"the training function called sys.exit({exc.code!r}): an error of this attempt\n"
+        return Outcome.ERROR, None, exc, traceback.format_exc() + note
 
 
 def execute(spec: JobSpec, channel: ReportChannel | None = None) -> JobResult:
