@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Trial", "TrialRecord", "TrialStatus"]
 
+_MAX_EPOCH = 2**63 - 1  # what SQLite's INTEGER (the storage of every report) holds
+
 Reporter = Callable[[str, int, dict[str, float]], bool]
 """``reporter(trial_id, epoch, metrics) -> keep_going``: records one epoch; False means stop."""
 
@@ -179,13 +181,15 @@ class Trial:
 
         Raises ``rung.TrialPruned`` when a stopping scheduler decides the trial should stop.
         """
-        if type(epoch) is not int or epoch < 0:  # the check costs a call per epoch otherwise
-            check_int("epoch", epoch, 0, hint="the 1-based epoch just finished")
+        if type(epoch) is not int or not 0 <= epoch <= _MAX_EPOCH:  # a call per epoch otherwise
+            check_int("epoch", epoch, 0, _MAX_EPOCH, hint="the 1-based epoch just finished")
         clean = {}
         for name, value in metrics.items():
             try:
+                if isinstance(value, (str, bytes)):  # float("0.1") would pass: text is a mistake
+                    raise TypeError
                 clean[name] = float(value)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise TypeError(
                     f"metric {name!r} must be a number, got {type(value).__name__} {value!r}"
                 ) from None

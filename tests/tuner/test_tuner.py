@@ -273,6 +273,32 @@ def test_search_refuses_a_verbosity_keras_fit_would_not_take(tmp_path: Path, ver
     assert len(ran) == 2
 
 
+@pytest.mark.parametrize(("epoch", "metrics", "error", "message"), [
+    (2**63, {"loss": 0.5}, ConfigurationError, r"epoch .*\[0, 9223372036854775807\], got 9223"),
+    (-1, {"loss": 0.5}, ConfigurationError, r"epoch .*\[0, 9223372036854775807\], got -1"),
+    (1, {"loss": "0.5"}, TypeError, r"metric 'loss' must be a number, got str '0.5'"),
+    (1, {"loss": 10**400}, TypeError, r"metric 'loss' must be a number, got int"),
+])
+def test_a_report_refuses_an_epoch_storage_cannot_hold_and_text_for_a_metric(
+        tmp_path: Path, epoch: int, metrics: dict, error: type, message: str) -> None:
+    caught: list[BaseException] = []
+
+    def train(trial: rung.Trial) -> float:
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        try:
+            trial.report(epoch, **metrics)
+        except Exception as exc:
+            caught.append(exc)
+        return x
+
+    tuner = rung.RandomSearch(run_trial=train, objective="loss", max_trials=1,
+                              directory=tmp_path, project_name="p", verbose=0)
+    tuner.search()
+    assert len(caught) == 1 and isinstance(caught[0], error), caught
+    assert re.search(message, str(caught[0])), str(caught[0])
+    assert tuner.storage.epoch_metrics(tuner.storage.trials()[0].trial_id) == []
+
+
 def test_an_epoch_reported_outside_the_jobs_range_is_stored_with_one_warning_per_job(
         tmp_path: Path) -> None:
     """A job asked to train epochs initial_epoch+1..epochs that reports others (an off-by-one
