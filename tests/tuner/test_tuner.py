@@ -95,6 +95,54 @@ def test_a_project_stored_before_the_searcher_setting_resumes(tmp_path: Path) ->
     assert again.storage.count_trials() == 2 * done
 
 
+def _declared() -> rung.HyperParameters:
+    hp = rung.HyperParameters()
+    hp.Float("lr", 1e-4, 1e-1, sampling="log")
+    hp.Int("units", 8, 64, step=8)
+    hp.Boolean("bias")
+    hp.Fixed("batch", 32)
+    hp.Choice("model", ["linear", "mlp"])
+    with hp.conditional_scope("model", ["mlp"]):
+        hp.Int("layers", 1, 3)
+    return hp
+
+
+def _uses_declared(trial: rung.Trial) -> float:
+    hp = trial.hyperparameters
+    return hp["lr"] + hp["units"] / 100 + (hp["layers"] if hp.is_active("layers") else 0) / 10
+
+
+def test_resume_refuses_a_declared_hyperparameter_defined_otherwise(tmp_path: Path) -> None:
+    def tuner(hp: rung.HyperParameters) -> rung.Hyperband:
+        return rung.Hyperband(run_trial=_uses_declared, objective="loss", max_epochs=9,
+                              hyperband_iterations=2, seed=0, hyperparameters=hp,
+                              directory=tmp_path, project_name="p", verbose=0)
+
+    tuner(_declared()).search(max_epochs_total=30)
+    again = tuner(_declared())  # the same definitions, every type: resumes
+    again.search()
+    assert again.oracle.finished
+    redefined = rung.HyperParameters()
+    redefined.Int("units", 8, 128, step=8)
+    with pytest.raises(rung.errors.ProjectMismatchError,
+                       match=r"hyperparameter 'units' \(stored Int\(.*max_value: 64.*, now "
+                             r"Int\(.*max_value: 128"):
+        tuner(redefined)
+    other_type = rung.HyperParameters()
+    other_type.Choice("lr", [0.1, 0.01])
+    with pytest.raises(rung.errors.ProjectMismatchError, match=r"hyperparameter 'lr' \(stored "
+                                                               r"Float.*now Choice"):
+        tuner(other_type)
+    grown = _declared()
+    grown.Int("extra", 1, 3)  # a name the project never had: accepted, as define-by-run
+    tuner(grown)
+    state = again.oracle.state_dict()
+    oracle = rung.oracles.HyperbandOracle(objective="loss", max_epochs=9, hyperband_iterations=2,
+                                          seed=0, hyperparameters=redefined)
+    with pytest.raises(ConfigurationError, match="other definitions of 'units'"):
+        oracle.load_state_dict(state, again.storage.trials())
+
+
 def test_resume_checks_the_searchers_options_and_bohbs_own(tmp_path: Path) -> None:
     def bohb(**kwargs) -> rung.BOHB:
         args = {"run_trial": train, "objective": "val_loss", "max_epochs": 9, "seed": 0,

@@ -28,7 +28,20 @@ if TYPE_CHECKING:
     from rung.objective import MultiObjective, Objective
     from rung.searchers import Observation
 
-__all__ = ["OraclePersistence"]
+__all__ = ["OraclePersistence", "changed_definitions"]
+
+
+def changed_definitions(declared: HyperParameters, stored: HyperParameters) -> list[str]:
+    """How ``declared`` redefines what ``stored`` holds: ``"'x' (stored Float(...), now
+    Choice(...))"`` for each name declared under the same conditions with another definition.
+    Names ``stored`` does not hold are not changes (a space grows as trials declare entries)."""
+    held = {(p.name, p.conditions): p for p in stored.space}
+    changed = []
+    for p in declared.space:
+        old = held.get((p.name, p.conditions))
+        if old is not None and (type(old), old.get_config()) != (type(p), p.get_config()):
+            changed.append(f"{p.name!r} (stored {old!r}, now {p!r})")
+    return changed
 
 
 class OraclePersistence:
@@ -150,8 +163,15 @@ class OraclePersistence:
         self._rng.bit_generator.state = state["rng"]
         self._next_id = int(state["next_id"])
         self.stop = Stop.from_json(state["stop"] if "stop" in state else state["stop_reason"])
+        stored_space = HyperParameters.from_config(state["space"])
+        changed = changed_definitions(self.hyperparameters, stored_space)
+        if changed:
+            raise ConfigurationError(
+                f"this state was saved with other definitions of {', '.join(changed)} than the "
+                f"`hyperparameters` this {type(self).__name__} was given; load it into an "
+                "oracle with the same definitions (new names may be added)")
         self._pending = {s["trial_id"]: Suggestion(**s) for s in state["pending"]}
-        self.hyperparameters = HyperParameters.from_config(state["space"])
+        self.hyperparameters = stored_space
         self.searcher.load_state_dict(state["searcher"])
         self._load_scheduler_state(state["scheduler"])
         self._finished_trials = {r.trial_id: r for r in history if r.status.is_finished}

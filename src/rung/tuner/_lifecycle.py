@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from rung.checkpoints import CheckpointStore
 from rung.errors import ProjectMismatchError
+from rung.hyperparameters import HyperParameters
 from rung.importers.takeover import take_over_import
+from rung.oracles._persistence import changed_definitions
 from rung.oracles.base import Oracle
 from rung.storage import Storage, get_storage
 from rung.storage._common import clone_json
@@ -90,8 +92,13 @@ class ProjectLifecycle:
             self.storage.set_settings(settings)
             return
         diffs = self.oracle.incompatible_settings(stored, settings)
-        if diffs:
-            shown = "; ".join(f"{k}: stored {a!r}, now {b!r}" for k, a, b in diffs)
+        shown = "; ".join(f"{k}: stored {a!r}, now {b!r}" for k, a, b in diffs)
+        state = self.storage.get_oracle_state()
+        if state is not None and "space" in state:  # the declared space: redefined names
+            changed = changed_definitions(self.oracle.hyperparameters,
+                                          HyperParameters.from_config(state["space"]))
+            shown = "; ".join([shown] * bool(shown) + [f"hyperparameter {c}" for c in changed])
+        if shown:
             raise ProjectMismatchError(
                 f"the project {str(self.project_dir)!r} was created with other settings ({shown}). "
                 "To start a new search, pass `overwrite=True`; to resume, use the stored settings."
