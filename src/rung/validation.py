@@ -31,13 +31,16 @@ __all__ = [
     "check_optional_int",
     "fail_type",
     "fail_value",
+    "format_message",
     "nearest",
 ]
 
 T = TypeVar("T")
 
 
-def _message(name: str, expected: str, value: object, hint: str) -> str:
+def format_message(name: str, expected: str, value: object, hint: str = "") -> str:
+    """The message ``"<name> must be <expected>, got <value>[; hint]"``, for an error of another
+    type than this module's (a ``rung.errors.SearchSpaceTypeError``, say)."""
     shown = repr(value)
     if len(shown) > 80:
         shown = shown[:77] + "..."
@@ -49,12 +52,12 @@ def _message(name: str, expected: str, value: object, hint: str) -> str:
 
 def fail_type(name: str, expected: str, value: object, hint: str = "") -> ArgumentTypeError:
     """The error for a value of the wrong type (to ``raise``)."""
-    return ArgumentTypeError(_message(name, expected, value, hint))
+    return ArgumentTypeError(format_message(name, expected, value, hint))
 
 
 def fail_value(name: str, expected: str, value: object, hint: str = "") -> ConfigurationError:
     """The error for a value of the right type that is not allowed (to ``raise``)."""
-    return ConfigurationError(_message(name, expected, value, hint))
+    return ConfigurationError(format_message(name, expected, value, hint))
 
 
 def nearest(name: str, names: Collection[str]) -> str | None:

@@ -4,6 +4,13 @@
 build a hyperparameter under the open scopes and hand it to ``_retrieve`` (the rules for a name
 declared again: ``rung.hyperparameters._registry``), which returns its value. ``name_scope``
 prefixes names; ``conditional_scope`` (or ``parent_name``/``parent_values``) adds conditions.
+
+``conditional_scope`` refuses a parent value that can never occur: when every definition of the
+parent the scope can apply to (not one declared under a condition the enclosing scopes exclude)
+is a ``Choice``, ``Boolean`` or ``Fixed``, each value given must be one of theirs (compared with
+``==``, as ``Condition.is_active`` does, so ``1`` matches ``True``). Definitions that lost to an
+earlier one (a pin, ``hyperparameters=``, "first definition wins") count too: the code opening
+the scope declared them. Ranges (``Int``, ``Float``) are not checked.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from rung.errors import SearchSpaceError
+from rung.errors import SearchSpaceError, SearchSpaceTypeError
 from rung.hyperparameters.base import Condition, HyperParameter, JSONScalar
 from rung.hyperparameters.discrete import Boolean, Choice, Fixed
 from rung.hyperparameters.numeric import Float, Int
@@ -31,6 +38,7 @@ class DeclaringMethods:
 
     if TYPE_CHECKING:  # implemented by rung.hyperparameters._registry.DefinitionRegistry
         def _retrieve(self, new: HyperParameter) -> Any: ...
+        def definitions_of(self, name: str) -> list[HyperParameter]: ...
 
     # --- declaring ---------------------------------------------------------------------------
     def Int(  # noqa: N802 - keras-tuner's public name
@@ -111,7 +119,8 @@ class DeclaringMethods:
     def name_scope(self, name: str) -> Iterator[None]:
         """Prefix the names declared inside with ``name + "/"`` (nestable)."""
         if not isinstance(name, str) or not name:
-            raise SearchSpaceError(f"name_scope: name must be a non-empty str, got {name!r}.")
+            error = SearchSpaceError if isinstance(name, str) else SearchSpaceTypeError
+            raise error(f"name_scope: name must be a non-empty str, got {name!r}.")
         self._scopes.append(name)
         try:
             yield
@@ -128,11 +137,33 @@ class DeclaringMethods:
                 f"conditional_scope: parent hyperparameter {self._full_name(parent_name)!r} is "
                 "not defined; declare it before opening a scope that depends on it."
             )
-        self._conditions.append(Condition(parent, parent_values))
+        condition = Condition(parent, parent_values)
+        self._check_reachable(condition)
+        self._conditions.append(condition)
         try:
             yield
         finally:
             self._conditions.pop()
+
+    def _check_reachable(self, condition: Condition) -> None:
+        """Refuse parent values no definition of the parent can take (module docstring)."""
+        candidates = [d for d in self.definitions_of(condition.parent_name)
+                      if _compatible(d.conditions, self._conditions)]
+        if not candidates or not all(isinstance(d, (Choice, Boolean, Fixed))
+                                     for d in candidates):
+            return
+        allowed: list[JSONScalar] = []
+        for d in candidates:
+            allowed += [v for v in d.grid_values() or () if v not in allowed]
+        bad = [v for v in condition.values if v not in allowed]
+        if bad:
+            kinds = sorted({type(d).__name__ for d in candidates})
+            raise SearchSpaceError(
+                f"conditional_scope: parent_values {bad!r} of parent {condition.parent_name!r} "
+                f"({' / '.join(kinds)}) can never occur: its values are {allowed!r}, so the "
+                "hyperparameters declared inside would never be active. Use values of the "
+                "parent, or declare them in its values."
+            )
 
     @contextlib.contextmanager
     def _maybe_conditional_scope(
@@ -151,7 +182,8 @@ class DeclaringMethods:
 
     def _full_name(self, name: str) -> str:
         if not isinstance(name, str) or not name:
-            raise SearchSpaceError(f"name must be a non-empty str, got {name!r}.")
+            error = SearchSpaceError if isinstance(name, str) else SearchSpaceTypeError
+            raise error(f"name must be a non-empty str, got {name!r}.")
         return "/".join([*self._scopes, name])
 
     def _lookup(self, name: str) -> str:
@@ -160,3 +192,10 @@ class DeclaringMethods:
             return name
         full = "/".join([*self._scopes, name])
         return full if (full in self._by_name or full in self._values) else name
+
+
+def _compatible(conditions: Sequence[Condition], enclosing: Sequence[Condition]) -> bool:
+    """Whether a definition under ``conditions`` can be active inside the ``enclosing`` scopes:
+    not when both constrain one parent to values with none in common."""
+    return not any(c.parent_name == o.parent_name and not any(v in o.values for v in c.values)
+                   for c in conditions for o in enclosing)

@@ -11,6 +11,12 @@ depends on the space's state, each set by the code that drives a search:
 * after ``_close`` (a trial under ``allow_new_entries=False``), a new definition raises
   ``NewEntriesError``;
 * otherwise another definition under the same conditions raises ``SearchSpaceError``.
+
+A definition that lost to an earlier one in the first three cases is kept aside (``_shadowed``,
+never searched): the code that declared it may open a ``conditional_scope`` on one of its values
+(a model declares ``Choice("version", ["v1", "v2"])``, pinned to ``Fixed("version", "v1")``, and
+scopes on ``"v2"``), and ``conditional_scope`` checks its values against every definition of the
+parent, these included (``definitions_of``).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ class DefinitionRegistry:
     _by_name: dict[str, list[HyperParameter]]
     _values: dict[str, Any]
     _pinned: set[str]
+    _shadowed: dict[str, list[HyperParameter]]  # definitions that lost to an earlier one
     _outer: frozenset[str] = frozenset()  # names defined before a build (_caller_definitions_win)
     _closed: bool = False  # a trial's space under allow_new_entries=False (see _close)
 
@@ -96,6 +103,9 @@ class DefinitionRegistry:
                 f"be redefined as {new!r} under the same conditions. Use the same arguments, "
                 "another name (for example inside hp.name_scope(...)), or a conditional_scope."
             )
+        if entry is not None and entry is not new and not (
+                entry.conditions == new.conditions and entry.same_definition(new)):
+            self._shadow(new)
         if entry is None and self._closed:
             raise NewEntriesError(
                 f"`allow_new_entries` is `False`, but the trial declared {new!r}, which the "
@@ -118,6 +128,17 @@ class DefinitionRegistry:
         if len(self._by_name[entry.name]) > 1 and not _accepts(entry, value):
             value = self._values[entry.name] = entry.default  # the value of another definition
         return value
+
+    def _shadow(self, lost: HyperParameter) -> None:
+        """Keep aside a definition that an earlier one overrode (see the module docstring)."""
+        shadowed = self.__dict__.setdefault("_shadowed", {})  # absent from older pickles
+        entries = shadowed.setdefault(lost.name, [])
+        if lost not in entries:
+            entries.append(lost)
+
+    def definitions_of(self, name: str) -> list[HyperParameter]:
+        """Every definition of ``name``: those of the space, then those that lost to them."""
+        return [*self._by_name.get(name, ()), *self.__dict__.get("_shadowed", {}).get(name, ())]
 
 
 def _accepts(hp: HyperParameter, value: Any) -> bool:

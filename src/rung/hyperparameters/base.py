@@ -9,6 +9,8 @@ Every hyperparameter is an immutable description of a set of values:
   and ``to_unit`` returns the centre of the value's bin, so ``from_unit(to_unit(v)) == v`` for
   every grid value;
 * ``grid_values()`` lists the values in order, or returns ``None`` for a continuous range;
+  ``grid_size()`` counts them without listing them (an ``Int`` may hold 2**64 values, and
+  ``grid_values()`` refuses to list more than ``MAX_GRID_VALUES``);
 * ``get_config()`` / ``from_config(config)`` round-trip through JSON; ``get_config()`` holds the
   constructor's arguments (``Choice(**choice.get_config())``), ``get_typed_config()`` adds the
   kind (``HyperParameter.from_config`` reads either that or an older ``"class"`` key).
@@ -24,9 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from rung.errors import SearchSpaceError
+from rung.errors import SearchSpaceError, SearchSpaceTypeError
 
 __all__ = [
+    "MAX_GRID_VALUES",
     "Condition",
     "HyperParameter",
     "JSONScalar",
@@ -37,6 +40,10 @@ __all__ = [
 
 JSONScalar = None | bool | int | float | str
 """The values a hyperparameter can take (they must survive a JSON round trip)."""
+
+MAX_GRID_VALUES = 1_000_000
+"""The most values ``grid_values()`` lists (about 40 MB of Python ints); a wider range is
+sampled and modelled without being listed, and refused by grid search."""
 
 _REGISTRY: dict[str, type[HyperParameter]] = {}
 
@@ -55,7 +62,7 @@ def to_json_scalar(value: Any, what: str) -> JSONScalar:
         if not math.isfinite(value):
             raise SearchSpaceError(f"{what} must be a finite number, got {value!r}.")
         return value
-    raise SearchSpaceError(
+    raise SearchSpaceTypeError(
         f"{what} must be a JSON scalar (None, bool, int, float or str), "
         f"got {value!r} of type {type(value).__name__}."
     )
@@ -102,7 +109,12 @@ class Condition:
     values: tuple[JSONScalar, ...]
 
     def __post_init__(self) -> None:
-        if not isinstance(self.parent_name, str) or not self.parent_name:
+        if not isinstance(self.parent_name, str):
+            raise SearchSpaceTypeError(
+                f"Condition: parent_name must be a non-empty str, got {self.parent_name!r} of "
+                f"type {type(self.parent_name).__name__}."
+            )
+        if not self.parent_name:
             raise SearchSpaceError(
                 f"Condition: parent_name must be a non-empty str, got {self.parent_name!r}."
             )
@@ -155,7 +167,12 @@ class HyperParameter:
     def __init__(
         self, name: str, default: JSONScalar = None, conditions: Iterable[Condition] = ()
     ) -> None:
-        if not isinstance(name, str) or not name:
+        if not isinstance(name, str):
+            raise SearchSpaceTypeError(
+                f"{type(self).__name__}: name must be a non-empty str, got {name!r} of type "
+                f"{type(name).__name__}."
+            )
+        if not name:
             raise SearchSpaceError(
                 f"{type(self).__name__}: name must be a non-empty str, got {name!r}."
             )
@@ -165,7 +182,7 @@ class HyperParameter:
             if isinstance(cond, Mapping):
                 cond = Condition.from_config(cond)
             if not isinstance(cond, Condition):
-                raise SearchSpaceError(
+                raise SearchSpaceTypeError(
                     f"{type(self).__name__} {name!r}: conditions must hold Condition objects, "
                     f"got {cond!r}."
                 )
@@ -225,6 +242,12 @@ class HyperParameter:
     def grid_values(self) -> list[JSONScalar] | None:
         """All values in order, or ``None`` when the range is continuous."""
         return [self.default]
+
+    def grid_size(self) -> int | None:
+        """How many values ``grid_values()`` lists (``None``: continuous), without listing
+        them: what to ask before deciding how to search a hyperparameter."""
+        values = self.grid_values()
+        return None if values is None else len(values)
 
     def _definition(self) -> dict[str, Any]:
         """The defining arguments other than ``name`` and ``conditions`` (JSON values)."""

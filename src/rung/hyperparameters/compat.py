@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Mapping
 from typing import Any
 
-from rung.errors import SearchSpaceError
+from rung.errors import SearchSpaceError, SearchSpaceTypeError
 from rung.hyperparameters.base import Condition, HyperParameter
 from rung.hyperparameters.discrete import Boolean, Choice, Fixed
 from rung.hyperparameters.numeric import Float, Int
@@ -20,6 +20,11 @@ _KINDS: dict[str, type[HyperParameter]] = {
 
 def hyperparameter_from_config(item: Mapping[str, Any]) -> HyperParameter:
     """Build a hyperparameter from rung's config or keras-tuner's ``{class_name, config}``."""
+    if not isinstance(item, Mapping):
+        raise SearchSpaceTypeError(
+            f"A hyperparameter config must be a dict ({{'class_name': ..., 'config': {{...}}}}), "
+            f"got {item!r} of type {type(item).__name__}."
+        )
     if "class" in item:  # the format of an older rung
         return HyperParameter.from_config(item)
     kind = _KINDS.get(item.get("class_name", ""))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import Any
 
 import numpy as np
@@ -52,7 +52,9 @@ class Choice(HyperParameter):
 
     Args:
         name: The name.
-        values: The non-empty list of distinct values, all bools, all numbers or all strings.
+        values: The non-empty list (or tuple, or other ordered iterable) of distinct values, all
+            bools, all numbers or all strings. A str, a set or a dict is a
+            ``SearchSpaceTypeError``: the values' order is their encoding's.
         ordered: Whether the values have a meaningful order; defaults to ``True`` for numbers
             and ``False`` otherwise (``True`` is only allowed for numbers).
         default: The default value; the first value unless given.
@@ -72,8 +74,13 @@ class Choice(HyperParameter):
     ) -> None:
         super().__init__(name, conditions=conditions)
         where = f"Choice {name!r}"
-        if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-            raise SearchSpaceError(f"{where}: values must be a list, got {values!r}.")
+        if isinstance(values, (str, bytes, Set, Mapping)) or not isinstance(values, Iterable):
+            kind = "unordered " if isinstance(values, (Set, Mapping)) else ""
+            raise SearchSpaceTypeError(
+                f"{where}: values must be a list, got {values!r} ({kind}"
+                f"{type(values).__name__}); e.g. hp.Choice({name!r}, [...])."
+            )
+        values = list(values)  # an iterator is read once
         for i, v in enumerate(values):
             if not isinstance(v, (bool, numbers.Real, str, np.generic)) or isinstance(v, bytes):
                 raise SearchSpaceTypeError(
@@ -98,7 +105,10 @@ class Choice(HyperParameter):
         if ordered is None:
             ordered = kind == "number"
         if not isinstance(ordered, bool):
-            raise SearchSpaceError(f"{where}: ordered must be a bool or None, got {ordered!r}.")
+            raise SearchSpaceTypeError(
+                f"{where}: ordered must be a bool or None, got {ordered!r} of type "
+                f"{type(ordered).__name__}."
+            )
         if ordered and kind != "number":
             raise SearchSpaceError(
                 f"{where}: ordered must be `False` (or None) for non-numeric values; got "
@@ -162,8 +172,9 @@ class Boolean(HyperParameter):
         if isinstance(default, np.bool_):
             default = bool(default)
         if not isinstance(default, bool):
-            raise SearchSpaceError(
-                f"Boolean {name!r}: default must be a Python boolean, got {default!r}.")
+            raise SearchSpaceTypeError(
+                f"Boolean {name!r}: default must be a Python boolean (True or False), got "
+                f"{default!r} of type {type(default).__name__}.")
         self._default = default
 
     @property

@@ -20,6 +20,16 @@ Without a step, ``Float`` is continuous and ``from_unit`` applies the sampling's
 from the *closed* interval ``[0, 1]`` so ``max_value`` can be produced (keras-tuner bug #1001).
 ``Int`` with log sampling and no step takes every integer, each with the probability of its
 ``[v - 0.5, v + 0.5]`` cell under the warp.
+
+**Wide ranges.** ``Int`` bounds must fit in int64 (what NumPy samples and SQLite stores). Nothing
+here lists a range to use it: sampling, ``to_unit`` and ``from_unit`` work on the index of a grid
+value, and ``grid_size()`` counts the values. Only ``grid_values()`` (and keras-tuner's ``values``)
+lists them, and it refuses more than ``MAX_GRID_VALUES``: ``Int("seed", 0, 2**31 - 1)`` is cheap
+to sample and to model, but not to enumerate. Log ranges whose ratio overflows a float
+(``Float(1e-300, 1e300, sampling="log")``) are warped through ``log(b) - log(a)`` instead of
+``log(b / a)``, and linear ranges wider than the largest float through halves, so every value
+maps into ``[0, 1]`` and back; ranges that do not overflow use the plain formulas (the same bits
+as always).
 """
 
 from __future__ import annotations
@@ -31,14 +41,34 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from rung.errors import SearchSpaceError
-from rung.hyperparameters.base import Condition, HyperParameter
+from rung.errors import SearchSpaceError, SearchSpaceTypeError
+from rung.hyperparameters.base import MAX_GRID_VALUES, Condition, HyperParameter
 
-__all__ = ["Float", "Int", "SAMPLINGS"]
+__all__ = ["INT64_MAX", "INT64_MIN", "SAMPLINGS", "Float", "Int"]
 
 SAMPLINGS: tuple[str, ...] = ("linear", "log", "reverse_log")
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+"""The range of ``Int`` bounds: what NumPy samples and what the project's SQLite stores."""
 _EPS = 1e-9
 _TWO_53 = 2**53
+_MAX_GRID = 2**64  # the most grid values an index can address (see _sample)
+
+
+def _log_ratio(x: float, a: float) -> float:
+    """``log(x / a)`` for ``x, a > 0``; through ``log(x) - log(a)`` when ``x / a`` overflows."""
+    ratio = x / a
+    if math.isfinite(ratio):
+        return math.log(ratio)
+    return math.log(x) - math.log(a)
+
+
+def _log_point(a: float, step: float, i: int) -> float:
+    """``a * step ** i`` (a log grid's ``i``-th value); through logs when ``step ** i``
+    overflows although the value does not (``a`` tiny)."""
+    try:
+        return a * step**i
+    except OverflowError:
+        return math.exp(math.log(a) + i * math.log(step))
 
 
 def _closed_unit(rng: np.random.Generator) -> float:
@@ -71,6 +101,14 @@ class _Numeric(HyperParameter):
         super().__init__(name, conditions=conditions)
         lo = self._number(min_value, "min_value")
         hi = self._number(max_value, "max_value")
+        if self._integer:
+            for arg, bound in (("min_value", lo), ("max_value", hi)):
+                if not INT64_MIN <= bound <= INT64_MAX:
+                    raise SearchSpaceError(
+                        f"{self._where}: {arg}={bound!r} is outside the int64 range "
+                        f"[{INT64_MIN}, {INT64_MAX}] (-2**63 to 2**63 - 1) that rung can sample "
+                        "and store; use bounds inside it."
+                    )
         if lo > hi:
             raise SearchSpaceError(
                 f"{self._where}: the min_value {lo!r} is greater than the max_value {hi!r}; "
@@ -81,7 +119,8 @@ class _Numeric(HyperParameter):
         self._min, self._max, self._step, self._sampling = lo, hi, step, sampling
         self._n = self._grid_size(lo, hi, step, sampling)
         # The largest value a log grid reaches; reverse_log mirrors the grid inside [min, top].
-        self._top = lo * step ** ((self._n or 1) - 1) if step and sampling != "linear" else hi
+        self._top = (_log_point(lo, step, (self._n or 1) - 1)
+                     if step and sampling != "linear" else hi)
         value = lo if default is None else self._number(default, "default")
         if not lo <= value <= hi:
             raise SearchSpaceError(
@@ -93,7 +132,12 @@ class _Numeric(HyperParameter):
     def _check_sampling(self, sampling: object, lo: float) -> str:
         if sampling is None:  # keras-tuner's older spelling of "linear"
             sampling = "linear"
-        if not isinstance(sampling, str) or sampling.lower() not in SAMPLINGS:
+        if not isinstance(sampling, str):
+            raise SearchSpaceTypeError(
+                f"{self._where}: sampling must be a str, one of {list(SAMPLINGS)}, got "
+                f"sampling={sampling!r} of type {type(sampling).__name__}."
+            )
+        if sampling.lower() not in SAMPLINGS:
             raise SearchSpaceError(
                 f"{self._where}: sampling must be one of {list(SAMPLINGS)}, got sampling={sampling!r}."
             )
@@ -126,8 +170,21 @@ class _Numeric(HyperParameter):
         """How many values a stepped range holds (None: continuous)."""
         if step is None:
             return None
-        span = (hi - lo) / step if sampling == "linear" else math.log(hi / lo) / math.log(step)
-        n = int(math.floor(span + _EPS)) + 1
+        if self._integer and sampling == "linear":
+            n = int(hi - lo) // int(step) + 1  # exact: int64 is wider than a float's mantissa
+        else:
+            if sampling != "linear":
+                span = _log_ratio(hi, lo) / math.log(step)
+            elif math.isfinite(hi - lo):
+                span = (hi - lo) / step
+            else:  # wider than the largest float
+                span = (hi / 2 - lo / 2) / (step / 2)
+            if not span + _EPS < _MAX_GRID:
+                raise SearchSpaceError(
+                    f"{self._where}: step={step!r} makes more than 2**64 values in "
+                    f"[{lo!r}, {hi!r}]; use a larger step, or no step (a continuous range)."
+                )
+            n = int(math.floor(span + _EPS)) + 1
         if n == 1 and hi > lo:
             kind = "distance" if sampling == "linear" else "multiplier"
             raise SearchSpaceError(
@@ -143,21 +200,31 @@ class _Numeric(HyperParameter):
         return f"{type(self).__name__} {self.name!r}"
 
     def _number(self, value: Any, arg: str) -> Any:
-        """Validate and convert one numeric argument (int for ``Int``, float for ``Float``)."""
+        """Validate and convert one numeric argument (int for ``Int``, float for ``Float``).
+
+        A value that is not a number (a str, a bool, None), or for ``Int`` not a whole number
+        (1.5, inf), raises ``SearchSpaceTypeError`` (a ``TypeError`` and a ``ValueError``); a
+        ``Float`` argument that is NaN or infinite raises ``SearchSpaceError``."""
         if isinstance(value, np.generic):
             value = value.item()
-        ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        if ok and not math.isfinite(value):
-            ok = False
+        number = isinstance(value, numbers.Real) and not isinstance(value, bool)
         if self._integer:
-            if ok and isinstance(value, numbers.Integral):
+            if number and isinstance(value, numbers.Integral):
                 return int(value)
-            if ok and float(value).is_integer():
+            if number and math.isfinite(value) and float(value).is_integer():
                 return int(value)
-            raise SearchSpaceError(f"{self._where}: {arg} must be an int, got {value!r}.")
-        if ok:
-            return float(value)
-        raise SearchSpaceError(f"{self._where}: {arg} must be a finite number, got {value!r}.")
+            raise SearchSpaceTypeError(
+                f"{self._where}: {arg} must be an int, got {value!r} of type "
+                f"{type(value).__name__}."
+            )
+        if not number:
+            raise SearchSpaceTypeError(
+                f"{self._where}: {arg} must be a finite number (int or float), got {value!r} of "
+                f"type {type(value).__name__}."
+            )
+        if not math.isfinite(value):
+            raise SearchSpaceError(f"{self._where}: {arg} must be a finite number, got {value!r}.")
+        return float(value)
 
     # --- public attributes -----------------------------------------------------------------
     @property
@@ -197,12 +264,22 @@ class _Numeric(HyperParameter):
     @property
     def values(self) -> tuple[Any, ...]:
         """keras-tuner's ``values``: every grid value in increasing order, or, for a range
-        without a step, ten values spread evenly over the sampling's warp."""
-        grid = self.grid_values()
-        if grid is not None and (self._n is not None or self._sampling == "linear"):
-            return tuple(grid)
+        without a step, ten values spread evenly over the sampling's warp. A grid of more than
+        ``MAX_GRID_VALUES`` values raises ``SearchSpaceError`` (see ``grid_values``)."""
+        if self._n is not None:
+            return tuple(self.grid_values() or ())
         spread = (self.from_unit((i + 0.5) / 10) for i in range(10))
         return tuple(sorted(set(spread)))
+
+    def _check_listable(self, size: int) -> None:
+        """Refuse to list more than ``MAX_GRID_VALUES`` values (``grid_values``)."""
+        if size > MAX_GRID_VALUES:
+            raise SearchSpaceError(
+                f"{self._where} has {size} values; grid_values() lists at most "
+                f"{MAX_GRID_VALUES:,}. A range this wide can be sampled and modelled (random "
+                "search, BOHB, Bayesian optimisation) but not enumerated: give it a larger "
+                "step, or search it with another searcher than a grid."
+            )
 
     # --- grid (with a step) ------------------------------------------------------------------
     def _grid_value(self, i: int) -> Any:
@@ -211,15 +288,17 @@ class _Numeric(HyperParameter):
         if self._sampling == "linear":
             v = self._min + i * self._step
         else:  # reverse_log: index i mirrors the log value of index i (keras-tuner's order)
-            g = self._min * self._step**i
+            g = _log_point(self._min, self._step, i)
             v = g if self._sampling == "log" else self._top + self._min - g
         if self._integer:
             return int(min(max(v, self._min), self._max))
         return self._tidy(v)
 
     def _tidy(self, v: float) -> float:
-        """Remove float noise (0.30000000000000004 -> 0.3) and snap to the bounds."""
-        tol = _EPS * max(abs(self._min), abs(self._max))
+        """Remove float noise (0.30000000000000004 -> 0.3) and snap to the bounds (within a
+        tolerance relative to the value on a log grid, whose values span many magnitudes)."""
+        scale = abs(v) if self._sampling == "log" else max(abs(self._min), abs(self._max))
+        tol = _EPS * scale
         if abs(v - self._min) <= tol:
             return float(self._min)
         if abs(v - self._max) <= tol:
@@ -232,11 +311,14 @@ class _Numeric(HyperParameter):
         v = min(max(float(value), self._min), self._max)
         if self._sampling == "linear":
             x = (v - self._min) / self._step
+            if not math.isfinite(x):  # a range wider than the largest float
+                x = (v / 2 - self._min / 2) / (self._step / 2)
         elif self._sampling == "log":
-            x = math.log(v / self._min) / math.log(self._step)
+            x = _log_ratio(v, self._min) / math.log(self._step)
         else:
-            v = min(v, self._top)
-            x = math.log((self._top + self._min - v) / self._min) / math.log(self._step)
+            v = min(v, self._top)  # top + min - v >= min, but not always in floats
+            x = _log_ratio(max(self._top + self._min - v, self._min), self._min) / math.log(
+                self._step)
         return min(max(int(round(x)), 0), n - 1)
 
     # --- warp (without a step) ---------------------------------------------------------------
@@ -244,22 +326,30 @@ class _Numeric(HyperParameter):
         if a == b:
             return a
         if self._sampling == "linear":
-            return a + u * (b - a)
-        r = math.log(b / a)
+            if math.isfinite(b - a):
+                return a + u * (b - a)
+            return a * (1.0 - u) + b * u  # wider than the largest float
+        if math.isfinite(b / a):
+            r = math.log(b / a)
+            if self._sampling == "log":
+                return a * math.exp(u * r)
+            return b + a - a * math.exp((1.0 - u) * r)
+        r = math.log(b) - math.log(a)  # the ratio overflows: stay in log space
         if self._sampling == "log":
-            return a * math.exp(u * r)
-        return b + a - a * math.exp((1.0 - u) * r)
+            return math.exp(math.log(a) + u * r)
+        return b + a - math.exp(math.log(a) + (1.0 - u) * r)
 
     def _unwarp(self, x: float, a: float, b: float) -> float:
         if a == b:
             return 0.5
         x = min(max(float(x), a), b)
         if self._sampling == "linear":
-            u = (x - a) / (b - a)
+            wide = not math.isfinite(b - a)  # wider than the largest float: halves
+            u = (x / 2 - a / 2) / (b / 2 - a / 2) if wide else (x - a) / (b - a)
         elif self._sampling == "log":
-            u = math.log(x / a) / math.log(b / a)
-        else:
-            u = 1.0 - math.log((b + a - x) / a) / math.log(b / a)
+            u = _log_ratio(x, a) / _log_ratio(b, a)
+        else:  # b + a - x >= a, but not always in floats (a far below b)
+            u = 1.0 - _log_ratio(max(b + a - x, a), a) / _log_ratio(b, a)
         return min(max(u, 0.0), 1.0)
 
     # --- HyperParameter API ------------------------------------------------------------------
@@ -287,8 +377,19 @@ class _Numeric(HyperParameter):
     def _sample(self, rng: np.random.Generator) -> Any:
         """Draw a value: uniform over the grid, or ``from_unit`` of a closed-interval uniform."""
         if self._n is not None:
+            if self._n > 2**63:  # int64's integers() stops there (Int(-2**63, 2**63 - 1))
+                return self._grid_value(int(rng.integers(0, self._n - 1, endpoint=True,
+                                                         dtype=np.uint64)))
             return self._grid_value(int(rng.integers(self._n)))
         return self.from_unit(_closed_unit(rng))
+
+    def grid_size(self) -> int | None:
+        """How many values ``grid_values()`` holds (None: continuous), without listing them."""
+        if self._n is not None:
+            return self._n
+        if self._integer:
+            return int(self._max) - int(self._min) + 1
+        return None
 
     def _continuous_to_unit(self, v: float) -> float:
         raise NotImplementedError
@@ -310,7 +411,9 @@ class Int(_Numeric):
     _integer = True
 
     def grid_values(self) -> list[Any]:
-        """Every value in increasing order."""
+        """Every value in increasing order; more than ``MAX_GRID_VALUES`` raise
+        ``SearchSpaceError`` (``grid_size()`` counts them)."""
+        self._check_listable(self.grid_size() or 0)
         if self._n is not None:
             return sorted(self._grid_value(i) for i in range(self._n))
         return list(range(self._min, self._max + 1))
@@ -336,9 +439,11 @@ class Float(_Numeric):
     """
 
     def grid_values(self) -> list[Any] | None:
-        """The grid values in increasing order, or ``None`` without a step."""
+        """The grid values in increasing order, or ``None`` without a step; more than
+        ``MAX_GRID_VALUES`` raise ``SearchSpaceError`` (``grid_size()`` counts them)."""
         if self._n is None:
             return None
+        self._check_listable(self._n)
         return sorted(self._grid_value(i) for i in range(self._n))
 
     def _continuous_to_unit(self, v: float) -> float:

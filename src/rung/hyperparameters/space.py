@@ -24,13 +24,14 @@ import json
 from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any
 
-from rung.errors import SearchSpaceError
+from rung.errors import SearchSpaceTypeError
 from rung.hyperparameters._declaring import DeclaringMethods
 from rung.hyperparameters._registry import DefinitionRegistry
 from rung.hyperparameters.base import Condition, HyperParameter, plain_json
 from rung.hyperparameters.compat import hyperparameter_from_config
 from rung.hyperparameters.discrete import Fixed
 from rung.hyperparameters.values_view import ValuesView
+from rung.validation import format_message
 
 __all__ = ["HyperParameters"]
 
@@ -61,6 +62,7 @@ class HyperParameters(DeclaringMethods, DefinitionRegistry):
         self._scopes: list[str] = []
         self._conditions: list[Condition] = []
         self._pinned: set[str] = set()  # names whose definition stands (see _pin_definitions)
+        self._shadowed: dict[str, list[HyperParameter]] = {}  # definitions that lost (_registry)
 
     # --- reading -----------------------------------------------------------------------------
     @property
@@ -76,6 +78,10 @@ class HyperParameters(DeclaringMethods, DefinitionRegistry):
 
     @values.setter
     def values(self, values: Mapping[str, Any]) -> None:
+        if not isinstance(values, Mapping):
+            raise SearchSpaceTypeError(format_message(
+                "HyperParameters.values", "a dict of values by name", values,
+                "e.g. hp.values = {'units': 32}"))
         self._values = dict(values)
 
     def get(self, name: str) -> Any:
@@ -114,6 +120,8 @@ class HyperParameters(DeclaringMethods, DefinitionRegistry):
         new._by_name = {name: list(entries) for name, entries in self._by_name.items()}
         new._values = dict(self._values)
         new._pinned = set(self._pinned)
+        new._shadowed = {name: list(lost) for name, lost in self.__dict__.get(
+            "_shadowed", {}).items()}
         new._closed = self._closed
         return new
 
@@ -134,11 +142,16 @@ class HyperParameters(DeclaringMethods, DefinitionRegistry):
         existing entries are kept and only new names or conditions are added (a conflicting
         definition under the same conditions raises).
         """
+        expected = "a HyperParameters or a list of HyperParameter objects"
+        if not isinstance(hps, (HyperParameters, Iterable)) or isinstance(hps, (str, Mapping)):
+            raise SearchSpaceTypeError(format_message("merge: hps", expected, hps))
         incoming = hps._space if isinstance(hps, HyperParameters) else list(hps)
         other_values = hps._values if isinstance(hps, HyperParameters) else {}
-        for p in incoming:
+        for i, p in enumerate(incoming):
             if not isinstance(p, HyperParameter):
-                raise SearchSpaceError(f"merge: expected HyperParameter objects, got {p!r}.")
+                raise SearchSpaceTypeError(
+                    f"merge: expected HyperParameter objects, got hps[{i}]={p!r} of type "
+                    f"{type(p).__name__}.")
             existing = self._by_name.get(p.name, [])
             is_new = not existing
             same = next((e for e in existing if e.conditions == p.conditions), None)
@@ -182,10 +195,23 @@ class HyperParameters(DeclaringMethods, DefinitionRegistry):
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> HyperParameters:
         """Rebuild from :meth:`get_config` output (keras-tuner's format is accepted too)."""
+        expected = "a dict, the output of HyperParameters.get_config()"
+        if not isinstance(config, Mapping):
+            raise SearchSpaceTypeError(format_message("HyperParameters.from_config: config",
+                                                      expected, config))
+        space, values = config.get("space", ()), config.get("values", {})
+        if not isinstance(space, (list, tuple)):
+            raise SearchSpaceTypeError(format_message(
+                "HyperParameters.from_config: config['space']", "a list of hyperparameter "
+                "configs", space))
+        if not isinstance(values, Mapping):
+            raise SearchSpaceTypeError(format_message(
+                "HyperParameters.from_config: config['values']", "a dict of values by name",
+                values))
         hp = cls()
-        for item in config.get("space", ()):
+        for item in space:
             hp._retrieve(hyperparameter_from_config(item))
-        hp._values.update(config.get("values", {}))
+        hp._values.update(values)
         hp._pinned = set(config.get("pinned", ()))
         return hp
 
@@ -196,7 +222,15 @@ class HyperParameters(DeclaringMethods, DefinitionRegistry):
     @classmethod
     def from_json(cls, text: str) -> HyperParameters:
         """Rebuild from :meth:`to_json` output."""
-        return cls.from_config(json.loads(text))
+        if not isinstance(text, (str, bytes, bytearray)):
+            raise SearchSpaceTypeError(format_message(
+                "HyperParameters.from_json: text", "a str, the output of to_json()", text))
+        config = json.loads(text)
+        if not isinstance(config, dict):
+            raise SearchSpaceTypeError(format_message(
+                "HyperParameters.from_json: text", "the JSON text of an object, the output of "
+                "to_json()", text))
+        return cls.from_config(config)
 
     def __repr__(self) -> str:
         return f"HyperParameters(space={self._space!r}, values={self._active_values()!r})"

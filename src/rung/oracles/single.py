@@ -17,6 +17,7 @@ from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.schedule import Budget
 from rung.oracles.stop import StopKind
 from rung.searchers import GPSearcher, GridSearcher
+from rung.searchers.grid import check_grid_sizes
 from rung.trial_record import TrialRecord
 from rung.validation import check_optional_int
 
@@ -177,8 +178,10 @@ class GridSearchOracle(SingleFidelityOracle):
 
     def _check_space(self, space: HyperParameters) -> None:
         """With its own grid order (the grid searcher, no ``populate_space`` of a subclass) a
-        ``Float`` without ``step`` is fine: it takes ten values; another searcher decides."""
+        ``Float`` without ``step`` is fine: it takes ten values, but a hyperparameter with more
+        values than a grid can list is not; another searcher decides."""
         if type(self.searcher) is GridSearcher and not self._overrides_populate_space():
+            check_grid_sizes(space, type(self).__name__)
             return
         super()._check_space(space)
 
@@ -258,10 +261,10 @@ class GridSearchOracle(SingleFidelityOracle):
             return None
         points = 1
         for p in self.hyperparameters.space:
-            values = p.grid_values()
-            if values is None:
+            size = p.grid_size()  # counted, not listed
+            if size is None:
                 return None
-            points *= len(values)
+            points *= size
             if points > limit:
                 return None
         counter, seen = GridSearcher(), set[str]()

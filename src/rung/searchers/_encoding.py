@@ -9,7 +9,9 @@ Each tunable hyperparameter is one dimension with its own kernel (``rung.searche
 * anything else (continuous ``Float``, ``Int`` with many values): ``to_unit(value)``, modelled by
   a Gaussian truncated to ``[0, 1]``; a draw is turned back into a value by ``from_unit``.
 
-``Fixed`` hyperparameters and one-value grids are not dimensions.
+``Fixed`` hyperparameters and one-value grids are not dimensions. The kind of a dimension is
+decided from ``grid_size()``: only a grid short enough for a categorical or ordinal kernel is
+listed, so ``Int("seed", 0, 2**31 - 1)`` costs what ``Float("x", 0, 1)`` does.
 
 **Inactive values.** A conditional hyperparameter that is inactive (or missing: a configuration
 from before a define-by-run hyperparameter existed, or a value the space no longer accepts) is
@@ -145,13 +147,14 @@ def _mixed(kernel: Kernel, x: np.ndarray, centres: np.ndarray, h: float) -> np.n
 def _dimension(hp: HyperParameter) -> Dimension | None:
     if isinstance(hp, Fixed):
         return None
-    grid = hp.grid_values()
-    if grid is not None and len(grid) < 2:
+    size = hp.grid_size()  # counted, not listed: an Int may hold 2**64 values
+    if size is not None and size < 2:
         return None
     unordered = isinstance(hp, Boolean) or (isinstance(hp, Choice) and not hp.ordered)
-    if grid is not None and unordered:
-        return Dimension(hp, CategoricalKernel(len(grid)), tuple(grid))
-    if grid is not None and (len(grid) <= ORDINAL_LEVELS or isinstance(hp, Choice)):
+    if size is not None and (unordered or size <= ORDINAL_LEVELS or isinstance(hp, Choice)):
+        grid = tuple(hp.grid_values() or ())
+        if unordered:
+            return Dimension(hp, CategoricalKernel(len(grid)), grid)
         positions = tuple(float(hp.to_unit(v)) for v in grid)
-        return Dimension(hp, OrdinalKernel(positions), tuple(grid))
+        return Dimension(hp, OrdinalKernel(positions), grid)
     return Dimension(hp, GaussianKernel(), None)

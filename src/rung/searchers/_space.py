@@ -54,9 +54,15 @@ class Grid:
     size: int
 
     @classmethod
-    def from_space(cls, space: HyperParameters) -> Grid | None:
-        """The grid of ``space``, or ``None`` if some hyperparameter is continuous."""
+    def from_space(cls, space: HyperParameters, limit: int | None = None) -> Grid | None:
+        """The grid of ``space``, or ``None`` if some hyperparameter is continuous or, with a
+        ``limit``, if the grid has more points than that (counted before anything is listed)."""
         hps = tuple(space.space)
+        sizes = [hp.grid_size() for hp in hps]
+        if any(size is None for size in sizes):
+            return None
+        if limit is not None and math.prod(sizes) > limit:  # type: ignore[arg-type]
+            return None
         values: list[tuple[Any, ...]] = []
         for hp in hps:
             grid = hp.grid_values()

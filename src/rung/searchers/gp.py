@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Container, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from rung.errors import RungError
 from rung.hyperparameters import values_key
 from rung.searchers import _gp_model as model
 from rung.searchers._budgets import BudgetFocus, FinalResults
@@ -79,7 +81,9 @@ class GPSearcher(Searcher):
     configurations so far, then L-BFGS-B from the ``num_restarts`` best of them. The best
     candidate that is not in ``exclude`` (tried in this stream), never failed and is not pending
     is proposed; when there is none, a random one (``RandomSearcher``, which also finds the last
-    untried points of a small space).
+    untried points of a small space). If the model fails numerically (a ``ValueError`` or
+    ``ArithmeticError`` from scikit-learn or NumPy), that proposal is random too, with a
+    ``RuntimeWarning`` that says why: one bad model does not stop the search.
 
     Jobs still running are *pending*: they enter the process with a pessimistic made-up result,
     the worst loss so far or the predicted mean plus one standard deviation if that is worse
@@ -229,10 +233,19 @@ class GPSearcher(Searcher):
             group = self._group(self.initial_points(space), rng)
         if group is None:
             return RandomSearcher().suggest(space, rng, avoid, stream)
-        with model.one_blas_thread():
-            gp, x_units, y = self._model(space, encoding, group)
-            values = model.propose(encoding, gp, x_units, y, rng, avoid, self.beta,
-                                   self.num_candidates, self.num_restarts)
+        try:
+            with model.one_blas_thread():
+                gp, x_units, y = self._model(space, encoding, group)
+                values = model.propose(encoding, gp, x_units, y, rng, avoid, self.beta,
+                                       self.num_candidates, self.num_restarts)
+        except (ValueError, ArithmeticError) as error:  # numerics (LinAlgError is a ValueError)
+            if isinstance(error, RungError):
+                raise
+            # One failed model must not stop the search: this proposal is random instead.
+            warnings.warn(
+                f"GPSearcher: the Gaussian process failed ({type(error).__name__}: {error}); "
+                "this configuration is drawn at random instead.", RuntimeWarning, stacklevel=2)
+            values = None
         if values is None:
             return RandomSearcher().suggest(space, rng, avoid, stream)
         return values

@@ -6,7 +6,8 @@ from collections.abc import Container, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rung.errors import ConfigurationError
-from rung.hyperparameters import values_key
+from rung.hyperparameters import HyperParameter, values_key
+from rung.hyperparameters.base import MAX_GRID_VALUES
 from rung.searchers._space import Grid, space_fingerprint
 from rung.searchers.base import Searcher
 
@@ -15,7 +16,25 @@ if TYPE_CHECKING:
 
     from rung.hyperparameters import HyperParameters
 
-__all__ = ["GridSearcher"]
+__all__ = ["GridSearcher", "check_grid_sizes"]
+
+
+def check_grid_sizes(space: HyperParameters, who: str = "GridSearcher") -> None:
+    """Raise ``ConfigurationError`` for a hyperparameter with more than ``MAX_GRID_VALUES``
+    values (``Int("seed", 0, 2**31 - 1)``): a grid cannot list them, let alone try them."""
+    for hp in space.space:
+        size = hp.grid_size()
+        if size is not None and size > MAX_GRID_VALUES:
+            raise ConfigurationError(
+                f"{who}: hyperparameter {hp.name!r} has {size:,} values, too many grid points "
+                f"(at most {MAX_GRID_VALUES:,} per hyperparameter). Give it a larger `step`, "
+                f"e.g. {_with_step(hp)}, or use a searcher that samples (random, kde, gp)."
+            )
+
+
+def _with_step(hp: HyperParameter) -> str:
+    low, high = getattr(hp, "min_value", "..."), getattr(hp, "max_value", "...")
+    return f"hp.{type(hp).__name__}({hp.name!r}, {low!r}, {high!r}, step=...)"
 
 
 class GridSearcher(Searcher):
@@ -32,7 +51,8 @@ class GridSearcher(Searcher):
     starts again from the first point; ``exclude`` keeps it from repeating configurations.
     ``rng`` is not used: the order is deterministic.
 
-    Every hyperparameter needs a finite grid: a ``Float`` without ``step`` raises
+    Every hyperparameter needs a finite grid: a ``Float`` without ``step``, or a hyperparameter
+    with more than ``MAX_GRID_VALUES`` values (``Int("seed", 0, 2**31 - 1)``), raises
     :class:`~rung.errors.ConfigurationError`.
 
     Example::
@@ -50,13 +70,14 @@ class GridSearcher(Searcher):
 
     def check_space(self, space: HyperParameters) -> None:
         for hp in space.space:
-            if hp.grid_values() is None:
+            if hp.grid_size() is None:
                 raise ConfigurationError(
                     f"GridSearcher: hyperparameter {hp.name!r} is continuous (a Float without "
                     f"`step`), so it has no grid. Give it a `step`, e.g. "
                     f"hp.Float({hp.name!r}, ..., step=0.1), or use hp.Choice({hp.name!r}, "
                     f"[...]) with the values to try."
                 )
+        check_grid_sizes(space)
 
     def _grid(self, space: HyperParameters, fingerprint: str) -> Grid:
         if self._grid_cache is not None and self._grid_cache[0] == fingerprint:

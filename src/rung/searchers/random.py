@@ -68,8 +68,8 @@ class RandomSearcher(Searcher):
     def _pick_remaining(
         space: HyperParameters, rng: np.random.Generator, exclude: Container[str]
     ) -> dict[str, Any] | None:
-        grid = Grid.from_space(space)
-        if grid is None or grid.size > _ENUMERATION_LIMIT:
+        grid = Grid.from_space(space, limit=_ENUMERATION_LIMIT)  # a wide Int is never listed
+        if grid is None:
             return None
         remaining = [v for _, v in grid.iter_from(0) if values_key(v) not in exclude]
         if not remaining:
