@@ -603,3 +603,17 @@ def test_a_search_without_a_completed_trial_fails_with_the_last_error(
         tuner.search()
     assert "search finished" not in capsys.readouterr().out
     assert tuner.storage.count_trials(rung.TrialStatus.COMPLETED) == 0
+
+
+def test_a_hypermodel_and_a_run_trial_together_are_refused(tmp_path: Path) -> None:
+    def build(hp: rung.HyperParameters) -> object:
+        return object()
+
+    def train(trial: rung.Trial) -> float:
+        return trial.hyperparameters.Float("x", 0.0, 1.0)
+
+    with pytest.raises(ConfigurationError, match="Received both hypermodel=.* and run_trial=.*"
+                                                 "the hypermodel would never be built"):
+        rung.RandomSearch(hypermodel=build, run_trial=train, objective="loss", max_trials=2,
+                          directory=tmp_path, project_name="p", verbose=0)
+    assert not (tmp_path / "p").exists()

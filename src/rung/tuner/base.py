@@ -116,6 +116,11 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
                 "Received `hypermodel=None` and no `run_trial`: nothing would train. Pass "
                 "hypermodel=<build function or HyperModel>, run_trial=<function>, or subclass "
                 "the tuner and override run_trial (it then declares the search space)")
+        if hypermodel is not None and run_trial is not None:
+            raise ConfigurationError(
+                f"Received both hypermodel={hypermodel!r} and run_trial={run_trial!r}: run_trial "
+                "trains every job, so the hypermodel would never be built. Pass one of them (a "
+                "tuner subclass's own run_trial method may use self.hypermodel)")
         self.hypermodel = get_hypermodel(hypermodel)  # a build function: a DefaultHyperModel
         self._run_trial_fn = run_trial
         if max_retries_per_trial is None:  # keras-tuner: the oracle's setting
