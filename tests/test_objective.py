@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import math
+import re
+from typing import Any
 
 import numpy as np
 import pytest
 
+from rung.errors import ConfigurationError
 from rung.objective import MultiObjective, Objective, create_objective, infer_direction
 
 MIN_NAMES = [
@@ -280,3 +283,13 @@ def test_create_objective_list_errors() -> None:
         create_objective(["val_loss", 3])  # type: ignore[list-item]
     with pytest.raises(ValueError, match="Could not infer optimization direction"):
         create_objective(["val_loss", "foo"])
+
+
+@pytest.mark.parametrize(("given", "hint"), [
+    (("val_accuracy", "max"), "rung.Objective('val_accuracy', 'max')"),
+    (["loss", "minimize"], "rung.Objective('loss', 'min')"),
+    (("score", "Maximize"), "rung.Objective('score', 'max')"),
+])
+def test_a_name_and_a_direction_in_a_list_are_named_as_such(given: Any, hint: str) -> None:
+    with pytest.raises(ConfigurationError, match=re.escape(f"pass {hint}")):
+        create_objective(given)

@@ -324,6 +324,21 @@ def _single(obj: Any) -> Objective:
     )
 
 
+_DIRECTION_WORDS = {"min", "max", "minimize", "maximize", "minimise", "maximise"}
+
+
+def _refuse_name_and_direction(objective: list[Any] | tuple[Any, ...]) -> None:
+    """``("val_acc", "max")`` reads as a metric and its direction (as Optuna's or Ray Tune's
+    ``mode=``), but a list is several objectives: say so instead of failing on ``'max'``."""
+    if (len(objective) == 2 and all(isinstance(o, str) for o in objective)
+            and objective[1].lower() in _DIRECTION_WORDS):
+        name, direction = objective
+        short = "max" if direction.lower().startswith("max") else "min"
+        raise ConfigurationError(
+            f"objective={objective!r} is a list of two objectives, {name!r} and {direction!r}; "
+            f"for one metric and its direction pass rung.Objective({name!r}, {short!r})")
+
+
 def create_objective(objective: ObjectiveLike) -> Objective | MultiObjective:
     """Turn the ``objective`` argument of a tuner or oracle into an objective.
 
@@ -348,6 +363,7 @@ def create_objective(objective: ObjectiveLike) -> Objective | MultiObjective:
                 "`objective` must not be an empty list; pass a metric name, an Objective, "
                 "or a list of them."
             )
+        _refuse_name_and_direction(objective)
         objectives = [_single(o) for o in objective]
         return objectives[0] if len(objectives) == 1 else MultiObjective(objectives)
     raise ArgumentTypeError(
