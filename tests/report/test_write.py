@@ -85,6 +85,9 @@ def test_write_report_refuses_bad_arguments(tmp_path: Path, hb_project: Path) ->
         write_report(3, tmp_path / "r.html")  # type: ignore[arg-type]
     with pytest.raises(ArgumentTypeError, match="out must be a file path"):
         write_report(hb_project, None)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match=r"'/proc/rung-report\.html': ") as caught:
+        write_report(hb_project, "/proc/rung-report.html")  # no file can be made there
+    assert ".partial" not in str(caught.value)  # the name the user gave, not rung's own
 
 
 def test_rung_report_writes_report_html_here_by_default(hb_project: Path, tmp_path: Path,

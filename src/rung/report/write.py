@@ -49,7 +49,7 @@ def write_report(project: str | os.PathLike[str], out: str | os.PathLike[str]) -
     except OSError as exc:  # the user's path: a folder that is a file, not writable, ...
         if partial.parent.is_dir():
             partial.unlink(missing_ok=True)
-        where = str(exc.filename or target)
+        where = str(target if exc.filename == str(partial) else exc.filename or target)
         why = (f"{where!r} is a file, not a folder"
                if isinstance(exc, (FileExistsError, NotADirectoryError))
                else f"{where!r}: {exc.strerror or exc}")
