@@ -12,6 +12,7 @@ torch = pytest.importorskip("torch")
 
 import rung  # noqa: E402
 from rung.checkpoints import CheckpointStore  # noqa: E402
+from rung.errors import ArgumentTypeError, ConfigurationError  # noqa: E402
 from rung.integrations import torch as rung_torch  # noqa: E402
 from rung.trial import Trial, TrialRecord  # noqa: E402
 
@@ -137,3 +138,70 @@ def test_restore_without_parent_returns_none_and_bad_input_is_named(tmp_path: Pa
     assert not list((tmp_path / "a").glob(".tmp-*"))  # the atomic write left nothing behind
     with pytest.raises(ValueError, match="seed must be an integer"):
         rung_torch.seed_all(-1)
+
+
+@pytest.mark.parametrize("arguments, error, words", [
+    ({"trial": None}, ArgumentTypeError, ("trial must be a rung.Trial", "got None")),
+    ({"model": torch.nn.Linear}, ArgumentTypeError,
+     ("model must be None or an object with state_dict()", "Linear", "not the class")),
+    ({"rng": "yes"}, ArgumentTypeError, ("rng must be True or False", "'yes'")),
+    ({"filename": 5}, ArgumentTypeError, ("filename must be a plain file name", "got 5")),
+    ({"filename": ""}, ConfigurationError, ("filename must be a plain file name", "got ''")),
+    ({"filename": "."}, ConfigurationError, ("filename", "got '.'")),
+    ({"filename": ".."}, ConfigurationError, ("filename", "got '..'")),
+    ({"filename": "sub/x.pt"}, ConfigurationError, ("filename", "got 'sub/x.pt'")),
+    ({"filename": "../../x.pt"}, ConfigurationError, ("filename", "got '../../x.pt'")),
+])
+def test_save_and_restore_refuse_bad_arguments_before_touching_a_file(
+        tmp_path: Path, arguments: dict, error: type, words: tuple[str, ...]) -> None:
+    """A class for an instance, a path for a file name (which would write outside the trial's
+    directory, C1), a string for a bool: named, and nothing is written or read."""
+    store = CheckpointStore(tmp_path / "trials")
+    model = torch.nn.Linear(2, 2)
+    kwargs = {"trial": make_trial(store, "a", 0, 1, None), "model": model, **arguments}
+    trial = kwargs.pop("trial")
+    with pytest.raises(error) as info:
+        rung_torch.save(trial, **kwargs)
+    assert all(w in str(info.value) for w in words), str(info.value)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    child = None if "trial" in arguments else make_trial(store, "b", 1, 3, "a")
+    with pytest.raises(error) as info:
+        rung_torch.restore(child, **kwargs)
+    assert all(w in str(info.value) for w in words), str(info.value)
+
+
+def test_a_plain_other_filename_is_saved_in_the_trial_directory(tmp_path: Path) -> None:
+    store = CheckpointStore(tmp_path)
+    model = torch.nn.Linear(2, 2)
+    path = rung_torch.save(make_trial(store, "a", 0, 1, None), model=model, filename="best.pt")
+    assert path == tmp_path / "a" / "best.pt" and path.is_file()
+    assert rung_torch.restore(make_trial(store, "b", 1, 3, "a"), model=model,
+                              filename="best.pt") == {}
+
+
+@pytest.mark.parametrize("state, error, words", [
+    ({}, ConfigurationError, ("state must be a dict returned by get_rng_state()",
+                              "lacks 'torch', 'numpy', 'python'")),
+    (5, ArgumentTypeError, ("state must be a dict", "got 5")),
+    ({"torch": 1, "numpy": (), "python": ()}, ArgumentTypeError,
+     ("state['torch'] must be a torch.ByteTensor", "got 1")),
+    ({"torch": torch.get_rng_state(), "numpy": (1, 2), "python": ()}, ConfigurationError,
+     ("state['numpy'] must be a sequence of 5 items", "(1, 2)")),
+])
+def test_set_rng_state_says_what_the_state_must_hold(state, error: type,
+                                                     words: tuple[str, ...]) -> None:
+    before = torch.get_rng_state()
+    with pytest.raises(error) as info:
+        rung_torch.set_rng_state(state)
+    assert all(w in str(info.value) for w in words), str(info.value)
+    assert torch.equal(torch.get_rng_state(), before)  # nothing was half-restored
+    rung_torch.set_rng_state(rung_torch.get_rng_state())  # what get_rng_state returns works
+
+
+def test_seed_all_names_its_range() -> None:
+    with pytest.raises(ConfigurationError,
+                       match=r"seed must be an integer in \[0, 18446744073709551615\], got "
+                             r"1180591620717411303424; 2\*\*64 - 1"):
+        rung_torch.seed_all(2**70)
+    rung_torch.seed_all(rung_torch.SEED_MAX)  # the largest seed torch takes
+    rung_torch.seed_all(0)

@@ -38,19 +38,23 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from rung.optional import import_optional
-from rung.validation import check_int, fail_type
+from rung.trial import Trial
+from rung.validation import check_bool, check_instance, check_int, fail_type, fail_value
 
 if TYPE_CHECKING:
     from types import ModuleType
 
-    from rung.trial import Trial
-
-__all__ = ["FILENAME", "get_rng_state", "restore", "save", "seed_all", "set_rng_state"]
+__all__ = ["FILENAME", "SEED_MAX", "get_rng_state", "restore", "save", "seed_all", "set_rng_state"]
 
 FILENAME = "torch_checkpoint.pt"
 """The file :func:`save` writes in ``trial.checkpoint_dir``."""
 
 FORMAT = 1
+
+SEED_MAX = 2**64 - 1
+"""The largest seed :func:`seed_all` takes (``torch.manual_seed`` takes 64-bit seeds)."""
+
+_RNG_KEYS = ("torch", "numpy", "python")
 
 
 def _torch() -> ModuleType:
@@ -58,17 +62,48 @@ def _torch() -> ModuleType:
 
 
 def _check_stateful(name: str, obj: Any) -> None:
+    expected = "None or an object with state_dict() and load_state_dict()"
+    if isinstance(obj, type):  # the class has both methods, unbound: state_dict() needs `self`
+        raise fail_type(name, expected, obj, f"pass an instance, e.g. {name}={obj.__name__}(...), "
+                        "not the class")
     if obj is not None and not (hasattr(obj, "state_dict") and hasattr(obj, "load_state_dict")):
-        raise fail_type(name, "None or an object with state_dict() and load_state_dict()", obj,
+        raise fail_type(name, expected, obj,
                         "a torch.nn.Module, optimizer, LR scheduler, GradScaler, ...")
+
+
+def _check_call(trial: Any, model: Any, optimizer: Any, scheduler: Any, rng: Any,
+                filename: Any) -> None:
+    """The checks :func:`save` and :func:`restore` share, before any file is touched."""
+    check_instance("trial", trial, Trial, "a rung.Trial",
+                   "pass the trial your run_trial function receives")
+    for name, obj in (("model", model), ("optimizer", optimizer), ("scheduler", scheduler)):
+        _check_stateful(name, obj)
+    check_bool("rng", rng)
+    _check_filename(filename)
+
+
+def _check_filename(filename: Any) -> None:
+    """A plain file name: the checkpoint stays inside the trial's directory, where the
+    checkpoint cleanup (``keep_checkpoints``) finds it and where a child looks for it."""
+    expected = "a plain file name (no directory part), e.g. 'torch_checkpoint.pt'"
+    if not isinstance(filename, str):
+        raise fail_type("filename", expected, filename)
+    separators = {"/", os.sep, os.altsep or "/"}
+    if filename in ("", ".", "..") or any(sep in filename for sep in separators) \
+            or "\0" in filename:
+        raise fail_value("filename", expected, filename,
+                         "the file is written in trial.checkpoint_dir; several checkpoints per "
+                         "trial need different names, not sub-directories")
 
 
 def seed_all(seed: int) -> None:
     """Seed torch (CPU and CUDA), numpy's global generator and Python's ``random``.
 
+    ``seed`` is an integer in ``[0, 2**64 - 1]`` (torch's range; numpy gets ``seed % 2**32``).
+
     >>> seed_all(0)
     """
-    check_int("seed", seed, 0)
+    check_int("seed", seed, 0, SEED_MAX, hint="2**64 - 1 is torch's largest seed")
     torch = _torch()
     random.seed(int(seed))
     np.random.seed(int(seed) % 2**32)
@@ -95,6 +130,7 @@ def get_rng_state() -> dict[str, Any]:
 def set_rng_state(state: dict[str, Any]) -> None:
     """Restore what :func:`get_rng_state` returned."""
     torch = _torch()
+    _check_rng_state(state, torch)
     torch.set_rng_state(state["torch"])
     name, keys, pos, has_gauss, cached = state["numpy"]
     np.random.set_state((name, np.asarray(keys, dtype=np.uint32), pos, has_gauss, cached))
@@ -103,6 +139,23 @@ def set_rng_state(state: dict[str, Any]) -> None:
     if state.get("cuda") is not None and torch.cuda.is_available():
         cuda_states = state["cuda"][: torch.cuda.device_count()]
         torch.cuda.set_rng_state_all(cuda_states)
+
+
+def _check_rng_state(state: Any, torch: ModuleType) -> None:
+    expected = ("a dict returned by get_rng_state(), with the keys 'torch' (a ByteTensor), "
+                "'numpy' (5 items), 'python' (3 items) and optionally 'cuda'")
+    if not isinstance(state, dict):
+        raise fail_type("state", expected, state)
+    missing = [key for key in _RNG_KEYS if key not in state]
+    if missing:
+        raise fail_value("state", expected, state, f"it lacks {', '.join(map(repr, missing))}")
+    if not isinstance(state["torch"], torch.Tensor):
+        raise fail_type("state['torch']", "a torch.ByteTensor (torch.get_rng_state())",
+                        state["torch"])
+    for key, size in (("numpy", 5), ("python", 3)):
+        if not isinstance(state[key], (tuple, list)) or len(state[key]) != size:
+            raise fail_value(f"state[{key!r}]", f"a sequence of {size} items, as "
+                             "get_rng_state() returns", state[key])
 
 
 def save(
@@ -123,14 +176,18 @@ def save(
         extra: any picklable object of yours (a step counter, the best metric, ...);
             :func:`restore` returns it.
         rng: also save the random generators (needed for a bit-for-bit continuation).
-        filename: the file name (several checkpoints per trial need different names).
+        filename: a plain file name inside ``trial.checkpoint_dir`` (several checkpoints per
+            trial need different names); ``""``, ``"."``, ``".."`` and names with a path
+            separator are refused, so no checkpoint lands outside the trial's directory.
 
     The file is written to a temporary name and renamed, so a killed process leaves the old
     checkpoint or the new one, never half of one. Returns the path written.
+
+    Raises:
+        ArgumentTypeError, ConfigurationError: a bad argument (named), before anything is written.
     """
     torch = _torch()
-    for name, obj in (("model", model), ("optimizer", optimizer), ("scheduler", scheduler)):
-        _check_stateful(name, obj)
+    _check_call(trial, model, optimizer, scheduler, rng, filename)
     payload = {
         "format": FORMAT,
         "epoch": trial.epochs,
@@ -172,10 +229,10 @@ def restore(
 
     Raises:
         FileNotFoundError: the trial has a parent but the parent saved no such checkpoint.
+        ArgumentTypeError, ConfigurationError: a bad argument (named, as in :func:`save`).
     """
     torch = _torch()
-    for name, obj in (("model", model), ("optimizer", optimizer), ("scheduler", scheduler)):
-        _check_stateful(name, obj)
+    _check_call(trial, model, optimizer, scheduler, rng, filename)
     directory = trial.parent_checkpoint_dir
     if directory is None:
         return None
