@@ -20,6 +20,7 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 import rung  # noqa: E402
+from rung.errors import ArgumentTypeError, ConfigurationError, SearchSpaceError  # noqa: E402
 from rung.integrations.sklearn import HyperbandSearchCV, ParamSpace  # noqa: E402
 
 X, y = make_classification(n_samples=240, n_features=8, n_informative=5, n_classes=3,
@@ -235,3 +236,100 @@ def test_fit_params_reach_every_fit() -> None:
     assert not np.array_equal(search.cv_results_["mean_test_score"],
                               plain.cv_results_["mean_test_score"])
     assert (search.best_estimator_.predict(X) == 0).mean() < (plain.predict(X) == 0).mean()
+
+
+def _never_fits(monkeypatch) -> list:
+    """Record every fold fit (none may start when an argument is refused)."""
+    from rung.integrations.sklearn import _search
+
+    fits: list[object] = []
+    monkeypatch.setattr(_search, "fit_fold", lambda *args: fits.append(args))
+    return fits
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"estimator": None}, ArgumentTypeError,
+     r"estimator must be a scikit-learn estimator \(an object with get_params and fit\), got None"),
+    ({"estimator": 5}, ArgumentTypeError, r"estimator must be a scikit-learn estimator.*got 5"),
+    ({"estimator": SGDClassifier}, ArgumentTypeError,
+     r"estimator must be .*SGDClassifier'> \(ABCMeta\); pass an instance, e.g. SGDClassifier\(\)"),
+    ({"return_train_score": "x"}, ArgumentTypeError,
+     "return_train_score must be True or False, got 'x'"),
+    ({"n_jobs": "2"}, ArgumentTypeError, r"n_jobs must be None \(1 worker\).*got '2'"),
+    ({"n_jobs": 0}, ConfigurationError, r"n_jobs must be None \(1 worker\), a positive integer, "
+                                        r"or -1 for all cores .*got 0"),
+    ({"verbose": -1}, ConfigurationError, "verbose must be an integer >= 0, got -1"),
+    ({"cv": 1}, ConfigurationError, "cv must be an integer >= 2, got 1"),
+    ({"cv": "5"}, ArgumentTypeError, "cv must be None, an integer >= 2, a scikit-learn splitter"),
+    ({"cv": 500}, ConfigurationError,
+     r"cv must be at most 240 folds \(the data has 240 samples\), got 500"),
+    ({"random_state": -1}, ConfigurationError,
+     r"random_state must be an integer in \[0, 4294967295\], got -1"),
+    ({"random_state": "a"}, ArgumentTypeError,
+     "random_state must be None, an integer in .* or a numpy.random.RandomState, got 'a'"),
+    ({"scoring": "accuracyy"}, ConfigurationError,
+     r"scoring must be a scorer name, a callable or None, got 'accuracyy'; did you mean "
+     r"'accuracy'\?"),
+    ({"scoring": 5}, ArgumentTypeError, "scoring must be a scorer name, a callable or None, got 5"),
+    # cv as (train, test) index pairs: checked against the data, fold and side named
+    ({"cv": [(np.arange(100), np.arange(100, 250))]}, ConfigurationError,
+     r"cv\[0\]\[1\] must be the test indices of fold 0: a non-empty array of sample indices in "
+     r"\[0, 240\)"),
+    ({"cv": [(np.arange(100), [])]}, ConfigurationError, r"cv\[0\]\[1\] must be .*got \[\]"),
+    ({"cv": [([], np.arange(100))]}, ConfigurationError,
+     r"cv\[0\]\[0\] must be the train indices of fold 0"),
+    ({"cv": [(np.arange(100), np.arange(100, 200)), (np.arange(-3, 0), [0])]},
+     ConfigurationError, r"cv\[1\]\[0\] must be the train indices of fold 1"),
+    ({"cv": []}, ConfigurationError, r"cv must be at least one \(train, test\) split, got \[\]"),
+    ({"cv": [(1, 2, 3)]}, ConfigurationError, r"cv\[0\] must be a \(train, test\) pair"),
+    # a plan that no memory holds: 10**9 partial_fit passes, 897,489,745 jobs
+    ({"max_resource": 10**9}, ConfigurationError,
+     r"max_resource=1000000000 is too large for min_resource=1 and factor=3 \(resource="
+     r"'n_iter'\): the Hyperband plan has 897,489,745 jobs, 387,420,489 of them in its first "
+     r"rung.*at most 1,000,000 jobs"),
+    ({"hyperband_iterations": 10**6}, ConfigurationError,
+     r"hyperband_iterations must be an integer <= 45454 with max_resource=9.*got 1000000"),
+])
+def test_bad_arguments_are_refused_in_fit_before_any_fit(kwargs, error, match: str,
+                                                         monkeypatch) -> None:
+    """scikit-learn's convention: __init__ stores, fit checks (and names the argument) first."""
+    fits = _never_fits(monkeypatch)
+    args = {"estimator": SGDClassifier(random_state=0), **kwargs}
+    search = HyperbandSearchCV(args.pop("estimator"), SGD_SPACE,
+                               **{"resource": "n_iter", "max_resource": 9, "cv": 3, **args})
+    with pytest.raises(error, match=match):
+        search.fit(X, y)
+    assert fits == []
+
+
+def test_the_largest_plan_is_accepted_and_a_boolean_mask_is_a_fold(monkeypatch) -> None:
+    from rung.integrations.sklearn._params import MAX_JOBS, check_plan
+
+    search = sgd_search(resource="n_iter")
+    assert check_plan(3**11, search, 3**11, 1) == 418_902 <= MAX_JOBS  # as documented
+    masks = [(np.arange(240) < 160, np.arange(240) >= 160)]
+    fitted = sgd_search(cv=masks, max_resource=3).fit(X, y)
+    assert fitted.n_splits_ == 1
+
+
+def test_a_non_estimator_has_default_tags_until_fit_refuses_it() -> None:
+    """``is_classifier`` (cross_val_score's first question) must not crash on a bad estimator:
+    fit raises the error that names it."""
+    from sklearn.base import is_classifier
+
+    assert not is_classifier(HyperbandSearchCV(None, SGD_SPACE))
+    assert is_classifier(HyperbandSearchCV(SGDClassifier(), SGD_SPACE))
+
+
+def test_a_list_that_repeats_a_value_is_refused_as_hp_choice_refuses_one() -> None:
+    with pytest.raises(SearchSpaceError, match=r"param_space\['alpha'\]: values contain 0.0001 "
+                                               "more than once"):
+        HyperbandSearchCV(SGDClassifier(), {"alpha": [1e-4, 1e-4]}, resource="n_iter",
+                          max_resource=3, cv=3).fit(X, y)
+    with pytest.raises(SearchSpaceError, match=r"param_space\['w'\]: values contain None"):
+        ParamSpace({"w": [None, "balanced", None]})  # chosen by index: refused all the same
+    with pytest.raises(SearchSpaceError, match=r"values contain \(10,\) more than once"):
+        ParamSpace({"sizes": [(10,), (10,)]})
+    with pytest.raises(SearchSpaceError, match="values contain 1.0 more than once"):
+        ParamSpace({"C": [1, 1.0]})  # the same number for an estimator
+    assert ParamSpace({"flag": [True, 1]}).names == ["flag"]  # a bool is not the number 1

@@ -15,6 +15,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor  # noqa: E402
 
 import rung  # noqa: E402
+from rung.errors import ConfigurationError, FatalTypeError, SearchDataError  # noqa: E402
 from rung.integrations.sklearn import SklearnTuner  # noqa: E402
 
 X, y = make_classification(n_samples=120, n_features=6, random_state=0)
@@ -115,3 +116,85 @@ def test_bad_arguments_are_named(tmp_path: Path) -> None:
         tuner(tmp_path, cv=1)
     with pytest.raises(TypeError, match="metrics must be metric functions"):
         tuner(tmp_path, metrics=["f1"])
+
+
+@pytest.mark.parametrize("oracle", [
+    rung.oracles.HyperbandOracle(max_epochs=3),
+    rung.oracles.BOHBOracle(max_epochs=3),
+    rung.oracles.ASHAOracle(max_epochs=3, max_trials=4),
+    rung.oracles.SuccessiveHalvingOracle(max_epochs=3),
+], ids=lambda o: type(o).__name__)
+def test_a_multi_fidelity_oracle_is_refused(tmp_path: Path, oracle) -> None:
+    """Every trial is a full cross-validation: Hyperband's budgets would only repeat fits."""
+    with pytest.raises(ConfigurationError, match=rf"oracle must be a single-fidelity oracle .*got "
+                                                 rf"{type(oracle).__name__}.*HyperbandSearchCV"):
+        tuner(tmp_path, oracle)
+    assert not (tmp_path / "sk").exists()
+
+
+def test_a_build_that_returns_no_estimator_is_fatal_at_once(tmp_path: Path) -> None:
+    with pytest.raises(FatalTypeError, match=r"to return a scikit-learn estimator instance with "
+                                             r"fit, score; got NoneType None; did the function "
+                                             r"forget to `return`"):
+        SklearnTuner(rung.oracles.RandomSearchOracle(max_trials=4), lambda hp: None,
+                     directory=tmp_path, project_name="none", verbose=0)
+    with pytest.raises(FatalTypeError, match=r"got the class"):
+        SklearnTuner(rung.oracles.RandomSearchOracle(max_trials=4), lambda hp: LogisticRegression,
+                     directory=tmp_path, project_name="class", verbose=0)
+    with pytest.raises(FatalTypeError, match=r"with fit, predict; got StandardScaler.*predict"):
+        SklearnTuner(rung.oracles.RandomSearchOracle(max_trials=4),
+                     lambda hp: preprocessing.StandardScaler(), scoring="accuracy",
+                     metrics=[metrics.accuracy_score], directory=tmp_path, project_name="tf",
+                     verbose=0)
+
+    builds = []
+
+    def sometimes(hp):  # the constructor's dry build works, the trials' do not
+        builds.append(hp)
+        return build(hp) if len(builds) == 1 else None
+
+    t = SklearnTuner(rung.oracles.RandomSearchOracle(max_trials=4, seed=0), sometimes,
+                     directory=tmp_path, project_name="later", verbose=0)
+    with pytest.raises(FatalTypeError, match="got NoneType None"):
+        t.search(X, y)
+    assert len(builds) == 2  # the search stopped at the first trial's build, retried nothing
+    assert t.storage.count_trials() == 1
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda t: t.search(X, y[:5]), SearchDataError,
+     r"SklearnTuner.search: y must have one entry per sample of X \(120 samples\), got 5"),
+    (lambda t: t.search(X, y, sample_weight=np.ones(7)), SearchDataError,
+     r"sample_weight must have one entry per sample of X \(120 samples\), got 7"),
+    (lambda t: t.search(X, y, groups=[0, 1]), SearchDataError, r"groups must have one entry"),
+])
+def test_data_of_different_lengths_is_refused_before_any_trial(tmp_path: Path, call, error,
+                                                               match: str) -> None:
+    t = tuner(tmp_path)
+    with pytest.raises(error, match=match):
+        call(t)
+    assert t.storage.count_trials() == 0
+
+
+@pytest.mark.parametrize("cv, match", [
+    ([([0, 1, 2], [118, 119, 120])],
+     r"cv\[0\]\[1\] must be the test indices of fold 0: a non-empty array of sample indices in "
+     r"\[0, 120\) \(the data has 120 samples\).*got \[118, 119, 120\]"),
+    ([(np.arange(60), np.arange(60, 120)), (np.arange(60), [])],
+     r"cv\[1\]\[1\] must be the test indices of fold 1.*got \[\]"),
+    ([(np.array([0.5, 1.5]), [3])], r"cv\[0\]\[0\] must be the train indices of fold 0"),
+    (200, r"cv must be at most 120 folds \(the data has 120 samples\), got 200"),
+    (model_selection.KFold(121), r"cv must be at most 120 folds .*got KFold.*it makes 121 folds"),
+])
+def test_folds_that_do_not_fit_the_data_are_refused_before_any_trial(tmp_path: Path, cv,
+                                                                     match: str) -> None:
+    t = tuner(tmp_path, cv=cv)
+    with pytest.raises(ConfigurationError, match=match):
+        t.search(X, y)
+    assert t.storage.count_trials() == 0
+
+
+def test_a_misspelt_scorer_name_gets_the_closest_one(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match=r"scoring must be .*got 'accuracyy'; did you "
+                                                 r"mean 'accuracy'\?"):
+        tuner(tmp_path, scoring="accuracyy")

@@ -10,12 +10,9 @@ from typing import Any
 
 import numpy as np
 
+from rung.integrations.sklearn._folds import num_samples
+
 __all__ = ["FoldResult", "JobRow", "fit_fold", "num_samples", "results_table", "slice_params"]
-
-
-def num_samples(X: Any) -> int:
-    shape = getattr(X, "shape", None)
-    return int(shape[0]) if shape is not None and len(shape) else len(X)
 
 
 def slice_params(fit_params: dict[str, Any], indices: np.ndarray, n: int) -> dict[str, Any]:

@@ -18,7 +18,10 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, indexable
 
+from rung.errors import ConfigurationError
+from rung.integrations.sklearn._folds import check_folds, check_n_splits, num_samples
 from rung.integrations.sklearn._jobs import JobRow, fit_fold, results_table
+from rung.integrations.sklearn._params import check_params, check_plan
 from rung.integrations.sklearn._resources import TrainingSamples, make_resource
 from rung.integrations.sklearn._space import ParamSpace
 from rung.objective import Objective
@@ -26,8 +29,6 @@ from rung.oracles import HyperbandOracle
 from rung.validation import check_int, fail_value
 
 __all__ = ["HyperbandSearchCV"]
-
-_RESOURCES = ("n_samples", "n_iter")
 
 
 def _delegates(attr: str) -> Any:
@@ -71,7 +72,15 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
         random_state: seeds the sampling of configurations and of ``n_samples`` subsets.
         n_jobs: joblib workers for the folds x jobs of one rung (None: 1, -1: all cores). The
             results do not depend on it.
-        verbose: 1 prints one line per rung.
+        verbose: 1 prints the plan, then one line per rung.
+
+    ``fit`` checks every argument before any fit, as scikit-learn's searches do (``__init__``
+    only stores them), and raises ``rung.errors.ConfigurationError`` (a ``ValueError``; for a
+    wrong type ``ArgumentTypeError``, also a ``TypeError``) naming the argument: e.g. an
+    ``estimator`` without ``get_params``/``fit``, ``scoring="accuracyy"`` (with the closest
+    scorer name), ``cv=1``, ``cv`` index pairs outside the data, ``n_jobs=0``, a plan of more
+    than ``MAX_JOBS`` (1,000,000) jobs (``max_resource`` far beyond ``min_resource``, see
+    ``rung.integrations.sklearn._params.MAX_JOBS``).
 
     Attributes:
         cv_results_, best_index_, best_score_, best_params_, best_estimator_, refit_time_,
@@ -116,6 +125,8 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
+        if not hasattr(self.estimator, "__sklearn_tags__"):
+            return tags  # not an estimator: fit says so, naming `estimator`
         sub = self.estimator.__sklearn_tags__()
         tags.estimator_type = sub.estimator_type
         tags.classifier_tags = deepcopy(sub.classifier_tags)
@@ -129,25 +140,34 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
     def fit(self, X: Any, y: Any = None, *, groups: Any = None, **fit_params: Any
             ) -> HyperbandSearchCV:
         """Run Hyperband; ``fit_params`` (e.g. ``sample_weight``) go to every fit, per fold."""
-        self._check_params()
+        check_params(self)
         X, y, groups = indexable(X, y, groups)
         space = ParamSpace(self.param_space)
         known = self.estimator.get_params()
         unknown = [n for n in space.names if n not in known]
         if unknown:
-            raise ValueError(f"param_space names {unknown} are not parameters of "
-                             f"{type(self.estimator).__name__}; valid: {sorted(known)}")
+            raise ConfigurationError(f"param_space names {unknown} are not parameters of "
+                                     f"{type(self.estimator).__name__}; valid: {sorted(known)}")
         if self.resource in space.names:
-            raise ValueError(f"resource={self.resource!r} is tuned by Hyperband; remove it from "
-                             "param_space")
-        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
-        splits = [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X, y, groups)]
+            raise ConfigurationError(f"resource={self.resource!r} is tuned by Hyperband; remove "
+                                     "it from param_space")
+        n_samples = num_samples(X)
+        given = self.cv
+        if not (given is None or isinstance(given, numbers.Integral) or hasattr(given, "split")):
+            given = check_folds("cv", list(given), n_samples)  # index pairs (once: an iterator)
+        check_n_splits(given, n_samples)
+        cv = check_cv(given, y, classifier=is_classifier(self.estimator))
+        splits = check_folds("cv", list(cv.split(X, y, groups)), n_samples)
         self.n_splits_ = len(splits)
         self.scorer_ = check_scoring(self.estimator, scoring=self.scoring)
         rng = check_random_state(self.random_state)
         classes = np.unique(y) if is_classifier(self.estimator) and y is not None else None
         resource = self._make_resource(splits, classes)
         self.max_resource_, self.min_resource_ = resource.max_resource, resource.min_resource
+        jobs = check_plan(resource.epochs, self, resource.max_resource, resource.min_resource)
+        if self.verbose:
+            print(f"[HyperbandSearchCV] {jobs} job(s) x {self.n_splits_} folds, "
+                  f"{self.resource} from {resource.min_resource} to {resource.max_resource}")
         if isinstance(resource, TrainingSamples):
             stratify = classes is not None
             splits = [(TrainingSamples.order(tr, y, rng, stratify), te) for tr, te in splits]
@@ -229,8 +249,9 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
             auto_text = "the size of the smallest training fold"
         elif self.resource == "n_iter":
             if not hasattr(self.estimator, "partial_fit"):
-                raise ValueError(f"resource='n_iter' needs an estimator with partial_fit; "
-                                 f"{type(self.estimator).__name__} has none")
+                raise ConfigurationError(
+                    f"resource='n_iter' needs an estimator with partial_fit; "
+                    f"{type(self.estimator).__name__} has none")
             auto_max, auto_min = params.get("max_iter"), 1
             auto_text = f"{type(self.estimator).__name__}'s max_iter"
         else:
@@ -260,26 +281,6 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
             raise fail_value("min_resource", f"an integer <= max_resource={max_resource}"
                              f"{where}", min_resource, f"{fix} (resource={self.resource!r})")
         return make_resource(self.resource, self.estimator, max_resource, min_resource, classes)
-
-    def _check_params(self) -> None:
-        if not isinstance(self.resource, str) or not self.resource:
-            raise ValueError(f"resource must be {' or '.join(map(repr, _RESOURCES))} or an "
-                             f"integer parameter of the estimator, got {self.resource!r}")
-        if self.resource not in _RESOURCES and self.resource not in self.estimator.get_params():
-            raise ValueError(
-                f"resource={self.resource!r} is neither 'n_samples', 'n_iter' nor a parameter "
-                f"of {type(self.estimator).__name__}")
-        for name in ("factor", "hyperband_iterations"):
-            value = getattr(self, name)
-            minimum = 2 if name == "factor" else 1
-            check_int(name, value, minimum)
-        if not isinstance(self.refit, bool):
-            raise ValueError(f"refit must be True or False, got {self.refit!r}")
-        if isinstance(self.scoring, (list, tuple, set, dict)):
-            raise ValueError("HyperbandSearchCV optimises one metric: scoring must be a scorer "
-                             f"name, a callable or None, got {self.scoring!r}")
-        if not (isinstance(self.error_score, numbers.Number) or self.error_score == "raise"):
-            raise ValueError(f"error_score must be a number or 'raise', got {self.error_score!r}")
 
     def _check_failures(self, rows: list[JobRow]) -> None:
         errors = [f.error for r in rows for f in r.folds if f.error]

@@ -2,7 +2,8 @@
 
 * a list (or tuple, array) -> ``Choice`` of its values (``Fixed`` for one value); values that are
   not JSON scalars of one kind (``None``, tuples, estimators, a mix of str and numbers) are chosen
-  by index, and decoded back;
+  by index, and decoded back; a list that repeats a value is refused (``SearchSpaceError``), as
+  ``hp.Choice`` refuses one;
 * ``scipy.stats.uniform`` -> ``Float`` (linear), ``loguniform`` / ``reciprocal`` -> ``Float``
   (log), ``randint`` -> ``Int``;
 * any other distribution with ``ppf`` (``norm``, ``expon``, ``poisson``, ...) -> a quantile
@@ -85,6 +86,7 @@ class ParamSpace:
         values = [_plain(v) for v in spec]
         if not values:
             raise ValueError(f"{where} must not be an empty list")
+        _refuse_duplicates(where, values)
         hp = self.hyperparameters
         try:
             if len(values) == 1:
@@ -142,6 +144,24 @@ def _is_discrete(dist: Any) -> bool:
     except ImportError:  # pragma: no cover - scikit-learn depends on scipy
         return False
     return isinstance(getattr(dist, "dist", dist), stats.rv_discrete)
+
+
+def _refuse_duplicates(where: str, values: Sequence[Any]) -> None:
+    """A value listed twice would be sampled twice as often (and, as ``hp.Choice`` refuses
+    duplicates, the list would otherwise fall back to a choice by index silently). Equal
+    hashable values count (``1`` and ``1.0`` too, ``True`` and ``1`` not); unhashable ones (lists,
+    arrays) are not compared."""
+    seen: set[Any] = set()
+    for value in values:
+        key = ("bool", value) if isinstance(value, bool) else value
+        try:
+            repeated = key in seen
+            seen.add(key)
+        except TypeError:  # unhashable: not compared
+            continue
+        if repeated:
+            raise SearchSpaceError(f"{where}: values contain {value!r} more than once; list "
+                                   "each value once (a repeated value is sampled more often)")
 
 
 def _pick(values: Sequence[Any], index: Any) -> Any:

@@ -10,7 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from rung.errors import SearchDataError
+from rung.errors import ConfigurationError, FatalTypeError, SearchDataError
+from rung.integrations.sklearn._folds import check_folds, check_lengths, check_n_splits
+from rung.integrations.sklearn._params import check_scorer_name
 from rung.objective import Objective
 from rung.optional import import_optional
 from rung.oracles.base import Oracle
@@ -21,10 +23,26 @@ from rung.validation import check_instance, check_int, fail_type
 __all__ = ["SklearnTuner"]
 
 
-def _build(hypermodel: Any, hp: Any) -> Any:
-    if hasattr(hypermodel, "build"):
-        return hypermodel.build(hp)
-    return hypermodel(hp)
+def _build(hypermodel: Any, hp: Any, needs: tuple[str, ...] = ("fit",)) -> Any:
+    """Build the estimator for ``hp``. Anything but an estimator with the methods ``needs``
+    (``fit``; ``score`` without ``scoring``; ``predict`` with ``metrics``) is a
+    ``FatalTypeError``: every trial would fail the same way, so the search stops at once (as a
+    Keras build that returns no ``keras.Model``)."""
+    model = hypermodel.build(hp) if hasattr(hypermodel, "build") else hypermodel(hp)
+    missing = [m for m in needs if not callable(getattr(model, m, None))]
+    if isinstance(model, type) or missing:
+        what = "the class" if isinstance(model, type) else (
+            f"{type(model).__name__} {model!r:.80}")
+        hint = {
+            "fit": "did the function forget to `return` the estimator?" if model is None else
+                   "return a scikit-learn estimator instance, e.g. LogisticRegression(C=...)",
+            "score": "pass scoring=... to SklearnTuner, or return an estimator with score",
+            "predict": "metrics score model.predict(X): return an estimator with predict",
+        }[missing[0] if missing else "fit"]
+        raise FatalTypeError(
+            "Expected the model-building function (or HyperModel.build) to return a scikit-learn "
+            f"estimator instance with {', '.join(needs)}; got {what}; {hint}")
+    return model
 
 
 def _fits_with_weights(model: Any) -> bool:
@@ -46,13 +64,17 @@ class SklearnTuner(BaseTuner):
 
     Each trial builds a model from its hyperparameters, fits it on every training fold, scores
     it on the test fold, and reports the mean ``"score"`` (and of each of ``metrics``). Every
-    trial trains in full: use a single-fidelity oracle (random, grid), or
-    ``HyperbandSearchCV`` for Hyperband over partial fits, estimators or samples.
+    trial trains in full: the oracle must be single-fidelity (random, grid, Bayesian, a custom
+    ``rung.Oracle``); use ``HyperbandSearchCV`` for Hyperband over partial fits, estimators or
+    samples.
 
     Args:
-        oracle: a ``rung.oracles.Oracle``. If it has no objective of its own, the objective is
-            ``Objective("score", "max")``.
-        hypermodel: ``build(hp) -> estimator`` (a function, or an object with ``build``).
+        oracle: a single-fidelity ``rung.oracles.Oracle`` (a multi-fidelity one, Hyperband,
+            BOHB, ASHA, successive halving, is refused: its budgets would mean nothing here).
+            If it has no objective of its own, the objective is ``Objective("score", "max")``.
+        hypermodel: ``build(hp) -> estimator`` (a function, or an object with ``build``). A
+            build that returns no estimator (``None``, say) stops the search with a
+            ``FatalTypeError`` (raised by the constructor already, which builds once).
         scoring: ``scoring(model, X, y, sample_weight=None) -> float`` (a scorer, e.g.
             ``sklearn.metrics.make_scorer(...)``) or a scorer name; None: ``model.score``.
         metrics: more metric functions ``metric(y_true, y_pred, sample_weight=None)``, reported
@@ -64,6 +86,10 @@ class SklearnTuner(BaseTuner):
             None: ``KFold(5, shuffle=True, random_state=1)``, keras-tuner's default.
         **kwargs: ``directory``, ``project_name``, ``overwrite``, ``keep_checkpoints``, ... (see
             ``rung.tuner.BaseTuner``).
+
+    ``search`` checks the data before the first trial: ``X`` 2-D, ``y``, ``sample_weight`` and
+    ``groups`` one entry per sample (``SearchDataError``), and ``cv``'s folds against it (index
+    pairs inside the data, no more folds than samples; ``ConfigurationError`` naming ``cv``).
 
     The model fitted on the last fold is saved; ``get_best_models`` loads it (as keras-tuner does).
 
@@ -87,9 +113,18 @@ class SklearnTuner(BaseTuner):
         if not (callable(hypermodel) or hasattr(hypermodel, "build")):
             raise TypeError(f"hypermodel must be a function build(hp) -> estimator or have a "
                             f"build method; got {hypermodel!r} ({type(hypermodel).__name__})")
+        if isinstance(oracle, Oracle) and oracle.multi_fidelity:
+            raise ConfigurationError(
+                f"oracle must be a single-fidelity oracle (RandomSearchOracle, GridSearchOracle, "
+                f"BayesianOptimizationOracle, a custom rung.Oracle), got "
+                f"{type(oracle).__name__}: every SklearnTuner trial is a full cross-validation, "
+                "so its budgets (epochs) would change nothing; for Hyperband on scikit-learn "
+                "use rung.integrations.sklearn.HyperbandSearchCV (budget: partial_fit passes, "
+                "estimators or training samples)")
         if isinstance(oracle, Oracle) and oracle.objective.name == "default_objective":
             oracle.objective = Objective("score", "max")
         if isinstance(scoring, str):
+            check_scorer_name(scoring, "a scorer callable, a scorer name or None")
             scoring = import_optional("sklearn.metrics", "sklearn", "SklearnTuner").get_scorer(
                 scoring)
         if scoring is not None and not callable(scoring):
@@ -114,8 +149,13 @@ class SklearnTuner(BaseTuner):
     def populate_search_space(self) -> None:
         """Build once to declare the space up front (``search_space_summary`` before search)."""
         hp = self.oracle.hyperparameters.copy()
-        _build(self.hypermodel, hp)
+        self._build(hp)
         self.oracle.update_space(hp)
+
+    def _build(self, hp: Any) -> Any:
+        needs = ("fit",) + (("score",) if self.scoring is None else ()) + (
+            ("predict",) if self.metrics else ())
+        return _build(self.hypermodel, hp, needs)
 
     # keras-tuner's SklearnTuner.search signature: the data, not BaseTuner's options
     def search(  # type: ignore[override]
@@ -123,7 +163,17 @@ class SklearnTuner(BaseTuner):
     ) -> None:
         """Run the search on ``X, y`` (``groups`` go to the splitter)."""
         _check_samples(X)
+        n = check_lengths("SklearnTuner.search", X, y=y, sample_weight=sample_weight,
+                          groups=groups)
+        self._check_cv(n)
         super().search(X, y, sample_weight=sample_weight, groups=groups)
+
+    def _check_cv(self, n_samples: int) -> None:
+        """``cv`` against the data: index pairs inside it, no more folds than samples."""
+        if isinstance(self.cv, list):
+            check_folds("cv", self.cv, n_samples)
+            return
+        check_n_splits(self.cv, n_samples)
 
     def run_trial(self, trial: Trial, X: Any, y: Any, sample_weight: Any = None,
                   groups: Any = None) -> dict[str, float]:
@@ -135,11 +185,11 @@ class SklearnTuner(BaseTuner):
         results: dict[str, list[float]] = defaultdict(list)
         weights = None if sample_weight is None else np.asarray(sample_weight)
         split_kwargs = {} if groups is None else {"groups": groups}
-        first = _build(self.hypermodel, trial.hyperparameters)  # also decides what cv=int is
+        first = self._build(trial.hyperparameters)  # also decides what cv=int is
         splitter = check_cv(self.cv, y, classifier=is_classifier(first))  # a splitter: as is
         model = None
         for train, test in splitter.split(X, y, **split_kwargs):
-            model = first if model is None else _build(self.hypermodel, trial.hyperparameters)
+            model = first if model is None else self._build(trial.hyperparameters)
             X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
             X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
             fit_kwargs: dict[str, Any] = {}

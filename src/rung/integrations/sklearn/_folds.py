@@ -1,0 +1,109 @@
+"""Cross-validation folds and sample counts, checked against the data before any fit.
+
+scikit-learn takes ``cv`` as ``(train, test)`` index pairs, but checks them only where a fold is
+indexed: an index past the end or an empty fold fails every fit (every trial of a
+``SklearnTuner``) with an ``IndexError`` or a deep estimator error. These checks run once, in
+``HyperbandSearchCV.fit`` and ``SklearnTuner.search``, and name the fold and what is wrong.
+
+Example:
+    >>> import numpy as np
+    >>> [(tr.tolist(), te.tolist()) for tr, te in check_folds("cv", [([0, 1], [2])], 3)]
+    [([0, 1], [2])]
+    >>> check_folds("cv", [([0, 1], [3])], 3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    rung.errors.ConfigurationError: cv[0][1] must be the test indices of fold 0: ..., got [3] (list)
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from rung.errors import SearchDataError
+from rung.validation import fail_value
+
+__all__ = ["check_folds", "check_lengths", "check_n_splits", "num_samples"]
+
+
+def num_samples(X: Any) -> int:
+    """The number of samples (rows) of an array, a data frame, a sparse matrix or a list."""
+    shape = getattr(X, "shape", None)
+    return int(shape[0]) if shape is not None and len(shape) else len(X)
+
+
+def _indices(indices: Any, n_samples: int) -> np.ndarray | None:
+    """``indices`` as integer positions, or None when they are not valid for ``n_samples``."""
+    try:
+        array = np.asarray(indices)
+    except ValueError:  # ragged nested lists
+        return None
+    if array.ndim != 1 or array.size == 0:
+        return None
+    if array.dtype == bool:
+        return np.flatnonzero(array) if len(array) == n_samples and array.any() else None
+    if not np.issubdtype(array.dtype, np.integer):
+        return None
+    if array.min() < 0 or array.max() >= n_samples:
+        return None
+    return array
+
+
+def check_folds(name: str, folds: Sequence[tuple[Any, Any]],
+                n_samples: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The ``(train, test)`` pairs of ``folds`` as integer index arrays; an empty list of folds,
+    an empty side, an index outside ``[0, n_samples)`` or a mask of another length is an error
+    naming ``name`` (the argument, e.g. ``cv``), the fold and the side."""
+    if not folds:
+        raise fail_value(name, "at least one (train, test) split", list(folds))
+    checked = []
+    for k, fold in enumerate(folds):
+        try:
+            train, test = fold
+        except (TypeError, ValueError):
+            raise fail_value(f"{name}[{k}]", f"a (train, test) pair of index arrays (fold {k})",
+                             _shown(fold)) from None
+        pair = []
+        for side, (which, indices) in enumerate((("train", train), ("test", test))):
+            positions = _indices(indices, n_samples)
+            if positions is None:
+                raise fail_value(
+                    f"{name}[{k}][{side}]",
+                    f"the {which} indices of fold {k}: a non-empty array of sample indices in "
+                    f"[0, {n_samples}) (the data has {n_samples} samples) or a boolean mask of "
+                    f"{n_samples} values", _shown(indices))
+            pair.append(positions)
+        checked.append((pair[0], pair[1]))
+    return checked
+
+
+def check_n_splits(cv: Any, n_samples: int) -> None:
+    """``cv`` (a number of folds, or a splitter with ``n_splits``) makes at most ``n_samples``
+    folds (scikit-learn's splitters raise only when they split, without naming ``cv``)."""
+    n_splits = cv if isinstance(cv, numbers.Integral) else getattr(cv, "n_splits", None)
+    if isinstance(n_splits, numbers.Integral) and int(n_splits) > n_samples:
+        hint = "use fewer folds, or more data"
+        raise fail_value("cv", f"at most {n_samples} folds (the data has {n_samples} samples)",
+                         cv, hint if n_splits is cv else f"it makes {n_splits} folds; {hint}")
+
+
+def _shown(indices: Any) -> Any:
+    """Index arrays shown as lists (``[3]``, not ``array([3])``)."""
+    return indices.tolist() if isinstance(indices, np.ndarray) else indices
+
+
+def check_lengths(where: str, X: Any, **others: Any) -> int:
+    """The number of samples of ``X``; every one of ``others`` that is not None must have as
+    many entries (``y``, ``sample_weight``, ``groups``), else a :class:`SearchDataError`."""
+    n = num_samples(X)
+    for name, value in others.items():
+        if value is None:
+            continue
+        length = num_samples(value)
+        if length != n:
+            raise SearchDataError(
+                f"{where}: {name} must have one entry per sample of X ({n} samples), got "
+                f"{length} entries; pass the {name} of the same samples as X")
+    return n

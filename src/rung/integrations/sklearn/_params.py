@@ -1,0 +1,167 @@
+"""The checks of ``HyperbandSearchCV``'s arguments, run first thing in ``fit``.
+
+scikit-learn's convention: ``__init__`` only stores its arguments (``clone``, ``get_params`` and
+``set_params`` see them as given), and ``fit`` validates them before any work. Each error names
+the ``HyperbandSearchCV`` argument, the value and what is expected (``rung.validation``'s style),
+instead of a message from deep inside scikit-learn or joblib that names neither.
+
+:func:`check_plan` refuses a Hyperband plan too large to run: see :data:`MAX_JOBS`.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from rung.errors import ConfigurationError
+from rung.oracles.schedule import hyperband_plan
+from rung.validation import (
+    check_bool,
+    check_int,
+    fail_type,
+    fail_value,
+    nearest,
+)
+
+__all__ = ["MAX_JOBS", "RESOURCES", "check_cv", "check_estimator", "check_params", "check_plan",
+           "check_scorer_name"]
+
+RESOURCES = ("n_samples", "n_iter")
+
+MAX_JOBS = 1_000_000
+"""The most jobs (configuration x rung, each cross-validated on every fold) one
+``HyperbandSearchCV.fit`` plans. Every job is a row of ``cv_results_``; a rung's jobs are asked
+for at once and, with a continued resource (``n_iter``, warm-started ``n_estimators``), keep
+their fitted estimators of every fold in memory until the next rung. Hyperband's most aggressive
+bracket starts about ``max_resource / min_resource`` configurations, and all brackets together
+run about ``log_factor(max_resource / min_resource)`` times that many jobs:
+``max_resource=10**9`` with ``resource="n_iter"`` (``min_resource=1``, ``factor=3``) plans
+897,489,745 jobs, 387,420,489 of them in the first rung, which no memory holds and no lifetime
+trains. Beyond this limit ``fit`` raises before any fit; ``max_resource / min_resource`` up to
+about 3**11 (``factor=3``) or 2**17 (``factor=2``) stays below it."""
+
+_SEED_MAX = 2**32 - 1  # numpy.random.RandomState's seeds
+
+
+def check_estimator(estimator: Any) -> None:
+    """An estimator instance: ``get_params`` (for ``clone``) and ``fit``."""
+    expected = "a scikit-learn estimator (an object with get_params and fit)"
+    if isinstance(estimator, type):
+        raise fail_type("estimator", expected, estimator,
+                        f"pass an instance, e.g. {estimator.__name__}(), not the class")
+    if not (callable(getattr(estimator, "get_params", None))
+            and callable(getattr(estimator, "fit", None))):
+        raise fail_type("estimator", expected, estimator,
+                        "e.g. HyperbandSearchCV(SGDClassifier(), {'alpha': [1e-4, 1e-3]})")
+
+
+def check_params(search: Any) -> None:
+    """Every argument of ``search`` that can be checked before the data is looked at."""
+    check_estimator(search.estimator)
+    resource = search.resource
+    if not isinstance(resource, str) or not resource:
+        raise fail_type("resource", f"{' or '.join(map(repr, RESOURCES))} or an integer "
+                        "parameter of the estimator", resource)
+    if resource not in RESOURCES and resource not in search.estimator.get_params():
+        raise ConfigurationError(
+            f"resource={resource!r} is neither 'n_samples', 'n_iter' nor a parameter "
+            f"of {type(search.estimator).__name__}")
+    check_int("factor", search.factor, 2)
+    check_int("hyperband_iterations", search.hyperband_iterations, 1)
+    check_bool("refit", search.refit)
+    check_bool("return_train_score", search.return_train_score)
+    _check_scoring(search.scoring)
+    error_score = search.error_score
+    if not (isinstance(error_score, numbers.Number) or error_score == "raise"):
+        raise fail_value("error_score", "a number or 'raise'", error_score)
+    check_cv(search.cv)
+    _check_random_state(search.random_state)
+    _check_n_jobs(search.n_jobs)
+    if not isinstance(search.verbose, bool) and type(search.verbose).__name__ != "bool_":
+        check_int("verbose", search.verbose, 0, hint="0: silent, 1: one line per rung")
+
+
+def _check_scoring(scoring: Any) -> None:
+    if scoring is None or callable(scoring):
+        return
+    expected = "a scorer name, a callable or None"
+    if isinstance(scoring, (list, tuple, set, dict)):
+        raise fail_value("scoring", expected, scoring, "HyperbandSearchCV optimises one metric")
+    if not isinstance(scoring, str):
+        raise fail_type("scoring", expected, scoring)
+    check_scorer_name(scoring, expected)
+
+
+def check_scorer_name(scoring: str, expected: str) -> None:
+    """``scoring`` must be one of ``sklearn.metrics.get_scorer_names()``; a misspelt name gets
+    the closest one (not scikit-learn's list of every name)."""
+    from sklearn.metrics import get_scorer_names
+
+    names = get_scorer_names()
+    if scoring not in names:
+        close = nearest(scoring, names)
+        hint = (f"did you mean {close!r}? " if close else "") + (
+            "sklearn.metrics.get_scorer_names() lists the names")
+        raise fail_value("scoring", expected, scoring, hint)
+
+
+def check_cv(cv: Any) -> None:
+    """``cv`` as ``GridSearchCV`` takes it: None, a number of folds (>= 2), a splitter or an
+    iterable of ``(train, test)`` pairs (whose indices ``fit`` checks against the data)."""
+    expected = ("None, an integer >= 2, a scikit-learn splitter (an object with split) or an "
+                "iterable of (train, test) index arrays")
+    if cv is None or (hasattr(cv, "split") and not isinstance(cv, (str, bytes))):
+        return
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+        check_int("cv", cv, 2, hint="cv=n splits into n folds")
+        return
+    if isinstance(cv, (str, bytes, bool)) or not hasattr(cv, "__iter__"):
+        raise fail_type("cv", expected, cv, "e.g. cv=5 or cv=StratifiedKFold(5)")
+
+
+def _check_random_state(random_state: Any) -> None:
+    if random_state is None or isinstance(random_state, np.random.RandomState):
+        return
+    expected = f"None, an integer in [0, {_SEED_MAX}] or a numpy.random.RandomState"
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        check_int("random_state", random_state, 0, _SEED_MAX, hint="2**32 - 1 is numpy's "
+                  "largest seed")
+        return
+    raise fail_type("random_state", expected, random_state)
+
+
+def _check_n_jobs(n_jobs: Any) -> None:
+    if n_jobs is None:
+        return
+    expected = "None (1 worker), a positive integer, or -1 for all cores (-2: all but one, ...)"
+    if not isinstance(n_jobs, numbers.Integral) or isinstance(n_jobs, bool):
+        raise fail_type("n_jobs", expected, n_jobs)
+    if n_jobs == 0:
+        raise fail_value("n_jobs", expected, n_jobs)
+
+
+def check_plan(epochs: int, search: Any, max_resource: int, min_resource: int) -> int:
+    """The number of jobs Hyperband plans for ``epochs = max_resource // min_resource``;
+    more than :data:`MAX_JOBS` is a :class:`ConfigurationError` naming the arguments to change.
+    One iteration's brackets are planned (cheap: one entry per bracket and rung)."""
+    per_iteration = sum(bracket.jobs for bracket in hyperband_plan(epochs, search.factor))
+    jobs = per_iteration * search.hyperband_iterations
+    if jobs <= MAX_JOBS:
+        return jobs
+    first = hyperband_plan(epochs, search.factor)[0].n
+    settings = (f"min_resource={min_resource} and factor={search.factor} "
+                f"(resource={search.resource!r})")
+    limit = (f"HyperbandSearchCV runs at most {MAX_JOBS:,} jobs (each is a row of cv_results_, "
+             "and a rung's jobs are held in memory at once)")
+    if per_iteration <= MAX_JOBS:
+        raise fail_value(
+            "hyperband_iterations", f"an integer <= {MAX_JOBS // per_iteration} with "
+            f"max_resource={max_resource}, {settings}", search.hyperband_iterations,
+            f"each iteration runs {per_iteration:,} jobs; {limit}")
+    raise ConfigurationError(
+        f"max_resource={max_resource} is too large for {settings}: the Hyperband plan has "
+        f"{jobs:,} jobs, {first:,} of them in its first rung, each cross-validated on every "
+        f"fold; {limit}. Lower max_resource, raise min_resource (the plan grows with "
+        "max_resource / min_resource) or raise factor")
