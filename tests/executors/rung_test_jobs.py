@@ -14,7 +14,7 @@ from pathlib import Path
 import rung
 from rung.testing._jobs import curve, stopping, train
 
-__all__ = ["SubclassTuner", "curve", "declares_y", "declares_wrongly", "device_seen", "exits_once", "hang_once", "killed_once",
+__all__ = ["SubclassTuner", "curve", "declares_y", "device_seen", "exits_once", "hang_once", "killed_once",
            "stopping", "train"]
 
 
@@ -64,14 +64,6 @@ def exits_once(trial: rung.Trial, flags: str) -> dict[str, float]:
     if trial.trial_id == "00002" and _first_run(flags, "exited"):
         sys.exit(3)
     return train(trial)
-
-
-def declares_wrongly(trial: rung.Trial, flags: str) -> dict[str, float]:
-    """Declares ``x``, then ``n`` with a bound no int64 holds: a bug in the code, in every trial."""
-    x = trial.hyperparameters.Float("x", 0.0, 1.0)
-    trial.hyperparameters.Int("n", 1, 10**30)
-    (Path(flags) / f"trained-{trial.trial_id}").touch()
-    return {"val_loss": x}
 
 
 def declares_y(trial: rung.Trial, flags: str) -> dict[str, float]:

@@ -238,20 +238,6 @@ def test_a_hyperparameter_declared_outside_a_closed_space_stops_the_search_befor
     assert [p.name for p in tuner.oracle.hyperparameters.space] == ["x"]
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_a_hyperparameter_declared_wrongly_in_a_trial_stops_the_search_at_once(
-        tmp_path: Path, workers: int) -> None:
-    """A declaration refused in the training code (``SearchSpaceError``) would be refused in
-    every trial: the search stops at the first, with that error, instead of failing
-    ``max_consecutive_failed_trials`` trials first."""
-    tuner = hyperband(tmp_path, jobs.declares_wrongly, max_retries_per_trial=2)
-    with pytest.raises(rung.errors.SearchSpaceError, match=r"'n'.*10{30}"):
-        tuner.search(str(tmp_path), workers=workers)
-    assert not list(tmp_path.glob("trained-*"))
-    assert tuner.storage.count_trials(status=TrialStatus.FAILED) == 0
-    assert all(t.attempts <= 1 for t in tuner.storage.trials())  # not retried
-
-
 def test_a_refused_ray_executor_leaves_no_ray_session_behind() -> None:
     """A job asking for a GPU of a Ray cluster without one is refused before any work; the
     local Ray session rung started for it is shut down, so a later ``ray.init`` (or another

@@ -22,9 +22,9 @@ from rung.errors import (
     ConfigurationError,
     FailedTrialError,
     FatalError,
+    NewEntriesError,
     ProjectInUseError,
     ProjectWriteError,
-    SearchSpaceError,
     TrialPruned,
 )
 from rung.executors.base import JobResult, JobSpec, Outcome
@@ -134,8 +134,8 @@ def _call(spec: JobSpec, trial: Trial) -> tuple[Outcome, dict[str, float] | None
         return Outcome.COMPLETED, result_metrics(value, trial, spec.objective), None, None
     except TrialPruned:
         return Outcome.PRUNED, trial.last_reported() or {}, None, None
-    except (FatalError, ConfigurationError, SearchSpaceError, ProjectInUseError,
-            ProjectWriteError) as exc:  # a space declared wrong: every trial would fail alike
+    except (FatalError, ConfigurationError, NewEntriesError, ProjectInUseError,
+            ProjectWriteError) as exc:
         return Outcome.FATAL, None, exc, traceback.format_exc()
     except FailedTrialError as exc:
         return Outcome.FAILED, None, exc, traceback.format_exc()
