@@ -238,6 +238,26 @@ def test_a_hyperparameter_declared_outside_a_closed_space_stops_the_search_befor
     assert [p.name for p in tuner.oracle.hyperparameters.space] == ["x"]
 
 
+def test_a_declaration_refused_in_some_trials_fails_only_those(tmp_path: Path) -> None:
+    """A keras-tuner idiom: a range that depends on another value, with no conditional scope.
+    The trials that redefine ``units`` fail (SearchSpaceError); the others complete and the
+    search goes on. Such an error is not fatal: it depends on the values sampled."""
+    def train(trial: rung.Trial) -> float:
+        hp = trial.hyperparameters
+        model = hp.Choice("model", ["a", "b"])
+        units = hp.Int("units", 1, 10) if model == "a" else hp.Int("units", 1, 100)
+        return float(units) + (0.5 if model == "b" else 0.0)
+
+    tuner = rung.RandomSearch(run_trial=train, objective="loss", max_trials=8, seed=1,
+                              max_consecutive_failed_trials=8, directory=tmp_path,
+                              project_name="p", verbose=0)
+    tuner.search()
+    trials = tuner.storage.trials()
+    assert len(trials) == 8
+    done = [t for t in trials if t.status is TrialStatus.COMPLETED]
+    assert done and all(t.values["model"] == "a" for t in done)
+
+
 def test_a_refused_ray_executor_leaves_no_ray_session_behind() -> None:
     """A job asking for a GPU of a Ray cluster without one is refused before any work; the
     local Ray session rung started for it is shut down, so a later ``ray.init`` (or another
