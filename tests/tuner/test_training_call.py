@@ -174,3 +174,44 @@ def test_a_simulated_executor_runs_no_training_code_and_checks_no_call(tmp_path:
     tuner = _tuner(tmp_path, train_on, hyperparameters=hp)
     tuner.search(executor=SimulatedExecutor(2, curve=lambda values, epoch: values["x"]))
     assert not ran and tuner.storage.count_trials(rung.TrialStatus.COMPLETED) == 2
+
+
+def with_data(function: Any) -> Any:
+    """A decorator that supplies an argument itself (functools.wraps copies the signature's
+    source, ``__wrapped__``, not the call it takes)."""
+    @functools.wraps(function)
+    def wrapper(trial: rung.Trial, *args: Any, **kwargs: Any) -> Any:
+        return function(trial, [1, 2], *args, **kwargs)
+    return wrapper
+
+
+def test_a_decorated_function_is_checked_against_the_call_it_takes(tmp_path: Path) -> None:
+    _tuner(tmp_path / "a", with_data(train_on)).search()
+    _tuner(tmp_path / "b", with_data(train_on)).search(scale=2.0)
+    assert len(ran) == 4
+
+    def method_with_data(method: Any) -> Any:
+        @functools.wraps(method)
+        def wrapper(self: Any, trial: rung.Trial, *args: Any, **kwargs: Any) -> Any:
+            return method(self, trial, [1, 2], *args, **kwargs)
+        return wrapper
+
+    class Decorated(rung.RandomSearch):
+        @method_with_data
+        def run_trial(self, trial: rung.Trial, data: list[int]) -> float:
+            ran.append(trial.trial_id)
+            return trial.hyperparameters.Float("x", 0.0, 1.0) + sum(data)
+
+    Decorated(objective="loss", max_trials=2, seed=0, directory=tmp_path / "c",
+              project_name="p", verbose=0).search()
+    assert len(ran) == 6
+
+
+def test_a_parameter_named_as_a_search_option_is_said_to_never_arrive(tmp_path: Path) -> None:
+    def train_verbose(trial: rung.Trial, verbose: int) -> float:
+        return trial.hyperparameters.Float("x", 0.0, 1.0)
+
+    with pytest.raises(ArgumentTypeError, match=re.escape(
+            "it needs 'verbose', an option of search() itself, which search() keeps and never "
+            "passes on: rename the parameter, or give it a default")):
+        _tuner(tmp_path, train_verbose).search(verbose=1)

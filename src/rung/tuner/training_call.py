@@ -27,7 +27,9 @@ _TRIAL = object()  # stands for the trial: binding looks at the number of argume
 
 def _signature(function: Callable[..., Any]) -> inspect.Signature | None:
     try:
-        return inspect.signature(function)
+        # the signature it is called with: a decorator's wrapper (functools.wraps) may supply
+        # arguments itself, so the wrapped function's own signature would refuse valid calls
+        return inspect.signature(function, follow_wrapped=False)
     except (TypeError, ValueError):  # a builtin or C callable without a readable signature
         return None
 
@@ -121,6 +123,11 @@ def _explain(signature: inspect.Signature, args: tuple[Any, ...],
                if p.default is empty and p.name not in kwargs]
     missing += [n for n, p in params.items() if p.kind is inspect.Parameter.KEYWORD_ONLY
                 and p.default is empty and n not in kwargs]
+    own = [n for n in missing if n in options]
+    if own:
+        names = ", ".join(repr(n) for n in own)
+        return (f"it needs {names}, an option of search() itself, which search() keeps and "
+                "never passes on: rename the parameter, or give it a default")
     if missing:
         names = ", ".join(repr(n) for n in missing)
         return (f"it needs {names}, which search() did not get: pass "
