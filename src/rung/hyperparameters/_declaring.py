@@ -5,17 +5,21 @@ build a hyperparameter under the open scopes and hand it to ``_retrieve`` (the r
 declared again: ``rung.hyperparameters._registry``), which returns its value. ``name_scope``
 prefixes names; ``conditional_scope`` (or ``parent_name``/``parent_values``) adds conditions.
 
-``conditional_scope`` refuses a parent value that can never occur: when every definition of the
+``conditional_scope`` warns when its block can never be active: when every definition of the
 parent the scope can apply to (not one declared under a condition the enclosing scopes exclude)
-is a ``Choice``, ``Boolean`` or ``Fixed``, each value given must be one of theirs (compared with
-``==``, as ``Condition.is_active`` does, so ``1`` matches ``True``). Definitions that lost to an
-earlier one (a pin, ``hyperparameters=``, "first definition wins") count too: the code opening
-the scope declared them. Ranges (``Int``, ``Float``) are not checked.
+is a ``Choice``, ``Boolean`` or ``Fixed`` and none of the values given is one of theirs
+(compared with ``==``, as ``Condition.is_active`` does, so ``1`` matches ``True``): a typo
+(``"zzz"``). A warning, not an error: a parent narrowed for a run (a ``Choice`` reduced to
+``Fixed("model", "cnn")`` while the code keeps its ``"mlp"`` block) is a valid search, and
+keras-tuner takes it. Definitions that lost to an earlier one (a pin, ``hyperparameters=``,
+"first definition wins") count too: the code opening the scope declared them. Ranges
+(``Int``, ``Float``) are not checked.
 """
 
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -138,15 +142,15 @@ class DeclaringMethods:
                 "not defined; declare it before opening a scope that depends on it."
             )
         condition = Condition(parent, parent_values)
-        self._check_reachable(condition)
+        self._warn_if_unreachable(condition)
         self._conditions.append(condition)
         try:
             yield
         finally:
             self._conditions.pop()
 
-    def _check_reachable(self, condition: Condition) -> None:
-        """Refuse parent values no definition of the parent can take (module docstring)."""
+    def _warn_if_unreachable(self, condition: Condition) -> None:
+        """Warn when no value given is one a definition of the parent can take (module docstring)."""
         candidates = [d for d in self.definitions_of(condition.parent_name)
                       if _compatible(d.conditions, self._conditions)]
         if not candidates or not all(isinstance(d, (Choice, Boolean, Fixed))
@@ -155,15 +159,13 @@ class DeclaringMethods:
         allowed: list[JSONScalar] = []
         for d in candidates:
             allowed += [v for v in d.grid_values() or () if v not in allowed]
-        bad = [v for v in condition.values if v not in allowed]
-        if bad:
+        if not any(v in allowed for v in condition.values):
             kinds = sorted({type(d).__name__ for d in candidates})
-            raise SearchSpaceError(
-                f"conditional_scope: parent_values {bad!r} of parent {condition.parent_name!r} "
-                f"({' / '.join(kinds)}) can never occur: its values are {allowed!r}, so the "
-                "hyperparameters declared inside would never be active. Use values of the "
-                "parent, or declare them in its values."
-            )
+            warnings.warn(
+                f"conditional_scope: parent {condition.parent_name!r} ({' / '.join(kinds)}) "
+                f"takes none of the values {list(condition.values)!r} (its values are "
+                f"{allowed!r}), so the hyperparameters declared in this scope are never active",
+                UserWarning, stacklevel=4)
 
     @contextlib.contextmanager
     def _maybe_conditional_scope(
