@@ -136,6 +136,9 @@ def test_resume_refuses_a_declared_hyperparameter_defined_otherwise(tmp_path: Pa
     grown = _declared()
     grown.Int("extra", 1, 3)  # a name the project never had: accepted, as define-by-run
     tuner(grown)
+    other_default = rung.HyperParameters()
+    other_default.Int("units", 8, 64, step=8, default=32)  # the same range: accepted
+    tuner(other_default)
     state = again.oracle.state_dict()
     oracle = rung.oracles.HyperbandOracle(objective="loss", max_epochs=9, hyperband_iterations=2,
                                           seed=0, hyperparameters=redefined)

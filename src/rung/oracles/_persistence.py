@@ -34,14 +34,21 @@ __all__ = ["OraclePersistence", "changed_definitions"]
 def changed_definitions(declared: HyperParameters, stored: HyperParameters) -> list[str]:
     """How ``declared`` redefines what ``stored`` holds: ``"'x' (stored Float(...), now
     Choice(...))"`` for each name declared under the same conditions with another definition.
-    Names ``stored`` does not hold are not changes (a space grows as trials declare entries)."""
+    Names ``stored`` does not hold are not changes (a space grows as trials declare entries),
+    nor is another ``default`` (it chose the first trial's value, which has run)."""
     held = {(p.name, p.conditions): p for p in stored.space}
     changed = []
     for p in declared.space:
         old = held.get((p.name, p.conditions))
-        if old is not None and (type(old), old.get_config()) != (type(p), p.get_config()):
+        if old is not None and _definition(old) != _definition(p):
             changed.append(f"{p.name!r} (stored {old!r}, now {p!r})")
     return changed
+
+
+def _definition(hp: Any) -> tuple[type, dict[str, Any]]:
+    config = dict(hp.get_config())
+    config.pop("default", None)
+    return type(hp), config
 
 
 class OraclePersistence:
