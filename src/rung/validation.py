@@ -141,9 +141,16 @@ def check_fraction(name: str, value: object, open_ends: bool = False) -> float:
 
 def check_bool(name: str, value: object, hint: str = "") -> bool:
     """``value`` if it is a ``bool`` (``numpy.bool_`` too); 0/1 and strings are refused."""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, bool) or _is_numpy_bool(value):
         return bool(value)
     raise fail_type(name, "True or False", value, hint)
+
+
+def _is_numpy_bool(value: object) -> bool:
+    """``isinstance(value, numpy.bool_)`` without importing numpy (``rung status`` runs without
+    it); numpy 2 names the type ``bool``, numpy 1 ``bool_``."""
+    kind = type(value)
+    return kind.__module__ == "numpy" and kind.__name__ in ("bool", "bool_")
 
 
 def check_choice(name: str, value: T, options: Collection[Any], hint: str = "") -> T:

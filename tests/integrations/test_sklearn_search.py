@@ -15,7 +15,14 @@ from sklearn.datasets import make_classification  # noqa: E402
 from sklearn.ensemble import GradientBoostingClassifier  # noqa: E402
 from sklearn.exceptions import FitFailedWarning  # noqa: E402
 from sklearn.linear_model import LogisticRegression, SGDClassifier  # noqa: E402
-from sklearn.model_selection import StratifiedKFold, cross_val_score  # noqa: E402
+from sklearn.model_selection import (  # noqa: E402
+    GroupKFold,
+    KFold,
+    ShuffleSplit,
+    StratifiedKFold,
+    StratifiedShuffleSplit,
+    cross_val_score,
+)
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
@@ -282,6 +289,10 @@ def _never_fits(monkeypatch) -> list:
      ConfigurationError, r"cv\[1\]\[0\] must be the train indices of fold 1"),
     ({"cv": []}, ConfigurationError, r"cv must be at least one \(train, test\) split, got \[\]"),
     ({"cv": [(1, 2, 3)]}, ConfigurationError, r"cv\[0\] must be a \(train, test\) pair"),
+    # a splitter's own error (K folds of fewer samples, groups missing) names cv
+    ({"cv": KFold(500)}, ConfigurationError, r"cv must be a splitter that can split the data "
+     r"\(240 samples\), got KFold.*its split raised ValueError: Cannot have number of splits"),
+    ({"cv": GroupKFold(3)}, ConfigurationError, r"cv must be a splitter .*ValueError.*groups"),
     # a plan that no memory holds: 10**9 partial_fit passes, 897,489,745 jobs
     ({"max_resource": 10**9}, ConfigurationError,
      r"max_resource=1000000000 is too large for min_resource=1 and factor=3 \(resource="
@@ -323,13 +334,34 @@ def test_a_non_estimator_has_default_tags_until_fit_refuses_it() -> None:
 
 def test_a_list_that_repeats_a_value_is_refused_as_hp_choice_refuses_one() -> None:
     with pytest.raises(SearchSpaceError, match=r"param_space\['alpha'\]: values contain 0.0001 "
-                                               "more than once"):
+                                               r"\(float\) more than once"):
         HyperbandSearchCV(SGDClassifier(), {"alpha": [1e-4, 1e-4]}, resource="n_iter",
                           max_resource=3, cv=3).fit(X, y)
     with pytest.raises(SearchSpaceError, match=r"param_space\['w'\]: values contain None"):
         ParamSpace({"w": [None, "balanced", None]})  # chosen by index: refused all the same
-    with pytest.raises(SearchSpaceError, match=r"values contain \(10,\) more than once"):
+    with pytest.raises(SearchSpaceError, match=r"values contain \(10,\) \(tuple\) more than once"):
         ParamSpace({"sizes": [(10,), (10,)]})
-    with pytest.raises(SearchSpaceError, match="values contain 1.0 more than once"):
-        ParamSpace({"C": [1, 1.0]})  # the same number for an estimator
+    with pytest.raises(SearchSpaceError, match=r"values contain 1.0 \(float\) more than once"):
+        ParamSpace({"C": [1.0, 0.5, 1.0]})
     assert ParamSpace({"flag": [True, 1]}).names == ["flag"]  # a bool is not the number 1
+
+
+def test_equal_values_of_different_types_are_not_duplicates() -> None:
+    """``max_features=1`` is one feature, ``1.0`` all of them: both stay, each decoded as given."""
+    space = ParamSpace({"max_features": [1, 0.5, 1.0], "t": [(1,), (1.0,)]})
+    (choice, _) = space.hyperparameters.space
+    decoded = [space.decode({"max_features": v})["max_features"] for v in choice.values]
+    assert decoded == [1, 0.5, 1.0]
+    assert [type(v) for v in decoded] == [int, float, float]
+
+
+@pytest.mark.parametrize("cv", [ShuffleSplit(n_splits=10, test_size=0.25, random_state=0),
+                                StratifiedShuffleSplit(n_splits=10, test_size=0.5,
+                                                       random_state=0)])
+def test_a_random_splitter_may_make_more_splits_than_samples(cv) -> None:
+    """Only an integer cv (K folds) is bounded by the number of samples, as in GridSearchCV."""
+    X8, y8 = X[:8], np.array([0, 1] * 4)
+    search = HyperbandSearchCV(SGDClassifier(random_state=0), {"alpha": [1e-4, 1e-3]},
+                               resource="n_iter", max_resource=3, cv=cv, random_state=0)
+    search.fit(X8, y8)
+    assert search.n_splits_ == 10

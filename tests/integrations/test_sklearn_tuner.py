@@ -184,7 +184,9 @@ def test_data_of_different_lengths_is_refused_before_any_trial(tmp_path: Path, c
      r"cv\[1\]\[1\] must be the test indices of fold 1.*got \[\]"),
     ([(np.array([0.5, 1.5]), [3])], r"cv\[0\]\[0\] must be the train indices of fold 0"),
     (200, r"cv must be at most 120 folds \(the data has 120 samples\), got 200"),
-    (model_selection.KFold(121), r"cv must be at most 120 folds .*got KFold.*it makes 121 folds"),
+    (model_selection.KFold(121), r"cv must be a splitter that can split the data \(120 samples\), "
+     r"got KFold.*its split raised ValueError: Cannot have number of splits n_splits=121"),
+    (model_selection.GroupKFold(3), r"cv must be a splitter .*its split raised ValueError: .*groups"),
 ])
 def test_folds_that_do_not_fit_the_data_are_refused_before_any_trial(tmp_path: Path, cv,
                                                                      match: str) -> None:
@@ -192,6 +194,20 @@ def test_folds_that_do_not_fit_the_data_are_refused_before_any_trial(tmp_path: P
     with pytest.raises(ConfigurationError, match=match):
         t.search(X, y)
     assert t.storage.count_trials() == 0
+
+
+@pytest.mark.parametrize("cv", [
+    model_selection.ShuffleSplit(n_splits=10, test_size=0.25, random_state=0),
+    model_selection.StratifiedShuffleSplit(n_splits=10, test_size=0.5, random_state=0),
+])
+def test_a_random_splitter_may_make_more_splits_than_samples(tmp_path: Path, cv) -> None:
+    """Only an integer cv (K folds) is bounded by the number of samples: a ShuffleSplit of 10
+    splits on 8 samples is valid, as in GridSearchCV."""
+    X8, y8 = X[:8], np.array([0, 1] * 4)
+    t = tuner(tmp_path, oracle=rung.oracles.RandomSearchOracle(
+        objective=rung.Objective("score", "max"), max_trials=2, seed=0), cv=cv)
+    t.search(X8, y8)
+    assert [r.status.name for r in t.storage.trials()] == ["COMPLETED", "COMPLETED"]
 
 
 def test_a_misspelt_scorer_name_gets_the_closest_one(tmp_path: Path) -> None:

@@ -151,6 +151,9 @@ def test_restore_without_parent_returns_none_and_bad_input_is_named(tmp_path: Pa
     ({"filename": ".."}, ConfigurationError, ("filename", "got '..'")),
     ({"filename": "sub/x.pt"}, ConfigurationError, ("filename", "got 'sub/x.pt'")),
     ({"filename": "../../x.pt"}, ConfigurationError, ("filename", "got '../../x.pt'")),
+    ({"filename": Path("sub/x.pt")}, ConfigurationError, ("filename", "sub/x.pt", "Path")),
+    ({"filename": Path("..")}, ConfigurationError, ("filename", "got PosixPath('..')",)),
+    ({"filename": b"x.pt"}, ArgumentTypeError, ("filename must be a plain file name",)),
 ])
 def test_save_and_restore_refuse_bad_arguments_before_touching_a_file(
         tmp_path: Path, arguments: dict, error: type, words: tuple[str, ...]) -> None:
@@ -177,6 +180,20 @@ def test_a_plain_other_filename_is_saved_in_the_trial_directory(tmp_path: Path) 
     assert path == tmp_path / "a" / "best.pt" and path.is_file()
     assert rung_torch.restore(make_trial(store, "b", 1, 3, "a"), model=model,
                               filename="best.pt") == {}
+
+
+def test_a_path_filename_and_a_numpy_bool_rng_are_accepted(tmp_path: Path) -> None:
+    """``pathlib.Path("best.pt")`` is a plain file name as ``"best.pt"`` is, and ``np.bool_``
+    (a flag read from an array or a config) is a bool, for save and restore alike."""
+    store = CheckpointStore(tmp_path)
+    model = torch.nn.Linear(2, 2)
+    path = rung_torch.save(make_trial(store, "a", 0, 1, None), model=model,
+                           filename=Path("best.pt"), rng=np.bool_(True))
+    assert path == tmp_path / "a" / "best.pt" and path.is_file()
+    assert rung_torch.restore(make_trial(store, "b", 1, 3, "a"), model=model,
+                              filename=Path("best.pt"), rng=np.bool_(False)) == {}
+    assert rung_torch.restore(make_trial(store, "b", 1, 3, "a"), model=model,
+                              filename="best.pt", rng=np.bool_(True)) == {}
 
 
 @pytest.mark.parametrize("state, error, words", [

@@ -83,15 +83,19 @@ def _check_call(trial: Any, model: Any, optimizer: Any, scheduler: Any, rng: Any
 
 
 def _check_filename(filename: Any) -> None:
-    """A plain file name: the checkpoint stays inside the trial's directory, where the
+    """A plain file name (a ``str``, or an ``os.PathLike`` such as ``pathlib.Path("best.pt")``
+    whose ``str`` is one): the checkpoint stays inside the trial's directory, where the
     checkpoint cleanup (``keep_checkpoints``) finds it and where a child looks for it."""
     expected = "a plain file name (no directory part), e.g. 'torch_checkpoint.pt'"
+    given = filename
+    if isinstance(filename, os.PathLike):
+        filename = os.fspath(filename)
     if not isinstance(filename, str):
-        raise fail_type("filename", expected, filename)
+        raise fail_type("filename", expected, given)
     separators = {"/", os.sep, os.altsep or "/"}
     if filename in ("", ".", "..") or any(sep in filename for sep in separators) \
             or "\0" in filename:
-        raise fail_value("filename", expected, filename,
+        raise fail_value("filename", expected, given,
                          "the file is written in trial.checkpoint_dir; several checkpoints per "
                          "trial need different names, not sub-directories")
 
@@ -166,7 +170,7 @@ def save(
     scheduler: Any = None,
     extra: Any = None,
     rng: bool = True,
-    filename: str = FILENAME,
+    filename: str | os.PathLike[str] = FILENAME,
 ) -> Path:
     """Save the states a child trial needs into ``trial.checkpoint_dir / filename``.
 
@@ -175,9 +179,11 @@ def save(
         model, optimizer, scheduler: anything with ``state_dict()`` (None: not saved).
         extra: any picklable object of yours (a step counter, the best metric, ...);
             :func:`restore` returns it.
-        rng: also save the random generators (needed for a bit-for-bit continuation).
+        rng: also save the random generators (needed for a bit-for-bit continuation); a
+            ``bool`` or ``numpy.bool_``.
         filename: a plain file name inside ``trial.checkpoint_dir`` (several checkpoints per
-            trial need different names); ``""``, ``"."``, ``".."`` and names with a path
+            trial need different names), a ``str`` or an ``os.PathLike`` such as
+            ``pathlib.Path("best.pt")``; ``""``, ``"."``, ``".."`` and names with a path
             separator are refused, so no checkpoint lands outside the trial's directory.
 
     The file is written to a temporary name and renamed, so a killed process leaves the old
@@ -218,7 +224,7 @@ def restore(
     scheduler: Any = None,
     rng: bool = True,
     map_location: Any = "cpu",
-    filename: str = FILENAME,
+    filename: str | os.PathLike[str] = FILENAME,
 ) -> Any:
     """Load the parent's checkpoint into ``model``, ``optimizer`` and ``scheduler``.
 

@@ -25,7 +25,7 @@ import numpy as np
 from rung.errors import SearchDataError
 from rung.validation import fail_value
 
-__all__ = ["check_folds", "check_lengths", "check_n_splits", "num_samples"]
+__all__ = ["check_folds", "check_lengths", "check_n_splits", "num_samples", "split_folds"]
 
 
 def num_samples(X: Any) -> int:
@@ -80,13 +80,26 @@ def check_folds(name: str, folds: Sequence[tuple[Any, Any]],
 
 
 def check_n_splits(cv: Any, n_samples: int) -> None:
-    """``cv`` (a number of folds, or a splitter with ``n_splits``) makes at most ``n_samples``
-    folds (scikit-learn's splitters raise only when they split, without naming ``cv``)."""
-    n_splits = cv if isinstance(cv, numbers.Integral) else getattr(cv, "n_splits", None)
-    if isinstance(n_splits, numbers.Integral) and int(n_splits) > n_samples:
-        hint = "use fewer folds, or more data"
+    """An integer ``cv`` (``KFold`` or ``StratifiedKFold`` of that many folds) makes at most
+    ``n_samples`` folds (scikit-learn raises only when it splits, without naming ``cv``).
+    A splitter object is not judged by its ``n_splits``: a random splitter (``ShuffleSplit``)
+    makes any number of splits; :func:`split_folds` runs it on the data instead."""
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool) and int(cv) > n_samples:
         raise fail_value("cv", f"at most {n_samples} folds (the data has {n_samples} samples)",
-                         cv, hint if n_splits is cv else f"it makes {n_splits} folds; {hint}")
+                         cv, "use fewer folds, or more data")
+
+
+def split_folds(cv: Any, X: Any, y: Any, groups: Any,
+                n_samples: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The folds a splitter ``cv`` makes of the data, checked as :func:`check_folds` does; an
+    error raised by the splitter itself (``KFold(10)`` on 8 samples, ``GroupKFold`` without
+    ``groups``) is a ``ConfigurationError`` naming ``cv``."""
+    try:
+        folds = list(cv.split(X, y, groups))
+    except (ValueError, TypeError, IndexError, KeyError) as error:
+        raise fail_value("cv", f"a splitter that can split the data ({n_samples} samples)", cv,
+                         f"its split raised {type(error).__name__}: {error}") from error
+    return check_folds("cv", folds, n_samples)
 
 
 def _shown(indices: Any) -> Any:

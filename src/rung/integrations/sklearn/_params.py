@@ -79,7 +79,7 @@ def check_params(search: Any) -> None:
     check_cv(search.cv)
     _check_random_state(search.random_state)
     _check_n_jobs(search.n_jobs)
-    if not isinstance(search.verbose, bool) and type(search.verbose).__name__ != "bool_":
+    if not isinstance(search.verbose, (bool, np.bool_)):
         check_int("verbose", search.verbose, 0, hint="0: silent, 1: one line per rung")
 
 

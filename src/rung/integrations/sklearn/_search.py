@@ -19,7 +19,12 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, indexable
 
 from rung.errors import ConfigurationError
-from rung.integrations.sklearn._folds import check_folds, check_n_splits, num_samples
+from rung.integrations.sklearn._folds import (
+    check_folds,
+    check_n_splits,
+    num_samples,
+    split_folds,
+)
 from rung.integrations.sklearn._jobs import JobRow, fit_fold, results_table
 from rung.integrations.sklearn._params import check_params, check_plan
 from rung.integrations.sklearn._resources import TrainingSamples, make_resource
@@ -157,7 +162,7 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
             given = check_folds("cv", list(given), n_samples)  # index pairs (once: an iterator)
         check_n_splits(given, n_samples)
         cv = check_cv(given, y, classifier=is_classifier(self.estimator))
-        splits = check_folds("cv", list(cv.split(X, y, groups)), n_samples)
+        splits = split_folds(cv, X, y, groups, n_samples)
         self.n_splits_ = len(splits)
         self.scorer_ = check_scoring(self.estimator, scoring=self.scoring)
         rng = check_random_state(self.random_state)

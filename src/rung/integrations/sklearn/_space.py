@@ -2,8 +2,8 @@
 
 * a list (or tuple, array) -> ``Choice`` of its values (``Fixed`` for one value); values that are
   not JSON scalars of one kind (``None``, tuples, estimators, a mix of str and numbers) are chosen
-  by index, and decoded back; a list that repeats a value is refused (``SearchSpaceError``), as
-  ``hp.Choice`` refuses one;
+  by index, and decoded back; a list that repeats a value (equal and of the same type: ``1`` and
+  ``1.0`` differ) is refused (``SearchSpaceError``), as ``hp.Choice`` refuses one;
 * ``scipy.stats.uniform`` -> ``Float`` (linear), ``loguniform`` / ``reciprocal`` -> ``Float``
   (log), ``randint`` -> ``Int``;
 * any other distribution with ``ppf`` (``norm``, ``expon``, ``poisson``, ...) -> a quantile
@@ -148,20 +148,29 @@ def _is_discrete(dist: Any) -> bool:
 
 def _refuse_duplicates(where: str, values: Sequence[Any]) -> None:
     """A value listed twice would be sampled twice as often (and, as ``hp.Choice`` refuses
-    duplicates, the list would otherwise fall back to a choice by index silently). Equal
-    hashable values count (``1`` and ``1.0`` too, ``True`` and ``1`` not); unhashable ones (lists,
-    arrays) are not compared."""
+    duplicates, the list would otherwise fall back to a choice by index silently). Values count
+    as repeated when they are equal and of the same type: ``1`` and ``1.0`` differ (for
+    ``max_features``, one feature or all of them), as do ``True`` and ``1``; unhashable values
+    (lists, arrays) are not compared."""
     seen: set[Any] = set()
     for value in values:
-        key = ("bool", value) if isinstance(value, bool) else value
+        key = _typed(value)
         try:
             repeated = key in seen
             seen.add(key)
         except TypeError:  # unhashable: not compared
             continue
         if repeated:
-            raise SearchSpaceError(f"{where}: values contain {value!r} more than once; list "
-                                   "each value once (a repeated value is sampled more often)")
+            raise SearchSpaceError(
+                f"{where}: values contain {value!r} ({type(value).__name__}) more than once; "
+                "list each value once (a repeated value is sampled more often)")
+
+
+def _typed(value: Any) -> Any:
+    """``value`` with its type (and its items' types, for a tuple): ``1`` and ``1.0`` differ."""
+    if isinstance(value, tuple):
+        return (tuple, tuple(_typed(item) for item in value))
+    return (type(value), value)
 
 
 def _pick(values: Sequence[Any], index: Any) -> Any:

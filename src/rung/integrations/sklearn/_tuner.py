@@ -11,7 +11,12 @@ from typing import Any
 import numpy as np
 
 from rung.errors import ConfigurationError, FatalTypeError, SearchDataError
-from rung.integrations.sklearn._folds import check_folds, check_lengths, check_n_splits
+from rung.integrations.sklearn._folds import (
+    check_folds,
+    check_lengths,
+    check_n_splits,
+    split_folds,
+)
 from rung.integrations.sklearn._params import check_scorer_name
 from rung.objective import Objective
 from rung.optional import import_optional
@@ -89,7 +94,8 @@ class SklearnTuner(BaseTuner):
 
     ``search`` checks the data before the first trial: ``X`` 2-D, ``y``, ``sample_weight`` and
     ``groups`` one entry per sample (``SearchDataError``), and ``cv``'s folds against it (index
-    pairs inside the data, no more folds than samples; ``ConfigurationError`` naming ``cv``).
+    pairs inside the data, an integer ``cv`` no more folds than samples, a splitter's folds made
+    once and checked alike; ``ConfigurationError`` naming ``cv``).
 
     The model fitted on the last fold is saved; ``get_best_models`` loads it (as keras-tuner does).
 
@@ -165,15 +171,18 @@ class SklearnTuner(BaseTuner):
         _check_samples(X)
         n = check_lengths("SklearnTuner.search", X, y=y, sample_weight=sample_weight,
                           groups=groups)
-        self._check_cv(n)
+        self._check_cv(X, y, groups, n)
         super().search(X, y, sample_weight=sample_weight, groups=groups)
 
-    def _check_cv(self, n_samples: int) -> None:
-        """``cv`` against the data: index pairs inside it, no more folds than samples."""
+    def _check_cv(self, X: Any, y: Any, groups: Any, n_samples: int) -> None:
+        """``cv`` against the data: index pairs inside it; a number of folds no more than the
+        samples; a splitter's splits made once (its own error names ``cv``) and checked."""
         if isinstance(self.cv, list):
             check_folds("cv", self.cv, n_samples)
-            return
-        check_n_splits(self.cv, n_samples)
+        elif hasattr(self.cv, "split"):
+            split_folds(self.cv, X, y, groups, n_samples)
+        else:
+            check_n_splits(self.cv, n_samples)
 
     def run_trial(self, trial: Trial, X: Any, y: Any, sample_weight: Any = None,
                   groups: Any = None) -> dict[str, float]:
