@@ -123,9 +123,9 @@ def _explain(signature: inspect.Signature, args: tuple[Any, ...],
                if p.default is empty and p.name not in kwargs]
     missing += [n for n, p in params.items() if p.kind is inspect.Parameter.KEYWORD_ONLY
                 and p.default is empty and n not in kwargs]
-    own = [n for n in missing if n in options]
-    if own:
-        names = ", ".join(repr(n) for n in own)
+    kept = [n for n in missing if n in options]
+    if kept:
+        names = ", ".join(repr(n) for n in kept)
         return (f"it needs {names}, an option of search() itself, which search() keeps and "
                 "never passes on: rename the parameter, or give it a default")
     if missing:
