@@ -165,11 +165,15 @@ def test_model_based_searchers_handle_an_extreme_log_range(make: Any) -> None:
             seen.add(values_key(values))
 
 
-def test_a_failing_gaussian_process_makes_one_random_proposal(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def _gp_fed_six_results() -> tuple[HyperParameters, GPSearcher, set[str]]:
     space = extreme_space()
     searcher = GPSearcher(num_initial_points=3, num_candidates=50)
-    seen = feed(searcher, space, 6, extreme_loss)
+    return space, searcher, feed(searcher, space, 6, extreme_loss)
+
+
+def test_a_failing_gaussian_process_makes_one_random_proposal(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    space, searcher, seen = _gp_fed_six_results()
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise ValueError("Input X contains NaN.")
@@ -182,9 +186,7 @@ def test_a_failing_gaussian_process_makes_one_random_proposal(
 
 
 def test_a_rung_error_from_the_model_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
-    space = extreme_space()
-    searcher = GPSearcher(num_initial_points=3, num_candidates=50)
-    seen = feed(searcher, space, 6, extreme_loss)
+    space, searcher, seen = _gp_fed_six_results()
 
     def refused(*args: Any, **kwargs: Any) -> None:
         raise ConfigurationError("a real configuration error")

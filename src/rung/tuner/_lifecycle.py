@@ -92,13 +92,13 @@ class ProjectLifecycle:
             self.storage.set_settings(settings)
             return
         diffs = self.oracle.incompatible_settings(stored, settings)
-        shown = "; ".join(f"{k}: stored {a!r}, now {b!r}" for k, a, b in diffs)
+        found = [f"{k}: stored {a!r}, now {b!r}" for k, a, b in diffs]
         state = self.storage.get_oracle_state()
         if state is not None and "space" in state:  # the declared space: redefined names
-            changed = changed_definitions(self.oracle.hyperparameters,
-                                          HyperParameters.from_config(state["space"]))
-            shown = "; ".join([shown] * bool(shown) + [f"hyperparameter {c}" for c in changed])
-        if shown:
+            found += [f"hyperparameter {c}" for c in changed_definitions(
+                self.oracle.hyperparameters, HyperParameters.from_config(state["space"]))]
+        if found:
+            shown = "; ".join(found)
             raise ProjectMismatchError(
                 f"the project {str(self.project_dir)!r} was created with other settings ({shown}). "
                 "To start a new search, pass `overwrite=True`; to resume, use the stored settings."
