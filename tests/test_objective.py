@@ -96,9 +96,16 @@ MAX_NAMES = [
     "ndcg@10",
     "map",
     "AUC",
+    # scikit-learn's scorers negate losses: greater is better
+    "neg_log_loss",
+    "neg_mean_squared_error",
+    "val_neg_root_mean_squared_error",
+    "neg_mean_absolute_error",
+    "neg_brier_score",
 ]
 
-UNKNOWN_NAMES = ["foo", "my_metric", "mean", "sum", "epoch", "", "val_", "mapping", "tpx"]
+UNKNOWN_NAMES = ["foo", "my_metric", "mean", "sum", "epoch", "", "val_", "mapping", "tpx", "neg_",
+                 "neg_foo"]
 
 
 @pytest.mark.parametrize("name", MIN_NAMES)
@@ -114,6 +121,17 @@ def test_infer_max(name: str) -> None:
 @pytest.mark.parametrize("name", UNKNOWN_NAMES)
 def test_infer_unknown(name: str) -> None:
     assert infer_direction(name) is None
+
+
+def test_a_negated_maximised_metric_is_minimised() -> None:
+    assert infer_direction("neg_accuracy") == "min"
+    assert infer_direction("neg_neg_log_loss") == "min"
+
+
+def test_a_neg_scorer_ranks_the_smaller_loss_first() -> None:
+    objective = create_objective("neg_log_loss")
+    # log loss 0.225 (a good model) against 2.28 (chance)
+    assert objective.loss({"neg_log_loss": -0.225}) < objective.loss({"neg_log_loss": -2.28})
 
 
 def test_objective_loss_directions() -> None:
