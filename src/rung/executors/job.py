@@ -9,6 +9,7 @@ unpacked there first, and the job's own files are packed into the result.
 
 from __future__ import annotations
 
+import math
 import pickle
 import shutil
 import tempfile
@@ -61,12 +62,21 @@ def result_metrics(result: Any, trial: Trial, objective: Any) -> dict[str, float
 def best_reported(reported: list[tuple[int, dict[str, float]]], objective: Any
                   ) -> dict[str, float]:
     """The metrics of the reported epoch where the objective is best (the earliest of ties), with
-    their ``"epoch"``; the last epoch when none holds the objective."""
+    their ``"epoch"``; the last epoch when none holds the objective.
+
+    A curve whose last objective is NaN or infinite ended diverged: its last epoch's metrics are
+    returned, so the job fails. Scoring it by an earlier, finite epoch would promote (and could
+    recommend) a configuration whose model, and the checkpoint its children continue from, is
+    broken. NaN epochs before a finite last one are passed over."""
     scored = [(epoch, m) for epoch, m in reported if _holds(objective, m)]
     if not scored:
         epoch, metrics = reported[-1]
         return dict(metrics)
-    epoch, metrics = min(scored, key=lambda row: objective.loss(row[1]))
+    finite = [(epoch, m) for epoch, m in scored if math.isfinite(objective.loss(m))]
+    if not finite or not math.isfinite(objective.loss(scored[-1][1])):
+        epoch, metrics = scored[-1]
+    else:
+        epoch, metrics = min(finite, key=lambda row: objective.loss(row[1]))
     return {**metrics, "epoch": float(epoch)}
 
 
