@@ -92,3 +92,35 @@ def test_retry_failed_without_failures_resumes_as_usual(tmp_path: Path) -> None:
 
     make(tmp_path, spy).search(retry_failed=True)
     assert calls == []
+
+
+def test_the_error_of_failures_in_a_row_says_how_to_go_on(tmp_path: Path) -> None:
+    with pytest.raises(TooManyFailedTrialsError) as error:
+        make(tmp_path / "none", broken).search()
+    assert "retry_failed=True" in str(error.value)  # nothing completed: start over
+
+    calls = []
+
+    def breaks_after_one(trial: rung.Trial) -> float:
+        calls.append(1)
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        if len(calls) > 1:
+            raise ValueError("broke later")
+        return x
+
+    with pytest.raises(TooManyFailedTrialsError) as error:
+        rung.RandomSearch(run_trial=breaks_after_one, objective="loss", max_trials=9, seed=4,
+                          directory=tmp_path, project_name="some", verbose=0).search()
+    text = str(error.value)
+    assert "the search resumes" in text and "search(retry_failed" not in text
+
+
+def test_the_resume_line_counts_the_failed_jobs(tmp_path: Path, capsys) -> None:
+    failed_project(tmp_path)
+    capsys.readouterr()
+    tuner = rung.RandomSearch(run_trial=fixed, objective="loss", max_trials=3, seed=4,
+                              directory=tmp_path, project_name="p", verbose=1)
+    with pytest.raises(TooManyFailedTrialsError):
+        tuner.search()
+    out = capsys.readouterr()
+    assert "3 jobs already finished (all failed: search(retry_failed=True)" in out.out + out.err

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from rung.trial_record import TrialStatus
 from rung.tuner.progress import SearchProgress, Snapshot
 
 if TYPE_CHECKING:
@@ -110,7 +111,13 @@ class Display:
         self._print(f"rung: {type(oracle).__name__} on {project_dir}")
         self._print(budget.describe())
         if finished:
-            self._print(f"resuming: {len(finished)} jobs already finished")
+            failed = sum(1 for record in finished if record.status is TrialStatus.FAILED)
+            note = ""
+            if failed == len(finished):
+                note = (" (all failed: search(retry_failed=True) clears them and starts over)")
+            elif failed:
+                note = f" ({failed} failed)"
+            self._print(f"resuming: {len(finished)} jobs already finished{note}")
         self._start_view()
 
     def _start_view(self) -> None:

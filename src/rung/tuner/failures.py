@@ -37,9 +37,14 @@ def last_error(storage: Storage, trial_id: str) -> str:
 
 def consecutive_failures_error(storage: Storage, trial_id: str, count: int,
                                limit: int) -> TooManyFailedTrialsError:
+    with_result = (storage.count_trials(TrialStatus.COMPLETED)
+                   or storage.count_trials(TrialStatus.PRUNED))
+    go_on = GO_ON if not with_result else (
+        "Fix the training function and run the script again: the search resumes where it "
+        "stopped (the failed trials stay in the project as failed).")
     return TooManyFailedTrialsError(
         f"{count} trials failed in a row (max_consecutive_failed_trials={limit}). "
-        f"The last one, trial {trial_id}, failed with:\n{last_error(storage, trial_id)}"
+        f"The last one, trial {trial_id}, failed with:\n{last_error(storage, trial_id)}\n{go_on}"
     )
 
 
