@@ -67,7 +67,7 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="a tiny budget (CI)")
     parser.add_argument("--directory", default=None, help="project directory (default: temp)")
     args = parser.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(1)  # this process only: worker processes (workers=N) get their share
     with tempfile.TemporaryDirectory() as tmp:
         tuner = rung.Hyperband(
             run_trial=train, objective="val_accuracy", max_epochs=3 if args.smoke else 27,

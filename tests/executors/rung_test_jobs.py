@@ -15,7 +15,7 @@ import rung
 from rung.testing._jobs import curve, stopping, train
 
 __all__ = ["SubclassTuner", "curve", "declares_y", "device_seen", "exits_once", "hang_once", "killed_once",
-           "stopping", "train"]
+           "stopping", "threads_seen", "train"]
 
 
 def _first_run(flags: str, name: str) -> bool:
@@ -34,6 +34,19 @@ def device_seen(trial: rung.Trial, out: str) -> dict[str, float]:
 
     x = trial.hyperparameters.Float("x", 0.0, 1.0)
     seen = {"pid": os.getpid(), "devices": os.environ.get("CUDA_VISIBLE_DEVICES")}
+    (Path(out) / f"{trial.trial_id}.json").write_text(json.dumps(seen))
+    return {"loss": x}
+
+
+def threads_seen(trial: rung.Trial, out: str) -> dict[str, float]:
+    """Writes the thread settings this worker process started with to ``out/<trial_id>.json``."""
+    import json
+
+    import torch
+
+    x = trial.hyperparameters.Float("x", 0.0, 1.0)
+    seen = {"pid": os.getpid(), "omp": os.environ.get("OMP_NUM_THREADS"),
+            "openblas": os.environ.get("OPENBLAS_NUM_THREADS"), "torch": torch.get_num_threads()}
     (Path(out) / f"{trial.trial_id}.json").write_text(json.dumps(seen))
     return {"loss": x}
 

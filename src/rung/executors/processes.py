@@ -21,7 +21,6 @@ import pickle
 import shutil
 import signal
 import tempfile
-import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -31,11 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from rung.errors import ConfigurationError, JobTimeoutError, WorkerLostError
+from rung.executors._environment import cpu_share, worker_environment
 from rung.executors._guard import WORKER_PREFIX, note_file, read_note
 from rung.executors._remote import check_timeout
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome, ReportCallback
 from rung.executors.job import execute
-from rung.validation import check_choice, check_int, fail_type
+from rung.validation import check_choice, check_int, check_optional_int, fail_type
 
 __all__ = ["ProcessExecutor"]
 
@@ -58,11 +58,12 @@ class _PipeChannel:
         return bool(self.conn.recv()) if self.live_decisions else True
 
 
-def _worker_main(conn: Connection, device: str | None = None) -> None:
+def _worker_main(conn: Connection, environment: dict[str, str] | None = None) -> None:
     """A worker: run the jobs that arrive on ``conn`` until an empty message or EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
-    if device is not None:  # already in the environment it started with (spawn); forkserver
-        os.environ["CUDA_VISIBLE_DEVICES"] = device  # workers get it here, before any job
+    # already in the environment it started with (spawn); forkserver workers get it here,
+    # before any job
+    os.environ.update(environment or {})
     while True:
         try:
             data = conn.recv_bytes()
@@ -89,28 +90,6 @@ def _worker_main(conn: Connection, device: str | None = None) -> None:
             conn.send(("result", result))
 
 
-_ENVIRON_LOCK = threading.Lock()
-
-
-@contextlib.contextmanager
-def _visible_devices(device: str | None) -> Any:
-    """``CUDA_VISIBLE_DEVICES=device`` while a worker starts: a spawned process inherits the
-    environment, so the driver's script, imported again in the worker, already sees it."""
-    if device is None:
-        yield
-        return
-    with _ENVIRON_LOCK:
-        before = os.environ.get("CUDA_VISIBLE_DEVICES")
-        os.environ["CUDA_VISIBLE_DEVICES"] = device
-        try:
-            yield
-        finally:
-            if before is None:
-                del os.environ["CUDA_VISIBLE_DEVICES"]
-            else:
-                os.environ["CUDA_VISIBLE_DEVICES"] = before
-
-
 @dataclass
 class _Worker:
     process: BaseProcess
@@ -132,6 +111,10 @@ class ProcessExecutor(Executor):
         devices: one ``CUDA_VISIBLE_DEVICES`` value per worker (``workers`` is then their
             number): each worker process sees only its own GPU(s) (``rung.executors.gpus``;
             ``search(workers="gpu")`` makes this list from the visible GPUs).
+        threads_per_worker: ``OMP_NUM_THREADS`` (and MKL's, OpenBLAS's) of each worker, where
+            the driver's environment does not set them: ``"auto"`` (default) the cores shared
+            out among the workers (at least 1), so that N workers do not each start a thread
+            per core; None leaves the environment as it is (``rung.executors._environment``).
 
     The training function and the search arguments must pickle (a module-level function); the
     tuner checks this before any work.
@@ -141,7 +124,8 @@ class ProcessExecutor(Executor):
     shares_filesystem = True
 
     def __init__(self, workers: int | None = 2, job_timeout: float | None = None,
-                 start_method: str = "spawn", devices: list[str] | None = None) -> None:
+                 start_method: str = "spawn", devices: list[str] | None = None,
+                 threads_per_worker: int | str | None = "auto") -> None:
         if devices is not None:
             if not devices or not all(isinstance(d, str) and d for d in devices):
                 raise fail_type("devices", "a non-empty list of CUDA_VISIBLE_DEVICES values",
@@ -154,6 +138,11 @@ class ProcessExecutor(Executor):
         self.devices = None if devices is None else list(devices)
         workers = check_int("workers", workers, 1)
         self.slots = workers
+        if threads_per_worker == "auto":
+            threads_per_worker = cpu_share(workers)
+        self.threads_per_worker = check_optional_int(
+            "threads_per_worker", threads_per_worker, 1,
+            "'auto' shares the cores out among the workers; None leaves the environment alone")
         check_choice("start_method", start_method, ("spawn", "forkserver"))
         self.job_timeout = check_timeout(job_timeout)
         self._ctx: Any = multiprocessing.get_context(start_method)
@@ -176,9 +165,10 @@ class ProcessExecutor(Executor):
     def _spawn(self, slot: int) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
         device = None if self.devices is None else self.devices[slot]
-        process = self._ctx.Process(target=_worker_main, args=(child, device),
-                                    name=f"{WORKER_PREFIX}{slot}")
-        with note_file(self._note(slot)), _visible_devices(device):
+        with note_file(self._note(slot)), worker_environment(
+                device, self.threads_per_worker) as environment:
+            process = self._ctx.Process(target=_worker_main, args=(child, environment),
+                                        name=f"{WORKER_PREFIX}{slot}")
             process.start()
         child.close()
         self._workers[slot] = worker = _Worker(process, parent)
