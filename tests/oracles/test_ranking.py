@@ -46,3 +46,35 @@ def test_built_from_a_history_it_ranks_like_one_fed_result_by_result(monkeypatch
         built.add(record)
     assert built.best(100) == fed.best(100) == [
         r.trial_id for r in sorted((r for r in records if r.loss is not None), key=rank_key)]
+
+
+def test_a_pruned_job_is_never_ranked_however_low_its_loss() -> None:
+    done = TrialRecord("00001", {}, TrialStatus.COMPLETED, epochs=9, loss=0.64)
+    pruned = TrialRecord("00002", {}, TrialStatus.PRUNED, epochs=9, loss=0.38, epochs_reached=3)
+    fed = Ranking()
+    fed.add(pruned)
+    fed.add(done)
+    assert fed.best(5) == Ranking([pruned, done]).best(5) == ["00001"]
+
+
+def test_asha_stopping_recommends_only_configurations_it_trained_to_the_end() -> None:
+    from rung.hyperparameters import HyperParameters
+    from rung.oracles import ASHAOracle
+
+    hp = HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    oracle = ASHAOracle(objective="loss", max_epochs=9, factor=3, mode="stopping", seed=0,
+                        hyperparameters=hp, max_trials=6)
+    told = {}
+    for i in range(6):
+        job = oracle.ask()
+        assert job is not None
+        if i % 2:  # stopped at 3 epochs with a lower loss than any completed job
+            oracle.tell(job.trial_id, {"loss": 0.1 * i}, epochs_reached=3,
+                        status=TrialStatus.PRUNED)
+        else:
+            oracle.tell(job.trial_id, {"loss": 1.0 + i})
+        told[job.trial_id] = i % 2
+    best = oracle.get_best_trials(6)
+    assert [told[t.trial_id] for t in best] == [0, 0, 0]
+    assert [t.score for t in best] == [1.0, 3.0, 5.0]

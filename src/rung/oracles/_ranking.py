@@ -1,4 +1,10 @@
-"""``Ranking``: the completed trials of a search, kept sorted best first as results arrive."""
+"""``Ranking``: the completed trials of a search, kept sorted best first as results arrive.
+
+Only COMPLETED trials rank, as in keras-tuner: a PRUNED job (stopped early by a stopping
+scheduler, ASHA ``mode="stopping"``, or by ``rung.TrialPruned``) was stopped because it looked
+worse than its peers; its loss is that of fewer epochs, and it is never recommended. ``rung best``
+ranks the same trials.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import heapq
 import math
 from collections.abc import Iterable
 
-from rung.trial_record import TrialRecord
+from rung.trial_record import TrialRecord, TrialStatus
 
 __all__ = ["TOP", "Ranking", "rank_key"]
 
@@ -36,13 +42,14 @@ class Ranking:
         # rank_key inlined: opening a large project ranks every result at once
         keys = sorted([(float(r.loss), -(r.epochs if r.epochs_reached is None
                                         else r.epochs_reached), r.trial_id)
-                       for r in records if r.loss is not None])
+                       for r in records
+                       if r.loss is not None and r.status is TrialStatus.COMPLETED])
         self._top = keys[:TOP]  # sorted; every key here ranks before every key of _rest
         self._rest = keys[TOP:]  # a heap (a sorted list is one)
 
     def add(self, record: TrialRecord) -> None:
-        """Rank a result with a loss (others are ignored: they are never best)."""
-        if record.loss is None:
+        """Rank a completed result with a loss (others are ignored: they are never best)."""
+        if record.loss is None or record.status is not TrialStatus.COMPLETED:
             return
         key = rank_key(record)
         if len(self._top) < TOP:
