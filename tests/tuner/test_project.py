@@ -146,3 +146,23 @@ def test_overwrite_deletes_a_project_and_starts_afresh(tmp_path: Path, holds: st
     assert not (project / "trials" / "00000").exists()
     tuner.search()
     assert tuner.storage.count_trials() == 2
+
+
+def test_a_range_changed_in_the_training_function_on_resume_says_to_start_a_new_project(
+        tmp_path: Path) -> None:
+    def train(low: float) -> Any:
+        def run(trial: rung.Trial) -> float:
+            return trial.hyperparameters.Float("lr", low, 0.1, sampling="log")
+        return run
+
+    def tuner(low: float, trials: int) -> rung.RandomSearch:
+        return rung.RandomSearch(run_trial=train(low), objective="loss", max_trials=trials,
+                                 seed=0, directory=tmp_path, project_name="p", verbose=0)
+
+    tuner(1e-4, 6).search()
+    wider = tuner(1e-6, 12)  # the range widened in the code, the search resumed
+    with pytest.raises(rung.errors.TooManyFailedTrialsError) as error:
+        wider.search()
+    text = str(error.value)
+    assert "already defined as" in text and "earlier run of the same project" in text
+    assert "overwrite=True" in text

@@ -101,7 +101,9 @@ class DefinitionRegistry:
             raise SearchSpaceError(
                 f"Hyperparameter {new.name!r} is already defined as {entry!r}; it cannot "
                 f"be redefined as {new!r} under the same conditions. Use the same arguments, "
-                "another name (for example inside hp.name_scope(...)), or a conditional_scope."
+                "another name (for example inside hp.name_scope(...)), or a conditional_scope. "
+                "A definition from an earlier run of the same project counts too: to change a "
+                "range, start a new project (overwrite=True, or another project_name)."
             )
         if entry is not None and entry is not new and not (
                 entry.conditions == new.conditions and entry.same_definition(new)):
