@@ -108,6 +108,10 @@ class RayExecutor(FutureExecutor):
             self._ray.shutdown()
 
 
+_SOURCE = {"CPU": "resources_per_job's 'cpu' / num_cpus",
+           "GPU": "resources_per_job's 'gpu' / num_gpus"}
+
+
 def _slots(cluster: dict[str, float], num_cpus: float, num_gpus: float,
            resources: dict[str, float] | None) -> int:
     """How many jobs the cluster runs at once with these per-job resources; a resource the
@@ -120,7 +124,7 @@ def _slots(cluster: dict[str, float], num_cpus: float, num_gpus: float,
         have = cluster.get(name, 0.0)
         if have < amount:
             raise ConfigurationError(
-                f"each job asks Ray for {amount:g} {name} (resources_per_job / num_gpus), and "
+                f"each job asks Ray for {amount:g} {name} ({_SOURCE.get(name, 'resources_per_job')}), and "
                 f"the Ray cluster has {have:g}; jobs would wait forever. Connect to a cluster "
                 "with that resource, or ask for less")
         counts.append(int(have // amount))
