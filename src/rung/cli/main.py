@@ -21,15 +21,18 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from rung.cli.formats import FORMATS, format_rows, json_value
 from rung.cli.status import project_status
 from rung.cli.status_text import format_status
 from rung.errors import RungError
-from rung.storage.project import open_project
+from rung.storage._sqlite_errors import read_error
+from rung.storage.project import DB_NAME, open_project, project_database
 from rung.storage.table import last_epochs, objective_name, trial_rows
 from rung.trial_record import TrialStatus
 
@@ -209,6 +212,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _database(args: argparse.Namespace) -> str:
+    """The database ``args``' command reads (or, importing, writes), to name it in an error."""
+    if args.command == "import-keras-tuner":
+        name = args.project_name or Path(args.source).resolve().name
+        return str(Path(args.directory) / name / DB_NAME)
+    try:
+        return str(project_database(args.project))
+    except RungError:
+        return str(args.project)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``rung`` command with ``argv`` (default: ``sys.argv[1:]``); the exit status."""
     args = build_parser().parse_args(argv)
@@ -216,6 +230,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except RungError as exc:
         print(f"rung {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    # a page the open step does not read is damaged (or a record's JSON is): one line, no
+    # traceback; finding such damage up front would read the whole file (PRAGMA integrity_check)
+    except (sqlite3.DatabaseError, json.JSONDecodeError) as exc:
+        print(f"rung {args.command}: error: {read_error(_database(args), exc)}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `rung trials DIR | head`: the reader left, nothing is wrong
         sys.stderr.close()

@@ -16,6 +16,7 @@ from typing import Any
 
 from rung.storage import _sqlite_tally
 from rung.storage._common import normalise_statuses
+from rung.storage._sqlite_errors import unknown_status
 from rung.storage._sqlite_schema import ALL_REPORTS, METRIC_HISTORY
 from rung.storage.base import Storage
 from rung.storage.tally import Tally
@@ -30,7 +31,11 @@ _decode = json.JSONDecoder().raw_decode  # rung wrote the text: no whitespace ar
 def _record(row: tuple[Any, ...]) -> TrialRecord:
     # positional, a dict for the status and raw_decode: opening a 100,000-job project decodes
     # 100,000 of these (benchmarks/scale.py), about a third faster than keywords and json.loads
-    return TrialRecord(row[0], _decode(row[1])[0], _STATUS[row[2]], row[3], row[4], row[5],
+    try:
+        status = _STATUS[row[2]]
+    except KeyError:
+        raise unknown_status(row[2]) from None
+    return TrialRecord(row[0], _decode(row[1])[0], status, row[3], row[4], row[5],
                        row[6], row[7], row[8], _decode(row[9])[0], row[10], row[11], row[12],
                        row[13], row[14], row[15])
 
@@ -42,9 +47,12 @@ def _records(rows: list[tuple[Any, ...]]) -> list[TrialRecord]:
         return []
     values = json.loads("[" + ",".join([row[1] for row in rows]) + "]")
     metrics = json.loads("[" + ",".join([row[9] for row in rows]) + "]")
-    return [TrialRecord(row[0], v, _STATUS[row[2]], row[3], row[4], row[5], row[6], row[7],
-                        row[8], m, row[10], row[11], row[12], row[13], row[14], row[15])
-            for row, v, m in zip(rows, values, metrics, strict=True)]
+    try:
+        return [TrialRecord(row[0], v, _STATUS[row[2]], row[3], row[4], row[5], row[6], row[7],
+                            row[8], m, row[10], row[11], row[12], row[13], row[14], row[15])
+                for row, v, m in zip(rows, values, metrics, strict=True)]
+    except KeyError as exc:  # outside the loop: no cost per row
+        raise unknown_status(exc.args[0]) from None
 
 
 class SQLiteReads(Storage):

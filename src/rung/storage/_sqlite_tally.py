@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from rung.storage._sqlite_errors import unknown_status
 from rung.storage.tally import RungCount, Tally
 from rung.trial_record import TrialStatus
 
@@ -56,6 +57,8 @@ def tally(conn: sqlite3.Connection, reached: str = "epochs_reached") -> Tally:
     lasts: list[float] = []
     by_status = conn.execute(_BY_STATUS.format(reached=reached)).fetchall()
     for status, jobs, epochs, first_made, last_made, first_end, last_end in by_status:
+        if status not in _STATUS:  # a damaged page: rung writes no other status
+            raise unknown_status(status)
         counts[_STATUS[status]] = jobs
         if status != "RUNNING":  # a running job's epochs are those it reported (below)
             spent += epochs or 0
@@ -63,9 +66,12 @@ def tally(conn: sqlite3.Connection, reached: str = "epochs_reached") -> Tally:
         lasts += [t for t in (last_made, last_end) if t is not None]
     for _, initial, reported in conn.execute(_RUNNING):
         spent += max(0, (reported or initial) - initial)
-    rungs = tuple([RungCount(iteration, bracket, rung, _STATUS[status], epochs, reached, jobs)
-                   for iteration, bracket, rung, status, epochs, reached, jobs
-                   in conn.execute(_RUNGS.format(reached=reached))])
+    try:
+        rungs = tuple([RungCount(iteration, bracket, rung, _STATUS[status], epochs, reached, jobs)
+                       for iteration, bracket, rung, status, epochs, reached, jobs
+                       in conn.execute(_RUNGS.format(reached=reached))])
+    except KeyError as exc:  # a damaged page (the index and the table may disagree)
+        raise unknown_status(exc.args[0]) from None
     best = conn.execute(_BEST).fetchone()
     return Tally(counts=counts, epochs_trained=spent, first_change=min(firsts, default=None),
                  last_change=max(lasts, default=None), rungs=rungs,
