@@ -48,6 +48,10 @@ class Tuner(KerasTunerMixin, BaseTuner):
 class Hyperband(Tuner):
     """Tune with Hyperband (Li et al., JMLR 2018); see ``rung.oracles.HyperbandOracle``.
 
+    ``**kwargs`` go to ``rung.Tuner``: ``run_trial=`` (a training function of any framework,
+    instead of a Keras ``hypermodel``), ``directory``, ``project_name``, ``overwrite``,
+    ``verbose``, ``keep_checkpoints``, ``storage`` and keras-tuner's Keras arguments.
+
     Example::
 
         def train(trial):
@@ -112,6 +116,10 @@ class ASHA(Tuner):
     their checkpoint (the training function loads ``trial.load_checkpoint()`` as for Hyperband);
     ``mode="stopping"`` trains each configuration once to ``max_epochs`` and stops it early
     (``trial.report`` raises ``rung.TrialPruned``) when it falls out of the top ``1/factor``.
+
+    ``**kwargs`` go to ``rung.Tuner``: ``run_trial=`` (a training function of any framework,
+    instead of a Keras ``hypermodel``), ``directory``, ``project_name``, ``overwrite``,
+    ``verbose``, ``keep_checkpoints``, ``storage`` and keras-tuner's Keras arguments.
 
     Example::
 
@@ -186,6 +194,20 @@ class RandomSearch(_SingleFidelity):
 
     Bergstra & Bengio, JMLR 2012; see ``rung.oracles.RandomSearchOracle``. Arguments as
     ``rung.Hyperband`` less the Hyperband ones, plus ``max_trials``.
+
+    ``**kwargs`` go to ``rung.Tuner``: ``run_trial=`` (a training function of any framework,
+    instead of a Keras ``hypermodel``), ``directory``, ``project_name``, ``overwrite``,
+    ``verbose``, ``keep_checkpoints``, ``storage`` and keras-tuner's Keras arguments.
+
+    Example::
+
+        def train(trial):
+            lr = trial.hyperparameters.Float("lr", 1e-4, 1e-1, sampling="log")
+            return {"val_loss": fit_and_validate(lr)}
+
+        tuner = rung.RandomSearch(run_trial=train, objective="val_loss", max_trials=20,
+                                  directory="runs", project_name="random")
+        tuner.search()
     """
 
     _oracle_class = RandomSearchOracle
@@ -193,7 +215,25 @@ class RandomSearch(_SingleFidelity):
 
 class GridSearch(_SingleFidelity):
     """Tune by trying every point of the grid (``max_trials=None``, the default) or the first
-    ``max_trials``; see ``rung.oracles.GridSearchOracle``."""
+    ``max_trials``; see ``rung.oracles.GridSearchOracle`` (a ``Float`` without ``step`` takes
+    ten values of its range).
+
+    ``**kwargs`` go to ``rung.Tuner``: ``run_trial=`` (a training function of any framework,
+    instead of a Keras ``hypermodel``), ``directory``, ``project_name``, ``overwrite``,
+    ``verbose``, ``keep_checkpoints``, ``storage`` and keras-tuner's Keras arguments.
+
+    Example::
+
+        def train(trial):
+            hp = trial.hyperparameters
+            depth = hp.Int("depth", 2, 8, step=2)
+            kind = hp.Choice("kind", ["gini", "entropy"])
+            return {"val_accuracy": fit_and_validate(depth, kind)}
+
+        tuner = rung.GridSearch(run_trial=train, objective="val_accuracy",
+                                directory="runs", project_name="grid")
+        tuner.search()    # the 8 points of the grid
+    """
 
     _oracle_class = GridSearchOracle
 
