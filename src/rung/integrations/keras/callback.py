@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from rung.integrations.keras._imports import import_keras
+from rung.integrations.keras.results import metric_value
 
 __all__ = ["TrialCallback", "loss_of"]
 
@@ -39,7 +40,7 @@ def _floats(logs: dict[str, Any] | None) -> dict[str, float]:
     out = {}
     for name, value in (logs or {}).items():
         try:
-            out[str(name)] = float(value)
+            out[str(name)] = metric_value(value)
         except (TypeError, ValueError):
             continue
     return out

@@ -20,7 +20,21 @@ from typing import Any
 
 from rung.errors import FatalTypeError, FatalValueError
 
-__all__ = ["average_metrics", "best_epoch_metrics", "fit_result_metrics"]
+__all__ = ["average_metrics", "best_epoch_metrics", "fit_result_metrics", "metric_value"]
+
+
+def metric_value(value: Any) -> float:
+    """One logged metric as a float: a metric with a value per class (``keras.metrics.F1Score()``
+    with its default ``average=None``) counts as the mean of its values, as in keras-tuner."""
+    try:
+        return float(value)
+    except TypeError:
+        import numpy as np
+
+        array = np.asarray(value, dtype=float)  # a TypeError/ValueError here: not a number
+        if array.size == 0:
+            raise
+        return float(array.mean())
 
 
 def _loss(objective: Any, metrics: Mapping[str, float]) -> float:
@@ -36,7 +50,7 @@ def best_epoch_metrics(
     count = min((len(history[n]) for n in names), default=0)
     if count == 0:
         raise ValueError("the Keras History holds no epoch: fit trained nothing")
-    rows = [{n: float(history[n][i]) for n in names} for i in range(count)]
+    rows = [{n: metric_value(history[n][i]) for n in names} for i in range(count)]
     try:
         objective.value(rows[0])
     except ValueError as exc:  # the objective is not logged: every trial would fail the same way
