@@ -52,3 +52,13 @@ def test_summary_counts_best_and_settings() -> None:
 def test_flatten() -> None:
     assert flatten({"a": {"b": 1, "c": None}, "d": [1, 2], "e": [{"f": 1}]}) == [
         ("a.b", "1"), ("a.c", "null"), ("d", "[1, 2]"), ("e.0.f", "1")]
+
+
+def test_summary_counts_the_epochs_running_jobs_reported() -> None:
+    """As ``rung status`` and the live progress count them: a running job's reports so far."""
+    running = job("3", status=TrialStatus.RUNNING, epochs=9, initial_epoch=3)
+    snap = snapshot(job("0", value=2.0), running, curves={"0": [(1, 2.0)], "3": [(4, 1.0),
+                                                                                 (5, 0.9)]})
+    plan = search_plan(HB_SETTINGS)
+    summary = summarise(snap, plan, best_by_epochs(snap, plan.epochs))
+    assert (summary.epochs_spent, summary.epochs_running) == (1 + 2, 2)

@@ -54,7 +54,7 @@ class ProjectStatus:
     objective: dict[str, Any]
     counts: dict[str, int]  # jobs by status name
     jobs_planned: int  # 0: not known in advance
-    epochs_spent: int
+    epochs_spent: int  # every job's trained epochs, a running job's reported ones included
     epochs_planned: int | None
     best: dict[str, Any] | None  # trial_id, value, hyperparameters
     rungs: list[RungStatus] = field(default_factory=list)
@@ -68,6 +68,7 @@ class ProjectStatus:
     # no live driver: the last error recorded for a job left running ("00002: FatalTypeError: ...")
     last_error: str | None = None
     stopping: bool = False  # ASHA's stopping variant: ``rungs`` count each job where it stopped
+    epochs_running: int = 0  # of ``epochs_spent``, those running jobs have reported so far
 
     @property
     def jobs(self) -> int:
@@ -176,7 +177,7 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
         first_created=min(changes, default=None), last_change=max(changes, default=None),
         driver=driver, driver_gone=driver_gone,
         last_error=None if driver is not None else _last_error(storage, counts),
-        stopping=bool(_stopping_milestones(settings)))
+        stopping=bool(_stopping_milestones(settings)), epochs_running=tally.epochs_running)
 
 
 def _last_error(storage: Storage, counts: dict[str, int]) -> str | None:

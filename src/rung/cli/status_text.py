@@ -73,7 +73,9 @@ def format_status(status: ProjectStatus, path: str) -> str:
         lines.append("epochs: none reported (no budget in epochs: each trial trains as long "
                      "as its code decides)")
     else:
-        lines.append(f"epochs: {_of(status.epochs_spent, status.epochs_planned)}")
+        running = (f", {status.epochs_running} of them by running jobs"
+                   if status.epochs_running else "")
+        lines.append(f"epochs: {_of(status.epochs_spent, status.epochs_planned)}{running}")
     if status.first_created is not None and status.last_change is not None:
         seconds = int(status.last_change - status.first_created)
         lines.append(f"time: {seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d} "

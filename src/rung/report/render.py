@@ -45,11 +45,13 @@ def _when(timestamp: float | None) -> str:
     return datetime.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _card(title: str, value: str, done: float | None = None, total: float | None = None) -> str:
+def _card(title: str, value: str, done: float | None = None, total: float | None = None,
+          note: str = "") -> str:
     bar = ""
     if done is not None and total:
         bar = f'<div class="bar"><i style="width:{min(100.0, 100 * done / total):.1f}%"></i></div>'
-    return f'<div class="card">{esc(title)}<b>{esc(value)}</b>{bar}</div>'
+    small = f"<small>{esc(note)}</small>" if note else ""
+    return f'<div class="card">{esc(title)}<b>{esc(value)}</b>{small}{bar}</div>'
 
 
 def _cards(s: Summary) -> str:
@@ -62,7 +64,8 @@ def _cards(s: Summary) -> str:
             + _card("jobs" + ("" if s.planned_jobs is None else " / planned"), jobs, s.jobs,
                     s.planned_jobs)
             + _card("epochs spent" + ("" if s.planned_epochs is None else " / planned"), epochs,
-                    s.epochs_spent, s.planned_epochs)
+                    s.epochs_spent, s.planned_epochs,
+                    f"{s.epochs_running:,} of them by running jobs" if s.epochs_running else "")
             + _card(f"best {s.objective} ({s.direction})", best)
             + _card("best trial", s.best_trial or "–")
             + _card("jobs by status", statuses) + "</div>")

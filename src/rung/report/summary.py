@@ -11,14 +11,18 @@ from rung.report.progress import Progress
 from rung.report.snapshot import Snapshot
 from rung.trial_record import TrialStatus
 
-__all__ = ["Summary", "flatten", "summarise"]
+__all__ = ["Summary", "flatten", "running_epochs", "summarise"]
 
 
 @dataclass(frozen=True)
 class Summary:
     """The page's header: the algorithm and ``settings`` (flattened ``key: value`` pairs),
     ``planned_jobs``/``planned_epochs`` (None when not planned in advance), the jobs per
-    status, epochs spent, the best job, and the first and last time the project changed."""
+    status, epochs spent, the best job, and the first and last time the project changed.
+
+    ``epochs_spent`` counts what every job trained: a finished job's epochs (as the progress
+    plot charges it) and the epochs a running job has reported so far (``epochs_running``), as
+    ``rung status`` and the live progress of ``search()`` count them."""
 
     algorithm: str
     objective: str
@@ -29,6 +33,7 @@ class Summary:
     jobs: int
     by_status: tuple[tuple[str, int], ...]
     epochs_spent: int
+    epochs_running: int
     best_trial: str | None
     best_value: float | None
     best_values: tuple[tuple[str, str], ...]
@@ -55,8 +60,20 @@ def flatten(settings: Any, prefix: str = "") -> list[tuple[str, str]]:
     return [(prefix.rstrip("."), "null" if settings is None else str(settings))]
 
 
+def running_epochs(snapshot: Snapshot) -> int:
+    """The epochs running jobs have reported so far (each from its ``initial_epoch``)."""
+    spent = 0
+    for record in snapshot.trials:
+        if record.status is TrialStatus.RUNNING:
+            reports = snapshot.curves.get(record.trial_id)
+            last = max((epoch for epoch, _ in reports), default=0) if reports else 0
+            spent += max(0, last - record.initial_epoch)
+    return spent
+
+
 def summarise(snapshot: Snapshot, plan: SearchPlan, progress: Progress) -> Summary:
-    """The summary of ``snapshot`` under ``plan``, with the epochs ``progress`` counted."""
+    """The summary of ``snapshot`` under ``plan``, with the epochs ``progress`` counted (the
+    finished jobs') and those the running jobs reported."""
     counts = Counter(r.status.value for r in snapshot.trials)
     order = [s.value for s in (TrialStatus.COMPLETED, TrialStatus.PRUNED, TrialStatus.FAILED,
                                TrialStatus.RUNNING)]
@@ -69,6 +86,7 @@ def summarise(snapshot: Snapshot, plan: SearchPlan, progress: Progress) -> Summa
         if value is not None and (best_value is None or snapshot.objective.better(value,
                                                                                   best_value)):
             best, best_value = record, value
+    running = running_epochs(snapshot)
     times = [t for r in snapshot.trials for t in (r.created_at, r.finished_at)
              if t is not None and t > 0]
     return Summary(
@@ -80,7 +98,8 @@ def summarise(snapshot: Snapshot, plan: SearchPlan, progress: Progress) -> Summa
         planned_epochs=plan.epochs,
         jobs=len(snapshot.trials),
         by_status=by_status,
-        epochs_spent=progress.epochs_spent,
+        epochs_spent=progress.epochs_spent + running,
+        epochs_running=running,
         best_trial=None if best is None else best.trial_id,
         best_value=best_value,
         best_values=() if best is None else tuple((k, str(v)) for k, v in best.values.items()),

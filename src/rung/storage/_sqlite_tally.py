@@ -64,8 +64,10 @@ def tally(conn: sqlite3.Connection, reached: str = "epochs_reached") -> Tally:
             spent += epochs or 0
         firsts += [t for t in (first_made, first_end) if t is not None]
         lasts += [t for t in (last_made, last_end) if t is not None]
+    running = 0
     for _, initial, reported in conn.execute(_RUNNING):
-        spent += max(0, (reported or initial) - initial)
+        running += max(0, (reported or initial) - initial)
+    spent += running
     try:
         rungs = tuple([RungCount(iteration, bracket, rung, _STATUS[status], epochs, reached, jobs)
                        for iteration, bracket, rung, status, epochs, reached, jobs
@@ -75,4 +77,4 @@ def tally(conn: sqlite3.Connection, reached: str = "epochs_reached") -> Tally:
     best = conn.execute(_BEST).fetchone()
     return Tally(counts=counts, epochs_trained=spent, first_change=min(firsts, default=None),
                  last_change=max(lasts, default=None), rungs=rungs,
-                 best_id=None if best is None else best[0])
+                 best_id=None if best is None else best[0], epochs_running=running)

@@ -38,7 +38,8 @@ class Tally:
     """A project's jobs in aggregate.
 
     ``counts``: jobs by status (only statuses that occur, in the order of their first job).
-    ``epochs_trained``: the epochs every job really trained (``epochs_trained`` of each).
+    ``epochs_trained``: the epochs every job really trained (``epochs_trained`` of each: a
+    running job's are the epochs it reported so far, also counted in ``epochs_running``).
     ``first_change``/``last_change``: the earliest and latest creation or finishing time of any
     job (None: no job). ``rungs``: the jobs that belong to a bracket's rung, grouped by
     (iteration, bracket, rung, status, epochs, reached), in that order. ``best_id``: the best
@@ -52,6 +53,7 @@ class Tally:
     last_change: float | None
     rungs: tuple[RungCount, ...]
     best_id: str | None
+    epochs_running: int = 0
 
 
 def needs_reports(record: TrialRecord) -> bool:
@@ -85,6 +87,8 @@ def tally_records(records: Iterable[TrialRecord], reported: Mapping[str, int | N
     records = list(records)
     counts = Counter(r.status for r in records)
     spent = sum(epochs_trained(r, reported.get(r.trial_id)) for r in records)
+    running = sum(epochs_trained(r, reported.get(r.trial_id)) for r in records
+                  if r.status is TrialStatus.RUNNING)
     changes = [t for r in records for t in (r.created_at, r.finished_at) if t]
     rungs = Counter((r.iteration, r.bracket, r.rung, r.status, r.epochs, r.epochs_reached or 0)
                     for r in records if r.bracket is not None and r.rung is not None)
@@ -93,4 +97,4 @@ def tally_records(records: Iterable[TrialRecord], reported: Mapping[str, int | N
     return Tally(counts=dict(counts), epochs_trained=spent,
                  first_change=min(changes, default=None), last_change=max(changes, default=None),
                  rungs=tuple(sorted(RungCount(*key, jobs=n) for key, n in rungs.items())),
-                 best_id=None if best is None else best.trial_id)
+                 best_id=None if best is None else best.trial_id, epochs_running=running)
