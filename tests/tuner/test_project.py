@@ -166,3 +166,29 @@ def test_a_range_changed_in_the_training_function_on_resume_says_to_start_a_new_
     text = str(error.value)
     assert "already defined as" in text and "earlier run of the same project" in text
     assert "overwrite=True" in text
+
+
+def test_a_hyperparameter_added_on_resume_is_not_written_into_earlier_trials(
+        tmp_path: Path) -> None:
+    def train(extra: bool) -> Any:
+        def run(trial: rung.Trial) -> float:
+            hp = trial.hyperparameters
+            units = hp.Int("units", 8, 64, step=8)
+            if extra and hp.Boolean("extra_layer", default=True):
+                units += 1
+            return 1.0 / units
+        return run
+
+    def tuner(extra: bool, trials: int) -> rung.RandomSearch:
+        return rung.RandomSearch(run_trial=train(extra), objective="loss", max_trials=trials,
+                                 seed=1, directory=tmp_path, project_name="p", verbose=0)
+
+    tuner(False, 3).search()
+    later = tuner(True, 6)  # the code gained a hyperparameter; the search resumed
+    later.search()
+    trials = sorted(later.oracle.trials.values(), key=lambda t: t.trial_id)
+    assert [sorted(t.hyperparameters.values) for t in trials] == (
+        [["units"]] * 3 + [["extra_layer", "units"]] * 3)
+    best_old = min(trials[:3], key=lambda t: t.score)
+    shown = {t.trial_id: t.hyperparameters.values for t in later.oracle.get_best_trials(6)}
+    assert shown[best_old.trial_id] == {"units": best_old.hyperparameters["units"]}

@@ -55,6 +55,8 @@ class HyperParameters(DeclaringMethods, DefinitionRegistry):
         {'model': 'mlp'}
     """
 
+    _as_ran = False  # values exactly as given (``as_ran``): no defaults filled in
+
     def __init__(self) -> None:
         self._space: list[HyperParameter] = []
         self._by_name: dict[str, list[HyperParameter]] = {}
@@ -123,6 +125,16 @@ class HyperParameters(DeclaringMethods, DefinitionRegistry):
         new._shadowed = {name: list(lost) for name, lost in self.__dict__.get(
             "_shadowed", {}).items()}
         new._closed = self._closed
+        new._as_ran = self._as_ran
+        return new
+
+    def as_ran(self, values: Mapping[str, Any]) -> HyperParameters:
+        """A copy with the same space whose ``values`` are exactly ``values``: a finished
+        trial's. A hyperparameter it never had (one a later version of the code declares) stays
+        out of ``values`` instead of showing its default, as the trial never used it."""
+        new = self.copy()
+        new._values = dict(values)
+        new._as_ran = True
         return new
 
     def clone_with_values(self, values: Mapping[str, Any]) -> HyperParameters:
@@ -255,6 +267,8 @@ class HyperParameters(DeclaringMethods, DefinitionRegistry):
     def _active_values(self) -> dict[str, Any]:
         active: dict[str, Any] = {}
         for p in self._space:
+            if self._as_ran and p.name not in self._values:
+                continue  # not a value of the trial (see as_ran)
             if p.name not in active and all(c.is_active(active) for c in p.conditions):
                 active[p.name] = self._values.get(p.name, p.default)
         for name, value in self._values.items():

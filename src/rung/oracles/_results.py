@@ -80,8 +80,12 @@ class OracleResults:
         return record is not None and record.status.is_finished
 
     def make_trial(self, record: TrialRecord) -> Trial:
-        """A read-only ``Trial`` for a record (its values in this oracle's space)."""
-        return Trial(record, self.hyperparameters.clone_with_values(record.values), self.objective)
+        """A read-only ``Trial`` for a record (its values in this oracle's space; a finished
+        trial's values exactly as it ran, ``HyperParameters.as_ran``)."""
+        space = self.hyperparameters
+        hp = (space.as_ran(record.values) if record.status.is_finished
+              else space.clone_with_values(record.values))
+        return Trial(record, hp, self.objective)
 
     def get_trial(self, trial_id: str) -> Trial:
         """A finished or pending trial by id."""
