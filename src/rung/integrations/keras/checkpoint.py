@@ -107,7 +107,9 @@ def _set_weights(model: Any, weights: list[np.ndarray], path: Path) -> None:
         raise CheckpointMismatchError(
             f"checkpoint {path} holds {len(saved)} weights of shapes {saved[:6]}..., but the model "
             f"built for this trial has {len(shapes)} of shapes {shapes[:6]}...: build(hp) must "
-            "create the same architecture for the same hyperparameter values"
+            "create the same architecture for the same hyperparameter values. If the code changed "
+            "since the trial ran (a layer, or a hyperparameter it never had, now taking its "
+            "default), its checkpoint no longer fits: restore that code, or start a new project"
         )
     model.set_weights(weights)
 
