@@ -163,7 +163,9 @@ class Trial:
     @property
     def best_step(self) -> int | None:
         """keras-tuner's ``best_step``: the 0-based epoch whose metrics gave the score (0 when
-        the result was a number or a dict without ``"epoch"``; None while running)."""
+        the result was a number or a dict without ``"epoch"``; None while running). Counted
+        from the start of training: a promoted trial that continued from epoch 3 and was best
+        at its 5th epoch has ``best_step`` 4 (keras-tuner counts from the trial's own start: 1)."""
         if "best_step" in self._overrides:
             return self._overrides["best_step"]
         if not self.record.metrics:
@@ -251,6 +253,14 @@ class Trial:
             f"Trial(trial_id={self.trial_id!r}, status={self.status.value}, score={shown}, "
             f"values={self.hyperparameters.values})"
         )
+
+    def get_state(self) -> dict[str, Any]:
+        """keras-tuner's ``Trial.get_state()``: the trial as a dict (``trial_id``, the
+        ``hyperparameters``' and ``metrics``' configs, ``score``, ``best_step``, ``status``,
+        ``message``)."""
+        return {"trial_id": self.trial_id, "hyperparameters": self.hyperparameters.get_config(),
+                "metrics": self.metrics.get_config(), "score": self.score,
+                "best_step": self.best_step, "status": self.status, "message": self.message}
 
     def summary(self) -> None:
         """Print the trial as keras-tuner does: id, hyperparameter values, score, error."""

@@ -112,3 +112,22 @@ def test_objective_methods() -> None:
     assert both.has_value(logs) and both.get_value(logs) == pytest.approx(-0.25)
     assert both.better_than(-0.3, -0.25)
     assert str(accuracy) == 'Objective(name="val_accuracy", direction="max")'
+
+
+def test_get_state_is_keras_tuners_dict(tmp_path) -> None:
+    import rung as kt
+
+    def train(trial):
+        return {"loss": trial.hyperparameters.Float("x", 0.0, 1.0)}
+
+    tuner = kt.RandomSearch(run_trial=train, objective="loss", max_trials=2, seed=0,
+                            directory=tmp_path, project_name="p", verbose=0)
+    tuner.search()
+    best = tuner.oracle.get_best_trials(1)[0]
+    state = best.get_state()
+    assert set(state) == {"trial_id", "hyperparameters", "metrics", "score", "best_step",
+                          "status", "message"}
+    assert state["trial_id"] == best.trial_id and state["score"] == best.score
+    assert kt.HyperParameters.from_config(state["hyperparameters"]).values == {
+        "x": best.hyperparameters["x"]}
+    assert state["status"] == "COMPLETED" and state["best_step"] == 0
