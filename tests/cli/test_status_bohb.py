@@ -20,6 +20,8 @@ from rung.cli.status import ProjectStatus, project_status
 from rung.cli.status_text import format_status
 from rung.oracles import BOHBOracle
 from rung.oracles.schedule import BracketPlan
+from rung.report import build_report
+from rung.report.render import render_html
 from rung.storage import open_project
 
 MAX_EPOCHS = 9
@@ -80,9 +82,33 @@ def search(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def test_a_finished_search_shows_every_bracket_done(search, capsys) -> None:
     assert main(["status", str(search["project"])]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert (f"brackets: 6 of 6 done; {len(search['replaced'])} run as full-budget jobs instead "
-            "(BOHB: their first rung's epochs ranked configurations unlike max_epochs)") in lines
+    replaced = search["replaced"]
+    jobs = sum(n for _, _, n in replaced)
+    assert (f"brackets: 6 of 6 done; {len(replaced)} run as {jobs} full-budget jobs instead, "
+            "as the jobs planned count them (BOHB: their first rung's epochs ranked "
+            "configurations unlike max_epochs)") in lines
     assert not any(line.startswith("  bracket s=") for line in lines)  # none in progress
+
+
+def test_a_finished_search_ran_every_planned_job(search, capsys) -> None:
+    """The plan counts a replaced bracket as the full-budget jobs it ran as: 100% at the end,
+    not the share of the budget's jobs (its rungs' jobs never run); the epochs stay budget()'s."""
+    with open_project(search["project"]) as storage:
+        stored = storage.count_trials()
+        budget = rung.oracles.plan_from_settings(storage.get_settings())
+        status = project_status(storage)
+        data = build_report(storage)
+    assert stored < budget.jobs  # what the plan showed before: a finished search at < 100%
+    assert status.jobs_planned == data.summary.planned_jobs == stored
+    assert status.epochs_planned == data.summary.planned_epochs == budget.epochs
+    assert data.summary.replaced == len(search["replaced"])
+    assert main(["status", str(search["project"])]) == 0
+    out = capsys.readouterr().out
+    assert f"jobs: {stored} of {stored} planned (100%): {stored} completed\n" in out
+    assert "planned: an upper bound, full-budget jobs train fewer)" in out
+    page = render_html(data)
+    assert f"<b>{stored} / {stored}</b>" in page
+    assert f"{len(search['replaced'])} brackets ran as full-budget jobs (counted as those)" in page
 
 
 def test_the_json_names_the_replaced_brackets(search, capsys) -> None:

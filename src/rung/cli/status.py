@@ -13,7 +13,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from rung.oracles.plan import ReplacedBracket, plan_from_settings, replaced_brackets
+from rung.oracles.plan import (
+    ReplacedBracket,
+    jobs_planned,
+    plan_from_settings,
+    replaced_brackets,
+)
 from rung.oracles.schedule import Budget, milestones
 from rung.storage.base import Storage
 from rung.storage.driver_lock import stale_reason, this_driver
@@ -53,7 +58,8 @@ class ProjectStatus:
     oracle: str
     objective: dict[str, Any]
     counts: dict[str, int]  # jobs by status name
-    jobs_planned: int  # 0: not known in advance
+    # 0: not known in advance; a bracket BOHB ran as full-budget jobs counts as those jobs
+    jobs_planned: int
     epochs_spent: int  # every job's trained epochs, a running job's reported ones included
     epochs_planned: int | None
     best: dict[str, Any] | None  # trial_id, value, hyperparameters
@@ -170,7 +176,8 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
     oracle = settings.get("oracle") or ("imported" if "imported" in settings else "unknown")
     rungs, replaced = _rungs(tally.rungs, plan, settings)
     return ProjectStatus(
-        oracle=str(oracle), objective=objective, counts=counts, jobs_planned=plan.jobs,
+        oracle=str(oracle), objective=objective, counts=counts,
+        jobs_planned=jobs_planned(plan.jobs, plan.brackets, replaced),
         epochs_spent=tally.epochs_trained, epochs_planned=plan.epochs,
         best=_best(storage, tally.best_id, objective.get("name")),
         rungs=rungs, replaced=replaced,

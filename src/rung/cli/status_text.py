@@ -9,10 +9,10 @@ from rung.oracles.plan import ReplacedBracket
 __all__ = ["format_status"]
 
 
-def _of(done: int, planned: int | None) -> str:
+def _of(done: int, planned: int | None, note: str = "") -> str:
     if not planned:
         return f"{done}"
-    return f"{done} of {planned} planned ({done / planned:.0%})"
+    return f"{done} of {planned} planned ({done / planned:.0%}{note})"
 
 
 def _rung_line(r: RungStatus) -> str:
@@ -57,8 +57,10 @@ def _bracket_lines(rungs: list[RungStatus], replaced: list[ReplacedBracket],
     head = f"brackets: {done} of {len(brackets) + len(replaced)} done"
     head += f", {waiting} not started" if waiting else ""
     if replaced:
-        head += (f"; {len(replaced)} run as full-budget jobs instead (BOHB: their first "
-                 "rung's epochs ranked configurations unlike max_epochs)")
+        jobs = sum(b.jobs for b in replaced)
+        head += (f"; {len(replaced)} run as {jobs} full-budget job{'s' * (jobs != 1)} instead, "
+                 "as the jobs planned count them (BOHB: their first rung's epochs ranked "
+                 "configurations unlike max_epochs)")
     return [head, *lines]
 
 
@@ -75,7 +77,9 @@ def format_status(status: ProjectStatus, path: str) -> str:
     else:
         running = (f", {status.epochs_running} of them by running jobs"
                    if status.epochs_running else "")
-        lines.append(f"epochs: {_of(status.epochs_spent, status.epochs_planned)}{running}")
+        upper = ("; planned: an upper bound, full-budget jobs train fewer"
+                 if status.replaced and status.epochs_planned else "")
+        lines.append(f"epochs: {_of(status.epochs_spent, status.epochs_planned, upper)}{running}")
     if status.first_created is not None and status.last_change is not None:
         seconds = int(status.last_change - status.first_created)
         lines.append(f"time: {seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d} "

@@ -27,13 +27,13 @@ the same iteration, and the planned bracket never appears under its own number;
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from rung.oracles.schedule import BracketPlan, Budget, RungPlan, bracket_plan, integer_log
 
-__all__ = ["ReplacedBracket", "plan_from_settings", "replaced_brackets"]
+__all__ = ["ReplacedBracket", "jobs_planned", "plan_from_settings", "replaced_brackets"]
 
 
 def _int(settings: Mapping[str, Any], key: str) -> int | None:
@@ -149,3 +149,13 @@ def replaced_brackets(settings: Mapping[str, Any] | None,
                 found.append(ReplacedBracket(iteration, bracket.s, planned, min(left, planned)))
                 left -= found[-1].started
     return found
+
+
+def jobs_planned(jobs: int, brackets: Sequence[BracketPlan],
+                 replaced: Sequence[ReplacedBracket]) -> int:
+    """The plan's ``jobs`` (over one iteration's ``brackets``), each of the ``replaced`` brackets
+    counted as the full-budget jobs BOHB runs in its place rather than its planned rungs' jobs:
+    a search that ran everything has run this many jobs. (The epochs stay the plan's, as
+    ``budget()`` says: an upper bound.)"""
+    planned = {b.s: b.jobs for b in brackets}
+    return jobs - sum(planned.get(b.s, 0) - b.jobs for b in replaced)

@@ -24,7 +24,8 @@ from rung.report.plan import SearchPlan
 from rung.report.snapshot import ObjectiveInfo, Snapshot
 from rung.trial_record import TrialRecord, TrialStatus
 
-__all__ = ["BracketJob", "BracketPicture", "BracketView", "RungCell", "bracket_picture"]
+__all__ = ["BracketJob", "BracketPicture", "BracketView", "RungCell", "bracket_picture",
+           "replaced_in"]
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,12 @@ def _choose(objective: ObjectiveInfo, views: list[BracketView],
     return kept, note
 
 
+def replaced_in(snapshot: Snapshot) -> list[ReplacedBracket]:
+    """The planned brackets BOHB ran as full-budget jobs instead (``replaced_brackets``)."""
+    return replaced_brackets(snapshot.settings, Counter(
+        (r.iteration, r.bracket) for r in snapshot.trials if r.bracket is not None and r.rung == 0))
+
+
 def bracket_picture(snapshot: Snapshot, plan: SearchPlan,
                     max_brackets: int = 24) -> BracketPicture:
     """The bracket picture of ``snapshot`` (see the module docstring).
@@ -154,8 +161,7 @@ def bracket_picture(snapshot: Snapshot, plan: SearchPlan,
     for record in snapshot.trials:
         groups.setdefault((record.iteration, record.bracket), []).append(record)
     continued = {r.parent_id for r in snapshot.trials if r.parent_id is not None}
-    replaced = replaced_brackets(snapshot.settings, Counter(
-        (r.iteration, r.bracket) for r in snapshot.trials if r.bracket is not None and r.rung == 0))
+    replaced = replaced_in(snapshot)
     hosted: Counter[tuple[int, int | None]] = Counter()
     for b in replaced:
         hosted[b.iteration, 0] += b.jobs

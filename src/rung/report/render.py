@@ -54,6 +54,19 @@ def _card(title: str, value: str, done: float | None = None, total: float | None
     return f'<div class="card">{esc(title)}<b>{esc(value)}</b>{small}{bar}</div>'
 
 
+def _replaced_note(replaced: int) -> str:
+    if not replaced:
+        return ""
+    return f"{replaced} bracket{'s' * (replaced != 1)} ran as full-budget jobs (counted as those)"
+
+
+def _epochs_note(s: Summary) -> str:
+    notes = [f"{s.epochs_running:,} of them by running jobs"] if s.epochs_running else []
+    if s.replaced and s.planned_epochs:
+        notes.append("planned: an upper bound, full-budget jobs train fewer")
+    return "; ".join(notes)
+
+
 def _cards(s: Summary) -> str:
     jobs = f"{s.jobs:,}" + ("" if s.planned_jobs is None else f" / {s.planned_jobs:,}")
     epochs = f"{s.epochs_spent:,}" + ("" if s.planned_epochs is None else
@@ -62,10 +75,9 @@ def _cards(s: Summary) -> str:
     best = "–" if s.best_value is None else fmt(s.best_value)
     return ('<div class="cards">'
             + _card("jobs" + ("" if s.planned_jobs is None else " / planned"), jobs, s.jobs,
-                    s.planned_jobs)
+                    s.planned_jobs, _replaced_note(s.replaced))
             + _card("epochs spent" + ("" if s.planned_epochs is None else " / planned"), epochs,
-                    s.epochs_spent, s.planned_epochs,
-                    f"{s.epochs_running:,} of them by running jobs" if s.epochs_running else "")
+                    s.epochs_spent, s.planned_epochs, _epochs_note(s))
             + _card(f"best {s.objective} ({s.direction})", best)
             + _card("best trial", s.best_trial or "–")
             + _card("jobs by status", statuses) + "</div>")

@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from rung.oracles.plan import jobs_planned
+from rung.report.brackets import replaced_in
 from rung.report.plan import SearchPlan
 from rung.report.progress import Progress
 from rung.report.snapshot import Snapshot
@@ -17,7 +19,8 @@ __all__ = ["Summary", "flatten", "running_epochs", "summarise"]
 @dataclass(frozen=True)
 class Summary:
     """The page's header: the algorithm and ``settings`` (flattened ``key: value`` pairs),
-    ``planned_jobs``/``planned_epochs`` (None when not planned in advance), the jobs per
+    ``planned_jobs``/``planned_epochs`` (None when not planned in advance; a bracket BOHB ran
+    as full-budget jobs, one of ``replaced``, counts as those jobs), the jobs per
     status, epochs spent, the best job, and the first and last time the project changed.
 
     ``epochs_spent`` counts what every job trained: a finished job's epochs (as the progress
@@ -30,6 +33,7 @@ class Summary:
     settings: tuple[tuple[str, str], ...]
     planned_jobs: int | None
     planned_epochs: int | None
+    replaced: int  # planned brackets BOHB ran as full-budget jobs instead
     jobs: int
     by_status: tuple[tuple[str, int], ...]
     epochs_spent: int
@@ -87,6 +91,7 @@ def summarise(snapshot: Snapshot, plan: SearchPlan, progress: Progress) -> Summa
                                                                                   best_value)):
             best, best_value = record, value
     running = running_epochs(snapshot)
+    replaced = replaced_in(snapshot)
     times = [t for r in snapshot.trials for t in (r.created_at, r.finished_at)
              if t is not None and t > 0]
     return Summary(
@@ -94,8 +99,10 @@ def summarise(snapshot: Snapshot, plan: SearchPlan, progress: Progress) -> Summa
         objective=snapshot.objective.name,
         direction=snapshot.objective.direction,
         settings=tuple(flatten(dict(snapshot.settings))),
-        planned_jobs=plan.jobs,
+        planned_jobs=None if plan.jobs is None else jobs_planned(plan.jobs, plan.brackets,
+                                                                 replaced),
         planned_epochs=plan.epochs,
+        replaced=len(replaced),
         jobs=len(snapshot.trials),
         by_status=by_status,
         epochs_spent=progress.epochs_spent + running,
