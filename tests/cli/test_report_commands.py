@@ -96,3 +96,36 @@ def test_import_keras_tuner(tmp_path: Path, capsys) -> None:
     assert best["hyperparameters"] == {"units": 16} and best["objective"] == "val_loss"
     assert main(["import-keras-tuner", str(tmp_path / "nothing")]) == 1
     assert "keras-tuner project" in capsys.readouterr().err
+
+
+def test_imported_trials_have_no_duration_not_one_since_1970(tmp_path: Path, capsys) -> None:
+    """keras-tuner records no start time: ``duration_s`` and ``created_at`` are blank (None),
+    in ``rung trials`` and the report's table, not ``finished_at - 0``."""
+    from rung.report import build_report
+
+    source = tmp_path / "kt" / "search"
+    _keras_tuner_project(source)
+    project = tmp_path / "runs" / "search"
+    assert main(["import-keras-tuner", str(source), "--directory", str(tmp_path / "runs")]) == 0
+    capsys.readouterr()
+    assert main(["trials", str(project), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["duration_s"], r["created_at"]) for r in rows] == [(None, None)] * 2
+    assert all(r["finished_at"] is not None for r in rows)
+    with open_project(project) as storage:
+        table = build_report(storage).table
+    seconds = [c.key for c in table.columns].index("seconds")
+    assert [row[seconds] for row in table.rows] == [None, None]
+
+
+def test_importing_over_a_project_names_the_flag(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "kt" / "search"
+    _keras_tuner_project(source)
+    argv = ["import-keras-tuner", str(source), "--directory", str(tmp_path / "runs")]
+    assert main(argv) == 0
+    capsys.readouterr()
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "pass --overwrite to replace it" in err and "overwrite=True" not in err
+    assert str(tmp_path / "runs" / "search") in err
+    assert main([*argv, "--overwrite"]) == 0

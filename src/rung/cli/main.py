@@ -115,7 +115,12 @@ def _dashboard(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from rung.importers import import_keras_tuner
+    from rung.importers.keras_tuner import import_target
 
+    target = import_target(args.source, args.directory, args.project_name)
+    if (target / DB_NAME).exists() and not args.overwrite:  # the CLI's words, not Python's
+        raise RungError(f"{str(target)!r} holds a rung project already: pass --overwrite to "
+                        "replace it, or --project-name to import under another name")
     imported = import_keras_tuner(args.source, directory=args.directory,
                                   project_name=args.project_name, objective=args.objective,
                                   overwrite=args.overwrite)

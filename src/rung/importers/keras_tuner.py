@@ -31,7 +31,7 @@ from rung.tuner.project import RUNG_ENTRIES, check_project_name, delete_for_over
 from rung.tuner.results import TunerResults
 from rung.validation import check_bool, check_instance, fail_value
 
-__all__ = ["ImportedProject", "import_keras_tuner"]
+__all__ = ["ImportedProject", "import_keras_tuner", "import_target"]
 
 DB_NAME = "rung.db"
 _STATUSES = {"COMPLETED": TrialStatus.COMPLETED, "STOPPED": TrialStatus.PRUNED,
@@ -93,9 +93,9 @@ def import_keras_tuner(path: str | os.PathLike[str], directory: str | os.PathLik
     # everything is checked and read before anything is deleted: the source project, the
     # objective, the target
     project = read_project(source)
-    name = check_project_name(source.resolve().name if project_name is None else project_name)
+    target = import_target(source, directory, project_name)
+    name = target.name
     goal = _single(create_objective(objective)) if objective is not None else _infer(project)
-    target = Path(directory) / name
     if (target / DB_NAME).exists():
         if not overwrite:
             raise fail_value("project_name", "a new rung project", name,
@@ -107,6 +107,15 @@ def import_keras_tuner(path: str | os.PathLike[str], directory: str | os.PathLik
     storage.set_settings({MARK: {"from": "keras-tuner", "source": str(source.resolve()),
                                  "objective": goal.get_config(), "space": project.space}})
     return ImportedProject(storage, Path(directory), name)
+
+
+def import_target(path: str | os.PathLike[str], directory: str | os.PathLike[str] = ".",
+                  project_name: str | None = None) -> Path:
+    """The rung project directory ``import_keras_tuner(path, directory, project_name)`` writes:
+    ``directory/project_name``, the name defaulting to the keras-tuner project's folder name."""
+    source = Path(path)
+    return Path(directory) / check_project_name(
+        source.resolve().name if project_name is None else project_name)
 
 
 def _replace(target: Path, source: Path) -> None:
@@ -162,9 +171,11 @@ def _record(index: int, trial: KerasTunerTrial, ids: dict[str, str]) -> TrialRec
     # Hyperband's values or a full per-epoch history, else left unknown (0)
     epochs = trial.reserved.get("tuner/epochs", max(history) + 1 if len(history) > 1 else 0)
     parent = trial.reserved.get("tuner/trial_id")
+    # keras-tuner records no start time: created_at 0 is rung's "unknown" (no duration is shown)
     return TrialRecord(trial_id=f"{index:05d}", values=trial.values, epochs=int(epochs),
                        initial_epoch=int(trial.reserved.get("tuner/initial_epoch", 0)),
-                       parent_id=ids.get(str(parent)) if parent is not None else None)
+                       parent_id=ids.get(str(parent)) if parent is not None else None,
+                       created_at=0.0)
 
 
 def _write(storage: Storage, project: KerasTunerProject, objective: Objective) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from rung.report.params import label
 from rung.report.snapshot import Snapshot
+from rung.storage.table import duration
 from rung.trial_record import TrialRecord, TrialStatus
 
 __all__ = ["Column", "TrialTable", "trial_table"]
@@ -85,7 +86,8 @@ def trial_table(snapshot: Snapshot) -> TrialTable:
                 Column("error", "error", False)]
     rows = []
     for r in snapshot.trials:
-        seconds = None if r.finished_at is None else round(r.finished_at - r.created_at, 3)
+        took = duration(r)  # None: running, or no creation time (a keras-tuner import)
+        seconds = None if took is None else round(took, 3)
         reached = _reached(r, snapshot)
         row = [r.trial_id, r.status.value, r.iteration, r.bracket, r.rung, r.parent_id,
                r.initial_epoch, reached, _cell(snapshot.value(r))]

@@ -10,7 +10,9 @@ trains to: its planned end, or for a job without one (a single-fidelity search l
 the training function) the last epoch it reported; ``epochs_trained`` the epochs the job really
 trained (a pruned job stops early; a running job counts the epochs it reported);
 ``attempts`` the job's failed attempts (0: it never failed); ``duration_s`` runs from the job's
-creation to its end, failed attempts and retries included; times are Unix seconds.
+creation to its end, failed attempts and retries included; times are Unix seconds (None where
+unknown: a trial imported from keras-tuner has no creation time, so no duration, and its
+``finished_at`` is the time of the import).
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from rung.storage.base import Storage
 from rung.storage.tally import epochs_trained, last_epoch
 from rung.trial_record import TrialRecord
 
-__all__ = ["BASE_COLUMNS", "epochs_trained", "last_epochs", "objective_config", "objective_name",
-           "trial_rows"]
+__all__ = ["BASE_COLUMNS", "duration", "epochs_trained", "last_epochs", "objective_config",
+           "objective_name", "trial_rows"]
 
 BASE_COLUMNS = (
     "trial_id", "status", "iteration", "bracket", "rung", "initial_epoch", "epochs",
@@ -62,6 +64,14 @@ def _first_line(text: str | None) -> str | None:
     return lines[-1].strip() if lines else None  # a traceback's last line says what failed
 
 
+def duration(record: TrialRecord) -> float | None:
+    """Seconds from ``record``'s creation to its end; None while it runs, and where its creation
+    time is unknown (``created_at`` 0: a trial imported from keras-tuner, which records none)."""
+    if record.finished_at is None or not record.created_at:
+        return None
+    return record.finished_at - record.created_at
+
+
 def last_epochs(storage: Storage, records: Sequence[TrialRecord]) -> dict[str, int]:
     """The epoch each of ``records`` (jobs of ``storage``) trained to, by trial id
     (``rung.storage.tally.last_epoch``: its reports read only where its record does not say)."""
@@ -85,8 +95,8 @@ def trial_rows(storage: Storage) -> list[dict[str, Any]]:
             "epochs_trained": epochs_trained(r, reached.get(r.trial_id)),
             "parent_id": r.parent_id, "objective": _objective_value(r, name),
             "attempts": r.attempts,
-            "duration_s": None if r.finished_at is None else r.finished_at - r.created_at,
-            "created_at": r.created_at, "finished_at": r.finished_at,
+            "duration_s": duration(r),
+            "created_at": r.created_at or None, "finished_at": r.finished_at,
             "error": _first_line(r.error),
         }
         for key in hp_names:
