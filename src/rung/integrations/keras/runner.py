@@ -12,6 +12,8 @@ a Keras ``hypermodel`` (``KerasTunerMixin.train_hypermodel``); ``tuner`` is such
 3. for a promoted trial, restores the parent's last epoch: weights *and* optimizer state;
 4. calls ``hypermodel.fit(hp, model, *fit_args, **fit_kwargs)`` with a ``TrialCallback`` added and,
    when the oracle sets the trial's epochs (Hyperband), ``epochs``/``initial_epoch`` set to them;
+   the user's callbacks are copies, a ``TensorBoard`` one writing into
+   ``<log_dir>/<trial_id>/execution<i>`` with the trial's HParams (``tensorboard_logs``);
 5. saves the last epoch's state into ``trial.checkpoint_dir`` for children to continue from.
 
 The trial's metrics are those of the best epoch of the objective, averaged over executions.
@@ -41,6 +43,7 @@ from rung.integrations.keras.api import KerasOptions
 from rung.integrations.keras.callback import TrialCallback
 from rung.integrations.keras.checkpoint import load_inference_weights, restore_state, save_state
 from rung.integrations.keras.results import fit_result_metrics
+from rung.integrations.keras.tensorboard_logs import tensorboard_callbacks
 from rung.validation import fail_type, nearest
 
 __all__ = [
@@ -196,7 +199,8 @@ def run_keras_trial(tuner: Any, trial: Any, *fit_args: Any, **fit_kwargs: Any) -
         if trial.parent_id is not None:
             restore_state(model, trial.parent_checkpoint_dir)
         callback = TrialCallback(tuner, trial, objective)
-        kwargs = {**fit_kwargs, "callbacks": [*copy_callbacks(user_callbacks), callback]}
+        callbacks = tensorboard_callbacks(copy_callbacks(user_callbacks), trial, execution)
+        kwargs = {**fit_kwargs, "callbacks": [*callbacks, callback]}
         result = hypermodel.fit(hp, model, *fit_args, **kwargs)
         metrics = fit_result_metrics(result, objective, callback)  # checks it, or fails early
         results.append(metrics if result is None else _detached(result))
