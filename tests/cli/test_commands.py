@@ -66,7 +66,9 @@ def test_status_counts_asha_stopping_jobs_in_the_rung_each_reached_as_the_report
     code, out, _ = run(capsys, "status", str(asha_project))
     assert code == 0 and "jobs by the last rung each reached" in out
     for k, epochs in enumerate((1, 3, 9)):
-        assert f"rung {k} ({epochs:>4} epochs): {expected[k]:>7} jobs" in out
+        noun, jobs = "epoch " if epochs == 1 else "epochs", "job" if expected[k] == 1 else "jobs"
+        assert f"rung {k} ({epochs:>4} {noun.strip()}):{' ' * (noun[-1] == ' ')} " \
+               f"{expected[k]:>7} {jobs}" in out
     with open_project(asha_project) as storage:
         snapshot = read_snapshot(storage)
     (view,) = bracket_picture(snapshot, search_plan(snapshot.settings)).brackets
@@ -230,7 +232,7 @@ def test_project_status_of_an_empty_project(tmp_path: Path) -> None:
     SQLiteStorage(tmp_path / "rung.db", create=True).close()
     with open_project(tmp_path) as storage:
         status = project_status(storage)
-    assert (status.jobs, status.best, status.rungs, status.jobs_planned) == (0, None, [], 0)
+    assert (status.jobs, status.best, status.rungs, status.jobs_planned) == (0, None, [], None)
 
 
 def test_python_dash_m_rung_imports_no_framework_and_no_user_code(asha_project: Path) -> None:

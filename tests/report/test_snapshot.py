@@ -25,7 +25,7 @@ def test_objective_from_settings_single_multi_and_missing() -> None:
     assert single.better(0.9, 0.8) and not single.better(0.8, 0.9)
     multi = ObjectiveInfo.from_settings({"objective": {"objectives": [
         {"name": "val_loss", "direction": "min"}, {"name": "val_acc", "direction": "max"}]}})
-    assert (multi.name, multi.direction) == ("multi_objective", "min")
+    assert (multi.name, multi.direction) == ("val_loss - val_acc", "min")  # what it minimises
     assert multi.value({"val_loss": 0.5, "val_acc": 0.75}) == pytest.approx(-0.25)
     assert ObjectiveInfo.from_settings(None).name == "default_objective"
     one = ObjectiveInfo.from_settings({"objective": {"objectives": [

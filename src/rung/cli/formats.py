@@ -35,9 +35,9 @@ def _cell(value: Any) -> str:
     return text if len(text) <= MAX_CELL else text[:MAX_CELL - 1] + "…"
 
 
-def _table(rows: Sequence[dict[str, Any]]) -> str:
+def _table(rows: Sequence[dict[str, Any]], empty: str) -> str:
     if not rows:
-        return "no trials yet"
+        return empty
     columns = [c for c in rows[0] if c in TABLE_COLUMNS or c.startswith("hp.")]
     cells = [[_cell(row[c]) for c in columns] for row in rows]
     heads = [c.removeprefix("hp.") for c in columns]
@@ -52,22 +52,24 @@ def _table(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join([line(heads), line(["-" * w for w in widths]), *map(line, cells)])
 
 
-def _csv(rows: Sequence[dict[str, Any]]) -> str:
+def _csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else list(columns),
+                            lineterminator="\n")
+    writer.writeheader()  # even with no row: a reader gets the columns
+    for row in rows:
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
     return out.getvalue().rstrip("\n")
 
 
-def format_rows(rows: Sequence[dict[str, Any]], fmt: str) -> str:
-    """``rows`` as ``fmt`` (one of ``FORMATS``)."""
+def format_rows(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] = (),
+                empty: str = "no trials yet") -> str:
+    """``rows`` as ``fmt`` (one of ``FORMATS``); ``columns`` head a CSV without rows, ``empty``
+    is the text table's line for no rows."""
     if fmt == "csv":
-        return _csv(rows)
+        return _csv(rows, columns)
     if fmt == "json":
         # one job per line: readable, and several times faster than indent= on 10,000 jobs
         lines = (json.dumps({k: json_value(v) for k, v in row.items()}) for row in rows)
         return "[\n" + ",\n".join(lines) + "\n]" if rows else "[]"
-    return _table(rows)
+    return _table(rows, empty)

@@ -33,7 +33,13 @@ from rung.cli.status_text import format_status
 from rung.errors import RungError
 from rung.storage._sqlite_errors import read_error
 from rung.storage.project import DB_NAME, open_project, project_database
-from rung.storage.table import last_epochs, objective_name, trial_rows
+from rung.storage.table import (
+    BASE_COLUMNS,
+    last_epochs,
+    objective_label,
+    objective_name,
+    trial_rows,
+)
 from rung.trial_record import TrialStatus
 
 __all__ = ["build_parser", "main"]
@@ -53,7 +59,8 @@ def _status(args: argparse.Namespace) -> int:
 
 def _best(args: argparse.Namespace) -> int:
     with open_project(args.project) as storage:
-        name = objective_name(storage.get_settings())
+        settings = storage.get_settings()
+        name, label = objective_name(settings), objective_label(settings)
         records = [r for r in storage.trials(TrialStatus.COMPLETED) if r.loss is not None]
         if not records:
             raise RungError(f"no completed trial in {args.project!r} yet: nothing is best")
@@ -62,7 +69,7 @@ def _best(args: argparse.Namespace) -> int:
                                        key=lambda p: (p[1].loss, -p[1].epochs, p[0]))]
         top = ranked[:args.top]
         trained_to = last_epochs(storage, top)  # a single-fidelity job's are in its reports
-    best = [{"trial_id": r.trial_id, "objective": name,
+    best = [{"trial_id": r.trial_id, "objective": label,
              "value": json_value(r.metrics.get(name) if name is not None else r.loss),
              "epochs": trained_to[r.trial_id], "hyperparameters": r.values,
              "metrics": {k: json_value(v) for k, v in r.metrics.items()}}
@@ -74,9 +81,14 @@ def _best(args: argparse.Namespace) -> int:
 def _trials(args: argparse.Namespace) -> int:
     with open_project(args.project) as storage:
         rows = trial_rows(storage)
+    columns = list(rows[0]) if rows else list(BASE_COLUMNS)
+    empty = "no trials yet"
     if args.status:
+        total = len(rows)
         rows = [r for r in rows if r["status"] in args.status]
-    print(format_rows(rows, args.format))
+        wanted = " or ".join(s.lower() for s in dict.fromkeys(args.status))
+        empty = f"no {wanted} trials" + (f" (of the {total} in the project)" if total else "")
+    print(format_rows(rows, args.format, columns, empty))
     return 0
 
 

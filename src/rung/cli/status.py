@@ -58,8 +58,9 @@ class ProjectStatus:
     oracle: str
     objective: dict[str, Any]
     counts: dict[str, int]  # jobs by status name
-    # 0: not known in advance; a bracket BOHB ran as full-budget jobs counts as those jobs
-    jobs_planned: int
+    # None: not known in advance (ASHA's promotions); a bracket BOHB ran as full-budget jobs
+    # counts as those jobs
+    jobs_planned: int | None
     epochs_spent: int  # every job's trained epochs, a running job's reported ones included
     epochs_planned: int | None
     best: dict[str, Any] | None  # trial_id, value, hyperparameters
@@ -177,7 +178,7 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
     rungs, replaced = _rungs(tally.rungs, plan, settings)
     return ProjectStatus(
         oracle=str(oracle), objective=objective, counts=counts,
-        jobs_planned=jobs_planned(plan.jobs, plan.brackets, replaced),
+        jobs_planned=jobs_planned(plan.jobs, plan.brackets, replaced) if plan.jobs else None,
         epochs_spent=tally.epochs_trained, epochs_planned=plan.epochs,
         best=_best(storage, tally.best_id, objective.get("name")),
         rungs=rungs, replaced=replaced,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rung.cli.status import ProjectStatus, RungStatus
 from rung.oracles.plan import ReplacedBracket
+from rung.storage.table import folded_formula, objective_parts
 
 __all__ = ["format_status"]
 
@@ -15,13 +16,21 @@ def _of(done: int, planned: int | None, note: str = "") -> str:
     return f"{done} of {planned} planned ({done / planned:.0%}{note})"
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 epoch``, ``2 epochs``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _rung_line(r: RungStatus) -> str:
     parts = [f"{r.completed} completed"]
     parts += [f"{n} {name}" for name, n in (("pruned", r.pruned), ("failed", r.failed),
                                              ("running", r.running)) if n]
     filled = f"{r.started}/{r.planned}" if r.planned is not None else f"{r.started}"
+    jobs = "job" if r.planned is None and r.started == 1 else "jobs"  # "0/1 jobs", "1 job"
     mark = " done" if r.planned is not None and r.started >= r.planned and not r.running else ""
-    return f"    rung {r.rung} ({r.epochs:>4} epochs): {filled:>7} jobs{mark}  ({', '.join(parts)})"
+    head = f"rung {r.rung} ({r.epochs:>4} {'epoch' if r.epochs == 1 else 'epochs'}):"
+    width = len(f"rung {r.rung} ({r.epochs:>4} epochs):")  # aligned with "epochs" lines
+    return f"    {head:<{width}} {filled:>7} {jobs}{mark}  ({', '.join(parts)})"
 
 
 def _bracket_lines(rungs: list[RungStatus], replaced: list[ReplacedBracket],
@@ -66,9 +75,14 @@ def _bracket_lines(rungs: list[RungStatus], replaced: list[ReplacedBracket],
 
 def format_status(status: ProjectStatus, path: str) -> str:
     """``status`` as the text ``rung status`` prints."""
-    name = status.objective.get("name", "objective")
-    direction = status.objective.get("direction", "")
-    lines = [f"project {path}: {status.oracle}, objective {name} {direction}".rstrip()]
+    parts = objective_parts(status.objective)
+    if len(parts) > 1:  # folded into one loss, minimised: say how
+        name = folded_formula(parts)
+        said = f"{name}, minimised ({', '.join(f'{n} {d}' for n, d in parts)})"
+    else:
+        name, direction = parts[0] if parts else ("objective", "")
+        said = f"{name} {direction}".rstrip()
+    lines = [f"project {path}: {status.oracle}, objective {said}"]
     by = ", ".join(f"{n} {s.lower()}" for s, n in sorted(status.counts.items()))
     lines.append(f"jobs: {_of(status.jobs, status.jobs_planned)}" + (f": {by}" if by else ""))
     if status.epochs_spent == 0 and status.epochs_planned is None:
@@ -89,7 +103,7 @@ def format_status(status: ProjectStatus, path: str) -> str:
     else:
         best = status.best
         value = "-" if best["value"] is None else f"{best['value']:.6g}"
-        after = f"after {best['epochs']} epochs " if best["epochs"] else ""
+        after = f"after {_count(best['epochs'], 'epoch')} " if best["epochs"] else ""
         lines.append(f"best: trial {best['trial_id']} {name}={value} {after}"
                      f"{best['hyperparameters']}")
     if status.driver is not None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from rung.objective import MultiObjective, Objective
 from rung.storage import Storage
+from rung.storage.table import folded_formula
 from rung.trial_record import TrialRecord, TrialStatus
 
 __all__ = ["ObjectiveInfo", "ParamSpec", "Snapshot", "infer_space", "read_snapshot", "space_from_state"]
@@ -27,7 +28,8 @@ __all__ = ["ObjectiveInfo", "ParamSpec", "Snapshot", "infer_space", "read_snapsh
 class ObjectiveInfo:
     """What the plots call the objective: a metric ``name`` and its ``direction`` ("min"/"max").
 
-    A multi-objective is shown as the loss rung folds it into (``multi_objective``, "min").
+    A multi-objective is shown as the loss rung folds it into, named by its formula
+    (``"val_loss - val_acc"``, "min").
     """
 
     name: str
@@ -64,7 +66,7 @@ class ObjectiveInfo:
                 parts = tuple((str(c["name"]), str(c["direction"])) for c in config["objectives"])
                 if len(parts) == 1:
                     return cls(*parts[0])
-                return cls("multi_objective", "min", parts)
+                return cls(folded_formula(parts), "min", parts)
             if isinstance(config.get("name"), str) and config.get("direction") in ("min", "max"):
                 return cls(config["name"], config["direction"])
         return cls("default_objective", "min")

@@ -104,9 +104,10 @@ class SQLiteStorage(SQLiteDriverLock, SQLiteOpening, SQLiteReads):  # Storage la
         try:
             self._configure(timeout)
             if not create and self._schema_version() is None and str(path) != ":memory:":
-                raise ProjectError(
-                    f"no rung project at {str(path)!r}: the file is an SQLite database without "
-                    "rung's tables"
+                raise ProjectError(  # another program's tables were refused above: none here
+                    f"no rung project at {str(path)!r} yet: the database is empty (no tables): a "
+                    "project being created, or one whose creation was killed; running the "
+                    "search again creates it"
                 )
             self._check_schema()
             self._fenced = True

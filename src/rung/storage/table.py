@@ -24,8 +24,9 @@ from rung.storage.base import Storage
 from rung.storage.tally import epochs_trained, last_epoch
 from rung.trial_record import TrialRecord
 
-__all__ = ["BASE_COLUMNS", "duration", "epochs_trained", "last_epochs", "objective_config",
-           "objective_name", "trial_rows"]
+__all__ = ["BASE_COLUMNS", "duration", "epochs_trained", "folded_formula", "last_epochs",
+           "objective_config", "objective_label", "objective_name", "objective_parts",
+           "trial_rows"]
 
 BASE_COLUMNS = (
     "trial_id", "status", "iteration", "bracket", "rung", "initial_epoch", "epochs",
@@ -48,6 +49,36 @@ def objective_name(settings: Mapping[str, Any] | None) -> str | None:
     """The objective's metric name from stored settings (None: several objectives, or unknown)."""
     name = objective_config(settings).get("name")
     return name if isinstance(name, str) else None
+
+
+def objective_parts(config: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The ``(name, direction)`` of each objective a stored objective config holds (one for a
+    single objective; () when not understood)."""
+    if isinstance(config.get("objectives"), list):
+        return tuple((str(c.get("name")), str(c.get("direction")))
+                     for c in config["objectives"] if isinstance(c, Mapping))
+    if isinstance(config.get("name"), str):
+        return ((config["name"], str(config.get("direction", ""))),)
+    return ()
+
+
+def folded_formula(parts: Sequence[tuple[str, str]]) -> str:
+    """The loss several objectives fold into (``MultiObjective``: the minimised values minus the
+    maximised ones), written out: ``[("loss", "min"), ("acc", "max")]`` -> ``"loss - acc"``."""
+    terms: list[str] = []
+    for name, direction in parts:
+        minus = direction == "max"
+        terms.append(f"{'-' if minus else '+'} {name}" if terms else f"{'-' if minus else ''}{name}")
+    return " ".join(terms)
+
+
+def objective_label(settings: Mapping[str, Any] | None) -> str | None:
+    """What the stored objective's value is, in words: its metric's name, or for several
+    objectives the formula of the loss they fold into (``"loss - acc"``); None when unknown."""
+    parts = objective_parts(objective_config(settings))
+    if len(parts) > 1:
+        return folded_formula(parts)
+    return parts[0][0] if parts else None
 
 
 def _objective_value(record: TrialRecord, name: str | None) -> float | None:
