@@ -192,3 +192,31 @@ def test_a_hyperparameter_added_on_resume_is_not_written_into_earlier_trials(
     best_old = min(trials[:3], key=lambda t: t.score)
     shown = {t.trial_id: t.hyperparameters.values for t in later.oracle.get_best_trials(6)}
     assert shown[best_old.trial_id] == {"units": best_old.hyperparameters["units"]}
+
+
+def test_rebuilding_an_earlier_trial_with_code_that_gained_hyperparameters(
+        tmp_path: Path) -> None:
+    def declare(hp: rung.HyperParameters, extra: bool) -> dict[str, Any]:
+        used = {"units": hp.Int("units", 8, 64, step=8)}
+        if extra:
+            used["extra"] = hp.Boolean("extra", default=True)
+            with hp.conditional_scope("extra", [True]):
+                if used["extra"]:
+                    used["k"] = hp.Int("k", 8, 32, step=8)
+        return used
+
+    def tuner(extra: bool, trials: int) -> rung.RandomSearch:
+        return rung.RandomSearch(
+            run_trial=lambda trial: 1.0 / declare(trial.hyperparameters, extra)["units"],
+            objective="loss", max_trials=trials, seed=1, directory=tmp_path,
+            project_name="p", verbose=0)
+
+    tuner(False, 3).search()
+    later = tuner(True, 5)
+    later.search()
+    old = min((t for t in later.oracle.trials.values() if "extra" not in t.hyperparameters.values),
+              key=lambda t: t.score)
+    hp = old.hyperparameters  # as it ran: no extra, no k
+    rebuilt = declare(hp, extra=True)  # tuner.hypermodel.build(best_hp) with the new code
+    assert rebuilt == {"units": old.hyperparameters["units"], "extra": True, "k": 8}
+    assert hp["extra"] is True and hp.values == rebuilt

@@ -45,6 +45,7 @@ class DefinitionRegistry:
     _shadowed: dict[str, list[HyperParameter]]  # definitions that lost to an earlier one
     _outer: frozenset[str] = frozenset()  # names defined before a build (_caller_definitions_win)
     _closed: bool = False  # a trial's space under allow_new_entries=False (see _close)
+    _as_ran = False  # a finished trial's values, no defaults filled in (HyperParameters.as_ran)
 
     if TYPE_CHECKING:  # implemented by rung.hyperparameters.HyperParameters
         def is_active(self, hyperparameter: str | HyperParameter) -> bool: ...
@@ -123,6 +124,10 @@ class DefinitionRegistry:
             if stale:
                 self._values[new.name] = new.default
             self._values.setdefault(new.name, new.default)
+        if self._as_ran and entry.name not in self._values:
+            # a finished trial's values rebuilt by code that gained this name: from now on it
+            # holds its default, as any name declared (keras-tuner records it the same way)
+            self._values[entry.name] = entry.default
         active = self._active_values()
         if not all(c.is_active(active) for c in entry.conditions):
             return None

@@ -55,8 +55,6 @@ class HyperParameters(DeclaringMethods, DefinitionRegistry):
         {'model': 'mlp'}
     """
 
-    _as_ran = False  # values exactly as given (``as_ran``): no defaults filled in
-
     def __init__(self) -> None:
         self._space: list[HyperParameter] = []
         self._by_name: dict[str, list[HyperParameter]] = {}
