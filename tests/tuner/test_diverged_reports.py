@@ -57,3 +57,30 @@ def test_a_diverged_configuration_is_never_promoted_nor_recommended(tmp_path: Pa
         assert t.parent_id not in diverged  # never continued from a broken checkpoint
     best = tuner.oracle.get_best_trials(1)[0]
     assert best.trial_id not in diverged and best.status == "COMPLETED"
+
+
+def _lr_search(tmp_path: Path, divergent_from: float) -> Any:
+    def train(trial: Any) -> None:
+        lr = trial.hyperparameters.Float("lr", 1e-3, 1.0, sampling="log")
+        for epoch in range(1, 4):
+            trial.report(epoch, loss=0.5 if epoch == 1 or lr < divergent_from else NAN)
+
+    return rung.RandomSearch(run_trial=train, objective="loss", max_trials=12, seed=0,
+                             directory=tmp_path, project_name="lr", verbose=0)
+
+
+def test_diverged_configurations_after_a_success_do_not_stop_the_search(tmp_path: Path) -> None:
+    tuner = _lr_search(tmp_path, divergent_from=0.01)  # most of the log range diverges
+    tuner.search()
+    trials = tuner.storage.trials()
+    assert len(trials) == 12
+    assert sum(t.status is TrialStatus.FAILED for t in trials) >= 4
+    assert tuner.get_best_hyperparameters(1)[0].values["lr"] < 0.01
+
+
+def test_results_that_are_never_finite_still_stop_the_search(tmp_path: Path) -> None:
+    import pytest
+
+    with pytest.raises(rung.errors.TooManyFailedTrialsError,
+                       match="narrow the search space or raise max_consecutive_failed_trials"):
+        _lr_search(tmp_path, divergent_from=0.0).search()  # every configuration: a bug

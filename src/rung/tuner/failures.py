@@ -42,9 +42,13 @@ def consecutive_failures_error(storage: Storage, trial_id: str, count: int,
     go_on = GO_ON if not with_result else (
         "Fix the training function and run the script again: the search resumes where it "
         "stopped (the failed trials stay in the project as failed).")
+    error = last_error(storage, trial_id)
+    if "not a finite number" in error:  # the function ran; its objective was NaN or infinite
+        go_on = ("If the training diverged for these values rather than because of a bug, "
+                 "narrow the search space or raise max_consecutive_failed_trials. " + go_on)
     return TooManyFailedTrialsError(
         f"{count} trials failed in a row (max_consecutive_failed_trials={limit}). "
-        f"The last one, trial {trial_id}, failed with:\n{last_error(storage, trial_id)}\n{go_on}"
+        f"The last one, trial {trial_id}, failed with:\n{error}\n{go_on}"
     )
 
 

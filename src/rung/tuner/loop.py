@@ -28,6 +28,7 @@ ask. Whatever the oracle sees is then a pure function of the seed and the number
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -233,7 +234,8 @@ class SearchLoop:
             self.oracle.update_space(self._declared(run, result))
             status = self.recorder.complete(run.trial, result.metrics or {}, run.started,
                                             pruned=result.outcome is Outcome.PRUNED)
-            self._count(status, result.trial_id)
+            self._count(status, result.trial_id, diverged=status is TrialStatus.FAILED
+                        and self._not_finite(result.metrics or {}))
             return
         failed = self._failed_attempt(run, result)
         if failed is not None:  # else retried
@@ -276,9 +278,23 @@ class SearchLoop:
                 result.values or {})
         return run.trial.hyperparameters
 
-    def _count(self, status: TrialStatus, trial_id: str) -> None:
+    def _not_finite(self, metrics: dict[str, float]) -> bool:
+        """True when ``metrics`` hold the objective and it is NaN or infinite."""
+        try:
+            return not math.isfinite(self.oracle.objective.value(metrics))
+        except (ValueError, TypeError, KeyError):
+            return False  # no objective: the function's result is wrong, not the configuration
+
+    def _count(self, status: TrialStatus, trial_id: str, diverged: bool = False) -> None:
+        """Count a finished job against the budget and the failures in a row. A job that ran
+        but whose objective is NaN or infinite (a diverged configuration) counts as a failure
+        in a row only while no job of the project has completed: once the function has shown
+        it works, such a result says the configuration is bad, not the code (keras-tuner never
+        counts them)."""
         self.finished_jobs += 1
         self.budget.add(self.storage, trial_id)
+        if diverged and self.storage.count_trials(TrialStatus.COMPLETED):
+            return
         self.consecutive_failures = (
             self.consecutive_failures + 1 if status is TrialStatus.FAILED else 0)
         limit = self.job.max_consecutive_failed_trials
