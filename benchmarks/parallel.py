@@ -66,6 +66,58 @@ def real(jobs: int, work: int) -> tuple[dict[int, float], dict[int, float]]:
     return rates, cores
 
 
+# --- (c) threads per worker ------------------------------------------------------------------
+def torch_job(trial: rung.Trial) -> float:
+    """A small torch MLP on digits, trained for the job's epochs (no checkpoint: each job starts
+    afresh, so every run does the same work)."""
+    import torch
+    from sklearn.datasets import load_digits
+
+    x, y = load_digits(return_X_y=True)
+    x_t, y_t = torch.tensor(x / 16.0, dtype=torch.float32), torch.tensor(y)
+    units = trial.hyperparameters.Int("units", 64, 256, step=64)
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(64, units), torch.nn.ReLU(),
+                                torch.nn.Linear(units, 10))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss = torch.tensor(0.0)
+    for _ in range(trial.epochs):
+        for i in range(0, len(x_t), 32):
+            optimizer.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(x_t[i:i + 32]), y_t[i:i + 32])
+            loss.backward()
+            optimizer.step()
+    return float(loss)
+
+
+def threads(max_epochs: int) -> dict[str, float]:
+    """Wall seconds of the same Hyperband search in one process and with 2 workers, each worker
+    with torch's default threads or with its share of the cores."""
+    from rung.executors import ProcessExecutor
+
+    hp = rung.HyperParameters()
+    hp.Int("units", 64, 256, step=64)
+    runs: dict[str, Any] = {"1 process": None, "1 process, 1 thread": None,
+                            "2 workers, a thread per core each": ProcessExecutor(
+                                2, threads_per_worker=None),
+                            "2 workers, their share (default)": ProcessExecutor(2)}
+    seconds = {}
+    import torch
+
+    default_threads = torch.get_num_threads()
+    for name, executor in runs.items():
+        torch.set_num_threads(1 if name.endswith("1 thread") else default_threads)
+        with tempfile.TemporaryDirectory() as tmp:
+            tuner = rung.Tuner(HyperbandOracle(objective="loss", max_epochs=max_epochs,
+                                               factor=ETA, seed=0, hyperparameters=hp),
+                               run_trial=torch_job, directory=tmp, verbose=0)
+            start = time.perf_counter()
+            tuner.search(**({} if executor is None else {"executor": executor}))
+            seconds[name] = time.perf_counter() - start
+    torch.set_num_threads(default_threads)
+    return seconds
+
+
 # --- (b) simulated cluster ---------------------------------------------------------------------
 def curve(values: dict[str, Any], epoch: int) -> float:
     """Validation loss after ``epoch`` epochs: an asymptote plus a decaying term."""
@@ -150,13 +202,16 @@ def averaged(kind: str, workers: int, best: float, target: float,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a smaller, faster run")
-    parser.add_argument("--part", choices=("all", "real", "simulated"), default="all")
+    parser.add_argument("--part", choices=("all", "real", "simulated", "threads"),
+                        default="all")
     args = parser.parse_args(argv)
     ok = True
     if args.part in ("all", "real"):
         ok &= run_real(args.quick)
     if args.part in ("all", "simulated"):
         ok &= run_simulated(args.quick)
+    if args.part in ("all", "threads"):
+        run_threads(args.quick)
     if args.quick:  # a smoke run: too small for the targets to mean anything
         print("\n(--quick: targets not judged)")
         return 0
@@ -177,6 +232,16 @@ def run_real(quick: bool) -> bool:
           f"(below 2.0: other processes hold the CPUs); per core obtained: "
           f"{rates[1] / max(cores[1], 1e-9):.2f} vs {rates[2] / max(cores[2], 1e-9):.2f} jobs/s")
     return ratio >= 1.8
+
+
+def run_threads(quick: bool) -> None:
+    max_epochs = 3 if quick else 27
+    seconds = threads(max_epochs)
+    one = seconds["1 process"]
+    print(f"\n(c) threads: Hyperband (max_epochs={max_epochs}) of a torch MLP on digits, "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    for name, wall in seconds.items():
+        print(f"    {name:<36}{wall:>8.1f} s   {one / wall:>5.2f}x the speed of 1 process")
 
 
 def run_simulated(quick: bool) -> bool:
