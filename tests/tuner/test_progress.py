@@ -172,3 +172,20 @@ def test_the_live_panel_only_on_a_terminal(monkeypatch) -> None:
 
 def test_the_plan_in_the_panel_is_the_schedule() -> None:
     assert [b.s for b in plan_9_3().brackets] == [b.s for b in hyperband_plan(9, 3)]
+
+
+def test_a_search_whose_jobs_were_all_pruned_says_there_is_no_best(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def train(trial: rung.Trial) -> None:
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        trial.report(1, loss=x)
+        raise rung.TrialPruned()
+
+    tuner = rung.RandomSearch(run_trial=train, objective="loss", max_trials=3, seed=0,
+                              directory=tmp_path, project_name="p", verbose=1)
+    tuner.search()
+    assert {t.status for t in tuner.storage.trials()} == {TrialStatus.PRUNED}
+    assert tuner.get_best_hyperparameters() == []
+    out = capsys.readouterr()
+    assert "no best trial: no job completed (every job with a result was pruned)" in (
+        out.out + out.err)

@@ -199,3 +199,7 @@ class Display:
         if best:
             self._print(f"best trial {best[0].trial_id}: {oracle.objective.name}="
                         f"{_fmt(best[0].score)} {best[0].hyperparameters.values}")
+        elif any(r.status is TrialStatus.PRUNED for r in oracle.records):
+            self._print("no best trial: no job completed (every job with a result was pruned); "
+                        "get_best_hyperparameters() is empty until one does: search with a "
+                        "larger budget, or a lower factor")
