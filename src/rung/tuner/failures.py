@@ -20,7 +20,10 @@ from rung.errors import TooManyFailedTrialsError
 from rung.storage import Storage
 from rung.trial_record import TrialStatus
 
-__all__ = ["GO_ON", "consecutive_failures_error", "last_error", "no_result_error"]
+__all__ = ["GO_ON", "NOT_FINITE", "consecutive_failures_error", "last_error", "no_result_error"]
+
+NOT_FINITE = "objective is not a finite number"
+"""The error of a job that ran but whose objective is NaN or infinite (a diverged configuration)."""
 
 GO_ON = (
     "Fix the training function, then run search(retry_failed=True) to clear the failed trials "
@@ -43,7 +46,7 @@ def consecutive_failures_error(storage: Storage, trial_id: str, count: int,
         "Fix the training function and run the script again: the search resumes where it "
         "stopped (the failed trials stay in the project as failed).")
     error = last_error(storage, trial_id)
-    if "not a finite number" in error:  # the function ran; its objective was NaN or infinite
+    if NOT_FINITE in error:  # the function ran; its objective was NaN or infinite
         go_on = ("If the training diverged for these values rather than because of a bug, "
                  "narrow the search space or raise max_consecutive_failed_trials. " + go_on)
     return TooManyFailedTrialsError(

@@ -48,9 +48,8 @@ class Tuner(KerasTunerMixin, BaseTuner):
 class Hyperband(Tuner):
     """Tune with Hyperband (Li et al., JMLR 2018); see ``rung.oracles.HyperbandOracle``.
 
-    ``**kwargs`` go to ``rung.Tuner``: ``run_trial=`` (a training function of any framework,
-    instead of a Keras ``hypermodel``), ``directory``, ``project_name``, ``overwrite``,
-    ``verbose``, ``keep_checkpoints``, ``storage`` and keras-tuner's Keras arguments.
+    ``**kwargs``: ``run_trial=`` (a training function of any framework, in place of a Keras
+    ``hypermodel``), ``directory``, ``project_name``, ``overwrite``, ... (see ``rung.Tuner``).
 
     Example::
 
@@ -117,9 +116,8 @@ class ASHA(Tuner):
     ``mode="stopping"`` trains each configuration once to ``max_epochs`` and stops it early
     (``trial.report`` raises ``rung.TrialPruned``) when it falls out of the top ``1/factor``.
 
-    ``**kwargs`` go to ``rung.Tuner``: ``run_trial=`` (a training function of any framework,
-    instead of a Keras ``hypermodel``), ``directory``, ``project_name``, ``overwrite``,
-    ``verbose``, ``keep_checkpoints``, ``storage`` and keras-tuner's Keras arguments.
+    ``**kwargs``: ``run_trial=`` (a training function of any framework, in place of a Keras
+    ``hypermodel``), ``directory``, ``project_name``, ``overwrite``, ... (see ``rung.Tuner``).
 
     Example::
 
@@ -195,17 +193,17 @@ class RandomSearch(_SingleFidelity):
     Bergstra & Bengio, JMLR 2012; see ``rung.oracles.RandomSearchOracle``. Arguments as
     ``rung.Hyperband`` less the Hyperband ones, plus ``max_trials``.
 
-    ``**kwargs`` go to ``rung.Tuner``: ``run_trial=`` (a training function of any framework,
-    instead of a Keras ``hypermodel``), ``directory``, ``project_name``, ``overwrite``,
-    ``verbose``, ``keep_checkpoints``, ``storage`` and keras-tuner's Keras arguments.
+    ``**kwargs``: ``run_trial=`` (a training function of any framework, in place of a Keras
+    ``hypermodel``), ``directory``, ``project_name``, ``overwrite``, ... (see ``rung.Tuner``).
 
     Example::
 
         def train(trial):
-            lr = trial.hyperparameters.Float("lr", 1e-4, 1e-1, sampling="log")
-            return {"val_loss": fit_and_validate(lr)}
+            alpha = trial.hyperparameters.Float("alpha", 1e-6, 1e-1, sampling="log")
+            model = SGDClassifier(alpha=alpha).fit(x_train, y_train)
+            return {"val_accuracy": model.score(x_val, y_val)}
 
-        tuner = rung.RandomSearch(run_trial=train, objective="val_loss", max_trials=20,
+        tuner = rung.RandomSearch(run_trial=train, objective="val_accuracy", max_trials=20,
                                   directory="runs", project_name="random")
         tuner.search()
     """
@@ -218,9 +216,8 @@ class GridSearch(_SingleFidelity):
     ``max_trials``; see ``rung.oracles.GridSearchOracle`` (a ``Float`` without ``step`` takes
     ten values of its range).
 
-    ``**kwargs`` go to ``rung.Tuner``: ``run_trial=`` (a training function of any framework,
-    instead of a Keras ``hypermodel``), ``directory``, ``project_name``, ``overwrite``,
-    ``verbose``, ``keep_checkpoints``, ``storage`` and keras-tuner's Keras arguments.
+    ``**kwargs``: ``run_trial=`` (a training function of any framework, in place of a Keras
+    ``hypermodel``), ``directory``, ``project_name``, ``overwrite``, ... (see ``rung.Tuner``).
 
     Example::
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from rung.trial import Trial
 from rung.trial_record import TrialStatus
+from rung.tuner.failures import NOT_FINITE
 
 if TYPE_CHECKING:
     from rung.checkpoints import CheckpointStore
@@ -119,7 +120,7 @@ class JobRecorder:
             trial.trial_id, metrics, values=trial.hyperparameters.values, epochs_reached=reached,
             status=TrialStatus.PRUNED if pruned else TrialStatus.COMPLETED)
         error = None if record.loss is not None else (
-            f"objective is not a finite number: {dict(metrics)}")
+            f"{NOT_FINITE}: {dict(metrics)}")
         self.storage.finish_trial(
             trial.trial_id, record.status, metrics=metrics, loss=record.loss, error=error,
             oracle_state=self.oracle.state_dict(), finished_at=time.time(),

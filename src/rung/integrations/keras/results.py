@@ -18,6 +18,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from rung.errors import FatalTypeError, FatalValueError
 
 __all__ = ["average_metrics", "best_epoch_metrics", "fit_result_metrics", "metric_value"]
@@ -29,8 +31,6 @@ def metric_value(value: Any) -> float:
     try:
         return float(value)
     except TypeError:
-        import numpy as np
-
         array = np.asarray(value, dtype=float)  # a TypeError/ValueError here: not a number
         if array.size == 0:
             raise
