@@ -14,6 +14,7 @@ waits for the driver's answer at each report (in a reproducible search it applie
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import multiprocessing
 import os
@@ -23,6 +24,7 @@ import signal
 import tempfile
 import time
 import traceback
+import weakref
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -38,6 +40,15 @@ from rung.executors.job import execute
 from rung.validation import check_choice, check_int, check_optional_int, fail_type
 
 __all__ = ["ProcessExecutor"]
+
+def _shutdown_at_exit(executor: weakref.ReferenceType[ProcessExecutor]) -> None:
+    """Stop the workers of an executor the user made and never shut down (``search`` leaves an
+    executor it was given running, for the next search): at interpreter exit, before
+    ``multiprocessing`` waits for its child processes, which would otherwise wait forever."""
+    alive = executor()
+    if alive is not None:
+        alive.shutdown()
+
 
 _PICKLE_HINT = (
     "Jobs run in worker processes, which receive run_trial and the search arguments by pickle: "
@@ -149,6 +160,7 @@ class ProcessExecutor(Executor):
         self._workers: list[_Worker | None] = [None] * workers
         self._report: ReportCallback | None = None
         self._notes: Path | None = None  # where a dying worker leaves why (rung.executors._guard)
+        atexit.register(_shutdown_at_exit, weakref.ref(self))  # workers never outlive the driver
 
     def start(self, report: ReportCallback) -> None:
         self._report = report
