@@ -8,12 +8,12 @@ diverged trial is never the best one (the oracle records it as failed, see ``is_
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rung.errors import ArgumentTypeError, ConfigurationError
+from rung.metric_names import infer_direction
 
 __all__ = [
     "MultiObjective",
@@ -238,82 +238,6 @@ class MultiObjective:
 
 
 ObjectiveLike = None | str | Objective | MultiObjective | Sequence[str | Objective]
-
-# Direction inference. Names are lower-cased, "val_"/"weighted_" prefixes are stripped, then the
-# name is split into words on anything that is not a letter or digit ("val_auc_1" -> auc; "ndcg@10"
-# -> ndcg). Word phrases must match whole words; the long substrings match anywhere. Minimising
-# rules are tried first, so "dice_loss" or "cosine_similarity_loss" minimise.
-_MIN_SUBSTRINGS = ("loss", "crossentropy", "error")
-_MIN_PHRASES = frozenset(
-    {
-        "ce", "nll", "mse", "mae", "mape", "msle", "rmse", "rmsle", "hinge", "kld", "kl",
-        "divergence", "poisson", "logcosh", "log_cosh", "huber", "perplexity",
-        "cosine_proximity", "false_positives", "false_negatives", "fp", "fn", "brier",
-    }
-)  # fmt: skip
-_MAX_SUBSTRINGS = ("accuracy",)
-_MAX_PHRASES = frozenset(
-    {
-        "acc", "auc", "precision", "recall", "f1", "fbeta", "r2", "iou", "true_positives",
-        "true_negatives", "tp", "tn", "cosine_similarity", "specificity", "sensitivity",
-        "dice", "ndcg", "map", "mrr", "psnr", "ssim",
-    }
-)  # fmt: skip
-_PREFIXES = ("val_", "weighted_")
-_NEGATED = "neg_"
-_FLIPPED = {"min": "max", "max": "min"}
-
-
-def _has_phrase(words: list[str], phrases: frozenset[str]) -> bool:
-    return any(
-        "_".join(words[i:j]) in phrases
-        for i in range(len(words))
-        for j in range(i + 1, min(i + 2, len(words)) + 1)
-    )
-
-
-def infer_direction(name: str) -> str | None:
-    """``"min"``, ``"max"`` or ``None`` (unknown) for a metric name.
-
-    Minimised: names containing ``loss``, ``crossentropy`` or ``error``, and the words ``ce``,
-    ``mse``, ``mae``, ``mape``, ``msle``, ``rmse``, ``hinge``, ``kl_divergence``, ``poisson``,
-    ``logcosh``, ``huber``, ``perplexity``, ``cosine_proximity``, ``false_positives``, ``fp``,
-    ``brier`` ...
-    Maximised: names containing ``accuracy`` and the words ``acc``, ``auc``, ``precision``,
-    ``recall``, ``f1``, ``fbeta``, ``r2``, ``iou``, ``true_positives``, ``tp``,
-    ``cosine_similarity``, ``specificity``, ``sensitivity``, ``dice``, ``ndcg``, ``map``, ``mrr``,
-    ``psnr``, ``ssim``. A minimising rule wins over a maximising one (``dice_loss`` is "min").
-    A ``neg_`` prefix, scikit-learn's name for a negated loss (``neg_log_loss``,
-    ``neg_mean_squared_error``), turns the rest's direction round: those are maximised.
-
-    Deliberate differences from keras-tuner (which looks names up in ``keras.metrics``):
-
-    - ``f1_score``, ``fbeta_score`` and ``r2_score`` are maximised (keras-tuner: minimised, a bug).
-    - IoU metrics (``iou``, ``mean_iou``, ``binary_iou``, ``iou_score``) are maximised
-      (keras-tuner: unknown, so it raises).
-    - ``cosine_similarity`` is maximised, as the Keras metric of that name grows with similarity;
-      the old ``cosine_proximity`` (a negated similarity) is minimised.
-    - Names that are not Keras built-ins are still recognised by their words: multi-output names
-      (``output_1_accuracy``), Keras' de-duplication suffixes (``auc_1``), ranking metrics
-      (``ndcg@10``), custom names (``dice_coef``, ``my_val_loss``). keras-tuner raises for these.
-    - Any number of ``val_``/``weighted_`` prefixes are stripped (keras-tuner: one of each).
-    - ``neg_`` names (scikit-learn's scorers) are maximised (keras-tuner: unknown, so it raises;
-      a search for words would find ``loss`` and minimise them, keeping the worst model).
-    - No Keras import: unknown names give ``None`` instead of keras-tuner's "min" for other Keras
-      metric names (e.g. ``mean``, ``sum``); give those an explicit :class:`Objective`.
-    """
-    stem = name.lower()
-    while stem.startswith(_PREFIXES):
-        stem = stem[len("val_") :] if stem.startswith("val_") else stem[len("weighted_") :]
-    if stem.startswith(_NEGATED):  # scikit-learn's scorers: neg_log_loss = -log_loss
-        direction = infer_direction(stem[len(_NEGATED) :])
-        return None if direction is None else _FLIPPED[direction]
-    words = [w for w in re.split(r"[^a-z0-9]+", stem) if w and not w.isdigit()]
-    if any(s in stem for s in _MIN_SUBSTRINGS) or _has_phrase(words, _MIN_PHRASES):
-        return "min"
-    if any(s in stem for s in _MAX_SUBSTRINGS) or _has_phrase(words, _MAX_PHRASES):
-        return "max"
-    return None
 
 
 def _single(obj: Any) -> Objective:
