@@ -17,13 +17,11 @@ from __future__ import annotations
 import atexit
 import contextlib
 import multiprocessing
-import os
 import pickle
 import shutil
 import signal
 import tempfile
 import time
-import traceback
 import weakref
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -35,11 +33,12 @@ from rung.errors import ConfigurationError, JobTimeoutError, WorkerLostError
 from rung.executors._environment import cpu_share, worker_environment
 from rung.executors._guard import WORKER_PREFIX, note_file, read_note
 from rung.executors._remote import check_timeout
+from rung.executors._worker import worker_main
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome, ReportCallback
-from rung.executors.job import execute
 from rung.validation import check_choice, check_int, check_optional_int, fail_type
 
 __all__ = ["ProcessExecutor"]
+
 
 def _shutdown_at_exit(executor: weakref.ReferenceType[ProcessExecutor]) -> None:
     """Stop the workers of an executor the user made and never shut down (``search`` leaves an
@@ -55,50 +54,6 @@ _PICKLE_HINT = (
     "define run_trial at module level of an importable module or script (not a lambda, a nested "
     "function or a notebook cell), or run with workers=1 (in-process)."
 )
-
-
-class _PipeChannel:
-    """The worker's end of the live report line."""
-
-    def __init__(self, conn: Connection, live_decisions: bool) -> None:
-        self.conn = conn
-        self.live_decisions = live_decisions
-
-    def report(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> bool:
-        self.conn.send(("report", trial_id, epoch, metrics, self.live_decisions))
-        return bool(self.conn.recv()) if self.live_decisions else True
-
-
-def _worker_main(conn: Connection, environment: dict[str, str] | None = None) -> None:
-    """A worker: run the jobs that arrive on ``conn`` until an empty message or EOF."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
-    # already in the environment it started with (spawn); forkserver workers get it here,
-    # before any job
-    os.environ.update(environment or {})
-    while True:
-        try:
-            data = conn.recv_bytes()
-        except (EOFError, OSError):
-            return
-        if not data:
-            return
-        try:
-            spec = pickle.loads(data)
-        except BaseException as exc:
-            conn.send(("unloadable", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
-            continue
-        result = execute(spec, channel=_PipeChannel(conn, spec.live_decisions))
-        try:
-            conn.send(("result", result))
-        except (BrokenPipeError, ConnectionResetError, EOFError):
-            return  # the driver is gone (killed): exit quietly, the next driver re-runs the job
-        except Exception as exc:  # something in the result does not pickle
-            result.exception = RuntimeError(str(result.exception))
-            result.error = (result.error or "") + f"\n(result could not be pickled: {exc})"
-            result.metrics, result.checkpoint = None, None
-            if result.outcome in (Outcome.COMPLETED, Outcome.PRUNED):
-                result.outcome = Outcome.ERROR
-            conn.send(("result", result))
 
 
 @dataclass
@@ -179,7 +134,7 @@ class ProcessExecutor(Executor):
         device = None if self.devices is None else self.devices[slot]
         with note_file(self._note(slot)), worker_environment(
                 device, self.threads_per_worker) as environment:
-            process = self._ctx.Process(target=_worker_main, args=(child, environment),
+            process = self._ctx.Process(target=worker_main, args=(child, environment),
                                         name=f"{WORKER_PREFIX}{slot}")
             process.start()
         child.close()

@@ -1,0 +1,59 @@
+"""The worker process of ``ProcessExecutor``: it runs the jobs its pipe brings, one at a time,
+sends each ``trial.report`` back on the same pipe while the job runs, then the job's result."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import traceback
+from multiprocessing.connection import Connection
+
+from rung.executors.base import Outcome
+from rung.executors.job import execute
+
+__all__ = ["worker_main"]
+
+
+class _PipeChannel:
+    """The worker's end of the live report line."""
+
+    def __init__(self, conn: Connection, live_decisions: bool) -> None:
+        self.conn = conn
+        self.live_decisions = live_decisions
+
+    def report(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> bool:
+        self.conn.send(("report", trial_id, epoch, metrics, self.live_decisions))
+        return bool(self.conn.recv()) if self.live_decisions else True
+
+
+def worker_main(conn: Connection, environment: dict[str, str] | None = None) -> None:
+    """A worker: run the jobs that arrive on ``conn`` until an empty message or EOF."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    # already in the environment it started with (spawn); forkserver workers get it here,
+    # before any job
+    os.environ.update(environment or {})
+    while True:
+        try:
+            data = conn.recv_bytes()
+        except (EOFError, OSError):
+            return
+        if not data:
+            return
+        try:
+            spec = pickle.loads(data)
+        except BaseException as exc:
+            conn.send(("unloadable", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+            continue
+        result = execute(spec, channel=_PipeChannel(conn, spec.live_decisions))
+        try:
+            conn.send(("result", result))
+        except (BrokenPipeError, ConnectionResetError, EOFError):
+            return  # the driver is gone (killed): exit quietly, the next driver re-runs the job
+        except Exception as exc:  # something in the result does not pickle
+            result.exception = RuntimeError(str(result.exception))
+            result.error = (result.error or "") + f"\n(result could not be pickled: {exc})"
+            result.metrics, result.checkpoint = None, None
+            if result.outcome in (Outcome.COMPLETED, Outcome.PRUNED):
+                result.outcome = Outcome.ERROR
+            conn.send(("result", result))
