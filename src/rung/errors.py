@@ -5,9 +5,6 @@ The tree::
     RungError                      base of every error rung raises on purpose
     ├── SearchSpaceError (ValueError)   an invalid hyperparameter definition
     │   ├── SearchSpaceTypeError (TypeError)  values of the wrong type (keras-tuner: TypeError)
-    │   ├── RedefinedError          a name declared again with another definition (in a
-    │   │                           training function: stops the search at once, as the code
-    │   │                           would raise it on every trial that takes that path)
     │   └── NewEntriesError (RuntimeError)  a trial declared a hyperparameter the space lacks
     │                               while ``allow_new_entries=False`` (keras-tuner: RuntimeError)
     ├── ConfigurationError (ValueError) a tuner/oracle argument that cannot work, or a resume
@@ -62,7 +59,6 @@ __all__ = [
     "FatalValueError",
     "JobTimeoutError",
     "NewEntriesError",
-    "RedefinedError",
     "ProjectError",
     "ProjectInUseError",
     "ProjectMismatchError",
@@ -89,11 +85,6 @@ class SearchSpaceError(RungError, ValueError):
 
 class SearchSpaceTypeError(SearchSpaceError, TypeError):
     """A hyperparameter's values have the wrong type (a ``Choice`` mixing types, say)."""
-
-
-class RedefinedError(SearchSpaceError):
-    """A hyperparameter declared again under the same conditions with another definition
-    (another range, say), in the same trial or against the project's stored space."""
 
 
 class NewEntriesError(SearchSpaceError, RuntimeError):

@@ -26,7 +26,6 @@ from rung.errors import (
     NewEntriesError,
     ProjectInUseError,
     ProjectWriteError,
-    RedefinedError,
     TrialPruned,
 )
 from rung.executors.base import JobResult, JobSpec, Outcome
@@ -145,7 +144,7 @@ def _call(spec: JobSpec, trial: Trial) -> tuple[Outcome, dict[str, float] | None
         return Outcome.COMPLETED, result_metrics(value, trial, spec.objective), None, None
     except TrialPruned:
         return Outcome.PRUNED, trial.last_reported() or {}, None, None
-    except (FatalError, ConfigurationError, NewEntriesError, RedefinedError, ProjectInUseError,
+    except (FatalError, ConfigurationError, NewEntriesError, ProjectInUseError,
             ProjectWriteError) as exc:
         return Outcome.FATAL, None, exc, traceback.format_exc()
     except FailedTrialError as exc:
