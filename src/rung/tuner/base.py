@@ -169,7 +169,9 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
                 worker processes (``run_trial`` must then be a module-level function, and the
                 script must start the search under ``if __name__ == "__main__":``);
                 ``"gpu"``: one worker process per visible GPU, each seeing only its own
-                (``CUDA_VISIBLE_DEVICES``; see ``rung.executors.gpus``).
+                (``CUDA_VISIBLE_DEVICES``; see ``rung.executors.gpus``). With a Dask ``Client``
+                or Ray as ``executor``: the most jobs in flight on the cluster at once (default:
+                its threads / CPUs); with an ``Executor`` object: refused (give it its own).
             executor: where jobs run: a ``dask.distributed.Client``, ``"ray"`` or a Ray address,
                 ``"processes"``, or a ``rung.executors.Executor`` (see ``docs/scale-out.md``).
             job_timeout: seconds after which a running job is stopped and counted as a failed
