@@ -190,6 +190,15 @@ def test_bohb_tuner_and_asynchronous_bohb() -> None:
 def test_options_and_searcher_are_checked() -> None:
     with pytest.raises(ConfigurationError, match="searcher=.*and the KDE options"):
         BOHBOracle(objective="loss", searcher=RandomSearcher(), top_fraction=0.3)
+    # a GP given as an instance has its own random_fraction: the hint names it, not the KDE
+    with pytest.raises(ConfigurationError, match=r"pass them to it \(GPSearcher\(random_fraction"):
+        BOHBOracle(objective="loss", searcher=GPSearcher(), random_fraction=0.5)
+    with pytest.raises(ConfigurationError, match="GPSearcher has no such options"):
+        BOHBOracle(objective="loss", searcher=GPSearcher(), num_samples=8)
+    # unverified_weight only weighs what a budget model learns from: refused with no model
+    with pytest.raises(ConfigurationError, match="unverified_weight=1.0 with searcher='random'"):
+        BOHBOracle(objective="loss", searcher="random", unverified_weight=1.0)
+    BOHBOracle(objective="loss", searcher="random", min_agreement=0.5)  # brackets still use it
     with pytest.raises(ConfigurationError, match="top_fraction"):
         rung.BOHB(run_trial=lambda t: 0.0, objective="loss", top_fraction=2.0,
                   storage=InMemoryStorage())

@@ -18,6 +18,23 @@ from rung.validation import check_fraction, check_optional_int
 
 __all__ = ["BOHBOracle"]
 
+_UNVERIFIED_WEIGHT = 0.2  # the default share of proposals from a budget not shown to agree
+
+
+def _where_options_go(given: Any, changed: list[str]) -> str:
+    """Where the KDE options given next to another ``searcher=`` belong."""
+    if given == "gp":
+        return "they apply to the KDE only: drop them, or pass searcher=GPSearcher(...) with its own"
+    if isinstance(given, KDESearcher | GPSearcher):
+        name = type(given).__name__
+        own = [k for k in changed if hasattr(given, k)]
+        if own:
+            return (f"the searcher given has its own: pass them to it ({name}({own[0]}=...)) or "
+                    "drop them")
+        return f"{name} has no such options: drop them"
+    return ("they apply to the KDE only: pass them to it (searcher=KDESearcher("
+            f"{changed[0]}=...)) or drop searcher=")
+
 
 class BOHBOracle(HyperbandOracle):
     """BOHB: Hyperband whose new configurations come from ``rung.searchers.KDESearcher``.
@@ -95,7 +112,7 @@ class BOHBOracle(HyperbandOracle):
         min_bandwidth: float = 1e-3,
         full_budget_jobs: int | None = None,
         min_agreement: float | None = 0.3,
-        unverified_weight: float = 0.2,
+        unverified_weight: float = _UNVERIFIED_WEIGHT,
         **kwargs: Any,
     ) -> None:
         check_threshold("BOHBOracle min_agreement", min_agreement, allow_none=True)
@@ -114,12 +131,15 @@ class BOHBOracle(HyperbandOracle):
         if searcher is not None:
             changed = [k for k, v in options.items() if v != getattr(KDESearcher(), k)]
             if changed:
-                hint = ("they apply to the KDE only: drop them, or pass "
-                        "searcher=GPSearcher(...) with its own options") if given == "gp" else (
-                    f"pass the options to the searcher (searcher=KDESearcher({changed[0]}=...)) "
-                    "or drop searcher=")
                 raise ConfigurationError(
-                    f"BOHBOracle got searcher={given!r} and the KDE options {changed}: {hint}")
+                    f"BOHBOracle got searcher={given!r} and the KDE options {changed}: "
+                    f"{_where_options_go(given, changed)}")
+            if unverified_weight != _UNVERIFIED_WEIGHT and not isinstance(searcher, KDESearcher | GPSearcher):
+                raise ConfigurationError(
+                    f"BOHBOracle got unverified_weight={unverified_weight!r} with "
+                    f"searcher={given!r}: it weighs the budgets a model learns from, and only the "
+                    "KDE and GP searchers model budgets; drop unverified_weight (or use "
+                    "searcher='kde' or 'gp')")
         self.min_agreement = kde.min_agreement
         self.unverified_weight = check_fraction("BOHBOracle unverified_weight", unverified_weight)
         self._agreement = RankAgreement(threshold=self.min_agreement or 0.0)
