@@ -14,7 +14,7 @@ from rung.testing import Rule, searcher_rules
 
 def GPSearcher_cheap() -> GPSearcher:  # noqa: N802 - named after the class in the test ids
     """The GP searcher with a cheap acquisition search (the best of 100 candidates, no local
-    optimisation: GPSearcher_per_budget has one): the contract is tested here (1,000 jobs in
+    optimisation: GPSearcher_per_budget has one): the contract is tested here (400 jobs in
     one rule), its proposals in tests/searchers/test_gp.py."""
     return GPSearcher(num_candidates=100, num_restarts=0, max_fit_points=50)
 

@@ -305,6 +305,65 @@ def test_searcher_kit_names_an_extra_key_and_a_value_no_choice_has() -> None:
 
 
 
+class NumpyValues(RandomSearcher):
+    """Proposes NumPy floats (a float subclass, inside the range): not plain Python values."""
+
+    def suggest(self, space: HyperParameters, rng: np.random.Generator,
+                exclude: Container[str], stream: str = "") -> dict[str, Any] | None:
+        values = super().suggest(space, rng, exclude, stream)
+        return None if values is None else {
+            k: np.float64(v) if isinstance(v, float) else v for k, v in values.items()}
+
+
+class ForgetsItsState(RandomSearcher):
+    """Saves a counter and ignores it on reload."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = 0
+
+    def suggest(self, space: HyperParameters, rng: np.random.Generator,
+                exclude: Container[str], stream: str = "") -> dict[str, Any] | None:
+        self.asked += 1
+        return super().suggest(space, rng, exclude, stream)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"asked": self.asked}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        pass
+
+
+class KeepsEveryObservation(RandomSearcher):
+    """Keeps every observation in its state, which grows with the search."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[float] = []
+
+    def observe(self, observation: Any) -> None:
+        self.seen.append(observation.loss)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"seen": self.seen}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        self.seen = list(state["seen"])
+
+
+def test_searcher_kit_says_what_is_wrong_with_numpy_values_and_a_state_not_reloaded() -> None:
+    rules = dict(searcher_rules())
+    with pytest.raises(AssertionError, match=r"is a NumPy float64: suggest must return plain "
+                                             r"Python values"):
+        rules["suggestions_lie_inside_the_space"](NumpyValues)
+    with pytest.raises(AssertionError, match=r"load_state_dict\(state\) then state_dict\(\) "
+                                             r"differs: load_state_dict must restore"):
+        rules["state_is_json_and_reloads"](ForgetsItsState)
+    with pytest.raises(AssertionError, match=r"the state grew from \d+ characters after 10 jobs "
+                                             r"to \d+ after 400"):
+        rules["state_stays_bounded"](KeepsEveryObservation)
+
+
 class LosesRefusedJobs(RandomSearchOracle):
     """Takes the job out of ``pending`` before its metrics are checked (rung's own bug, once)."""
 

@@ -34,7 +34,8 @@ from rung.trial_record import TrialStatus
 __all__ = ["check_searcher", "searcher_rules"]
 
 SearcherFactory = Callable[[], Searcher]
-_BOUNDED_SLACK = 128  # characters a state may gain between 10 and 1,000 jobs (counters)
+_BOUNDED_SLACK = 128  # characters a state may gain between 10 and 400 jobs (counters)
+_STREAMS = 4  # streams of 100 jobs in the bounded-state rule
 
 
 def _fresh(factory: SearcherFactory) -> Searcher:
@@ -50,8 +51,12 @@ def _check_values(space: HyperParameters, values: dict[str, Any] | None) -> None
     assert not extra, f"suggested {sorted(extra)}, which the space does not have"
     for hp in space.space:  # the values first: a wrong Choice also changes what is active
         if hp.name in values and all(c.is_active(values) for c in hp.conditions):
-            assert value_in_space(hp, values[hp.name]), (
-                f"{hp.name}={values[hp.name]!r} is not a value of {hp!r}")
+            value = values[hp.name]
+            assert not isinstance(value, np.generic), (
+                f"{hp.name}={value!r} is a NumPy {type(value).__name__}: suggest must return "
+                "plain Python values (float(x), int(x), bool(x), str(x)), which the project "
+                "stores as JSON and the training function compares with ==")
+            assert value_in_space(hp, value), f"{hp.name}={value!r} is not a value of {hp!r}"
     active = space.clone_with_values(values).values
     assert set(values) == set(active), (
         f"suggested {sorted(values)}, but the active hyperparameters are {sorted(active)}")
@@ -103,7 +108,9 @@ def _rule_same_seed_same_suggestions(factory: SearcherFactory) -> None:
     assert first.suggestions == second.suggestions, "the same draws gave other suggestions"
 
 
-def _rule_state_is_json(factory: SearcherFactory) -> None:
+def _rule_state_is_json_and_reloads(factory: SearcherFactory) -> None:
+    """state_dict is a JSON object (no NaN), and a fresh searcher given it by load_state_dict
+    reports the same state back."""
     run = Run(_fresh(factory), np.random.default_rng(5))
     run.start()  # a pending job
     run.step(12)
@@ -113,7 +120,9 @@ def _rule_state_is_json(factory: SearcherFactory) -> None:
     assert json.loads(text) == state, "state_dict does not survive a JSON round trip"
     fresh = _fresh(factory)
     fresh.load_state_dict(json.loads(text))
-    assert fresh.state_dict() == state, "load_state_dict(state) then state_dict() differs"
+    assert fresh.state_dict() == state, (
+        "load_state_dict(state) then state_dict() differs: load_state_dict must restore "
+        "everything state_dict saves")
 
 
 def _rule_resumed_searcher_continues_identically(factory: SearcherFactory) -> None:
@@ -153,21 +162,23 @@ def _rule_randomness_comes_only_from_the_rng_given(factory: SearcherFactory) -> 
 
 
 def _rule_state_stays_bounded(factory: SearcherFactory) -> None:
-    """History comes back through replay: the state after 1,000 jobs is no bigger than after 10
-    (up to a few characters of counters). The jobs come from streams of 100, each closed when
-    done, as Hyperband's brackets are; the last one stays open."""
+    """History comes back through replay: the state after 400 jobs is no bigger than after 10
+    (up to a few characters of counters), so a state that keeps anything per job (40 times as
+    many) fails. The jobs come from streams of 100, each closed when done, as Hyperband's
+    brackets are; the last one stays open. (400, not more: a GP refits at every job.)"""
     run = Run(_fresh(factory), np.random.default_rng(7))
     run.step(10, stream="0")
     small = len(json.dumps(run.searcher.state_dict()))
     run.step(90, stream="0")
-    for stream in range(1, 10):
+    for stream in range(1, _STREAMS):
         run.searcher.close_stream(str(stream - 1))
         run.exclude = set()  # ``exclude`` holds the configurations of one stream
         run.step(100, stream=str(stream))
     large = len(json.dumps(run.searcher.state_dict()))
-    assert run.next_id == 1000, f"only {run.next_id} jobs: suggest gave up early"
+    jobs = 100 * _STREAMS
+    assert run.next_id == jobs, f"only {run.next_id} jobs of {jobs}: suggest gave up early"
     assert large <= small + _BOUNDED_SLACK, (
-        f"the state grew from {small} characters after 10 jobs to {large} after 1,000")
+        f"the state grew from {small} characters after 10 jobs to {large} after {jobs}")
 
 
 def _rule_finite_space_is_enumerated_then_exhausted(factory: SearcherFactory) -> None:
@@ -210,7 +221,7 @@ _RULES = make_rules("check_searcher", [
     _rule_only_active_values_are_returned,
     _rule_excluded_configurations_are_never_returned,
     _rule_same_seed_same_suggestions,
-    _rule_state_is_json,
+    _rule_state_is_json_and_reloads,
     _rule_resumed_searcher_continues_identically,
     _rule_randomness_comes_only_from_the_rng_given,
     _rule_state_stays_bounded,
