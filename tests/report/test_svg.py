@@ -75,3 +75,18 @@ def test_category_labels_do_not_collide(names: list[str]) -> None:
         assert len(labels) == len(names)  # every category named
     if names[0].startswith("architecture_"):  # cut after the shared prefix: told apart
         assert [t for _, t in labels] == ["…0", "…1", "…2", "…3"]
+
+
+@pytest.mark.parametrize("log", [True, False])
+def test_points_at_the_extremes_are_drawn_inside_the_frame(log: bool) -> None:
+    """The best job, or a value at the end of the range, sits at a corner of the data: its dot
+    (radius about 3px) is drawn whole inside the frame, not cut by it."""
+    svg = draw_param(_plot([1e-3, 0.02, 0.98], log), "val_loss", [1])
+    frame = re.search(r'<rect[^>]*x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"',
+                      svg)
+    assert frame, svg[:400]
+    left, top, width, height = (float(v) for v in frame.groups())
+    dots = [(float(x), float(y)) for x, y in re.findall(r"M([\d.]+) ([\d.]+)h0", svg)]
+    assert len(dots) == 3
+    assert all(left + 4 <= x <= left + width - 4 and top + 4 <= y <= top + height - 4
+               for x, y in dots), (dots, (left, top, width, height))

@@ -100,6 +100,9 @@ def _jitter(trial_id: str) -> float:
     return (zlib.crc32(trial_id.encode()) % 1000) / 1000 * 0.6 - 0.3
 
 
+_INSET = 5  # pixels between the hyperparameter plots' frame and their outermost points
+
+
 def draw_param(plot: ParamPlot, objective: str, levels: list[int]) -> str:
     """One hyperparameter: a point per job, coloured by the epochs it reached (``levels``)."""
     y_range = robust_range([p.y for p in plot.points])
@@ -107,7 +110,9 @@ def draw_param(plot: ParamPlot, objective: str, levels: list[int]) -> str:
     if y_range is None:
         return f'<figure><figcaption>{esc(plot.name)}</figcaption>' \
                '<p class="empty">No result yet.</p></figure>'
-    ys = Scale(*y_range, box.y0, box.y1)
+    # the points keep _INSET pixels off the frame, so that one at an extreme (the best job,
+    # a value at the range's end) is drawn whole, not cut by the frame's corner
+    ys = Scale(*y_range, box.y0 - _INSET, box.y1 + _INSET)
     if plot.kind == "categorical":
         xs = Scale(-0.5, len(plot.categories) - 0.5, box.x0, box.x1)
         grid = axes(box, xs, ys, plot.name, objective, list(range(len(plot.categories))),
@@ -118,7 +123,7 @@ def draw_param(plot: ParamPlot, objective: str, levels: list[int]) -> str:
         lo, hi = min(xv), max(xv)
         if hi == lo:
             lo, hi = (lo / 2, hi * 2) if plot.log else (lo - 1, hi + 1)
-        xs = Scale(lo, hi, box.x0, box.x1, plot.log)
+        xs = Scale(lo, hi, box.x0 + _INSET, box.x1 - _INSET, plot.log)
         grid = axes(box, xs, ys, plot.name + (" (log)" if plot.log else ""), objective)
         where = [(p, p.x) for p in plot.points]
     groups: dict[int, list[tuple[float, float]]] = defaultdict(list)
