@@ -69,6 +69,9 @@ def test_random_search_then_best_models(tmp_path, digits, capsys) -> None:
     out = capsys.readouterr().out
     assert "Results summary" in out and f"Trial {best_trial.trial_id} summary" in out
     assert str(tmp_path / "hw") in out
+    # keras-tuner's lines: the objective alone on its line, the score in full
+    assert '\nObjective(name="val_accuracy", direction="max")\n' in out
+    assert f"\nScore: {best_trial.score}\n" in out
 
     # retrain with the best hyperparameters, as the guide does
     best_hps = tuner.get_best_hyperparameters(5)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +25,7 @@ def print_search_space(oracle: Oracle) -> None:
 def print_results(oracle: Oracle, project_dir: Path, num_trials: int) -> None:
     """Print the ``num_trials`` best trials, best first."""
     print(f"Results summary\nResults in {project_dir}\n"
-          f"Showing {num_trials} best trials\nObjective: {oracle.objective!r}")
+          f"Showing {num_trials} best trials\n{oracle.objective!r}")
     for trial in oracle.get_best_trials(num_trials):
         print(f"\nTrial {trial.trial_id} summary")
         print("Hyperparameters:")
@@ -34,5 +33,5 @@ def print_results(oracle: Oracle, project_dir: Path, num_trials: int) -> None:
             print(f"{name}: {value}")
         if trial.epochs:
             print(f"epochs: {trial.epochs} (from {trial.initial_epoch})")
-        score = trial.score
-        print(f"Score: {score:.6g}" if score is not None and math.isfinite(score) else "Score: -")
+        if trial.score is not None:  # in full, as keras-tuner prints it
+            print(f"Score: {trial.score}")
