@@ -281,6 +281,22 @@ def test_a_refused_ray_executor_leaves_no_ray_session_behind() -> None:
     assert "initialised after: False" in done.stdout
 
 
+def test_an_unreachable_ray_cluster_is_named_in_the_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ray's own error for a cluster it cannot reach ("ray client connection timeout", after
+    30 s) names neither the address nor what to check; rung's names both."""
+    ray = pytest.importorskip("ray")
+
+    def unreachable(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("ray client connection timeout")
+
+    monkeypatch.setattr(ray, "init", unreachable)
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    from rung.executors import RayExecutor
+    with pytest.raises(ConnectionError, match=r"address='ray://head:10001' \(ray client "
+                                              r"connection timeout\): check that its head node"):
+        RayExecutor(address="ray://head:10001")
+
+
 def test_a_closed_dask_client_is_refused_before_any_work(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,

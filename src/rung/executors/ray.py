@@ -62,7 +62,14 @@ class RayExecutor(FutureExecutor):
         self._ray = ray
         self._owns = not ray.is_initialized()
         if self._owns:
-            ray.init(address=address, **init_kwargs)
+            try:
+                ray.init(address=address, **init_kwargs)
+            except ConnectionError as exc:  # Ray's own text names neither the address nor why
+                raise ConnectionError(
+                    f"RayExecutor could not reach the Ray cluster at address={address!r} ({exc}): "
+                    "check that its head node is running and that this address (for a Ray "
+                    "client, ray://<head>:10001) is reachable from here; executor='ray' with no "
+                    "address starts a local Ray instead") from exc
         elif address is not None or init_kwargs:
             raise ValueError(
                 "Ray is already initialised in this process; pass address/init arguments only "
