@@ -120,6 +120,27 @@ def test_a_hung_dask_task_times_out_and_its_retry_completes_the_search(
     assert "timed out after 5 s" in failures[0][2]
 
 
+def test_a_call_that_fails_on_a_cluster_after_the_drivers_check_points_to_stale_workers(
+        tmp_path: Path, dask_client: Any) -> None:
+    """The call is checked against the driver's copy of run_trial; a cluster's workers may run
+    the module they imported for an earlier search. When every job then fails with a TypeError
+    about its arguments, the error says so (the same failure in local processes does not)."""
+    def old_code(trial: rung.Trial, cfg: int = 0) -> float:
+        raise TypeError("train() got an unexpected keyword argument 'cfg'")  # as stale code would
+
+    def tuner(name: str) -> rung.RandomSearch:
+        return rung.RandomSearch(run_trial=old_code, objective="loss", max_trials=4, seed=0,
+                                 max_retries_per_trial=0, directory=tmp_path, project_name=name,
+                                 verbose=0)
+
+    with pytest.raises(rung.errors.TooManyFailedTrialsError, match=r"(?s)unexpected keyword "
+                                                                   r"argument.*client\.restart"):
+        tuner("cluster").search(cfg=1, executor=dask_client)
+    with pytest.raises(rung.errors.TooManyFailedTrialsError) as local:
+        tuner("here").search(cfg=1)
+    assert "restart" not in str(local.value)
+
+
 class _Client:
     """What ``DaskExecutor._expire`` asks of a client: who runs a task, and a restart."""
 

@@ -46,6 +46,7 @@ class FutureExecutor(Executor):
     """
 
     live_reports = False
+    workers_outlive_the_search = True
     lost_errors: tuple[type[BaseException], ...] = ()
 
     def __init__(self, job_timeout: float | None = None, shared_directory: bool = False) -> None:

@@ -124,12 +124,16 @@ class Executor(abc.ABC):
             written in place; otherwise they travel with the job.
         runs_in_driver: jobs run in the driver process itself: nothing is pickled, and each spec
             carries the driver's live ``Trial`` (``JobSpec.live_trial``).
+        workers_outlive_the_search: the workers were started before the search and may keep
+            modules they imported for an earlier one (a cluster), so a training function edited
+            since can run there in its old version; failure messages then say so.
     """
 
     slots: int = 1
     live_reports: bool = False
     shares_filesystem: bool = False
     runs_in_driver: bool = False
+    workers_outlive_the_search: bool = False
 
     def start(self, report: ReportCallback) -> None:  # noqa: B027 - optional hook
         """Called once before the first ``submit`` with the driver's report callback."""

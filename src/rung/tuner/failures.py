@@ -20,7 +20,7 @@ from rung.errors import TooManyFailedTrialsError
 from rung.storage import Storage
 from rung.trial_record import TrialStatus
 
-__all__ = ["GO_ON", "NOT_FINITE", "consecutive_failures_error", "last_error", "no_result_error"]
+__all__ = ["GO_ON", "NOT_FINITE", "STALE_CODE", "consecutive_failures_error", "last_error", "no_result_error"]
 
 NOT_FINITE = "objective is not a finite number"
 """The error of a job that ran but whose objective is NaN or infinite (a diverged configuration)."""
@@ -38,8 +38,22 @@ def last_error(storage: Storage, trial_id: str) -> str:
     return attempts[-1][2] if attempts else (storage.get_trial(trial_id).error or "")
 
 
+STALE_CODE = (
+    "The jobs ran on a cluster, whose workers keep the training module they imported first: if "
+    "you changed the training function (its arguments, say) since they started, restart them "
+    "(Dask: client.restart()) and run the search again (docs/scale-out.md)."
+)
+"""Added where a cluster's job failed with a TypeError about the call's arguments, although
+the call was checked against the driver's copy of the function before the first job."""
+
+
+def _stale_code(error: str) -> bool:
+    last = error.strip().splitlines()[-1] if error.strip() else ""
+    return last.startswith("TypeError") and "argument" in last
+
+
 def consecutive_failures_error(storage: Storage, trial_id: str, count: int,
-                               limit: int) -> TooManyFailedTrialsError:
+                               limit: int, on_cluster: bool = False) -> TooManyFailedTrialsError:
     with_result = (storage.count_trials(TrialStatus.COMPLETED)
                    or storage.count_trials(TrialStatus.PRUNED))
     go_on = GO_ON if not with_result else (
@@ -49,6 +63,8 @@ def consecutive_failures_error(storage: Storage, trial_id: str, count: int,
     if NOT_FINITE in error:  # the function ran; its objective was NaN or infinite
         go_on = ("If the training diverged for these values rather than because of a bug, "
                  "narrow the search space or raise max_consecutive_failed_trials. " + go_on)
+    if on_cluster and _stale_code(error):
+        go_on = STALE_CODE + " " + go_on
     return TooManyFailedTrialsError(
         f"{count} trials failed in a row (max_consecutive_failed_trials={limit}). "
         f"The last one, trial {trial_id}, failed with:\n{error}\n{go_on}"

@@ -300,4 +300,4 @@ class SearchLoop:
         limit = self.job.max_consecutive_failed_trials
         if self.consecutive_failures >= limit:
             raise consecutive_failures_error(self.storage, trial_id, self.consecutive_failures,
-                                             limit)
+                                             limit, self.executor.workers_outlive_the_search)
