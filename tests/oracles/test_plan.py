@@ -122,3 +122,14 @@ def test_oracle_api_misuse_is_named() -> None:
     reseeded = rung.oracles.HyperbandOracle(objective="loss", max_epochs=9, seed=1)
     reseeded.load_state_dict(oracle.state_dict(), oracle.records)
     assert reseeded.ask() == oracle.ask()
+
+
+def test_an_open_ended_single_fidelity_search_says_why_its_plan_has_no_end() -> None:
+    """With max_trials=None the plan is not "known after the results" (ASHA's promotions):
+    nothing ends it but the search's own limits, which the line names."""
+    for oracle in (BayesianOptimizationOracle(objective="loss", max_trials=None),
+                   RandomSearchOracle(objective="loss", max_trials=None)):
+        head = oracle.budget().describe().splitlines()[0]
+        assert head.startswith("planned: no end (max_trials=None") and "max_time" in head, head
+    asha = ASHAOracle(objective="loss", max_epochs=9, factor=3).budget().describe()
+    assert asha.startswith("planned: not known in advance (how many jobs run depends on")

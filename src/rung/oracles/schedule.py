@@ -133,6 +133,7 @@ class Budget:
     brackets: tuple[BracketPlan, ...] = ()
     epochs_without_continuation: int | None = None
     iterations: int | None = 1
+    open_ended: str = ""  # why jobs is 0, where the general reason would mislead
 
     def describe(self) -> str:
         """A human-readable table of the plan."""
@@ -142,6 +143,8 @@ class Budget:
             head = (f"planned: no end (hyperband_iterations=None): {per_jobs} jobs, "
                     f"{per_epochs} epochs per iteration of {len(self.brackets)} brackets; "
                     "stopped by search(max_time=..., max_epochs_total=...) or Ctrl-C")
+        elif not self.jobs and not self.brackets and self.open_ended:
+            head = f"planned: no end ({self.open_ended})"
         elif not self.jobs and not self.brackets:  # ASHA's promotions, an open-ended search
             head = ("planned: not known in advance (how many jobs run depends on the results, "
                     "e.g. ASHA's promotions; max_trials, search(max_time=..., "

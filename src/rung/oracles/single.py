@@ -73,7 +73,9 @@ class SingleFidelityOracle(Oracle):
 
     def budget(self) -> Budget:
         if self.max_trials is None:
-            return Budget(jobs=0, epochs=None)
+            return Budget(jobs=0, epochs=None, open_ended=(
+                "max_trials=None: new configurations until search(max_time=..., "
+                "max_epochs_total=...) or Ctrl-C stops it, or the search space runs out"))
         epochs = None if self.epochs is None else self.max_trials * self.epochs
         return Budget(jobs=self.max_trials, epochs=epochs)
 
