@@ -211,6 +211,35 @@ def test_bad_spaces_are_named() -> None:
         ParamSpace({"C": []})
 
 
+@pytest.mark.parametrize("estimator, space, resource, match", [
+    # partial_fit ignores max_iter: every value would score the same (review s15, finding 1)
+    (SGDClassifier(), {"alpha": [1e-3], "max_iter": [1, 5, 1000]}, "n_iter",
+     r"param_space\['max_iter'\]=\[1, 5, 1000\] tunes nothing with resource='n_iter': .*"
+     r"partial_fit.* ignores max_iter.*remove 'max_iter' from param_space"),
+    # the warm-started ensemble is grown with warm_start=True whatever the space says
+    (GradientBoostingClassifier(), {"warm_start": [True, False]}, "n_estimators",
+     r"param_space\['warm_start'\]=\[True, False\] tunes nothing with "
+     r"resource='n_estimators': .*remove 'warm_start' from param_space"),
+])
+def test_a_parameter_the_resource_overrides_is_refused_before_any_fit(
+        estimator, space, resource: str, match: str, monkeypatch) -> None:
+    fits = _never_fits(monkeypatch)
+    search = HyperbandSearchCV(estimator, space, resource=resource, max_resource=9, cv=3)
+    with pytest.raises(ConfigurationError, match=match):
+        search.fit(X, y)
+    assert fits == []
+
+
+def test_max_iter_is_tuned_when_it_is_the_refit_resource_of_another_kind() -> None:
+    """Only the parameter a resource overrides is refused: with resource='n_samples' max_iter
+    changes what a job trains, so it may be tuned."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = HyperbandSearchCV(SGDClassifier(random_state=0), {"max_iter": [1, 20]}, cv=3,
+                                   random_state=0).fit(X, y)
+    assert "max_iter" in search.best_params_
+
+
 def test_param_space_conversions() -> None:
     space = ParamSpace({"u": stats.uniform(1, 2), "lu": stats.loguniform(1e-4, 1e-1),
                         "ri": stats.randint(2, 6), "n": stats.norm(5, 1),

@@ -11,6 +11,7 @@ instead of a message from deep inside scikit-learn or joblib that names neither.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -26,7 +27,7 @@ from rung.validation import (
 )
 
 __all__ = ["MAX_JOBS", "RESOURCES", "check_cv", "check_estimator", "check_params", "check_plan",
-           "check_scorer_name"]
+           "check_scorer_name", "check_space_names"]
 
 RESOURCES = ("n_samples", "n_iter")
 
@@ -81,6 +82,43 @@ def check_params(search: Any) -> None:
     _check_n_jobs(search.n_jobs)
     if not isinstance(search.verbose, (bool, np.bool_)):
         check_int("verbose", search.verbose, 0, hint="0: silent, 1: one line per rung")
+
+
+def check_space_names(search: Any, names: list[str]) -> None:
+    """The names of ``param_space`` (converted to ``names``): parameters of the estimator, and
+    none the resource sets itself. A parameter the resource overrides or ignores would give every
+    value the same score, and ``best_params_`` an arbitrary one."""
+    estimator = search.estimator
+    known = estimator.get_params()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ConfigurationError(f"param_space names {unknown} are not parameters of "
+                                 f"{type(estimator).__name__}; valid: {sorted(known)}")
+    resource = search.resource
+    if resource in names:
+        raise ConfigurationError(f"resource={resource!r} is tuned by Hyperband; remove it from "
+                                 "param_space")
+    if resource == "n_iter":
+        name = "max_iter"
+        why = ("each job trains by partial_fit passes (n_iter, from min_resource to "
+               "max_resource), and partial_fit ignores max_iter")
+        fix = ("set the passes with max_resource, or use resource='max_iter' to refit with fit "
+               "at each budget")
+    elif resource == "n_estimators" and "warm_start" in known:
+        name = "warm_start"
+        why = ("a promoted job grows its parent's ensemble with warm_start=True whatever "
+               "param_space says, and the refit starts from scratch")
+        fix = "nothing is lost: warm starting changes no score here"
+    else:
+        return
+    if name in names:
+        given = search.param_space
+        value = (given[name] if isinstance(given, Mapping)
+                 else next(p for p in given.space if p.name == name))  # a rung.HyperParameters
+        raise ConfigurationError(
+            f"param_space[{name!r}]={value!r} tunes nothing with resource={resource!r}: {why}, "
+            f"so every value would score the same and best_params_ would report an arbitrary "
+            f"one; remove {name!r} from param_space ({fix})")
 
 
 def _check_scoring(scoring: Any) -> None:

@@ -26,7 +26,7 @@ from rung.integrations.sklearn._folds import (
     split_folds,
 )
 from rung.integrations.sklearn._jobs import JobRow, fit_fold, results_table
-from rung.integrations.sklearn._params import check_params, check_plan
+from rung.integrations.sklearn._params import check_params, check_plan, check_space_names
 from rung.integrations.sklearn._resources import TrainingSamples, make_resource
 from rung.integrations.sklearn._space import ParamSpace
 from rung.objective import Objective
@@ -59,7 +59,9 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
             scratch; works with any estimator), ``"n_iter"`` (``partial_fit`` passes; promoted jobs
             continue their parent's fitted estimator), ``"n_estimators"`` (continued with
             ``warm_start`` when the estimator has it), or any other integer parameter of the
-            estimator (refit from scratch).
+            estimator (refit from scratch). ``param_space`` must not hold the resource, nor what
+            it overrides: ``max_iter`` with ``"n_iter"`` (``partial_fit`` ignores it),
+            ``warm_start`` with a warm-started ``"n_estimators"``.
         max_resource: the largest amount (Hyperband's R in resource units). ``"auto"``: the
             training-fold size for ``n_samples``, else the estimator's own value of that
             parameter (``max_iter`` for ``n_iter``). For ``n_samples`` at most the size of the
@@ -148,14 +150,7 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
         check_params(self)
         X, y, groups = indexable(X, y, groups)
         space = ParamSpace(self.param_space)
-        known = self.estimator.get_params()
-        unknown = [n for n in space.names if n not in known]
-        if unknown:
-            raise ConfigurationError(f"param_space names {unknown} are not parameters of "
-                                     f"{type(self.estimator).__name__}; valid: {sorted(known)}")
-        if self.resource in space.names:
-            raise ConfigurationError(f"resource={self.resource!r} is tuned by Hyperband; remove "
-                                     "it from param_space")
+        check_space_names(self, space.names)
         n_samples = num_samples(X)
         given = self.cv
         if not (given is None or isinstance(given, numbers.Integral) or hasattr(given, "split")):
