@@ -13,7 +13,10 @@ KERAS_BACKENDS ?= tensorflow jax
 KERAS_TESTS := tests/compat tests/integrations/test_keras_continuation.py tests/examples/test_demo.py
 # Tests run in this many pytest-xdist processes (2 saved a third of the suite's time on the
 # 2-core CI machine: many tests wait on subprocesses); PYTEST_WORKERS=0 runs them in one.
+# --dist loadgroup keeps tests that share costly set-up in one process (tests/conftest.py marks
+# them: a doc file's blocks, the Ray session, a module's Dask cluster), so it is built once.
 PYTEST_WORKERS ?= 2
+PYTEST_XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
 DEMO_STAMP := $(VENV)/.installed-demo
 TEST_STAMP := $(VENV)/.installed-test
 
@@ -53,10 +56,10 @@ demo: $(DEMO_STAMP)
 test: $(TEST_STAMP) chromium
 	$(PY) -m ruff check src tests benchmarks examples tools
 	$(PY) -m mypy
-	KERAS_BACKEND=torch $(PY) -m pytest -n $(PYTEST_WORKERS)
+	KERAS_BACKEND=torch $(PY) -m pytest $(PYTEST_XDIST)
 	@for backend in $(KERAS_BACKENDS); do \
 		echo "== the Keras tests on the $$backend backend"; \
-		KERAS_BACKEND=$$backend $(PY) -m pytest -n $(PYTEST_WORKERS) $(KERAS_TESTS) || exit 1; \
+		KERAS_BACKEND=$$backend $(PY) -m pytest $(PYTEST_XDIST) $(KERAS_TESTS) || exit 1; \
 	done
 
 lint: $(TEST_STAMP)

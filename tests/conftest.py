@@ -29,3 +29,29 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     for folder in _CACHES:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Groups for ``pytest-xdist --dist loadgroup`` (``make test``): tests that share costly
+    set-up run in one worker process, which then builds it once instead of once per worker.
+
+    * the blocks of one doc file (tests/test_docs.py): a block first runs the earlier blocks of
+      its file in its process, scripts of worker processes included;
+    * the tests on the shared Ray session (``ray_session``, one Ray cluster per process);
+    * the tests of one module on its Dask cluster (``dask_client``, one per module and process).
+
+    Without xdist (``-n 0``) the marks change nothing."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params if callspec is not None else {}
+        kinds = {str(value) for value in params.values()}
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.path.name == "test_docs.py" and "block" in params:
+            group = f"doc:{params['block'].path.name}"
+        elif "ray" in kinds or "ray_session" in fixtures:
+            group = "ray-session"
+        elif "dask" in kinds or "dask_client" in fixtures:
+            group = f"dask:{item.path}"
+        else:
+            continue
+        item.add_marker(pytest.mark.xdist_group(group))
