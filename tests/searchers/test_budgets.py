@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rung.hyperparameters import values_key
 from rung.searchers import Observation
 from rung.searchers._budgets import FinalResults
 from rung.trial_record import TrialStatus
@@ -40,9 +41,13 @@ def test_failed_configurations_await_nothing_and_count_per_group() -> None:
     data.add(_final("00001", 0.2, 2, float("nan")), group=2)
     data.start("00002", {"x": 0.3})
     data.add(_final("00002", 0.3, 2, 0.3, TrialStatus.PRUNED), group=2)
-    assert data.counts() == {2: 1} and data.failed == {next(iter(data.failed))}
+    assert data.counts() == {2: 1} and list(data.failed) == [values_key({"x": 0.1})]
     assert data.awaiting(9, limit=10) == ([], [{"x": 0.2}, {"x": 0.3}])  # not the failed one
     assert data.running == {}
+    assert data.failures(9) == [("00000", {"x": 0.1})]  # no result at 9: a model imputes it
+    data.start("00003", {"x": 0.1})  # the failed configuration again, with a result at 2
+    data.add(_final("00003", 0.1, 2, 0.5), group=2)
+    assert data.failures(2) == [] and data.failures(9) == [("00000", {"x": 0.1})]
 
 
 def test_trial_ids_past_their_padding_keep_their_order() -> None:

@@ -94,12 +94,17 @@ class FinalResults:
     and has no result there itself: in a bracket, the configurations proposed since the model's
     budget last grew, which may still reach it. A model can count them as pending, so that a
     bracket's proposals spread out even when they are evaluated one at a time at lower budgets.
+    A configuration that failed (``FAILED``: it raised, or its objective was not finite) is kept
+    apart, by values, in the order it first failed; ``failures(group)`` lists those with no result
+    in a group, for a model that imputes them a loss there.
+
     A pure function of the jobs started and observed, so a resumed search rebuilds it.
     """
 
     def __init__(self) -> None:
         self.groups: dict[int, dict[str, tuple[dict[str, Any], float]]] = {}
-        self.failed: set[str] = set()  # values keys of failed jobs
+        # values key of a failed configuration -> (order of its first failure, values)
+        self.failed: dict[str, tuple[tuple[int, str], dict[str, Any]]] = {}
         self.running: dict[str, dict[str, Any]] = {}  # by trial id
         self._first: dict[str, tuple[tuple[int, str], dict[str, Any]]] = {}  # key -> (order, values)
         self._newest: dict[int, tuple[int, str]] = {}  # group -> order of its newest result
@@ -119,7 +124,9 @@ class FinalResults:
         self.seen(observation.trial_id, observation.values)
         self.running.pop(observation.trial_id, None)
         if observation.status is TrialStatus.FAILED:
-            self.failed.add(values_key(observation.values))
+            key, order = values_key(observation.values), creation_order(observation.trial_id)
+            if key not in self.failed or order < self.failed[key][0]:
+                self.failed[key] = (order, dict(observation.values))
         if observation.status in _WITH_LOSS and observation.loss is not None \
                 and math.isfinite(observation.loss):
             self.groups.setdefault(group, {})[observation.trial_id] = (
@@ -130,6 +137,13 @@ class FinalResults:
 
     def counts(self) -> dict[int, int]:
         return {group: len(results) for group, results in self.groups.items()}
+
+    def failures(self, group: int) -> list[tuple[str, dict[str, Any]]]:
+        """The failed configurations with no result in ``group``: the trial id of each one's
+        first failure and its values, in that order."""
+        have = self._keys.get(group, set())
+        return [(order[1], values) for key, (order, values) in
+                sorted(self.failed.items(), key=lambda kv: kv[1][0]) if key not in have]
 
     def running_values(self) -> list[dict[str, Any]]:
         """The values of the running jobs, in the order they started."""

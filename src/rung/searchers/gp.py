@@ -38,6 +38,7 @@ _ONE_GROUP = 0  # the group of every result when the searcher is not per budget
 _SEED_RANGE = 2**31 - 1
 _ARD_FROM = 3
 """Results per feature column from which a length scale per column is a candidate kernel."""
+_FAILED = "failed:"  # a failed configuration's key in the encoding cache, before a trial id
 MAX_DEFAULT_INITIAL_POINTS = 10
 """The default random start's cap. On the sample-efficiency problems (40 seeds, 30 trials;
 docs/sample-efficiency.md, "Reading the results"), against keras-tuner's uncapped three per
@@ -76,22 +77,38 @@ class GPSearcher(Searcher):
     has no cap: ``max(3 * len(space), 3)``, so a 9-hyperparameter space spends 27 trials at
     random, and its default of 10 trials never reaches the model with 4 or more). Then each
     suggestion conditions the process on every final result with a loss (COMPLETED or PRUNED;
-    intermediate reports are ignored), with ``y`` normalised and ``alpha`` added to the kernel's
-    diagonal, and minimises ``mean - beta * std`` over the unit cube: ``num_candidates`` random points and perturbations of the best
-    configurations so far, then L-BFGS-B from the ``num_restarts`` best of them. The best
-    candidate that is not in ``exclude`` (tried in this stream), never failed and is not pending
-    is proposed; when there is none, a random one (``RandomSearcher``, which also finds the last
-    untried points of a small space). If the model fails numerically (a ``ValueError`` or
-    ``ArithmeticError`` from scikit-learn or NumPy), that proposal is random too, with a
-    ``RuntimeWarning`` that says why: one bad model does not stop the search.
+    intermediate reports are ignored) and every failed configuration (below), with ``y``
+    normalised and ``alpha`` added to the kernel's diagonal, and minimises
+    ``mean - beta * std`` over the unit cube: ``num_candidates`` random points and
+    perturbations of the best configurations so far, then L-BFGS-B from the ``num_restarts``
+    best of them. The best candidate that is not in ``exclude`` (tried in this stream), never
+    failed and is not pending is proposed; when there is none, a random one
+    (``RandomSearcher``, which also finds the last untried points of a small space). If the
+    model fails numerically (a ``ValueError`` or ``ArithmeticError`` from scikit-learn or
+    NumPy), that proposal is random too, with a ``RuntimeWarning`` that says why: one bad model
+    does not stop the search.
 
     Jobs still running are *pending*: they enter the process with a pessimistic made-up result,
     the worst loss so far or the predicted mean plus one standard deviation if that is worse
     ("constant liar", Ginsbourger et al. 2010), so concurrent workers are sent to different
     points. keras-tuner uses the mean plus one standard deviation alone, which hardly moves a
     confident model: measured in a BOHB search, four concurrent proposals landed 0.001 to 0.007
-    apart in the unit square, against 0.23 to 0.37 with the worst loss. Failed configurations
-    are not modelled but never proposed again.
+    apart in the unit square, against 0.23 to 0.37 with the worst loss.
+
+    A *failed* configuration (``FAILED``: it raised, or its objective was NaN or infinite)
+    enters the process at the worst loss of the results it is modelled with, as the KDE ranks
+    failed jobs last: its neighbourhood looks bad, so the search leaves a region that diverges
+    instead of extrapolating a falling loss into it. (Left out, they did not stop that: with a
+    learning rate whose upper range returns NaN, 94% of ``BayesianOptimization``'s trials after
+    the random start failed, 8 seeds, against 9% now and 15% for random search; under
+    ``BOHB(searcher="gp")``, 50% of the second half's new configurations against 10%.) Each failed
+    configuration counts once, from its first failure; one with a result (a retry that
+    succeeded, or under ``per_budget`` a result at the modelled budget) is modelled by that
+    result. Failures do not count towards ``num_initial_points`` (the model needs losses to
+    impute from): while every result so far failed, proposals stay random. The exact values
+    of a failed job are not proposed again by this searcher (a transient error is retried by
+    the oracle's ``max_retries_per_trial``, not here), but a region is avoided only as far as
+    the model has learnt it: a configuration near a failed one can still be proposed.
 
     Cost: the kernel's hyperparameters are fitted by maximum likelihood (on at most
     ``max_fit_points`` results, evenly spread in trial order) only when the number of results has
@@ -101,7 +118,8 @@ class GPSearcher(Searcher):
     **Under a multi-fidelity oracle** (Hyperband, BOHB, successive halving, ASHA: ``per_budget``),
     results after different numbers of epochs are not mixed: the searcher keeps them per budget
     and models one, as BOHB's KDE does (``rung.searchers._budgets``): the largest budget with at
-    least ``num_initial_points`` results whose ranking is not shown to disagree with the top
+    least ``num_initial_points`` results (failures not counted, but modelled there, whatever
+    budget they failed at) whose ranking is not shown to disagree with the top
     budget's (``min_agreement``; inside ``for_budget(b)``, as ``KDESearcher``). Configurations
     started since that budget's newest result and not seen there (the rest of a bracket, mostly
     stopped at lower budgets) enter the process at the predicted mean plus one standard
@@ -113,8 +131,8 @@ class GPSearcher(Searcher):
     BLAS runs on one thread while the searcher works: its matrices are small, and the cores are
     busy training models.
 
-    The model is a pure function of the results: the kernel is fitted on the results of the
-    smallest trial ids up to the last refit point (so a resumed search, which replays results in
+    The model is a pure function of the results and failures: the kernel is fitted on those of
+    the smallest trial ids up to the last refit point (so a resumed search, which replays results in
     trial order, fits the same kernel). Every random draw comes from the oracle's ``rng``; the
     likelihood optimiser's restarts from a seed drawn at the first suggestion, the searcher's
     whole saved state. A resumed search proposes exactly what an uninterrupted one does.
@@ -261,20 +279,20 @@ class GPSearcher(Searcher):
 
     def _model(self, space: HyperParameters, encoding: Encoding,
                group: int) -> tuple[Any, np.ndarray, np.ndarray]:
-        """The process on the group's results plus the pending jobs' made-up results, and the
-        unit points and losses of the results."""
-        results = self._data.groups[group]
-        ids = sorted(results, key=creation_order)
+        """The process on the group's results, its failed configurations (at the worst loss of
+        the results) and the pending jobs' made-up results; and the unit points and losses of
+        the results."""
+        keys, values, y, failed = self._points(group)
         fingerprint = space_fingerprint(space)
         if self._encoded_space != fingerprint:
             self._encoded, self._encoded_space = {}, fingerprint
-        theta = self._kernel_theta(encoding, fingerprint, group, ids)
-        key = (fingerprint, group, tuple(ids), theta.tobytes())
+        theta = self._kernel_theta(encoding, fingerprint, group, keys, values, y)
+        key = (fingerprint, group, tuple(keys), y.tobytes(), theta.tobytes())
         if self._cache is None or self._cache[0] != key:
-            units, x = self._encode(encoding, results, ids)
-            y = np.array([results[i][1] for i in ids])
-            self._cache = (key, units, x, y, model.condition(x, y, self.alpha, theta))
-        _, units, x, y, gp = self._cache
+            units, x = self._encode(encoding, keys, values)
+            self._cache = (key, units[~failed], x, y[~failed],
+                           model.condition(x, y, self.alpha, theta))
+        _, units, x, y_results, gp = self._cache
         if self.per_budget:
             running, awaiting = self._data.awaiting(group, self.max_fit_points)
         else:
@@ -284,25 +302,42 @@ class GPSearcher(Searcher):
             mean, std = gp.predict(xp, return_std=True)
             lie = mean + std
             lie[:len(running)] = np.maximum(lie[:len(running)], y.max())
-            gp = model.condition(np.vstack([x, xp]), np.concatenate([y, lie]), self.alpha, theta)
-        return gp, units, y
+            gp = model.condition(np.vstack([x, xp]), np.concatenate([y, lie]), self.alpha,
+                                 theta)
+        return gp, units, y_results
 
-    def _kernel_theta(self, encoding: Encoding, fingerprint: str, group: int,
-                      ids: list[str]) -> np.ndarray:
-        """The kernel hyperparameters, fitted by maximum likelihood on the results of the ``m``
-        smallest trial ids, ``m`` being the last point of the refit schedule (1, 2, 3, ... then
-        growing by 10%) not above the number of results: a pure function of the results, refitted
-        only when that set changes (cached)."""
-        m = _schedule_point(len(ids))
-        chosen = ids[:m]
+    def _points(self, group: int) -> tuple[list[str], list[dict[str, Any]], np.ndarray,
+                                           np.ndarray]:
+        """The points the process is conditioned on, in trial order: the group's results and
+        the failed configurations with no result there, which take the worst loss of the
+        results (see the class). Their cache keys (a result's trial id; ``_FAILED`` and the
+        trial id of a configuration's first failure), values, losses, and which ones failed."""
+        results = self._data.groups[group]
+        worst = max(loss for _, loss in results.values())
+        points = [(creation_order(t), t, v, loss, False) for t, (v, loss) in results.items()]
+        points += [(creation_order(t), _FAILED + t, v, worst, True)
+                   for t, v in self._data.failures(group)]
+        points.sort(key=lambda p: p[0])
+        return ([p[1] for p in points], [p[2] for p in points],
+                np.array([p[3] for p in points], dtype=float),
+                np.array([p[4] for p in points], dtype=bool))
+
+    def _kernel_theta(self, encoding: Encoding, fingerprint: str, group: int, keys: list[str],
+                      values: list[dict[str, Any]], y: np.ndarray) -> np.ndarray:
+        """The kernel hyperparameters, fitted by maximum likelihood on the first ``m`` points in
+        trial order, ``m`` being the last point of the refit schedule (1, 2, 3, ... then
+        growing by 10%) not above the number of points: a pure function of the results,
+        refitted only when that set (or a failed configuration's imputed loss) changes
+        (cached)."""
+        m = _schedule_point(len(keys))
+        chosen = list(range(m))
         if m > self.max_fit_points:  # evenly spread in trial order: early and recent results
-            picks = np.linspace(0, m - 1, self.max_fit_points).round().astype(int)
-            chosen = [chosen[i] for i in picks]
-        key = (fingerprint, tuple(chosen))
+            chosen = np.linspace(0, m - 1, self.max_fit_points).round().astype(int).tolist()
+        chosen_keys = [keys[i] for i in chosen]
+        chosen_y = y[chosen]
+        key = (fingerprint, tuple(chosen_keys), chosen_y.tobytes())
         if group not in self._theta or self._theta[group][0] != key:
-            results = self._data.groups[group]
-            _, x = self._encode(encoding, results, chosen)
-            y = np.array([results[i][1] for i in chosen])
+            _, x = self._encode(encoding, chosen_keys, [values[i] for i in chosen])
             assert self._seed is not None
             seed = (self._seed + m) % _SEED_RANGE
             # A length scale per feature is a candidate from _ARD_FROM results per feature, and
@@ -311,19 +346,19 @@ class GPSearcher(Searcher):
             # regret was 0.90 against 0.43; always from 5 results per feature, lc_crossing's
             # 0.0041 against 0.0019 with the criterion from 3).
             allow_ard = len(chosen) >= _ARD_FROM * x.shape[1]
-            self._theta[group] = (key, model.select_kernel(x, y, self.alpha, restarts=2,
+            self._theta[group] = (key, model.select_kernel(x, chosen_y, self.alpha, restarts=2,
                                                            seed=seed, allow_ard=allow_ard))
         return self._theta[group][1]
 
-    def _encode(self, encoding: Encoding, results: Mapping[str, tuple[dict[str, Any], float]],
-                ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Unit points and feature rows of results (cached per result and space)."""
-        for i in ids:
-            if i not in self._encoded:
-                values = results[i][0]
-                self._encoded[i] = (encoding.to_unit(values), encoding.features(values))
-        units = np.array([self._encoded[i][0] for i in ids]).reshape(len(ids), encoding.n_units)
-        x = np.array([self._encoded[i][1] for i in ids]).reshape(len(ids), encoding.n_features)
+    def _encode(self, encoding: Encoding, keys: list[str],
+                values: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+        """Unit points and feature rows of configurations (cached per key and space)."""
+        for k, v in zip(keys, values, strict=True):
+            if k not in self._encoded:
+                self._encoded[k] = (encoding.to_unit(v), encoding.features(v))
+        n = len(keys)
+        units = np.array([self._encoded[k][0] for k in keys]).reshape(n, encoding.n_units)
+        x = np.array([self._encoded[k][1] for k in keys]).reshape(n, encoding.n_features)
         return units, x
 
     def settings(self) -> dict[str, Any]:
