@@ -103,9 +103,37 @@ class GatedExecutor(ProcessExecutor):
             for waiter, awaited in self.gates.items():
                 gate = self.flags / f"gate-{waiter}.fifo"
                 if awaited == result.trial_id and _first_run(self.flags, f"open-{waiter}"):
-                    with open(gate, "w") as fifo:  # the waiter, running, opens it to read
-                        fifo.write(awaited)
+                    _write_to_reader(gate, awaited)  # the waiter, running, opens it to read
         return results
+
+
+GATE_TIMEOUT = 120.0  # seconds the driver waits for a gated job to open its FIFO
+
+
+def _write_to_reader(fifo: Path, text: str) -> None:
+    """Write ``text`` into ``fifo`` once its reader has opened it. A plain ``open(fifo, "w")``
+    blocks until a reader comes: if the waiting job died (a broken worker), the test suite would
+    hang for ever; this fails the test after ``GATE_TIMEOUT`` instead."""
+    import errno
+    import time
+
+    deadline = time.monotonic() + GATE_TIMEOUT
+    while True:
+        try:
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as exc:  # ENXIO: no reader yet
+            if exc.errno != errno.ENXIO:
+                raise
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no job opened {fifo} to read within {GATE_TIMEOUT:.0f} s: the "
+                               "job waiting on it did not start, or died")
+        time.sleep(0.05)  # polling for the reader (a FIFO signals no reader's arrival), bounded
+    try:
+        os.set_blocking(fd, True)
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
 
 
 def make_tuner(algorithm: str, directory: str | Path, project: str,
