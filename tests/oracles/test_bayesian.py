@@ -94,7 +94,8 @@ def test_keras_tuner_signature_and_settings() -> None:
 @pytest.mark.parametrize(("kwargs", "error", "match"), [
     ({"alpha": -1.0}, ConfigurationError, "alpha"),
     ({"beta": "high"}, TypeError, "beta"),
-    ({"num_initial_points": 0}, ConfigurationError, "num_initial_points"),
+    ({"num_initial_points": -1}, ConfigurationError, "num_initial_points"),
+    ({"alpha": float("nan")}, ConfigurationError, "alpha"),
     ({"max_retries_per_trial": -1}, ConfigurationError, "max_retries_per_trial"),
     ({"max_consecutive_failed_trials": 0}, ConfigurationError, "max_consecutive_failed_trials"),
     ({"max_trials": 0}, ConfigurationError, "max_trials"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -316,9 +317,43 @@ def test_arguments_are_checked_and_the_name_builds_it() -> None:
     with pytest.raises(ConfigurationError, match="beta"):
         GPSearcher(beta=-1)
     with pytest.raises(ConfigurationError, match="alpha"):
-        GPSearcher(alpha=0.0)
+        GPSearcher(alpha=-1e-4)
+    with pytest.raises(ConfigurationError, match="num_initial_points"):
+        GPSearcher(num_initial_points=-1)
     with pytest.raises(TypeError, match="num_initial_points"):
         GPSearcher(num_initial_points="3")  # type: ignore[arg-type]
+
+
+def test_alpha_zero_models_noise_free_results_with_a_jitter() -> None:
+    """keras-tuner accepts ``alpha=0``; here it is kept numerically safe: the same
+    configuration measured twice makes a singular kernel matrix without the jitter."""
+    searcher = GPSearcher(alpha=0.0, num_initial_points=3, num_candidates=50, num_restarts=0)
+    assert searcher.alpha == 0.0 and searcher._noise == 1e-8
+    for i, x1 in enumerate((0.0, 2.0, 2.0, 6.0)):  # 2.0 twice
+        values = {"x1": x1, "x2": 5.0}
+        searcher.observe(completed(f"0000{i}", values, branin(values)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # the model did not fall back to random
+        assert searcher.suggest(branin_space(), np.random.default_rng(0), set()) is not None
+
+
+def test_zero_initial_points_use_the_model_from_the_first_result() -> None:
+    """keras-tuner takes ``num_initial_points=0`` as its default (``0 or 3 * dims``); here it
+    means what it says, as far as the model allows: one random configuration, then the model
+    (the same search as ``num_initial_points=1``)."""
+    assert GPSearcher(num_initial_points=0).initial_points(mixed_space()) == 1
+
+    def proposals(n: int) -> list[dict[str, Any]]:
+        oracle = BayesianOptimizationOracle(objective="loss", max_trials=4, seed=0,
+                                            num_initial_points=n, hyperparameters=branin_space())
+        found = []
+        while (s := oracle.ask()) is not None:
+            found.append(s.values)
+            oracle.tell(s.trial_id, {"loss": branin(s.values)})
+        return found
+
+    zero = proposals(0)
+    assert zero == proposals(1) and zero[1:] != proposals(3)[1:]
 
 
 def test_default_initial_points_are_three_per_hyperparameter_capped_at_ten() -> None:

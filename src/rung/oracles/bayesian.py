@@ -29,8 +29,10 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
         max_trials: how many trials to run.
         num_initial_points: random trials before the model is used (None: three times the number
             of hyperparameters, at least 3, at most 10 and at most half of ``max_trials``;
-            keras-tuner's has no upper limit).
-        alpha: the noise added to the kernel's diagonal.
+            keras-tuner's has no upper limit; 0: the model from the first result on, where
+            keras-tuner takes 0 as None).
+        alpha: the noise added to the kernel's diagonal (0: noise-free results; a jitter of
+            1e-8 keeps the fit numerically safe).
         beta: the exploration weight of the acquisition (``mean - beta * std`` is minimised).
         seed: seeds every random draw, the model's included.
         hyperparameters, allow_new_entries, tune_new_entries: see ``rung.oracles.Oracle``.

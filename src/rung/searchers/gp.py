@@ -39,6 +39,12 @@ _SEED_RANGE = 2**31 - 1
 _ARD_FROM = 3
 """Results per feature column from which a length scale per column is a candidate kernel."""
 _FAILED = "failed:"  # a failed configuration's key in the encoding cache, before a trial id
+_JITTER = 1e-8
+"""The least noise on the kernel's diagonal, whatever ``alpha`` (0 included): the jitter that
+keeps the Cholesky factorisation of nearly equal configurations safe (the results are
+normalised, so it is 1e-8 of their variance)."""
+_FEWEST_RESULTS = 1
+"""The fewest results the model is used from (``num_initial_points=0``)."""
 MAX_DEFAULT_INITIAL_POINTS = 10
 """The default random start's cap. On the sample-efficiency problems (40 seeds, 30 trials;
 docs/sample-efficiency.md, "Reading the results"), against keras-tuner's uncapped three per
@@ -140,8 +146,11 @@ class GPSearcher(Searcher):
     Args:
         num_initial_points: random configurations before the model is used (None: three times
             the number of hyperparameters, at least 3, at most ``MAX_DEFAULT_INITIAL_POINTS`` and
-            at most half of ``max_trials``).
-        alpha: added to the kernel's diagonal: the expected noise of the (normalised) results.
+            at most half of ``max_trials``; 0: the model is used from the first result, as
+            with 1, since it needs one to condition on).
+        alpha: added to the kernel's diagonal: the expected noise of the (normalised) results;
+            0 for noise-free results (at least ``_JITTER``, 1e-8, is added all the same, so the
+            factorisation stays numerically safe).
         beta: weight of the standard deviation in the acquisition (more: more exploration).
         num_candidates: random points scored per suggestion.
         num_restarts: local optimisations of the acquisition per suggestion.
@@ -175,9 +184,9 @@ class GPSearcher(Searcher):
         random_fraction: float = 0.0,
         min_agreement: float | None = 0.3,
     ) -> None:
-        self.num_initial_points = check_optional_int("num_initial_points", num_initial_points, 1)
+        self.num_initial_points = check_optional_int("num_initial_points", num_initial_points, 0)
         self.max_trials = check_optional_int("max_trials", max_trials, 1)
-        self.alpha = float(check_number("alpha", alpha, 0.0, exclusive_minimum=True))  # type: ignore[arg-type]
+        self.alpha = float(check_number("alpha", alpha, 0.0))  # type: ignore[arg-type]
         self.beta = float(check_number("beta", beta, 0.0))  # type: ignore[arg-type]
         self.num_candidates = check_int("num_candidates", num_candidates, 1)
         self.num_restarts = check_int("num_restarts", num_restarts, 0)
@@ -224,11 +233,16 @@ class GPSearcher(Searcher):
                              state, "the project was probably created with another searcher")
         self._seed = None if state["seed"] is None else int(state["seed"])
 
+    @property
+    def _noise(self) -> float:
+        """The diagonal term of the kernel matrix: ``alpha``, at least ``_JITTER``."""
+        return max(self.alpha, _JITTER)
+
     # --- suggestions --------------------------------------------------------------------------
     def initial_points(self, space: HyperParameters) -> int:
         """Random configurations before the model is used, for this space."""
         if self.num_initial_points is not None:
-            return self.num_initial_points
+            return max(self.num_initial_points, _FEWEST_RESULTS)
         n = min(max(3 * len(space.space), 3), MAX_DEFAULT_INITIAL_POINTS)
         if self.max_trials is not None:  # the model gets at least half of a short search
             n = min(n, (self.max_trials + 1) // 2)
@@ -291,7 +305,7 @@ class GPSearcher(Searcher):
         if self._cache is None or self._cache[0] != key:
             units, x = self._encode(encoding, keys, values)
             self._cache = (key, units[~failed], x, y[~failed],
-                           model.condition(x, y, self.alpha, theta))
+                           model.condition(x, y, self._noise, theta))
         _, units, x, y_results, gp = self._cache
         if self.per_budget:
             running, awaiting = self._data.awaiting(group, self.max_fit_points)
@@ -302,7 +316,7 @@ class GPSearcher(Searcher):
             mean, std = gp.predict(xp, return_std=True)
             lie = mean + std
             lie[:len(running)] = np.maximum(lie[:len(running)], y.max())
-            gp = model.condition(np.vstack([x, xp]), np.concatenate([y, lie]), self.alpha,
+            gp = model.condition(np.vstack([x, xp]), np.concatenate([y, lie]), self._noise,
                                  theta)
         return gp, units, y_results
 
@@ -346,7 +360,7 @@ class GPSearcher(Searcher):
             # regret was 0.90 against 0.43; always from 5 results per feature, lc_crossing's
             # 0.0041 against 0.0019 with the criterion from 3).
             allow_ard = len(chosen) >= _ARD_FROM * x.shape[1]
-            self._theta[group] = (key, model.select_kernel(x, chosen_y, self.alpha, restarts=2,
+            self._theta[group] = (key, model.select_kernel(x, chosen_y, self._noise, restarts=2,
                                                            seed=seed, allow_ard=allow_ard))
         return self._theta[group][1]
 
