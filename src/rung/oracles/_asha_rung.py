@@ -25,7 +25,7 @@ from typing import Any
 from rung.oracles._log import PagedLog
 from rung.trial_record import creation_order
 
-__all__ = ["Rung", "legacy_entries"]
+__all__ = ["Rung", "keep_of", "legacy_entries"]
 
 
 class Rung:
@@ -92,21 +92,24 @@ class Rung:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def candidate(self, factor: int) -> str | None:
-        """The best result in the top ``floor(n / eta)`` not yet promoted (nor retired), or None."""
+    def candidate(self, factor: int, final: bool = False) -> str | None:
+        """The best result in the top ``floor(n / eta)`` not yet promoted (nor retired), or None.
+        Once the rung is ``final`` (no result can join it any more) the top is that of
+        successive halving on its ``n`` results, ``max(1, floor(n / eta))``: the best goes on
+        even where fewer than ``eta`` results came."""
         heap = self._best_open
         while heap:
             loss, trial_id = heap[0]
             if trial_id in self.open and self.loss[trial_id] == loss:  # the best open result
-                keep = len(self.ids) // factor
+                keep = keep_of(len(self.ids), factor) if final else len(self.ids) // factor
                 return trial_id if self._index(trial_id, loss) < keep else None
             heapq.heappop(heap)  # promoted, retired, or its result replaced since
         return None
 
     def retire(self, limit: int) -> None:
         """Retire the results ranked ``limit`` or worse that were not promoted: once this rung
-        can never hold more than ``limit * eta`` results, no promotion reaches them (a result's
-        rank only grows as results join)."""
+        can never hold more than ``n`` results and ``limit = keep_of(n, eta)``, no promotion
+        reaches them (a result's rank only grows as results join)."""
         newly = {t for t in self._fresh if t in self.open and self._index(t, self.loss[t]) >= limit}
         if limit < self._clean_from:
             newly.update(t for t in self.ids[limit:self._clean_from] if t in self.open)
@@ -149,6 +152,12 @@ class Rung:
         self._clean_from = len(self.ids)  # retire looks at the whole tail once
         self._fresh.clear()
         return self
+
+
+def keep_of(n: int, factor: int) -> int:
+    """How many of a rung's ``n`` final results successive halving promotes:
+    ``max(1, floor(n / eta))``, none of none."""
+    return max(1, n // factor) if n else 0
 
 
 def legacy_entries(index: int, data: Mapping[str, Any]) -> list[list[Any]]:

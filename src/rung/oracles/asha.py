@@ -8,13 +8,18 @@ bracket, in exact integers). Nothing waits for a rung to fill:
   configuration of the highest rung ``k < K`` that is in the top ``floor(n_k / eta)`` of its
   rung and not yet promoted — a new job that continues from its checkpoint, from ``epochs_k``
   to ``epochs_{k+1}`` — else start a new configuration at rung 0 (up to ``max_trials``).
+  Once no new configuration can come (the space is exhausted or ``max_trials`` started), a
+  rung whose jobs are all in and to which nothing more can be promoted holds its final set:
+  successive halving completes on it, keeping ``max(1, floor(n_k / eta))`` as Hyperband does
+  where the space ran out, so the best of a small space still reaches ``max_epochs``.
 * ``mode="stopping"``: every configuration is one job trained to ``max_epochs``; at each rung
   milestone its report joins the rung, and it is stopped (``trial.report`` raises
   ``TrialPruned``) unless it is in the top ``ceil(n_k / eta)`` of the rung so far (the first
-  arrivals always continue). Reports reach the scheduler live in-process and with local worker
-  processes; on Dask and Ray a job applies the rung cut-offs as they were when it was submitted
-  (``stop_rule``), and in a reproducible search (``search(reproducible=True)``) those of when it
-  was asked, kept in the state while it is pending so that a resumed search applies the same.
+  arrivals always continue, so the best of each rung's final set always does). Reports reach
+  the scheduler live in-process and with local worker processes; on Dask and Ray a job applies
+  the rung cut-offs as they were when it was submitted (``stop_rule``), and in a reproducible
+  search (``search(reproducible=True)``) those of when it was asked, kept in the state while it
+  is pending so that a resumed search applies the same.
 
 A rung must remember every result it received to rank new ones, so the state holds one
 trial id and one loss per result per rung: it grows with the number of configurations (about
@@ -33,7 +38,7 @@ from typing import Any
 from rung.errors import ConfigurationError
 from rung.hyperparameters import HyperParameters, values_key
 from rung.objective import MultiObjective, Objective, ObjectiveLike
-from rung.oracles._asha_rung import Rung, legacy_entries
+from rung.oracles._asha_rung import Rung, keep_of, legacy_entries
 from rung.oracles._log import LOG_KEY, PagedLog
 from rung.oracles.base import Oracle, Suggestion, unknown_values
 from rung.oracles.schedule import Budget, milestones
@@ -131,16 +136,9 @@ class ASHAOracle(Oracle):
 
     # --- scheduling --------------------------------------------------------------------------
     def _next(self) -> Suggestion | None:
-        if self.mode == "promotion":
-            for k in range(len(self.milestones) - 2, -1, -1):
-                parent = self._rungs[k].candidate(self.factor)
-                if parent is not None:
-                    self._rungs[k].promote(parent)
-                    return Suggestion(
-                        trial_id=self._new_trial_id(),
-                        values=dict(self._finished_trials[parent].values),
-                        epochs=self.milestones[k + 1], initial_epoch=self.milestones[k],
-                        parent_id=parent, bracket=0, rung=k + 1)
+        promotion = self._promotion()
+        if promotion is not None:
+            return promotion
         if self._started < self.max_trials and not self._exhausted:
             values = self.searcher.suggest(self.hyperparameters, self._rng, self._seen)
             if values is not None:
@@ -154,11 +152,31 @@ class ASHAOracle(Oracle):
                                   rung=0)
             self._exhausted = True
             self._retire()
+            promotion = self._promotion()  # the rungs' final sets may be known now
+            if promotion is not None:
+                return promotion
         if not self._pending:
             kind = StopKind.EXHAUSTED if self._exhausted else StopKind.MAX_TRIALS
             ended = (f"search space exhausted after {self._started} configurations"
                      if self._exhausted else f"max_trials={self.max_trials} configurations started")
             self._end(kind, f"{ended}; no promotion left" if self.mode == "promotion" else ended)
+        return None
+
+    def _promotion(self) -> Suggestion | None:
+        """Promotion mode: promote the best candidate of the highest rung that has one (a
+        rung's final set, once known, keeps ``max(1, floor(n / eta))``: ``_final``)."""
+        if self.mode != "promotion":
+            return None
+        final = self._final()
+        for k in range(len(self.milestones) - 2, -1, -1):
+            parent = self._rungs[k].candidate(self.factor, final=final[k])
+            if parent is not None:
+                self._rungs[k].promote(parent)
+                return Suggestion(
+                    trial_id=self._new_trial_id(),
+                    values=dict(self._finished_trials[parent].values),
+                    epochs=self.milestones[k + 1], initial_epoch=self.milestones[k],
+                    parent_id=parent, bracket=0, rung=k + 1)
         return None
 
     def _on_result(self, suggestion: Suggestion, record: TrialRecord) -> None:
@@ -183,21 +201,38 @@ class ASHAOracle(Oracle):
             self._rungs[-1].add(suggestion.trial_id, record.loss)
 
     def _retire(self) -> None:
-        """Promotion mode: retire the results no promotion can reach any more. Rung ``k`` will
-        end with at most ``bound_k`` results: those it has, its pending jobs, and what may still
-        come from below (configurations not started yet for rung 0; results of rung ``k - 1``
-        that may still be promoted, and those still to come there). A result ranked
-        ``bound_k // eta`` or worse is never in the top ``floor(n_k / eta)``."""
-        if self.mode != "promotion":
-            return
+        """Promotion mode: retire the results no promotion can reach any more (``_bounds``)."""
+        if self.mode == "promotion":
+            self._bounds(retire=True)
+
+    def _final(self) -> list[bool]:
+        """Promotion mode: for each rung below the top, whether its set of results is final: no
+        job of it is pending and nothing more can come from below (no new configuration: the
+        space is exhausted or ``max_trials`` started; nothing left to promote from the rung
+        below, itself final). Successive halving then completes on that set, as Hyperband does
+        on a bracket the space could not fill."""
+        return [bound == len(rung) for rung, bound in zip(self._rungs, self._bounds(), strict=False)]
+
+    def _bounds(self, retire: bool = False) -> list[int]:
+        """The most results each rung below the top will end with, ``bound_k``: those it has,
+        its pending jobs, and what may still come from below (configurations not started yet
+        for rung 0; results of rung ``k - 1`` that may still be promoted, and those still to
+        come there). A result ranked ``keep_of(bound_k, eta)`` or worse is never promoted:
+        ``retire`` retires them (the oracle does after every result, so the rungs' open results
+        are up to date whenever it is called without)."""
         pending = [0] * len(self._rungs)
         for s in self._pending.values():
             pending[s.rung or 0] += 1
-        to_come = 0 if self._exhausted else self.max_trials - self._started  # new configurations
+        # new configurations (max_trials may have been lowered on resume)
+        to_come = 0 if self._exhausted else max(0, self.max_trials - self._started)
+        bounds = []
         for k, rung in enumerate(self._rungs[:-1]):
             bound = len(rung) + pending[k] + to_come
-            rung.retire(bound // self.factor)
+            if retire:
+                rung.retire(keep_of(bound, self.factor))
+            bounds.append(bound)
             to_come = rung.promotable + (bound - len(rung))  # rung k+1's results still to come
+        return bounds
 
     def _decide(self, trial_id: str, epoch: int, loss: float) -> bool:
         if self.mode != "stopping" or epoch not in self.milestones:
