@@ -71,9 +71,9 @@ def check_params(search: Any) -> None:
             f"of {type(search.estimator).__name__}")
     check_int("factor", search.factor, 2)
     check_int("hyperband_iterations", search.hyperband_iterations, 1)
-    check_bool("refit", search.refit)
+    _check_scoring(search.scoring)  # first: a multi-metric scoring explains refit='<metric>'
+    _check_refit(search.refit)
     check_bool("return_train_score", search.return_train_score)
-    _check_scoring(search.scoring)
     error_score = search.error_score
     if not (isinstance(error_score, numbers.Number) or error_score == "raise"):
         raise fail_value("error_score", "a number or 'raise'", error_score)
@@ -121,12 +121,30 @@ def check_space_names(search: Any, names: list[str]) -> None:
             f"one; remove {name!r} from param_space ({fix})")
 
 
+def _check_refit(refit: Any) -> None:
+    """A bool: scikit-learn's other forms choose the best job in ways rung does not."""
+    if isinstance(refit, str):
+        raise fail_type("refit", "True or False", refit,
+                        "HyperbandSearchCV optimises one metric, scoring, and takes no multi-metric "
+                        "scoring, so there is no metric for refit to name (scikit-learn's "
+                        "refit='<metric>' picks one of several); use refit=True")
+    if callable(refit):
+        raise fail_type("refit", "True or False", refit,
+                        "a callable that chooses best_index_ from cv_results_ (scikit-learn's "
+                        "form) is not taken: the best is the top-ranked job at max_resource. Use "
+                        "refit=False, choose a row of cv_results_ and fit its params yourself")
+    check_bool("refit", refit)
+
+
 def _check_scoring(scoring: Any) -> None:
     if scoring is None or callable(scoring):
         return
     expected = "a scorer name, a callable or None"
     if isinstance(scoring, (list, tuple, set, dict)):
-        raise fail_value("scoring", expected, scoring, "HyperbandSearchCV optimises one metric")
+        raise fail_value("scoring", expected, scoring,
+                         "HyperbandSearchCV optimises one metric and takes no multi-metric "
+                         "scoring (a list or dict, with refit naming the metric that picks the "
+                         "best); pass that one metric, e.g. scoring='accuracy'")
     if not isinstance(scoring, str):
         raise fail_type("scoring", expected, scoring)
     check_scorer_name(scoring, expected)

@@ -26,6 +26,7 @@ from rung.integrations.sklearn._folds import (
     split_folds,
 )
 from rung.integrations.sklearn._jobs import JobRow, fit_fold, results_table
+from rung.integrations.sklearn._keywords import KeywordHints
 from rung.integrations.sklearn._params import check_params, check_plan, check_space_names
 from rung.integrations.sklearn._resources import TrainingSamples, make_resource
 from rung.integrations.sklearn._space import ParamSpace
@@ -44,7 +45,7 @@ def _delegates(attr: str) -> Any:
     return check
 
 
-class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
+class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator, KeywordHints):
     """Hyperband with cross-validation, following the scikit-learn estimator contract.
 
     Li, Jamieson, DeSalvo, Rostamizadeh, Talwalkar. "Hyperband: A Novel Bandit-Based Approach to
@@ -71,9 +72,11 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
             ``2 * n_splits`` (times the number of classes for a classifier), lowered to
             ``max_resource`` when larger.
         factor: Hyperband's eta (>= 2); hyperband_iterations: repetitions of all brackets.
-        scoring: a scorer name, callable or None (the estimator's ``score``); one metric.
+        scoring: a scorer name, callable or None (the estimator's ``score``); one metric
+            (scikit-learn's multi-metric list or dict is refused: ``multimetric_`` is False).
         cv: int, splitter or iterable, as in ``GridSearchCV`` (stratified for classifiers).
-        refit: refit the best configuration on all the data with ``max_resource``.
+        refit: True or False: refit the best configuration on all the data with
+            ``max_resource``. scikit-learn's metric name or callable is refused.
         error_score: score of a failing fit (``"raise"`` to raise); if every fit fails, raises.
         return_train_score: also score the training folds.
         random_state: seeds the sampling of configurations and of ``n_samples`` subsets.
@@ -89,9 +92,15 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
     than ``MAX_JOBS`` (1,000,000) jobs (``max_resource`` far beyond ``min_resource``, see
     ``rung.integrations.sklearn._params.MAX_JOBS``).
 
+    scikit-learn's own argument names that this class does not take (``max_resources``,
+    ``min_resources``, ``param_distributions``, ``n_candidates``, ...) raise a ``TypeError`` that
+    says what to write instead (``rung.integrations.sklearn._keywords``); none is an alias.
+
     Attributes:
         cv_results_, best_index_, best_score_, best_params_, best_estimator_, refit_time_,
-        scorer_, n_splits_, max_resource_, min_resource_, oracle_ (the finished oracle).
+        scorer_, n_splits_, max_resource_, min_resource_ (also under ``HalvingRandomSearchCV``'s
+        plural names ``max_resources_``, ``min_resources_``), n_resources_, multimetric_
+        (False), oracle_ (the finished oracle).
         A row of ``cv_results_`` is one job: ``trial_id``, ``parent_id``, ``bracket``, ``rung``,
         ``n_resources``, ``param_*``, ``split*_test_score``, ... ``rank_test_score`` ranks the jobs
         trained with ``max_resource`` first; ``best_index_`` is rank 1.
@@ -183,6 +192,7 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.best_index_ = int(np.argmin(self.cv_results_["rank_test_score"]))
         self.best_score_ = float(self.cv_results_["mean_test_score"][self.best_index_])
         self.best_params_ = dict(self.cv_results_["params"][self.best_index_])
+        self.multimetric_ = False  # one metric, always (scikit-learn's searches set it too)
         if self.refit:
             start = time.perf_counter()
             best = clone(self.estimator).set_params(**self.best_params_)
@@ -340,6 +350,18 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator):
     @property
     def classes_(self) -> Any:
         return self._best().classes_
+
+    @property
+    def max_resources_(self) -> int:
+        """``max_resource_`` under ``HalvingRandomSearchCV``'s plural name (read-only)."""
+        check_is_fitted(self)
+        return int(self.max_resource_)
+
+    @property
+    def min_resources_(self) -> int:
+        """``min_resource_`` under ``HalvingRandomSearchCV``'s plural name (read-only)."""
+        check_is_fitted(self)
+        return int(self.min_resource_)
 
     @property
     def n_resources_(self) -> list[int]:
