@@ -62,7 +62,7 @@ def test_an_exhausted_small_space_trains_its_best_to_max_epochs(
     oracle = ASHAOracle(objective="loss", max_epochs=9, factor=3, max_trials=20, mode=mode,
                         seed=0, hyperparameters=small_space(size, choice))
     jobs = drive(oracle, workers)
-    assert oracle.stop_reason.startswith(f"search space exhausted after {size} configuration")
+    assert oracle.stop_reason.startswith(f"search space exhausted after {size} distinct configuration")
     assert max(epochs for *_, epochs, _ in jobs) == 9
     best = [r for r in oracle.records if r.values["x"] == 0 and r.status is TrialStatus.COMPLETED]
     assert max(r.epochs_reached for r in best) == 9

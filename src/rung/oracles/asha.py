@@ -157,8 +157,9 @@ class ASHAOracle(Oracle):
                 return promotion
         if not self._pending:
             kind = StopKind.EXHAUSTED if self._exhausted else StopKind.MAX_TRIALS
-            ended = (f"search space exhausted after {self._started} configurations"
-                     if self._exhausted else f"max_trials={self.max_trials} configurations started")
+            n = self.max_trials
+            ended = (self._exhausted_after() if self._exhausted else
+                     f"max_trials={n} configuration{'' if n == 1 else 's'} started")
             self._end(kind, f"{ended}; no promotion left" if self.mode == "promotion" else ended)
         return None
 

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from rung.errors import ArgumentTypeError, NewEntriesError
-from rung.hyperparameters import HyperParameters
+from rung.hyperparameters import HyperParameters, values_key
 from rung.objective import ObjectiveLike, create_objective
 from rung.oracles._history import observation
 from rung.oracles._persistence import OraclePersistence
@@ -162,6 +162,15 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, abc.ABC)
         """Mark the search as ended (the first reason wins)."""
         if self.stop is None:
             self.stop = Stop(kind, message)
+
+    def _exhausted_after(self) -> str:
+        """``"search space exhausted after N distinct configuration(s)"``, once no job is pending:
+        N counts the values of the finished jobs, as they came back. A define-by-run search's
+        first job, asked with ``{}`` before any hyperparameter was declared, counts as the values
+        it declared, and a job lost before its values came back (``unknown_values``) not at all."""
+        n = len({values_key(r.values) for r in self._finished_trials.values()
+                 if not unknown_values(r)})
+        return f"search space exhausted after {n} distinct configuration{'' if n == 1 else 's'}"
 
     @property
     def pending(self) -> dict[str, Suggestion]:

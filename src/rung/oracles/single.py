@@ -92,8 +92,7 @@ class SingleFidelityOracle(Oracle):
             values = {}  # define-by-run: no trial has declared the space yet (they failed)
         if values is None:
             if not self._pending:
-                self._end(StopKind.EXHAUSTED,
-                          f"search space exhausted after {len(self._seen)} distinct configurations")
+                self._end(StopKind.EXHAUSTED, self._exhausted_after())
             return None
         self._seen.add(values_key(values))
         self._started += 1
@@ -202,7 +201,8 @@ class GridSearchOracle(SingleFidelityOracle):
         values, after = self._grid_next()
         if values is None:
             if not self._pending:
-                self._end(StopKind.EXHAUSTED, f"grid exhausted after {self._started} trials")
+                n = self._started
+                self._end(StopKind.EXHAUSTED, f"grid exhausted after {n} trial{'' if n == 1 else 's'}")
             return None
         self._new_trial_id()
         self._order.insert(0 if after is None else self._order.index(after) + 1, trial_id)
