@@ -100,19 +100,31 @@ class OraclePersistence:
     def incompatible_settings(
         self, stored: Mapping[str, Any], current: Mapping[str, Any]
     ) -> list[tuple[str, Any, Any]]:
-        """``(name, stored, current)`` for every setting that differs and may not."""
+        """``(name, stored, current)`` for every setting that differs and may not. Where the
+        searcher itself changed, its options are not listed: each searcher has its own, so
+        every one would differ and hide the one real change. An option the oracle passes on to
+        its searcher (BOHB's ``min_agreement``, BayesianOptimization's ``alpha``) is listed once,
+        under the oracle's name."""
         keys = sorted(set(stored) | set(current))
-        diffs = []
+        other_searcher = "searcher" in stored and stored["searcher"] != current.get("searcher")
+        diffs: list[tuple[str, Any, Any]] = []
+        options: tuple[Mapping[str, Any], Mapping[str, Any]] | None = None
         for k in keys:
             if (k in self.resumable_settings or stored.get(k) == current.get(k)
-                    or (k not in stored and k in self.added_settings)):
+                    or (k not in stored and k in self.added_settings)
+                    or (k == "searcher_options" and other_searcher)):
                 continue
             a, b = stored.get(k), current.get(k)
             if k == "searcher_options" and isinstance(a, Mapping) and isinstance(b, Mapping):
-                diffs += [(f"{k}.{sub}", a.get(sub), b.get(sub)) for sub in sorted(set(a) | set(b))
-                          if a.get(sub) != b.get(sub)]
+                options = (a, b)
             else:
                 diffs.append((k, a, b))
+        if options is not None:
+            a, b = options
+            listed = list(diffs)  # values may be unhashable (an objective's config)
+            diffs += [(f"searcher_options.{sub}", a.get(sub), b.get(sub))
+                      for sub in sorted(set(a) | set(b))
+                      if a.get(sub) != b.get(sub) and (sub, a.get(sub), b.get(sub)) not in listed]
         return diffs
 
     # --- persistence ----------------------------------------------------------------------
