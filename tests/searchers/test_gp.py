@@ -16,6 +16,7 @@ from rung.oracles import BayesianOptimizationOracle, RandomSearchOracle
 from rung.searchers import GPSearcher, Observation, RandomSearcher, get_searcher
 from rung.searchers import _gp_model as model
 from rung.searchers._gp_encoding import Encoding
+from rung.searchers._gp_points import conditioning_points
 from rung.trial_record import TrialStatus
 
 BRANIN_MIN = 0.397887
@@ -266,7 +267,7 @@ def test_a_failure_at_any_budget_counts_where_the_model_is() -> None:
         searcher.observe(Observation(f"0000{i}", {"x": x}, 9, x, TrialStatus.COMPLETED))
     searcher.observe(Observation("00003", {"x": 0.0}, 1, None, TrialStatus.FAILED))
     searcher.observe(Observation("00004", {"x": 0.5}, 1, None, TrialStatus.FAILED))
-    keys, values, y, failed = searcher._points(9)
+    keys, values, y, failed = conditioning_points(searcher._data, 9)
     assert [v["x"] for v in values] == [0.1, 0.5, 0.9, 0.0]  # 0.5 has a result at 9
     assert y.tolist() == [0.1, 0.5, 0.9, 0.9] and failed.tolist() == [False] * 3 + [True]
 
@@ -299,12 +300,12 @@ def test_state_is_one_seed_and_the_kernel_is_refitted_on_schedule() -> None:
     searcher.suggest(branin_space(), rng, set())
     state = searcher.state_dict()
     assert set(state) == {"seed"} and isinstance(state["seed"], int)
-    fitted_on = searcher._theta[0][0][1]  # type: ignore[index]
+    fitted_on = searcher._points.theta[0][0][1]
     assert len(fitted_on) == 20  # 20 is on the schedule (..., 19, 20, 22, 24, ...)
     values = searcher.suggest(branin_space(), rng, set())
     searcher.observe(completed("020", values, branin(values)))  # type: ignore[arg-type]
     searcher.suggest(branin_space(), rng, set())
-    assert searcher._theta[0][0][1] == fitted_on  # type: ignore[index]  # 21: not refitted
+    assert searcher._points.theta[0][0][1] == fitted_on  # 21: not refitted
     fresh = GPSearcher()
     fresh.load_state_dict(state)
     assert fresh.state_dict() == state

@@ -14,12 +14,11 @@ from rung.hyperparameters import values_key
 from rung.searchers import _gp_model as model
 from rung.searchers._budgets import BudgetFocus, FinalResults
 from rung.searchers._gp_encoding import Encoding
-from rung.searchers._space import space_fingerprint
+from rung.searchers._gp_points import SEED_RANGE, GPPoints
 from rung.searchers.agreement import check_threshold
 from rung.searchers.base import Searcher
 from rung.searchers.observation import Observation
 from rung.searchers.random import RandomSearcher
-from rung.trial_record import creation_order
 from rung.validation import (
     check_fraction,
     check_int,
@@ -35,10 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["GPSearcher"]
 
 _ONE_GROUP = 0  # the group of every result when the searcher is not per budget
-_SEED_RANGE = 2**31 - 1
-_ARD_FROM = 3
-"""Results per feature column from which a length scale per column is a candidate kernel."""
-_FAILED = "failed:"  # a failed configuration's key in the encoding cache, before a trial id
 _JITTER = 1e-8
 """The least noise on the kernel's diagonal, whatever ``alpha`` (0 included): the jitter that
 keeps the Cholesky factorisation of nearly equal configurations safe (the results are
@@ -50,15 +45,6 @@ MAX_DEFAULT_INITIAL_POINTS = 10
 docs/sample-efficiency.md, "Reading the results"), against keras-tuner's uncapped three per
 hyperparameter: lower median regret on hartmann6 (0.35 against 0.40), mixed, lc_mixed (0.0088
 against 0.0125) and lc_conditional (0.0129 against 0.0154); lc_crossing and digits_mlp as before."""
-
-
-def _schedule_point(n: int) -> int:
-    """The last point of 1, 2, 3, ..., 10, 11, 12, 13, 14, ... (each point 10% above the one
-    before, at least 1) that is not above ``n``."""
-    point = 1
-    while (step := point + max(1, point // 10)) <= n:
-        point = step
-    return point
 
 
 class GPSearcher(Searcher):
@@ -97,17 +83,14 @@ class GPSearcher(Searcher):
     Jobs still running are *pending*: they enter the process with a pessimistic made-up result,
     the worst loss so far or the predicted mean plus one standard deviation if that is worse
     ("constant liar", Ginsbourger et al. 2010), so concurrent workers are sent to different
-    points. keras-tuner uses the mean plus one standard deviation alone, which hardly moves a
-    confident model: measured in a BOHB search, four concurrent proposals landed 0.001 to 0.007
-    apart in the unit square, against 0.23 to 0.37 with the worst loss.
+    points (keras-tuner uses the mean plus one standard deviation alone, which hardly moves a
+    confident model; measured in ``rung.searchers._gp_points``).
 
     A *failed* configuration (``FAILED``: it raised, or its objective was NaN or infinite)
     enters the process at the worst loss of the results it is modelled with, as the KDE ranks
     failed jobs last: its neighbourhood looks bad, so the search leaves a region that diverges
-    instead of extrapolating a falling loss into it. (Left out, they did not stop that: with a
-    learning rate whose upper range returns NaN, 94% of ``BayesianOptimization``'s trials after
-    the random start failed, 8 seeds, against 9% now and 15% for random search; under
-    ``BOHB(searcher="gp")``, 50% of the second half's new configurations against 10%.) Each failed
+    instead of extrapolating a falling loss into it (left out, they did not stop that: measured
+    in ``rung.searchers._gp_points``). Each failed
     configuration counts once, from its first failure; one with a result (a retry that
     succeeded, or under ``per_budget`` a result at the modelled budget) is modelled by that
     result. Failures do not count towards ``num_initial_points`` (the model needs losses to
@@ -118,8 +101,7 @@ class GPSearcher(Searcher):
 
     Cost: the kernel's hyperparameters are fitted by maximum likelihood (on at most
     ``max_fit_points`` results, evenly spread in trial order) only when the number of results has
-    grown by 10%; in between, one Cholesky factorisation per suggestion conditions the process on
-    all results with the kernel fixed.
+    grown by 10%; in between, one Cholesky factorisation per suggestion (``_gp_points``).
 
     **Under a multi-fidelity oracle** (Hyperband, BOHB, successive halving, ASHA: ``per_budget``),
     results after different numbers of epochs are not mixed: the searcher keeps them per budget
@@ -130,9 +112,8 @@ class GPSearcher(Searcher):
     started since that budget's newest result and not seen there (the rest of a bracket, mostly
     stopped at lower budgets) enter the process at the predicted mean plus one standard
     deviation, so a bracket's proposals spread out even when they run one at a time (with the
-    worst loss there, the bracket spreads too far: median regret at 30x R on lc_mixed 0.0051
-    against 0.0034, docs/sample-efficiency.md). A share ``random_fraction`` of the proposals is
-    random, as in BOHB.
+    worst loss there, it spreads too far: ``_gp_points``). A share ``random_fraction`` of the
+    proposals is random, as in BOHB.
 
     BLAS runs on one thread while the searcher works: its matrices are small, and the cores are
     busy training models.
@@ -200,10 +181,7 @@ class GPSearcher(Searcher):
         self._focus = BudgetFocus(self.min_agreement)
         self._data = FinalResults()
         self._seed: int | None = None
-        self._theta: dict[int, tuple[Any, np.ndarray]] = {}  # group -> (fitted on, theta)
-        self._cache: tuple[Any, ...] | None = None  # (key, units, x, y, gp)
-        self._encoded: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # per result: units, x
-        self._encoded_space: str | None = None
+        self._points = GPPoints()  # the process's points, encodings and kernel, cached
 
     # --- hooks --------------------------------------------------------------------------------
     def on_start(self, trial_id: str, values: Mapping[str, Any], budget: int | None) -> None:
@@ -215,7 +193,7 @@ class GPSearcher(Searcher):
             return  # the model learns from final results only
         group = int(observation.budget) if self.per_budget else _ONE_GROUP
         self._data.add(observation, group)
-        self._encoded.pop(observation.trial_id, None)
+        self._points.forget(observation.trial_id)
 
     @contextmanager
     def for_budget(self, budget: int, unverified_weight: float = 0.0) -> Iterator[None]:
@@ -256,7 +234,7 @@ class GPSearcher(Searcher):
         stream: str = "",
     ) -> dict[str, Any] | None:
         if self._seed is None:  # seeds the likelihood optimiser's restarts, from the oracle's rng
-            self._seed = int(rng.integers(_SEED_RANGE))
+            self._seed = int(rng.integers(SEED_RANGE))
         data = self._data
         avoid = _Union(exclude, data.failed, {values_key(v) for v in data.running.values()})
         encoding = Encoding(space)
@@ -267,7 +245,9 @@ class GPSearcher(Searcher):
             return RandomSearcher().suggest(space, rng, avoid, stream)
         try:
             with model.one_blas_thread():
-                gp, x_units, y = self._model(space, encoding, group)
+                gp, x_units, y = self._points.process(
+                    data, space, encoding, group, noise=self._noise, seed=self._seed,
+                    max_fit_points=self.max_fit_points, per_budget=self.per_budget)
                 values = model.propose(encoding, gp, x_units, y, rng, avoid, self.beta,
                                        self.num_candidates, self.num_restarts)
         except (ValueError, ArithmeticError) as error:  # numerics (LinAlgError is a ValueError)
@@ -290,90 +270,6 @@ class GPSearcher(Searcher):
             return _ONE_GROUP if counts.get(_ONE_GROUP, 0) >= needed else None
         reference = self._focus.draw_reference(counts, needed - 1, rng)
         return self._focus.choose(counts, needed - 1, reference)
-
-    def _model(self, space: HyperParameters, encoding: Encoding,
-               group: int) -> tuple[Any, np.ndarray, np.ndarray]:
-        """The process on the group's results, its failed configurations (at the worst loss of
-        the results) and the pending jobs' made-up results; and the unit points and losses of
-        the results."""
-        keys, values, y, failed = self._points(group)
-        fingerprint = space_fingerprint(space)
-        if self._encoded_space != fingerprint:
-            self._encoded, self._encoded_space = {}, fingerprint
-        theta = self._kernel_theta(encoding, fingerprint, group, keys, values, y)
-        key = (fingerprint, group, tuple(keys), y.tobytes(), theta.tobytes())
-        if self._cache is None or self._cache[0] != key:
-            units, x = self._encode(encoding, keys, values)
-            self._cache = (key, units[~failed], x, y[~failed],
-                           model.condition(x, y, self._noise, theta))
-        _, units, x, y_results, gp = self._cache
-        if self.per_budget:
-            running, awaiting = self._data.awaiting(group, self.max_fit_points)
-        else:
-            running, awaiting = self._data.running_values(), []
-        if running or awaiting:
-            xp = np.array([encoding.features(v) for v in running + awaiting])
-            mean, std = gp.predict(xp, return_std=True)
-            lie = mean + std
-            lie[:len(running)] = np.maximum(lie[:len(running)], y.max())
-            gp = model.condition(np.vstack([x, xp]), np.concatenate([y, lie]), self._noise,
-                                 theta)
-        return gp, units, y_results
-
-    def _points(self, group: int) -> tuple[list[str], list[dict[str, Any]], np.ndarray,
-                                           np.ndarray]:
-        """The points the process is conditioned on, in trial order: the group's results and
-        the failed configurations with no result there, which take the worst loss of the
-        results (see the class). Their cache keys (a result's trial id; ``_FAILED`` and the
-        trial id of a configuration's first failure), values, losses, and which ones failed."""
-        results = self._data.groups[group]
-        worst = max(loss for _, loss in results.values())
-        points = [(creation_order(t), t, v, loss, False) for t, (v, loss) in results.items()]
-        points += [(creation_order(t), _FAILED + t, v, worst, True)
-                   for t, v in self._data.failures(group)]
-        points.sort(key=lambda p: p[0])
-        return ([p[1] for p in points], [p[2] for p in points],
-                np.array([p[3] for p in points], dtype=float),
-                np.array([p[4] for p in points], dtype=bool))
-
-    def _kernel_theta(self, encoding: Encoding, fingerprint: str, group: int, keys: list[str],
-                      values: list[dict[str, Any]], y: np.ndarray) -> np.ndarray:
-        """The kernel hyperparameters, fitted by maximum likelihood on the first ``m`` points in
-        trial order, ``m`` being the last point of the refit schedule (1, 2, 3, ... then
-        growing by 10%) not above the number of points: a pure function of the results,
-        refitted only when that set (or a failed configuration's imputed loss) changes
-        (cached)."""
-        m = _schedule_point(len(keys))
-        chosen = list(range(m))
-        if m > self.max_fit_points:  # evenly spread in trial order: early and recent results
-            chosen = np.linspace(0, m - 1, self.max_fit_points).round().astype(int).tolist()
-        chosen_keys = [keys[i] for i in chosen]
-        chosen_y = y[chosen]
-        key = (fingerprint, tuple(chosen_keys), chosen_y.tobytes())
-        if group not in self._theta or self._theta[group][0] != key:
-            _, x = self._encode(encoding, chosen_keys, [values[i] for i in chosen])
-            assert self._seed is not None
-            seed = (self._seed + m) % _SEED_RANGE
-            # A length scale per feature is a candidate from _ARD_FROM results per feature, and
-            # is used when the information criterion prefers it (docs/sample-efficiency.md,
-            # "Reading the results": with one per feature from the start, hartmann6's median
-            # regret was 0.90 against 0.43; always from 5 results per feature, lc_crossing's
-            # 0.0041 against 0.0019 with the criterion from 3).
-            allow_ard = len(chosen) >= _ARD_FROM * x.shape[1]
-            self._theta[group] = (key, model.select_kernel(x, chosen_y, self._noise, restarts=2,
-                                                           seed=seed, allow_ard=allow_ard))
-        return self._theta[group][1]
-
-    def _encode(self, encoding: Encoding, keys: list[str],
-                values: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
-        """Unit points and feature rows of configurations (cached per key and space)."""
-        for k, v in zip(keys, values, strict=True):
-            if k not in self._encoded:
-                self._encoded[k] = (encoding.to_unit(v), encoding.features(v))
-        n = len(keys)
-        units = np.array([self._encoded[k][0] for k in keys]).reshape(n, encoding.n_units)
-        x = np.array([self._encoded[k][1] for k in keys]).reshape(n, encoding.n_features)
-        return units, x
 
     def settings(self) -> dict[str, Any]:
         # not max_trials: the oracle's, which a resumed search may raise
