@@ -103,3 +103,35 @@ def test_plural_attribute_names_and_multimetric_as_scikit_learns() -> None:
     assert search.multimetric_ is False
     with pytest.raises(AttributeError):
         search.max_resources_ = 5  # read-only: max_resource_ is the stored one
+
+
+@pytest.mark.parametrize("space, max_resource, jobs", [
+    # the review's case: 3 values, R = 81: 25 jobs, not the 206 a continuous space gets
+    ({"alpha": [1e-4, 1e-3, 1e-2]}, 81, 25),
+    ({"alpha": [1e-4, 1e-3], "penalty": ["l2", "l1"]}, 27, 7 + 6 + 5 + 4),
+    ({"alpha": [1e-4, 1e-3], "average": [False]}, 9, 4 + 3 + 2),
+    ({"alpha": stats.loguniform(1e-5, 1e-1)}, 9, 9 + 3 + 1 + 5 + 1 + 3),  # the whole plan
+    ({"eta0": stats.randint(1, 4)}, 9, 3 + 1 + 1 + 3 + 1 + 3),  # an Int of 3 values is finite
+])
+def test_verbose_announces_the_jobs_a_finite_space_runs(space, max_resource: int, jobs: int,
+                                                        capsys) -> None:
+    search = HyperbandSearchCV(SGDClassifier(random_state=0), space, resource="n_iter",
+                               max_resource=max_resource, cv=2, random_state=0, verbose=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    head = capsys.readouterr().out.splitlines()[0]
+    assert head.startswith(f"[HyperbandSearchCV] {jobs} job(s) x 2 folds, n_iter from 1 to "
+                           f"{max_resource}"), head
+    assert len(search.cv_results_["params"]) == jobs
+
+
+def test_a_finite_space_counts_its_real_jobs_against_the_limit() -> None:
+    """MAX_JOBS bounds the jobs that run: with 2 configurations, a plan that would start 3**13
+    of them in a bracket runs a few dozen jobs."""
+    from rung.integrations.sklearn._params import check_plan
+
+    search = HyperbandSearchCV(SGDClassifier(), {"alpha": [1e-4, 1e-3]}, resource="n_iter")
+    assert check_plan(3**13, search, 3**13, 1, configurations=2) == 2 * 14 + 13 * 14 // 2
+    with pytest.raises(ConfigurationError, match="too large"):
+        check_plan(3**13, search, 3**13, 1)

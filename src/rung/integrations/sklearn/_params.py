@@ -17,7 +17,9 @@ from typing import Any
 import numpy as np
 
 from rung.errors import ConfigurationError
+from rung.hyperparameters import HyperParameters
 from rung.oracles.schedule import hyperband_plan
+from rung.searchers._space import Grid
 from rung.validation import (
     check_bool,
     check_int,
@@ -27,7 +29,7 @@ from rung.validation import (
 )
 
 __all__ = ["MAX_JOBS", "RESOURCES", "check_cv", "check_estimator", "check_params", "check_plan",
-           "check_scorer_name", "check_space_names"]
+           "check_scorer_name", "check_space_names", "count_configurations", "planned_jobs"]
 
 RESOURCES = ("n_samples", "n_iter")
 
@@ -41,7 +43,11 @@ run about ``log_factor(max_resource / min_resource)`` times that many jobs:
 ``max_resource=10**9`` with ``resource="n_iter"`` (``min_resource=1``, ``factor=3``) plans
 897,489,745 jobs, 387,420,489 of them in the first rung, which no memory holds and no lifetime
 trains. Beyond this limit ``fit`` raises before any fit; ``max_resource / min_resource`` up to
-about 3**11 (``factor=3``) or 2**17 (``factor=2``) stays below it."""
+about 3**11 (``factor=3``) or 2**17 (``factor=2``) stays below it. A space of few
+configurations (no continuous distribution) counts the jobs it runs (:func:`planned_jobs`), far
+fewer than the full plan."""
+
+_COUNT_LIMIT = 10_000  # grid points counted at most (RandomSearcher enumerates up to as many)
 
 _SEED_MAX = 2**32 - 1  # numpy.random.RandomState's seeds
 
@@ -198,15 +204,41 @@ def _check_n_jobs(n_jobs: Any) -> None:
         raise fail_value("n_jobs", expected, n_jobs)
 
 
-def check_plan(epochs: int, search: Any, max_resource: int, min_resource: int) -> int:
-    """The number of jobs Hyperband plans for ``epochs = max_resource // min_resource``;
-    more than :data:`MAX_JOBS` is a :class:`ConfigurationError` naming the arguments to change.
-    One iteration's brackets are planned (cheap: one entry per bracket and rung)."""
-    per_iteration = sum(bracket.jobs for bracket in hyperband_plan(epochs, search.factor))
+def count_configurations(space: HyperParameters) -> int | None:
+    """The distinct configurations of ``space``, or None when it has a continuous entry or more
+    than :data:`_COUNT_LIMIT` grid points (then the plan is not cut short, or hardly)."""
+    grid = Grid.from_space(space, limit=_COUNT_LIMIT)
+    return None if grid is None else sum(1 for _ in grid.iter_from(0))
+
+
+def planned_jobs(epochs: int, factor: int, configurations: int | None = None) -> list[int]:
+    """The jobs of each bracket of one Hyperband iteration. A space of fewer ``configurations``
+    than a bracket plans to start starts them all, and rung ``i`` keeps
+    ``max(1, configurations // factor**i)`` of them (``HyperbandOracle``'s rule for a bracket
+    cut short), so a 3-value grid with ``R = 81`` runs 25 jobs, not 206."""
+    jobs = []
+    for bracket in hyperband_plan(epochs, factor):
+        if configurations is None or configurations >= bracket.n:
+            jobs.append(bracket.jobs)
+        else:
+            jobs.append(sum(min(r.jobs, max(1, configurations // factor**r.index))
+                            for r in bracket.rungs))
+    return jobs
+
+
+def check_plan(epochs: int, search: Any, max_resource: int, min_resource: int,
+               configurations: int | None = None) -> int:
+    """The number of jobs Hyperband plans for ``epochs = max_resource // min_resource`` (with a
+    space of only ``configurations``, the jobs it runs: :func:`planned_jobs`); more than
+    :data:`MAX_JOBS` is a :class:`ConfigurationError` naming the arguments to change. One
+    iteration's brackets are planned (cheap: one entry per bracket and rung)."""
+    per_iteration = sum(planned_jobs(epochs, search.factor, configurations))
     jobs = per_iteration * search.hyperband_iterations
     if jobs <= MAX_JOBS:
         return jobs
     first = hyperband_plan(epochs, search.factor)[0].n
+    if configurations is not None:
+        first = min(first, configurations)
     settings = (f"min_resource={min_resource} and factor={search.factor} "
                 f"(resource={search.resource!r})")
     limit = (f"HyperbandSearchCV runs at most {MAX_JOBS:,} jobs (each is a row of cv_results_, "

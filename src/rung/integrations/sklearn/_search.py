@@ -27,7 +27,13 @@ from rung.integrations.sklearn._folds import (
 )
 from rung.integrations.sklearn._jobs import JobRow, fit_fold, results_table
 from rung.integrations.sklearn._keywords import KeywordHints
-from rung.integrations.sklearn._params import check_params, check_plan, check_space_names
+from rung.integrations.sklearn._params import (
+    check_params,
+    check_plan,
+    check_space_names,
+    count_configurations,
+    planned_jobs,
+)
 from rung.integrations.sklearn._resources import TrainingSamples, make_resource
 from rung.integrations.sklearn._space import ParamSpace
 from rung.objective import Objective
@@ -82,7 +88,9 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator, KeywordHints):
         random_state: seeds the sampling of configurations and of ``n_samples`` subsets.
         n_jobs: joblib workers for the folds x jobs of one rung (None: 1, -1: all cores). The
             results do not depend on it.
-        verbose: 1 prints the plan, then one line per rung.
+        verbose: 1 prints the plan, then one line per rung. The plan counts the jobs that
+            run: a space of fewer configurations than a bracket starts (a short list) runs
+            fewer jobs than Hyperband's full plan, and the plan line says so.
 
     ``fit`` checks every argument before any fit, as scikit-learn's searches do (``__init__``
     only stores them), and raises ``rung.errors.ConfigurationError`` (a ``ValueError``; for a
@@ -173,10 +181,16 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator, KeywordHints):
         classes = np.unique(y) if is_classifier(self.estimator) and y is not None else None
         resource = self._make_resource(splits, classes)
         self.max_resource_, self.min_resource_ = resource.max_resource, resource.min_resource
-        jobs = check_plan(resource.epochs, self, resource.max_resource, resource.min_resource)
+        configurations = count_configurations(space.hyperparameters)
+        jobs = check_plan(resource.epochs, self, resource.max_resource, resource.min_resource,
+                          configurations)
         if self.verbose:
+            full = sum(planned_jobs(resource.epochs, self.factor)) * self.hyperband_iterations
+            few = (f"; param_space has {configurations} configuration(s), fewer than the plan "
+                   "starts" if jobs < full else "")
             print(f"[HyperbandSearchCV] {jobs} job(s) x {self.n_splits_} folds, "
-                  f"{self.resource} from {resource.min_resource} to {resource.max_resource}")
+                  f"{self.resource} from {resource.min_resource} to {resource.max_resource}"
+                  f"{few}")
         if isinstance(resource, TrainingSamples):
             stratify = classes is not None
             splits = [(TrainingSamples.order(tr, y, rng, stratify), te) for tr, te in splits]
