@@ -20,17 +20,19 @@ from __future__ import annotations
 import abc
 import inspect
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
 
-from rung.errors import ArgumentTypeError, NewEntriesError
+from rung.errors import ArgumentTypeError
 from rung.hyperparameters import HyperParameters, values_key
 from rung.objective import ObjectiveLike, create_objective
+from rung.oracles._define_by_run import OracleSpace
 from rung.oracles._history import observation
 from rung.oracles._persistence import OraclePersistence
 from rung.oracles._ranking import Ranking
+from rung.oracles._reports import OracleReports
 from rung.oracles._results import OracleResults
 from rung.oracles._state import STATE_VERSION
 from rung.oracles.kt_methods import KerasTunerOracleMethods
@@ -51,7 +53,8 @@ def unknown_values(record: TrialRecord) -> bool:
     return record.status is TrialStatus.FAILED and not record.values
 
 
-class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, abc.ABC):
+class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleReports,
+             OracleSpace, abc.ABC):
     """Base class of oracles.
 
     Subclasses implement three methods: ``_next`` (the next job), ``_on_result`` (a job ended)
@@ -75,7 +78,10 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, abc.ABC)
     ``settings``, ``state_dict``, ``load_state_dict`` and ``adopt`` come from
     ``rung.oracles._persistence``; ``trials``, ``get_best_trials``, ``get_trial``... from
     ``rung.oracles._results``; keras-tuner's methods (``create_trial``, ``update_trial``,
-    ``end_trial``, ``get_space``, ``get_state``...) from ``rung.oracles.kt_methods``.
+    ``end_trial``, ``get_space``, ``get_state``...) from ``rung.oracles.kt_methods``;
+    ``on_report`` (with ``_decide``, ``stop_rule``, ``stops_trials``) from
+    ``rung.oracles._reports``; ``update_space`` (with ``_check_space``) from
+    ``rung.oracles._define_by_run``.
     """
 
     def __init__(
@@ -291,26 +297,7 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, abc.ABC)
         self._next_id += 1
         return trial_id
 
-    # --- reports while a job runs (stopping schedulers) -------------------------------------
-    stops_trials: bool = False
-    """True for oracles whose ``on_report`` may stop a running job (ASHA ``mode="stopping"``)."""
-
-    def on_report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> bool:
-        """A pending job reported ``metrics`` after ``epoch``: the searcher observes it (status
-        RUNNING, budget ``epoch``) and ``_decide`` says whether the job goes on. Returns False to
-        stop it (``trial.report`` then raises ``TrialPruned``)."""
-        suggestion = self._pending.get(trial_id)
-        if suggestion is None or not (self._observes or self.stops_trials):
-            return True
-        try:
-            loss = self.objective.loss(metrics)
-        except (KeyError, TypeError, ValueError):
-            return True  # the objective is not among these metrics
-        if self._observes and math.isfinite(loss):
-            self._observe(observation(
-                suggestion.to_record().replace(loss=float(loss), epochs_reached=epoch)))
-        return self._decide(trial_id, epoch, loss)
-
+    # --- what the searcher sees (reports while a job runs: rung.oracles._reports) ---------
     def _observe(self, observation: Observation) -> None:
         """Hook: every observation (reports and final results) on its way to the searcher."""
         self.searcher.observe(observation)
@@ -318,19 +305,6 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, abc.ABC)
     def _replay(self, observations: Iterable[Observation]) -> None:
         """Hook: the stored history on resume, on its way to the searcher (``Searcher.replay``)."""
         self.searcher.replay(observations)
-
-    def _decide(self, trial_id: str, epoch: int, loss: float) -> bool:
-        """Hook: keep the pending job going after it reported ``loss`` at ``epoch``?"""
-        return True
-
-    def stop_rule(self, trial_id: str, *, as_asked: bool = False
-                  ) -> Callable[[int, Mapping[str, float]], bool] | None:
-        """Hook: a picklable ``rule(epoch, metrics) -> keep_going`` that a worker without a live
-        line to the driver (Dask, Ray) applies itself: the decisions ``on_report`` would make
-        with the state as it is now, or (``as_asked``) as it was when the pending job was asked,
-        kept in ``state_dict`` so that a resumed search gets the same rule (what a reproducible
-        search, ``search(reproducible=True)``, uses). None (the default): never stop."""
-        return None
 
     # --- checkpoints ----------------------------------------------------------------------------
     def checkpoints_in_use(self) -> set[str] | None:
@@ -347,36 +321,6 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, abc.ABC)
     def _pending_parents(self) -> set[str]:
         """Parents of pending jobs: a retry or a resumed run re-loads them until the job ends."""
         return {s.parent_id for s in self._pending.values() if s.parent_id is not None}
-
-    # --- define-by-run ------------------------------------------------------------------------
-    def update_space(self, hyperparameters: HyperParameters) -> None:
-        """Learn hyperparameters a trial declared that the space does not hold yet.
-
-        As in keras-tuner, an entry is new when its name is not in the space under the same
-        conditions. ``allow_new_entries=False``: new entries are a ``NewEntriesError`` (a
-        ``RuntimeError``, as keras-tuner's). ``tune_new_entries=False``: they stay out of the
-        space, so every trial uses their defaults (its own values still record them).
-        """
-        known = {(p.name, p.conditions) for p in self.hyperparameters.space}
-        new = [p for p in hyperparameters.space if (p.name, p.conditions) not in known]
-        if not new:
-            return
-        if not self.allow_new_entries:
-            raise NewEntriesError(
-                f"`allow_new_entries` is `False`, but the trial declared new hyperparameters "
-                f"{[p.name for p in new]}; declare them in the `hyperparameters` given to the "
-                "tuner or oracle, or pass allow_new_entries=True"
-            )
-        if self.tune_new_entries:
-            grown = self.hyperparameters.copy()
-            grown.merge(new)
-            self._check_space(grown)  # the searcher may refuse what a trial declared, too
-            self.hyperparameters.merge(new)
-
-    def _check_space(self, space: HyperParameters) -> None:
-        """Let the searcher refuse ``space`` before it has to search it (``Searcher.check_space``:
-        a grid of a continuous ``Float``), at construction and as trials declare more."""
-        self.searcher.check_space(space)
 
 
 def _unknown_arguments(cls: type, unknown: Mapping[str, Any]) -> ArgumentTypeError:
