@@ -25,11 +25,10 @@ from the *closed* interval ``[0, 1]`` so ``max_value`` can be produced (keras-tu
 here lists a range to use it: sampling, ``to_unit`` and ``from_unit`` work on the index of a grid
 value, and ``grid_size()`` counts the values. Only ``grid_values()`` (and keras-tuner's ``values``)
 lists them, and it refuses more than ``MAX_GRID_VALUES``: ``Int("seed", 0, 2**31 - 1)`` is cheap
-to sample and to model, but not to enumerate. Log ranges whose ratio overflows a float
-(``Float(1e-300, 1e300, sampling="log")``) are warped through ``log(b) - log(a)`` instead of
-``log(b / a)``, and linear ranges wider than the largest float through halves, so every value
-maps into ``[0, 1]`` and back; ranges that do not overflow use the plain formulas (the same bits
-as always).
+to sample and to model, but not to enumerate. Ranges whose ratio or width overflows a float still
+map into ``[0, 1]`` and back (``_warp``).
+
+The arguments are checked in ``_numeric_args``; the unit-interval arithmetic is in ``_warp``.
 """
 
 from __future__ import annotations
@@ -41,47 +40,29 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from rung.errors import SearchSpaceError, SearchSpaceTypeError
+from rung.errors import SearchSpaceError
+from rung.hyperparameters._numeric_args import (
+    INT64_MAX,
+    INT64_MIN,
+    SAMPLINGS,
+    check_bounds,
+    check_number,
+    check_sampling,
+    check_step,
+    count_values,
+)
+from rung.hyperparameters._warp import (
+    EPS,
+    clip_unit,
+    closed_unit,
+    log_point,
+    log_ratio,
+    unwarp,
+    warp,
+)
 from rung.hyperparameters.base import MAX_GRID_VALUES, Condition, HyperParameter
 
 __all__ = ["INT64_MAX", "INT64_MIN", "SAMPLINGS", "Float", "Int"]
-
-SAMPLINGS: tuple[str, ...] = ("linear", "log", "reverse_log")
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-"""The range of ``Int`` bounds: what NumPy samples and what the project's SQLite stores."""
-_EPS = 1e-9
-_TWO_53 = 2**53
-_MAX_GRID = 2**64  # the most grid values an index can address (see _sample)
-
-
-def _log_ratio(x: float, a: float) -> float:
-    """``log(x / a)`` for ``x, a > 0``; through ``log(x) - log(a)`` when ``x / a`` overflows."""
-    ratio = x / a
-    if math.isfinite(ratio):
-        return math.log(ratio)
-    return math.log(x) - math.log(a)
-
-
-def _log_point(a: float, step: float, i: int) -> float:
-    """``a * step ** i`` (a log grid's ``i``-th value); through logs when ``step ** i``
-    overflows although the value does not (``a`` tiny)."""
-    try:
-        return a * step**i
-    except OverflowError:
-        return math.exp(math.log(a) + i * math.log(step))
-
-
-def _closed_unit(rng: np.random.Generator) -> float:
-    """A uniform draw from the closed interval ``[0, 1]`` (both ends possible)."""
-    return int(rng.integers(0, _TWO_53, endpoint=True)) / _TWO_53
-
-
-def _clip_unit(u: float) -> float:
-    u = float(u)
-    if math.isnan(u):
-        raise ValueError("from_unit: u must be a number in [0, 1], got nan.")
-    return min(max(u, 0.0), 1.0)
-
 
 class _Numeric(HyperParameter):
     """Shared logic of ``Int`` and ``Float`` (see the module docstring)."""
@@ -99,29 +80,18 @@ class _Numeric(HyperParameter):
         conditions: Iterable[Condition] = (),
     ) -> None:
         super().__init__(name, conditions=conditions)
-        lo = self._number(min_value, "min_value")
-        hi = self._number(max_value, "max_value")
-        if self._integer:
-            for arg, bound in (("min_value", lo), ("max_value", hi)):
-                if not INT64_MIN <= bound <= INT64_MAX:
-                    raise SearchSpaceError(
-                        f"{self._where}: {arg}={bound!r} is outside the int64 range "
-                        f"[{INT64_MIN}, {INT64_MAX}] (-2**63 to 2**63 - 1) that rung can sample "
-                        "and store; use bounds inside it."
-                    )
-        if lo > hi:
-            raise SearchSpaceError(
-                f"{self._where}: the min_value {lo!r} is greater than the max_value {hi!r}; "
-                "expected min_value <= max_value."
-            )
-        sampling = self._check_sampling(sampling, lo)
-        step = self._check_step(step, sampling)
+        where, integer = self._where, self._integer
+        lo = check_number(min_value, "min_value", where, integer)
+        hi = check_number(max_value, "max_value", where, integer)
+        check_bounds(lo, hi, where, integer)
+        sampling = check_sampling(sampling, lo, where)
+        step = check_step(step, sampling, where, integer, type(self).__name__, self.name)
         self._min, self._max, self._step, self._sampling = lo, hi, step, sampling
-        self._n = self._grid_size(lo, hi, step, sampling)
+        self._n = count_values(lo, hi, step, sampling, where, integer)
         # The largest value a log grid reaches; reverse_log mirrors the grid inside [min, top].
-        self._top = (_log_point(lo, step, (self._n or 1) - 1)
+        self._top = (log_point(lo, step, (self._n or 1) - 1)
                      if step and sampling != "linear" else hi)
-        value = lo if default is None else self._number(default, "default")
+        value = lo if default is None else check_number(default, "default", where, integer)
         if not lo <= value <= hi:
             raise SearchSpaceError(
                 f"{self._where}: default={value!r} is outside the range "
@@ -129,102 +99,10 @@ class _Numeric(HyperParameter):
             )
         self._default = value
 
-    def _check_sampling(self, sampling: object, lo: float) -> str:
-        if sampling is None:  # keras-tuner's older spelling of "linear"
-            sampling = "linear"
-        if not isinstance(sampling, str):
-            raise SearchSpaceTypeError(
-                f"{self._where}: sampling must be a str, one of {list(SAMPLINGS)}, got "
-                f"sampling={sampling!r} of type {type(sampling).__name__}."
-            )
-        if sampling.lower() not in SAMPLINGS:
-            raise SearchSpaceError(
-                f"{self._where}: sampling must be one of {list(SAMPLINGS)}, got sampling={sampling!r}."
-            )
-        sampling = sampling.lower()
-        if sampling != "linear" and lo <= 0:
-            raise SearchSpaceError(
-                f"{self._where}: sampling={sampling!r} does not support negative values or zero: "
-                f"it needs min_value > 0, got min_value={lo!r}. Use a positive min_value or "
-                "sampling='linear'."
-            )
-        return sampling
-
-    def _check_step(self, step: float | None, sampling: str) -> Any:
-        if step is None:
-            return 1 if self._integer and sampling == "linear" else None
-        step = self._number(step, "step")
-        if sampling == "linear" and step <= 0:
-            raise SearchSpaceError(
-                f"{self._where}: step={step!r} must be > 0 (the distance between values)."
-            )
-        if sampling != "linear" and step <= 1:
-            raise SearchSpaceError(
-                f"For HyperParameters.{type(self).__name__}(name={self.name!r}), expected "
-                f"step > 1 with sampling={sampling!r} (the step is a multiplier between "
-                f"neighbouring values), got step={step!r}."
-            )
-        return step
-
-    def _grid_size(self, lo: float, hi: float, step: float | None, sampling: str) -> int | None:
-        """How many values a stepped range holds (None: continuous)."""
-        if step is None:
-            return None
-        if self._integer and sampling == "linear":
-            n = int(hi - lo) // int(step) + 1  # exact: int64 is wider than a float's mantissa
-        else:
-            if sampling != "linear":
-                span = _log_ratio(hi, lo) / math.log(step)
-            elif math.isfinite(hi - lo):
-                span = (hi - lo) / step
-            else:  # wider than the largest float
-                span = (hi / 2 - lo / 2) / (step / 2)
-            if not span + _EPS < _MAX_GRID:
-                raise SearchSpaceError(
-                    f"{self._where}: step={step!r} makes more than 2**64 values in "
-                    f"[{lo!r}, {hi!r}]; use a larger step, or no step (a continuous range)."
-                )
-            n = int(math.floor(span + _EPS)) + 1
-        if n == 1 and hi > lo:
-            kind = "distance" if sampling == "linear" else "multiplier"
-            raise SearchSpaceError(
-                f"{self._where}: step={step!r} does not fit in [{lo!r}, {hi!r}]: the only "
-                f"value would be {lo!r}. Use a smaller step ({kind} between values), or "
-                f"Fixed({self._where.split(' ')[-1]}, {lo!r}) for a single value."
-            )
-        return n
-
-    # --- argument checks -------------------------------------------------------------------
+    # --- argument checks (in _numeric_args) -----------------------------------------------
     @property
     def _where(self) -> str:
         return f"{type(self).__name__} {self.name!r}"
-
-    def _number(self, value: Any, arg: str) -> Any:
-        """Validate and convert one numeric argument (int for ``Int``, float for ``Float``).
-
-        A value that is not a number (a str, a bool, None), or for ``Int`` not a whole number
-        (1.5, inf), raises ``SearchSpaceTypeError`` (a ``TypeError`` and a ``ValueError``); a
-        ``Float`` argument that is NaN or infinite raises ``SearchSpaceError``."""
-        if isinstance(value, np.generic):
-            value = value.item()
-        number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        if self._integer:
-            if number and isinstance(value, numbers.Integral):
-                return int(value)
-            if number and math.isfinite(value) and float(value).is_integer():
-                return int(value)
-            raise SearchSpaceTypeError(
-                f"{self._where}: {arg} must be an int, got {value!r} of type "
-                f"{type(value).__name__}."
-            )
-        if not number:
-            raise SearchSpaceTypeError(
-                f"{self._where}: {arg} must be a finite number (int or float), got {value!r} of "
-                f"type {type(value).__name__}."
-            )
-        if not math.isfinite(value):
-            raise SearchSpaceError(f"{self._where}: {arg} must be a finite number, got {value!r}.")
-        return float(value)
 
     # --- public attributes -----------------------------------------------------------------
     @property
@@ -288,7 +166,7 @@ class _Numeric(HyperParameter):
         if self._sampling == "linear":
             v = self._min + i * self._step
         else:  # reverse_log: index i mirrors the log value of index i (keras-tuner's order)
-            g = _log_point(self._min, self._step, i)
+            g = log_point(self._min, self._step, i)
             v = g if self._sampling == "log" else self._top + self._min - g
         if self._integer:
             return int(min(max(v, self._min), self._max))
@@ -298,7 +176,7 @@ class _Numeric(HyperParameter):
         """Remove float noise (0.30000000000000004 -> 0.3) and snap to the bounds (within a
         tolerance relative to the value on a log grid, whose values span many magnitudes)."""
         scale = abs(v) if self._sampling == "log" else max(abs(self._min), abs(self._max))
-        tol = _EPS * scale
+        tol = EPS * scale
         if abs(v - self._min) <= tol:
             return float(self._min)
         if abs(v - self._max) <= tol:
@@ -314,43 +192,12 @@ class _Numeric(HyperParameter):
             if not math.isfinite(x):  # a range wider than the largest float
                 x = (v / 2 - self._min / 2) / (self._step / 2)
         elif self._sampling == "log":
-            x = _log_ratio(v, self._min) / math.log(self._step)
+            x = log_ratio(v, self._min) / math.log(self._step)
         else:
             v = min(v, self._top)  # top + min - v >= min, but not always in floats
-            x = _log_ratio(max(self._top + self._min - v, self._min), self._min) / math.log(
+            x = log_ratio(max(self._top + self._min - v, self._min), self._min) / math.log(
                 self._step)
         return min(max(int(round(x)), 0), n - 1)
-
-    # --- warp (without a step) ---------------------------------------------------------------
-    def _warp(self, u: float, a: float, b: float) -> float:
-        if a == b:
-            return a
-        if self._sampling == "linear":
-            if math.isfinite(b - a):
-                return a + u * (b - a)
-            return a * (1.0 - u) + b * u  # wider than the largest float
-        if math.isfinite(b / a):
-            r = math.log(b / a)
-            if self._sampling == "log":
-                return a * math.exp(u * r)
-            return b + a - a * math.exp((1.0 - u) * r)
-        r = math.log(b) - math.log(a)  # the ratio overflows: stay in log space
-        if self._sampling == "log":
-            return math.exp(math.log(a) + u * r)
-        return b + a - math.exp(math.log(a) + (1.0 - u) * r)
-
-    def _unwarp(self, x: float, a: float, b: float) -> float:
-        if a == b:
-            return 0.5
-        x = min(max(float(x), a), b)
-        if self._sampling == "linear":
-            wide = not math.isfinite(b - a)  # wider than the largest float: halves
-            u = (x / 2 - a / 2) / (b / 2 - a / 2) if wide else (x - a) / (b - a)
-        elif self._sampling == "log":
-            u = _log_ratio(x, a) / _log_ratio(b, a)
-        else:  # b + a - x >= a, but not always in floats (a far below b)
-            u = 1.0 - _log_ratio(max(b + a - x, a), a) / _log_ratio(b, a)
-        return min(max(u, 0.0), 1.0)
 
     # --- HyperParameter API ------------------------------------------------------------------
     def _check_value(self, value: Any) -> float:
@@ -369,7 +216,7 @@ class _Numeric(HyperParameter):
 
     def from_unit(self, u: float) -> Any:
         """Map ``u`` (clipped to ``[0, 1]``) to a value."""
-        u = _clip_unit(u)
+        u = clip_unit(u)
         if self._n is not None:
             return self._grid_value(min(int(u * self._n), self._n - 1))
         return self._continuous_from_unit(u)
@@ -381,7 +228,7 @@ class _Numeric(HyperParameter):
                 return self._grid_value(int(rng.integers(0, self._n - 1, endpoint=True,
                                                          dtype=np.uint64)))
             return self._grid_value(int(rng.integers(self._n)))
-        return self.from_unit(_closed_unit(rng))
+        return self.from_unit(closed_unit(rng))
 
     def grid_size(self) -> int | None:
         """How many values ``grid_values()`` holds (None: continuous), without listing them."""
@@ -421,10 +268,10 @@ class Int(_Numeric):
     # Log or reverse_log sampling without a step: warp over [min - 0.5, max + 0.5] and round.
     def _continuous_to_unit(self, v: float) -> float:
         v = min(max(v, self._min), self._max)
-        return self._unwarp(v, self._min - 0.5, self._max + 0.5)
+        return unwarp(v, self._min - 0.5, self._max + 0.5, self._sampling)
 
     def _continuous_from_unit(self, u: float) -> int:
-        x = self._warp(u, self._min - 0.5, self._max + 0.5)
+        x = warp(u, self._min - 0.5, self._max + 0.5, self._sampling)
         return int(min(max(math.floor(x + 0.5), self._min), self._max))
 
 
@@ -447,11 +294,11 @@ class Float(_Numeric):
         return sorted(self._grid_value(i) for i in range(self._n))
 
     def _continuous_to_unit(self, v: float) -> float:
-        return self._unwarp(v, self._min, self._max)
+        return unwarp(v, self._min, self._max, self._sampling)
 
     def _continuous_from_unit(self, u: float) -> float:
         if u <= 0.0:
             return float(self._min)
         if u >= 1.0:
             return float(self._max)
-        return float(min(max(self._warp(u, self._min, self._max), self._min), self._max))
+        return float(min(max(warp(u, self._min, self._max, self._sampling), self._min), self._max))
