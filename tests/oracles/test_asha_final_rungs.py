@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -38,9 +39,11 @@ def finish(oracle: ASHAOracle, s: rung.oracles.Suggestion) -> None:
     oracle.tell(s.trial_id, {"loss": x + 1 / s.epochs})
 
 
-def drive(oracle: ASHAOracle, workers: int, seed: int = 0) -> list[Any]:
+def drive(oracle: ASHAOracle, workers: int, seed: int = 0,
+          after_each: Callable[[ASHAOracle, list[Any]], ASHAOracle] | None = None) -> list[Any]:
     """Run the search with ``workers`` jobs in flight, finished in a seeded random order; the
-    jobs as (trial id, parent, rung, epochs, values)."""
+    jobs as (trial id, parent, rung, epochs, values). ``after_each(oracle, running)``, called
+    after each finished job, may return another oracle to go on with (a resumed one)."""
     rnd = random.Random(seed)
     jobs, running = [], []
     while True:
@@ -51,6 +54,8 @@ def drive(oracle: ASHAOracle, workers: int, seed: int = 0) -> list[Any]:
             assert oracle.finished
             return jobs
         finish(oracle, running.pop(rnd.randrange(len(running))))
+        if after_each is not None:
+            oracle = after_each(oracle, running)
 
 
 @pytest.mark.parametrize("mode", ["promotion", "stopping"])
@@ -116,22 +121,16 @@ def test_a_resume_after_any_job_of_the_final_rungs_is_exact(workers: int) -> Non
         return ASHAOracle(objective="loss", max_epochs=27, factor=3, max_trials=20, seed=0,
                           hyperparameters=small_space(7, choice=True), searcher="kde")
 
-    reference = drive(make(), workers, seed=1)
-    rnd = random.Random(1)
-    oracle = make()
-    jobs, running = [], []
-    while True:
-        while len(running) < workers and (s := oracle.ask()) is not None:
-            running.append(s)
-            jobs.append((s.trial_id, s.parent_id, s.rung, s.epochs, s.values))
-        if not running:
-            break
-        finish(oracle, running.pop(rnd.randrange(len(running))))
+    def resume(oracle: ASHAOracle, running: list[Any]) -> ASHAOracle:
         state = json.loads(json.dumps(oracle.state_dict()))
         resumed = make()
         resumed.load_state_dict(state, oracle.records)
         assert resumed.checkpoints_in_use() == oracle.checkpoints_in_use()
-        oracle, running = resumed, [resumed.pending[s.trial_id] for s in running]
+        running[:] = [resumed.pending[s.trial_id] for s in running]
+        return resumed
+
+    reference = drive(make(), workers, seed=1)
+    jobs = drive(make(), workers, seed=1, after_each=resume)
     assert jobs == reference and max(epochs for *_, epochs, _ in jobs) == 27
 
 
