@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import pickle
 import warnings
+from typing import Any
 
 import pytest
 
@@ -135,3 +136,17 @@ def test_a_finite_space_counts_its_real_jobs_against_the_limit() -> None:
     assert check_plan(3**13, search, 3**13, 1, configurations=2) == 2 * 14 + 13 * 14 // 2
     with pytest.raises(ConfigurationError, match="too large"):
         check_plan(3**13, search, 3**13, 1)
+
+
+def test_a_subclass_passing_keyword_arguments_on_is_built() -> None:
+    """The keyword check reads the subclass's __init__: one that takes **kwargs and passes them
+    to HyperbandSearchCV's is not refused for the parent's arguments."""
+    class MySearch(HyperbandSearchCV):
+        def __init__(self, estimator: Any, param_space: Any, *, extra: int = 1,
+                     **kwargs: Any) -> None:
+            super().__init__(estimator, param_space, **kwargs)
+            self.extra = extra
+
+    search = MySearch(SGDClassifier(), {"alpha": [1e-4, 1e-3]}, extra=2, cv=3,
+                      resource="n_iter", max_resource=9)
+    assert (search.cv, search.extra, search.max_resource) == (3, 2, 9)

@@ -48,10 +48,14 @@ what to write instead. The names both take (``estimator``, ``factor``, ``resourc
 ``verbose``) are not listed."""
 
 
-def _accepted(cls: type) -> list[str]:
+def _parameters(cls: type) -> list[inspect.Parameter]:
     init = next(vars(klass)["__init__"] for klass in cls.__mro__ if "__init__" in vars(klass))
-    return [name for name, p in inspect.signature(init).parameters.items()
-            if name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    return [p for name, p in inspect.signature(init).parameters.items() if name != "self"]
+
+
+def _accepted(cls: type) -> list[str]:
+    return [p.name for p in _parameters(cls)
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
 
 
 def unknown_keywords(cls: type, unknown: list[str]) -> ArgumentTypeError:
@@ -74,7 +78,8 @@ class KeywordHints:
     ``__init__`` (whose own ``TypeError`` would say only "unexpected keyword argument")."""
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-        if kwargs:
+        # a subclass whose __init__ passes **kwargs on leaves the check to its parent's call
+        if kwargs and not any(p.kind is p.VAR_KEYWORD for p in _parameters(cls)):
             accepted = set(_accepted(cls))
             unknown = [name for name in kwargs if name not in accepted]
             if unknown:
