@@ -15,6 +15,8 @@ The tree::
     │   │                               settings (keras-tuner raises a RuntimeError here)
     │   ├── SearchDataError (RuntimeError)  data given to ``search`` that no trial could train
     │   │                               on (keras-tuner: a RuntimeError after failed trials)
+    │   ├── ObjectiveNotReportedError (RuntimeError)  the project's first finished trial did
+    │   │                               not report the objective (a misspelt name, say)
     │   └── ProjectError             a path that holds no rung project, or a project this
     │                                   rung cannot read (written by a newer version)
     ├── FatalError                 raised by user code: stop the whole search at once
@@ -59,6 +61,7 @@ __all__ = [
     "FatalValueError",
     "JobTimeoutError",
     "NewEntriesError",
+    "ObjectiveNotReportedError",
     "ProjectError",
     "ProjectInUseError",
     "ProjectMismatchError",
@@ -105,6 +108,11 @@ class ProjectMismatchError(ConfigurationError, RuntimeError):
 
 class SearchDataError(ConfigurationError, RuntimeError):
     """The data given to ``search`` cannot work (e.g. 1-D ``X`` for a scikit-learn model)."""
+
+
+class ObjectiveNotReportedError(ConfigurationError, RuntimeError):
+    """The first trial of a project to finish did not report the objective: the search stops
+    there rather than spend more trainings (keras-tuner: a RuntimeError after failed trials)."""
 
 
 class ProjectError(ConfigurationError):

@@ -14,6 +14,7 @@ from typing import Any
 
 from rung.errors import ArgumentTypeError, ConfigurationError
 from rung.metric_names import infer_direction
+from rung.validation import nearest
 
 __all__ = [
     "MultiObjective",
@@ -80,10 +81,13 @@ class Objective:
         """
         if isinstance(metrics, Mapping):
             if self.name not in metrics:
+                keys = sorted(map(str, metrics))
+                close = nearest(self.name, keys)
+                hint = f" (did you mean {close!r}?)" if close else ""
                 raise ValueError(
                     f"Objective {self.name!r} is not among the metrics reported by the trial; "
-                    f"received keys {sorted(map(str, metrics))}. Report {self.name!r}, or "
-                    f"choose one of these keys as the objective."
+                    f"received keys {keys}. Report {self.name!r}, or "
+                    f"choose one of these keys as the objective{hint}."
                 )
             return _to_float(metrics[self.name], self.name)
         return _to_float(metrics, self.name)

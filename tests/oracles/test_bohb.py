@@ -195,6 +195,11 @@ def test_options_and_searcher_are_checked() -> None:
         BOHBOracle(objective="loss", searcher=GPSearcher(), random_fraction=0.5)
     with pytest.raises(ConfigurationError, match="GPSearcher has no such options"):
         BOHBOracle(objective="loss", searcher=GPSearcher(), num_samples=8)
+    # both kinds at once: each named with where it goes
+    with pytest.raises(ConfigurationError, match=r"\['random_fraction'\] the searcher given has "
+                       r"its own: .*; \['bandwidth_factor'\] GPSearcher has not: drop them"):
+        BOHBOracle(objective="loss", searcher=GPSearcher(), random_fraction=0.5,
+                   bandwidth_factor=2.0)
     # unverified_weight only weighs what a budget model learns from: refused with no model
     with pytest.raises(ConfigurationError, match="unverified_weight=1.0 with searcher='random'"):
         BOHBOracle(objective="loss", searcher="random", unverified_weight=1.0)

@@ -55,7 +55,31 @@ def test_asha_counts_distinct_configurations_in_the_singular_too(tmp_path, mode)
 
 def test_asha_says_max_trials_in_the_singular_too(tmp_path) -> None:
     reason = _search(rung.ASHA, _bool_train, tmp_path, True, max_epochs=3, max_trials=1)
-    assert reason == "max_trials=1 configuration started; no promotion left"
+    assert reason == "1 configuration started (max_trials=1); no promotion left"
+
+
+def test_asha_resumed_with_a_lower_max_trials_counts_what_started() -> None:
+    import json
+
+    from rung.oracles import ASHAOracle
+
+    def make(max_trials: int) -> ASHAOracle:
+        hp = rung.HyperParameters()
+        hp.Float("x", 0.0, 1.0)
+        return ASHAOracle(objective="loss", max_epochs=9, factor=3, max_trials=max_trials,
+                          seed=0, hyperparameters=hp)
+
+    oracle = make(30)
+    started = 0
+    while started < 30:  # all 30 configurations started, some promoted
+        s = oracle.ask()
+        started += s.parent_id is None
+        oracle.tell(s.trial_id, s.values["x"] + 1 / s.epochs)
+    resumed = make(10)
+    resumed.load_state_dict(json.loads(json.dumps(oracle.state_dict())), oracle.records)
+    while (s := resumed.ask()) is not None:
+        resumed.tell(s.trial_id, s.values["x"] + 1 / s.epochs)
+    assert resumed.stop_reason == "30 configurations started (max_trials=10); no promotion left"
 
 
 def test_a_grid_of_one_point_says_one_trial(tmp_path) -> None:

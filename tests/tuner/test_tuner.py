@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import rung
-from rung.errors import ConfigurationError, TooManyFailedTrialsError
+from rung.errors import ConfigurationError, ObjectiveNotReportedError, TooManyFailedTrialsError
 from rung.storage import InMemoryStorage
 
 
@@ -495,6 +495,8 @@ def test_remaining_trials_is_zero_once_a_small_space_is_exhausted(
 def test_a_result_without_the_objective_fails_the_trial_not_the_search(tmp_path: Path) -> None:
     def sometimes_unnamed(trial: rung.Trial) -> dict[str, float]:
         x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        if trial.trial_id == "00000":
+            x = 0.25  # the first reports it: the function has shown that it can
         return {"val_loss": x} if x < 0.5 else {"loss": x}  # the second forgets the objective
 
     tuner = rung.RandomSearch(run_trial=sometimes_unnamed, objective="val_loss", max_trials=8,
@@ -508,12 +510,25 @@ def test_a_result_without_the_objective_fails_the_trial_not_the_search(tmp_path:
     completed = [t for t in tuner.oracle.trials.values() if t.status is rung.TrialStatus.COMPLETED]
     assert completed and all(t.hyperparameters["x"] < 0.5 for t in completed)
 
-    def unnamed(trial: rung.Trial) -> dict[str, float]:
-        return {"loss": trial.hyperparameters.Float("x", 0.0, 1.0)}
 
-    with pytest.raises(TooManyFailedTrialsError, match="'val_loss' is not among the metrics"):
-        rung.RandomSearch(run_trial=unnamed, objective="val_loss", max_trials=8, seed=3,
-                          directory=tmp_path, project_name="u", verbose=0).search()
+
+def test_a_first_trial_without_the_objective_stops_the_search_at_once(tmp_path: Path) -> None:
+    # a misspelt objective: every trial would fail the same way, each after a whole training
+    trained = []
+
+    def unnamed(trial: rung.Trial) -> dict[str, float]:
+        trained.append(trial.trial_id)
+        return {"val_accuracy": trial.hyperparameters.Float("x", 0.0, 1.0)}
+
+    tuner = rung.RandomSearch(run_trial=unnamed, objective="val_acc", max_trials=8, seed=3,
+                              directory=tmp_path, project_name="u", verbose=0,
+                              max_retries_per_trial=2)
+    with pytest.raises(ObjectiveNotReportedError,
+                       match=r"first finished trial, 00000, .*'val_acc'(.|\n)*did you mean "
+                             r"'val_accuracy'"):
+        tuner.search()
+    assert trained == ["00000"]  # not retried, no second training
+    assert [t.status for t in tuner.storage.trials()] == [rung.TrialStatus.FAILED]
 
 
 def test_storage_keeps_the_values_define_by_run_code_declared(tmp_path: Path) -> None:

@@ -157,9 +157,10 @@ class ASHAOracle(Oracle):
                 return promotion
         if not self._pending:
             kind = StopKind.EXHAUSTED if self._exhausted else StopKind.MAX_TRIALS
-            n = self.max_trials
+            n = self._started  # more than max_trials where a resume lowered it
             ended = (self._exhausted_after() if self._exhausted else
-                     f"max_trials={n} configuration{'' if n == 1 else 's'} started")
+                     f"{n} configuration{'' if n == 1 else 's'} started "
+                     f"(max_trials={self.max_trials})")
             self._end(kind, f"{ended}; no promotion left" if self.mode == "promotion" else ended)
         return None
 

@@ -28,6 +28,10 @@ def _where_options_go(given: Any, changed: list[str]) -> str:
     if isinstance(given, KDESearcher | GPSearcher):
         name = type(given).__name__
         own = [k for k in changed if hasattr(given, k)]
+        foreign = [k for k in changed if k not in own]
+        if own and foreign:
+            return (f"{own} the searcher given has its own: pass them to it "
+                    f"({name}({own[0]}=...)); {foreign} {name} has not: drop them")
         if own:
             return (f"the searcher given has its own: pass them to it ({name}({own[0]}=...)) or "
                     "drop them")

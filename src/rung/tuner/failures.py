@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rung.errors import TooManyFailedTrialsError
+from rung.errors import ObjectiveNotReportedError, TooManyFailedTrialsError
 from rung.storage import Storage
 from rung.trial_record import TrialStatus
 
-__all__ = ["GO_ON", "NOT_FINITE", "STALE_CODE", "consecutive_failures_error", "last_error", "no_result_error"]
+__all__ = ["GO_ON", "NOT_FINITE", "STALE_CODE", "consecutive_failures_error", "last_error",
+           "no_result_error", "objective_not_reported_error"]
 
 NOT_FINITE = "objective is not a finite number"
 """The error of a job that ran but whose objective is NaN or infinite (a diverged configuration)."""
@@ -92,3 +93,19 @@ def no_result_error(storage: Storage, project_dir: Path,
     return TooManyFailedTrialsError(
         f"{what}. The last one, trial {last}, failed with:\n{last_error(storage, last)}\n{GO_ON}"
     )
+
+
+def objective_not_reported_error(storage: Storage, trial_id: str,
+                                 objective: str) -> ObjectiveNotReportedError | None:
+    """The error that stops a search whose first finished job ran but did not report the
+    objective (a misspelt ``objective=``, say), else None: every later job would fail the same
+    way, and each costs a training. Once a job of the project has reported the objective, one
+    that does not is that job's failure only."""
+    if storage.count_trials(TrialStatus.COMPLETED) or storage.count_trials(TrialStatus.PRUNED):
+        return None
+    return ObjectiveNotReportedError(
+        f"The search stopped after its first finished trial, {trial_id}, because it did not "
+        f"report the objective {objective!r}; every trial would fail the same way. "
+        f"{last_error(storage, trial_id)}\nFix objective= (or what the training function "
+        f"reports), then run again with overwrite=True, or with search(retry_failed=True) to "
+        f"run the failed trial again.")

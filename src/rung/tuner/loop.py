@@ -41,7 +41,7 @@ from rung.oracles.base import Suggestion
 from rung.trial import Trial
 from rung.trial_record import TrialStatus
 from rung.tuner.budget import SearchBudget
-from rung.tuner.failures import consecutive_failures_error
+from rung.tuner.failures import consecutive_failures_error, objective_not_reported_error
 from rung.tuner.ordering import InOrder
 from rung.tuner.recorder import JobRecorder
 
@@ -234,8 +234,14 @@ class SearchLoop:
             self.oracle.update_space(self._declared(run, result))
             status = self.recorder.complete(run.trial, result.metrics or {}, run.started,
                                             pruned=result.outcome is Outcome.PRUNED)
+            metrics = result.metrics or {}
+            if status is TrialStatus.FAILED and not self._holds_objective(metrics):
+                error = objective_not_reported_error(self.storage, result.trial_id,
+                                                     self.oracle.objective.name)
+                if error is not None:
+                    raise error
             self._count(status, result.trial_id, diverged=status is TrialStatus.FAILED
-                        and self._not_finite(result.metrics or {}))
+                        and self._not_finite(metrics))
             return
         failed = self._failed_attempt(run, result)
         if failed is not None:  # else retried
@@ -277,6 +283,13 @@ class SearchLoop:
             run.trial.hyperparameters = HyperParameters.from_config(result.space).clone_with_values(
                 result.values or {})
         return run.trial.hyperparameters
+
+    def _holds_objective(self, metrics: dict[str, float]) -> bool:
+        try:
+            self.oracle.objective.value(metrics)
+        except (ValueError, TypeError, KeyError):
+            return False
+        return True
 
     def _not_finite(self, metrics: dict[str, float]) -> bool:
         """True when ``metrics`` hold the objective and it is NaN or infinite."""
