@@ -264,6 +264,26 @@ def test_usage_errors_exit_2(capsys) -> None:
     assert "invalid choice: 'xml'" in err and "expected a port in 0..65535" in err
 
 
+def test_a_misspelt_option_is_refused_by_its_command_with_the_nearest_one(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["status", "d", "--jsn"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: rung status ")  # the command's usage, not the top-level one
+    assert "rung status: error: unrecognized arguments: --jsn (did you mean --json?)" in err
+
+
+def test_statuses_are_taken_in_any_case_and_a_wrong_one_is_named_as_typed(
+        asha_project, capsys) -> None:
+    assert main(["trials", str(asha_project), "--status", "completed", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {r["status"] for r in rows} == {"COMPLETED"}
+    with pytest.raises(SystemExit):
+        main(["trials", str(asha_project), "--status", "complete"])
+    assert ("argument --status: 'complete' is not a status; choose from running, completed, "
+            "pruned, failed (did you mean completed?)") in capsys.readouterr().err
+
+
 def test_rung_status_imports_neither_numpy_nor_the_tuners(hyperband_project) -> None:
     """``import rung`` is lazy (``rung._lazy``): the command reads a project with the storage and
     the plan arithmetic alone, not numpy, the oracles or the tuners (a quarter of a second)."""

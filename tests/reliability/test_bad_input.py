@@ -423,7 +423,7 @@ CLI_ROWS: list[tuple[str, list[str], int, tuple[str, ...]]] = [
     ("cli-format-unknown", ["trials", "{p}", "--format", "xml"], 2,
      ("--format", "'xml'", "'csv'")),
     ("cli-status-unknown", ["trials", "{p}", "--status", "done"], 2,
-     ("--status", "'DONE'", "'COMPLETED'")),
+     ("--status", "'done'", "completed")),
     ("cli-port-out-of-range", ["dashboard", "{p}", "--port", "70000"], 2,
      ("--port", "0..65535", "70000")),
     ("cli-port-not-a-number", ["dashboard", "{p}", "--port", "http"], 2,

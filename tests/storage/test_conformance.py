@@ -34,3 +34,17 @@ def test_check_storage_runs_every_rule(factory: Callable[[], Storage]) -> None:
 
     check_storage(counting)
     assert len(made) >= len(storage_rules())  # each rule got a fresh storage
+
+
+def test_rungs_own_storages_name_an_unknown_id_with_unknown_trial_error(
+        factory: Callable[[], Storage]) -> None:
+    # the contract asks only for a KeyError (third-party storages); rung's raise its subclass,
+    # as the oracle does, with the message shown unquoted
+    from rung.errors import UnknownTrialError
+    from rung.testing.storage import _UNKNOWN_ID_CALLS
+
+    storage = factory()
+    for method, call in _UNKNOWN_ID_CALLS.items():
+        with pytest.raises(UnknownTrialError) as caught:
+            call(storage)
+        assert str(caught.value) == "no trial with trial_id 'nope' in this project", method

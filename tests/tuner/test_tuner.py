@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -635,3 +636,31 @@ def test_a_hypermodel_and_a_run_trial_together_are_refused(tmp_path: Path) -> No
         rung.RandomSearch(hypermodel=build, run_trial=train, objective="loss", max_trials=2,
                           directory=tmp_path, project_name="p", verbose=0)
     assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize("reported", ["val_loss", "loss"])
+def test_a_stopping_search_whose_reports_lack_the_objective_says_so(tmp_path: Path,
+                                                                     reported: str) -> None:
+    # ASHA in stopping mode decides on reports of the objective: reports of another metric only
+    # would train every job to the end, silently a random search
+    def train(trial: rung.Trial) -> dict[str, float]:
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        for epoch in range(trial.initial_epoch + 1, (trial.epochs or 1) + 1):
+            trial.report(epoch, **{reported: (x - 0.3) ** 2 + 1 / epoch})
+        return {"loss": (x - 0.3) ** 2}
+
+    tuner = rung.ASHA(run_trial=train, objective="loss", max_epochs=9, factor=3, max_trials=9,
+                      mode="stopping", seed=0, directory=tmp_path, verbose=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tuner.search()
+    said = [str(w.message) for w in caught if "without the objective" in str(w.message)]
+    pruned = tuner.storage.count_trials(rung.TrialStatus.PRUNED)
+    if reported == "loss":
+        assert not said and pruned > 0
+    else:
+        assert said == ["trial 00000 reported 9 epochs without the objective 'loss' (keys "
+                        "['val_loss']): ASHAOracle stops jobs only on reports of the objective, "
+                        "so no job will be stopped early. Report 'loss' in "
+                        "trial.report(epoch, ...) (did you mean objective='val_loss'?)."]
+        assert pruned == 0

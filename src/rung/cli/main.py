@@ -41,6 +41,7 @@ from rung.storage.table import (
     trial_rows,
 )
 from rung.trial_record import TrialStatus
+from rung.validation import nearest
 
 __all__ = ["build_parser", "main"]
 
@@ -149,6 +150,16 @@ def _parsed(text: str, kind: Callable[[str], Any], expected: str) -> Any:
         raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
 
 
+def _stored_status(text: str) -> str:
+    """A status to filter by, in any case (``completed``, ``COMPLETED``)."""
+    if text.upper() in STORED:
+        return text.upper()
+    close = nearest(text.upper(), STORED)
+    hint = f" (did you mean {close.lower()}?)" if close else ""
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a status; choose from {', '.join(s.lower() for s in STORED)}{hint}")
+
+
 def _positive(text: str) -> int:
     value = _parsed(text, int, "an integer >= 1")
     if value < 1:
@@ -200,8 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     made["best"].add_argument("--top", type=_positive, default=1, metavar="N",
                               help="the N best trials, best first (a JSON list when N > 1)")
     made["trials"].add_argument("--format", choices=FORMATS, default="table")
-    made["trials"].add_argument("--status", nargs="+", choices=STORED, type=str.upper,
-                                help="only jobs of these statuses")
+    made["trials"].add_argument("--status", nargs="+", type=_stored_status, metavar="STATUS",
+                                help="only jobs of these statuses: "
+                                f"{', '.join(s.lower() for s in STORED)}")
     made["report"].add_argument("-o", "--output", default="report.html", metavar="FILE",
                                 help="the HTML file to write, replaced if it exists; missing "
                                 "folders on its path are created (default: report.html in "
@@ -226,7 +238,22 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the objective's metric (default: the one keras-tuner scored)")
     imp.add_argument("--overwrite", action="store_true", help="replace an existing rung project")
     imp.set_defaults(handler=_import)
+    made["import-keras-tuner"] = imp
+    parser.set_defaults(subparsers=made)
     return parser
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """``argv`` parsed; an option the command does not have is refused by the command's own
+    parser (its usage, and the nearest option it has), not the top-level one."""
+    args, extra = build_parser().parse_known_args(argv)
+    if extra:
+        sub = args.subparsers[args.command]
+        options = [o for action in sub._actions for o in action.option_strings]
+        close = nearest(extra[0], options) if extra[0].startswith("-") else None
+        hint = f" (did you mean {close}?)" if close else ""
+        sub.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
+    return args
 
 
 def _database(args: argparse.Namespace) -> str:
@@ -242,7 +269,7 @@ def _database(args: argparse.Namespace) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``rung`` command with ``argv`` (default: ``sys.argv[1:]``); the exit status."""
-    args = build_parser().parse_args(argv)
+    args = _parse(argv)
     try:
         return int(args.handler(args))
     except RungError as exc:

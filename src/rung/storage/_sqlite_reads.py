@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from rung.errors import UnknownTrialError
 from rung.storage import _sqlite_tally
 from rung.storage._common import normalise_statuses
 from rung.storage._sqlite_errors import unknown_status
@@ -69,7 +70,7 @@ class SQLiteReads(Storage):
                 f"SELECT {self._columns} FROM trials WHERE trial_id = ?", (trial_id,)
             ).fetchone()
         if row is None:
-            raise KeyError(f"no trial with trial_id {trial_id!r}")
+            raise UnknownTrialError(f"no trial with trial_id {trial_id!r} in this project")
         return _record(row)
 
     @staticmethod
@@ -158,7 +159,7 @@ class SQLiteReads(Storage):
             self._conn.execute("SELECT 1 FROM trials WHERE trial_id = ?", (trial_id,)).fetchone()
             is None
         ):
-            raise KeyError(f"no trial with trial_id {trial_id!r}")
+            raise UnknownTrialError(f"no trial with trial_id {trial_id!r} in this project")
 
     def integrity_check(self) -> str:
         """SQLite's ``PRAGMA integrity_check``: ``"ok"``, or the problems found, one per line."""

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from rung.errors import UnknownTrialError
 from rung.storage._common import (
     check_finish,
     clone_json,
@@ -106,7 +107,7 @@ class InMemoryStorage(Storage):
         try:
             return self._trials[trial_id]
         except KeyError:
-            raise KeyError(f"no trial with trial_id {trial_id!r}") from None
+            raise UnknownTrialError(f"no trial with trial_id {trial_id!r} in this project") from None
 
     def report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> None:
         entry = (int(epoch), clone_json(dict(metrics)))

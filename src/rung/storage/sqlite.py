@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rung.errors import ConfigurationError, ProjectError, ProjectWriteError
+from rung.errors import ConfigurationError, ProjectError, ProjectWriteError, UnknownTrialError
 from rung.storage import _sqlite_lock
 from rung.storage._common import check_finish, dumps, normalise_record
 from rung.storage._sqlite_driver import SQLiteDriverLock
@@ -148,7 +148,7 @@ class SQLiteStorage(SQLiteDriverLock, SQLiteOpening, SQLiteReads):  # Storage la
             "SELECT status FROM trials WHERE trial_id = ?", (trial_id,)
         ).fetchone()
         if row is None:
-            return KeyError(f"no trial with trial_id {trial_id!r}")
+            return UnknownTrialError(f"no trial with trial_id {trial_id!r} in this project")
         return ValueError(f"{method}: trial {trial_id!r} is already finished ({row[0]}).")
 
     # --- project settings and scheduler state -------------------------------------------

@@ -17,15 +17,18 @@ print the job's line. The tuner's hooks come in as a :class:`TrialHooks`.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
 from rung.trial import Trial
 from rung.trial_record import TrialStatus
 from rung.tuner.failures import NOT_FINITE
+from rung.validation import nearest
 
 if TYPE_CHECKING:
     from rung.checkpoints import CheckpointStore
+    from rung.objective import MultiObjective, Objective
     from rung.oracles.base import Oracle
     from rung.storage import Storage
     from rung.tuner.cleanup import CheckpointCleanup
@@ -61,6 +64,7 @@ class JobRecorder:
         self.cleanup = cleanup
         self.display = display
         self.hooks = hooks
+        self._checked_reports = False
 
     def begin(self, trial: Trial) -> None:
         self.display.started(trial)
@@ -76,6 +80,28 @@ class JobRecorder:
         tells it when the job's turn comes, ``rung.tuner.ordering``)."""
         self.storage.report(trial_id, epoch, metrics)
         self.display.reported(trial_id, epoch)
+
+    def _check_reports(self, trial_id: str) -> None:
+        """Warn once per search when the first job to finish reported epochs, none of them with
+        the objective, to an oracle that stops jobs on reports (ASHA ``mode="stopping"``): it
+        can stop nothing, and the search would silently train every job to the end."""
+        reports = self.storage.epoch_metrics(trial_id)
+        if not reports or not self.oracle.stops_trials:
+            return
+        self._checked_reports = True
+        objective = self.oracle.objective
+        if any(_holds(objective, m) for _, m in reports):
+            return
+        keys = sorted({str(k) for _, m in reports for k in m})
+        close = nearest(objective.name, keys)
+        n = len(reports)
+        text = (f"trial {trial_id} reported {n} epoch{'' if n == 1 else 's'} without the "
+                f"objective {objective.name!r} (keys {keys}): {type(self.oracle).__name__} "
+                f"stops jobs only on reports of the objective, so no job will be stopped early. "
+                f"Report {objective.name!r} in trial.report(epoch, ...)"
+                + (f" (did you mean objective={close!r}?)." if close else "."))
+        self.display.message(text)
+        warnings.warn(text, UserWarning, stacklevel=2)
 
     def _last_report(self, trial_id: str) -> int | None:
         """The last epoch the job reported (None: none)."""
@@ -108,6 +134,8 @@ class JobRecorder:
             why = f"{type(exc).__name__}: {exc}"
             self.display.message(f"trial {trial.trial_id} failed: {why}")
             return self.fail(trial, why)
+        if not self._checked_reports:
+            self._check_reports(trial.trial_id)
         reached = None
         if pruned:  # stopped at the last epoch it reported (within its range: a report
             reached = self._last_report(trial.trial_id)  # outside it was warned of)
@@ -132,3 +160,11 @@ class JobRecorder:
         self.display.job(trial, self.oracle, time.perf_counter() - started)
         self.hooks.on_trial_end(trial)
         return record.status
+
+
+def _holds(objective: Objective | MultiObjective, metrics: Mapping[str, float]) -> bool:
+    try:
+        objective.value(metrics)
+    except (ValueError, TypeError, KeyError):
+        return False
+    return True
