@@ -530,6 +530,10 @@ def test_a_first_trial_without_the_objective_stops_the_search_at_once(tmp_path: 
         tuner.search()
     assert trained == ["00000"]  # not retried, no second training
     assert [t.status for t in tuner.storage.trials()] == [rung.TrialStatus.FAILED]
+    # one failed attempt, stored with its error as a raised one is (`rung trials`: attempts 1)
+    assert tuner.storage.get_trial("00000").attempts == 1
+    assert [(a, "did you mean 'val_accuracy'" in e) for _, a, e in
+            tuner.storage.failures("00000")] == [(1, True)]
 
 
 def test_storage_keeps_the_values_define_by_run_code_declared(tmp_path: Path) -> None:

@@ -103,6 +103,12 @@ class JobRecorder:
         self.display.message(text)
         warnings.warn(text, UserWarning, stacklevel=2)
 
+    def _count_attempt(self, trial_id: str, error: str) -> None:
+        """The attempt ran to its end but its result fails the job: a failed attempt (stored
+        with its error, as a raised one), so ``attempts`` never reads 0 for a failed job."""
+        self.storage.record_failure(trial_id, self.storage.get_trial(trial_id).attempts + 1,
+                                    error)
+
     def _last_report(self, trial_id: str) -> int | None:
         """The last epoch the job reported (None: none)."""
         reports = self.storage.epoch_metrics(trial_id)
@@ -133,6 +139,7 @@ class JobRecorder:
         except (ValueError, TypeError) as exc:  # no objective in the result: this trial fails
             why = f"{type(exc).__name__}: {exc}"
             self.display.message(f"trial {trial.trial_id} failed: {why}")
+            self._count_attempt(trial.trial_id, why)
             return self.fail(trial, why)
         if not self._checked_reports:
             self._check_reports(trial.trial_id)
@@ -149,6 +156,8 @@ class JobRecorder:
             status=TrialStatus.PRUNED if pruned else TrialStatus.COMPLETED)
         error = None if record.loss is not None else (
             f"{NOT_FINITE}: {dict(metrics)}")
+        if error is not None:
+            self._count_attempt(trial.trial_id, error)
         self.storage.finish_trial(
             trial.trial_id, record.status, metrics=metrics, loss=record.loss, error=error,
             oracle_state=self.oracle.state_dict(), finished_at=time.time(),
