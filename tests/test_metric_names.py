@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rung.metric_names import infer_direction
+from rung.metric_names import COMMON_METRICS, infer_direction, nearest_metric, unknown_direction
 
 MIN_NAMES = [
     "loss",
@@ -122,3 +122,21 @@ def test_infer_unknown(name: str) -> None:
 def test_a_negated_maximised_metric_is_minimised() -> None:
     assert infer_direction("neg_accuracy") == "min"
     assert infer_direction("neg_neg_log_loss") == "min"
+
+
+@pytest.mark.parametrize(("name", "near"), [
+    ("val_los", "val_loss"), ("val_accuarcy", "val_accuracy"), ("Val_Loss_", "val_loss"),
+    ("mean_squared_eror", "mean_squared_error"), ("val_mean", None), ("my_metric", None),
+])
+def test_a_misspelt_common_metric_gets_its_nearest_name(name: str, near: str | None) -> None:
+    assert nearest_metric(name) == near
+
+
+def test_the_offered_objective_takes_the_direction_of_the_metric_it_misspells() -> None:
+    loss = unknown_direction("val_los")
+    assert "did you mean 'val_loss'? If 'val_los' is the metric's name, pass " \
+           "rung.Objective('val_los', direction='min') (or 'max')." in loss
+    assert "direction='max') (or 'min')" in unknown_direction("val_acuracy")
+    assert unknown_direction("my_metric").endswith(
+        "pass rung.Objective('my_metric', direction='max') (or 'min').")
+    assert all(infer_direction(name) is not None for name in COMMON_METRICS)

@@ -194,3 +194,9 @@ def test_create_objective_list_errors() -> None:
 def test_a_name_and_a_direction_in_a_list_are_named_as_such(given: Any, hint: str) -> None:
     with pytest.raises(ConfigurationError, match=re.escape(f"pass {hint}")):
         create_objective(given)
+
+
+def test_a_misspelt_objective_name_gets_the_metric_it_resembles() -> None:
+    with pytest.raises(ValueError, match=r"objective='val_los': it is not a known metric name; "
+                                         r"did you mean 'val_loss'\?"):
+        create_objective("val_los")

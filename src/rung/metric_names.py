@@ -6,9 +6,10 @@ as keras-tuner allows, without importing Keras: a metric is recognised by the wo
 
 from __future__ import annotations
 
+import difflib
 import re
 
-__all__ = ["infer_direction"]
+__all__ = ["COMMON_METRICS", "infer_direction", "nearest_metric", "unknown_direction"]
 
 # Direction inference. Names are lower-cased, "val_"/"weighted_" prefixes are stripped, then the
 # name is split into words on anything that is not a letter or digit ("val_auc_1" -> auc; "ndcg@10"
@@ -85,3 +86,43 @@ def infer_direction(name: str) -> str | None:
     if any(s in stem for s in _MAX_SUBSTRINGS) or _has_phrase(words, _MAX_PHRASES):
         return "max"
     return None
+
+
+# Metric names users commonly tune on (Keras' and scikit-learn's), each with an inferred
+# direction: what a misspelt objective is compared with (``nearest_metric``).
+COMMON_METRICS = (
+    "loss", "accuracy", "acc", "binary_accuracy", "categorical_accuracy",
+    "sparse_categorical_accuracy", "top_k_categorical_accuracy",
+    "sparse_top_k_categorical_accuracy", "balanced_accuracy", "auc", "roc_auc", "precision",
+    "recall", "f1", "f1_score", "fbeta_score", "r2", "r2_score", "iou", "mean_iou",
+    "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error", "root_mean_squared_error", "mse", "mae", "mape", "msle",
+    "rmse", "binary_crossentropy", "categorical_crossentropy",
+    "sparse_categorical_crossentropy", "kl_divergence", "poisson", "hinge", "squared_hinge",
+    "categorical_hinge", "logcosh", "cosine_similarity", "neg_log_loss",
+    "neg_mean_squared_error", "neg_mean_absolute_error", "neg_root_mean_squared_error",
+)  # fmt: skip
+_CANDIDATES = tuple(sorted(set(COMMON_METRICS) | {f"val_{name}" for name in COMMON_METRICS}))
+
+
+def nearest_metric(name: str) -> str | None:
+    """The common metric name (``COMMON_METRICS``, with or without ``val_``) a name whose
+    direction is unknown most likely misspells (``"val_los"`` -> ``"val_loss"``), or None.
+    The cutoff is high: a custom name gets no suggestion (``"val_mean"`` is not ``"val_mae"``)."""
+    found = difflib.get_close_matches(name.lower(), _CANDIDATES, n=1, cutoff=0.85)
+    return found[0] if found else None
+
+
+def unknown_direction(name: str) -> str:
+    """The message for an objective named ``name`` whose direction is unknown: a misspelt common
+    metric gets "did you mean", and the explicit ``Objective`` offered then takes that metric's
+    direction first (a misspelt loss is not maximised)."""
+    start = (f"Could not infer optimization direction ('min' or 'max') for objective={name!r}: "
+             "it is not a known metric name")
+    near = nearest_metric(name)
+    if near is None:
+        return f"{start}; pass rung.Objective({name!r}, direction='max') (or 'min')."
+    likely = infer_direction(near)
+    other = "max" if likely == "min" else "min"
+    return (f"{start}; did you mean {near!r}? If {name!r} is the metric's name, pass "
+            f"rung.Objective({name!r}, direction={likely!r}) (or {other!r}).")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rung.errors import ArgumentTypeError, ConfigurationError
-from rung.metric_names import infer_direction
+from rung.metric_names import infer_direction, unknown_direction
 from rung.validation import nearest
 
 __all__ = [
@@ -250,11 +250,7 @@ def _single(obj: Any) -> Objective:
     if isinstance(obj, str):
         direction = infer_direction(obj)
         if direction is None:
-            raise ConfigurationError(
-                f"Could not infer optimization direction ('min' or 'max') for objective={obj!r}: "
-                f"it is not a known metric name; pass rung.Objective({obj!r}, direction='max') "
-                "(or 'min')."
-            )
+            raise ConfigurationError(unknown_direction(obj))
         return Objective(obj, direction)
     raise ArgumentTypeError(
         f"objective {obj!r} (of type {type(obj).__name__}) not understood, expected str or "
