@@ -140,6 +140,12 @@ def get_hypermodel(hypermodel: Any) -> Any:
     """
     if hypermodel is None or isinstance(hypermodel, HyperModel):
         return hypermodel
+    if isinstance(hypermodel, type) and callable(getattr(hypermodel, "build", None)):
+        name = hypermodel.__name__
+        raise ArgumentTypeError(  # its unbound build(hp) would fail later with a bare TypeError
+            f"hypermodel is the class {name}, not an instance of it; pass an instance, "
+            f"{name}() (with its constructor's arguments, if any)"
+        )
     if any(c.__module__.split(".")[0] == "keras" for c in type(hypermodel).__mro__):
         raise TypeError(
             f"hypermodel must build a model from hyperparameters, got a built Keras object "

@@ -214,3 +214,33 @@ def test_a_misspelt_scorer_name_gets_the_closest_one(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match=r"scoring must be .*got 'accuracyy'; did you "
                                                  r"mean 'accuracy'\?"):
         tuner(tmp_path, scoring="accuracyy")
+
+
+@pytest.mark.parametrize(("objective", "message"), [
+    ("val_loss", r"the oracle's objective 'val_loss' is not among the metrics "
+                     r"SklearnTuner reports, \['score', 'balanced_accuracy_score'\]"),
+    (rung.Objective("balanced_acuracy_score", "max"),
+     r"'balanced_acuracy_score' \(did you mean 'balanced_accuracy_score'\?\)"),
+    ([rung.Objective("score", "max"), "f1"], r"objective 'f1' is not among"),
+])
+def test_an_objective_no_trial_reports_is_refused_before_any_trial(tmp_path: Path, objective,
+                                                                   message: str) -> None:
+    oracle = rung.oracles.RandomSearchOracle(objective=objective, max_trials=2)
+    with pytest.raises(ConfigurationError, match=message):
+        tuner(tmp_path, oracle, metrics=[metrics.balanced_accuracy_score])
+    assert not (tmp_path / "sk").exists()
+    reported = rung.oracles.RandomSearchOracle(
+        objective=rung.Objective("balanced_accuracy_score", "max"), max_trials=2)
+    t = tuner(tmp_path, reported, metrics=[metrics.balanced_accuracy_score])
+    t.search(X, y)  # a metric function's name is an objective the trials report
+    assert t.oracle.get_best_trials(1)[0].score == pytest.approx(
+        t.oracle.get_best_trials(1)[0].metrics.get_best_value("balanced_accuracy_score"))
+
+
+def test_a_metric_without_a_name_is_refused(tmp_path: Path) -> None:
+    import functools
+
+    unnamed = functools.partial(metrics.fbeta_score, beta=2.0)
+    with pytest.raises(TypeError, match=r"metrics are reported under their __name__, and "
+                                        r"functools.partial\(.*\) has none"):
+        tuner(tmp_path, metrics=[unnamed])

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from rung.errors import ConfigurationError, FatalTypeError, SearchDataError
+from rung.errors import ArgumentTypeError, ConfigurationError, FatalTypeError, SearchDataError
 from rung.integrations.sklearn._folds import (
     check_folds,
     check_lengths,
@@ -18,12 +18,12 @@ from rung.integrations.sklearn._folds import (
     split_folds,
 )
 from rung.integrations.sklearn._params import check_scorer_name
-from rung.objective import Objective
+from rung.objective import MultiObjective, Objective
 from rung.optional import import_optional
 from rung.oracles.base import Oracle
 from rung.trial import Trial
 from rung.tuner.base import BaseTuner
-from rung.validation import check_instance, check_int, fail_type
+from rung.validation import check_instance, check_int, fail_type, nearest
 
 __all__ = ["SklearnTuner"]
 
@@ -76,7 +76,9 @@ class SklearnTuner(BaseTuner):
     Args:
         oracle: a single-fidelity ``rung.oracles.Oracle`` (a multi-fidelity one, Hyperband,
             BOHB, ASHA, successive halving, is refused: its budgets would mean nothing here).
-            If it has no objective of its own, the objective is ``Objective("score", "max")``.
+            If it has no objective of its own, the objective is ``Objective("score", "max")``;
+            one that is none of the metrics reported (``"score"`` and the names of ``metrics``)
+            is refused (``ConfigurationError``).
         hypermodel: ``build(hp) -> estimator`` (a function, or an object with ``build``). A
             build that returns no estimator (``None``, say) stops the search with a
             ``FatalTypeError`` (raised by the constructor already, which builds once).
@@ -141,6 +143,13 @@ class SklearnTuner(BaseTuner):
         for metric in functions:
             if not callable(metric):
                 raise TypeError(f"metrics must be metric functions, got {metric!r}")
+            if not isinstance(getattr(metric, "__name__", None), str):
+                raise ArgumentTypeError(f"metrics are reported under their __name__, and "
+                                        f"{metric!r} has none: wrap it in a def, or set its "
+                                        "__name__")
+        if isinstance(oracle, Oracle) and type(self).run_trial is SklearnTuner.run_trial:
+            # else every trial would cross-validate, then fail (a subclass may report more)
+            _check_objective(oracle.objective, ["score"] + [m.__name__ for m in functions])
         if cv is None:
             cv = model_selection.KFold(5, shuffle=True, random_state=1)
         elif isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
@@ -232,6 +241,22 @@ class SklearnTuner(BaseTuner):
         if model is None:
             raise self.checkpoint_cleanup.missing_error(trial)
         return model
+
+
+def _check_objective(objective: Objective | MultiObjective, reported: list[str]) -> None:
+    """Refuse an objective that is none of the metrics a trial reports: ``"score"`` and the
+    names of ``metrics``."""
+    names = [o.name for o in objective.objectives] if isinstance(
+        objective, MultiObjective) else [objective.name]
+    missing = [name for name in names if name not in reported]
+    if missing:
+        near = nearest(missing[0], reported)
+        hint = f" (did you mean {near!r}?)" if near else ""
+        raise ConfigurationError(
+            f"the oracle's objective {missing[0]!r}{hint} is not among the metrics SklearnTuner "
+            f"reports, {reported}: 'score' (scoring's mean over the folds) and each function of "
+            "metrics= under its __name__. Pass the oracle objective=rung.Objective('score', "
+            f"'max') (or a name above), or a metric function named {missing[0]!r} in metrics=")
 
 
 def _check_samples(X: Any) -> None:
