@@ -13,10 +13,11 @@ where one helps, e.g. ``"max_epochs must be an integer >= 1, got 0"``.
 from __future__ import annotations
 
 import difflib
+import inspect
 import math
 import numbers
 import operator
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 from rung.errors import ArgumentTypeError, ConfigurationError
@@ -33,6 +34,7 @@ __all__ = [
     "fail_value",
     "format_message",
     "nearest",
+    "unknown_arguments",
 ]
 
 T = TypeVar("T")
@@ -64,6 +66,23 @@ def nearest(name: str, names: Collection[str]) -> str | None:
     """The one of ``names`` closest to a misspelt ``name`` (``epoch`` -> ``epochs``), or None."""
     found = difflib.get_close_matches(name, list(names), n=1)
     return found[0] if found else None
+
+
+def unknown_arguments(cls: type, unknown: Mapping[str, Any], exclude: Collection[str] = (),
+                      lead: str = "") -> ArgumentTypeError:
+    """The error (to ``raise``) for keyword arguments ``unknown`` that no ``__init__`` of ``cls``
+    takes: it names ``cls`` (not the base class whose ``**kwargs`` caught them), the nearest
+    argument for each (``max_epoch=`` -> ``max_epochs=``) and every argument ``cls`` takes, those
+    of its bases' ``__init__`` included, less ``exclude`` (what ``cls`` fills in itself, such as
+    a tuner's ``oracle``). ``lead`` starts the message."""
+    known = sorted({name for klass in cls.__mro__ if "__init__" in vars(klass)
+                    for name, p in inspect.signature(vars(klass)["__init__"]).parameters.items()
+                    if name != "self" and name not in exclude
+                    and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)})
+    hints = [f"{name}= (did you mean {near}=?)" if (near := nearest(name, known)) else f"{name}="
+             for name in sorted(unknown)]
+    return ArgumentTypeError(f"{lead}{cls.__name__} got unknown argument(s) {', '.join(hints)}; "
+                             f"it takes {', '.join(known)}")
 
 
 def _is_int(value: object) -> bool:

@@ -15,7 +15,13 @@ import rung
 from rung.testing._jobs import curve, stopping, train
 
 __all__ = ["SubclassTuner", "curve", "declares_y", "device_seen", "exits_once", "hang_once", "killed_once",
-           "stopping", "threads_seen", "train"]
+           "stopping", "threads_seen", "train",
+           "with_options"]
+
+
+def with_options(trial: rung.Trial, *args: object, **options: object) -> dict[str, float]:
+    """Takes any search arguments (their checks happen before a job) and reports one epoch."""
+    return {"loss": trial.hyperparameters.Float("x", 0.0, 1.0)}
 
 
 def _first_run(flags: str, name: str) -> bool:

@@ -493,3 +493,9 @@ def test_per_budget_options_are_checked() -> None:
         GPSearcher(random_fraction=1.5)
     with pytest.raises(ConfigurationError, match="min_agreement"):
         GPSearcher(min_agreement=2.0)
+
+
+def test_a_misspelt_option_names_the_nearest_one_and_all_of_them() -> None:
+    with pytest.raises(TypeError, match=r"GPSearcher got unknown argument\(s\) alhpa= \(did you "
+                                        r"mean alpha=\?\), zzz=; it takes alpha, beta, "):
+        GPSearcher(alhpa=1.0, zzz=2)

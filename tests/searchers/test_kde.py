@@ -273,3 +273,10 @@ def test_registered_and_options_are_checked() -> None:
 def test_passes_check_searcher_with_non_default_options() -> None:
     # with its defaults it is one of tests/searchers/test_searcher_contract.py's FACTORIES
     check_searcher(lambda: KDESearcher(random_fraction=0.0, min_points=2, num_samples=8))
+
+
+def test_a_misspelt_option_names_the_nearest_one_and_all_of_them() -> None:
+    with pytest.raises(TypeError, match=r"KDESearcher got unknown argument\(s\) top_fractoin= "
+                                        r"\(did you mean top_fraction=\?\); it takes "
+                                        r"bandwidth_factor, .*top_fraction$"):
+        KDESearcher(top_fractoin=0.2)

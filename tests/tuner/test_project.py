@@ -220,3 +220,51 @@ def test_rebuilding_an_earlier_trial_with_code_that_gained_hyperparameters(
     rebuilt = declare(hp, extra=True)  # tuner.hypermodel.build(best_hp) with the new code
     assert rebuilt == {"units": old.hyperparameters["units"], "extra": True, "k": 8}
     assert hp["extra"] is True and hp.values == rebuilt
+
+
+def wander(trial: rung.Trial, elsewhere: str) -> float:
+    """Changes the working directory, as some training code does, then continues from the
+    parent's checkpoint and saves its own."""
+    os.chdir(elsewhere)
+    x = trial.hyperparameters.Float("x", 0.0, 1.0)
+    done = trial.load_checkpoint() or 0
+    assert done == trial.initial_epoch
+    trial.save_checkpoint(trial.epochs)
+    return x + 1.0 / trial.epochs
+
+
+def test_a_relative_directory_is_fixed_when_the_tuner_is_made(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    home, elsewhere = tmp_path / "home", tmp_path / "elsewhere"
+    home.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.chdir(home)
+    tuner = rung.Hyperband(run_trial=wander, objective="loss", max_epochs=9, factor=3, seed=0,
+                           directory="runs", project_name="p", verbose=0)
+    assert tuner.project_dir == Path.cwd() / "runs" / "p"
+    tuner.search(str(elsewhere))  # each job moves to elsewhere; promoted ones find their parent
+    assert Path.cwd() == elsewhere.resolve()
+    trials = tuner.storage.trials()
+    assert any(t.parent_id for t in trials) and all(t.status.value == "COMPLETED" for t in trials)
+    assert (home / "runs" / "p" / "rung.db").exists() and not (elsewhere / "runs").exists()
+    assert rung.Hyperband(run_trial=wander, objective="loss", max_epochs=9, factor=3, seed=0,
+                          directory=home / "runs", project_name="p",
+                          verbose=0).storage.count_trials() == len(trials)  # resumed
+
+
+def test_a_directory_with_a_tilde_is_in_the_home_directory(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "me"))
+    monkeypatch.chdir(tmp_path)
+    tuner = rung.RandomSearch(run_trial=train, objective="loss", max_trials=1,
+                              directory="~/runs", project_name="p", verbose=0)
+    assert tuner.project_dir == tmp_path / "me" / "runs" / "p"
+    assert (tmp_path / "me" / "runs" / "p" / "rung.db").exists()
+    assert not (tmp_path / "~").exists()
+    storage = tmp_path / "elsewhere.db"
+    monkeypatch.chdir(tmp_path / "me")
+    other = rung.RandomSearch(run_trial=train, objective="loss", max_trials=1,
+                              directory="runs", project_name="q", storage="../elsewhere.db",
+                              verbose=0)
+    monkeypatch.chdir(tmp_path / "me" / "runs")
+    other.search()
+    assert storage.exists() and other.storage.count_trials() == 1

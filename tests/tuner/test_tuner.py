@@ -419,7 +419,7 @@ def test_directory_and_project_name_none_mean_the_defaults(tmp_path: Path, monke
     monkeypatch.chdir(tmp_path)
     tuner = rung.RandomSearch(run_trial=lambda t: 1.0, objective="loss", max_trials=1,
                               directory=None, project_name=None, verbose=0)
-    assert tuner.project_dir == Path(".") / "untitled_project"
+    assert tuner.project_dir == Path.cwd() / "untitled_project"  # made absolute
     assert (tmp_path / "untitled_project" / "rung.db").exists()
     with pytest.raises(TypeError, match=r"directory must be a path \(str or pathlib.Path\), got 3"):
         rung.RandomSearch(run_trial=lambda t: 1.0, objective="loss", directory=3)
@@ -668,3 +668,28 @@ def test_a_stopping_search_whose_reports_lack_the_objective_says_so(tmp_path: Pa
                         "so no job will be stopped early. Report 'loss' in "
                         "trial.report(epoch, ...) (did you mean objective='val_loss'?)."]
         assert pruned == 0
+
+
+def test_a_misspelt_tuner_argument_names_the_nearest_one(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"Unrecognized arguments: Hyperband got unknown "
+                                         r"argument\(s\) max_epoch= \(did you mean max_epochs=\?\); "
+                                         r"it takes .*max_epochs, .*run_trial"):
+        rung.Hyperband(run_trial=lambda t: 1.0, objective="loss", max_epoch=3,
+                       directory=tmp_path)
+    with pytest.raises(ValueError, match=r"it takes .*directory") as caught:
+        rung.Tuner(rung.oracles.RandomSearchOracle(objective="loss"), run_trial=lambda t: 1.0,
+                   directry=tmp_path)
+    assert "directry= (did you mean directory=?)" in str(caught.value)
+    assert "oracle" in str(caught.value).split("it takes")[1]  # Tuner takes one; Hyperband not
+    assert not any(tmp_path.iterdir())
+
+
+class _Built(rung.HyperModel):
+    def build(self, hp: rung.HyperParameters) -> None:
+        raise AssertionError("never built")
+
+
+def test_a_hypermodel_class_instead_of_an_instance_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match=r"hypermodel is the class _Built, not an instance of it; "
+                                        r"pass an instance, _Built\(\)"):
+        rung.RandomSearch(_Built, objective="loss", max_trials=1, directory=tmp_path)

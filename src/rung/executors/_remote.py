@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from rung.errors import ConfigurationError, JobTimeoutError, WorkerLostError
+from rung.executors._pickling import unpicklable_argument
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome
 from rung.validation import check_int, check_number
 
@@ -85,17 +86,13 @@ class FutureExecutor(Executor):
     def check_arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """The search's arguments travel with every job: one that cannot be pickled (a lock,
         an open connection) is refused before any work, naming it."""
-        pickle = _cloudpickle()
-        named = [(f"argument {i + 1} of search()", a) for i, a in enumerate(args)]
-        named += [(f"search argument {k}=", v) for k, v in kwargs.items()]
-        for name, value in named:
-            try:
-                pickle.dumps(value)
-            except Exception as exc:
-                raise ConfigurationError(
-                    f"{name} ({type(value).__name__}) cannot be sent to the cluster's workers "
-                    f"({type(exc).__name__}: {exc}); pass something picklable (arrays, paths, "
-                    "plain data) and open connections or locks inside run_trial") from None
+        found = unpicklable_argument(args, kwargs, _cloudpickle().Pickler)
+        if found is not None:
+            name, value, exc = found
+            raise ConfigurationError(
+                f"{name} ({type(value).__name__}) cannot be sent to the cluster's workers "
+                f"({type(exc).__name__}: {exc}); pass something picklable (arrays, paths, "
+                "plain data) and open connections or locks inside run_trial")
 
     @property
     def in_flight(self) -> int:

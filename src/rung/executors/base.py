@@ -162,8 +162,8 @@ class Executor(abc.ABC):
 
     def check_arguments(self, args: tuple[Any, ...],  # noqa: B027 - optional hook
                         kwargs: dict[str, Any]) -> None:
-        """Raise a clear error now if the search's arguments cannot reach the workers (local
-        processes find out when the first job is pickled, before it starts)."""
+        """Raise a clear error now, before any trial is created, if the search's arguments
+        cannot reach the workers (``rung.executors._pickling``)."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(slots={self.slots})"

@@ -32,6 +32,7 @@ from typing import Any
 from rung.errors import ConfigurationError, JobTimeoutError, WorkerLostError
 from rung.executors._environment import cpu_share, worker_environment
 from rung.executors._guard import WORKER_PREFIX, note_file, read_note
+from rung.executors._pickling import process_hint, unpicklable_argument
 from rung.executors._remote import check_timeout
 from rung.executors._worker import worker_main
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome, ReportCallback
@@ -47,13 +48,6 @@ def _shutdown_at_exit(executor: weakref.ReferenceType[ProcessExecutor]) -> None:
     alive = executor()
     if alive is not None:
         alive.shutdown()
-
-
-_PICKLE_HINT = (
-    "Jobs run in worker processes, which receive run_trial and the search arguments by pickle: "
-    "define run_trial at module level of an importable module or script (not a lambda, a nested "
-    "function or a notebook cell), or run with workers=1 (in-process)."
-)
 
 
 @dataclass
@@ -125,8 +119,19 @@ class ProcessExecutor(Executor):
             pickle.dumps(function)
         except Exception as exc:
             raise ConfigurationError(
-                f"run_trial {function!r} cannot be sent to worker processes ({exc}). {_PICKLE_HINT}"
-            ) from None
+                f"run_trial {function!r} cannot be sent to worker processes ({exc}). "
+                f"{self._hint('function')}") from None
+
+    def check_arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        found = unpicklable_argument(args, kwargs, pickle.Pickler)
+        if found is not None:
+            name, value, exc = found
+            raise ConfigurationError(
+                f"{name} ({type(value).__name__}) cannot be sent to worker processes "
+                f"({type(exc).__name__}: {exc}). {self._hint('arguments')}")
+
+    def _hint(self, part: str = "job") -> str:
+        return process_hint(self.slots, self.job_timeout, part)
 
     # --- workers -----------------------------------------------------------------------------
     def _spawn(self, slot: int) -> _Worker:
@@ -165,7 +170,7 @@ class ProcessExecutor(Executor):
             data = pickle.dumps(spec)
         except Exception as exc:
             raise ConfigurationError(
-                f"the job of trial {spec.trial_id} cannot be pickled ({exc}). {_PICKLE_HINT}"
+                f"the job of trial {spec.trial_id} cannot be pickled ({exc}). {self._hint()}"
             ) from None
         slot = next((i for i, w in enumerate(self._workers) if w is None or w.spec is None), None)
         if slot is None:
@@ -232,7 +237,7 @@ class ProcessExecutor(Executor):
                     assert spec is not None
                     error = ConfigurationError(
                         f"a worker process could not load the job of trial {spec.trial_id} "
-                        f"({message[1]}). {_PICKLE_HINT}")
+                        f"({message[1]}). {self._hint()}")
                     return JobResult(spec.trial_id, spec.attempt, Outcome.FATAL,
                                      error=message[2], exception=error)
         except (EOFError, OSError):

@@ -18,14 +18,12 @@ Oracles never touch disk, processes or frameworks.
 from __future__ import annotations
 
 import abc
-import inspect
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
 
-from rung.errors import ArgumentTypeError
 from rung.hyperparameters import HyperParameters, values_key
 from rung.objective import ObjectiveLike, create_objective
 from rung.oracles._define_by_run import OracleSpace
@@ -41,7 +39,14 @@ from rung.oracles.stop import Stop, StopKind
 from rung.oracles.suggestion import Suggestion
 from rung.searchers import GPSearcher, Observation, Searcher, get_searcher
 from rung.trial_record import TrialRecord, TrialStatus, creation_order
-from rung.validation import check_bool, check_choice, check_int, fail_type, fail_value, nearest
+from rung.validation import (
+    check_bool,
+    check_choice,
+    check_int,
+    fail_type,
+    fail_value,
+    unknown_arguments,
+)
 
 __all__ = ["STATE_VERSION", "Oracle", "Suggestion", "unknown_values"]
 
@@ -97,7 +102,7 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
         **unknown: Any,
     ) -> None:
         if unknown:
-            raise _unknown_arguments(type(self), unknown)
+            raise unknown_arguments(type(self), unknown)
         if hyperparameters is not None and not isinstance(hyperparameters, HyperParameters):
             raise fail_type("hyperparameters", "a rung.HyperParameters", hyperparameters)
         if seed is not None:
@@ -322,14 +327,3 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
         """Parents of pending jobs: a retry or a resumed run re-loads them until the job ends."""
         return {s.parent_id for s in self._pending.values() if s.parent_id is not None}
 
-
-def _unknown_arguments(cls: type, unknown: Mapping[str, Any]) -> ArgumentTypeError:
-    """The error for keyword arguments no ``__init__`` of ``cls`` takes, naming ``cls`` (not
-    ``Oracle.__init__``, where they end up) and the nearest argument it does take."""
-    known = sorted({name for klass in cls.__mro__ if "__init__" in vars(klass)
-                    for name, p in inspect.signature(vars(klass)["__init__"]).parameters.items()
-                    if name != "self" and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)})
-    hints = [f"{name}= (did you mean {near}=?)" if (near := nearest(name, known)) else f"{name}="
-             for name in sorted(unknown)]
-    return ArgumentTypeError(f"{cls.__name__} got unknown argument(s) {', '.join(hints)}; it "
-                             f"takes {', '.join(known)}")

@@ -10,6 +10,7 @@ from rung.hyperparameters import HyperParameters
 from rung.objective import ObjectiveLike
 from rung.oracles.single import SingleFidelityOracle
 from rung.searchers import GPSearcher, Searcher
+from rung.validation import unknown_arguments
 
 __all__ = ["BayesianOptimizationOracle"]
 
@@ -70,7 +71,10 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
         max_consecutive_failed_trials: int = 3,
         searcher: Searcher | str | None = None,
         epochs: int | None = None,
+        **unknown: Any,
     ) -> None:
+        if unknown:  # a misspelt argument: the nearest one and the list, not a bare TypeError
+            raise unknown_arguments(type(self), unknown)
         gp = GPSearcher(num_initial_points=num_initial_points, alpha=alpha, beta=beta,
                         max_trials=max_trials)
         if searcher is not None and searcher != "gp":

@@ -26,6 +26,7 @@ from rung.validation import (
     check_optional_int,
     fail_type,
     fail_value,
+    unknown_arguments,
 )
 
 if TYPE_CHECKING:
@@ -164,7 +165,10 @@ class GPSearcher(Searcher):
         per_budget: bool | None = None,
         random_fraction: float = 0.0,
         min_agreement: float | None = 0.3,
+        **unknown: Any,
     ) -> None:
+        if unknown:  # a misspelt argument: the nearest one and the list, not a bare TypeError
+            raise unknown_arguments(type(self), unknown)
         self.num_initial_points = check_optional_int("num_initial_points", num_initial_points, 0)
         self.max_trials = check_optional_int("max_trials", max_trials, 1)
         self.alpha = float(check_number("alpha", alpha, 0.0))  # type: ignore[arg-type]

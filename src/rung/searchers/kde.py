@@ -20,7 +20,13 @@ from rung.searchers.base import Searcher
 from rung.searchers.observation import Observation
 from rung.searchers.random import RandomSearcher
 from rung.trial_record import creation_order
-from rung.validation import check_fraction, check_int, check_number, check_optional_int
+from rung.validation import (
+    check_fraction,
+    check_int,
+    check_number,
+    check_optional_int,
+    unknown_arguments,
+)
 
 if TYPE_CHECKING:
     from rung.hyperparameters import HyperParameters
@@ -106,7 +112,9 @@ class KDESearcher(Searcher):
     def __init__(self, min_points: int | None = None, top_fraction: float = 0.15,
                  random_fraction: float = 1 / 3, num_samples: int = 64,
                  bandwidth_factor: float = 3.0, min_bandwidth: float = 1e-3,
-                 min_agreement: float | None = 0.3) -> None:
+                 min_agreement: float | None = 0.3, **unknown: Any) -> None:
+        if unknown:  # a misspelt argument: the nearest one and the list, not a bare TypeError
+            raise unknown_arguments(type(self), unknown)
         self.min_points = check_optional_int("KDESearcher min_points", min_points, 2,
                                              "None uses the number of dimensions + 1")
         self.top_fraction = check_fraction("KDESearcher top_fraction", top_fraction, open_ends=True)

@@ -30,6 +30,7 @@ from rung.tuner.display import Display
 from rung.tuner.driver import DriverSession, refuse_if_driven
 from rung.tuner.project import (
     DB_NAME,
+    absolute_path,
     clear_failed_project,
     delete_for_overwrite,
     keras_tuner_left_here,
@@ -70,6 +71,8 @@ class ProjectLifecycle:
                 warnings.warn(left, UserWarning, stacklevel=3)
             make_project_dir(self.directory, self.project_dir)
             storage = self.project_dir / DB_NAME
+        elif isinstance(storage, (str, os.PathLike)):  # as the directory (see rung.tuner.project)
+            storage = absolute_path("storage", storage)
         self.storage = get_storage(storage, create=True)
         self.oracle._use_store(self.storage)  # for trials assigned to oracle.trials
         self.checkpoints = CheckpointStore(self.project_dir / "trials")

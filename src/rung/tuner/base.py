@@ -42,7 +42,7 @@ from rung.tuner.project import location
 from rung.tuner.recorder import JobRecorder
 from rung.tuner.results import TunerResults
 from rung.tuner.training_call import check_takes_trial, check_training_call
-from rung.validation import check_bool, check_instance, check_int, fail_type
+from rung.validation import check_bool, check_instance, check_int, fail_type, unknown_arguments
 
 __all__ = ["BaseTuner"]
 
@@ -59,13 +59,15 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
             override ``run_trial`` instead (keras-tuner style).
         directory, project_name: the project lives in ``directory/project_name`` (the SQLite file
             ``rung.db`` and ``trials/<id>/`` checkpoints); ``project_name`` is one plain folder
-            name (not ``.`` or ``..``, no path separator).
+            name (not ``.`` or ``..``, no path separator). ``directory`` is made absolute here,
+            ``~`` expanded (``tuner.directory``, ``tuner.project_dir``): a later ``os.chdir``
+            does not move the project.
         overwrite: delete an existing project first: a directory that holds ``rung.db``,
             keras-tuner's ``oracle.json``, or nothing. Any other directory there is refused
             (``ProjectError``) and nothing is deleted. Without it an existing project is resumed,
             and settings that differ from the stored ones are an error.
-        storage: ``None`` (SQLite in the project directory), a path, or a ``rung.storage.Storage``
-            (e.g. ``InMemoryStorage()``).
+        storage: ``None`` (SQLite in the project directory), a path (made absolute as
+            ``directory``), or a ``rung.storage.Storage`` (e.g. ``InMemoryStorage()``).
         max_retries_per_trial: re-run a job that raised up to this many times (None: the
             oracle's ``max_retries_per_trial``, 0 unless set there, as in keras-tuner).
         max_consecutive_failed_trials: stop with ``TooManyFailedTrialsError`` after this many
@@ -97,11 +99,9 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
         **kwargs: Any,
     ) -> None:
         refuse_in_worker(type(self).__name__)  # first: before overwrite=True deletes anything
-        if kwargs:
-            raise ConfigurationError(
-                f"Unrecognized arguments: unknown argument(s) {sorted(kwargs)} for "
-                f"{type(self).__name__}; see its docstring"
-            )
+        if kwargs:  # keras-tuner's words first, then the nearest argument and all of them
+            raise unknown_arguments(type(self), kwargs, _filled_in(type(self)),
+                                    lead="Unrecognized arguments: ")
         self.oracle = check_instance(
             "oracle", oracle, Oracle, "a rung.oracles.Oracle",
             "Expected `oracle` argument to be an instance of `Oracle`, such as "
@@ -251,12 +251,17 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
                    self.max_consecutive_failed_trials)
 
     def _check_call(self, job: Job, runner: Executor) -> None:
-        """Refuse, before any job, a call the training function cannot take; not a Keras
-        hypermodel's training (``check_search_arguments`` checks ``fit``'s arguments), nor on a
-        ``SimulatedExecutor``, which runs no training code."""
+        """Refuse, before any job (and before ``retry_failed`` clears anything), a call the
+        training function cannot take (not a Keras hypermodel's training:
+        ``check_search_arguments`` checks ``fit``'s arguments; nor on a ``SimulatedExecutor``,
+        which runs no training code), and a function or search arguments that cannot reach the
+        executor's workers."""
         hypermodel = type(self).run_trial is BaseTuner.run_trial and self._run_trial_fn is None
         if not hypermodel and not isinstance(runner, SimulatedExecutor):
             check_training_call(job.function, job.args, job.kwargs, _SEARCH_OPTIONS)
+        if not runner.runs_in_driver:
+            runner.check_function(job.function)
+            runner.check_arguments(job.args, job.kwargs)
 
     def _run(self, runner: Executor, owned: bool, job: Job, budget: SearchBudget,
              reproducible: bool = False) -> SearchLoop:
@@ -323,6 +328,14 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
 _SEARCH_OPTIONS = ["verbose"] + [
     p.name for p in inspect.signature(BaseTuner.search).parameters.values()
     if p.kind is inspect.Parameter.KEYWORD_ONLY]
+
+
+def _filled_in(cls: type) -> tuple[str, ...]:
+    """What a tuner class passes to ``BaseTuner`` itself, so a user does not: ``oracle``, for
+    ``Hyperband``, ``RandomSearch``... (their ``__init__`` builds it from their arguments)."""
+    own = inspect.signature(cls.__init__).parameters  # type: ignore[misc]
+    passes_on = any(p.kind is p.VAR_POSITIONAL for p in own.values())
+    return () if "oracle" in own or passes_on else ("oracle",)
 
 
 def _fit_verbosity(value: object) -> bool:

@@ -97,9 +97,6 @@ class SearchLoop:
         self.finished_jobs = 0
         self.in_order = InOrder() if reproducible else None
         self.checkpoint_root = str(recorder.checkpoints.root.resolve())
-        if not executor.runs_in_driver:
-            executor.check_function(job.function)
-            executor.check_arguments(job.args, job.kwargs)
 
     def run(self) -> None:
         reruns = list(self.oracle.pending.values())

@@ -2,6 +2,8 @@
 may delete (``delete_for_overwrite``), and its records as a whole: starting a failed project over
 (``search(retry_failed=True)``).
 
+``directory`` is made absolute (``~`` expanded) when the tuner is constructed, so a training
+function that changes the working directory does not move the project's checkpoints.
 ``project_name`` names one folder of ``directory``: not ``.`` or ``..`` (the directory itself, or
 its parent, which ``overwrite=True`` would delete), nothing with a path separator or a NUL.
 ``overwrite=True`` deletes a directory only when it holds a project: rung's (``rung.db``, or
@@ -34,8 +36,9 @@ from rung.storage import InMemoryStorage, SQLiteStorage, Storage, get_storage
 from rung.trial_record import TrialStatus
 from rung.validation import check_instance, fail_value
 
-__all__ = ["DB_NAME", "RUNG_ENTRIES", "check_project_name", "clear_failed_project",
-           "delete_for_overwrite", "keras_tuner_left_here", "location", "make_project_dir"]
+__all__ = ["DB_NAME", "RUNG_ENTRIES", "absolute_path", "check_project_name",
+           "clear_failed_project", "delete_for_overwrite", "keras_tuner_left_here", "location",
+           "make_project_dir"]
 
 DB_NAME = "rung.db"
 # what rung writes in a project directory: the database (with SQLite's side files) and the
@@ -60,12 +63,26 @@ def check_project_name(project_name: object) -> str:
 
 
 def location(directory: object, project_name: object) -> tuple[Path, str]:
-    """``(directory, project_name)`` checked; None means the default (as in keras-tuner)."""
+    """``(directory, project_name)`` checked, the directory made absolute (``absolute_path``);
+    None means the default (as in keras-tuner)."""
     directory = "." if directory is None else directory
     project_name = "untitled_project" if project_name is None else project_name
     check_instance("directory", directory, (str, os.PathLike), "a path (str or pathlib.Path)")
     name = check_project_name(project_name)
-    return Path(directory), name  # type: ignore[arg-type]
+    return absolute_path("directory", directory), name  # type: ignore[arg-type]
+
+
+def absolute_path(name: str, path: str | os.PathLike[str]) -> Path:
+    """``path`` absolute, with ``~`` expanded, as of now: the project stays where it was created
+    when a training function changes the working directory (``os.chdir``), and ``"~/runs"`` is
+    the home directory's ``runs``, not a folder named ``~``. Symbolic links stay as written, but
+    a path with ``..`` is resolved by the file system (``link/..`` is the parent of the link's
+    target, not the folder holding the link)."""
+    try:
+        absolute = Path(path).expanduser().absolute()
+    except RuntimeError as exc:  # "~someone" who is no user here
+        raise fail_value(name, "a path", str(path), f"{exc}") from None
+    return absolute.resolve() if ".." in absolute.parts else absolute
 
 
 def _holds_a_project(project_dir: Path) -> bool:
@@ -108,12 +125,13 @@ def make_project_dir(directory: Path, project_dir: Path) -> None:
     try:
         project_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        why = ("a file, not a directory" if isinstance(exc, (NotADirectoryError, FileExistsError))
-               else "not writable" if isinstance(exc, PermissionError)
-               else exc.strerror or type(exc).__name__)
+        why = ("is a file, not a directory"
+               if isinstance(exc, (NotADirectoryError, FileExistsError))
+               else "is not writable" if isinstance(exc, PermissionError)
+               else "cannot be created")
         raise fail_value("directory", "a directory where rung can create the project "
                          f"{project_dir.name!r}", str(directory),
-                         f"{str(exc.filename or project_dir)!r} is {why} ({exc}); choose "
+                         f"{str(exc.filename or project_dir)!r} {why} ({exc}); choose "
                          "another directory or project_name") from exc
 
 

@@ -1,0 +1,61 @@
+"""What travels to worker processes by pickle, checked before any trial is created: the training
+function and the search's arguments (``Executor.check_function``, ``Executor.check_arguments``,
+called by ``BaseTuner.search``).
+
+A search argument is pickled into a sink that keeps nothing (``unpicklable_argument``): a data
+set of gigabytes is not copied in memory only to be checked. The advice of the errors names the
+reason jobs leave the driver at all (``process_hint``): ``workers=N``, or ``job_timeout``, which
+needs a process it can kill even with ``workers=1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["process_hint", "unpicklable_argument"]
+
+
+class _Discard:
+    """A file that counts what is written to it and keeps nothing."""
+
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+
+def unpicklable_argument(args: tuple[Any, ...], kwargs: dict[str, Any],
+                         pickler: Callable[[Any], Any]) -> tuple[str, Any, Exception] | None:
+    """``(name, value, error)`` for the first search argument that cannot be pickled (named as
+    ``"argument 2 of search()"`` or ``"search argument data="``), or None when all can.
+    ``pickler(file)`` is a ``Pickler`` class (``pickle``'s or cloudpickle's)."""
+    named = [(f"argument {i + 1} of search()", a) for i, a in enumerate(args)]
+    named += [(f"search argument {k}=", v) for k, v in kwargs.items()]
+    for name, value in named:
+        try:
+            pickler(_Discard()).dump(value)
+        except Exception as exc:  # pickle raises TypeError, AttributeError, PicklingError...
+            return name, value, exc
+    return None
+
+
+_FIXES = {
+    "function": "define run_trial at module level of an importable module or script (not a "
+                "lambda, a nested function or a notebook cell)",
+    "arguments": "pass search arguments that pickle (arrays, paths, plain data) and open "
+                 "connections or locks inside run_trial",
+}
+_FIXES["job"] = f"{_FIXES['function']}, {_FIXES['arguments']}"
+
+
+def process_hint(slots: int, job_timeout: float | None, part: str = "job") -> str:
+    """Why jobs run in worker processes, how to make ``part`` (``"function"``, ``"arguments"``
+    or the whole ``"job"``) pickle for them, and how to run the jobs in the driver instead."""
+    if job_timeout is not None and slots == 1:
+        why = (f"job_timeout={job_timeout:g} runs each job in a worker process (one it can stop "
+               "at the timeout), which receives")
+        instead = "or drop job_timeout (jobs then run in this process, without a time limit)"
+    else:
+        why = f"Jobs run in {slots} worker processes, which receive"
+        instead = "or run with workers=1" + (
+            " and no job_timeout" if job_timeout is not None else "") + " (in-process)"
+    return (f"{why} run_trial and the search arguments by pickle: {_FIXES[part]}; {instead}.")
