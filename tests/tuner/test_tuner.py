@@ -429,7 +429,8 @@ def test_directory_and_project_name_none_mean_the_defaults(tmp_path: Path, monke
     ("kwargs", "message"),
     [
         ({"keep_checkpoints": "bset"}, "keep_checkpoints must be 'all', 'best' or an integer"),
-        ({"storage": 3}, "storage must be None"),
+        ({"storage": 3}, r"storage must be None \(SQLite in the project directory\), a path to a "
+                         r"SQLite file, or a rung.storage.Storage .*, got 3"),
         ({"verbose": "loud"}, "verbose must be an integer"),
     ],
 )

@@ -27,7 +27,7 @@ from rung.executors import Executor, SimulatedExecutor, make_executor
 from rung.executors._guard import refuse_in_worker
 from rung.hypermodel import get_hypermodel
 from rung.oracles.base import Oracle
-from rung.storage import Storage, get_storage
+from rung.storage import Storage
 from rung.trial import Trial
 from rung.tuner._lifecycle import ProjectLifecycle
 from rung.tuner.budget import SearchBudget
@@ -135,7 +135,9 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
         parse_keep_checkpoints(keep_checkpoints)
         check_bool("overwrite", overwrite)
         if storage is not None and not isinstance(storage, (Storage, str, os.PathLike)):
-            get_storage(storage)  # raises a TypeError that lists what is accepted
+            raise fail_type("storage", "None (SQLite in the project directory), a path to a "
+                            "SQLite file, or a rung.storage.Storage (e.g. "
+                            "rung.storage.InMemoryStorage())", storage)
         self._open_project(storage, overwrite, keep_checkpoints)  # rung.tuner._lifecycle
 
     # --- the project (opened, resumed and started over by ProjectLifecycle) -------------------
