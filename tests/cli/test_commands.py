@@ -358,3 +358,96 @@ def test_a_driver_killed_by_sigkill_is_called_dead_not_live(tmp_path: Path, caps
 def project_status_of(project: Path, now: float):
     with open_project(project) as storage:
         return project_status(storage, now=now)
+
+
+def _as_another_user(argv: list[str]) -> tuple[int, str]:
+    """``main(argv)`` in a forked child running as ``nobody`` (the test runs as root, who may
+    write anywhere): its exit status and output."""
+    import contextlib
+    import os
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns to pytest
+        code = 3
+        try:
+            os.close(read)
+            os.setgid(65534)
+            os.setuid(65534)
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                code = main(argv)
+            os.write(write, out.getvalue().encode())
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        text = pipe.read().decode()
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), text
+
+
+def test_a_project_in_a_folder_this_user_cannot_write_in_is_read(asha_project: Path,
+                                                                 capsys) -> None:
+    """A read-only mount, another user's project: SQLite cannot create the ``-shm`` file a WAL
+    reader shares there. The commands read the project all the same (no search can be writing
+    it), and leave no file beside it."""
+    import os
+    import shutil
+    import tempfile
+
+    code, expected, _ = run(capsys, "status", str(asha_project))  # also imports what it needs
+    assert code == 0
+    folder = Path(tempfile.mkdtemp(prefix="rung-readonly-"))  # outside pytest's 0700 tmp_path
+    project = folder / "asha"
+    try:
+        project.mkdir()
+        with open_project(asha_project) as storage:  # a copy with no -wal or -shm beside it
+            source, target = sqlite3.connect(storage.path), sqlite3.connect(project / "rung.db")
+            source.backup(target)
+            source.close()
+            target.close()
+        project.chmod(0o555)
+        folder.chmod(0o755)
+        if os.geteuid() == 0:
+            code, out = _as_another_user(["status", str(project)])
+        else:
+            code, out, err = run(capsys, "status", str(project))
+            out += err
+        assert code == 0, out
+        assert out.splitlines()[1:] == expected.splitlines()[1:]  # all but the path
+        assert [p.name for p in project.iterdir()] == ["rung.db"]
+    finally:
+        project.chmod(0o755)
+        shutil.rmtree(folder)
+
+
+def test_a_dir_after_status_is_named_as_a_path_with_the_fix(asha_project, capsys) -> None:
+    """``--status`` takes one or more statuses, so a DIR after it is read as one: the error
+    says so and how to write it; ``--`` ends the statuses."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["trials", "--status", "completed", str(asha_project)])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert f"'{asha_project}' is a path: give DIR before --status, or end the statuses with --" \
+        in err
+    assert main(["trials", "--status", "completed", "--", str(asha_project)]) == 0
+    assert "COMPLETED" in capsys.readouterr().out
+
+
+def test_ctrl_c_and_an_os_error_end_in_one_line_not_a_traceback(asha_project, capsys,
+                                                                 monkeypatch) -> None:
+    cli = sys.modules["rung.cli.main"]  # the module (rung.cli.main is also the function)
+
+    def interrupted(storage):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "project_status", interrupted)
+    assert main(["status", str(asha_project)]) == 130
+    assert capsys.readouterr().err == "rung status: interrupted\n"
+
+    def unreadable(storage):
+        raise PermissionError(13, "Permission denied", "/some/file")
+
+    monkeypatch.setattr(cli, "project_status", unreadable)
+    assert main(["status", str(asha_project)]) == 1
+    assert capsys.readouterr().err == "rung status: error: Permission denied: '/some/file'\n"

@@ -129,3 +129,103 @@ def test_importing_over_a_project_names_the_flag(tmp_path: Path, capsys) -> None
     assert "pass --overwrite to replace it" in err and "overwrite=True" not in err
     assert str(tmp_path / "runs" / "search") in err
     assert main([*argv, "--overwrite"]) == 0
+
+
+def test_the_report_of_an_imported_project_reads_its_objective_and_space(tmp_path: Path,
+                                                                          capsys) -> None:
+    """A keras-tuner import keeps its objective and space under ``imported`` in the settings:
+    the report names them (not ``default_objective``), finds the best trial as ``rung best``
+    does, draws a log-sampled hyperparameter on a log axis, and names the algorithm as
+    ``rung status`` does."""
+    from rung.report import build_report
+
+    source = tmp_path / "kt" / "search"
+    space = [{"class_name": "Float", "config": {"name": "lr", "min_value": 1e-4,
+                                                "max_value": 0.1, "sampling": "log"}}]
+    for i, (lr, accuracy) in enumerate([(0.001, 0.5), (0.01, 0.75), (0.1, 0.25)]):
+        trial = source / f"trial_{i}"
+        trial.mkdir(parents=True)
+        trial.joinpath("trial.json").write_text(json.dumps({
+            "trial_id": str(i), "hyperparameters": {"space": space, "values": {"lr": lr}},
+            "metrics": {"metrics": {"val_accuracy": {"direction": "max", "observations": [
+                {"value": [accuracy], "step": 0}]}}},
+            "score": accuracy, "best_step": 0, "status": "COMPLETED"}))
+    project = tmp_path / "runs" / "search"
+    assert main(["import-keras-tuner", str(source), "--directory", str(tmp_path / "runs")]) == 0
+    capsys.readouterr()
+    assert main(["best", str(project)]) == 0
+    best = json.loads(capsys.readouterr().out)
+    with open_project(project) as storage:
+        data = build_report(storage)
+    summary = data.summary
+    assert (summary.objective, summary.direction) == ("val_accuracy", "max")
+    assert (summary.best_trial, summary.best_value) == (best["trial_id"], best["value"]) == (
+        "00001", 0.75)
+    assert summary.algorithm == "imported"
+    assert [(p.name, p.log) for p in data.params] == [("lr", True)]
+
+
+def test_a_keras_tuner_project_given_as_dir_is_named_with_the_import_command(
+        tmp_path: Path, capsys) -> None:
+    source = tmp_path / "kt" / "search"
+    _keras_tuner_project(source)
+    for command in ("status", "best", "trials", "report"):
+        assert main([command, str(source)]) == 1
+        err = capsys.readouterr().err
+        assert f"no rung project at '{source}': it is a keras-tuner project" in err
+        assert f"rung import-keras-tuner {source} --directory runs" in err
+        assert "Traceback" not in err
+    assert main(["status", str(tmp_path / "kt")]) == 1  # its parent is neither
+    assert "keras-tuner" not in capsys.readouterr().err
+
+
+def test_an_output_that_is_empty_or_a_directory_is_named_as_typed(asha_project: Path,
+                                                                   tmp_path: Path, fake_report,
+                                                                   capsys) -> None:
+    """The error names -o/--output (not write_report's ``out``) and the value as typed (not
+    ``'.'`` for ``''``, nor ``'folder'`` for ``'folder/'``)."""
+    for given, shown in (("", "got '', name a file"),
+                         (f"{tmp_path}/", f"got '{tmp_path}/', which is a directory")):
+        assert main(["report", str(asha_project), "-o", given]) == 1
+        err = capsys.readouterr().err
+        assert f"rung report: error: -o/--output must be a file path for the HTML report, {shown}" \
+            in err
+    assert "write_report" not in fake_report
+
+
+def test_import_errors_name_the_options_and_never_show_a_traceback(tmp_path: Path,
+                                                                    capsys) -> None:
+    """A --directory that is a file, a --project-name with a slash, an --objective whose
+    direction its name does not tell: one line naming the option (``--direction`` is the fix,
+    not ``rung.Objective``, which a shell cannot pass)."""
+    source = tmp_path / "kt" / "search"
+    _keras_tuner_project(source)
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    base = ["import-keras-tuner", str(source)]
+    for extra, said in (
+            (["--directory", str(a_file)], f"(--directory '{a_file}'): Not a directory"),
+            (["--project-name", "a/b"], "--project-name must be a plain folder name"),
+            (["--objective", "val_los"], "--objective 'val_los': its name does not say whether "
+                                         "to minimise or maximise it; did you mean val_loss?"),
+            (["--objective", "score"], "add --direction min or --direction max"),
+            (["--direction", "max"], "--direction max needs --objective")):
+        assert main([*base, "--directory", str(tmp_path / "runs"), *extra]) == 1, extra
+        err = capsys.readouterr().err
+        assert said in err and "Traceback" not in err and "rung.Objective" not in err, err
+        assert "directory=" not in err and "project_name=" not in err
+    assert main([*base, "--directory", str(tmp_path / "runs"), "--objective", "score",
+                 "--direction", "max"]) == 0
+    capsys.readouterr()
+    assert main(["status", str(tmp_path / "runs" / "search")]) == 0
+    assert "objective score max" in capsys.readouterr().out
+
+
+def test_an_import_source_that_is_no_keras_tuner_project_is_named_as_src(tmp_path: Path,
+                                                                          capsys) -> None:
+    _keras_tuner_project(tmp_path / "kt" / "search")
+    assert main(["import-keras-tuner", str(tmp_path / "kt")]) == 1  # the folder above it
+    err = capsys.readouterr().err
+    assert f"SRC '{tmp_path / 'kt'}' is not a keras-tuner project directory" in err
+    assert f"the keras-tuner projects below it are: {tmp_path / 'kt' / 'search'}" in err
+    assert "path must be" not in err

@@ -51,3 +51,32 @@ def test_a_finished_search_has_no_running_epochs(hyperband_project, capsys) -> N
         data = build_report(storage)
     assert status.epochs_spent == data.summary.epochs_spent and status.epochs_running == 0
     assert "by running jobs" not in render_html(data)
+
+
+def test_the_best_trial_agrees_when_values_tie(tmp_path: Path, capsys) -> None:
+    """A configuration whose value does not change with epochs ties with its own promotions:
+    ``rung status``, ``rung best`` and the report all name the job with more epochs (as the
+    oracles rank), not the report the earliest one."""
+    import json
+
+    import rung
+
+    def flat(trial: rung.Trial) -> dict[str, float]:
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
+            trial.report(epoch, loss=round(x, 2))
+        return {"loss": round(x, 2)}
+
+    tuner = rung.Hyperband(run_trial=flat, objective="loss", max_epochs=9, factor=3, seed=0,
+                           directory=tmp_path, project_name="tie", verbose=0)
+    tuner.search()
+    tuner.storage.close()
+    project = tmp_path / "tie"
+    with open_project(project) as storage:
+        status = project_status(storage)
+        data = build_report(storage)
+        best = storage.get_trial(status.best["trial_id"])
+    assert best.parent_id is not None  # a promoted job, tied with its parent
+    assert main(["best", str(project)]) == 0
+    said = json.loads(capsys.readouterr().out)["trial_id"]
+    assert data.summary.best_trial == said == best.trial_id

@@ -262,9 +262,9 @@ def test_the_rung_command_checks_project_name_and_objective_before_deleting(
     assert main(["import-keras-tuner", str(kt_random), "--directory", str(tmp_path / "p"),
                  "--project-name", "..", "--overwrite"]) == 1
     err = capsys.readouterr().err
-    assert "rung import-keras-tuner: error: project_name must be a plain folder name" in err
+    assert "rung import-keras-tuner: error: --project-name must be a plain folder name" in err
     assert "got '..'" in err
     assert main(["import-keras-tuner", str(kt_random), "--directory", str(tmp_path),
                  "--project-name", "p", "--overwrite", "--objective", "weird"]) == 1
-    assert "objective='weird'" in capsys.readouterr().err
+    assert "--objective 'weird'" in capsys.readouterr().err
     assert _tree(tmp_path) == before

@@ -62,3 +62,19 @@ def test_summary_counts_the_epochs_running_jobs_reported() -> None:
     plan = search_plan(HB_SETTINGS)
     summary = summarise(snap, plan, best_by_epochs(snap, plan.epochs))
     assert (summary.epochs_spent, summary.epochs_running) == (1 + 2, 2)
+
+
+def test_summary_best_is_a_completed_job_ranked_as_rung_status_ranks() -> None:
+    """Ties go to the job with more epochs, then the earlier one; a pruned job, stopped early,
+    is no result, however good its last value (``rung status`` and ``rung best`` agree)."""
+    snap = snapshot(
+        job("0", value=1.0),
+        job("1", rung=1, epochs=3, initial_epoch=1, parent_id="0", value=1.0),
+        job("2", value=1.0),
+        job("3", status=TrialStatus.PRUNED, value=0.5))
+    plan = search_plan(HB_SETTINGS)
+    summary = summarise(snap, plan, best_by_epochs(snap, plan.epochs))
+    assert (summary.best_trial, summary.best_value) == ("1", 1.0)
+    maximised = snapshot(job("0", value=1.0), job("1", value=2.0), job("2", value=2.0),
+                         direction="max")
+    assert summarise(maximised, plan, best_by_epochs(maximised, plan.epochs)).best_trial == "1"

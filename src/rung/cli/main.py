@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import shlex
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -28,11 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from rung.cli.formats import FORMATS, format_rows, json_value
+from rung.cli.keras_tuner import is_keras_tuner_project, run_import
 from rung.cli.status import project_status
 from rung.cli.status_text import format_status
-from rung.errors import RungError
+from rung.errors import ProjectError, RungError
 from rung.storage._sqlite_errors import read_error
 from rung.storage.project import DB_NAME, open_project, project_database
+from rung.storage.sqlite import SQLiteStorage
 from rung.storage.table import (
     BASE_COLUMNS,
     last_epochs,
@@ -48,8 +51,24 @@ __all__ = ["build_parser", "main"]
 STORED = ("RUNNING", "COMPLETED", "PRUNED", "FAILED")
 
 
+def _open(project: str) -> SQLiteStorage:
+    """``open_project(project)``; a keras-tuner project given instead is named as one, with the
+    command that reads it into a rung project."""
+    try:
+        return open_project(project)
+    except ProjectError:
+        if not is_keras_tuner_project(Path(project)):
+            raise
+        name = Path(project).resolve().name
+        raise ProjectError(
+            f"no rung project at {project!r}: it is a keras-tuner project (oracle.json, "
+            "trial_*/trial.json), which the rung command does not read; import it first: "
+            f"rung import-keras-tuner {shlex.quote(project)} --directory runs (then "
+            f"{shlex.quote(str(Path('runs') / name))} is the rung project)") from None
+
+
 def _status(args: argparse.Namespace) -> int:
-    with open_project(args.project) as storage:
+    with _open(args.project) as storage:
         status = project_status(storage)
     if args.json:
         print(json.dumps(status.to_json(), indent=1, default=json_value))
@@ -59,7 +78,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _best(args: argparse.Namespace) -> int:
-    with open_project(args.project) as storage:
+    with _open(args.project) as storage:
         settings = storage.get_settings()
         name, label = objective_name(settings), objective_label(settings)
         records = [r for r in storage.trials(TrialStatus.COMPLETED) if r.loss is not None]
@@ -80,7 +99,7 @@ def _best(args: argparse.Namespace) -> int:
 
 
 def _trials(args: argparse.Namespace) -> int:
-    with open_project(args.project) as storage:
+    with _open(args.project) as storage:
         rows = trial_rows(storage)
     columns = list(rows[0]) if rows else list(BASE_COLUMNS)
     empty = "no trials yet"
@@ -106,14 +125,19 @@ def _report_module(name: str) -> Any:
 
 
 def _report(args: argparse.Namespace) -> int:
-    open_project(args.project).close()  # a clear error for a path that is no project
+    _open(args.project).close()  # a clear error for a path that is no project
+    if not args.output or Path(args.output).is_dir():  # named as typed, not as Path makes it
+        what = "which is a directory; name a file in it" if args.output else "name a file"
+        raise RungError(f"-o/--output must be a file path for the HTML report, got "
+                        f"{args.output!r}, {what}, e.g. "
+                        f"{str(Path(args.output) / 'report.html')!r}")
     path = _report_module("rung.report").write_report(args.project, args.output)
     print(f"wrote {path}")
     return 0
 
 
 def _dashboard(args: argparse.Namespace) -> int:
-    open_project(args.project).close()
+    _open(args.project).close()
     serve = _report_module("rung.report.dashboard").serve
 
     def ready(url: str) -> None:
@@ -123,23 +147,6 @@ def _dashboard(args: argparse.Namespace) -> int:
         serve(args.project, host=args.host, port=args.port, refresh_s=args.refresh,
               allow_remote=args.allow_remote, open_browser=args.open, ready=ready)
     print("dashboard stopped")
-    return 0
-
-
-def _import(args: argparse.Namespace) -> int:
-    from rung.importers import import_keras_tuner
-    from rung.importers.keras_tuner import import_target
-
-    target = import_target(args.source, args.directory, args.project_name)
-    if (target / DB_NAME).exists() and not args.overwrite:  # the CLI's words, not Python's
-        raise RungError(f"{str(target)!r} holds a rung project already: pass --overwrite to "
-                        "replace it, or --project-name to import under another name")
-    imported = import_keras_tuner(args.source, directory=args.directory,
-                                  project_name=args.project_name, objective=args.objective,
-                                  overwrite=args.overwrite)
-    count = imported.storage.count_trials()
-    print(f"imported {count} trials into {imported.project_dir}")
-    imported.storage.close()
     return 0
 
 
@@ -156,6 +163,9 @@ def _stored_status(text: str) -> str:
         return text.upper()
     close = nearest(text.upper(), STORED)
     hint = f" (did you mean {close.lower()}?)" if close else ""
+    if Path(text).exists():  # `rung trials --status completed DIR`: --status took DIR too
+        hint = (f" ({text!r} is a path: give DIR before --status, or end the statuses with --, "
+                f"as in: rung trials --status completed -- DIR)")
     raise argparse.ArgumentTypeError(
         f"{text!r} is not a status; choose from {', '.join(s.lower() for s in STORED)}{hint}")
 
@@ -210,10 +220,12 @@ def build_parser() -> argparse.ArgumentParser:
     made["status"].add_argument("--json", action="store_true", help="print JSON instead of text")
     made["best"].add_argument("--top", type=_positive, default=1, metavar="N",
                               help="the N best trials, best first (a JSON list when N > 1)")
-    made["trials"].add_argument("--format", choices=FORMATS, default="table")
+    made["trials"].add_argument("--format", choices=FORMATS, default="table",
+                                help="an aligned table (default), csv or json")
     made["trials"].add_argument("--status", nargs="+", type=_stored_status, metavar="STATUS",
                                 help="only jobs of these statuses: "
-                                f"{', '.join(s.lower() for s in STORED)}")
+                                f"{', '.join(s.lower() for s in STORED)} (give DIR first, or "
+                                "end the statuses with --)")
     made["report"].add_argument("-o", "--output", default="report.html", metavar="FILE",
                                 help="the HTML file to write, replaced if it exists; missing "
                                 "folders on its path are created (default: report.html in "
@@ -236,8 +248,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the rung project's name (default: SRC's folder name)")
     imp.add_argument("--objective", default=None,
                      help="the objective's metric (default: the one keras-tuner scored)")
+    imp.add_argument("--direction", choices=("min", "max"), default=None,
+                     help="whether to minimise or maximise --objective, where its name does not "
+                     "say (default: inferred from the name, as val_loss: min)")
     imp.add_argument("--overwrite", action="store_true", help="replace an existing rung project")
-    imp.set_defaults(handler=_import)
+    imp.set_defaults(handler=run_import)
     made["import-keras-tuner"] = imp
     parser.set_defaults(subparsers=made)
     return parser
@@ -283,3 +298,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `rung trials DIR | head`: the reader left, nothing is wrong
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:  # Ctrl-C on a long read: stopped as asked, nothing to show
+        print(f"rung {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a file or folder the command needs: one line, no traceback
+        where = f": {exc.filename!r}" if exc.filename else ""
+        print(f"rung {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1

@@ -71,7 +71,8 @@ def search_plan(settings: Mapping[str, Any] | None) -> SearchPlan:
     open any project.
     """
     settings = settings or {}
-    algorithm = str(settings.get("oracle") or "unknown")
+    # named as `rung status` names it (a keras-tuner import stores no oracle)
+    algorithm = str(settings.get("oracle") or ("imported" if "imported" in settings else "unknown"))
     max_epochs = _int(settings, "max_epochs", 1)
     factor = _int(settings, "factor", 2)
     if max_epochs is not None and factor is not None and (

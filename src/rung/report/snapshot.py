@@ -18,7 +18,7 @@ from typing import Any
 
 from rung.objective import MultiObjective, Objective
 from rung.storage import Storage
-from rung.storage.table import folded_formula
+from rung.storage.table import folded_formula, objective_config
 from rung.trial_record import TrialRecord, TrialStatus
 
 __all__ = ["ObjectiveInfo", "ParamSpec", "Snapshot", "infer_space", "read_snapshot", "space_from_state"]
@@ -60,8 +60,8 @@ class ObjectiveInfo:
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any] | None) -> ObjectiveInfo:
-        config = (settings or {}).get("objective")
-        if isinstance(config, Mapping):
+        config = objective_config(settings)  # a keras-tuner import keeps it under "imported"
+        if config:
             if isinstance(config.get("objectives"), list):
                 parts = tuple((str(c["name"]), str(c["direction"])) for c in config["objectives"])
                 if len(parts) == 1:
@@ -186,5 +186,8 @@ def read_snapshot(storage: Storage) -> Snapshot:
             curves.setdefault(trial_id, []).append((epoch, raw))
     failures = {r.trial_id: r.error for r in trials
                 if r.status is TrialStatus.FAILED and r.error}
-    space = infer_space(trials, space_from_state(storage.get_oracle_state()))
+    state = storage.get_oracle_state()
+    if state is None and isinstance(settings.get("imported"), Mapping):
+        state = settings["imported"]  # a keras-tuner import keeps keras-tuner's space there
+    space = infer_space(trials, space_from_state(state))
     return Snapshot(objective, trials, curves, dict(settings), space, failures)

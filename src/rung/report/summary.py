@@ -11,7 +11,7 @@ from rung.report.brackets import replaced_in
 from rung.report.plan import SearchPlan
 from rung.report.progress import Progress
 from rung.report.snapshot import Snapshot
-from rung.trial_record import TrialStatus
+from rung.trial_record import TrialRecord, TrialStatus
 
 __all__ = ["Summary", "flatten", "running_epochs", "summarise"]
 
@@ -75,6 +75,17 @@ def running_epochs(snapshot: Snapshot) -> int:
     return spent
 
 
+def _best(snapshot: Snapshot) -> TrialRecord | None:
+    """The best completed job, ranked as the oracles (and ``rung status``, ``rung best``) rank:
+    best value, then more epochs, then earlier; a pruned job, stopped early, is not a result."""
+    sign = -1.0 if snapshot.objective.direction == "max" else 1.0
+    ranked = [(sign * value, -record.epochs, index, record)
+              for index, record in enumerate(snapshot.trials)
+              if record.status is TrialStatus.COMPLETED
+              and (value := snapshot.value(record)) is not None]
+    return min(ranked, key=lambda item: item[:3])[3] if ranked else None
+
+
 def summarise(snapshot: Snapshot, plan: SearchPlan, progress: Progress) -> Summary:
     """The summary of ``snapshot`` under ``plan``, with the epochs ``progress`` counted (the
     finished jobs') and those the running jobs reported."""
@@ -83,13 +94,8 @@ def summarise(snapshot: Snapshot, plan: SearchPlan, progress: Progress) -> Summa
                                TrialStatus.RUNNING)]
     by_status = tuple((s, counts[s]) for s in order if counts[s]) + tuple(
         (s, n) for s, n in counts.items() if s not in order)
-    best = None
-    best_value: float | None = None
-    for record in snapshot.trials:
-        value = snapshot.value(record)
-        if value is not None and (best_value is None or snapshot.objective.better(value,
-                                                                                  best_value)):
-            best, best_value = record, value
+    best = _best(snapshot)
+    best_value = None if best is None else snapshot.value(best)
     running = running_epochs(snapshot)
     replaced = replaced_in(snapshot)
     times = [t for r in snapshot.trials for t in (r.created_at, r.finished_at)

@@ -4,6 +4,7 @@ connection configured, another program's database refused, the schema created or
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 from rung.errors import ConfigurationError, ProjectError
 from rung.storage._sqlite_schema import COLUMNS, MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
-__all__ = ["SQLiteOpening", "check_path"]
+__all__ = ["SQLiteOpening", "check_path", "read_only_uri"]
 
 
 def check_path(path: Path, create: bool) -> None:
@@ -44,6 +45,25 @@ def check_path(path: Path, create: bool) -> None:
         raise ConfigurationError(
             f"path must be a database file rung can create, got {str(path)!r}; "
             f"{_why_no_folder(path.parent)} ({exc})") from exc
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI a read-only connection opens ``path`` by (SQLite ``mode=ro``).
+
+    A reader of a WAL file shares the ``-shm`` file beside it, creating it when missing; in a
+    folder this process may not write in (a read-only mount, another user's project) it cannot,
+    and SQLite refuses to read ("attempt to write a readonly database"). There, with no
+    ``-shm`` file and no WAL content, no search can be writing the file (a writer would have to
+    create them too), so it is opened ``immutable``: read as it is, with no side file.
+    """
+    uri = path.resolve().as_uri() + "?mode=ro"  # as_uri escapes '?', '#', '%'
+    wal, shm = (path.with_name(path.name + side) for side in ("-wal", "-shm"))
+    try:
+        frozen = (not os.access(path.parent, os.W_OK) and not shm.exists()
+                  and (not wal.exists() or wal.stat().st_size == 0))
+    except OSError:  # cannot look: let SQLite say what is wrong
+        frozen = False
+    return uri + "&immutable=1" if frozen else uri
 
 
 def _why_no_folder(folder: Path) -> str:

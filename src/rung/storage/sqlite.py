@@ -23,7 +23,7 @@ from rung.storage import _sqlite_lock
 from rung.storage._common import check_finish, dumps, normalise_record
 from rung.storage._sqlite_driver import SQLiteDriverLock
 from rung.storage._sqlite_errors import write_error
-from rung.storage._sqlite_open import SQLiteOpening, check_path
+from rung.storage._sqlite_open import SQLiteOpening, check_path, read_only_uri
 from rung.storage._sqlite_reads import SQLiteReads
 from rung.storage._sqlite_schema import (
     COLUMNS,
@@ -89,7 +89,7 @@ class SQLiteStorage(SQLiteDriverLock, SQLiteOpening, SQLiteReads):  # Storage la
         self._columns = COLUMNS
         target: str | Path = self.path
         if read_only and str(path) != ":memory:":
-            target = self.path.resolve().as_uri() + "?mode=ro"  # as_uri escapes '?', '#', '%'
+            target = read_only_uri(self.path)
         self._timeout = timeout
         self._token: str | None = None  # the driver lock's token while this storage holds it
         self._fenced = False  # writes check the driver lock (once the schema is in place)
