@@ -268,3 +268,20 @@ def test_the_rung_command_checks_project_name_and_objective_before_deleting(
                  "--project-name", "p", "--overwrite", "--objective", "weird"]) == 1
     assert "--objective 'weird'" in capsys.readouterr().err
     assert _tree(tmp_path) == before
+
+
+def test_an_objective_the_trials_never_recorded_is_refused(kt_random, tmp_path) -> None:
+    """keras-tuner's score (val_loss here) is never stored under another metric's name."""
+    with pytest.raises(rung.errors.ConfigurationError,
+                       match=r"objective must be a metric the keras-tuner trials recorded, got "
+                             r"'val_maee'; they recorded loss, mae, val_loss, val_mae \(did you "
+                             r"mean 'val_mae'\?\)"):
+        rung.import_keras_tuner(kt_random, directory=tmp_path,
+                                objective=rung.Objective("val_maee", "min"))
+    with pytest.raises(rung.errors.ConfigurationError, match="got 'val_auc'"):
+        rung.import_keras_tuner(kt_random, directory=tmp_path,
+                                objective=rung.Objective("val_auc", "max"))
+    assert not any(tmp_path.iterdir())  # refused before anything was written
+    by_mae = rung.import_keras_tuner(kt_random, directory=tmp_path, objective="val_mae")
+    assert [t.score for t in by_mae.oracle.get_best_trials(3)] == sorted(
+        t.metrics.get_last_value("val_mae") for t in by_mae.oracle.get_best_trials(3))

@@ -29,7 +29,7 @@ from rung.trial_record import TrialRecord, TrialStatus
 from rung.tuner.driver import refuse_if_driven
 from rung.tuner.project import RUNG_ENTRIES, check_project_name, delete_for_overwrite
 from rung.tuner.results import TunerResults
-from rung.validation import check_bool, check_instance, fail_value
+from rung.validation import check_bool, check_instance, fail_value, nearest
 
 __all__ = ["ImportedProject", "import_keras_tuner", "import_target"]
 
@@ -96,6 +96,7 @@ def import_keras_tuner(path: str | os.PathLike[str], directory: str | os.PathLik
     target = import_target(source, directory, project_name)
     name = target.name
     goal = _single(create_objective(objective)) if objective is not None else _infer(project)
+    scored = _check_recorded(project, goal)
     if (target / DB_NAME).exists():
         if not overwrite:
             raise fail_value("project_name", "a new rung project", name,
@@ -103,7 +104,7 @@ def import_keras_tuner(path: str | os.PathLike[str], directory: str | os.PathLik
         _replace(target, source)
     target.mkdir(parents=True, exist_ok=True)
     storage = get_storage(target / DB_NAME, create=True)
-    _write(storage, project, goal)
+    _write(storage, project, goal, scored)
     storage.set_settings({MARK: {"from": "keras-tuner", "source": str(source.resolve()),
                                  "objective": goal.get_config(), "space": project.space}})
     return ImportedProject(storage, Path(directory), name)
@@ -165,6 +166,24 @@ def _infer(project: KerasTunerProject) -> Objective:
     return Objective(names[0], direction)
 
 
+def _check_recorded(project: KerasTunerProject, goal: Objective) -> bool:
+    """Whether ``goal`` is the metric keras-tuner scored the trials by (so a trial's score is
+    its value where the trial recorded no metrics); an objective that is neither that metric
+    nor one any trial recorded is refused, naming those recorded: keras-tuner's score is not
+    stored under another metric's name."""
+    recorded = sorted({name for trial in project.trials for name in trial.best_metrics()})
+    try:
+        scored = _infer(project).name == goal.name
+    except ValueError:  # no score matches a metric: the project does not say
+        scored = not recorded  # trials with a score and no metrics at all: the score is it
+    if scored or goal.name in recorded:
+        return scored
+    near = nearest(goal.name, recorded)
+    hint = f" (did you mean {near!r}?)" if near else ""
+    raise fail_value("objective", "a metric the keras-tuner trials recorded", goal.name,
+                     f"they recorded {', '.join(recorded)}{hint}")
+
+
 def _record(index: int, trial: KerasTunerTrial, ids: dict[str, str]) -> TrialRecord:
     history = trial.history
     # keras-tuner's Keras tuners record only the best epoch: the number trained is known from
@@ -178,7 +197,10 @@ def _record(index: int, trial: KerasTunerTrial, ids: dict[str, str]) -> TrialRec
                        created_at=0.0)
 
 
-def _write(storage: Storage, project: KerasTunerProject, objective: Objective) -> None:
+def _write(storage: Storage, project: KerasTunerProject, objective: Objective,
+           scored: bool) -> None:
+    """Each finished trial, its result the metrics of its best step; where those lack the
+    objective, keras-tuner's score stands for it only when the objective is what it scored."""
     ids: dict[str, str] = {}
     for trial in project.trials:
         status = _STATUSES.get(trial.status)
@@ -190,7 +212,7 @@ def _write(storage: Storage, project: KerasTunerProject, objective: Objective) -
         for step, metrics in trial.history.items():
             storage.report(record.trial_id, step + 1, metrics)
         metrics = trial.best_metrics()
-        if objective.name not in metrics and trial.score is not None:
+        if scored and objective.name not in metrics and trial.score is not None:
             metrics[objective.name] = trial.score
         loss = None
         if status is not TrialStatus.FAILED:
