@@ -45,6 +45,18 @@ def test_an_unpicklable_positional_argument_is_named_by_its_place() -> None:
     assert unpicklable_argument((1,), {"data": [1, 2]}, pickle.Pickler) is None
 
 
+@pytest.mark.parametrize("protocol", [4, 5])
+def test_large_arrays_pass_the_check_under_either_pickle_protocol(protocol: int) -> None:
+    """Protocol 5 (cloudpickle's, for Dask and Ray) writes a large buffer as a PickleBuffer."""
+    import functools
+
+    import numpy as np
+
+    pickler = functools.partial(pickle.Pickler, protocol=protocol)
+    data = {"x": np.zeros((512, 1024)), "y": bytearray(1 << 20)}
+    assert unpicklable_argument((np.ones(10**6),), data, pickler) is None
+
+
 def test_the_advice_says_how_to_run_in_the_driver_instead() -> None:
     assert process_hint(4, None).endswith("or run with workers=1 (in-process).")
     assert process_hint(4, 10.0).endswith("or run with workers=1 and no job_timeout (in-process).")

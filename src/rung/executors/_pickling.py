@@ -19,8 +19,8 @@ __all__ = ["process_hint", "unpicklable_argument"]
 class _Discard:
     """A file that counts what is written to it and keeps nothing."""
 
-    def write(self, data: bytes) -> int:
-        return len(data)
+    def write(self, data: Any) -> int:  # bytes, or a pickle.PickleBuffer (protocol 5)
+        return memoryview(data).nbytes
 
 
 def unpicklable_argument(args: tuple[Any, ...], kwargs: dict[str, Any],
