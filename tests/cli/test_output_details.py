@@ -4,6 +4,7 @@ empty filter said as such, an empty database, singular nouns."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import rung
@@ -70,12 +71,19 @@ def test_a_status_filter_without_match_says_which(hyperband_project, capsys) -> 
 
 
 def test_an_empty_database_is_called_empty(tmp_path: Path, capsys) -> None:
-    """What a kill while a project is created leaves: a 0-byte rung.db, or one with no table."""
+    """What a kill while a project is created leaves: a 0-byte rung.db (a search creating it
+    leaves it so for an instant, until SQLite writes its header), or one with no table."""
     (tmp_path / "rung.db").write_bytes(b"")
     assert main(["status", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert "the database is empty (no tables)" in err and "running the search again" in err
+    assert "the file is empty (0 bytes), it holds no project" in err
+    assert "try again in a moment" in err and "running the search again creates it" in err
     assert "without rung's tables" not in err
+    sqlite3.connect(tmp_path / "rung.db").execute("PRAGMA journal_mode = WAL").close()
+    assert (tmp_path / "rung.db").stat().st_size > 0  # a header, no table
+    assert main(["status", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "the database is empty (no tables)" in err and "running the search again" in err
 
 
 def test_one_epoch_is_singular() -> None:

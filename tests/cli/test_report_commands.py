@@ -215,10 +215,14 @@ def test_import_errors_name_the_options_and_never_show_a_traceback(tmp_path: Pat
         assert said in err and "Traceback" not in err and "rung.Objective" not in err, err
         assert "directory=" not in err and "project_name=" not in err
     assert main([*base, "--directory", str(tmp_path / "runs"), "--objective", "score",
-                 "--direction", "max"]) == 0
+                 "--direction", "max"]) == 1  # the trials recorded no metric named score
+    assert "objective must be a metric the keras-tuner trials recorded, got 'score'; they " \
+           "recorded val_loss" in capsys.readouterr().err
+    assert main([*base, "--directory", str(tmp_path / "runs"), "--objective", "val_loss",
+                 "--direction", "min"]) == 0
     capsys.readouterr()
     assert main(["status", str(tmp_path / "runs" / "search")]) == 0
-    assert "objective score max" in capsys.readouterr().out
+    assert "objective val_loss min" in capsys.readouterr().out
 
 
 def test_an_import_source_that_is_no_keras_tuner_project_is_named_as_src(tmp_path: Path,

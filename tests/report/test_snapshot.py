@@ -27,7 +27,8 @@ def test_objective_from_settings_single_multi_and_missing() -> None:
         {"name": "val_loss", "direction": "min"}, {"name": "val_acc", "direction": "max"}]}})
     assert (multi.name, multi.direction) == ("val_loss - val_acc", "min")  # what it minimises
     assert multi.value({"val_loss": 0.5, "val_acc": 0.75}) == pytest.approx(-0.25)
-    assert ObjectiveInfo.from_settings(None).name == "default_objective"
+    missing = ObjectiveInfo.from_settings(None)  # none stored: the jobs' stored losses rank
+    assert (missing.name, missing.direction, missing.stored) == ("loss", "min", True)
     one = ObjectiveInfo.from_settings({"objective": {"objectives": [
         {"name": "mae", "direction": "min"}]}})
     assert (one.name, one.parts) == ("mae", ())

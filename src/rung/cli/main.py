@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import shlex
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -29,13 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from rung.cli.formats import FORMATS, format_rows, json_value
-from rung.cli.keras_tuner import is_keras_tuner_project, run_import
+from rung.cli.keras_tuner import run_import
+from rung.cli.opening import open_given
 from rung.cli.status import project_status
 from rung.cli.status_text import format_status
-from rung.errors import ProjectError, RungError
+from rung.errors import RungError
 from rung.storage._sqlite_errors import read_error
-from rung.storage.project import DB_NAME, open_project, project_database
-from rung.storage.sqlite import SQLiteStorage
+from rung.storage.project import DB_NAME, project_database
 from rung.storage.table import (
     BASE_COLUMNS,
     last_epochs,
@@ -51,24 +50,8 @@ __all__ = ["build_parser", "main"]
 STORED = ("RUNNING", "COMPLETED", "PRUNED", "FAILED")
 
 
-def _open(project: str) -> SQLiteStorage:
-    """``open_project(project)``; a keras-tuner project given instead is named as one, with the
-    command that reads it into a rung project."""
-    try:
-        return open_project(project)
-    except ProjectError:
-        if not is_keras_tuner_project(Path(project)):
-            raise
-        name = Path(project).resolve().name
-        raise ProjectError(
-            f"no rung project at {project!r}: it is a keras-tuner project (oracle.json, "
-            "trial_*/trial.json), which the rung command does not read; import it first: "
-            f"rung import-keras-tuner {shlex.quote(project)} --directory runs (then "
-            f"{shlex.quote(str(Path('runs') / name))} is the rung project)") from None
-
-
 def _status(args: argparse.Namespace) -> int:
-    with _open(args.project) as storage:
+    with open_given(args.project) as storage:
         status = project_status(storage)
     if args.json:
         print(json.dumps(status.to_json(), indent=1, default=json_value))
@@ -78,9 +61,10 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _best(args: argparse.Namespace) -> int:
-    with _open(args.project) as storage:
+    with open_given(args.project) as storage:
         settings = storage.get_settings()
-        name, label = objective_name(settings), objective_label(settings)
+        # no objective stored (a storage written directly): the value is the job's stored loss
+        name, label = objective_name(settings), objective_label(settings) or "loss"
         records = [r for r in storage.trials(TrialStatus.COMPLETED) if r.loss is not None]
         if not records:
             raise RungError(f"no completed trial in {args.project!r} yet: nothing is best")
@@ -88,10 +72,12 @@ def _best(args: argparse.Namespace) -> int:
         ranked = [r for _, r in sorted(enumerate(records),
                                        key=lambda p: (p[1].loss, -p[1].epochs, p[0]))]
         top = ranked[:args.top]
-        trained_to = last_epochs(storage, top)  # a single-fidelity job's are in its reports
+        # a single-fidelity job's are in its reports; None: it reported none (its training
+        # function returned only its final metrics: no epoch count is known)
+        trained_to = last_epochs(storage, top)
     best = [{"trial_id": r.trial_id, "objective": label,
              "value": json_value(r.metrics.get(name) if name is not None else r.loss),
-             "epochs": trained_to[r.trial_id], "hyperparameters": r.values,
+             "epochs": trained_to[r.trial_id] or None, "hyperparameters": r.values,
              "metrics": {k: json_value(v) for k, v in r.metrics.items()}}
             for r in top]
     print(json.dumps(best[0] if args.top == 1 else best, indent=1))
@@ -99,7 +85,7 @@ def _best(args: argparse.Namespace) -> int:
 
 
 def _trials(args: argparse.Namespace) -> int:
-    with _open(args.project) as storage:
+    with open_given(args.project) as storage:
         rows = trial_rows(storage)
     columns = list(rows[0]) if rows else list(BASE_COLUMNS)
     empty = "no trials yet"
@@ -125,7 +111,7 @@ def _report_module(name: str) -> Any:
 
 
 def _report(args: argparse.Namespace) -> int:
-    _open(args.project).close()  # a clear error for a path that is no project
+    open_given(args.project).close()  # a clear error for a path that is no project
     if not args.output or Path(args.output).is_dir():  # named as typed, not as Path makes it
         what = "which is a directory; name a file in it" if args.output else "name a file"
         raise RungError(f"-o/--output must be a file path for the HTML report, got "
@@ -137,7 +123,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _dashboard(args: argparse.Namespace) -> int:
-    _open(args.project).close()
+    open_given(args.project).close()
     serve = _report_module("rung.report.dashboard").serve
 
     def ready(url: str) -> None:
@@ -168,6 +154,16 @@ def _stored_status(text: str) -> str:
                 f"as in: rung trials --status completed -- DIR)")
     raise argparse.ArgumentTypeError(
         f"{text!r} is not a status; choose from {', '.join(s.lower() for s in STORED)}{hint}")
+
+
+def _format(text: str) -> str:
+    """An output format of ``rung trials``, in any case (``csv``, ``CSV``)."""
+    if text.lower() in FORMATS:
+        return text.lower()
+    close = nearest(text.lower(), FORMATS)
+    hint = f" (did you mean {close}?)" if close else ""
+    raise argparse.ArgumentTypeError(
+        f"invalid choice: {text!r} (choose from {', '.join(FORMATS)}){hint}")
 
 
 def _positive(text: str) -> int:
@@ -220,8 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     made["status"].add_argument("--json", action="store_true", help="print JSON instead of text")
     made["best"].add_argument("--top", type=_positive, default=1, metavar="N",
                               help="the N best trials, best first (a JSON list when N > 1)")
-    made["trials"].add_argument("--format", choices=FORMATS, default="table",
-                                help="an aligned table (default), csv or json")
+    made["trials"].add_argument("--format", type=_format, default="table",
+                                metavar="{" + ",".join(FORMATS) + "}",
+                                help="an aligned table (default), csv or json, in any case")
     made["trials"].add_argument("--status", nargs="+", type=_stored_status, metavar="STATUS",
                                 help="only jobs of these statuses: "
                                 f"{', '.join(s.lower() for s in STORED)} (give DIR first, or "
@@ -258,10 +255,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
+    """Refuse a misspelt command with the nearest one (``rung stats DIR``: did you mean
+    status?), as argparse would refuse it, with the hint added."""
+    given = next((a for a in argv if not a.startswith("-")), None)  # rung's own options: flags
+    commands = parser.get_default("subparsers")
+    if given is None or given in commands:
+        return
+    close = nearest(given, list(commands)) or nearest(given.lower(), list(commands))
+    hint = f" (did you mean {close}?)" if close else ""
+    parser.error(f"argument COMMAND: invalid choice: {given!r} (choose from "
+                 f"{', '.join(commands)}){hint}")
+
+
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    """``argv`` parsed; an option the command does not have is refused by the command's own
-    parser (its usage, and the nearest option it has), not the top-level one."""
-    args, extra = build_parser().parse_known_args(argv)
+    """``argv`` parsed; a misspelt command, or an option the command does not have, is refused
+    with the nearest one there is (an option by the command's own parser: its usage)."""
+    parser = build_parser()
+    _check_command(parser, sys.argv[1:] if argv is None else argv)
+    args, extra = parser.parse_known_args(argv)
     if extra:
         sub = args.subparsers[args.command]
         options = [o for action in sub._actions for o in action.option_strings]

@@ -26,7 +26,7 @@ from rung.storage.table import last_epochs, objective_config
 from rung.storage.tally import RungCount
 from rung.trial_record import TrialStatus
 
-__all__ = ["ProjectStatus", "RungStatus", "project_status"]
+__all__ = ["ProjectStatus", "RungStatus", "SearchState", "project_status", "search_state"]
 
 _NAMES = {status: status.value.lower() for status in TrialStatus}
 
@@ -52,6 +52,34 @@ class RungStatus:
 
 
 @dataclass(frozen=True)
+class SearchState:
+    """Whether a search is writing the project now, from its driver lock: ``running`` jobs
+    stored as running; ``driver`` the live search holding the lock, described (None: no live
+    one); ``driver_gone`` a lock a dead search left behind (killed with SIGKILL, its machine
+    down), who and why; ``last_error`` with no live driver, the last error recorded for a job
+    left running (``"00002: FatalTypeError: ..."``). ``rung status`` and the HTML report both
+    tell it (``rung.cli.status_text.search_lines``)."""
+
+    running: int
+    driver: str | None = None
+    driver_gone: str | None = None
+    last_error: str | None = None
+
+    @property
+    def interrupted(self) -> bool:
+        """Jobs are stored as running, but no live search runs them (Ctrl-C, a FatalError, a
+        driver killed): the next search re-runs them."""
+        return bool(self.running) and self.driver is None
+
+
+def search_state(storage: Storage, running: int, now: float | None = None) -> SearchState:
+    """The :class:`SearchState` of ``storage``, whose ``running`` jobs are stored as running."""
+    driver, gone = _driver(storage, now)
+    error = None if driver is not None else _last_error(storage, running)
+    return SearchState(running, driver, gone, error)
+
+
+@dataclass(frozen=True)
 class ProjectStatus:
     """A project's state (see ``project_status``)."""
 
@@ -63,7 +91,7 @@ class ProjectStatus:
     jobs_planned: int | None
     epochs_spent: int  # every job's trained epochs, a running job's reported ones included
     epochs_planned: int | None
-    best: dict[str, Any] | None  # trial_id, value, hyperparameters
+    best: dict[str, Any] | None  # trial_id, value, epochs (None: none reported), hyperparameters
     rungs: list[RungStatus] = field(default_factory=list)
     # planned brackets BOHB ran as full-budget jobs instead: their jobs are in rung 0 of
     # bracket s=0 of their iteration (whose ``planned`` counts them), their own rungs are absent
@@ -94,7 +122,8 @@ def _best(storage: Storage, best_id: str | None, name: str | None) -> dict[str, 
     record = storage.get_trial(best_id)
     value = record.metrics.get(name) if name is not None else record.loss
     return {"trial_id": record.trial_id, "value": value,
-            "epochs": last_epochs(storage, [record])[record.trial_id],
+            # None: a single-fidelity job that reported no epoch (as ``rung best`` says it)
+            "epochs": last_epochs(storage, [record])[record.trial_id] or None,
             "hyperparameters": record.values}
 
 
@@ -171,8 +200,8 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
     objective = objective_config(settings)
     counts = {status.value: n for status, n in tally.counts.items()}
     changes = [t for t in (tally.first_change, tally.last_change) if t is not None]
-    driver, driver_gone = _driver(storage, now)
-    if counts.get("RUNNING") and driver is not None:  # a search is running them now
+    search = search_state(storage, counts.get("RUNNING", 0), now)
+    if search.running and search.driver is not None:  # a search is running them now
         changes.append(time.time() if now is None else now)
     oracle = settings.get("oracle") or ("imported" if "imported" in settings else "unknown")
     rungs, replaced = _rungs(tally.rungs, plan, settings)
@@ -183,16 +212,15 @@ def project_status(storage: Storage, now: float | None = None) -> ProjectStatus:
         best=_best(storage, tally.best_id, objective.get("name")),
         rungs=rungs, replaced=replaced,
         first_created=min(changes, default=None), last_change=max(changes, default=None),
-        driver=driver, driver_gone=driver_gone,
-        last_error=None if driver is not None else _last_error(storage, counts),
+        driver=search.driver, driver_gone=search.driver_gone, last_error=search.last_error,
         stopping=bool(_stopping_milestones(settings)), epochs_running=tally.epochs_running)
 
 
-def _last_error(storage: Storage, counts: dict[str, int]) -> str | None:
+def _last_error(storage: Storage, running: int) -> str | None:
     """The last line of the latest error recorded for a job left running (a ``FatalError``
     stores its traceback, then ends the search with the job running), as ``"<trial_id>:
     <line>"``; None when no running job has one."""
-    if not counts.get("RUNNING"):
+    if not running:
         return None
     found: list[tuple[str, int, str]] = []
     for record in storage.trials(TrialStatus.RUNNING):  # the jobs in flight: a few

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from rung.cli.status import ProjectStatus, RungStatus
+from rung.cli.status import ProjectStatus, RungStatus, SearchState
 from rung.oracles.plan import ReplacedBracket
-from rung.storage.table import folded_formula, objective_parts
+from rung.storage.table import UNRECORDED, folded_formula, objective_parts
 
-__all__ = ["format_status"]
+__all__ = ["format_status", "search_lines"]
 
 
 def _of(done: int, planned: int | None, note: str = "") -> str:
@@ -73,15 +73,36 @@ def _bracket_lines(rungs: list[RungStatus], replaced: list[ReplacedBracket],
     return [head, *lines]
 
 
+def search_lines(state: SearchState) -> list[str]:
+    """Who is searching the project: its live driver, or running jobs left by a search that
+    ended (interrupted) and the driver lock a dead one left behind (what ``rung status`` prints
+    and the HTML report shows)."""
+    lines = []
+    if state.driver is not None:
+        lines.append(f"driver: {state.driver} (a live one is searching; a dead one is taken "
+                     "over by the next search)")
+    elif state.running:  # the search that ran them ended (Ctrl-C, FatalError, SIGKILL)
+        lines.append(f"interrupted: the {state.running} running job(s) belong to a search that "
+                     "is no longer running; running it again re-runs them")
+        if state.last_error is not None:
+            lines.append(f"  last error of a job left running: trial {state.last_error}")
+    if state.driver_gone is not None:
+        lines.append(f"dead driver: {state.driver_gone} (killed, or its machine went down; the "
+                     "next search takes the project over)")
+    return lines
+
+
 def format_status(status: ProjectStatus, path: str) -> str:
     """``status`` as the text ``rung status`` prints."""
     parts = objective_parts(status.objective)
     if len(parts) > 1:  # folded into one loss, minimised: say how
         name = folded_formula(parts)
         said = f"{name}, minimised ({', '.join(f'{n} {d}' for n, d in parts)})"
-    else:
-        name, direction = parts[0] if parts else ("objective", "")
+    elif parts:
+        name, direction = parts[0]
         said = f"{name} {direction}".rstrip()
+    else:  # none stored (a storage written directly): the jobs' stored losses rank them
+        name, said = "loss", UNRECORDED
     lines = [f"project {path}: {status.oracle}, objective {said}"]
     by = ", ".join(f"{n} {s.lower()}" for s, n in sorted(status.counts.items()))
     lines.append(f"jobs: {_of(status.jobs, status.jobs_planned)}" + (f": {by}" if by else ""))
@@ -106,16 +127,7 @@ def format_status(status: ProjectStatus, path: str) -> str:
         after = f"after {_count(best['epochs'], 'epoch')} " if best["epochs"] else ""
         lines.append(f"best: trial {best['trial_id']} {name}={value} {after}"
                      f"{best['hyperparameters']}")
-    if status.driver is not None:
-        lines.append(f"driver: {status.driver} (a live one is searching; a dead one is taken "
-                     "over by the next search)")
-    elif status.counts.get("RUNNING"):  # the search that ran them ended (Ctrl-C, FatalError)
-        lines.append(f"interrupted: the {status.counts['RUNNING']} running job(s) belong to a "
-                     "search that is no longer running; running it again re-runs them")
-        if status.last_error is not None:
-            lines.append(f"  last error of a job left running: trial {status.last_error}")
-    if status.driver_gone is not None:
-        lines.append(f"dead driver: {status.driver_gone} (killed, or its machine went down; the "
-                     "next search takes the project over)")
+    lines += search_lines(SearchState(status.counts.get("RUNNING", 0), status.driver,
+                                      status.driver_gone, status.last_error))
     lines += _bracket_lines(status.rungs, status.replaced, status.stopping)
     return "\n".join(lines)

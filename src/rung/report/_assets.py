@@ -24,6 +24,9 @@ section h2{font-size:16px;margin:4px 0 8px}
 .card{background:#fff;border:1px solid #e1e4e8;border-radius:6px;padding:8px 12px;min-width:180px}
 .card b{display:block;font-size:20px}
 .card small{display:block;color:#555}
+.notice{margin-top:10px;padding:6px 12px;border-left:4px solid #4c78a8;background:#fff;
+ font-size:13px}
+.notice.warn{border-left-color:#c0392b;background:#fdf0ee}
 .bar{height:6px;background:#e9ecef;border-radius:3px;margin-top:4px;overflow:hidden}
 .bar i{display:block;height:100%;background:#4c78a8}
 .live{display:inline-block;padding:1px 8px;border-radius:10px;background:#e6f4ea;color:#1e7b34;

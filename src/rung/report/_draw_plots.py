@@ -66,16 +66,17 @@ def draw_curves(curves: LearningCurves, objective: str) -> str:
 
 
 def draw_progress(progress: Progress, objective: str) -> str:
-    """Each finished job's value at the epochs spent when it finished, and the best so far."""
+    """Each finished job's value at the epochs spent when it finished (the jobs finished, where
+    no job trained an epoch the project knows of), and the best so far."""
     values = [p.value for p in progress.points if p.value is not None]
     y_range = robust_range(values)
     if y_range is None:
         return '<p class="empty">No result yet.</p>'
     box = Box(960, 300)
-    end = max(progress.epochs_spent, progress.planned_epochs or 0, 1)
-    xs = Scale(0, end, box.x0, box.x1)
+    by_jobs = progress.by_jobs
+    xs = Scale(0, max(progress.x_end, 1), box.x0, box.x1)
     ys = Scale(*y_range, box.y0, box.y1)
-    jobs = dots((xs(p.epochs_spent), ys.clamp(p.value)) for p in progress.points
+    jobs = dots((xs(p.x(by_jobs)), ys.clamp(p.value)) for p in progress.points
                 if p.value is not None)
     step: list[tuple[float, float]] = []
     for spent, best in progress.steps:
@@ -83,16 +84,17 @@ def draw_progress(progress: Progress, objective: str) -> str:
             step.append((xs(spent), step[-1][1]))
         step.append((xs(spent), ys.clamp(best)))
     if step:
-        step.append((xs(progress.epochs_spent), step[-1][1]))
+        step.append((xs(progress.jobs if by_jobs else progress.epochs_spent), step[-1][1]))
     planned = ""
-    if progress.planned_epochs:
+    if progress.planned_epochs and not by_jobs:
         x = xs(progress.planned_epochs)
         planned = (f'<line class="plan" x1="{x:.1f}" x2="{x:.1f}" y1="{box.y1}" y2="{box.y0}"/>'
                    f'<text class="small" x="{x - 4:.1f}" y="{box.y1 + 12}" text-anchor="end">'
                    f'planned {progress.planned_epochs:,}</text>')
-    body = (axes(box, xs, ys, "epochs spent", objective) + planned
+    axis = "jobs finished" if by_jobs else "epochs spent"
+    body = (axes(box, xs, ys, axis, objective) + planned
             + f'<path class="pdots" d="{jobs}"/><path class="best" d="{polyline(step)}"/>')
-    return _svg(box, body, "best objective against epochs spent")
+    return _svg(box, body, f"best objective against {axis}")
 
 
 def _jitter(trial_id: str) -> float:

@@ -2,7 +2,8 @@
 
 :func:`serve` listens on 127.0.0.1 (a free port unless one is given), answers ``/`` with the
 report page and ``/state.json`` with a small JSON object whose ``token`` changes whenever another
-connection commits to the project (SQLite's ``PRAGMA data_version``). The page polls it every
+connection commits to the project (SQLite's ``PRAGMA data_version``), or its search's driver
+dies (a search killed with SIGKILL commits nothing more). The page polls it every
 ``refresh_s`` seconds and reloads itself when the token changed, so it follows a running search;
 a page is built once per change of the project, however many browsers poll.
 
@@ -28,6 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from rung.cli.status import search_state
 from rung.report._open import open_read_only
 from rung.report.data import build_report
 from rung.report.render import CSP, Live, render_html
@@ -156,11 +158,13 @@ class Dashboard:
         return is_loopback(name) or name == self.host.strip("[]")
 
     def state(self) -> dict[str, Any]:
-        """What the page polls: a ``token`` that changes with every commit to the project."""
+        """What the page polls: a ``token`` that changes with every commit to the project, and
+        when the search writing it dies (its jobs then show as interrupted)."""
         with self._lock:
             version = self._probe.execute("PRAGMA data_version").fetchone()[0]
             jobs = self._storage.count_trials()
-        return {"token": f"{version}-{jobs}", "jobs": jobs}
+            live = "live" if search_state(self._storage, 0).driver is not None else "idle"
+        return {"token": f"{version}-{jobs}-{live}", "jobs": jobs}
 
     def page(self) -> str:
         """The report page of the project as it is now (built once per change)."""

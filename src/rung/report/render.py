@@ -67,6 +67,24 @@ def _epochs_note(s: Summary) -> str:
     return "; ".join(notes)
 
 
+def _search(s: Summary) -> str:
+    """Who is searching the project, as ``rung status`` says it (jobs left running by a search
+    that ended are interrupted, not running)."""
+    if not s.search:
+        return ""
+    warn = s.interrupted or any(line.startswith("dead driver") for line in s.search)
+    kind = "notice warn" if warn else "notice"
+    return f'<div class="{kind}">' + "<br>".join(esc(line) for line in s.search) + "</div>"
+
+
+def _epochs_card(s: Summary, epochs: str) -> str:
+    if s.epochs_spent == 0 and s.planned_epochs is None:  # as rung status says it
+        return _card("epochs spent", "none reported", note="no budget in epochs: each trial "
+                     "trains as long as its code decides")
+    return _card("epochs spent" + ("" if s.planned_epochs is None else " / planned"), epochs,
+                 s.epochs_spent, s.planned_epochs, _epochs_note(s))
+
+
 def _cards(s: Summary) -> str:
     jobs = f"{s.jobs:,}" + ("" if s.planned_jobs is None else f" / {s.planned_jobs:,}")
     epochs = f"{s.epochs_spent:,}" + ("" if s.planned_epochs is None else
@@ -76,11 +94,11 @@ def _cards(s: Summary) -> str:
     return ('<div class="cards">'
             + _card("jobs" + ("" if s.planned_jobs is None else " / planned"), jobs, s.jobs,
                     s.planned_jobs, _replaced_note(s.replaced))
-            + _card("epochs spent" + ("" if s.planned_epochs is None else " / planned"), epochs,
-                    s.epochs_spent, s.planned_epochs, _epochs_note(s))
+            + _epochs_card(s, epochs)
             + _card(f"best {s.objective} ({s.direction})", best)
             + _card("best trial", s.best_trial or "–")
-            + _card("jobs by status", statuses) + "</div>")
+            + _card("jobs by status", statuses, note="interrupted: their search is no longer "
+                    "running" if s.interrupted else "") + "</div>")
 
 
 def _rows(pairs: tuple[tuple[str, str], ...]) -> str:
@@ -120,7 +138,8 @@ def _params(data: ReportData) -> str:
         return '<p class="empty">No hyperparameter.</p>'
     levels = sorted({p.epochs for plot in data.params for p in plot.points})
     plots = "".join(draw_param(p, data.summary.objective, levels) for p in data.params)
-    return param_legend(levels) + f'<div class="params">{plots}</div>'
+    legend = param_legend(levels) if any(levels) else ""  # no epoch reported: one colour
+    return legend + f'<div class="params">{plots}</div>'
 
 
 def render_html(data: ReportData, live: Live | None = None) -> str:
@@ -133,10 +152,11 @@ def render_html(data: ReportData, live: Live | None = None) -> str:
     s = data.summary
     lower = s.direction == "min"
     badge = '<span id="live" class="live">live</span>' if live else ""
+    said = s.objective_said or f"{s.objective} ({s.direction})"
     sections = [
         ("Brackets and rungs", draw_brackets(data.brackets, _bracket_range(data), lower)),
         ("Learning curves", draw_curves(data.curves, s.objective)),
-        ("Best objective against epochs spent", draw_progress(data.progress, s.objective)),
+        (_progress_title(data), _progress_note(data) + draw_progress(data.progress, s.objective)),
         ("Hyperparameters against the objective", _params(data)),
         ("Trials", '<div class="tools"><input id="filter" type="search" placeholder="filter '
                    'rows (trial id, status, value...)"><button id="prev">&lt;</button>'
@@ -154,12 +174,25 @@ def render_html(data: ReportData, live: Live | None = None) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{esc(data.title)}</title><style>{CSS}</style></head><body>"
         f"<header><h1>{esc(data.title)}{badge}</h1><div class=\"sub\">{esc(s.algorithm)} · "
-        f"objective {esc(s.objective)} ({esc(s.direction)}) · started {_when(s.started_at)} · "
-        f"last change {_when(s.updated_at)}</div>{_cards(s)}</header><main>{body}</main>"
+        f"objective {esc(said)} · started {_when(s.started_at)} · "
+        f"last change {_when(s.updated_at)}</div>{_cards(s)}{_search(s)}</header>"
+        f"<main>{body}</main>"
         '<div id="tip"></div>'
         f'<script type="application/json" id="rung-data">{_data_json(data, live)}</script>'
         f"<script>{SCRIPT}</script></body></html>"
     )
+
+
+def _progress_title(data: ReportData) -> str:
+    return ("Best objective against jobs finished" if data.progress.by_jobs
+            else "Best objective against epochs spent")
+
+
+def _progress_note(data: ReportData) -> str:
+    if not data.progress.by_jobs:
+        return ""
+    return ('<p class="note">No job reported an epoch (each trains as long as its code '
+            'decides): jobs are placed in the order they finished.</p>')
 
 
 def _bracket_range(data: ReportData) -> tuple[float, float] | None:

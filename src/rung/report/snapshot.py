@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from rung.cli.status import SearchState, search_state
 from rung.objective import MultiObjective, Objective
 from rung.storage import Storage
-from rung.storage.table import folded_formula, objective_config
+from rung.storage.table import UNRECORDED, folded_formula, objective_config
 from rung.trial_record import TrialRecord, TrialStatus
 
 __all__ = ["ObjectiveInfo", "ParamSpec", "Snapshot", "infer_space", "read_snapshot", "space_from_state"]
@@ -29,12 +30,15 @@ class ObjectiveInfo:
     """What the plots call the objective: a metric ``name`` and its ``direction`` ("min"/"max").
 
     A multi-objective is shown as the loss rung folds it into, named by its formula
-    (``"val_loss - val_acc"``, "min").
+    (``"val_loss - val_acc"``, "min"). A project that stores no objective (written through a
+    storage directly) is ranked by the loss each job stored: ``stored``, named "loss", "min"
+    (``rung status`` says it the same way); no metric is its objective, so no curve is drawn.
     """
 
     name: str
     direction: str
     parts: tuple[tuple[str, str], ...] = ()  # (name, direction) of each folded objective
+    stored: bool = False  # no objective recorded: a job's value is its stored loss
 
     def value(self, metrics: Mapping[str, Any]) -> float | None:
         """The objective's finite value in ``metrics``, or None (absent, NaN, not a number)."""
@@ -69,7 +73,12 @@ class ObjectiveInfo:
                 return cls(folded_formula(parts), "min", parts)
             if isinstance(config.get("name"), str) and config.get("direction") in ("min", "max"):
                 return cls(config["name"], config["direction"])
-        return cls("default_objective", "min")
+        return cls("loss", "min", stored=True)
+
+    @property
+    def said(self) -> str:
+        """The objective in words, as the page's header and ``rung status`` give it."""
+        return UNRECORDED if self.stored else f"{self.name} ({self.direction})"
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,8 @@ class Snapshot:
     settings: Mapping[str, Any] = field(default_factory=dict)
     space: tuple[ParamSpec, ...] = ()
     failures: Mapping[str, str] = field(default_factory=dict)  # trial id -> last error
+    # whether a search is writing the project (as ``rung status`` tells it); None: not read
+    search: SearchState | None = None
 
     def value(self, record: TrialRecord) -> float | None:
         """The objective value of a job that produced one (completed or pruned), else None."""
@@ -105,6 +116,9 @@ class Snapshot:
     @cached_property
     def _values(self) -> dict[str, float | None]:  # every plot asks: computed once
         scored = (TrialStatus.COMPLETED, TrialStatus.PRUNED)
+        if self.objective.stored:  # no objective recorded: the loss each job stored
+            return {r.trial_id: _finite(r.loss) if r.status in scored else None
+                    for r in self.trials}
         return {r.trial_id: self.objective.value(r.metrics) if r.status in scored else None
                 for r in self.trials}
 
@@ -168,7 +182,9 @@ def _finite(value: Any) -> float | None:
 
 def read_snapshot(storage: Storage) -> Snapshot:
     """Read ``storage`` once: settings, trials, every job's reported objective values (running
-    jobs' too), the declared space and each failed job's last error."""
+    jobs' too), the declared space, each failed job's last error and whether a search is
+    writing it (``rung.cli.status.search_state``: a job left running by a killed search is
+    told apart from one running now)."""
     settings = storage.get_settings() or {}
     objective = ObjectiveInfo.from_settings(settings)
     trials = tuple(storage.trials())
@@ -177,7 +193,7 @@ def read_snapshot(storage: Storage) -> Snapshot:
         for record in trials:
             curves[record.trial_id] = [(epoch, objective.value(metrics)) for epoch, metrics
                                        in storage.epoch_metrics(record.trial_id)]
-    else:  # one metric: the storage reads it without decoding whole reports
+    elif not objective.stored:  # one metric: the storage reads it without decoding whole reports
         for trial_id, epoch, raw in storage.metric_history(objective.name):
             if raw.__class__ is not float:  # the common case inlined: 100,000s of reports
                 raw = _finite(raw)
@@ -190,4 +206,6 @@ def read_snapshot(storage: Storage) -> Snapshot:
     if state is None and isinstance(settings.get("imported"), Mapping):
         state = settings["imported"]  # a keras-tuner import keeps keras-tuner's space there
     space = infer_space(trials, space_from_state(state))
-    return Snapshot(objective, trials, curves, dict(settings), space, failures)
+    running = sum(1 for r in trials if r.status is TrialStatus.RUNNING)
+    return Snapshot(objective, trials, curves, dict(settings), space, failures,
+                    search_state(storage, running))

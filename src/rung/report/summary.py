@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from rung.cli.status_text import search_lines
 from rung.oracles.plan import jobs_planned
 from rung.report.brackets import replaced_in
 from rung.report.plan import SearchPlan
@@ -25,7 +26,11 @@ class Summary:
 
     ``epochs_spent`` counts what every job trained: a finished job's epochs (as the progress
     plot charges it) and the epochs a running job has reported so far (``epochs_running``), as
-    ``rung status`` and the live progress of ``search()`` count them."""
+    ``rung status`` and the live progress of ``search()`` count them.
+
+    ``search``: who is searching the project, in the lines ``rung status`` prints (its live
+    driver; or jobs left running by a search that ended, ``interrupted``, and the driver lock a
+    killed one left behind); empty when not read."""
 
     algorithm: str
     objective: str
@@ -43,6 +48,9 @@ class Summary:
     best_values: tuple[tuple[str, str], ...]
     started_at: float | None
     updated_at: float | None
+    search: tuple[str, ...] = ()
+    interrupted: bool = False
+    objective_said: str = ""  # the objective in words ("loss (min)"), as ``rung status`` says it
 
     @property
     def running(self) -> int:
@@ -118,4 +126,7 @@ def summarise(snapshot: Snapshot, plan: SearchPlan, progress: Progress) -> Summa
         best_values=() if best is None else tuple((k, str(v)) for k, v in best.values.items()),
         started_at=min(times, default=None),
         updated_at=max(times, default=None),
+        search=() if snapshot.search is None else tuple(search_lines(snapshot.search)),
+        interrupted=snapshot.search is not None and snapshot.search.interrupted,
+        objective_said=snapshot.objective.said,
     )

@@ -72,13 +72,15 @@ def trial_table(snapshot: Snapshot) -> TrialTable:
     metrics: dict[str, None] = {}
     for record in snapshot.trials:
         for key in record.metrics:
-            if key != snapshot.objective.name and len(metrics) < _MAX_METRICS:
+            its_column = key == snapshot.objective.name and not snapshot.objective.stored
+            if not its_column and len(metrics) < _MAX_METRICS:  # the objective has its own
                 metrics[key] = None
     columns = [Column("trial", "trial", False), Column("status", "status", False),
                Column("iteration", "iteration", True), Column("bracket", "bracket", True),
                Column("rung", "rung", True), Column("parent", "parent", False),
                Column("from", "from epoch", True), Column("to", "to epoch", True),
-               Column("objective", snapshot.objective.name, True)]
+               Column("objective", "stored loss" if snapshot.objective.stored
+                      else snapshot.objective.name, True)]
     columns += [Column(f"hp:{n}", n, s.kind == "numeric") for n, s in
                 zip(names, snapshot.space, strict=True)]
     columns += [Column(f"m:{m}", m, True) for m in metrics]

@@ -5,7 +5,9 @@ Columns, in order: ``trial_id, status, iteration, bracket, rung, initial_epoch, 
 epochs_trained, parent_id, objective, attempts, duration_s, created_at, finished_at, error``,
 then one ``hp.<name>`` column per hyperparameter and one ``metric.<name>`` column per metric
 (names sorted; a job that has no value for one gets None). ``objective`` is the value of the
-objective's metric (for several objectives, the folded loss); ``epochs`` the epoch the job
+objective's metric (for several objectives, the folded loss), None where the job has no finite
+one (a job whose objective was NaN failed: it has no result; its ``metric.<name>`` keeps the
+value as reported); ``epochs`` the epoch the job
 trains to: its planned end, or for a job without one (a single-fidelity search leaves the length to
 the training function) the last epoch it reported; ``epochs_trained`` the epochs the job really
 trained (a pruned job stops early; a running job counts the epochs it reported);
@@ -17,6 +19,7 @@ unknown: a trial imported from keras-tuner has no creation time, so no duration,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,15 +27,20 @@ from rung.storage.base import Storage
 from rung.storage.tally import epochs_trained, last_epoch
 from rung.trial_record import TrialRecord
 
-__all__ = ["BASE_COLUMNS", "duration", "epochs_trained", "folded_formula", "last_epochs",
-           "objective_config", "objective_label", "objective_name", "objective_parts",
-           "trial_rows"]
+__all__ = ["BASE_COLUMNS", "UNRECORDED", "duration", "epochs_trained", "folded_formula",
+           "last_epochs", "objective_config", "objective_label", "objective_name",
+           "objective_parts", "trial_rows"]
 
 BASE_COLUMNS = (
     "trial_id", "status", "iteration", "bracket", "rung", "initial_epoch", "epochs",
     "epochs_trained", "parent_id", "objective", "attempts", "duration_s", "created_at",
     "finished_at", "error",
 )
+
+# a project that stores no objective (written through a storage directly, with no settings):
+# its jobs are ranked by the loss each stored, lowest first; what ``rung status`` and the report
+# say of its objective, whose values they name "loss"
+UNRECORDED = "not recorded (jobs ranked by the loss each stored, lowest first)"
 
 
 def objective_config(settings: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -82,10 +90,11 @@ def objective_label(settings: Mapping[str, Any] | None) -> str | None:
 
 
 def _objective_value(record: TrialRecord, name: str | None) -> float | None:
-    if name is not None:
-        value = record.metrics.get(name)
-        return None if value is None else float(value)
-    return record.loss
+    """The job's objective value, None where it has no finite one (absent, NaN, infinite)."""
+    value = record.metrics.get(name) if name is not None else record.loss
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
 
 
 def _first_line(text: str | None) -> str | None:
