@@ -32,8 +32,12 @@ def test_a_callback_that_cannot_be_copied_is_fatal(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("kwargs", "error", "message"), [
-    ({"epoch": 1}, ValueError, r"search\(\) got epoch, which keras.Model.fit does not take .*did "
-                               r"you mean epochs\?"),
+    ({"epoch": 1}, ValueError, r"search\(\) got epoch=1, which keras.Model.fit does not take "
+                               r"\(it takes x, .*\); epoch=: did you mean epochs=\? Arguments of "
+                               r"search\(\) other than its own go to fit\.$"),
+    ({"epoch": 1, "validaton_data": np.zeros((40, 3))}, ValueError,
+     r"search\(\) got epoch=1, validaton_data=<ndarray>, which .*; epoch=: did you mean "
+     r"epochs=\?; validaton_data=: did you mean validation_data=\? Arguments"),
     ({"epochs": "2"}, TypeError, r"epochs must be an integer \(Keras' fit epochs\), got '2'"),
     ({"callbacks": [keras.callbacks.EarlyStopping]}, TypeError,
      r"callbacks must be callback objects, got the class EarlyStopping"),

@@ -126,8 +126,11 @@ def test_a_subclass_run_trial_is_checked_when_the_search_starts(tmp_path: Path) 
     with pytest.raises(ArgumentTypeError,
                        match=re.escape("TwoData.run_trial(trial, x): it takes 1 positional")):
         tuner.search(1, 2)
-    with pytest.raises(ArgumentTypeError, match="'verbose'"):  # keras-tuner passes it on
-        tuner.search(1, verbose=0)
+    with pytest.raises(ArgumentTypeError, match="'verbose'") as caught:  # passed on, as in
+        tuner.search(1, verbose=0)                                        # keras-tuner
+    assert "did you mean" not in str(caught.value)  # not "did you mean 'verbose'?" for verbose
+    assert ("passes its option 'verbose' on to a run_trial method too, as keras-tuner does: give "
+            "run_trial a 'verbose' parameter (or **kwargs)") in str(caught.value)
     assert not ran and tuner.storage.count_trials() == 0
     tuner.search(1)
     assert len(ran) == 1

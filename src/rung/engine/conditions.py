@@ -38,3 +38,9 @@ class Parent(Condition):
     def name(self) -> str:
         """keras-tuner's name for ``parent_name``."""
         return self.parent_name
+
+    def get_config(self) -> dict[str, Any]:
+        """keras-tuner's ``Parent.get_config()``: ``{"name": ..., "values": [...]}``
+        (``Parent.from_config`` reads it back; a hyperparameter's config wraps it as
+        ``{"class_name": "Parent", "config": ...}``)."""
+        return {"name": self.parent_name, "values": list(self.values)}

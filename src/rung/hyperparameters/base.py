@@ -137,17 +137,20 @@ class Condition:
         return values[self.parent_name] in self.values
 
     def get_config(self) -> dict[str, Any]:
-        """Return a JSON-serialisable dict."""
-        return {"parent_name": self.parent_name, "values": list(self.values)}
+        """A JSON-serialisable dict in keras-tuner's form, ``{"class_name": "Parent", "config":
+        {"name": ..., "values": [...]}}``, so that keras-tuner reads a space rung saved."""
+        return {"class_name": "Parent",
+                "config": {"name": self.parent_name, "values": list(self.values)}}
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Condition:
-        """Rebuild a condition from :meth:`get_config` output, or from keras-tuner's
-        ``{"class_name": "Parent", "config": {"name": ..., "values": [...]}}``."""
+        """Rebuild a condition from :meth:`get_config` output (keras-tuner's form), from
+        keras-tuner's ``Parent.get_config()`` (``{"name": ..., "values": [...]}``) or from
+        rung's older ``{"parent_name": ..., "values": [...]}``."""
         if "config" in config:
-            inner = config["config"]
-            return cls(inner["name"], tuple(inner["values"]))
-        return cls(config["parent_name"], tuple(config["values"]))
+            config = config["config"]
+        name = config["name"] if "name" in config else config["parent_name"]
+        return cls(name, tuple(config["values"]))
 
 
 class HyperParameter:
@@ -271,7 +274,7 @@ class HyperParameter:
         return {
             "name": self.name,
             **self._definition(),
-            "conditions": [c.get_config() for c in self.conditions],
+            "conditions": [Condition.get_config(c) for c in self.conditions],
         }
 
     @classmethod

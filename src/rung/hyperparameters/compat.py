@@ -31,12 +31,7 @@ def hyperparameter_from_config(item: Mapping[str, Any]) -> HyperParameter:
     if kind is None:
         raise SearchSpaceError(f"Cannot read hyperparameter config {dict(item)!r}.")
     config = dict(item.get("config", {}))
-    conditions = [
-        Condition(c["config"]["name"], c["config"]["values"])
-        if "config" in c
-        else Condition.from_config(c)
-        for c in config.pop("conditions", ())
-    ]
+    conditions = [Condition.from_config(c) for c in config.pop("conditions", ())]
     accepted = inspect.signature(kind.__init__).parameters
     kwargs = {k: v for k, v in config.items() if k in accepted and k != "self"}
     return kind(conditions=conditions, **kwargs)

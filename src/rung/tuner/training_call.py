@@ -101,6 +101,12 @@ def _explain(signature: inspect.Signature, args: tuple[Any, ...],
         if unknown:
             hints = []
             for key in unknown:
+                if key in options:  # an option that reaches it all the same: keras-tuner's
+                    # verbose, which a subclass's run_trial method gets as in keras-tuner
+                    hints.append(f"search() passes its option {key!r} on to a run_trial "
+                                 f"method too, as keras-tuner does: give run_trial a {key!r} "
+                                 "parameter (or **kwargs)")
+                    continue
                 option = nearest(key, options)
                 own = nearest(key, sorted(takes))
                 if option is not None:

@@ -169,6 +169,20 @@ class KerasTunerMixin:
             raise self.checkpoint_cleanup.missing_error(trial)  # type: ignore[attr-defined]
         return load_model(self, trial)
 
+    def save_model(self, trial_id: str, model: Any, step: int = 0) -> None:
+        """Save ``model`` as the checkpoint of trial ``trial_id``, for a ``run_trial`` that
+        trains its own model: ``load_model`` and ``get_best_models`` then return it (a Keras
+        hypermodel's: its weights, loaded into a model built for the trial's hyperparameters;
+        without a hypermodel: the object itself, as ``trial.save_checkpoint(model)``).
+        keras-tuner's signature; ``step`` is accepted and unused (the last save is kept)."""
+        check_int("step", step, 0)
+        if self.hypermodel is None:
+            self.checkpoints.save(trial_id, model)  # type: ignore[attr-defined]
+            return
+        from rung.integrations.keras.checkpoint import save_state
+
+        save_state(model, self.checkpoints.directory(trial_id))  # type: ignore[attr-defined]
+
     # --- hooks called during Keras fit (keras-tuner's signatures) ------------------------------
     def on_epoch_begin(self, trial: Any, model: Any, epoch: int, logs: Any = None) -> None:  # noqa: B027
         """Called at the start of each epoch of ``fit``."""

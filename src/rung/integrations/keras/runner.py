@@ -160,16 +160,23 @@ def check_fit_arguments(fit_kwargs: dict[str, Any]) -> None:
     if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
         unknown = sorted(set(fit_kwargs) - set(accepted) - {"self"})
         if unknown:
-            near = [nearest(name, accepted) for name in unknown]
-            hints = "; ".join(f"did you mean {m}?" for m in near if m)
+            given = ", ".join(f"{name}={_short(fit_kwargs[name])}" for name in unknown)
+            hints = "; ".join(f"{name}=: did you mean {match}=?" for name in unknown
+                              if (match := nearest(name, accepted)))
             raise ConfigurationError(
-                f"search() got {', '.join(unknown)}, which keras.Model.fit does not take "
+                f"search() got {given}, which keras.Model.fit does not take "
                 f"(it takes {', '.join(n for n in accepted if n != 'self')})"
-                + (f"; {hints}" if hints else "")
-                + ". Arguments of search() other than its own go to fit.")
+                + (f"; {hints}" if hints else ".")
+                + " Arguments of search() other than its own go to fit.")
     epochs = fit_kwargs.get("epochs")
     if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int)):
         raise fail_type("epochs", "an integer (Keras' fit epochs)", epochs)
+
+
+def _short(value: Any) -> str:
+    """``repr(value)``, or ``<ndarray>`` when that is long (data passed by keyword)."""
+    shown = repr(value)
+    return shown if len(shown) <= 40 else f"<{type(value).__name__}>"
 
 
 def release_keras_state() -> None:

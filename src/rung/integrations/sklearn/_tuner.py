@@ -233,6 +233,13 @@ class SklearnTuner(BaseTuner):
         trial.save_checkpoint(model)
         return {name: float(np.mean(values)) for name, values in results.items()}
 
+    def save_model(self, trial_id: str, model: Any, step: int = 0) -> None:
+        """Save ``model`` as the checkpoint of trial ``trial_id`` (what ``load_model`` returns),
+        for a ``run_trial`` override, as keras-tuner's ``SklearnTuner.save_model``; ``step`` is
+        accepted and unused."""
+        check_int("step", step, 0)
+        self.checkpoints.save(trial_id, model)
+
     def load_model(self, trial: Trial) -> Any:
         """The model a trial saved (fitted on its last training fold)."""
         check_instance("trial", trial, Trial, "a rung.Trial, e.g. one of "
