@@ -62,6 +62,7 @@ class OraclePersistence:
     _rng: np.random.Generator
     _next_id: int
     _pending: dict[str, Suggestion]
+    _last_reports: dict[str, int]
     _finished_trials: dict[str, TrialRecord]
     _ranking: Ranking
 
@@ -137,6 +138,7 @@ class OraclePersistence:
             "next_id": self._next_id,
             "stop": None if self.stop is None else self.stop.to_json(),
             "pending": [s.to_json() for s in self._pending.values()],
+            "last_reports": dict(self._last_reports),  # pending jobs' last reported epochs
             "space": self.hyperparameters.get_config(),
             "searcher": self.searcher.state_dict(),
             "scheduler": self._scheduler_state(),
@@ -190,6 +192,8 @@ class OraclePersistence:
                 f"`hyperparameters` this {type(self).__name__} was given; load it into an "
                 "oracle with the same definitions (new names may be added)")
         self._pending = {s["trial_id"]: Suggestion(**s) for s in state["pending"]}
+        self._last_reports = {str(t): int(e) for t, e in state.get("last_reports", {}).items()
+                              if t in self._pending}  # absent from older states
         self.hyperparameters = stored_space
         self.searcher.load_state_dict(state["searcher"])
         self._load_scheduler_state(state["scheduler"])

@@ -4,6 +4,7 @@ stops the job (a base of ``rung.oracles.Oracle``)."""
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ class OracleReports:
 
     objective: Objective | MultiObjective
     _pending: dict[str, Suggestion]
+    _last_reports: dict[str, int]  # pending job -> the last epoch it reported (``tell`` of PRUNED)
 
     if TYPE_CHECKING:
         @property
@@ -36,7 +38,11 @@ class OracleReports:
         RUNNING, budget ``epoch``) and ``_decide`` says whether the job goes on. Returns False to
         stop it (``trial.report`` then raises ``TrialPruned``)."""
         suggestion = self._pending.get(trial_id)
-        if suggestion is None or not (self._observes or self.stops_trials):
+        if suggestion is None:
+            return True
+        if isinstance(epoch, numbers.Integral):  # numpy's too, saved as a JSON int
+            self._last_reports[trial_id] = int(epoch)  # where a PRUNED tell stopped by default
+        if not (self._observes or self.stops_trials):
             return True
         try:
             loss = self.objective.loss(metrics)

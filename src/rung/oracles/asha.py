@@ -12,6 +12,7 @@ bracket, in exact integers). Nothing waits for a rung to fill:
   rung whose jobs are all in and to which nothing more can be promoted holds its final set:
   successive halving completes on it, keeping ``max(1, floor(n_k / eta))`` as Hyperband does
   where the space ran out, so the best of a small space still reaches ``max_epochs``.
+  A job that failed, or was told ``PRUNED`` before its milestone, joins no rung.
 * ``mode="stopping"``: every configuration is one job trained to ``max_epochs``; at each rung
   milestone its report joins the rung, and it is stopped (``trial.report`` raises
   ``TrialPruned``) unless it is in the top ``ceil(n_k / eta)`` of the rung so far (the first
@@ -79,7 +80,9 @@ class ASHAOracle(Oracle):
     Args:
         max_epochs: R, the epochs of the top rung.
         factor: eta, the reduction factor: a rung promotes (or lets continue) 1/eta of its results.
-        min_epochs: r, the epochs of rung 0 (rounded so that rungs are R / eta^k).
+        min_epochs: r, the fewest epochs of rung 0: rungs are ``R / eta^k`` (rounded down),
+            rung 0 the smallest of them that is at least ``min_epochs``
+            (``max_epochs=100, factor=3, min_epochs=4``: 11, 33, 100).
         max_trials: how many configurations to start.
         mode: ``"promotion"`` (pause at each rung, resume promoted configurations from their
             checkpoint) or ``"stopping"`` (one job per configuration, stopped early at a rung).
@@ -189,8 +192,9 @@ class ASHAOracle(Oracle):
         reported = suggestion.trial_id in self._reported
         self._reported.discard(suggestion.trial_id)
         self._asked_cutoffs.pop(suggestion.trial_id, None)
-        if record.loss is None:
-            self._retire()
+        if record.loss is None or (self.mode == "promotion"
+                                   and not self._reached_planned_epochs(suggestion, record)):
+            self._retire()  # failed, or pruned before its milestone: it joins no rung
             return
         if self.mode == "promotion":
             self._rungs[suggestion.rung or 0].add(suggestion.trial_id, record.loss)

@@ -123,6 +123,7 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
         self._rng = np.random.default_rng(seed)
         self._next_id = 0
         self._pending: dict[str, Suggestion] = {}
+        self._last_reports: dict[str, int] = {}
         self._finished_trials: dict[str, TrialRecord] = {}
         self._ranking = Ranking()
         self.stop: Stop | None = None
@@ -213,7 +214,9 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
             metrics: the job's final metrics (a dict, or a float for the objective).
             values: the hyperparameter values the trial actually used (define-by-run code adds
                 entries to the suggestion's).
-            epochs_reached: the epoch the job really reached (default: its planned ``epochs``).
+            epochs_reached: the epoch the job really reached (default: its planned ``epochs``;
+                for ``PRUNED``, the last epoch it reported through ``on_report``, or its
+                ``initial_epoch`` where it reported none).
             status: ``COMPLETED``, or ``PRUNED`` for a job a stopping scheduler stopped at
                 ``epochs_reached``.
 
@@ -235,7 +238,13 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
         loss = self.objective.loss(metrics)
         used = self._values_dict(values, suggestion)
         del self._pending[trial_id]
-        reached = suggestion.epochs if epochs_reached is None else epochs_reached
+        last_report = self._last_reports.pop(trial_id, None)
+        if epochs_reached is not None:
+            reached: int | None = epochs_reached
+        elif status is TrialStatus.PRUNED:  # stopped at its last report, not its planned end
+            reached = self._pruned_at(suggestion, last_report)
+        else:
+            reached = suggestion.epochs
         finite = math.isfinite(loss)
         record = suggestion.to_record().replace(
             values=used,
@@ -257,12 +266,31 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
         suggestion = self._pending_job(trial_id)
         used = self._values_dict(values, suggestion)
         del self._pending[trial_id]
+        self._last_reports.pop(trial_id, None)
         record = suggestion.to_record().replace(
             status=TrialStatus.FAILED, error=error or None, values=used)
         self._finished_trials[trial_id] = record
         self._observe(observation(record))
         self._on_result(suggestion, record)
         return record
+
+    @staticmethod
+    def _pruned_at(suggestion: Suggestion, last_report: int | None) -> int:
+        """The epoch a job told ``PRUNED`` without ``epochs_reached`` stopped at: its last
+        report, within its range (``initial_epoch`` where it reported none)."""
+        if last_report is None:
+            return suggestion.initial_epoch
+        reached = max(last_report, suggestion.initial_epoch)
+        return reached if suggestion.epochs is None else min(reached, suggestion.epochs)
+
+    @staticmethod
+    def _reached_planned_epochs(suggestion: Suggestion, record: TrialRecord) -> bool:
+        """Whether ``record``'s loss was measured at the job's planned epochs, so that it may
+        be promoted: not for a job stopped early (``PRUNED`` before its ``epochs``): its child
+        would continue from ``epochs`` a checkpoint that never got there."""
+        return record.loss is not None and not (
+            record.status is TrialStatus.PRUNED and suggestion.epochs is not None
+            and record.epochs_reached is not None and record.epochs_reached < suggestion.epochs)
 
     def _pending_job(self, trial_id: str) -> Suggestion:
         try:

@@ -1,8 +1,9 @@
 """Hyperband and successive halving (Li et al., JMLR 2018; Jamieson & Talwalkar, AISTATS 2016).
 
 Each bracket is a run of synchronous successive halving: rung ``i`` trains its configurations to
-``epochs_i``; when every job of the rung has finished, the ``jobs_{i+1}`` best (by the objective,
-failed jobs never) are promoted and continue from their own checkpoint to ``epochs_{i+1}``.
+``epochs_i``; when every job of the rung has finished, the ``jobs_{i+1}`` best (by the objective;
+failed jobs never, nor jobs told ``PRUNED`` before ``epochs_i``, whose checkpoints never got there)
+are promoted and continue from their own checkpoint to ``epochs_{i+1}``.
 Brackets run most aggressive first. While a bracket waits on pending jobs of its rung, the next
 bracket starts (``parallel_brackets=True``), so every worker stays busy; with one worker the order is
 exactly Li et al.'s. The arithmetic is in ``rung.oracles.schedule``; successive halving (one
@@ -163,7 +164,8 @@ class HyperbandOracle(Oracle):
         return total is None or self._next_bracket < total
 
     def _completion_reason(self) -> str:
-        reason = f"all {self._total_brackets} brackets complete"
+        total = self._total_brackets
+        reason = "1 bracket complete" if total == 1 else f"all {total} brackets complete"
         if self._short:
             cut = ", ".join(f"s={b.s} got {b.got} of {b.planned}" for b in self._short)
             reason += (
@@ -212,7 +214,9 @@ class HyperbandOracle(Oracle):
         bracket = next(b for b in self._live if b.key == key)
         for entry in bracket.entries:
             if entry.trial_id == suggestion.trial_id:
-                entry.done, entry.loss = True, record.loss
+                # a job pruned before the rung's epochs is never promoted, like a failed one
+                entry.done = True
+                entry.loss = record.loss if self._reached_planned_epochs(suggestion, record) else None
                 # define-by-run: a promoted job continues with the values the trial really used,
                 # and the rung does not draw them again (the first job was given `{}`)
                 entry.values = dict(record.values)

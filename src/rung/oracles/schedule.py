@@ -154,7 +154,7 @@ class Budget:
                     + (f", {self.epochs} epochs" if self.epochs is not None else "")
                     + (f" ({self.epochs_without_continuation} without checkpoint continuation)"
                        if self.epochs_without_continuation is not None and self.brackets else "")
-                    + (f", {len(self.brackets) * self.iterations} brackets"
+                    + (_count(len(self.brackets) * self.iterations, "bracket")
                        if self.brackets else ""))
         lines = [head]
         repeat = "" if self.iterations == 1 else (
@@ -165,3 +165,8 @@ class Budget:
             lines.append(f"  bracket s={b.s}: {b.jobs:>4} jobs {b.epochs:>6} epochs   "
                          f"rungs (jobs x epochs): {rungs}{repeat}")
         return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    """``", 1 bracket"``, ``", 4 brackets"``."""
+    return f", {n} {noun}{'' if n == 1 else 's'}"
