@@ -77,6 +77,8 @@ class Trial:
         self.reported: list[tuple[int, dict[str, float]]] = []
         self._overrides: dict[str, Any] = {}
         self._warned_epoch = False  # an epoch outside the job's range was reported (warned once)
+        self._stopped_at: int | None = None  # the epoch whose report raised TrialPruned
+        self._warned_stop = False  # reported again after that (warned once)
         self._tracker: MetricsTracker | None = None
         self.message = message if message is not None else record.error
 
@@ -185,6 +187,8 @@ class Trial:
         """
         if type(epoch) is not int or not 0 <= epoch <= _MAX_EPOCH:  # a call per epoch otherwise
             check_int("epoch", epoch, 0, _MAX_EPOCH, hint="the 1-based epoch just finished")
+        if self._stopped_at is not None:
+            self._report_after_stop(epoch)
         clean = {}
         for name, value in metrics.items():
             try:
@@ -206,7 +210,24 @@ class Trial:
                 f"from epoch {end}", RuntimeWarning, stacklevel=2)
         self.reported.append((epoch, clean))
         if self._reporter is not None and not self._reporter(self.trial_id, epoch, clean):
+            self._stopped_at = epoch
             raise TrialPruned(f"trial {self.trial_id} stopped at epoch {epoch}")
+
+    def _report_after_stop(self, epoch: int) -> None:
+        """The training function caught the ``TrialPruned`` of an earlier report (an ``except
+        Exception`` around ``trial.report``) and trained on: warn once, store nothing more and
+        raise it again; the job is recorded PRUNED at the epoch it was stopped, whatever it
+        returns, instead of a full-length job that nobody asked for."""
+        if not self._warned_stop:
+            self._warned_stop = True
+            warnings.warn(
+                f"trial {self.trial_id} was stopped at epoch {self._stopped_at} (trial.report "
+                f"raised rung.TrialPruned) but went on to report epoch {epoch}: the training "
+                "function caught TrialPruned (an `except Exception` around trial.report?). "
+                "Let it propagate, or re-raise it; the job is recorded PRUNED at epoch "
+                f"{self._stopped_at} and its later reports are not stored",
+                RuntimeWarning, stacklevel=3)
+        raise TrialPruned(f"trial {self.trial_id} stopped at epoch {self._stopped_at}")
 
     def last_reported(self) -> dict[str, float] | None:
         """The metrics of the last ``report`` call, or None."""

@@ -421,7 +421,7 @@ CLI_ROWS: list[tuple[str, list[str], int, tuple[str, ...]]] = [
     ("cli-top-not-a-number", ["best", "{p}", "--top", "ten"], 2,
      ("--top", "integer >= 1", "'ten'")),
     ("cli-format-unknown", ["trials", "{p}", "--format", "xml"], 2,
-     ("--format", "'xml'", "'csv'")),
+     ("--format", "'xml'", "table, csv, json")),
     ("cli-status-unknown", ["trials", "{p}", "--status", "done"], 2,
      ("--status", "'done'", "completed")),
     ("cli-port-out-of-range", ["dashboard", "{p}", "--port", "70000"], 2,
@@ -439,7 +439,7 @@ CLI_ROWS: list[tuple[str, list[str], int, tuple[str, ...]]] = [
     ("cli-import-not-keras-tuner", ["import-keras-tuner", "{p}"], 1,
      ("path", "keras-tuner project directory", "/p")),
     ("cli-unknown-command", ["frobnicate"], 2,
-     ("'frobnicate'", "'status'")),
+     ("'frobnicate'", "choose from status, best")),
     ("cli-missing-project", ["status"], 2,
      ("required", "DIR")),
 ]

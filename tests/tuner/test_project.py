@@ -242,11 +242,13 @@ def test_a_relative_directory_is_fixed_when_the_tuner_is_made(tmp_path: Path,
     tuner = rung.Hyperband(run_trial=wander, objective="loss", max_epochs=9, factor=3, seed=0,
                            directory="runs", project_name="p", verbose=0)
     assert tuner.project_dir == Path.cwd() / "runs" / "p"
+    monkeypatch.chdir(tmp_path)  # the script moves after making the tuner
     tuner.search(str(elsewhere))  # each job moves to elsewhere; promoted ones find their parent
-    assert Path.cwd() == elsewhere.resolve()
+    assert Path.cwd() == tmp_path.resolve()  # each job's chdir is undone when it ends
     trials = tuner.storage.trials()
     assert any(t.parent_id for t in trials) and all(t.status.value == "COMPLETED" for t in trials)
-    assert (home / "runs" / "p" / "rung.db").exists() and not (elsewhere / "runs").exists()
+    assert (home / "runs" / "p" / "rung.db").exists()
+    assert not (elsewhere / "runs").exists() and not (tmp_path / "runs").exists()
     assert rung.Hyperband(run_trial=wander, objective="loss", max_epochs=9, factor=3, seed=0,
                           directory=home / "runs", project_name="p",
                           verbose=0).storage.count_trials() == len(trials)  # resumed

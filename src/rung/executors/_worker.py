@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import threading
 import traceback
 from multiprocessing.connection import Connection
 
@@ -21,10 +22,12 @@ class _PipeChannel:
     def __init__(self, conn: Connection, live_decisions: bool) -> None:
         self.conn = conn
         self.live_decisions = live_decisions
+        self._lock = threading.Lock()  # a report and its answer, even from another thread
 
     def report(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> bool:
-        self.conn.send(("report", trial_id, epoch, metrics, self.live_decisions))
-        return bool(self.conn.recv()) if self.live_decisions else True
+        with self._lock:
+            self.conn.send(("report", trial_id, epoch, metrics, self.live_decisions))
+            return bool(self.conn.recv()) if self.live_decisions else True
 
 
 def worker_main(conn: Connection, environment: dict[str, str] | None = None) -> None:

@@ -9,7 +9,9 @@ unpacked there first, and the job's own files are packed into the result.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import pickle
 import shutil
 import tempfile
@@ -102,8 +104,16 @@ class _Reporter:
     def __init__(self, spec: JobSpec, channel: ReportChannel | None) -> None:
         self.spec = spec
         self.channel = channel
+        self.finished = False  # set once run_trial has returned: the job's result is built
 
     def __call__(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> bool:
+        if self.finished:
+            # a thread of the training function reporting after it returned: the result has
+            # left (its reports with it), and a worker process's pipe now carries other jobs
+            raise ValueError(
+                f"report: trial {trial_id!r} is already finished: trial.report({epoch}, ...) "
+                "was called after run_trial returned (from a thread it started?); report every "
+                "epoch before run_trial returns")
         keep = True
         if self.channel is not None:
             keep = self.channel.report(trial_id, epoch, metrics)
@@ -120,8 +130,10 @@ def _transportable(exc: BaseException) -> BaseException:
         return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
-def _worker_trial(spec: JobSpec, channel: ReportChannel | None) -> tuple[Trial, str | None]:
-    """A new ``Trial`` for ``spec`` away from the driver, and its scratch directory (or None)."""
+def _worker_trial(spec: JobSpec, channel: ReportChannel | None
+                  ) -> tuple[Trial, _Reporter, str | None]:
+    """A new ``Trial`` for ``spec`` away from the driver, its reporter and its scratch directory
+    (or None)."""
     root = spec.checkpoint_root
     scratch = None
     if root is None:  # no shared file system: the parent's checkpoint came with the job
@@ -131,8 +143,9 @@ def _worker_trial(spec: JobSpec, channel: ReportChannel | None) -> tuple[Trial, 
     hp = HyperParameters.from_config(spec.space).clone_with_values(spec.record.values)
     if not spec.allow_new_entries:
         hp._close()
-    trial = Trial(spec.record, hp, spec.objective, _Reporter(spec, channel), CheckpointStore(root))
-    return trial, scratch
+    reporter = _Reporter(spec, channel)
+    trial = Trial(spec.record, hp, spec.objective, reporter, CheckpointStore(root))
+    return trial, reporter, scratch
 
 
 def _call(spec: JobSpec, trial: Trial) -> tuple[Outcome, dict[str, float] | None,
@@ -141,6 +154,8 @@ def _call(spec: JobSpec, trial: Trial) -> tuple[Outcome, dict[str, float] | None
     try:
         with running(trial):  # oracle.update_trial(trial_id, ...) inside reaches trial.report
             value = spec.function(trial, *spec.args, **spec.kwargs)
+        if trial._stopped_at is not None:  # it caught TrialPruned and returned (Trial warned)
+            return Outcome.PRUNED, trial.last_reported() or {}, None, None
         return Outcome.COMPLETED, result_metrics(value, trial, spec.objective), None, None
     except TrialPruned:
         return Outcome.PRUNED, trial.last_reported() or {}, None, None
@@ -165,12 +180,16 @@ def execute(spec: JobSpec, channel: ReportChannel | None = None) -> JobResult:
     started = time.perf_counter()
     local = spec.live_trial is not None
     scratch: str | None = None
+    reporter: _Reporter | None = None
+    cwd = _working_directory()
     try:
         if spec.live_trial is not None:
             trial = spec.live_trial
         else:
-            trial, scratch = _worker_trial(spec, channel)
+            trial, reporter, scratch = _worker_trial(spec, channel)
         outcome, metrics, exception, error = _call(spec, trial)
+        if reporter is not None:
+            reporter.finished = True
         checkpoint = None
         if scratch is not None and outcome in (Outcome.COMPLETED, Outcome.PRUNED):
             checkpoint = CheckpointStore(scratch).pack(spec.trial_id)
@@ -184,5 +203,25 @@ def execute(spec: JobSpec, channel: ReportChannel | None = None) -> JobResult:
             checkpoint=checkpoint, duration=time.perf_counter() - started,
         )
     finally:
+        if reporter is not None:
+            reporter.finished = True
+        if cwd is not None:
+            _restore_working_directory(cwd)
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _working_directory() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:  # it was deleted under this process already
+        return None
+
+
+def _restore_working_directory(cwd: str) -> None:
+    """Undo an ``os.chdir`` of the training function (``os.chdir(trial.checkpoint_dir)``, so
+    that a framework writes its files there): the next job, or the driver's own script after
+    ``search``, would start in that directory, deleted by then (a scratch directory, or a
+    checkpoint directory ``keep_checkpoints`` removed)."""
+    with contextlib.suppress(OSError):  # the directory it started in is gone: nowhere to go
+        os.chdir(cwd)

@@ -15,10 +15,11 @@ Example::
 
     def train(trial, data):
         lr = trial.hyperparameters.Float("lr", 1e-4, 1e-1, sampling="log")
+        if trial.parent_id is None:
+            rung_torch.seed_all(0)   # a new configuration: seeded before its weights are drawn
         model, optimizer = make_model(), torch.optim.Adam(...)
         scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 10)
-        if rung_torch.restore(trial, model=model, optimizer=optimizer, scheduler=scheduler) is None:
-            rung_torch.seed_all(0)                   # a new configuration starts from scratch
+        rung_torch.restore(trial, model=model, optimizer=optimizer, scheduler=scheduler)
         for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
             ...one epoch...
             trial.report(epoch, val_loss=val_loss)
