@@ -3,11 +3,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from rung.errors import NewEntriesError
-from rung.hyperparameters import HyperParameters
+from rung.hyperparameters import HyperParameters, values_key
 from rung.searchers import Searcher
 
-__all__ = ["OracleSpace"]
+__all__ = ["OracleSpace", "with_pending_defaults"]
+
+_NOTHING_DECLARED = values_key({})  # the values of a job asked before the space was known
+
+
+def with_pending_defaults(space: HyperParameters, exclude: set[str],
+                          pending: Iterable[Mapping[str, Any]]) -> set[str]:
+    """``exclude`` (``values_key``s used in a stream), plus the space's defaults where a job of
+    the stream is pending with ``{}`` (``pending``: the values its pending jobs were given).
+
+    Such a job was asked before any hyperparameter was declared: it trains the defaults of what
+    it declares, but the oracle learns them only when it is told. Until then no other job of its
+    stream may be given them, once the space is known (another job's values, ``update_space``).
+    Where no such job is pending, ``exclude`` itself: what the oracle proposes is unchanged.
+    Computed from the pending jobs and the space only, so a resumed search excludes the same.
+    """
+    if _NOTHING_DECLARED not in exclude or not space.space:  # O(1) for most searches
+        return exclude
+    if all(values for values in pending):
+        return exclude
+    return exclude | {values_key(space.clone_with_values({}).values)}
 
 
 class OracleSpace:

@@ -40,6 +40,7 @@ from rung.errors import ConfigurationError
 from rung.hyperparameters import HyperParameters, values_key
 from rung.objective import MultiObjective, Objective, ObjectiveLike
 from rung.oracles._asha_rung import Rung, keep_of, legacy_entries
+from rung.oracles._define_by_run import with_pending_defaults
 from rung.oracles._log import LOG_KEY, PagedLog
 from rung.oracles.base import Oracle, Suggestion, unknown_values
 from rung.oracles.schedule import Budget, milestones
@@ -143,7 +144,8 @@ class ASHAOracle(Oracle):
         if promotion is not None:
             return promotion
         if self._started < self.max_trials and not self._exhausted:
-            values = self.searcher.suggest(self.hyperparameters, self._rng, self._seen)
+            values = self.searcher.suggest(self.hyperparameters, self._rng, with_pending_defaults(
+                self.hyperparameters, self._seen, (s.values for s in self._pending.values())))
             if values is not None:
                 self._seen.add(values_key(values))
                 self._started += 1
@@ -153,6 +155,10 @@ class ASHAOracle(Oracle):
                     self._asked_cutoffs[trial_id] = self._cutoffs()
                 return Suggestion(trial_id=trial_id, values=values, epochs=epochs, bracket=0,
                                   rung=0)
+            if not all(s.values for s in self._pending.values()):
+                # define-by-run: a job asked with {} has yet to tell what it declares, which
+                # may open new configurations: wait for it (as Hyperband's rung 0 does)
+                return None
             self._exhausted = True
             self._retire()
             promotion = self._promotion()  # the rungs' final sets may be known now

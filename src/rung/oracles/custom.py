@@ -36,6 +36,7 @@ from typing import Any
 from rung.errors import ConfigurationError
 from rung.hyperparameters import HyperParameters, values_key
 from rung.objective import ObjectiveLike
+from rung.oracles._define_by_run import with_pending_defaults
 from rung.oracles.base import Oracle
 from rung.oracles.schedule import Budget
 from rung.oracles.stop import StopKind
@@ -110,7 +111,8 @@ class CustomOracle(Oracle):
         seen = {values_key(self.hyperparameters.clone_with_values(r.values).values)
                 for r in self._finished_trials.values()}
         seen.update(values_key(s.values) for s in self._pending.values())
-        return seen
+        return with_pending_defaults(self.hyperparameters, seen,
+                                     (s.values for s in self._pending.values()))
 
     def _random_values(self) -> dict[str, Any] | None:
         """Values for every active hyperparameter, not tried yet (None when none is left)."""

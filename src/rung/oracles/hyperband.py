@@ -12,12 +12,13 @@ bracket) is ``rung.oracles.successive_halving``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from rung.hyperparameters import HyperParameters, values_key
 from rung.objective import ObjectiveLike
 from rung.oracles._brackets import Bracket, Entry, ShortBracket
+from rung.oracles._define_by_run import with_pending_defaults
 from rung.oracles.base import Oracle, Suggestion, unknown_values
 from rung.oracles.schedule import BracketPlan, Budget, bracket_plan, integer_log
 from rung.oracles.stop import StopKind
@@ -183,7 +184,9 @@ class HyperbandOracle(Oracle):
             exclude = self._exclude.get(bracket.key)
             if exclude is None:
                 exclude = self._exclude[bracket.key] = set(bracket.exclude)
-            values = self._suggest(bracket, exclude)
+            # a job of this rung asked with {} trains the defaults: not them again meanwhile
+            values = self._suggest(bracket, with_pending_defaults(
+                self.hyperparameters, exclude, self._pending_values(bracket)))
             if values is None:
                 if self._waits_for_space(bracket):  # its running jobs may still declare
                     return None  # hyperparameters that open new configurations: wait (IDLE)
@@ -208,6 +211,10 @@ class HyperbandOracle(Oracle):
             initial_epoch=rung_plan.initial_epoch, parent_id=entry.parent_id,
             bracket=bracket.s, rung=bracket.rung, iteration=bracket.iteration,
         )
+
+    def _pending_values(self, bracket: Bracket) -> Iterator[dict[str, Any]]:
+        """The values of ``bracket``'s pending jobs."""
+        return (s.values for t, s in self._pending.items() if self._owner.get(t) == bracket.key)
 
     def _on_result(self, suggestion: Suggestion, record: TrialRecord) -> None:
         key = self._owner.pop(suggestion.trial_id)

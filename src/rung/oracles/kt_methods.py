@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from rung.errors import TooManyFailedTrialsError
 from rung.executors.running import running_trial
 from rung.hyperparameters import HyperParameters, values_key
+from rung.oracles._define_by_run import with_pending_defaults
 from rung.oracles.kt_project import OracleProject
 from rung.trial import Trial
 from rung.trial_record import TrialRecord, TrialStatus, creation_order
@@ -102,6 +103,8 @@ class KerasTunerOracleMethods(OracleProject):
         it (``rung.oracles.custom``)."""
         seen = {values_key(s.values) for s in self._pending.values()}
         seen.update(values_key(r.values) for r in self._finished_trials.values())
+        seen = with_pending_defaults(self.hyperparameters, seen,
+                                     (s.values for s in self._pending.values()))
         values = self.searcher.suggest(self.hyperparameters, self._rng, seen)
         if values is None:
             return {"status": _status("STOPPED"), "values": None}

@@ -13,6 +13,7 @@ import numpy as np
 
 from rung.hyperparameters import HyperParameters, values_key
 from rung.oracles import _kt_grid
+from rung.oracles._define_by_run import with_pending_defaults
 from rung.oracles.base import Oracle, Suggestion
 from rung.oracles.schedule import Budget
 from rung.oracles.stop import StopKind
@@ -86,10 +87,15 @@ class SingleFidelityOracle(Oracle):
             return None
         if self._overrides_populate_space():  # a subclass's algorithm (keras-tuner's way)
             return self._next_populated()
-        values = self.searcher.suggest(self.hyperparameters, self._rng, self._seen)
+        # define-by-run: a pending job asked with {} trains the defaults: not them again meanwhile
+        values = self.searcher.suggest(self.hyperparameters, self._rng, with_pending_defaults(
+            self.hyperparameters, self._seen, (s.values for s in self._pending.values())))
         if values is None and not self.hyperparameters.space and not any(
-                r.loss is not None for r in self._finished_trials.values()):
-            values = {}  # define-by-run: no trial has declared the space yet (they failed)
+                r.loss is not None for r in self._finished_trials.values()) and all(
+                s.values for s in self._pending.values()):
+            # define-by-run: no trial has declared the space yet (they failed), and no job
+            # asked with {} is still running (that one trains what {} is: wait for it)
+            values = {}
         if values is None:
             if not self._pending:
                 self._end(StopKind.EXHAUSTED, self._exhausted_after())
