@@ -98,6 +98,41 @@ def test_single_fidelity_epochs_are_those_reported(tuner_class, tmp_path: Path,
     assert "Best objective against epochs spent" in render_html(reported)
 
 
+def test_trials_show_no_epochs_for_a_job_that_reported_none(tmp_path: Path, capsys) -> None:
+    """``rung trials`` agrees with ``rung best``: a single-fidelity job that returned only its
+    final metrics trained an unknown number of epochs (``-``, an empty CSV cell, null), not 0;
+    a job that reported its epochs, and a Hyperband job (planned epochs), keep their numbers."""
+    for name, train in (("final", final_only), ("epochs", four_epochs)):
+        tuner = rung.RandomSearch(run_trial=train, objective="loss", max_trials=2, seed=0,
+                                  directory=tmp_path, project_name=name, verbose=0)
+        tuner.search()
+        tuner.storage.close()
+    tuner = rung.Hyperband(run_trial=final_only, objective="loss", max_epochs=3, factor=3,
+                           hyperband_iterations=1, seed=0, directory=tmp_path,
+                           project_name="hyperband", verbose=0)
+    tuner.search()
+    tuner.storage.close()
+    final, epochs, hyperband = (str(tmp_path / n) for n in ("final", "epochs", "hyperband"))
+    assert main(["trials", final, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["epochs"], r["epochs_trained"]) for r in rows] == [(None, None)] * 2
+    assert main(["trials", final, "--format", "csv"]) == 0
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["epochs"], r["epochs_trained"]) for r in table] == [("", "")] * 2
+    assert main(["trials", final]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    heads = lines[0].split()
+    cells = [dict(zip(heads, line.split(), strict=True)) for line in lines[2:]]
+    assert [(c["epochs"], c["epochs_trained"]) for c in cells] == [("-", "-")] * 2
+    assert main(["trials", epochs, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["epochs"], r["epochs_trained"]) for r in rows] == [(4, 4)] * 2
+    assert main(["trials", hyperband, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and all(isinstance(r["epochs"], int) and r["epochs"] > 0 for r in rows)
+    assert all(isinstance(r["epochs_trained"], int) for r in rows)
+
+
 def test_a_project_without_a_stored_objective_reads_the_same_everywhere(tmp_path: Path,
                                                                          capsys) -> None:
     """A storage written directly, with no settings: its jobs are ranked by their stored loss,

@@ -10,6 +10,7 @@ unpacked there first, and the job's own files are packed into the result.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import math
 import os
 import pickle
@@ -17,7 +18,7 @@ import shutil
 import tempfile
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from rung.checkpoints import CheckpointStore
@@ -45,8 +46,13 @@ class ReportChannel(Protocol):
     def report(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> bool: ...
 
 
-def result_metrics(result: Any, trial: Trial, objective: Any) -> dict[str, float]:
+def result_metrics(result: Any, trial: Trial, objective: Any,
+                   function: Callable[..., Any] | None = None) -> dict[str, float]:
     """Turn what ``run_trial`` returned into the metrics dict the objective reads.
+
+    ``function`` is what returned it: errors name a plain training function (``run_trial=train``)
+    as ``the training function train(trial)``, and a tuner's ``run_trial`` method (a subclass's
+    override, or a Keras hypermodel's training) or an unknown one as keras-tuner does.
 
     keras-tuner's return types: a number (NumPy scalars too), a dict of metrics, a Keras
     ``History`` (its best epoch), or a list of those (one per execution, averaged). ``None`` is
@@ -58,7 +64,22 @@ def result_metrics(result: Any, trial: Trial, objective: Any) -> dict[str, float
         return best_reported(trial.reported, objective)
     if isinstance(result, Mapping) and not _names_objective(result, objective):
         return {str(k): float(v) for k, v in result.items()}  # the recorder fails the trial
-    return fit_result_metrics(result, objective, source="Tuner.run_trial()")
+    plain = function is not None and not _is_run_trial_method(function)
+    source = _training_function_name(function) if plain else "Tuner.run_trial()"
+    return fit_result_metrics(result, objective, source=source, plain=plain)
+
+
+def _is_run_trial_method(function: Callable[..., Any]) -> bool:
+    """A tuner's own ``run_trial`` (bound method): keras-tuner's wording fits it."""
+    return inspect.ismethod(function) and function.__name__ == "run_trial"
+
+
+def _training_function_name(function: Callable[..., Any] | None) -> str:
+    """``the training function train(trial)``, as error messages name a plain function."""
+    name = getattr(function, "__qualname__", None) or getattr(function, "__name__", None)
+    if not isinstance(name, str):  # a functools.partial, a callable object
+        name = getattr(getattr(function, "func", None), "__name__", None) or type(function).__name__
+    return f"the training function {name.rpartition('.<locals>.')[2]}(trial)"
 
 
 def best_reported(reported: list[tuple[int, dict[str, float]]], objective: Any
@@ -156,7 +177,7 @@ def _call(spec: JobSpec, trial: Trial) -> tuple[Outcome, dict[str, float] | None
             value = spec.function(trial, *spec.args, **spec.kwargs)
         if trial._stopped_at is not None:  # it caught TrialPruned and returned (Trial warned)
             return Outcome.PRUNED, trial.last_reported() or {}, None, None
-        return Outcome.COMPLETED, result_metrics(value, trial, spec.objective), None, None
+        return Outcome.COMPLETED, result_metrics(value, trial, spec.objective, spec.function), None, None
     except TrialPruned:
         return Outcome.PRUNED, trial.last_reported() or {}, None, None
     except (FatalError, ConfigurationError, NewEntriesError, ProjectInUseError,

@@ -10,7 +10,9 @@ one (a job whose objective was NaN failed: it has no result; its ``metric.<name>
 value as reported); ``epochs`` the epoch the job
 trains to: its planned end, or for a job without one (a single-fidelity search leaves the length to
 the training function) the last epoch it reported; ``epochs_trained`` the epochs the job really
-trained (a pruned job stops early; a running job counts the epochs it reported);
+trained (a pruned job stops early; a running job counts the epochs it reported); both are None
+for a job without a planned length that reported no epoch (as ``rung best`` and ``rung status``
+give it);
 ``attempts`` the job's failed attempts (0: it never failed); ``duration_s`` runs from the job's
 creation to its end, failed attempts and retries included; times are Unix seconds (None where
 unknown: a trial imported from keras-tuner has no creation time, so no duration, and its
@@ -119,6 +121,15 @@ def last_epochs(storage: Storage, records: Sequence[TrialRecord]) -> dict[str, i
     return {r.trial_id: last_epoch(r, reported.get(r.trial_id)) for r in records}
 
 
+_NO_EPOCHS: dict[str, Any] = {"epochs": None, "epochs_trained": None}
+
+
+def _no_epochs(record: TrialRecord, reported: int | None) -> bool:
+    """True for a job with no planned length that reported no epoch (a single-fidelity job
+    whose training function returned only its final metrics): its epochs are unknown, not 0."""
+    return not record.epochs and not record.epochs_reached and not reported
+
+
 def trial_rows(storage: Storage) -> list[dict[str, Any]]:
     """Every trial of ``storage`` as a flat dict (see the module docstring), in creation order."""
     records = storage.trials()
@@ -133,6 +144,7 @@ def trial_rows(storage: Storage) -> list[dict[str, Any]]:
             "bracket": r.bracket, "rung": r.rung, "initial_epoch": r.initial_epoch,
             "epochs": r.epochs or last_epoch(r, reached.get(r.trial_id)),
             "epochs_trained": epochs_trained(r, reached.get(r.trial_id)),
+            **(_NO_EPOCHS if _no_epochs(r, reached.get(r.trial_id)) else {}),
             "parent_id": r.parent_id, "objective": _objective_value(r, name),
             "attempts": r.attempts,
             "duration_s": duration(r),

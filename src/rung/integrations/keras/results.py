@@ -69,17 +69,24 @@ def _is_history(result: Any) -> bool:
 
 
 def fit_result_metrics(
-    result: Any, objective: Any, reported: Any = None, source: str = "HyperModel.fit()"
+    result: Any, objective: Any, reported: Any = None, source: str = "HyperModel.fit()",
+    plain: bool = False,
 ) -> dict[str, float]:
     """Metrics from one result (History, number, dict, or a list of them: one per execution).
 
     ``reported`` is the ``TrialCallback`` used as a fallback when ``fit`` returned None;
-    ``source`` names the function in error messages (``"Tuner.run_trial()"``).
+    ``source`` names the function in error messages (``"Tuner.run_trial()"``). ``plain``: the
+    source is a plain training function (``run_trial=train``), whose messages speak of what such a
+    function may return (a number, a dict of metric numbers, None after ``trial.report`` calls)
+    rather than of keras-tuner's types.
     """
     if _is_history(result):
         return best_epoch_metrics(result.history, list(getattr(result, "epoch", [])), objective)
+    if plain and isinstance(result, (list, tuple)):  # `return loss, acc` is not averaged
+        raise FatalTypeError(_plain_message(result, objective, source))
     if isinstance(result, (list, tuple)) and result:
-        return average_metrics([fit_result_metrics(r, objective, None, source) for r in result])
+        return average_metrics([fit_result_metrics(r, objective, None, source, plain)
+                                for r in result])
     if isinstance(result, (int, float)) and not isinstance(result, bool):
         return {objective.name: float(result)}
     if hasattr(result, "item") and getattr(result, "ndim", 1) == 0:  # numpy / tensor scalars
@@ -90,6 +97,8 @@ def fit_result_metrics(
         metrics = dict(reported.best_metrics)
         metrics["epoch"] = float(reported.best_epoch)
         return metrics
+    if plain:
+        raise FatalTypeError(_plain_message(result, objective, source))
     if result is None:
         raise FatalTypeError(
             f"The return value of {source} is None. Did you forget to return the metrics? "
@@ -99,6 +108,18 @@ def fit_result_metrics(
         f"Expected the return value of {source} to be one of float, dict, "
         f"keras.callbacks.History, or a list of one of these types; received "
         f"{type(result).__name__} {result!r}")
+
+
+def _plain_message(result: Any, objective: Any, source: str) -> str:
+    """The error for a plain training function's return value of the wrong type."""
+    allowed = (f"Return a number (the objective {objective.name!r}), a dict of metric numbers "
+               f"holding it (e.g. {{{objective.name!r}: value}}), or None after "
+               "trial.report(epoch, ...) calls (the best reported epoch counts).")
+    shown = f"{source[:1].upper()}{source[1:]}"
+    if result is None:
+        return (f"{shown} returned None and reported no epoch. Did you forget to return the "
+                f"metrics? {allowed}")
+    return f"{shown} returned {type(result).__name__} {result!r}. {allowed}"
 
 
 def _dict_metrics(result: Mapping[Any, Any], objective: Any, source: str) -> dict[str, float]:
@@ -115,8 +136,8 @@ def _dict_metrics(result: Mapping[Any, Any], objective: Any, source: str) -> dic
             out[str(k)] = float(v)
         except (TypeError, ValueError, OverflowError):
             raise FatalTypeError(
-                f"{source} returned a dict whose value for {k!r} is not a number: "
-                f"{type(v).__name__} {v!r}") from None
+                f"{source[:1].upper()}{source[1:]} returned a dict whose value for {k!r} is not "
+                f"a number: {type(v).__name__} {v!r}") from None
     try:
         objective.value(out)
     except ValueError as exc:
