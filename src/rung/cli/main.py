@@ -42,6 +42,7 @@ from rung.storage.table import (
     objective_name,
     trial_rows,
 )
+from rung.storage.tally import ranked_results
 from rung.trial_record import TrialStatus
 from rung.validation import nearest
 
@@ -65,12 +66,9 @@ def _best(args: argparse.Namespace) -> int:
         settings = storage.get_settings()
         # no objective stored (a storage written directly): the value is the job's stored loss
         name, label = objective_name(settings), objective_label(settings) or "loss"
-        records = [r for r in storage.trials(TrialStatus.COMPLETED) if r.loss is not None]
-        if not records:
+        ranked = ranked_results(storage.trials(TrialStatus.COMPLETED))
+        if not ranked:
             raise RungError(f"no completed trial in {args.project!r} yet: nothing is best")
-        # ranked as the oracle ranks: lowest loss, then more epochs, then earlier
-        ranked = [r for _, r in sorted(enumerate(records),
-                                       key=lambda p: (p[1].loss, -p[1].epochs, p[0]))]
         top = ranked[:args.top]
         # a single-fidelity job's are in its reports; None: it reported none (its training
         # function returned only its final metrics: no epoch count is known)

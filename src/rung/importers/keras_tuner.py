@@ -95,8 +95,11 @@ def import_keras_tuner(path: str | os.PathLike[str], directory: str | os.PathLik
     project = read_project(source)
     target = import_target(source, directory, project_name)
     name = target.name
-    goal = _single(create_objective(objective)) if objective is not None else _infer(project)
-    scored = _check_recorded(project, goal)
+    if objective is None:  # the metric keras-tuner scored by
+        goal, scored = _infer(project), True
+    else:
+        goal = _single(create_objective(objective))
+        scored = _check_recorded(project, goal)
     if (target / DB_NAME).exists():
         if not overwrite:
             raise fail_value("project_name", "a new rung project", name,

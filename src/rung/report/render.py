@@ -72,8 +72,7 @@ def _search(s: Summary) -> str:
     that ended are interrupted, not running)."""
     if not s.search:
         return ""
-    warn = s.interrupted or any(line.startswith("dead driver") for line in s.search)
-    kind = "notice warn" if warn else "notice"
+    kind = "notice warn" if s.search_warns else "notice"
     return f'<div class="{kind}">' + "<br>".join(esc(line) for line in s.search) + "</div>"
 
 

@@ -50,6 +50,7 @@ class Summary:
     updated_at: float | None
     search: tuple[str, ...] = ()
     interrupted: bool = False
+    search_warns: bool = False  # interrupted, or a dead driver's lock left behind
     objective_said: str = ""  # the objective in words ("loss (min)"), as ``rung status`` says it
 
     @property
@@ -128,5 +129,7 @@ def summarise(snapshot: Snapshot, plan: SearchPlan, progress: Progress) -> Summa
         updated_at=max(times, default=None),
         search=() if snapshot.search is None else tuple(search_lines(snapshot.search)),
         interrupted=snapshot.search is not None and snapshot.search.interrupted,
+        search_warns=snapshot.search is not None and (
+            snapshot.search.interrupted or snapshot.search.driver_gone is not None),
         objective_said=snapshot.objective.said,
     )

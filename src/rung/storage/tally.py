@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 from rung.trial_record import TrialRecord, TrialStatus
 
-__all__ = ["RungCount", "Tally", "epochs_trained", "last_epoch", "needs_reports", "tally_records"]
+__all__ = ["RungCount", "Tally", "epochs_trained", "last_epoch", "needs_reports", "ranked_results",
+           "result_rank", "tally_records"]
 
 
 class RungCount(NamedTuple):
@@ -80,6 +81,21 @@ def epochs_trained(record: TrialRecord, reported: int | None = None) -> int:
     return last_epoch(record, reported) - record.initial_epoch
 
 
+def result_rank(record: TrialRecord) -> tuple[float, int]:
+    """The sort key of a completed job's result, as the oracles rank them: the lowest loss, then
+    the more epochs; a stable sort or ``min`` of jobs in creation order keeps the earliest of
+    ties. ``record.loss`` must not be None."""
+    assert record.loss is not None
+    return record.loss, -record.epochs
+
+
+def ranked_results(records: Iterable[TrialRecord]) -> list[TrialRecord]:
+    """The completed jobs of ``records`` (in creation order) that have a loss, best first
+    (``result_rank``): what ``rung status``, ``rung best`` and the report call the best."""
+    done = [r for r in records if r.loss is not None and r.status is TrialStatus.COMPLETED]
+    return sorted(done, key=result_rank)
+
+
 def tally_records(records: Iterable[TrialRecord], reported: Mapping[str, int | None]) -> Tally:
     """The tally of ``records`` (in creation order; ``values`` and ``metrics`` unused), where
     ``reported`` gives the last reported epoch of each job that ``needs_reports`` (missing or
@@ -93,7 +109,7 @@ def tally_records(records: Iterable[TrialRecord], reported: Mapping[str, int | N
     rungs = Counter((r.iteration, r.bracket, r.rung, r.status, r.epochs, r.epochs_reached or 0)
                     for r in records if r.bracket is not None and r.rung is not None)
     done = (r for r in records if r.loss is not None and r.status is TrialStatus.COMPLETED)
-    best = min(done, key=lambda r: (r.loss, -r.epochs), default=None)  # ties: the earliest
+    best = min(done, key=result_rank, default=None)  # ties: the earliest
     return Tally(counts=dict(counts), epochs_trained=spent,
                  first_change=min(changes, default=None), last_change=max(changes, default=None),
                  rungs=tuple(sorted(RungCount(*key, jobs=n) for key, n in rungs.items())),
