@@ -5,6 +5,9 @@ The tree::
     RungError                      base of every error rung raises on purpose
     ├── SearchSpaceError (ValueError)   an invalid hyperparameter definition
     │   ├── SearchSpaceTypeError (TypeError)  values of the wrong type (keras-tuner: TypeError)
+    │   ├── SearchSpaceConflictError  a name declared again with another definition under the
+    │   │                           same conditions (in this run or an earlier run of the
+    │   │                           project); raised in a job, it stops the search at once
     │   └── NewEntriesError (RuntimeError)  a trial declared a hyperparameter the space lacks
     │                               while ``allow_new_entries=False`` (keras-tuner: RuntimeError)
     ├── ConfigurationError (ValueError) a tuner/oracle argument that cannot work, or a resume
@@ -69,6 +72,7 @@ __all__ = [
     "RungError",
     "SearchDataError",
     "SearchInterrupted",
+    "SearchSpaceConflictError",
     "SearchSpaceError",
     "SearchSpaceTypeError",
     "TooManyFailedTrialsError",
@@ -88,6 +92,14 @@ class SearchSpaceError(RungError, ValueError):
 
 class SearchSpaceTypeError(SearchSpaceError, TypeError):
     """A hyperparameter's values have the wrong type (a ``Choice`` mixing types, say)."""
+
+
+class SearchSpaceConflictError(SearchSpaceError):
+    """A hyperparameter is declared again, under the same conditions, with another definition.
+
+    The declaration is the training code's, not the configuration's: every job that reaches it
+    fails the same way, so raised in a job it stops the search at once and the job is not
+    counted as failed (it runs again when the search is resumed with the code fixed)."""
 
 
 class NewEntriesError(SearchSpaceError, RuntimeError):

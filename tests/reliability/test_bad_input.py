@@ -21,7 +21,13 @@ import pytest
 
 import rung
 from rung.cli.main import main as cli_main
-from rung.errors import ArgumentTypeError, ConfigurationError, ProjectError, SearchSpaceError
+from rung.errors import (
+    ArgumentTypeError,
+    ConfigurationError,
+    ProjectError,
+    SearchSpaceConflictError,
+    SearchSpaceError,
+)
 from rung.executors import ProcessExecutor
 from rung.oracles import (
     ASHAOracle,
@@ -120,7 +126,7 @@ ROWS: list[tuple[str, Row, type[BaseException], tuple[str, ...]]] = [
     ("hp-name-not-str", _hp(lambda hp: hp.Int(3, 1, 9)),
      SearchSpaceError, ("name", "3")),
     ("hp-redefined-other-range", _hp(lambda hp: (hp.Int("u", 1, 9), hp.Int("u", 1, 5))),
-     SearchSpaceError, ("'u'",)),
+     SearchSpaceConflictError, ("'u'", "max_value: 9", "max_value: 5")),
     ("hp-parent-unknown", _hp(lambda hp: hp.Int("u", 1, 9, parent_name="model",
                                                  parent_values=["cnn"])),
      SearchSpaceError, ("model",)),

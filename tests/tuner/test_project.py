@@ -148,24 +148,32 @@ def test_overwrite_deletes_a_project_and_starts_afresh(tmp_path: Path, holds: st
     assert tuner.storage.count_trials() == 2
 
 
-def test_a_range_changed_in_the_training_function_on_resume_says_to_start_a_new_project(
-        tmp_path: Path) -> None:
-    def train(low: float) -> Any:
-        def run(trial: rung.Trial) -> float:
-            return trial.hyperparameters.Float("lr", low, 0.1, sampling="log")
-        return run
+def _lr_from(trial: rung.Trial, low: float) -> float:
+    return trial.hyperparameters.Float("lr", low, 0.1, sampling="log")
 
-    def tuner(low: float, trials: int) -> rung.RandomSearch:
-        return rung.RandomSearch(run_trial=train(low), objective="loss", max_trials=trials,
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_range_changed_in_the_training_function_on_resume_stops_at_once_and_loses_nothing(
+        tmp_path: Path, workers: int) -> None:
+    def tuner(trials: int) -> rung.RandomSearch:
+        return rung.RandomSearch(run_trial=_lr_from, objective="loss", max_trials=trials,
                                  seed=0, directory=tmp_path, project_name="p", verbose=0)
 
-    tuner(1e-4, 6).search()
-    wider = tuner(1e-6, 12)  # the range widened in the code, the search resumed
-    with pytest.raises(rung.errors.TooManyFailedTrialsError) as error:
-        wider.search()
+    tuner(6).search(1e-4, workers=workers)
+    wider = tuner(12)
+    with pytest.raises(rung.errors.SearchSpaceConflictError) as error:
+        wider.search(1e-6, workers=workers)  # the range widened in the code, search resumed
     text = str(error.value)
     assert "already defined as" in text and "earlier run of the same project" in text
     assert "overwrite=True" in text
+    # the code's mistake is not the configurations': no trial is failed for it
+    assert wider.storage.count_trials(rung.TrialStatus.FAILED) == 0
+    assert wider.storage.count_trials(rung.TrialStatus.COMPLETED) == 6
+    wider.storage.close()
+    fixed = tuner(12)  # the range as before: the stopped job runs, nothing is repeated
+    fixed.search(1e-4, workers=workers)
+    assert fixed.storage.count_trials(rung.TrialStatus.COMPLETED) == 12
+    assert fixed.storage.count_trials() == 12
 
 
 def test_a_hyperparameter_added_on_resume_is_not_written_into_earlier_trials(

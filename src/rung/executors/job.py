@@ -29,6 +29,7 @@ from rung.errors import (
     NewEntriesError,
     ProjectInUseError,
     ProjectWriteError,
+    SearchSpaceConflictError,
     TrialPruned,
 )
 from rung.executors.base import JobResult, JobSpec, Outcome
@@ -180,8 +181,8 @@ def _call(spec: JobSpec, trial: Trial) -> tuple[Outcome, dict[str, float] | None
         return Outcome.COMPLETED, result_metrics(value, trial, spec.objective, spec.function), None, None
     except TrialPruned:
         return Outcome.PRUNED, trial.last_reported() or {}, None, None
-    except (FatalError, ConfigurationError, NewEntriesError, ProjectInUseError,
-            ProjectWriteError) as exc:
+    except (FatalError, ConfigurationError, NewEntriesError, SearchSpaceConflictError,
+            ProjectInUseError, ProjectWriteError) as exc:
         return Outcome.FATAL, None, exc, traceback.format_exc()
     except FailedTrialError as exc:
         return Outcome.FAILED, None, exc, traceback.format_exc()

@@ -25,7 +25,7 @@ import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from rung.errors import NewEntriesError, SearchSpaceError
+from rung.errors import NewEntriesError, SearchSpaceConflictError, SearchSpaceError
 from rung.hyperparameters.base import HyperParameter
 from rung.hyperparameters.discrete import Fixed
 
@@ -99,7 +99,7 @@ class DefinitionRegistry:
             entry = entry or existing[0]  # the tuner's definition overrides the model's
         elif (entry is not None and not entry.same_definition(new)
               and new.name not in self._outer):
-            raise SearchSpaceError(
+            raise SearchSpaceConflictError(
                 f"Hyperparameter {new.name!r} is already defined as {entry!r}; it cannot "
                 f"be redefined as {new!r} under the same conditions. Use the same arguments, "
                 "another name (for example inside hp.name_scope(...)), or a conditional_scope. "
