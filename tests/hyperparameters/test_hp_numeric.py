@@ -52,12 +52,19 @@ def test_int_linear_without_step_means_step_one():
     assert Int("a", 1, 10, sampling="log").step is None
 
 
-def test_reverse_log_grid_mirrors_log_grid_when_max_is_unreachable():
+def test_reverse_log_grid_mirrors_log_grid_about_the_range_when_max_is_unreachable():
+    # keras-tuner's grid: max + min - v for the log values v, so it is dense near max_value
+    # even when the step does not reach it (mirrored inside [1, 343] it never passed 343)
     log = Int("a", 1, 1000, step=7, sampling="log").grid_values()
-    rev = Int("a", 1, 1000, step=7, sampling="reverse_log").grid_values()
+    rev = Int("a", 1, 1000, step=7, sampling="reverse_log")
     assert log == [1, 7, 49, 343]
-    assert rev == [1, 295, 337, 343]
-    assert Float("f", 0.5, 5.0, step=3, sampling="reverse_log").grid_values() == [0.5, 3.5, 4.5]
+    assert rev.grid_values() == [658, 952, 994, 1000]
+    assert [rev.from_unit(u) for u in (0.0, 0.3, 0.6, 1.0)] == [1000, 994, 952, 658]
+    assert rev.to_unit(1000) == 0.125 and rev.to_unit(658) == 0.875
+    assert rev.default == 1  # min_value, as keras-tuner's (off the grid, like any default)
+    assert Float("f", 0.5, 5.0, step=3, sampling="reverse_log").grid_values() == [1.0, 4.0, 5.0]
+    momentum = Float("m", 0.5, 0.999, step=1.5, sampling="reverse_log")
+    assert momentum.grid_values() == [0.749, 0.999]
 
 
 def test_reverse_log_grid_is_dense_near_max():
@@ -135,7 +142,9 @@ def test_int_round_trip_property(lo, span, step, sampling):
             return
     hp = Int("a", lo, lo + span, step=step, sampling=sampling)
     grid = hp.grid_values()
-    assert grid[0] == lo and grid[-1] <= lo + span and grid == sorted(set(grid))
+    assert lo <= grid[0] and grid[-1] <= lo + span and grid == sorted(set(grid))
+    # a grid starts at min_value, a stepped reverse_log one ends at max_value (its mirror)
+    assert grid[-1] == lo + span if _descending(hp) else grid[0] == lo
     assert [hp.from_unit(hp.to_unit(v)) for v in grid] == grid
     assert hp.from_unit(1.0) == grid[0 if _descending(hp) else -1]
     if step is None or sampling == "linear":

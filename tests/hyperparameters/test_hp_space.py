@@ -230,8 +230,9 @@ def test_merge_adds_new_and_overwrites():
     other.values["tuner/epochs"] = 2
 
     kept = base.copy()
-    with pytest.raises(SearchSpaceError, match="already defined"):
-        kept.merge(other, overwrite=False)
+    kept.merge(other, overwrite=False)  # keras-tuner's meaning: existing entries stay as they are
+    assert [repr(p) for p in kept.space] == [repr(base.space[0]), repr(other.space[1])]
+    assert kept.values == {"a": 4, "b": True, "tuner/epochs": 2}
 
     base.merge(other)  # overwrite=True: other's definitions and values win
     assert [repr(p) for p in base.space] == [repr(p) for p in other.space]
@@ -250,6 +251,27 @@ def test_merge_without_overwrite_keeps_existing_values_and_takes_a_list():
     assert base.values["a"] == 4  # same definition: the value stays
     with pytest.raises(SearchSpaceError, match="expected HyperParameter objects"):
         base.merge(["a"])
+
+
+def test_merge_without_overwrite_keeps_a_conflicting_definition_and_adds_other_conditions():
+    base = HyperParameters()
+    base.Choice("model", ["mlp", "cnn"])
+    with base.conditional_scope("model", "mlp"):
+        base.Int("units", 8, 64)
+    base.values["units"] = 32
+    incoming = [
+        Int("units", 1, 4, conditions=[Condition("model", ("mlp",))]),  # same conditions
+        Int("units", 100, 200, conditions=[Condition("model", ("cnn",))]),  # new conditions
+        Choice("model", ["rnn"]),
+    ]
+    base.merge(incoming, overwrite=False)
+    assert [repr(p) for p in base.definitions_of("units")] == [
+        repr(base.space[1]), repr(incoming[1])]
+    assert base.space[0].values == ["mlp", "cnn"]
+    assert base.values == {"model": "mlp", "units": 32}
+    base.values["model"] = "cnn"
+    with base.conditional_scope("model", "cnn"):
+        assert base.Int("units", 100, 200) == 100
 
 
 def test_json_round_trip_is_exact():

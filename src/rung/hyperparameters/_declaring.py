@@ -58,7 +58,7 @@ class DeclaringMethods:
     ) -> int | None:
         """Declare an integer in ``[min_value, max_value]``; return its value (None if inactive)."""
         with self._maybe_conditional_scope(parent_name, parent_values):
-            full = self._full_name(name)
+            full = self._full_name(name, "Int")
             return cast("int | None", self._retrieve(
                 Int(full, min_value, max_value, step, sampling, default, self._conditions)
             ))
@@ -76,7 +76,7 @@ class DeclaringMethods:
     ) -> float | None:
         """Declare a float in ``[min_value, max_value]``; return its value (None if inactive)."""
         with self._maybe_conditional_scope(parent_name, parent_values):
-            full = self._full_name(name)
+            full = self._full_name(name, "Float")
             return cast("float | None", self._retrieve(
                 Float(full, min_value, max_value, step, sampling, default, self._conditions)
             ))
@@ -92,7 +92,7 @@ class DeclaringMethods:
     ) -> Any:
         """Declare a choice among ``values``; return its value (None if inactive)."""
         with self._maybe_conditional_scope(parent_name, parent_values):
-            full = self._full_name(name)
+            full = self._full_name(name, "Choice")
             return self._retrieve(Choice(full, values, ordered, default, self._conditions))
 
     def Boolean(  # noqa: N802 - keras-tuner's public name
@@ -105,7 +105,7 @@ class DeclaringMethods:
         """Declare a boolean; return its value (None if inactive)."""
         with self._maybe_conditional_scope(parent_name, parent_values):
             return cast("bool | None", self._retrieve(
-                Boolean(self._full_name(name), default, self._conditions)))
+                Boolean(self._full_name(name, "Boolean"), default, self._conditions)))
 
     def Fixed(  # noqa: N802 - keras-tuner's public name
         self,
@@ -116,7 +116,7 @@ class DeclaringMethods:
     ) -> Any:
         """Declare a value that is never tuned; return it (None if inactive)."""
         with self._maybe_conditional_scope(parent_name, parent_values):
-            return self._retrieve(Fixed(self._full_name(name), value, self._conditions))
+            return self._retrieve(Fixed(self._full_name(name, "Fixed"), value, self._conditions))
 
     # --- scopes ------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -135,10 +135,17 @@ class DeclaringMethods:
     def conditional_scope(self, parent_name: str, parent_values: Any) -> Iterator[None]:
         """Make the hyperparameters declared inside active only when ``parent_name`` has one of
         ``parent_values`` (a value or a list). Nestable: all enclosing conditions apply."""
+        if not isinstance(parent_name, str) or not parent_name:
+            error = SearchSpaceError if isinstance(parent_name, str) else SearchSpaceTypeError
+            raise error(
+                "conditional_scope: parent_name must be the name (a non-empty str) of a "
+                f"hyperparameter declared before, got {parent_name!r} of type "
+                f"{type(parent_name).__name__}."
+            )
         parent = self._lookup(parent_name)
         if parent not in self._by_name:
             raise SearchSpaceError(
-                f"conditional_scope: parent hyperparameter {self._full_name(parent_name)!r} is "
+                f"conditional_scope: parent hyperparameter {'/'.join([*self._scopes, parent])!r} is "
                 "not defined; declare it before opening a scope that depends on it."
             )
         condition = Condition(parent, parent_values)
@@ -182,10 +189,12 @@ class DeclaringMethods:
         with self.conditional_scope(parent_name, parent_values):
             yield
 
-    def _full_name(self, name: str) -> str:
+    def _full_name(self, name: str, method: str) -> str:
+        """``name`` under the open name scopes; ``method`` (``"Int"``) names the call in errors."""
         if not isinstance(name, str) or not name:
             error = SearchSpaceError if isinstance(name, str) else SearchSpaceTypeError
-            raise error(f"name must be a non-empty str, got {name!r}.")
+            raise error(f"HyperParameters.{method}: name must be a non-empty str, got {name!r} "
+                        f"of type {type(name).__name__}.")
         return "/".join([*self._scopes, name])
 
     def _lookup(self, name: str) -> str:

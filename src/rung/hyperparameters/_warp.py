@@ -43,11 +43,16 @@ def closed_unit(rng: np.random.Generator) -> float:
 
 
 def clip_unit(u: float) -> float:
-    """``u`` clipped to ``[0, 1]``; NaN is a ``ValueError``."""
-    u = float(u)
-    if math.isnan(u):
-        raise ValueError("from_unit: u must be a number in [0, 1], got nan.")
-    return min(max(u, 0.0), 1.0)
+    """``u`` clipped to ``[0, 1]``; NaN or what is not a number (a str, None) is a
+    ``ValueError`` naming it (``from_unit``, keras-tuner's ``prob_to_value``)."""
+    try:
+        x = float(u)
+    except (TypeError, ValueError):
+        x = math.nan
+    if math.isnan(x) or isinstance(u, (str, bytes)):
+        raise ValueError(
+            f"from_unit: u must be a number in [0, 1], got {u!r} of type {type(u).__name__}.")
+    return min(max(x, 0.0), 1.0)
 
 
 def warp(u: float, a: float, b: float, sampling: str) -> float:

@@ -6,7 +6,6 @@ value in list order, and ``to_unit`` returns the centre of a value's bin.
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import Any
@@ -14,16 +13,14 @@ from typing import Any
 import numpy as np
 
 from rung.errors import SearchSpaceError, SearchSpaceTypeError
+from rung.hyperparameters._warp import clip_unit
 from rung.hyperparameters.base import Condition, HyperParameter, JSONScalar, to_json_scalar
 
 __all__ = ["Boolean", "Choice", "Fixed"]
 
 
 def _bin_value(values: Sequence[JSONScalar], u: float) -> JSONScalar:
-    u = float(u)
-    if math.isnan(u):
-        raise ValueError("from_unit: u must be a number in [0, 1], got nan.")
-    u = min(max(u, 0.0), 1.0)
+    u = clip_unit(u)
     return values[min(int(u * len(values)), len(values) - 1)]
 
 

@@ -5,15 +5,18 @@ Both take ``min_value`` and ``max_value`` (both inclusive), an optional ``step``
 * ``"linear"``: uniform over the range; ``step`` is the distance between neighbouring values.
 * ``"log"``: uniform in log space (``min_value`` must be > 0); ``step`` is a *multiplier* (> 1),
   e.g. ``Int(2, 32, step=2, sampling="log")`` gives 2, 4, 8, 16, 32.
-* ``"reverse_log"``: the mirror image of ``"log"``, dense near ``max_value``; with a step, the
-  values are ``top + min_value - v`` for the ``"log"`` values ``v`` (``top`` is the largest of
-  them, ``max_value`` when the step reaches it), so both grids start at ``min_value``. As in
-  keras-tuner, ``from_unit``'s bins take them in the order of ``v`` (largest value first).
+* ``"reverse_log"``: the mirror image of ``"log"`` within ``[min_value, max_value]``, dense near
+  ``max_value``; with a step, the values are ``max_value + min_value - v`` for the ``"log"``
+  values ``v``, as in keras-tuner: ``max_value`` is always one, and ``min_value`` only when the
+  step reaches ``max_value`` (``Int(1, 1000, step=7)`` gives 658, 952, 994, 1000: the mirror of a
+  grid that stops at 343 must still be dense near 1000, not near 343). As in keras-tuner,
+  ``from_unit``'s bins take them in the order of ``v`` (largest value first).
 
 With a step (``Int`` always has one under linear sampling: 1 by default) the values form a grid
 ``min_value, min_value + step, ...`` up to ``max_value``; like keras-tuner, a ``max_value`` the
-step does not reach is allowed and the last grid value is the largest reachable one. Grid values
-are drawn with equal probability, and ``from_unit`` splits ``[0, 1]`` into equal-width bins.
+step does not reach is allowed and the last grid value is the largest reachable one (a
+``"reverse_log"`` grid is its mirror: it holds ``max_value`` and starts above ``min_value``).
+Grid values are drawn with equal probability; ``from_unit`` splits ``[0, 1]`` into equal bins.
 
 Without a step, ``Float`` is continuous and ``from_unit`` applies the sampling's warp, with
 ``from_unit(0.0) == min_value`` and ``from_unit(1.0) == max_value``; ``random_sample`` draws ``u``
@@ -88,9 +91,6 @@ class _Numeric(HyperParameter):
         step = check_step(step, sampling, where, integer, type(self).__name__, self.name)
         self._min, self._max, self._step, self._sampling = lo, hi, step, sampling
         self._n = count_values(lo, hi, step, sampling, where, integer)
-        # The largest value a log grid reaches; reverse_log mirrors the grid inside [min, top].
-        self._top = (log_point(lo, step, (self._n or 1) - 1)
-                     if step and sampling != "linear" else hi)
         value = lo if default is None else check_number(default, "default", where, integer)
         if not lo <= value <= hi:
             raise SearchSpaceError(
@@ -167,7 +167,7 @@ class _Numeric(HyperParameter):
             v = self._min + i * self._step
         else:  # reverse_log: index i mirrors the log value of index i (keras-tuner's order)
             g = log_point(self._min, self._step, i)
-            v = g if self._sampling == "log" else self._top + self._min - g
+            v = g if self._sampling == "log" else self._max + self._min - g
         if self._integer:
             return int(min(max(v, self._min), self._max))
         return self._tidy(v)
@@ -193,9 +193,8 @@ class _Numeric(HyperParameter):
                 x = (v / 2 - self._min / 2) / (self._step / 2)
         elif self._sampling == "log":
             x = log_ratio(v, self._min) / math.log(self._step)
-        else:
-            v = min(v, self._top)  # top + min - v >= min, but not always in floats
-            x = log_ratio(max(self._top + self._min - v, self._min), self._min) / math.log(
+        else:  # max + min - v >= min, but not always in floats
+            x = log_ratio(max(self._max + self._min - v, self._min), self._min) / math.log(
                 self._step)
         return min(max(int(round(x)), 0), n - 1)
 

@@ -24,6 +24,8 @@ import json
 from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any
 
+import numpy as np
+
 from rung.errors import SearchSpaceTypeError
 from rung.hyperparameters._declaring import DeclaringMethods
 from rung.hyperparameters._registry import DefinitionRegistry
@@ -105,6 +107,21 @@ class HyperParameters(DeclaringMethods, DefinitionRegistry):
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self._lookup(name) in self._active_values()
 
+    def ensure_active_values(self, seed: np.random.Generator | int | None = None) -> None:
+        """keras-tuner's: forget the values of inactive hyperparameters, and give each active one
+        that has no value (after ``hp.values = {...}``) a random one, drawn with ``seed`` (a
+        generator, an int, or None: fresh entropy, as keras-tuner). Parents come first, so a
+        child is judged by its parent's value, drawn or not."""
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        active: dict[str, Any] = {}
+        for p in self._space:
+            if p.name not in active and all(c.is_active(active) for c in p.conditions):
+                if p.name not in self._values:
+                    self._values[p.name] = p.random_sample(rng)
+                active[p.name] = self._values[p.name]
+        for name in [n for n in self._values if n in self._by_name and n not in active]:
+            del self._values[name]
+
     def is_active(self, hyperparameter: str | HyperParameter) -> bool:
         """Whether a hyperparameter (object, or any entry of a name) is active."""
         active = self._active_values()
@@ -149,8 +166,9 @@ class HyperParameters(DeclaringMethods, DefinitionRegistry):
 
         With ``overwrite=True`` the incoming definitions (and, from a ``HyperParameters``, its
         values) replace existing ones of the same name and conditions; with ``overwrite=False``
-        existing entries are kept and only new names or conditions are added (a conflicting
-        definition under the same conditions raises).
+        existing entries and their values are kept, another definition of the same name under
+        the same conditions included (keras-tuner skips those), and only new names or conditions
+        are added.
         """
         expected = "a HyperParameters or a list of HyperParameter objects"
         if not isinstance(hps, (HyperParameters, Iterable)) or isinstance(hps, (str, Mapping)):
@@ -172,8 +190,8 @@ class HyperParameters(DeclaringMethods, DefinitionRegistry):
                                for e in self._space]
                 self._reindex()
                 self._values[p.name] = p.default
-            if not overwrite and existing and isinstance(existing[0], Fixed):
-                continue
+            if not overwrite and same is not None:
+                continue  # kept as it is (a Fixed pin stands for every condition)
             self._retrieve(p)
             if p.name in other_values and (overwrite or is_new):
                 self._values[p.name] = other_values[p.name]
