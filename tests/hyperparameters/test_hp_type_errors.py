@@ -91,3 +91,16 @@ def test_an_ordered_iterable_is_still_accepted_as_choice_values() -> None:
     assert Choice("x", (1, 2)).values == [1, 2]
     assert Choice("x", range(3)).values == [0, 1, 2]
     assert Choice("x", (v for v in "ab")).values == ["a", "b"]  # an iterator, read once
+
+
+@pytest.mark.parametrize(("config", "missing"), [
+    ({"class_name": "Int", "config": {"name": "a", "max_value": 3}}, "'min_value'"),
+    ({"class_name": "Float", "config": {"name": "a"}}, "'min_value', 'max_value'"),
+    ({"class_name": "Choice", "config": {"name": "a"}}, "'values'"),
+])
+def test_a_config_without_a_required_argument_names_what_it_lacks(config: dict[str, Any],
+                                                                  missing: str) -> None:
+    # not a TypeError about a private __init__: the config and the missing names
+    with pytest.raises(SearchSpaceError, match=f"lacks {missing}") as info:
+        HyperParameters.from_config({"space": [config], "values": {}})
+    assert config["class_name"] + "(...) needs 'name'" in str(info.value)

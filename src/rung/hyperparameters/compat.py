@@ -34,6 +34,13 @@ def hyperparameter_from_config(item: Mapping[str, Any]) -> HyperParameter:
     conditions = [Condition.from_config(c) for c in config.pop("conditions", ())]
     accepted = inspect.signature(kind.__init__).parameters
     kwargs = {k: v for k, v in config.items() if k in accepted and k != "self"}
+    required = [n for n, p in accepted.items() if n not in ("self", "conditions")
+                and p.default is inspect.Parameter.empty]
+    missing = [n for n in required if n not in kwargs]
+    if missing:
+        raise SearchSpaceError(
+            f"Hyperparameter config {dict(item)!r} lacks {', '.join(map(repr, missing))}: "
+            f"{kind.__name__}(...) needs {', '.join(map(repr, required))}.")
     return kind(conditions=conditions, **kwargs)
 
 
