@@ -4,16 +4,15 @@ stops the job (a base of ``rung.oracles.Oracle``)."""
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from rung.objective import MultiObjective, Objective
 from rung.oracles._history import observation
 from rung.oracles.suggestion import Suggestion
-
-if TYPE_CHECKING:
-    from rung.searchers import Observation
+from rung.searchers.observation import Observation
+from rung.trial_record import TrialRecord, TrialStatus
+from rung.validation import check_int
 
 __all__ = ["OracleReports"]
 
@@ -24,6 +23,7 @@ class OracleReports:
     objective: Objective | MultiObjective
     _pending: dict[str, Suggestion]
     _last_reports: dict[str, int]  # pending job -> the last epoch it reported (``tell`` of PRUNED)
+    _deferred: dict[str, list[tuple[int, float]]]  # pending job asked with {} -> (epoch, loss)
 
     if TYPE_CHECKING:
         @property
@@ -36,22 +36,37 @@ class OracleReports:
     def on_report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> bool:
         """A pending job reported ``metrics`` after ``epoch``: the searcher observes it (status
         RUNNING, budget ``epoch``) and ``_decide`` says whether the job goes on. Returns False to
-        stop it (``trial.report`` then raises ``TrialPruned``)."""
+        stop it (``trial.report`` then raises ``TrialPruned``).
+
+        A job asked with ``{}`` (define-by-run: nothing declared yet) is observed at its ``tell``,
+        with the values it declared, report by report: what a resumed search replays from
+        storage, where an observation of ``{}`` would count a configuration that never ran."""
+        # numpy's integers too (saved as a JSON int); checked first, even for a job not pending
+        epoch = check_int("epoch", epoch, 0, hint="the 1-based epoch the job just finished")
         suggestion = self._pending.get(trial_id)
         if suggestion is None:
             return True
-        if isinstance(epoch, numbers.Integral):  # numpy's too, saved as a JSON int
-            self._last_reports[trial_id] = int(epoch)  # where a PRUNED tell stopped by default
+        self._last_reports[trial_id] = epoch  # where a PRUNED tell stopped by default
         if not (self._observes or self.stops_trials):
             return True
         try:
             loss = self.objective.loss(metrics)
         except (KeyError, TypeError, ValueError):
             return True  # the objective is not among these metrics
-        if self._observes and math.isfinite(loss):
+        if self._observes and math.isfinite(loss) and not suggestion.values:
+            self._deferred.setdefault(trial_id, []).append((epoch, float(loss)))
+        elif self._observes and math.isfinite(loss):
             self._observe(observation(
                 suggestion.to_record().replace(loss=float(loss), epochs_reached=epoch)))
         return self._decide(trial_id, epoch, loss)
+
+    def _observe_deferred(self, record: TrialRecord) -> None:
+        """The reports of ``record``'s job held back by ``on_report`` (it was asked with
+        ``{}``), as RUNNING observations with the values it used: ``tell`` sends them before the
+        final observation, in the order a resume replays them (``history_observations``)."""
+        for epoch, loss in self._deferred.pop(record.trial_id, ()):
+            self._observe(Observation(trial_id=record.trial_id, values=record.values,
+                                      budget=epoch, loss=loss, status=TrialStatus.RUNNING))
 
     def _decide(self, trial_id: str, epoch: int, loss: float) -> bool:
         """Hook: keep the pending job going after it reported ``loss`` at ``epoch``?"""

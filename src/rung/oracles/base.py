@@ -33,6 +33,7 @@ from rung.oracles._ranking import Ranking
 from rung.oracles._reports import OracleReports
 from rung.oracles._results import OracleResults
 from rung.oracles._state import STATE_VERSION
+from rung.oracles._tell_args import metrics_dict, pruned_at, values_dict
 from rung.oracles.kt_methods import KerasTunerOracleMethods
 from rung.oracles.schedule import Budget
 from rung.oracles.stop import Stop, StopKind
@@ -124,6 +125,7 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
         self._next_id = 0
         self._pending: dict[str, Suggestion] = {}
         self._last_reports: dict[str, int] = {}
+        self._deferred: dict[str, list[tuple[int, float]]] = {}  # see OracleReports.on_report
         self._finished_trials: dict[str, TrialRecord] = {}
         self._ranking = Ranking()
         self.stop: Stop | None = None
@@ -223,8 +225,9 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
         The record's ``status`` is FAILED (``loss`` None) when the objective is not a finite
         number; storage must keep exactly the record's status.
         """
-        check_choice("status", status, (TrialStatus.COMPLETED, TrialStatus.PRUNED),
-                     "use tell_failed for a failed job")
+        # "PRUNED" is a TrialStatus too: the record holds the member, never the bare text
+        status = TrialStatus(check_choice("status", status, (
+            TrialStatus.COMPLETED, TrialStatus.PRUNED), "use tell_failed for a failed job"))
         # every check comes before the job leaves `pending`: a bad call can be made again, right
         suggestion = self._pending_job(trial_id)
         if epochs_reached is not None:
@@ -234,27 +237,28 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
                 raise fail_value("epochs_reached", f"an epoch of job {trial_id}'s range, "
                                  f"{suggestion.initial_epoch} to {suggestion.epochs}",
                                  epochs_reached)
-        metrics_dict = self._metrics_dict(metrics)
+        told = metrics_dict(metrics, self.objective.name)
         loss = self.objective.loss(metrics)
-        used = self._values_dict(values, suggestion)
+        used = values_dict(values, suggestion)
         del self._pending[trial_id]
         last_report = self._last_reports.pop(trial_id, None)
         if epochs_reached is not None:
             reached: int | None = epochs_reached
         elif status is TrialStatus.PRUNED:  # stopped at its last report, not its planned end
-            reached = self._pruned_at(suggestion, last_report)
+            reached = pruned_at(suggestion, last_report)
         else:
             reached = suggestion.epochs
         finite = math.isfinite(loss)
         record = suggestion.to_record().replace(
             values=used,
             status=status if finite else TrialStatus.FAILED,
-            metrics=metrics_dict,
+            metrics=told,
             loss=float(loss) if finite else None,
             epochs_reached=reached,
         )
         self._finished_trials[trial_id] = record
         self._ranking.add(record)
+        self._observe_deferred(record)
         self._observe(observation(record))
         self._on_result(suggestion, record)
         return record
@@ -262,26 +266,22 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
     def tell_failed(
         self, trial_id: str, error: str = "", values: Mapping[str, Any] | None = None
     ) -> TrialRecord:
-        """Report a job that failed for good (after retries); returns its record."""
+        """Report a job that failed for good (after retries); returns its record. ``error`` is
+        the message stored with it (text: ``str(exc)`` or ``traceback.format_exc()``)."""
+        if error is not None and not isinstance(error, str):
+            raise fail_type("error", "the error message as text (str(exc), or "
+                            "traceback.format_exc()), or ''", error)
         suggestion = self._pending_job(trial_id)
-        used = self._values_dict(values, suggestion)
+        used = values_dict(values, suggestion)
         del self._pending[trial_id]
         self._last_reports.pop(trial_id, None)
         record = suggestion.to_record().replace(
             status=TrialStatus.FAILED, error=error or None, values=used)
         self._finished_trials[trial_id] = record
+        self._observe_deferred(record)
         self._observe(observation(record))
         self._on_result(suggestion, record)
         return record
-
-    @staticmethod
-    def _pruned_at(suggestion: Suggestion, last_report: int | None) -> int:
-        """The epoch a job told ``PRUNED`` without ``epochs_reached`` stopped at: its last
-        report, within its range (``initial_epoch`` where it reported none)."""
-        if last_report is None:
-            return suggestion.initial_epoch
-        reached = max(last_report, suggestion.initial_epoch)
-        return reached if suggestion.epochs is None else min(reached, suggestion.epochs)
 
     @staticmethod
     def _reached_planned_epochs(suggestion: Suggestion, record: TrialRecord) -> bool:
@@ -297,33 +297,10 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
             return self._pending[trial_id]
         except (KeyError, TypeError):
             pending = sorted(self._pending, key=creation_order)[:10]
-            raise KeyError(f"trial_id {trial_id!r} is not pending; pending: {pending}") from None
-
-    def _metrics_dict(self, metrics: float | Mapping[str, float]) -> dict[str, float]:
-        """``metrics`` as a dict of floats; a value that is not a number is an error."""
-        items = metrics.items() if isinstance(metrics, Mapping) else [
-            (self.objective.name, metrics)]
-        found = {}
-        for key, value in items:
-            name = f"metrics[{key!r}]" if isinstance(metrics, Mapping) else "metrics"
-            if isinstance(value, (str, bytes)):
-                raise fail_type(name, "a number, not text", value)
-            try:
-                found[str(key)] = float(value)
-            except OverflowError:
-                raise fail_value(name, "a number a float can hold", value) from None
-            except (TypeError, ValueError):
-                raise fail_type(name, "a number", value) from None
-        return found
-
-    @staticmethod
-    def _values_dict(values: Mapping[str, Any] | None, planned: Suggestion) -> dict[str, Any]:
-        if values is None:
-            return dict(planned.values)
-        if not isinstance(values, Mapping):
-            raise fail_type("values", "a mapping of hyperparameter names to values, or None",
-                            values)
-        return dict(values)
+            done = self._finished_trials.get(trial_id) if isinstance(trial_id, str) else None
+            told = f" (it was told already: {done.status})" if done is not None else ""
+            raise KeyError(f"trial_id {trial_id!r} is not pending{told}; pending: "
+                           f"{pending}") from None
 
     def _new_trial_id(self) -> str:
         trial_id = f"{self._next_id:05d}"

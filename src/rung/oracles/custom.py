@@ -129,12 +129,12 @@ class CustomOracle(Oracle):
             if not self._pending:
                 self._end(StopKind.MAX_TRIALS, f"max_trials={self.max_trials} reached")
             return None
-        trial_id = self._new_trial_id()
+        trial_id = f"{self._next_id:05d}"  # taken once populate_space returns values
         status, values = self._ask_populate_space(trial_id)
         if values is not None:
+            self._new_trial_id()
             self._started += 1
             return Suggestion(trial_id=trial_id, values=values)
-        self._next_id -= 1  # the id was not used
         if status == "STOPPED":
             self._end(StopKind.EXHAUSTED, "populate_space returned STOPPED")
         elif not self._pending:  # IDLE: nothing running could ever change its answer
@@ -147,7 +147,11 @@ class CustomOracle(Oracle):
             self._end(StopKind.MAX_TRIALS, f"max_trials={self.max_trials} reached")
 
     def budget(self) -> Budget:
-        return Budget(jobs=self.max_trials or 0, epochs=None)
+        if self.max_trials is None:
+            return Budget(jobs=0, epochs=None, open_ended=(
+                "max_trials=None: trials until populate_space returns STOPPED, or "
+                "search(max_time=..., max_epochs_total=...) or Ctrl-C stops it"))
+        return Budget(jobs=self.max_trials, epochs=None)
 
     def checkpoints_in_use(self) -> set[str]:
         """Trials proposed by ``populate_space`` train from scratch: no job continues another."""

@@ -150,8 +150,8 @@ class Budget:
                     "e.g. ASHA's promotions; max_trials, search(max_time=..., "
                     "max_epochs_total=...) or Ctrl-C end it)")
         else:
-            head = (f"planned: {self.jobs} jobs"
-                    + (f", {self.epochs} epochs" if self.epochs is not None else "")
+            head = ("planned:" + _count(self.jobs, "job")[1:]
+                    + (_count(self.epochs, "epoch") if self.epochs is not None else "")
                     + (f" ({self.epochs_without_continuation} without checkpoint continuation)"
                        if self.epochs_without_continuation is not None and self.brackets else "")
                     + (_count(len(self.brackets) * self.iterations, "bracket")

@@ -107,13 +107,13 @@ class SingleFidelityOracle(Oracle):
     def _next_populated(self) -> Suggestion | None:
         """The next trial from a subclass's ``populate_space`` (which may call this oracle's
         own through ``super().populate_space(trial_id)``)."""
-        trial_id = self._new_trial_id()
+        trial_id = f"{self._next_id:05d}"  # taken once populate_space returns values
         status, values = self._ask_populate_space(trial_id)
         if values is not None:
+            self._new_trial_id()
             self._seen.add(values_key(values))
             self._started += 1
             return Suggestion(trial_id=trial_id, values=values, epochs=self.epochs)
-        self._next_id -= 1  # the id was not used
         if status == "STOPPED" or not self._pending:
             self._end(StopKind.EXHAUSTED, f"populate_space returned {status}")
         return None
