@@ -152,7 +152,8 @@ def test_when_every_fit_fails_the_error_is_raised() -> None:
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"resource": "bogus"}, "resource='bogus' is neither"),
+    ({"resource": "bogus"}, "resource must be 'n_samples', 'n_iter' or an integer parameter of "
+                            "SGDClassifier, got 'bogus'"),
     ({"factor": 1}, "factor must be an integer >= 2, got 1"),
     ({"max_resource": 0}, "max_resource must be an integer >= 1"),
     ({"scoring": ["accuracy", "f1"]}, "scoring must be"),
@@ -203,7 +204,8 @@ def test_bad_spaces_are_named() -> None:
         HyperbandSearchCV(SGDClassifier(), {"nope": [1, 2]}).fit(X, y)
     with pytest.raises(ValueError, match="resource='max_iter' is tuned"):
         HyperbandSearchCV(SGDClassifier(), {"max_iter": [1, 2]}, resource="max_iter").fit(X, y)
-    with pytest.raises(ValueError, match="needs an estimator with partial_fit"):
+    with pytest.raises(ValueError, match="'n_iter' needs an estimator with partial_fit, and "
+                                         "LogisticRegression has none"):
         HyperbandSearchCV(LogisticRegression(), {"C": [1, 2]}, resource="n_iter").fit(X, y)
     with pytest.raises(TypeError, match=r"param_space\['C'\] must be a list"):
         ParamSpace({"C": 3})

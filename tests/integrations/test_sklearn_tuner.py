@@ -244,3 +244,41 @@ def test_a_metric_without_a_name_is_refused(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match=r"metrics are reported under their __name__, and "
                                         r"functools.partial\(.*\) has none"):
         tuner(tmp_path, metrics=[unnamed])
+
+
+def test_search_takes_the_search_options_its_own_errors_suggest(tmp_path: Path) -> None:
+    """A failed project's message says "run search(retry_failed=True)": SklearnTuner.search
+    refused it (and workers=, max_time=, verbose=) with a TypeError before the fix."""
+    broken = {"on": True}
+
+    def build_maybe_broken(hp: rung.HyperParameters) -> LogisticRegression:
+        c = hp.Float("C", 1e-2, 1e2, sampling="log")
+        return LogisticRegression(C=-c if broken["on"] else c)
+
+    t = SklearnTuner(rung.oracles.RandomSearchOracle(max_trials=3, seed=0), build_maybe_broken,
+                     directory=tmp_path, project_name="sk", verbose=0)
+    with pytest.raises(rung.errors.TooManyFailedTrialsError, match=r"retry_failed=True"):
+        t.search(X, y)
+    broken["on"] = False
+    t.search(X, y, retry_failed=True, max_time=600, verbose=0)
+    assert [str(r.status) for r in t.storage.trials()] == ["COMPLETED"] * 3
+
+
+def test_an_unknown_search_option_is_named_before_any_trial(tmp_path: Path) -> None:
+    t = tuner(tmp_path)
+    with pytest.raises(rung.errors.ArgumentTypeError,
+                       match=r"SklearnTuner.search got an unexpected keyword argument 'worker': "
+                             r"did you mean 'workers'\?"):
+        t.search(X, y, worker=2)
+    assert t.storage.trials() == []
+
+
+def test_an_estimator_class_as_hypermodel_is_refused(tmp_path: Path) -> None:
+    """The class is callable: LogisticRegression(hp) built an estimator whose penalty was the
+    HyperParameters, and every trial failed in fit, far from the mistake."""
+    with pytest.raises(rung.errors.ArgumentTypeError,
+                       match=r"hypermodel must be a function build\(hp\) -> estimator.*"
+                             r"def build\(hp\): return LogisticRegression\(\.\.\.\)"):
+        SklearnTuner(rung.oracles.RandomSearchOracle(max_trials=2), LogisticRegression,
+                     directory=tmp_path, project_name="sk")
+    assert not (tmp_path / "sk").exists()

@@ -222,3 +222,27 @@ def test_seed_all_names_its_range() -> None:
         rung_torch.seed_all(2**70)
     rung_torch.seed_all(rung_torch.SEED_MAX)  # the largest seed torch takes
     rung_torch.seed_all(0)
+
+
+def _all_rng_states() -> tuple:
+    return torch.get_rng_state(), np.random.get_state(legacy=True)[1].copy(), random.getstate()
+
+
+@pytest.mark.parametrize("key, value, words", [
+    ("numpy", ("MT19937", [1, 2, 3], 0, 0, 0.0), "IndexError"),  # 3 keys, not 624
+    ("python", (3, (1, 2), None), "ValueError"),
+    ("torch", torch.zeros(3, dtype=torch.uint8), "RuntimeError"),
+])
+def test_a_state_a_generator_refuses_changes_no_generator(key: str, value, words: str) -> None:
+    """Well-shaped but refused (a hand-made or foreign state): before the fix torch's generator
+    was set, then numpy's raised a bare IndexError naming nothing, leaving a half-restored mix."""
+    state = rung_torch.get_rng_state()
+    torch.rand(3), np.random.rand(3), random.random()  # move every generator on
+    before = _all_rng_states()
+    with pytest.raises(ConfigurationError,
+                       match=rf"state\['{key}'\] must be the '{key}' state get_rng_state\(\) "
+                             rf"returned.*{words}.*no generator was changed"):
+        rung_torch.set_rng_state({**state, key: value})
+    after = _all_rng_states()
+    assert torch.equal(after[0], before[0])
+    assert np.array_equal(after[1], before[1]) and after[2] == before[2]

@@ -133,17 +133,36 @@ def get_rng_state() -> dict[str, Any]:
 
 
 def set_rng_state(state: dict[str, Any]) -> None:
-    """Restore what :func:`get_rng_state` returned."""
+    """Restore what :func:`get_rng_state` returned: all the generators, or none of them (a state
+    one of them refuses is a ``ConfigurationError`` naming its key, and every generator is set
+    back to where it was)."""
     torch = _torch()
     _check_rng_state(state, torch)
-    torch.set_rng_state(state["torch"])
-    name, keys, pos, has_gauss, cached = state["numpy"]
-    np.random.set_state((name, np.asarray(keys, dtype=np.uint32), pos, has_gauss, cached))
-    version, internal, gauss_next = state["python"]
-    random.setstate((version, tuple(internal), gauss_next))
-    if state.get("cuda") is not None and torch.cuda.is_available():
-        cuda_states = state["cuda"][: torch.cuda.device_count()]
-        torch.cuda.set_rng_state_all(cuda_states)
+    before = get_rng_state()
+    key = ""
+    try:
+        for key in (*_RNG_KEYS, "cuda"):
+            _set_one(key, state.get(key), torch)
+    except (TypeError, ValueError, IndexError, KeyError, RuntimeError, OverflowError) as error:
+        for undo in (*_RNG_KEYS, "cuda"):
+            _set_one(undo, before.get(undo), torch)
+        raise fail_value(f"state[{key!r}]", f"the {key!r} state get_rng_state() returned",
+                         state.get(key), f"it was refused ({type(error).__name__}: {error}); no "
+                         "generator was changed") from error
+
+
+def _set_one(key: str, value: Any, torch: ModuleType) -> None:
+    """Set one generator of :func:`set_rng_state` (``cuda``: only when given and available)."""
+    if key == "torch":
+        torch.set_rng_state(value)
+    elif key == "numpy":
+        name, keys, pos, has_gauss, cached = value
+        np.random.set_state((name, np.asarray(keys, dtype=np.uint32), pos, has_gauss, cached))
+    elif key == "python":
+        version, internal, gauss_next = value
+        random.setstate((version, tuple(internal), gauss_next))
+    elif value is not None and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(value[: torch.cuda.device_count()])
 
 
 def _check_rng_state(state: Any, torch: ModuleType) -> None:

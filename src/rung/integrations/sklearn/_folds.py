@@ -17,15 +17,16 @@ Example:
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 from rung.errors import SearchDataError
-from rung.validation import fail_value
+from rung.validation import fail_type, fail_value
 
-__all__ = ["check_folds", "check_lengths", "check_n_splits", "num_samples", "split_folds"]
+__all__ = ["check_folds", "check_lengths", "check_n_splits", "check_samples", "listed_folds",
+           "num_samples", "split_folds"]
 
 
 def num_samples(X: Any) -> int:
@@ -120,3 +121,31 @@ def check_lengths(where: str, X: Any, **others: Any) -> int:
                 f"{where}: {name} must have one entry per sample of X ({n} samples), got "
                 f"{length} entries; pass the {name} of the same samples as X")
     return n
+
+
+def check_samples(X: Any) -> None:
+    """``X`` must be 2-D (samples by features) before any trial runs: keras-tuner's error
+    (a ``RuntimeError``), raised up front instead of after failed trials."""
+    ndim = getattr(X, "ndim", None)
+    if not isinstance(ndim, int):
+        ndim = np.asarray(X, dtype=object).ndim  # lists of rows
+    if ndim != 2:
+        raise SearchDataError(
+            f"SklearnTuner.search: Expected the data to be numpy arrays or pandas DataFrames "
+            f"of shape (n_samples, n_features) (lists of rows work too); X has {ndim} "
+            f"dimension(s): {X!r:.200}. Reshape a single feature with np.reshape(X, (-1, 1))."
+        )
+
+
+def listed_folds(cv: Any) -> list[tuple[Any, Any]]:
+    """``cv`` given as ``(train, test)`` index pairs (scikit-learn's iterable ``cv``), as a list
+    so that every trial gets the same folds (a generator would be used up by the first)."""
+    wrong = fail_type("cv", "an integer >= 2, a scikit-learn splitter (an object with split) "
+                      "or an iterable of (train, test) index arrays", cv,
+                      "e.g. cv=5 or cv=sklearn.model_selection.KFold(5)")
+    if isinstance(cv, (str, bytes)) or not isinstance(cv, Iterable):
+        raise wrong
+    pairs = list(cv)
+    if not pairs or not all(isinstance(p, (tuple, list)) and len(p) == 2 for p in pairs):
+        raise wrong
+    return [(train, test) for train, test in pairs]

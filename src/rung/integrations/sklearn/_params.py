@@ -71,10 +71,7 @@ def check_params(search: Any) -> None:
     if not isinstance(resource, str) or not resource:
         raise fail_type("resource", f"{' or '.join(map(repr, RESOURCES))} or an integer "
                         "parameter of the estimator", resource)
-    if resource not in RESOURCES and resource not in search.estimator.get_params():
-        raise ConfigurationError(
-            f"resource={resource!r} is neither 'n_samples', 'n_iter' nor a parameter "
-            f"of {type(search.estimator).__name__}")
+    _check_resource(search.estimator, resource)
     check_int("factor", search.factor, 2)
     check_int("hyperband_iterations", search.hyperband_iterations, 1)
     _check_scoring(search.scoring)  # first: a multi-metric scoring explains refit='<metric>'
@@ -88,6 +85,33 @@ def check_params(search: Any) -> None:
     _check_n_jobs(search.n_jobs)
     if not isinstance(search.verbose, (bool, np.bool_)):
         check_int("verbose", search.verbose, 0, hint="0: silent, 1: one line per rung")
+
+
+def _check_resource(estimator: Any, resource: str) -> None:
+    """``'n_samples'``; ``'n_iter'`` for an estimator with ``partial_fit``; or an integer
+    parameter of the estimator (one whose value is an integer, or None: ``max_depth``)."""
+    params = estimator.get_params()
+    owner = type(estimator).__name__
+    expected = f"'n_samples', 'n_iter' or an integer parameter of {owner}"
+    if resource not in RESOURCES and resource not in params:
+        near = nearest(resource, [*RESOURCES, *params])
+        raise fail_value("resource", expected, resource,
+                         (f"did you mean {near!r}? " if near else "")
+                         + f"{owner}'s parameters: {sorted(params)}")
+    if resource == "n_iter" and not callable(getattr(estimator, "partial_fit", None)):
+        raise fail_value(
+            "resource", f"'n_samples' or an integer parameter of {owner} ('n_iter' needs an "
+            f"estimator with partial_fit, and {owner} has none)", resource,
+            "use resource='n_samples' (any estimator), or an integer parameter such as "
+            "'max_iter' or 'n_estimators' (refit at each budget); a Pipeline has no "
+            "partial_fit either")
+    value = params.get(resource)
+    if resource not in RESOURCES and value is not None and (
+            isinstance(value, bool) or not isinstance(value, numbers.Integral)):
+        raise fail_value(
+            "resource", expected, resource,
+            f"{owner}'s {resource} is {value!r}, not an integer: a budget of 1, 3, 9, ... "
+            f"{resource} would not mean more training")
 
 
 def check_space_names(search: Any, names: list[str]) -> None:

@@ -20,11 +20,12 @@ Example:
 from __future__ import annotations
 
 import inspect
+import numbers
 from typing import Any
 
 import numpy as np
 
-from rung.validation import check_int
+from rung.validation import check_int, fail_value
 
 __all__ = [
     "PartialFitPasses",
@@ -32,6 +33,7 @@ __all__ = [
     "Resource",
     "TrainingSamples",
     "WarmStartParam",
+    "checked_resource",
     "make_resource",
 ]
 
@@ -151,3 +153,53 @@ def make_resource(name: str, estimator: Any, max_resource: int, min_resource: in
     if name == "n_estimators" and "warm_start" in params:
         return WarmStartParam(name, max_resource, min_resource)
     return RefitParam(name, max_resource, min_resource)
+
+
+def checked_resource(search: Any, splits: list, classes: Any) -> Resource:
+    """The resource of ``search`` (a ``HyperbandSearchCV``) with checked bounds (its
+    ``max_resource_``, ``min_resource_``), before any fit: a plan that cannot be trained as asked
+    is an error, not a silent clamp. ``check_params`` has checked ``resource`` itself."""
+    estimator, resource = search.estimator, search.resource
+    fold_size = min(len(tr) for tr, _ in splits)
+    owner = type(estimator).__name__
+    if resource == "n_samples":
+        auto_max = fold_size
+        auto_min = 2 * len(splits) * (len(classes) if classes is not None else 1)
+        auto_text = "the size of the smallest training fold"
+    else:
+        param = "max_iter" if resource == "n_iter" else resource
+        params = estimator.get_params()
+        auto_max, auto_min = params.get(param), 1
+        auto_text = f"{owner}'s {param}"
+        if search.max_resource == "auto" and not _is_count(auto_max):
+            which = (f"{auto_text} is {auto_max!r}" if param in params
+                     else f"{owner} has no {param}")
+            raise fail_value(
+                "max_resource", f"an integer >= 1, or 'auto' where {auto_text} is one", "auto",
+                f"{which}: pass max_resource=<the largest {resource}> (resource={resource!r})")
+    max_resource = check_int(
+        "max_resource", auto_max if search.max_resource == "auto" else search.max_resource, 1,
+        hint=f"or 'auto' (resource={resource!r}: {auto_text})")
+    min_resource = check_int(
+        "min_resource", auto_min if search.min_resource == "auto" else search.min_resource, 1,
+        hint=f"or 'auto' (resource={resource!r})")
+    if resource == "n_samples" and max_resource > fold_size:
+        # more samples than a fold has would train every larger job on the same fold
+        raise fail_value(
+            "max_resource", f"an integer <= {fold_size} (the samples in the smallest "
+            "training fold; resource='n_samples')", max_resource,
+            f"use max_resource='auto' (= {fold_size}) or a smaller value")
+    if search.min_resource == "auto":
+        min_resource = min(min_resource, max_resource)  # 'auto' adapts to a small maximum
+    elif min_resource > max_resource:
+        where = f" (max_resource='auto': {auto_text})" if search.max_resource == "auto" else ""
+        fix = ("lower min_resource" if resource == "n_samples" and max_resource == fold_size
+               else "lower min_resource or raise max_resource")
+        raise fail_value("min_resource", f"an integer <= max_resource={max_resource}{where}",
+                         min_resource, f"{fix} (resource={resource!r})")
+    return make_resource(resource, estimator, max_resource, min_resource, classes)
+
+
+def _is_count(value: Any) -> bool:
+    """An integer >= 1, not a bool: what ``'auto'`` can take as the largest resource."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and int(value) >= 1

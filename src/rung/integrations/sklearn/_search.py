@@ -18,7 +18,6 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, indexable
 
-from rung.errors import ConfigurationError
 from rung.integrations.sklearn._folds import (
     check_folds,
     check_n_splits,
@@ -34,11 +33,10 @@ from rung.integrations.sklearn._params import (
     count_configurations,
     planned_jobs,
 )
-from rung.integrations.sklearn._resources import TrainingSamples, make_resource
+from rung.integrations.sklearn._resources import TrainingSamples, checked_resource
 from rung.integrations.sklearn._space import ParamSpace
 from rung.objective import Objective
 from rung.oracles import HyperbandOracle
-from rung.validation import check_int, fail_value
 
 __all__ = ["HyperbandSearchCV"]
 
@@ -95,7 +93,8 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator, KeywordHints):
     ``fit`` checks every argument before any fit, as scikit-learn's searches do (``__init__``
     only stores them), and raises ``rung.errors.ConfigurationError`` (a ``ValueError``; for a
     wrong type ``ArgumentTypeError``, also a ``TypeError``) naming the argument: e.g. an
-    ``estimator`` without ``get_params``/``fit``, ``scoring="accuracyy"`` (with the closest
+    ``estimator`` without ``get_params``/``fit``, a ``resource`` that is no integer parameter
+    (or ``"n_iter"`` without ``partial_fit``), ``scoring="accuracyy"`` (with the closest
     scorer name), ``cv=1``, ``cv`` index pairs outside the data, ``n_jobs=0``, a plan of more
     than ``MAX_JOBS`` (1,000,000) jobs (``max_resource`` far beyond ``min_resource``, see
     ``rung.integrations.sklearn._params.MAX_JOBS``).
@@ -179,7 +178,7 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator, KeywordHints):
         self.scorer_ = check_scoring(self.estimator, scoring=self.scoring)
         rng = check_random_state(self.random_state)
         classes = np.unique(y) if is_classifier(self.estimator) and y is not None else None
-        resource = self._make_resource(splits, classes)
+        resource = checked_resource(self, splits, classes)
         self.max_resource_, self.min_resource_ = resource.max_resource, resource.min_resource
         configurations = count_configurations(space.hyperparameters)
         jobs = check_plan(resource.epochs, self, resource.max_resource, resource.min_resource,
@@ -261,50 +260,6 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator, KeywordHints):
             for trial_id in [t for t in checkpoints if t not in in_use]:
                 del checkpoints[trial_id]
         return rows
-
-    def _make_resource(self, splits: list, classes: Any) -> Any:
-        """The resource with checked bounds (``max_resource_``, ``min_resource_``), before any
-        fit: a plan that cannot be trained as asked is an error, not a silent clamp."""
-        params = self.estimator.get_params()
-        fold_size = min(len(tr) for tr, _ in splits)
-        if self.resource == "n_samples":
-            auto_max = fold_size
-            auto_min = 2 * len(splits) * (len(classes) if classes is not None else 1)
-            auto_text = "the size of the smallest training fold"
-        elif self.resource == "n_iter":
-            if not hasattr(self.estimator, "partial_fit"):
-                raise ConfigurationError(
-                    f"resource='n_iter' needs an estimator with partial_fit; "
-                    f"{type(self.estimator).__name__} has none")
-            auto_max, auto_min = params.get("max_iter"), 1
-            auto_text = f"{type(self.estimator).__name__}'s max_iter"
-        else:
-            auto_max, auto_min = params.get(self.resource), 1
-            auto_text = f"{type(self.estimator).__name__}'s {self.resource}"
-        hint = (f"or 'auto' where the estimator has a {self.resource!r} value "
-                f"(resource={self.resource!r})")
-        max_resource = check_int(
-            "max_resource", auto_max if self.max_resource == "auto" else self.max_resource, 1,
-            hint=hint)
-        min_resource = check_int(
-            "min_resource", auto_min if self.min_resource == "auto" else self.min_resource, 1,
-            hint=hint)
-        if self.resource == "n_samples" and max_resource > fold_size:
-            # more samples than a fold has would train every larger job on the same fold
-            raise fail_value(
-                "max_resource", f"an integer <= {fold_size} (the samples in the smallest "
-                "training fold; resource='n_samples')", max_resource,
-                f"use max_resource='auto' (= {fold_size}) or a smaller value")
-        if self.min_resource == "auto":
-            min_resource = min(min_resource, max_resource)  # 'auto' adapts to a small maximum
-        elif min_resource > max_resource:
-            where = (f" (max_resource='auto': {auto_text})" if self.max_resource == "auto"
-                     else "")
-            fix = ("lower min_resource" if self.resource == "n_samples"
-                   and max_resource == fold_size else "lower min_resource or raise max_resource")
-            raise fail_value("min_resource", f"an integer <= max_resource={max_resource}"
-                             f"{where}", min_resource, f"{fix} (resource={self.resource!r})")
-        return make_resource(self.resource, self.estimator, max_resource, min_resource, classes)
 
     def _check_failures(self, rows: list[JobRow]) -> None:
         errors = [f.error for r in rows for f in r.folds if f.error]

@@ -5,16 +5,18 @@ from __future__ import annotations
 import numbers
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from rung.errors import ArgumentTypeError, ConfigurationError, FatalTypeError, SearchDataError
+from rung.errors import ArgumentTypeError, ConfigurationError, FatalTypeError
 from rung.integrations.sklearn._folds import (
     check_folds,
     check_lengths,
     check_n_splits,
+    check_samples,
+    listed_folds,
     split_folds,
 )
 from rung.integrations.sklearn._params import check_scorer_name
@@ -22,7 +24,7 @@ from rung.objective import MultiObjective, Objective
 from rung.optional import import_optional
 from rung.oracles.base import Oracle
 from rung.trial import Trial
-from rung.tuner.base import BaseTuner
+from rung.tuner.base import _SEARCH_OPTIONS, BaseTuner
 from rung.validation import check_instance, check_int, fail_type, nearest
 
 __all__ = ["SklearnTuner"]
@@ -79,9 +81,10 @@ class SklearnTuner(BaseTuner):
             If it has no objective of its own, the objective is ``Objective("score", "max")``;
             one that is none of the metrics reported (``"score"`` and the names of ``metrics``)
             is refused (``ConfigurationError``).
-        hypermodel: ``build(hp) -> estimator`` (a function, or an object with ``build``). A
-            build that returns no estimator (``None``, say) stops the search with a
-            ``FatalTypeError`` (raised by the constructor already, which builds once).
+        hypermodel: ``build(hp) -> estimator`` (a function, or an object with ``build``; a
+            class, such as an estimator class, is an ``ArgumentTypeError``). A build that
+            returns no estimator (``None``, say) stops the search with a ``FatalTypeError``
+            (raised by the constructor already, which builds once).
         scoring: ``scoring(model, X, y, sample_weight=None) -> float`` (a scorer, e.g.
             ``sklearn.metrics.make_scorer(...)``) or a scorer name; None: ``model.score``.
         metrics: more metric functions ``metric(y_true, y_pred, sample_weight=None)``, reported
@@ -121,6 +124,12 @@ class SklearnTuner(BaseTuner):
         if not (callable(hypermodel) or hasattr(hypermodel, "build")):
             raise TypeError(f"hypermodel must be a function build(hp) -> estimator or have a "
                             f"build method; got {hypermodel!r} ({type(hypermodel).__name__})")
+        if isinstance(hypermodel, type):  # LogisticRegression(hp) would build, then never fit
+            raise fail_type(
+                "hypermodel", "a function build(hp) -> estimator, or a HyperModel instance",
+                hypermodel, f"not a class: write e.g. `def build(hp): return "
+                f"{hypermodel.__name__}(...)` with hp.Float/hp.Int/hp.Choice values (or pass "
+                "an instance of a HyperModel class)")
         if isinstance(oracle, Oracle) and oracle.multi_fidelity:
             raise ConfigurationError(
                 f"oracle must be a single-fidelity oracle (RandomSearchOracle, GridSearchOracle, "
@@ -155,7 +164,7 @@ class SklearnTuner(BaseTuner):
         elif isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
             check_int("cv", cv, 2, hint="cv=n splits into n folds")
         elif isinstance(cv, str) or not hasattr(cv, "split"):  # str has a split method too
-            cv = _splits(cv)
+            cv = listed_folds(cv)
         self.scoring = scoring
         self.metrics = functions  # keras-tuner's name
         self.cv = cv
@@ -172,16 +181,30 @@ class SklearnTuner(BaseTuner):
             ("predict",) if self.metrics else ())
         return _build(self.hypermodel, hp, needs)
 
-    # keras-tuner's SklearnTuner.search signature: the data, not BaseTuner's options
+    # keras-tuner's SklearnTuner.search signature (the data), plus the search's own options
     def search(  # type: ignore[override]
-        self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None
+        self, X: Any, y: Any, sample_weight: Any = None, groups: Any = None, **options: Any
     ) -> None:
-        """Run the search on ``X, y`` (``groups`` go to the splitter)."""
-        _check_samples(X)
+        """Run the search on ``X, y`` (``groups`` go to the splitter).
+
+        ``options`` are the search's own keyword options, as for every tuner (``workers``,
+        ``executor``, ``job_timeout``, ``max_time``, ``max_epochs_total``, ``retry_failed``,
+        ``reproducible``, ``resources_per_job``, ``verbose``; see ``BaseTuner.search``); any
+        other name is an ``ArgumentTypeError`` naming it, before the data is looked at.
+        """
+        unknown = [name for name in options if name not in _SEARCH_OPTIONS]
+        if unknown:
+            near = nearest(unknown[0], _SEARCH_OPTIONS)
+            hint = f"did you mean {near!r}? " if near else ""
+            raise ArgumentTypeError(
+                f"SklearnTuner.search got an unexpected keyword argument {unknown[0]!r}: "
+                f"{hint}it takes the data (X, y, sample_weight=None, groups=None) and the "
+                f"search's options {', '.join(_SEARCH_OPTIONS)}")
+        check_samples(X)
         n = check_lengths("SklearnTuner.search", X, y=y, sample_weight=sample_weight,
                           groups=groups)
         self._check_cv(X, y, groups, n)
-        super().search(X, y, sample_weight=sample_weight, groups=groups)
+        super().search(X, y, sample_weight=sample_weight, groups=groups, **options)
 
     def _check_cv(self, X: Any, y: Any, groups: Any, n_samples: int) -> None:
         """``cv`` against the data: index pairs inside it; a number of folds no more than the
@@ -194,7 +217,9 @@ class SklearnTuner(BaseTuner):
             check_n_splits(self.cv, n_samples)
 
     def run_trial(self, trial: Trial, X: Any, y: Any, sample_weight: Any = None,
-                  groups: Any = None) -> dict[str, float]:
+                  groups: Any = None, verbose: Any = None) -> dict[str, float]:
+        """Cross-validate the model ``trial``'s hyperparameters build; ``verbose`` (what
+        ``search(verbose=...)`` passes on, keras-tuner's ``fit`` verbosity) is not used."""
         from sklearn.base import is_classifier
         from sklearn.model_selection import check_cv
         from sklearn.pipeline import Pipeline
@@ -265,30 +290,3 @@ def _check_objective(objective: Objective | MultiObjective, reported: list[str])
             "metrics= under its __name__. Pass the oracle objective=rung.Objective('score', "
             f"'max') (or a name above), or a metric function named {missing[0]!r} in metrics=")
 
-
-def _check_samples(X: Any) -> None:
-    """``X`` must be 2-D (samples by features) before any trial runs: keras-tuner's error
-    (a ``RuntimeError``), raised up front instead of after failed trials."""
-    ndim = getattr(X, "ndim", None)
-    if not isinstance(ndim, int):
-        ndim = np.asarray(X, dtype=object).ndim  # lists of rows
-    if ndim != 2:
-        raise SearchDataError(
-            f"SklearnTuner.search: Expected the data to be numpy arrays or pandas DataFrames "
-            f"of shape (n_samples, n_features) (lists of rows work too); X has {ndim} "
-            f"dimension(s): {X!r:.200}. Reshape a single feature with np.reshape(X, (-1, 1))."
-        )
-
-
-def _splits(cv: Any) -> list[tuple[Any, Any]]:
-    """``cv`` given as ``(train, test)`` index pairs (scikit-learn's iterable ``cv``), as a list
-    so that every trial gets the same folds (a generator would be used up by the first)."""
-    wrong = fail_type("cv", "an integer >= 2, a scikit-learn splitter (an object with split) "
-                      "or an iterable of (train, test) index arrays", cv,
-                      "e.g. cv=5 or cv=sklearn.model_selection.KFold(5)")
-    if isinstance(cv, (str, bytes)) or not isinstance(cv, Iterable):
-        raise wrong
-    pairs = list(cv)
-    if not pairs or not all(isinstance(p, (tuple, list)) and len(p) == 2 for p in pairs):
-        raise wrong
-    return [(train, test) for train, test in pairs]
