@@ -59,3 +59,19 @@ def test_a_job_that_swallowed_its_stop_is_recorded_pruned(tmp_path: Path, worker
         reported = [e for e, _ in tuner.storage.epoch_metrics(r.trial_id)]
         assert r.epochs_reached in (1, 3) and reported == list(range(1, r.epochs_reached + 1))
 
+
+
+def test_a_reported_one_element_tensor_or_array_is_its_element_without_a_warning() -> None:
+    import warnings
+
+    import numpy as np
+    import torch
+    trial = Trial(TrialRecord(trial_id="00000", values={}, epochs=3), rung.HyperParameters())
+    loss = torch.tensor(0.5, requires_grad=True) * 2  # a loss still attached to its graph
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # torch warns when float() converts such a tensor
+        trial.report(1, loss=loss, acc=np.array([0.25]), n=np.int64(3))
+    assert trial.reported == [(1, {"loss": 1.0, "acc": 0.25, "n": 3.0})]
+    for bad in (np.array([1.0, 2.0]), torch.ones(2), "0.5", None):
+        with pytest.raises(TypeError, match="metric 'loss' must be a number"):
+            trial.report(2, loss=bad)

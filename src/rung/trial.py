@@ -192,9 +192,7 @@ class Trial:
         clean = {}
         for name, value in metrics.items():
             try:
-                if isinstance(value, (str, bytes)):  # float("0.1") would pass: text is a mistake
-                    raise TypeError
-                clean[name] = float(value)
+                clean[name] = _number(value)
             except (TypeError, ValueError, OverflowError):
                 raise TypeError(
                     f"metric {name!r} must be a number, got {type(value).__name__} {value!r}"
@@ -308,3 +306,20 @@ def _kt_record(
         trial_id=str(trial_id), values=dict(hyperparameters.values),
         status=TrialStatus(status) if status is not None else TrialStatus.RUNNING)
     return record, hyperparameters, None
+
+
+def _number(value: Any) -> float:
+    """A reported metric as a float. A tensor or array of one element gives its element
+    (``.item()``: no autograd warning for a tensor that requires grad, and a one-element NumPy
+    array, which NumPy 2 no longer turns into a float); text is refused (``float("0.1")``
+    would pass, but text where a metric is due is a mistake)."""
+    item = getattr(value, "item", None)
+    if callable(item) and not isinstance(value, (int, float)):
+        try:
+            value = item()
+        except (TypeError, ValueError, RuntimeError):  # more than one element (torch: Runtime)
+            raise TypeError from None
+    if isinstance(value, (str, bytes)):
+        raise TypeError
+    return float(value)
+
