@@ -5,6 +5,12 @@ through ``on_report`` (a stopping oracle may stop the job there: it is then told
 epoch), and tells each result. The factory must make an oracle with its search space declared
 (``hyperparameters=``), a fixed ``seed`` and a finite search of at least a few jobs.
 
+The resume rules (``rung.testing._oracle_resume``) save and load the state at several points of a
+search run with up to 3 jobs in flight, some of which reported epochs before the save (their
+reports are sent again after the load), failed, ended with a NaN or were told PRUNED; the
+define-by-run one empties a fresh oracle's space (``oracle.hyperparameters = HyperParameters()``)
+before its first ask, and its first job, asked with ``{}``, declares the factory's whole space.
+
 Which rules apply depends on what the oracle declares:
 
 * ``bounded_state`` (class attribute, default True): the state is bounded by the live work, so a
@@ -25,6 +31,7 @@ from rung.errors import ConfigurationError
 from rung.oracles import Oracle
 from rung.testing._drive import value_in_space
 from rung.testing._oracle_drive import Drive, RecordingSearcher
+from rung.testing._oracle_resume import RESUME_RULES
 from rung.testing._rules import Rule, make_rules, raises, run_rules
 from rung.trial_record import TrialStatus
 
@@ -231,6 +238,7 @@ _ALL = make_rules("check_oracle", [
     _rule_runs_to_completion_with_unique_ids_and_the_planned_jobs,
     _rule_same_seed_same_jobs,
     _rule_state_round_trip_continues_identically,
+    *RESUME_RULES,
     _rule_state_is_json_from_the_first_ask,
     _rule_jobs_lie_inside_the_space,
     _rule_unknown_state_version_is_refused,
