@@ -177,3 +177,73 @@ def test_a_resume_replays_what_the_searcher_saw_live() -> None:
                       for o in spy.seen)
 
     assert seen(live) == seen(replayed)
+
+
+# --- define-by-run: a job that declares a hyperparameter the space lacked when it was asked ---
+def layered(values: dict[str, object]) -> rung.HyperParameters:
+    """A training function's declarations: ``units_i`` for each of its ``layers``, so that the
+    first job with three layers brings ``units_2`` into the space at its tell."""
+    hp = rung.HyperParameters()
+    hp.values = dict(values)
+    hp.Float("x", 0.0, 1.0)
+    for i in range(hp.Int("layers", 1, 3)):
+        hp.Int(f"units_{i}", 1, 8)
+    return hp
+
+
+def layered_loss(values: dict[str, object], epoch: int) -> float:
+    units = sum(int(values.get(f"units_{i}", 1)) for i in range(int(values["layers"])))  # type: ignore[call-overload]
+    return (float(values["x"]) - 0.3) ** 2 + 0.05 * abs(units - 9) + 1.0 / epoch  # type: ignore[arg-type]
+
+
+def run_layered(oracle: Oracle, told: list[TrialRecord] | None = None,
+                reports: list[tuple[str, int, dict[str, float]]] | None = None,
+                stop_after: int | None = None) -> list[tuple[str, str, int | None]]:
+    """Ask, declare, report each epoch, tell, as a tuner does; the jobs handed out."""
+    jobs = []
+    while (s := oracle.ask()) is not None:
+        jobs.append((s.trial_id, values_key(s.values), s.epochs))
+        hp = layered(s.values)
+        oracle.update_space(hp)
+        last, stopped = s.epochs or 1, False
+        for epoch in range(s.initial_epoch + 1, (s.epochs or 1) + 1):
+            metrics = {"loss": layered_loss(hp.values, epoch)}
+            if reports is not None:
+                reports.append((s.trial_id, epoch, metrics))
+            if not oracle.on_report(s.trial_id, epoch, metrics):
+                last, stopped = epoch, True
+                break
+        record = oracle.tell(s.trial_id, {"loss": layered_loss(hp.values, last)},
+                             values=hp.values,
+                             status=TrialStatus.PRUNED if stopped else TrialStatus.COMPLETED)
+        if told is not None:
+            told.append(record)
+        if stop_after is not None and len(jobs) == stop_after:
+            break
+    return jobs
+
+
+@pytest.mark.parametrize(("kind", "seed"), [("asha", 1), ("asha", 7), ("asha-promotion", 1),
+                                            ("bohb", 1)])
+def test_a_job_that_declares_a_new_hyperparameter_resumes_exactly(kind: str, seed: int) -> None:
+    """Live, such a job reports with the values it was asked with; a resume replays its
+    reports with the values it used (storage keeps those). The oracle observes its reports
+    again at its tell with the values it used, and the rank agreement moves its points: the
+    resumed search proposes what the uninterrupted one does (ASHA's seeds 1 and 7 did not)."""
+    def make() -> Oracle:
+        if kind == "bohb":
+            return rung.oracles.BOHBOracle(objective="loss", max_epochs=9, factor=3, seed=seed,
+                                           hyperband_iterations=3)
+        return ASHAOracle(objective="loss", max_epochs=9, factor=3, seed=seed, searcher="kde",
+                          max_trials=60, mode="promotion" if "promotion" in kind else "stopping")
+
+    uninterrupted = run_layered(make())
+    told: list[TrialRecord] = []
+    reports: list[tuple[str, int, dict[str, float]]] = []
+    first = make()
+    before = run_layered(first, told, reports, stop_after=15)
+    resumed = make()
+    resumed.load_state_dict(json.loads(json.dumps(first.state_dict())),
+                            sorted(told, key=lambda r: r.trial_id),
+                            sorted(reports, key=lambda r: (r[0], r[1])))
+    assert before + run_layered(resumed) == uninterrupted

@@ -20,9 +20,9 @@ def _obs(trial_id: str, x: float, budget: int, loss: float | None,
 
 
 def _feed(agreement: RankAgreement, curves: dict[float, dict[int, float]]) -> None:
-    for i, (x, curve) in enumerate(curves.items()):
+    for x, curve in curves.items():
         for budget, loss in sorted(curve.items()):
-            agreement.observe(_obs(f"t{i}", x, budget, loss))
+            agreement.observe(_obs(f"t{x}", x, budget, loss))  # one trial per configuration
 
 
 def test_tau_counts_configurations_seen_at_both_budgets() -> None:
@@ -53,6 +53,30 @@ def test_a_promoted_job_continues_its_parents_curve() -> None:
         agreement.observe(_obs(f"p{i}", x, 1, x, TrialStatus.COMPLETED))
         agreement.observe(_obs(f"c{i}", x, 3, 1 - x, TrialStatus.COMPLETED))
     assert agreement.tau(1, 3) == (pytest.approx(-1.0), 3)
+
+
+def test_a_trial_observed_again_with_other_values_moves_its_points() -> None:
+    """Define-by-run: a job reports with the values it was asked with, then at its tell the
+    oracle observes its reports again with the values it used (a hyperparameter declared on
+    the way): its points leave the old curve, as a resume replays them under the new values
+    only. A parent's points under the old values stay where they are."""
+    def obs(trial_id: str, values: dict[str, float], budget: int, loss: float) -> Observation:
+        return Observation(trial_id=trial_id, values=values, budget=budget, loss=loss,
+                           status=TrialStatus.RUNNING)
+
+    live, replayed = RankAgreement(min_pairs=3), RankAgreement(min_pairs=3)
+    for i, x in enumerate((0.1, 0.2, 0.3)):
+        asked, used = {"x": x}, {"x": x, "units": 4}
+        live.observe(obs(f"p{i}", asked, 1, x))  # a parent that declared nothing new
+        replayed.observe(obs(f"p{i}", asked, 1, x))
+        for budget in (2, 3):
+            live.observe(obs(f"t{i}", asked, budget, budget * x))
+        for budget in (2, 3):
+            live.observe(obs(f"t{i}", used, budget, budget * x))  # observed again at the tell
+            replayed.observe(obs(f"t{i}", used, budget, budget * x))
+    assert live._losses == replayed._losses
+    assert live.tau(1, 3) == replayed.tau(1, 3) == (pytest.approx(math.nan, nan_ok=True), 0)
+    assert live.tau(2, 3) == (pytest.approx(1.0), 3)
 
 
 def test_failed_jobs_and_constant_losses() -> None:

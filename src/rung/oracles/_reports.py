@@ -38,9 +38,14 @@ class OracleReports:
         RUNNING, budget ``epoch``) and ``_decide`` says whether the job goes on. Returns False to
         stop it (``trial.report`` then raises ``TrialPruned``).
 
-        A job asked with ``{}`` (define-by-run: nothing declared yet) is observed at its ``tell``,
-        with the values it declared, report by report: what a resumed search replays from
-        storage, where an observation of ``{}`` would count a configuration that never ran."""
+        A resumed search replays a finished job's reports with the values it was told with
+        (storage keeps those), so the searcher is brought to the same place live: the reports
+        of a job asked with ``{}`` (define-by-run: nothing declared yet) are observed only at its
+        ``tell``, with the values it declared (an observation of ``{}`` would count a
+        configuration that never ran), and those of a job told with other values than it was
+        asked with (it declared a hyperparameter the space lacked when it was asked) are
+        observed again there, with the values it used (a searcher keeps the last observation of
+        a trial at a budget)."""
         # numpy's integers too (saved as a JSON int); checked first, even for a job not pending
         epoch = check_int("epoch", epoch, 0, hint="the 1-based epoch the job just finished")
         suggestion = self._pending.get(trial_id)
@@ -53,18 +58,22 @@ class OracleReports:
             loss = self.objective.loss(metrics)
         except (KeyError, TypeError, ValueError):
             return True  # the objective is not among these metrics
-        if self._observes and math.isfinite(loss) and not suggestion.values:
+        if self._observes and math.isfinite(loss):
             self._deferred.setdefault(trial_id, []).append((epoch, float(loss)))
-        elif self._observes and math.isfinite(loss):
-            self._observe(observation(
-                suggestion.to_record().replace(loss=float(loss), epochs_reached=epoch)))
+            if suggestion.values:
+                self._observe(observation(
+                    suggestion.to_record().replace(loss=float(loss), epochs_reached=epoch)))
         return self._decide(trial_id, epoch, loss)
 
-    def _observe_deferred(self, record: TrialRecord) -> None:
-        """The reports of ``record``'s job held back by ``on_report`` (it was asked with
-        ``{}``), as RUNNING observations with the values it used: ``tell`` sends them before the
-        final observation, in the order a resume replays them (``history_observations``)."""
-        for epoch, loss in self._deferred.pop(record.trial_id, ()):
+    def _observe_deferred(self, record: TrialRecord, asked: Mapping[str, object]) -> None:
+        """The reports of ``record``'s job as RUNNING observations with the values it used,
+        where they differ from those it was ``asked`` with (``{}`` included: then held back by
+        ``on_report``): ``tell`` sends them before the final observation, in the order a resume
+        replays them (``history_observations``)."""
+        reports = self._deferred.pop(record.trial_id, ())
+        if asked and dict(asked) == record.values:
+            return  # observed live with these values already
+        for epoch, loss in reports:
             self._observe(Observation(trial_id=record.trial_id, values=record.values,
                                       budget=epoch, loss=loss, status=TrialStatus.RUNNING))
 

@@ -258,7 +258,7 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
         )
         self._finished_trials[trial_id] = record
         self._ranking.add(record)
-        self._observe_deferred(record)
+        self._observe_deferred(record, suggestion.values)
         self._observe(observation(record))
         self._on_result(suggestion, record)
         return record
@@ -278,7 +278,7 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
         record = suggestion.to_record().replace(
             status=TrialStatus.FAILED, error=error or None, values=used)
         self._finished_trials[trial_id] = record
-        self._observe_deferred(record)
+        self._observe_deferred(record, suggestion.values)
         self._observe(observation(record))
         self._on_result(suggestion, record)
         return record

@@ -55,6 +55,8 @@ class RankAgreement:
         self.threshold = float(check_threshold(  # type: ignore[arg-type]
             "RankAgreement threshold", threshold))
         self._losses: dict[str, dict[int, float]] = {}
+        self._keys: dict[str, str] = {}  # trial id -> the values_key its points are kept under
+        self._owners: dict[tuple[str, int], str] = {}  # (values_key, budget) -> trial id
         self._cache: dict[tuple[int, int], tuple[int, tuple[float, int]]] = {}
         self._count = 0
         self._top: tuple[int, int | None] = (-1, None)
@@ -63,9 +65,26 @@ class RankAgreement:
         """Keep ``observation``'s loss at its budget (failed jobs carry no loss: ignored)."""
         if observation.loss is None or not math.isfinite(observation.loss):
             return
-        curve = self._losses.setdefault(values_key(observation.values), {})
+        key = values_key(observation.values)
+        moved = self._keys.get(observation.trial_id)
+        if moved is not None and moved != key:
+            self._move(observation.trial_id, moved, key)
+        self._keys[observation.trial_id] = key
+        curve = self._losses.setdefault(key, {})
         curve[int(observation.budget)] = float(observation.loss)
+        self._owners[(key, int(observation.budget))] = observation.trial_id
         self._count += 1
+
+    def _move(self, trial_id: str, old: str, new: str) -> None:
+        """A trial observed again with other values (define-by-run: it declared a
+        hyperparameter after it was asked): its points leave the curve of the values it was
+        asked with for the one of those it used, as a resume replays them."""
+        curve = self._losses.get(old, {})
+        for budget in [b for b in curve if self._owners.get((old, b)) == trial_id]:
+            self._losses.setdefault(new, {})[budget] = curve.pop(budget)
+            self._owners[(new, budget)] = self._owners.pop((old, budget))
+        if not curve:
+            self._losses.pop(old, None)
 
     def pairs(self, low: int, high: int) -> list[tuple[float, float]]:
         """(loss at ``low``, loss at ``high``) of every configuration seen at both."""
