@@ -127,7 +127,7 @@ def test_a_killed_drivers_lock_is_taken_over_with_a_line_saying_so(tmp_path: Pat
     assert (f"rung: took over the project from a driver that is gone (pid {first.pid} on host "
             f"{socket.gethostname()!r}, since ") in second.stdout
     assert f"its process {first.pid} is gone" in second.stdout
-    assert "resuming: re-running 1 job(s)" in second.stdout  # the job it was running
+    assert "re-running 1 job interrupted earlier" in second.stdout  # the job it was running
     with SQLiteStorage(db) as storage:
         assert storage.driver_lock() is None
         assert storage.integrity_check() == "ok"

@@ -123,4 +123,5 @@ def test_the_resume_line_counts_the_failed_jobs(tmp_path: Path, capsys) -> None:
     with pytest.raises(TooManyFailedTrialsError):
         tuner.search()
     out = capsys.readouterr()
-    assert "3 jobs already finished (all failed: search(retry_failed=True)" in out.out + out.err
+    assert ("nothing left to run: 3 of 3 jobs already finished (all failed: "
+            "search(retry_failed=True)") in out.out + out.err

@@ -273,7 +273,8 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
         try:
             loop = SearchLoop(recorder, runner, job, budget, reproducible)
             self.on_search_begin()
-            self.display.plan(self.oracle.budget(), self.project_dir, self.oracle)
+            self.display.plan(self.oracle.budget(), self.project_dir, self.oracle,
+                              budget.describe())
             try:
                 loop.run()
             except KeyboardInterrupt:

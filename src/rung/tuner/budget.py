@@ -70,6 +70,19 @@ class SearchBudget:
         if self.max_epochs_total is not None:
             self.epochs += epochs_trained(storage, storage.get_trial(trial_id))
 
+    def describe(self) -> str | None:
+        """The limits in words, printed with the plan (None: no limit)."""
+        limits = []
+        if self.max_time is not None:
+            limits.append(f"after {self.max_time:g} s (max_time)")
+        if self.max_epochs_total is not None:
+            limits.append(f"once the project has trained {self.max_epochs_total} epochs "
+                          "(max_epochs_total)")
+        if not limits:
+            return None
+        return ("this search call starts no new job " + " or ".join(limits)
+                + "; run search again to continue")
+
     def spent(self) -> str | None:
         """Why no new job may start (a sentence), or None while the budget lasts."""
         if self.max_epochs_total is not None and self.epochs >= self.max_epochs_total:

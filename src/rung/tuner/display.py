@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from rung.trial_record import TrialStatus
+from rung.trial_record import TrialRecord, TrialStatus
 from rung.tuner.progress import SearchProgress, Snapshot
 
 if TYPE_CHECKING:
@@ -42,14 +42,38 @@ def _fmt(value: float | None) -> str:
 
 def _progress_text(snap: Snapshot) -> str:
     """`` | 5% of 270 epochs, 0:00:40 left`` for a plain job line ('' when nothing is known)."""
-    from rung.tuner.live import clock_text
+    from rung.tuner.panel import left_text
 
     if snap.fraction is None:
         return ""
     unit = (f"{snap.epochs_planned} epochs" if snap.epochs_planned else
             f"{snap.jobs_planned} jobs")
-    left = "" if snap.remaining is None else f", {clock_text(snap.remaining)} left"
-    return f" | {snap.fraction:.0%} of {unit}{left}"
+    return f" | {snap.fraction:.0%} of {unit}{left_text(snap, ', ')}"
+
+
+def _where(trial: Trial, failed: bool = False) -> str:
+    """`` s=2 rung=1 epochs 1->3`` (``1->2 of 3``: stopped early), '' outside brackets. A job
+    that failed before its first epoch shows its planned span, not ``1->1 of 3``."""
+    if trial.bracket is None:
+        return ""
+    reached, end = trial.record.epochs_reached, trial.epochs
+    span = f"{trial.initial_epoch}->{end}"
+    if failed and reached is not None and reached <= trial.initial_epoch:
+        reached = None
+    if reached is not None and end is not None and reached < end:  # stopped early
+        span = f"{trial.initial_epoch}->{reached} of {end}"
+    return f" s={trial.bracket} rung={trial.rung} epochs {span}"
+
+
+def _own_value(trial: Trial, oracle: Oracle) -> str:
+    """The job's objective as printed on its line: ``nan`` or ``inf`` for a diverged job (its
+    status reads ``invalid``), ``-`` where it has none."""
+    if trial.score is not None:
+        return _fmt(trial.score)
+    try:
+        return f"{oracle.objective.value(trial.record.metrics):.6g}"
+    except (ValueError, TypeError, KeyError):
+        return "-"
 
 
 class Display:
@@ -73,6 +97,7 @@ class Display:
         self.progress: SearchProgress | None = None
         self._view: LiveView | None = None
         self._workers = 1
+        self._why: dict[str, str] = {}  # the error of a job given up on, for its line
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickling (a tuner sent to worker processes with its ``run_trial``) leaves the live
@@ -99,8 +124,10 @@ class Display:
         if self.progress is not None:
             self.progress.workers = count
 
-    def plan(self, budget: Budget, project_dir: Path, oracle: Oracle) -> None:
-        """The search starts: print the plan, count what earlier runs finished, start the panel."""
+    def plan(self, budget: Budget, project_dir: Path, oracle: Oracle,
+             limits: str | None = None) -> None:
+        """The search starts: print the plan (and ``limits``, the sentence of a search budget
+        that may end this call first), count what earlier runs finished, start the panel."""
         self.progress = SearchProgress(budget, oracle.objective.name, self.clock)
         self.progress.workers = self._workers
         finished = oracle.records
@@ -110,15 +137,38 @@ class Display:
             self.progress.set_best(best[0].score, best[0].trial_id)
         self._print(f"rung: {type(oracle).__name__} on {project_dir}")
         self._print(budget.describe())
-        if finished:
-            failed = sum(1 for record in finished if record.status is TrialStatus.FAILED)
-            note = ""
-            if failed == len(finished):
-                note = (" (all failed: search(retry_failed=True) clears them and starts over)")
-            elif failed:
-                note = f" ({failed} failed)"
-            self._print(f"resuming: {len(finished)} jobs already finished{note}")
+        if limits is not None:
+            self._print(limits)
+        if finished or oracle.pending:
+            self._print(self._resuming(finished, oracle))
         self._start_view()
+
+    def _resuming(self, finished: list[TrialRecord], oracle: Oracle) -> str:
+        """How much of the plan earlier runs did: ``resuming: 15 of 22 jobs already finished
+        (28 of 69 epochs, 2 failed); re-running 1 job interrupted earlier``; a search that had
+        ended says ``nothing left to run``."""
+        assert self.progress is not None
+        rerun = len(oracle.pending)
+        again = "" if not rerun else (
+            f"re-running {rerun} job{'' if rerun == 1 else 's'} interrupted earlier")
+        if not finished:
+            return f"resuming: {again}"
+        snap = self.progress.snapshot()
+        of = f" of {snap.jobs_planned}" if snap.jobs_planned else ""
+        notes = [f"{snap.epochs_done} of {snap.epochs_planned} epochs"] if snap.epochs_planned \
+            else []
+        failed = sum(1 for record in finished if record.status is TrialStatus.FAILED)
+        if failed == len(finished):
+            notes.append("all failed: search(retry_failed=True) clears them and starts over")
+        elif failed:
+            notes.append(f"{failed} failed")
+        note = f" ({', '.join(notes)})" if notes else ""
+        ended = oracle.finished or (0 < snap.jobs_planned <= snap.jobs_done and not oracle.pending)
+        if ended:
+            fresh = "" if failed == len(finished) else "; overwrite=True starts a new search"
+            return f"nothing left to run: {len(finished)}{of} jobs already finished{note}{fresh}"
+        return f"resuming: {len(finished)}{of} jobs already finished{note}" + (
+            f"; {again}" if again else "")
 
     def _start_view(self) -> None:
         if self.verbose < 1 or self._view is not None or self.progress is None:
@@ -149,38 +199,50 @@ class Display:
                                    best[0].trial_id if best else None)
         if self.verbose < 1:
             return
-        done, total = self._counts()
-        where = ""
-        if trial.bracket is not None:
-            reached, end = trial.record.epochs_reached, trial.epochs
-            span = f"{trial.initial_epoch}->{end}"
-            if reached is not None and end is not None and reached < end:  # stopped early
-                span = f"{trial.initial_epoch}->{reached} of {end}"
-            where = f" s={trial.bracket} rung={trial.rung} epochs {span}"
-        name = oracle.objective.name
-        extra = "" if self._view is not None or self.progress is None else _progress_text(
-            self.progress.snapshot())
         self._print(
-            f"[{done}{total}] trial {trial.trial_id}{where} {trial.status.value.lower()} "
-            f"{name}={_fmt(trial.score)} best={_fmt(best[0].score if best else None)} "
-            f"({seconds:.2f}s){extra}"
+            f"{self._counter()} trial {trial.trial_id}{_where(trial)} "
+            f"{trial.status.value.lower()} {oracle.objective.name}={_own_value(trial, oracle)} "
+            f"best={_fmt(best[0].score if best else None)} ({seconds:.2f}s){self._extra()}"
         )
 
-    def _counts(self) -> tuple[int, str]:
+    def _counter(self) -> str:
+        """``[5/22]``: the jobs finished (this one included) of those planned."""
         if self.progress is None:
-            return 0, ""
+            return "[0]"
         snap = self.progress.snapshot()
-        return snap.jobs_done, f"/{snap.jobs_planned}" if snap.jobs_planned else ""
+        return f"[{snap.jobs_done}/{snap.jobs_planned}]" if snap.jobs_planned else \
+            f"[{snap.jobs_done}]"
 
-    def job_failed(self, trial: Trial) -> None:
-        """A job failed for good (its line was printed by ``failure`` or ``message``)."""
+    def _extra(self) -> str:
+        """The share of the plan done and the time left, on a plain line (the panel shows it)."""
+        if self._view is not None or self.progress is None:
+            return ""
+        return _progress_text(self.progress.snapshot())
+
+    def job_failed(self, trial: Trial, error: str = "") -> None:
+        """A job failed for good: count it and print its line, with ``error`` (the exception
+        of its last attempt, as ``failure`` was told it, else the last line of ``error``)."""
+        why = self._why.pop(trial.trial_id, None)
         if self.progress is not None:
             self.progress.finished(trial.record)
+        if self.verbose < 1:
+            return
+        if why is None:
+            lines = [line for line in error.strip().splitlines() if line.strip()]
+            why = lines[-1].strip() if lines else "no error recorded"
+        attempts = trial.record.attempts
+        tries = f" (after {attempts} attempts)" if attempts > 1 else ""
+        self._print(f"{self._counter()} trial {trial.trial_id}{_where(trial, True)} failed: "
+                    f"{why}{tries}{self._extra()}")
 
     def failure(self, trial: Trial, attempt: int, exc: BaseException, retry: bool) -> None:
-        then = "retrying" if retry else "giving up"
-        self._print(f"trial {trial.trial_id} attempt {attempt} failed: "
-                    f"{type(exc).__name__}: {exc} ({then})")
+        """An attempt raised: a line now when it is retried; else the job's own line says it
+        (``job_failed``, next)."""
+        why = f"{type(exc).__name__}: {exc}"
+        if not retry:
+            self._why[trial.trial_id] = why
+            return
+        self._print(f"trial {trial.trial_id} attempt {attempt} failed: {why} (retrying)")
 
     def close(self) -> None:
         """Stop the live panel (idempotent); it stays on screen with its last state."""

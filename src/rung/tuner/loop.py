@@ -99,10 +99,7 @@ class SearchLoop:
         self.checkpoint_root = str(recorder.checkpoints.root.resolve())
 
     def run(self) -> None:
-        reruns = list(self.oracle.pending.values())
-        if reruns:
-            self.recorder.display.message(
-                f"resuming: re-running {len(reruns)} job(s) interrupted earlier")
+        reruns = list(self.oracle.pending.values())  # the display said so with the plan
         self.executor.start(self.recorder.report if self.in_order is None else self._held_report)
         self.recorder.display.workers(self.executor.slots)
         self.budget.start(self.storage)

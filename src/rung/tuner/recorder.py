@@ -126,7 +126,7 @@ class JobRecorder:
             epochs_reached=trial.initial_epoch if reached is None else reached,
         )
         trial.record = self.storage.get_trial(trial.trial_id)
-        self.display.job_failed(trial)
+        self.display.job_failed(trial, error)
         self.hooks.on_trial_end(trial)
         return TrialStatus.FAILED
 
@@ -138,7 +138,6 @@ class JobRecorder:
             self.oracle.objective.value(metrics)
         except (ValueError, TypeError) as exc:  # no objective in the result: this trial fails
             why = f"{type(exc).__name__}: {exc}"
-            self.display.message(f"trial {trial.trial_id} failed: {why}")
             self._count_attempt(trial.trial_id, why)
             return self.fail(trial, why)
         if not self._checked_reports:
