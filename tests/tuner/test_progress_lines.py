@@ -87,7 +87,8 @@ def test_a_job_given_up_after_retries_says_how_many_attempts(tmp_path: Path) -> 
 def test_a_resumed_search_says_how_much_was_done(tmp_path: Path) -> None:
     first = search(tmp_path, max_epochs_total=10)
     assert ("this search call starts no new job once the project has trained 10 epochs "
-            "(max_epochs_total); run search again to continue") in first
+            "(max_epochs_total, counted over every run of the project: a larger one goes "
+            "on)") in first
     done = sum(line.startswith("[") for line in first)
     second = search(tmp_path)
     resumed = [line for line in second if line.startswith("resuming:")]

@@ -43,14 +43,15 @@ from rung.oracles._asha_rung import Rung, keep_of, legacy_entries
 from rung.oracles._define_by_run import with_pending_defaults
 from rung.oracles._log import LOG_KEY, PagedLog
 from rung.oracles.base import Oracle, Suggestion, unknown_values
-from rung.oracles.schedule import Budget, milestones
+from rung.oracles.schedule import ASHA_OPEN_ENDED, Budget, milestones
 from rung.oracles.stop import StopKind
 from rung.trial_record import TrialRecord, TrialStatus
-from rung.validation import check_choice, check_int
+from rung.validation import check_choice, check_int, check_optional_int
 
 __all__ = ["ASHAOracle", "Rung", "RungCutoffs"]
 
 MODES = ("promotion", "stopping")
+_UNBOUNDED = 2**62  # configurations still to come without max_trials: more than any rung holds
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,9 @@ class ASHAOracle(Oracle):
         min_epochs: r, the fewest epochs of rung 0: rungs are ``R / eta^k`` (rounded down),
             rung 0 the smallest of them that is at least ``min_epochs``
             (``max_epochs=100, factor=3, min_epochs=4``: 11, 33, 100).
-        max_trials: how many configurations to start.
+        max_trials: how many configurations to start; None: no limit, new configurations
+            until the space is exhausted or the search is stopped (``search(max_time=...,
+            max_epochs_total=...)``, Ctrl-C), as ASHA is often run against a time budget.
         mode: ``"promotion"`` (pause at each rung, resume promoted configurations from their
             checkpoint) or ``"stopping"`` (one job per configuration, stopped early at a rung).
         **kwargs: ``objective``, ``hyperparameters``, ``searcher``, ``seed``... (see ``Oracle``).
@@ -101,12 +104,13 @@ class ASHAOracle(Oracle):
     multi_fidelity = True
 
     def __init__(self, objective: ObjectiveLike = None, max_epochs: int = 100, factor: int = 3,
-                 min_epochs: int = 1, max_trials: int = 100, seed: int | None = None,
+                 min_epochs: int = 1, max_trials: int | None = 100, seed: int | None = None,
                  hyperparameters: HyperParameters | None = None, mode: str = "promotion", **kwargs: Any) -> None:
         self.max_epochs = check_int("max_epochs", max_epochs, 1)
         self.factor = check_int("factor", factor, 2)
         self.min_epochs = check_int("min_epochs", min_epochs, 1)
-        self.max_trials = check_int("max_trials", max_trials, 1)
+        self.max_trials = check_optional_int("max_trials", max_trials, 1,
+                                             hint="None: no limit, until the search is stopped")
         if self.min_epochs > self.max_epochs:
             raise ConfigurationError(
                 f"min_epochs must be <= max_epochs, got min_epochs={min_epochs}, "
@@ -128,9 +132,19 @@ class ASHAOracle(Oracle):
         return self.mode == "stopping"
 
     def budget(self) -> Budget:
+        if self.max_trials is None:
+            return Budget(jobs=0, epochs=None, open_ended=ASHA_OPEN_ENDED)
         if self.mode == "stopping":
             return Budget(jobs=self.max_trials, epochs=None)
         return Budget(jobs=0, epochs=None)  # promotions depend on the order results arrive
+
+    def _to_start(self) -> int:
+        """How many new configurations may still start (``_UNBOUNDED`` without a limit)."""
+        if self._exhausted:
+            return 0
+        if self.max_trials is None:
+            return _UNBOUNDED
+        return max(0, self.max_trials - self._started)  # max_trials may be lowered on resume
 
     def _settings(self) -> dict[str, Any]:
         return {"max_epochs": self.max_epochs, "factor": self.factor,
@@ -143,7 +157,7 @@ class ASHAOracle(Oracle):
         promotion = self._promotion()
         if promotion is not None:
             return promotion
-        if self._started < self.max_trials and not self._exhausted:
+        if self._to_start():
             values = self.searcher.suggest(self.hyperparameters, self._rng, with_pending_defaults(
                 self.hyperparameters, self._seen, (s.values for s in self._pending.values())))
             if values is not None:
@@ -235,8 +249,7 @@ class ASHAOracle(Oracle):
         pending = [0] * len(self._rungs)
         for s in self._pending.values():
             pending[s.rung or 0] += 1
-        # new configurations (max_trials may have been lowered on resume)
-        to_come = 0 if self._exhausted else max(0, self.max_trials - self._started)
+        to_come = self._to_start()  # new configurations
         bounds = []
         for k, rung in enumerate(self._rungs[:-1]):
             bound = len(rung) + pending[k] + to_come
@@ -324,6 +337,5 @@ class ASHAOracle(Oracle):
         self._seen = {values_key(r.values) for r in self._finished_trials.values()
                       if not unknown_values(r)}
         self._seen.update(values_key(s.values) for s in self._pending.values())
-        reached = self.stop is not None and self._started < self.max_trials
-        if reached and not self._exhausted:
+        if self.stop is not None and self._to_start():
             self.stop = None  # max_trials was raised: the search continues

@@ -31,7 +31,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rung.oracles.schedule import BracketPlan, Budget, RungPlan, bracket_plan, integer_log
+from rung.oracles.schedule import (
+    ASHA_OPEN_ENDED,
+    BracketPlan,
+    Budget,
+    RungPlan,
+    bracket_plan,
+    integer_log,
+)
 
 __all__ = ["ReplacedBracket", "jobs_planned", "plan_from_settings", "replaced_brackets"]
 
@@ -93,6 +100,8 @@ def plan_from_settings(settings: Mapping[str, Any] | None) -> Budget:
     max_epochs, factor = _int(settings, "max_epochs"), _int(settings, "factor")
     max_trials = _int(settings, "max_trials")
     if "mode" in settings and "min_epochs" in settings:  # ASHA
+        if "max_trials" in settings and settings["max_trials"] is None:
+            return Budget(jobs=0, epochs=None, open_ended=ASHA_OPEN_ENDED)
         if settings["mode"] == "stopping" and max_trials is not None:
             return Budget(jobs=max_trials, epochs=None)
         return unknown

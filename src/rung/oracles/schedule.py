@@ -22,6 +22,9 @@ from dataclasses import dataclass
 __all__ = ["BracketPlan", "Budget", "RungPlan", "bracket_plan", "hyperband_plan", "integer_log",
            "milestones"]
 
+ASHA_OPEN_ENDED = ("max_trials=None: new configurations until the space is exhausted, or "
+                   "search(max_time=..., max_epochs_total=...) or Ctrl-C stops it")
+
 
 def integer_log(value: int, base: int) -> int:
     """The largest ``s`` with ``base**s <= value`` (``floor(log_base(value))``), exactly."""

@@ -74,14 +74,14 @@ class SearchBudget:
         """The limits in words, printed with the plan (None: no limit)."""
         limits = []
         if self.max_time is not None:
-            limits.append(f"after {self.max_time:g} s (max_time)")
+            limits.append(f"after {self.max_time:g} s (max_time: search again goes on)")
         if self.max_epochs_total is not None:
             limits.append(f"once the project has trained {self.max_epochs_total} epochs "
-                          "(max_epochs_total)")
+                          "(max_epochs_total, counted over every run of the project: a larger "
+                          "one goes on)")
         if not limits:
             return None
-        return ("this search call starts no new job " + " or ".join(limits)
-                + "; run search again to continue")
+        return "this search call starts no new job " + " or ".join(limits)
 
     def spent(self) -> str | None:
         """Why no new job may start (a sentence), or None while the budget lasts."""

@@ -116,6 +116,10 @@ class ASHA(Tuner):
     ``mode="stopping"`` trains each configuration once to ``max_epochs`` and stops it early
     (``trial.report`` raises ``rung.TrialPruned``) when it falls out of the top ``1/factor``.
 
+    ``max_trials`` configurations start (default 100); ``max_trials=None`` sets no limit: new
+    ones start until the space is exhausted or the search is stopped, which suits a time
+    budget, ``search(max_time=3600)`` (a rerun resumes and goes on).
+
     ``**kwargs``: ``run_trial=`` (a training function of any framework, in place of a Keras
     ``hypermodel``), ``directory``, ``project_name``, ``overwrite``, ... (see ``rung.Tuner``).
 
@@ -134,7 +138,7 @@ class ASHA(Tuner):
         max_epochs: int = 100,
         factor: int = 3,
         min_epochs: int = 1,
-        max_trials: int = 100,
+        max_trials: int | None = 100,
         mode: str = "promotion",
         seed: int | None = None,
         hyperparameters: HyperParameters | None = None,
