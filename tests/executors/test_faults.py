@@ -13,7 +13,7 @@ import pytest
 import rung_test_jobs as jobs
 
 import rung
-from rung.errors import ConfigurationError, NewEntriesError
+from rung.errors import ConfigurationError, NewEntriesError, SearchSpaceConflictError
 from rung.executors import ProcessExecutor
 from rung.trial_record import TrialStatus
 
@@ -259,10 +259,15 @@ def test_a_hyperparameter_declared_outside_a_closed_space_stops_the_search_befor
     assert [p.name for p in tuner.oracle.hyperparameters.space] == ["x"]
 
 
-def test_a_declaration_refused_in_some_trials_fails_only_those(tmp_path: Path) -> None:
-    """A keras-tuner idiom: a range that depends on another value, with no conditional scope.
-    The trials that redefine ``units`` fail (SearchSpaceError); the others complete and the
-    search goes on. Such an error is not fatal: it depends on the values sampled."""
+def test_a_declaration_conflicting_in_some_trials_stops_the_search_and_fails_none(
+        tmp_path: Path) -> None:
+    """A keras-tuner idiom in a plain training function: a range that depends on another value,
+    with no conditional scope. keras-tuner trains the first range for every trial; rung refuses
+    the second definition (``SearchSpaceConflictError``, naming both and the fix), and stops
+    the search there rather than failing those trials one by one and ending with a "best" that
+    never tried ``model="b"``: the code is wrong, not the configuration. The trials done stay;
+    the stopped one runs again once the code is fixed (a Keras build function keeps the first
+    definition instead, as keras-tuner: ``tests/compat/test_first_definition_wins.py``)."""
     def train(trial: rung.Trial) -> float:
         hp = trial.hyperparameters
         model = hp.Choice("model", ["a", "b"])
@@ -272,11 +277,14 @@ def test_a_declaration_refused_in_some_trials_fails_only_those(tmp_path: Path) -
     tuner = rung.RandomSearch(run_trial=train, objective="loss", max_trials=8, seed=1,
                               max_consecutive_failed_trials=8, directory=tmp_path,
                               project_name="p", verbose=0)
-    tuner.search()
+    with pytest.raises(SearchSpaceConflictError, match="conditional_scope") as caught:
+        tuner.search()
+    assert "max_value: 10" in str(caught.value) and "max_value: 100" in str(caught.value)
     trials = tuner.storage.trials()
-    assert len(trials) == 8
-    done = [t for t in trials if t.status is TrialStatus.COMPLETED]
-    assert done and all(t.values["model"] == "a" for t in done)
+    assert tuner.storage.count_trials(status=TrialStatus.FAILED) == 0
+    running = [t for t in trials if t.status is TrialStatus.RUNNING]
+    assert len(running) == 1 and running[0].values["model"] == "b"
+    assert all(t.values["model"] == "a" for t in trials if t.status is TrialStatus.COMPLETED)
 
 
 def test_a_refused_ray_executor_leaves_no_ray_session_behind() -> None:
