@@ -12,7 +12,8 @@ import rung
 from rung.errors import ArgumentTypeError, ConfigurationError
 from rung.hyperparameters import values_key
 from rung.oracles import ASHAOracle, CustomOracle, HyperbandOracle, Oracle, Suggestion
-from rung.searchers import Observation, RandomSearcher
+from rung.searchers import RandomSearcher
+from rung.testing._oracle_drive import RecordingSearcher
 from rung.trial_record import TrialRecord, TrialStatus
 
 
@@ -103,15 +104,9 @@ def test_a_plan_of_one_job_reads_in_the_singular() -> None:
 
 
 # --- define-by-run: a job asked with {} before anything was declared ------------------------
-class Spy(RandomSearcher):
+def Spy() -> RecordingSearcher:  # noqa: N802 - reads as the class it stands for
     """Random search that keeps every observation it is given, live or replayed."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen: list[Observation] = []
-
-    def observe(self, observation: Observation) -> None:
-        self.seen.append(observation)
+    return RecordingSearcher(RandomSearcher())
 
 
 def declared(oracle: Oracle, s: Suggestion) -> rung.HyperParameters:
@@ -147,7 +142,7 @@ def test_the_reports_of_a_job_asked_with_nothing_carry_the_values_it_declared() 
     first = oracle.ask()
     assert first is not None and first.values == {}
     train(oracle, first, {})
-    mine = [o for o in spy.seen if o.trial_id == first.trial_id]
+    mine = [o for o in spy.observations if o.trial_id == first.trial_id]
     assert [o.status for o in mine] == [TrialStatus.RUNNING, TrialStatus.COMPLETED]
     assert all(o.values == {"x": 0.0, "c": "a"} for o in mine), mine
 
@@ -172,9 +167,9 @@ def test_a_resume_replays_what_the_searcher_saw_live() -> None:
         [told[t] for t in sorted(told)],
         [(t, epoch, m) for t in sorted(told) for epoch, m in reports.get(t, [])])
 
-    def seen(spy: Spy) -> list[tuple[str, str, int, float | None, TrialStatus]]:
+    def seen(spy: RecordingSearcher) -> list[tuple[str, str, int, float | None, TrialStatus]]:
         return sorted((o.trial_id, values_key(o.values), o.budget, o.loss, o.status)
-                      for o in spy.seen)
+                      for o in spy.observations)
 
     assert seen(live) == seen(replayed)
 
