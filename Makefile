@@ -10,7 +10,8 @@ TEST_EXTRAS ?= dev,keras,sklearn,torch,tensorflow,jax,bench,dask,ray,lightgbm
 # The full suite runs on Keras' torch backend; the Keras tests (keras-tuner compatibility, the
 # optimizer-state continuation, the demo's model) run again on each of these backends.
 KERAS_BACKENDS ?= tensorflow jax
-KERAS_TESTS := tests/compat tests/integrations/test_keras_continuation.py tests/examples/test_demo.py
+KERAS_TESTS := tests/compat tests/integrations/test_keras_continuation.py \
+	tests/integrations/test_keras_backends.py tests/examples/test_demo.py
 # Tests run in this many pytest-xdist processes (2 saved a third of the suite's time on the
 # 2-core CI machine: many tests wait on subprocesses); PYTEST_WORKERS=0 runs them in one.
 # --dist loadgroup keeps tests that share costly set-up in one process (tests/conftest.py marks

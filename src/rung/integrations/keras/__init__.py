@@ -43,7 +43,7 @@ _LAZY = {
     "build_model": "runner",
     "load_model": "runner",
     "populate_initial_space": "runner",
-    "release_keras_state": "runner",
+    "release_keras_state": "session",
     "run_keras_trial": "runner",
 }
 

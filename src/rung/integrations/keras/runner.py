@@ -5,11 +5,12 @@ a Keras ``hypermodel`` (``KerasTunerMixin.train_hypermodel``); ``tuner`` is such
 ``keras`` options (``rung.integrations.keras.api.KerasOptions``) it reads. For each of
 ``tuner.keras.executions_per_trial`` executions it
 
-1. releases the previous model's Keras state (``clear_session`` without a full garbage
-   collection: a collection costs ~0.2 s with torch loaded and nothing here needs it);
+1. releases the previous model's Keras state (``session.release_keras_state``: ``clear_session``
+   without a full garbage collection; on jax, JAX's compilation caches every 10th time);
 2. builds the model with the trial's hyperparameters (``optimizer``/``loss``/``metrics`` given to
    the tuner override the compiled ones; ``max_model_size`` fails oversized models);
-3. for a promoted trial, restores the parent's last epoch: weights *and* optimizer state;
+3. for a promoted trial, restores the parent's last epoch: weights *and* optimizer state (in
+   the ``distribution_strategy``'s scope, which the optimizer's variables must be made in);
 4. calls ``hypermodel.fit(hp, model, *fit_args, **fit_kwargs)`` with a ``TrialCallback`` added and,
    when the oracle sets the trial's epochs (Hyperband), ``epochs``/``initial_epoch`` set to them;
    the user's callbacks are copies, a ``TensorBoard`` one writing into
@@ -43,6 +44,7 @@ from rung.integrations.keras.api import KerasOptions
 from rung.integrations.keras.callback import TrialCallback
 from rung.integrations.keras.checkpoint import load_inference_weights, restore_state, save_state
 from rung.integrations.keras.results import fit_result_metrics
+from rung.integrations.keras.session import release_keras_state
 from rung.integrations.keras.tensorboard_logs import tensorboard_callbacks
 from rung.validation import fail_type, nearest
 
@@ -179,11 +181,6 @@ def _short(value: Any) -> str:
     return shown if len(shown) <= 40 else f"<{type(value).__name__}>"
 
 
-def release_keras_state() -> None:
-    """Forget Keras' global state (layer names, functional graph); no full gc (see module doc)."""
-    keras.backend.clear_session(free_memory=False)
-
-
 def run_keras_trial(tuner: Any, trial: Any, *fit_args: Any, **fit_kwargs: Any) -> list[Any]:
     """Train ``trial`` with the tuner's Keras hypermodel (see module doc).
 
@@ -203,8 +200,9 @@ def run_keras_trial(tuner: Any, trial: Any, *fit_args: Any, **fit_kwargs: Any) -
     for execution in range(tuner.keras.executions_per_trial):
         release_keras_state()
         model = build_model(tuner, hp)
-        if trial.parent_id is not None:
-            restore_state(model, trial.parent_checkpoint_dir)
+        if trial.parent_id is not None:  # in the strategy's scope: it may build the optimizer
+            with _scope(tuner.keras.distribution_strategy):
+                restore_state(model, trial.parent_checkpoint_dir)
         callback = TrialCallback(tuner, trial, objective)
         callbacks = tensorboard_callbacks(copy_callbacks(user_callbacks), trial, execution)
         kwargs = {**fit_kwargs, "callbacks": [*callbacks, callback]}
@@ -233,7 +231,8 @@ def _detached(result: Any) -> Any:
 def load_model(tuner: Any, trial: Any) -> Any:
     """The trial's model, built for its hyperparameters, with the weights that gave its score."""
     model = build_model(tuner, trial.hyperparameters, check_size=False)
-    load_inference_weights(model, tuner.checkpoints.directory(trial.trial_id, create=False))
+    with _scope(tuner.keras.distribution_strategy):  # an unbuilt model is built here
+        load_inference_weights(model, tuner.checkpoints.directory(trial.trial_id, create=False))
     return model
 
 
