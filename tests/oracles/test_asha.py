@@ -137,7 +137,7 @@ def test_a_finished_search_holds_no_checkpoint_in_use_whatever_the_order() -> No
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [({"mode": "pause"}, "mode must be one of"), ({"min_epochs": 30}, "min_epochs must be <="),
-     ({"max_trials": 0}, "max_trials must be an integer >= 1"), ({"factor": 1}, "factor")],
+     ({"max_trials": 0}, "max_trials must be None or an integer >= 1"), ({"factor": 1}, "factor")],
 )
 def test_bad_arguments_are_rejected(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
