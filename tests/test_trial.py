@@ -72,6 +72,6 @@ def test_a_reported_one_element_tensor_or_array_is_its_element_without_a_warning
         warnings.simplefilter("error")  # torch warns when float() converts such a tensor
         trial.report(1, loss=loss, acc=np.array([0.25]), n=np.int64(3))
     assert trial.reported == [(1, {"loss": 1.0, "acc": 0.25, "n": 3.0})]
-    for bad in (np.array([1.0, 2.0]), torch.ones(2), "0.5", None):
+    for bad in (np.array([1.0, 2.0]), torch.ones(2), "0.5", None, True, np.bool_(False)):
         with pytest.raises(TypeError, match="metric 'loss' must be a number"):
             trial.report(2, loss=bad)

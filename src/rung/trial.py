@@ -312,14 +312,15 @@ def _number(value: Any) -> float:
     """A reported metric as a float. A tensor or array of one element gives its element
     (``.item()``: no autograd warning for a tensor that requires grad, and a one-element NumPy
     array, which NumPy 2 no longer turns into a float); text is refused (``float("0.1")``
-    would pass, but text where a metric is due is a mistake)."""
+    would pass, but text where a metric is due is a mistake), and so is a bool (``True`` is
+    no score, as a training function returning one is told)."""
     item = getattr(value, "item", None)
     if callable(item) and not isinstance(value, (int, float)):
         try:
             value = item()
         except (TypeError, ValueError, RuntimeError):  # more than one element (torch: Runtime)
             raise TypeError from None
-    if isinstance(value, (str, bytes)):
+    if isinstance(value, (str, bytes, bool)):  # a bool is no metric (returning one is refused)
         raise TypeError
     return float(value)
 
