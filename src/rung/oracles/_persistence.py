@@ -63,7 +63,7 @@ class OraclePersistence:
     _next_id: int
     _pending: dict[str, Suggestion]
     _last_reports: dict[str, int]
-    _deferred: dict[str, list[tuple[int, float]]]
+    _reported_losses: dict[str, list[tuple[int, float]]]
     _finished_trials: dict[str, TrialRecord]
     _ranking: Ranking
 
@@ -195,7 +195,7 @@ class OraclePersistence:
         self._pending = {s["trial_id"]: Suggestion(**s) for s in state["pending"]}
         self._last_reports = {str(t): int(e) for t, e in state.get("last_reports", {}).items()
                               if t in self._pending}  # absent from older states
-        self._deferred = {}  # pending jobs' reports are not in the state: they are sent again
+        self._reported_losses = {}  # pending jobs' reports are not in the state: they are sent again
         self.hyperparameters = stored_space
         self.searcher.load_state_dict(state["searcher"])
         self._load_scheduler_state(state["scheduler"])

@@ -23,7 +23,7 @@ class OracleReports:
     objective: Objective | MultiObjective
     _pending: dict[str, Suggestion]
     _last_reports: dict[str, int]  # pending job -> the last epoch it reported (``tell`` of PRUNED)
-    _deferred: dict[str, list[tuple[int, float]]]  # pending job asked with {} -> (epoch, loss)
+    _reported_losses: dict[str, list[tuple[int, float]]]  # pending job -> its (epoch, loss) reports
 
     if TYPE_CHECKING:
         @property
@@ -59,18 +59,18 @@ class OracleReports:
         except (KeyError, TypeError, ValueError):
             return True  # the objective is not among these metrics
         if self._observes and math.isfinite(loss):
-            self._deferred.setdefault(trial_id, []).append((epoch, float(loss)))
+            self._reported_losses.setdefault(trial_id, []).append((epoch, float(loss)))
             if suggestion.values:
                 self._observe(observation(
                     suggestion.to_record().replace(loss=float(loss), epochs_reached=epoch)))
         return self._decide(trial_id, epoch, loss)
 
-    def _observe_deferred(self, record: TrialRecord, asked: Mapping[str, object]) -> None:
+    def _observe_as_told(self, record: TrialRecord, asked: Mapping[str, object]) -> None:
         """The reports of ``record``'s job as RUNNING observations with the values it used,
         where they differ from those it was ``asked`` with (``{}`` included: then held back by
         ``on_report``): ``tell`` sends them before the final observation, in the order a resume
         replays them (``history_observations``)."""
-        reports = self._deferred.pop(record.trial_id, ())
+        reports = self._reported_losses.pop(record.trial_id, ())
         if asked and dict(asked) == record.values:
             return  # observed live with these values already
         for epoch, loss in reports:

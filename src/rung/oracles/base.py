@@ -125,7 +125,7 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
         self._next_id = 0
         self._pending: dict[str, Suggestion] = {}
         self._last_reports: dict[str, int] = {}
-        self._deferred: dict[str, list[tuple[int, float]]] = {}  # see OracleReports.on_report
+        self._reported_losses: dict[str, list[tuple[int, float]]] = {}  # see OracleReports.on_report
         self._finished_trials: dict[str, TrialRecord] = {}
         self._ranking = Ranking()
         self.stop: Stop | None = None
@@ -258,7 +258,7 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
         )
         self._finished_trials[trial_id] = record
         self._ranking.add(record)
-        self._observe_deferred(record, suggestion.values)
+        self._observe_as_told(record, suggestion.values)
         self._observe(observation(record))
         self._on_result(suggestion, record)
         return record
@@ -278,7 +278,7 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
         record = suggestion.to_record().replace(
             status=TrialStatus.FAILED, error=error or None, values=used)
         self._finished_trials[trial_id] = record
-        self._observe_deferred(record, suggestion.values)
+        self._observe_as_told(record, suggestion.values)
         self._observe(observation(record))
         self._on_result(suggestion, record)
         return record
