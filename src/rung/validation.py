@@ -43,13 +43,16 @@ T = TypeVar("T")
 def format_message(name: str, expected: str, value: object, hint: str = "") -> str:
     """The message ``"<name> must be <expected>, got <value>[; hint]"``, for an error of another
     type than this module's (a ``rung.errors.SearchSpaceTypeError``, say)."""
-    shown = repr(value)
-    if len(shown) > 80:
-        shown = shown[:77] + "..."
-    text = f"{name} must be {expected}, got {shown}"
+    text = f"{name} must be {expected}, got {_shown(value)}"
     if not isinstance(value, (bool, int, float, str, type(None))):
         text += f" ({type(value).__name__})"
     return f"{text}; {hint}" if hint else text
+
+
+def _shown(value: object, width: int = 80) -> str:
+    """``repr(value)``, cut to ``width`` characters."""
+    shown = repr(value)
+    return shown[:width - 3] + "..." if len(shown) > width else shown
 
 
 def fail_type(name: str, expected: str, value: object, hint: str = "") -> ArgumentTypeError:
@@ -74,12 +77,13 @@ def unknown_arguments(cls: type, unknown: Mapping[str, Any], exclude: Collection
     takes: it names ``cls`` (not the base class whose ``**kwargs`` caught them), the nearest
     argument for each (``max_epoch=`` -> ``max_epochs=``) and every argument ``cls`` takes, those
     of its bases' ``__init__`` included, less ``exclude`` (what ``cls`` fills in itself, such as
-    a tuner's ``oracle``). ``lead`` starts the message."""
+    a tuner's ``oracle``), each with the value it was given. ``lead`` starts the message."""
     known = sorted({name for klass in cls.__mro__ if "__init__" in vars(klass)
                     for name, p in inspect.signature(vars(klass)["__init__"]).parameters.items()
                     if name != "self" and name not in exclude
                     and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)})
-    hints = [f"{name}= (did you mean {near}=?)" if (near := nearest(name, known)) else f"{name}="
+    hints = [f"{name}={_shown(unknown[name], 40)}"
+             + (f" (did you mean {near}=?)" if (near := nearest(name, known)) else "")
              for name in sorted(unknown)]
     return ArgumentTypeError(f"{lead}{cls.__name__} got unknown argument(s) {', '.join(hints)}; "
                              f"it takes {', '.join(known)}")

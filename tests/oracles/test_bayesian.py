@@ -100,7 +100,7 @@ def test_keras_tuner_signature_and_settings() -> None:
     ({"max_consecutive_failed_trials": 0}, ConfigurationError, "max_consecutive_failed_trials"),
     ({"max_trials": 0}, ConfigurationError, "max_trials"),
     ({"max_trial": 3}, TypeError, r"BayesianOptimizationOracle got unknown argument\(s\) "
-                                  r"max_trial= \(did you mean max_trials=\?\); it takes "),
+                                  r"max_trial=3 \(did you mean max_trials=\?\); it takes "),
 ])
 def test_bad_arguments_are_named(kwargs: dict[str, Any], error: type, match: str) -> None:
     with pytest.raises(error, match=match):

@@ -106,7 +106,7 @@ def test_oracle_api_misuse_is_named() -> None:
     from rung.errors import ArgumentTypeError, ConfigurationError
 
     with pytest.raises(ArgumentTypeError, match=r"HyperbandOracle got unknown argument\(s\) "
-                                                r"max_epoch= \(did you mean max_epochs=\?\)"):
+                                                r"max_epoch=9 \(did you mean max_epochs=\?\)"):
         rung.oracles.HyperbandOracle(objective="loss", max_epoch=9)
     oracle = rung.oracles.HyperbandOracle(objective="loss", max_epochs=9, seed=0)
     job = oracle.ask()

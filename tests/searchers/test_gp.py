@@ -496,6 +496,6 @@ def test_per_budget_options_are_checked() -> None:
 
 
 def test_a_misspelt_option_names_the_nearest_one_and_all_of_them() -> None:
-    with pytest.raises(TypeError, match=r"GPSearcher got unknown argument\(s\) alhpa= \(did you "
-                                        r"mean alpha=\?\), zzz=; it takes alpha, beta, "):
+    with pytest.raises(TypeError, match=r"GPSearcher got unknown argument\(s\) alhpa=1.0 \(did you "
+                                        r"mean alpha=\?\), zzz=2; it takes alpha, beta, "):
         GPSearcher(alhpa=1.0, zzz=2)

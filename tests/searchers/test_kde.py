@@ -276,7 +276,7 @@ def test_passes_check_searcher_with_non_default_options() -> None:
 
 
 def test_a_misspelt_option_names_the_nearest_one_and_all_of_them() -> None:
-    with pytest.raises(TypeError, match=r"KDESearcher got unknown argument\(s\) top_fractoin= "
+    with pytest.raises(TypeError, match=r"KDESearcher got unknown argument\(s\) top_fractoin=0.2 "
                                         r"\(did you mean top_fraction=\?\); it takes "
                                         r"bandwidth_factor, .*top_fraction$"):
         KDESearcher(top_fractoin=0.2)

@@ -59,7 +59,7 @@ def test_keras_arguments_live_in_the_integration() -> None:
                  "executions_per_trial", "tuner_id", "logger"):
         assert name not in core
         assert name in inspect.signature(rung.Tuner).parameters  # keras-tuner's signature
-    with pytest.raises(ConfigurationError, match="Unrecognized arguments: BaseTuner got unknown argument.*optimizer="):
+    with pytest.raises(ConfigurationError, match="Unrecognized arguments: BaseTuner got unknown argument.*optimizer='adam'"):
         BaseTuner(HyperbandOracle(objective="loss", max_epochs=3), optimizer="adam",
                   storage=InMemoryStorage(), verbose=0)
     with pytest.raises(ConfigurationError, match="executions_per_trial must be an integer >= 1"):
