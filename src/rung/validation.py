@@ -50,8 +50,9 @@ def format_message(name: str, expected: str, value: object, hint: str = "") -> s
 
 
 def _shown(value: object, width: int = 80) -> str:
-    """``repr(value)``, cut to ``width`` characters."""
+    """``repr(value)``, cut to ``width`` characters (a str, often a path, to three times that)."""
     shown = repr(value)
+    width = 3 * width if isinstance(value, str) else width
     return shown[:width - 3] + "..." if len(shown) > width else shown
 
 

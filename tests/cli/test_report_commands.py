@@ -195,9 +195,10 @@ def test_an_output_that_is_empty_or_a_directory_is_named_as_typed(asha_project: 
 
 def test_import_errors_name_the_options_and_never_show_a_traceback(tmp_path: Path,
                                                                     capsys) -> None:
-    """A --directory that is a file, a --project-name with a slash, an --objective whose
-    direction its name does not tell: one line naming the option (``--direction`` is the fix,
-    not ``rung.Objective``, which a shell cannot pass)."""
+    """A --directory that is a file, a --project-name with a slash, an --objective the trials
+    never recorded (said before its direction is asked for), one whose direction its name does
+    not tell: one line naming the option (``--direction`` is the fix, not ``rung.Objective``,
+    which a shell cannot pass)."""
     source = tmp_path / "kt" / "search"
     _keras_tuner_project(source)
     a_file = tmp_path / "notes.txt"
@@ -206,9 +207,11 @@ def test_import_errors_name_the_options_and_never_show_a_traceback(tmp_path: Pat
     for extra, said in (
             (["--directory", str(a_file)], f"(--directory '{a_file}'): Not a directory"),
             (["--project-name", "a/b"], "--project-name must be a plain folder name"),
-            (["--objective", "val_los"], "--objective 'val_los': its name does not say whether "
-                                         "to minimise or maximise it; did you mean val_loss?"),
-            (["--objective", "score"], "add --direction min or --direction max"),
+            (["--objective", "val_los"], "--objective must be a metric the keras-tuner trials "
+                                         "recorded, got 'val_los'; they recorded val_loss (did "
+                                         "you mean val_loss?)"),
+            (["--objective", "score"], "--objective must be a metric the keras-tuner trials "
+                                       "recorded, got 'score'; they recorded val_loss"),
             (["--direction", "max"], "--direction max needs --objective")):
         assert main([*base, "--directory", str(tmp_path / "runs"), *extra]) == 1, extra
         err = capsys.readouterr().err
@@ -216,8 +219,17 @@ def test_import_errors_name_the_options_and_never_show_a_traceback(tmp_path: Pat
         assert "directory=" not in err and "project_name=" not in err
     assert main([*base, "--directory", str(tmp_path / "runs"), "--objective", "score",
                  "--direction", "max"]) == 1  # the trials recorded no metric named score
-    assert "objective must be a metric the keras-tuner trials recorded, got 'score'; they " \
+    assert "--objective must be a metric the keras-tuner trials recorded, got 'score'; they " \
            "recorded val_loss" in capsys.readouterr().err
+    source.joinpath("trial_0", "trial.json").write_text(json.dumps({  # a metric with no direction
+        "trial_id": "0", "hyperparameters": {"space": [], "values": {"units": 8}},
+        "metrics": {"metrics": {"val_loss": {"direction": "min", "observations": [
+            {"value": [0.5], "step": 0}]}, "score": {"direction": None, "observations": [
+                {"value": [0.7], "step": 0}]}}}, "score": 0.5, "best_step": 0,
+        "status": "COMPLETED"}))
+    assert main([*base, "--directory", str(tmp_path / "runs"), "--objective", "score"]) == 1
+    assert "--objective 'score': its name does not say whether to minimise or maximise it; " \
+           "add --direction min or --direction max" in capsys.readouterr().err
     assert main([*base, "--directory", str(tmp_path / "runs"), "--objective", "val_loss",
                  "--direction", "min"]) == 0
     capsys.readouterr()

@@ -23,6 +23,20 @@ def is_keras_tuner_project(path: Path) -> bool:
     return has_keras_tuner_files(path) and not (path / DB_NAME).exists()
 
 
+def _check_recorded(source: Path, name: str) -> None:
+    """Refuse ``--objective name`` where the trials recorded other metrics only (before asking
+    for its direction, which would not help)."""
+    from rung.importers.keras_tuner_files import read_project
+    from rung.validation import nearest
+
+    recorded = sorted({m for trial in read_project(source).trials for m in trial.best_metrics()})
+    if recorded and name not in recorded:  # none recorded: the score is the only value
+        near = nearest(name, recorded)
+        hint = f" (did you mean {near}?)" if near else ""
+        raise RungError(f"--objective must be a metric the keras-tuner trials recorded, got "
+                        f"{name!r}; they recorded {', '.join(recorded)}{hint}")
+
+
 def run_import(args: argparse.Namespace) -> int:
     """``rung import-keras-tuner``: its options checked in the command's words, then
     ``rung.importers.import_keras_tuner``."""
@@ -48,6 +62,8 @@ def run_import(args: argparse.Namespace) -> int:
                             f"..; no /), got {args.project_name!r}; put the folders above it "
                             "in --directory") from None
     objective: str | Objective | None = args.objective
+    if args.objective is not None:
+        _check_recorded(source, args.objective)
     if args.direction is not None:
         if args.objective is None:
             raise RungError(f"--direction {args.direction} needs --objective, the metric to "

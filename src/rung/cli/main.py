@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -32,7 +33,7 @@ from rung.cli.keras_tuner import run_import
 from rung.cli.opening import open_given
 from rung.cli.status import project_status
 from rung.cli.status_text import format_status
-from rung.errors import RungError
+from rung.errors import ConfigurationError, RungError
 from rung.storage._sqlite_errors import read_error
 from rung.storage.project import DB_NAME, project_database
 from rung.storage.table import (
@@ -115,7 +116,12 @@ def _report(args: argparse.Namespace) -> int:
         raise RungError(f"-o/--output must be a file path for the HTML report, got "
                         f"{args.output!r}, {what}, e.g. "
                         f"{str(Path(args.output) / 'report.html')!r}")
-    path = _report_module("rung.report").write_report(args.project, args.output)
+    try:
+        path = _report_module("rung.report").write_report(args.project, args.output)
+    except ConfigurationError as exc:  # write_report's words (out) put in the command's
+        if not str(exc).startswith("out "):
+            raise
+        raise RungError(f"-o/--output{str(exc)[len('out'):]}") from None
     print(f"wrote {path}")
     return 0
 
@@ -182,6 +188,8 @@ def _seconds(text: str) -> float:
     value = _parsed(text, float, "a number of seconds > 0")
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text}")
+    if not math.isfinite(value):  # inf: no interval to poll at
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds > 0, got {text}")
     return float(value)
 
 
@@ -277,6 +285,10 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         options = [o for action in sub._actions for o in action.option_strings]
         close = nearest(extra[0], options) if extra[0].startswith("-") else None
         hint = f" (did you mean {close}?)" if close else ""
+        if not extra[0].startswith("-"):  # a second path: often one with spaces, unquoted
+            one = "SRC" if args.command == "import-keras-tuner" else "DIR"
+            hint = (f" (rung {args.command} takes one {one}; quote a path with spaces, as in "
+                    f"rung {args.command} 'runs/my project')")
         sub.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
     return args
 
