@@ -105,6 +105,27 @@ def test_a_run_trial_without_a_parameter_for_the_trial_is_refused_by_the_constru
     assert list(tmp_path.iterdir()) == []  # before the project is created
 
 
+async def _async_train(trial: rung.Trial) -> float:
+    return 1.0
+
+
+def _generator_train(trial: rung.Trial) -> Any:
+    yield 1.0
+
+
+@pytest.mark.parametrize(("function", "kind"), [(_async_train, "an async def function"),
+                                                (_generator_train, "a generator function")],
+                         ids=["async", "generator"])
+def test_an_async_or_generator_run_trial_is_refused_by_the_constructor(
+        tmp_path: Path, function: Any, kind: str) -> None:
+    with pytest.raises(ArgumentTypeError,
+                       match=rf"run_trial must be a function train\(trial, .*got .*; "
+                             rf"{function.__name__}\(trial\) is {kind}"):
+        rung.Hyperband(run_trial=function, objective="loss", max_epochs=3, directory=tmp_path,
+                       verbose=0)
+    assert list(tmp_path.iterdir()) == []  # before the project is created
+
+
 def test_a_subclass_run_trial_is_checked_when_the_search_starts(tmp_path: Path) -> None:
     class NoTrial(rung.RandomSearch):
         def run_trial(self) -> float:  # type: ignore[override]

@@ -64,6 +64,11 @@ def consecutive_failures_error(storage: Storage, trial_id: str, count: int,
     if NOT_FINITE in error:  # the function ran; its objective was NaN or infinite
         go_on = ("If the training diverged for these values rather than because of a bug, "
                  "narrow the search space or raise max_consecutive_failed_trials. " + go_on)
+    elif with_result:  # the function works for other values: these may fail by design
+        go_on = ("If these values fail by design (too large a model for the memory, say) rather "
+                 "than because of a bug, raise rung.FailedTrialError for them in the training "
+                 "function (once a trial has completed, those failures do not stop the search), "
+                 "or raise max_consecutive_failed_trials. " + go_on)
     if on_cluster and _stale_code(error):
         go_on = STALE_CODE + " " + go_on
     return TooManyFailedTrialsError(

@@ -238,8 +238,8 @@ class SearchLoop:
                         and self._not_finite(metrics))
             return
         failed = self._failed_attempt(run, result)
-        if failed is not None:  # else retried
-            self._count(failed, result.trial_id)
+        if failed is not None:  # else retried; a FailedTrialError: the configuration's failure
+            self._count(failed, result.trial_id, diverged=result.outcome is Outcome.FAILED)
 
     def _failed_attempt(self, run: _Running, result: JobResult) -> TrialStatus | None:
         """Record a failed attempt; retry it (None) or fail the job for good (FAILED)."""
@@ -294,10 +294,11 @@ class SearchLoop:
 
     def _count(self, status: TrialStatus, trial_id: str, diverged: bool = False) -> None:
         """Count a finished job against the budget and the failures in a row. A job that ran
-        but whose objective is NaN or infinite (a diverged configuration) counts as a failure
-        in a row only while no job of the project has completed: once the function has shown
-        it works, such a result says the configuration is bad, not the code (keras-tuner never
-        counts them)."""
+        but whose objective is NaN or infinite (a diverged configuration), or that raised
+        ``FailedTrialError`` (values the function refuses), counts as a failure in a row only
+        while no job of the project has completed: once the function has shown it works, such
+        a result says the configuration is bad, not the code (keras-tuner never counts its
+        ``INVALID`` trials)."""
         self.finished_jobs += 1
         self.budget.add(self.storage, trial_id)
         if diverged and self.storage.count_trials(TrialStatus.COMPLETED):

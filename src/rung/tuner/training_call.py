@@ -54,13 +54,38 @@ def _takes_trial(signature: inspect.Signature) -> bool:
 
 
 def check_takes_trial(name: str, function: Callable[..., Any]) -> None:
-    """Refuse a training function with no positional parameter for the trial (``lambda: 1.0``)
-    with an ``ArgumentTypeError`` naming ``name`` (the argument) and the function."""
+    """Refuse a training function with no positional parameter for the trial (``lambda: 1.0``),
+    or one whose call only makes a coroutine or a generator (``async def``, ``yield``: rung calls
+    it and uses what it returns, so no trial would train), with an ``ArgumentTypeError`` naming
+    ``name`` (the argument) and the function."""
     signature = _signature(function)
+    kind = _deferred_kind(function)
+    if kind is not None:
+        shown = _shown(function, signature) if signature is not None else repr(function)
+        raise fail_type(name, "a function train(trial, *args, **kwargs) that trains when called "
+                        "and returns its metrics", function,
+                        f"{shown} is {kind}, whose call returns {_DEFERRED[kind]} without "
+                        "training; define it with a plain def (an async one can be run "
+                        "inside it: asyncio.run(...))")
     if signature is not None and not _takes_trial(signature):
         raise fail_type(name, "a function train(trial, *args, **kwargs) that takes the trial as "
                         "its first positional argument", function,
                         f"{_shown(function, signature)} has no positional parameter for it")
+
+
+_DEFERRED = {"an async def function": "a coroutine", "an async generator function":
+             "an async generator", "a generator function": "a generator"}
+
+
+def _deferred_kind(function: Callable[..., Any]) -> str | None:
+    """What ``function`` is when calling it trains nothing (its body runs later, if ever)."""
+    if inspect.iscoroutinefunction(function):
+        return "an async def function"
+    if inspect.isasyncgenfunction(function):
+        return "an async generator function"
+    if inspect.isgeneratorfunction(function):
+        return "a generator function"
+    return None
 
 
 def check_training_call(function: Callable[..., Any], args: tuple[Any, ...],
