@@ -25,6 +25,7 @@ from rung.errors import ArgumentTypeError, ConfigurationError
 __all__ = [
     "check_bool",
     "check_choice",
+    "check_epochs",
     "check_fraction",
     "check_instance",
     "check_int",
@@ -113,6 +114,19 @@ def check_int(name: str, value: object, minimum: int | None = None,
     number = operator.index(value)  # type: ignore[arg-type]  # an Integral has __index__
     if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
         raise fail_value(name, expected, value, hint)
+    return number
+
+
+LARGEST_EPOCH = 2**63 - 1
+"""The largest epoch count a job can have: what the project's SQLite stores."""
+
+
+def check_epochs(name: str, value: object) -> int:
+    """``value`` as a number of epochs, an integer in ``[1, 2**63 - 1]``."""
+    number = check_int(name, value, 1)
+    if number > LARGEST_EPOCH:
+        raise fail_value(name, "an integer <= 2**63 - 1, the largest number of epochs a project "
+                         "stores", value)
     return number
 
 

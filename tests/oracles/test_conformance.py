@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -146,6 +147,8 @@ def test_parallel_asks_fill_workers_across_brackets() -> None:
     ("kwargs", "message"),
     [
         ({"max_epochs": 0}, "max_epochs must be an integer >= 1, got 0"),
+        ({"max_epochs": 2**63}, "max_epochs must be an integer <= 2**63 - 1, the largest number "
+                                "of epochs a project stores, got 9223372036854775808"),
         ({"factor": 1}, "factor must be an integer >= 2, got 1"),
         ({"factor": 2.5}, "factor must be an integer >= 2, got 2.5"),
         ({"hyperband_iterations": 0}, "hyperband_iterations must be None or an integer >= 1"),
@@ -154,8 +157,19 @@ def test_parallel_asks_fill_workers_across_brackets() -> None:
 )
 def test_bad_arguments_are_rejected_before_any_work(kwargs: dict, message: str) -> None:
     args = {"objective": "loss", "max_epochs": 27, "factor": 3, **kwargs}
-    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+    with pytest.raises(ValueError, match=re.escape(message)):
         HyperbandOracle(**args)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: ASHAOracle(objective="loss", max_epochs=2**63),
+    lambda: SuccessiveHalvingOracle(objective="loss", max_epochs=2**63),
+    lambda: RandomSearchOracle(objective="loss", epochs=2**63),
+])
+def test_an_epoch_count_sqlite_cannot_store_is_refused_up_front(make: Callable[[], Oracle]) -> None:
+    # else the plan's later rungs ask for epochs that no project can record, found mid-search
+    with pytest.raises(ValueError, match=r"epochs must be an integer <= 2\*\*63 - 1"):
+        make()
 
 
 def _define_by_run(oracle: Oracle, stop_after: int | None = None) -> list[tuple]:

@@ -46,7 +46,7 @@ from rung.oracles.base import Oracle, Suggestion, unknown_values
 from rung.oracles.schedule import ASHA_OPEN_ENDED, Budget, milestones
 from rung.oracles.stop import StopKind
 from rung.trial_record import TrialRecord, TrialStatus
-from rung.validation import check_choice, check_int, check_optional_int
+from rung.validation import check_choice, check_epochs, check_int, check_optional_int
 
 __all__ = ["ASHAOracle", "Rung", "RungCutoffs"]
 
@@ -106,7 +106,7 @@ class ASHAOracle(Oracle):
     def __init__(self, objective: ObjectiveLike = None, max_epochs: int = 100, factor: int = 3,
                  min_epochs: int = 1, max_trials: int | None = 100, seed: int | None = None,
                  hyperparameters: HyperParameters | None = None, mode: str = "promotion", **kwargs: Any) -> None:
-        self.max_epochs = check_int("max_epochs", max_epochs, 1)
+        self.max_epochs = check_epochs("max_epochs", max_epochs)
         self.factor = check_int("factor", factor, 2)
         self.min_epochs = check_int("min_epochs", min_epochs, 1)
         self.max_trials = check_optional_int("max_trials", max_trials, 1,

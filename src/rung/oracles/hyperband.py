@@ -23,7 +23,7 @@ from rung.oracles.base import Oracle, Suggestion, unknown_values
 from rung.oracles.schedule import BracketPlan, Budget, bracket_plan, integer_log
 from rung.oracles.stop import StopKind
 from rung.trial_record import TrialRecord
-from rung.validation import check_bool, check_int, check_optional_int
+from rung.validation import check_bool, check_epochs, check_int, check_optional_int
 
 __all__ = ["HyperbandOracle"]
 
@@ -65,7 +65,7 @@ class HyperbandOracle(Oracle):
         parallel_brackets: bool = True,
         **kwargs: Any,
     ) -> None:
-        self.max_epochs = check_int("max_epochs", max_epochs, 1)
+        self.max_epochs = check_epochs("max_epochs", max_epochs)
         self.factor = check_int("factor", factor, 2, hint="each rung keeps 1/factor of the trials "
                                 "for factor times the epochs (keras-tuner: factor needs to be "
                                 "an int larger than 1)")

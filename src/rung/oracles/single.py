@@ -20,7 +20,7 @@ from rung.oracles.stop import StopKind
 from rung.searchers import GPSearcher, GridSearcher
 from rung.searchers.grid import check_grid_sizes
 from rung.trial_record import TrialRecord
-from rung.validation import check_optional_int
+from rung.validation import check_epochs, check_optional_int
 
 __all__ = ["GridSearchOracle", "RandomSearchOracle", "SingleFidelityOracle"]
 
@@ -39,6 +39,8 @@ class SingleFidelityOracle(Oracle):
     def __init__(self, max_trials: int | None = 10, epochs: int | None = None, **kwargs: Any) -> None:
         self._max_trials = check_optional_int("max_trials", max_trials, 1)
         self.epochs = check_optional_int("epochs", epochs, 1)
+        if self.epochs is not None:
+            check_epochs("epochs", self.epochs)
         super().__init__(**kwargs)
         # a GP built here by name gets the budget (and follows it when it is raised)
         self._tells_searcher = (kwargs.get("searcher") == "gp" and isinstance(
