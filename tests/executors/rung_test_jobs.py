@@ -14,7 +14,7 @@ from pathlib import Path
 import rung
 from rung.testing._jobs import curve, stopping, train
 
-__all__ = ["SubclassTuner", "curve", "declares_y", "device_seen", "exits_once", "hang_once", "killed_once",
+__all__ = ["SubclassTuner", "curve", "declares_y", "device_seen", "exits_once", "hands_pid_then_blocks", "hang_once", "killed_once",
            "stopping", "threads_seen", "train",
            "with_options"]
 
@@ -65,6 +65,16 @@ def killed_once(trial: rung.Trial, flags: str) -> dict[str, float]:
             fifo.write(str(os.getpid()))
         with open(Path(flags) / "block.fifo"):
             pass
+    return train(trial)
+
+
+def hands_pid_then_blocks(trial: rung.Trial, flags: str) -> dict[str, float]:
+    """Writes its process id into the FIFO ``flags/pid.fifo``, then blocks for good (opening
+    ``flags/block.fifo``, which nobody writes): a job in a long epoch, or hung."""
+    with open(Path(flags) / "pid.fifo", "w") as fifo:
+        fifo.write(str(os.getpid()))
+    with open(Path(flags) / "block.fifo"):
+        pass
     return train(trial)
 
 

@@ -10,10 +10,13 @@ needs a process it can kill even with ``workers=1``.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
+from multiprocessing.process import ORIGINAL_DIR  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["process_hint", "unpicklable_argument"]
+__all__ = ["main_module_problem", "process_hint", "unpicklable_argument"]
 
 
 class _Discard:
@@ -35,6 +38,25 @@ def unpicklable_argument(args: tuple[Any, ...], kwargs: dict[str, Any],
             pickler(_Discard()).dump(value)
         except Exception as exc:  # pickle raises TypeError, AttributeError, PicklingError...
             return name, value, exc
+    return None
+
+
+def main_module_problem(function: Any) -> str | None:
+    """Why ``spawn`` workers cannot use ``function``, or None. A worker re-imports the driver's
+    ``__main__`` from its file: a script read from stdin (``python - < search.py``) names a file
+    that does not exist, and every worker dies at start; without a file (a notebook, the REPL,
+    ``python -c``), a function defined there cannot be found in the workers."""
+    main = sys.modules.get("__main__")
+    if main is None or getattr(getattr(main, "__spec__", None), "name", None):
+        return None  # python -m package.module: workers import it by name
+    path = getattr(main, "__file__", None)
+    if path is not None and not os.path.isfile(os.path.join(ORIGINAL_DIR or "", path)):
+        return (f"the main script {path!r} is not a file that worker processes can re-import "
+                "(read from stdin?): save it to a file and run python search.py")
+    if path is None and getattr(function, "__module__", None) == "__main__":
+        return (f"{getattr(function, '__qualname__', function)!r} is defined in __main__ of a "
+                "session without a script file (a notebook, the REPL, python -c), which worker "
+                "processes cannot import: define it in a module file and import it from there")
     return None
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from rung.errors import ConfigurationError, JobTimeoutError, WorkerLostError
 from rung.executors._pickling import unpicklable_argument
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome
-from rung.validation import check_int, check_number
+from rung.validation import check_bool, check_int, check_number
 
 __all__ = ["FutureExecutor", "check_slots", "check_timeout"]
 
@@ -52,7 +52,9 @@ class FutureExecutor(Executor):
 
     def __init__(self, job_timeout: float | None = None, shared_directory: bool = False) -> None:
         self.job_timeout = check_timeout(job_timeout)
-        self.shares_filesystem = bool(shared_directory)
+        self.shares_filesystem = check_bool(
+            "shared_directory", shared_directory,
+            "True: every worker sees the project directory at the same path")
         # key -> (future, spec, deadline); in submission order. A job's ``job_timeout`` runs
         # from when it can start: with more jobs in flight than the cluster runs at once
         # (``capacity``), a queued job's deadline is ``inf`` until one ahead of it ends

@@ -1,14 +1,20 @@
 """The worker process of ``ProcessExecutor``: it runs the jobs its pipe brings, one at a time,
-sends each ``trial.report`` back on the same pipe while the job runs, then the job's result."""
+sends each ``trial.report`` back on the same pipe while the job runs, then the job's result.
+
+A worker ends with the driver: a driver killed with SIGKILL cannot stop its workers, and one in a
+long epoch (or a hung job) would otherwise run on, holding its GPU and cores, and could write
+the checkpoint of a job the resumed search runs again. A thread waits on the parent's sentinel.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 import signal
 import threading
 import traceback
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 
 from rung.executors.base import Outcome
 from rung.executors.job import execute
@@ -30,9 +36,24 @@ class _PipeChannel:
             return bool(self.conn.recv()) if self.live_decisions else True
 
 
+def _exit_with_the_driver() -> None:
+    """Exit at once when the process that started this one (the driver) is gone."""
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch(sentinel: int) -> None:
+        wait([sentinel])
+        os._exit(1)  # the job's result has nowhere to go: the next driver runs it again
+
+    threading.Thread(target=watch, args=(parent.sentinel,), name="rung-driver-watch",
+                     daemon=True).start()
+
+
 def worker_main(conn: Connection, environment: dict[str, str] | None = None) -> None:
     """A worker: run the jobs that arrive on ``conn`` until an empty message or EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    _exit_with_the_driver()
     # already in the environment it started with (spawn); forkserver workers get it here,
     # before any job
     os.environ.update(environment or {})
@@ -48,6 +69,7 @@ def worker_main(conn: Connection, environment: dict[str, str] | None = None) -> 
         except BaseException as exc:
             conn.send(("unloadable", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
             continue
+        conn.send(("started",))  # the job's job_timeout runs from here, not from the spawn
         result = execute(spec, channel=_PipeChannel(conn, spec.live_decisions))
         try:
             conn.send(("result", result))

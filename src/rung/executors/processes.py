@@ -10,6 +10,9 @@ The pipe also carries ``trial.report`` to the driver while the job runs, so ever
 recorded at once and a stopping scheduler (ASHA ``mode="stopping"``) decides live: the worker
 waits for the driver's answer at each report (in a reproducible search it applies the job's
 ``stop_rule`` instead, and does not wait).
+
+A job's ``job_timeout`` runs from when its worker begins it, not while a new worker imports the
+script (which can outlast a short job); starting and loading a job may take ``STARTUP_LIMIT`` s.
 """
 
 from __future__ import annotations
@@ -32,13 +35,15 @@ from typing import Any
 from rung.errors import ConfigurationError, JobTimeoutError, WorkerLostError
 from rung.executors._environment import cpu_share, worker_environment
 from rung.executors._guard import WORKER_PREFIX, note_file, read_note
-from rung.executors._pickling import process_hint, unpicklable_argument
+from rung.executors._pickling import main_module_problem, process_hint, unpicklable_argument
 from rung.executors._remote import check_timeout
 from rung.executors._worker import worker_main
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome, ReportCallback
 from rung.validation import check_choice, check_int, check_optional_int, fail_type
 
-__all__ = ["ProcessExecutor"]
+__all__ = ["STARTUP_LIMIT", "ProcessExecutor"]
+
+STARTUP_LIMIT = 300.0
 
 
 def _shutdown_at_exit(executor: weakref.ReferenceType[ProcessExecutor]) -> None:
@@ -56,6 +61,7 @@ class _Worker:
     conn: Connection
     spec: JobSpec | None = None
     deadline: float | None = None
+    started: bool = False  # the worker has loaded its job and runs it: its clock runs
 
 
 class ProcessExecutor(Executor):
@@ -117,10 +123,13 @@ class ProcessExecutor(Executor):
     def check_function(self, function: Any) -> None:
         try:
             pickle.dumps(function)
+            problem = main_module_problem(function)
         except Exception as exc:
+            problem = str(exc)
+        if problem is not None:
             raise ConfigurationError(
-                f"run_trial {function!r} cannot be sent to worker processes ({exc}). "
-                f"{self._hint('function')}") from None
+                f"run_trial {function!r} cannot be sent to worker processes ({problem}). "
+                f"{self._hint('function')}")
 
     def check_arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         found = unpicklable_argument(args, kwargs, pickle.Pickler)
@@ -187,8 +196,9 @@ class ProcessExecutor(Executor):
                 self._retire(slot, kill=True)
         else:
             raise WorkerLostError(f"could not start a worker process for trial {spec.trial_id}")
-        worker.spec = spec
-        worker.deadline = None if self.job_timeout is None else time.monotonic() + self.job_timeout
+        worker.spec, worker.started = spec, False  # its clock starts when the worker says so
+        worker.deadline = None if self.job_timeout is None else time.monotonic() + max(
+            self.job_timeout, STARTUP_LIMIT)
 
     # --- results -----------------------------------------------------------------------------
     def wait(self, timeout: float | None = None) -> list[JobResult]:
@@ -214,7 +224,10 @@ class ProcessExecutor(Executor):
                 if worker.spec is not None and worker.deadline is not None and now >= worker.deadline:
                     results.append(self._lost(slot, worker, JobTimeoutError(
                         f"job timed out after {self.job_timeout:g} s (job_timeout); its worker "
-                        f"process {worker.process.pid} was killed")))
+                        f"process {worker.process.pid} was killed" if worker.started else
+                        f"worker process {worker.process.pid} did not begin the job of trial "
+                        f"{worker.spec.trial_id} within {max(self.job_timeout or 0, STARTUP_LIMIT):g} s "
+                        "(does importing the script hang?); it was killed")))
             if end is not None and time.monotonic() >= end:
                 break
         return results
@@ -224,7 +237,11 @@ class ProcessExecutor(Executor):
         try:
             while worker.conn.poll():
                 message = worker.conn.recv()
-                if message[0] == "report":
+                if message[0] == "started":
+                    worker.started = True
+                    if self.job_timeout is not None:
+                        worker.deadline = time.monotonic() + self.job_timeout
+                elif message[0] == "report":
                     _, trial_id, epoch, metrics, wants_answer = message
                     keep = self._report(trial_id, epoch, metrics) if self._report else True
                     if wants_answer:

@@ -9,6 +9,7 @@ On ``job_timeout`` the task is force-cancelled (Ray kills the worker process run
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from typing import Any
 
 from rung.errors import ConfigurationError
@@ -16,7 +17,7 @@ from rung.executors._remote import FutureExecutor, check_slots
 from rung.executors.base import JobResult, JobSpec
 from rung.executors.job import execute
 from rung.optional import import_optional
-from rung.validation import check_number
+from rung.validation import check_number, fail_type
 
 __all__ = ["RayExecutor"]
 
@@ -59,6 +60,7 @@ class RayExecutor(FutureExecutor):
         check_number("num_cpus", num_cpus, 0, exclusive_minimum=True)
         check_number("num_gpus", num_gpus, 0)
         chosen = check_slots(slots, name="slots")
+        resources = _check_custom(resources)
         self._ray = ray
         self._owns = not ray.is_initialized()
         if self._owns:
@@ -113,6 +115,18 @@ class RayExecutor(FutureExecutor):
         super().shutdown()
         if self._owns and self._ray.is_initialized():
             self._ray.shutdown()
+
+
+def _check_custom(resources: object) -> dict[str, float] | None:
+    """``resources`` checked before Ray starts: None, or custom resource names to amounts."""
+    if resources is None:
+        return None
+    if not isinstance(resources, Mapping) or not all(
+            isinstance(name, str) and name for name in resources):
+        raise fail_type("resources", 'a dict of Ray custom resources to amounts, e.g. {"TPU": 1}',
+                        resources, "CPUs and GPUs are num_cpus= and num_gpus=")
+    return {name: float(check_number(f"resources[{name!r}]", amount, 0) or 0.0)
+            for name, amount in resources.items()}
 
 
 _SOURCE = {"CPU": "resources_per_job's 'cpu' / num_cpus",

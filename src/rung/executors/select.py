@@ -14,6 +14,8 @@ from rung.executors.processes import ProcessExecutor
 
 __all__ = ["make_executor"]
 
+_DASK_SCHEMES = ("tcp://", "tls://", "ucx://", "inproc://", "ws://", "wss://")
+
 _CHOICES = (
     "executor must be None, 'processes', 'inprocess', 'ray', a Ray address ('auto', "
     "'ray://host:port'), a dask.distributed.Client or a rung.executors.Executor"
@@ -40,11 +42,13 @@ def make_executor(workers: Any = None, executor: Any = None, job_timeout: Any = 
     timeout = check_timeout(job_timeout)
     resources = check_resources(resources_per_job)
     if isinstance(executor, Executor):
-        if workers is not None or job_timeout is not None or resources:
+        given = {"workers": workers, "job_timeout": job_timeout,
+                 "resources_per_job": resources_per_job if resources else None}
+        if any(value is not None for value in given.values()):
+            named = ", ".join(f"{k}={v!r}" for k, v in given.items() if v is not None)
             raise ConfigurationError(
-                f"workers/job_timeout/resources_per_job cannot be combined with an executor "
-                f"instance ({executor!r}): set them on the executor itself"
-            )
+                f"{named} cannot be combined with an executor instance ({executor!r}): set them "
+                "on the executor itself (DaskExecutor and RayExecutor take slots= for workers)")
         return executor, False
     ray_like = isinstance(executor, str) and _is_ray(executor.strip())
     if (on_gpus or resources) and not ray_like and executor not in (None, "processes"):
@@ -81,6 +85,10 @@ def make_executor(workers: Any = None, executor: Any = None, job_timeout: Any = 
             return RayExecutor(address=None if name == "ray" else name, slots=slots,
                                job_timeout=timeout, num_cpus=resources.pop("cpu", 1.0),
                                num_gpus=gpus, resources=resources or None), True
+        if name.startswith(_DASK_SCHEMES):
+            raise ConfigurationError(
+                f"executor={executor!r} is a Dask scheduler address, and executor takes a "
+                f"connected client for Dask: executor=dask.distributed.Client({name!r})")
         raise ConfigurationError(f"{_CHOICES}; got the string {executor!r}")
     from rung.executors.dask import DaskExecutor, is_dask_client
 
@@ -90,6 +98,9 @@ def make_executor(workers: Any = None, executor: Any = None, job_timeout: Any = 
 
 
 def _is_ray(name: str) -> bool:
-    """``"ray"`` or a Ray address (``"auto"``, ``"ray://host:port"``, ``"host:port"``)."""
+    """``"ray"`` or a Ray address (``"auto"``, ``"ray://host:port"``, ``"host:port"``); not a
+    Dask scheduler's (``"tcp://host:8786"``)."""
+    if name.startswith(_DASK_SCHEMES):
+        return False
     return name in ("ray", "auto") or name.startswith(("ray://", "http://")) \
         or (":" in name and name.split(":")[-1].isdigit())

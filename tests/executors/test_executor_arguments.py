@@ -1,0 +1,62 @@
+"""Executor arguments a user gets wrong, refused before any work with the argument named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import ray
+import rung_test_jobs as jobs
+
+import rung
+from rung.errors import ArgumentTypeError, ConfigurationError
+from rung.executors import InProcessExecutor, RayExecutor
+
+
+def test_a_dask_scheduler_address_is_refused_with_the_client_to_pass(tmp_path: Path) -> None:
+    """``Client("tcp://scheduler:8786")`` is how a Dask cluster is reached; its address alone,
+    passed as ``executor=``, used to be taken for a Ray address (Ray's own error followed)."""
+    tuner = rung.RandomSearch(run_trial=jobs.train, objective="loss", max_trials=1,
+                              directory=tmp_path, project_name="p", verbose=0)
+    with pytest.raises(ConfigurationError, match=(
+            r"executor='tcp://scheduler:8786' is a Dask scheduler address.*"
+            r"executor=dask.distributed.Client\('tcp://scheduler:8786'\)")):
+        tuner.search(executor="tcp://scheduler:8786")
+    assert tuner.storage.count_trials() == 0
+
+
+@pytest.fixture
+def no_ray_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These arguments must be refused before Ray starts: starting it fails the test."""
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("ray.init was called before the arguments were checked")
+
+    monkeypatch.setattr(ray, "init", refuse)
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"resources": "TPU"}, ArgumentTypeError,
+     "resources must be a dict of Ray custom resources to amounts"),
+    ({"resources": {"TPU": -1}}, ConfigurationError,
+     r"resources\['TPU'\] must be a finite number >= 0, got -1"),
+    ({"shared_directory": "no"}, ArgumentTypeError,
+     "shared_directory must be True or False, got 'no'"),
+])
+@pytest.mark.usefixtures("no_ray_start")
+def test_bad_ray_executor_arguments_are_refused_before_ray_starts(
+        kwargs: dict[str, Any], error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        RayExecutor(**kwargs)
+
+
+def test_search_arguments_an_executor_instance_takes_itself_are_named(tmp_path: Path) -> None:
+    tuner = rung.RandomSearch(run_trial=jobs.train, objective="loss", max_trials=1,
+                              directory=tmp_path, project_name="p", verbose=0)
+    with pytest.raises(ConfigurationError, match=(
+            r"^workers=4, job_timeout=60 cannot be combined with an executor instance "
+            r"\(InProcessExecutor\(slots=1\)\).*take slots= for workers")):
+        tuner.search(executor=InProcessExecutor(), workers=4, job_timeout=60)
+    assert tuner.storage.count_trials() == 0
