@@ -89,6 +89,23 @@ def test_small_selu_xception_trains_a_step() -> None:
     assert model.predict(x, verbose=0).shape == (4, 3)
 
 
+@pytest.mark.parametrize("dense_use_bn", [True, False])
+def test_xception_hidden_dense_layers_keep_a_bias_unless_normalised(dense_use_bn: bool) -> None:
+    # keras-tuner's relu classifier layers have a bias; without batch normalisation after them
+    # nothing else shifts their output (a bias-free hidden layer was built for dense_use_bn=False)
+    hp = hp_with(num_dense_layers=2, dense_use_bn=dense_use_bn, sep_num_filters=128,
+                 num_residual_blocks=2)
+    model = kt.applications.HyperXception(input_shape=(16, 16, 1), classes=3).build(hp)
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    assert len(dense) == 3  # two hidden layers and the output
+    for layer in dense[:-1]:
+        following = model.layers[model.layers.index(layer) + 1]
+        normalised = isinstance(following, keras.layers.BatchNormalization)
+        assert normalised == dense_use_bn
+        assert layer.use_bias == (not normalised)
+    assert dense[-1].use_bias
+
+
 def test_efficientnet_builds_from_keras_applications_without_weights() -> None:
     class Augment(kt.HyperModel):
         def build(self, hp):

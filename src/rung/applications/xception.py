@@ -61,8 +61,8 @@ class HyperXception(ImageHyperModel):
         dropout = hp.Float("dropout_rate", 0.0, 0.6, step=0.1, default=0.5)
         batchnorm = hp.Choice("dense_use_bn", [True, False])
         for _ in range(dense_layers):  # hidden layers as wide as the output, as in keras-tuner
-            x = _unit(layers, layers.Dense(self.classes, **_weights(activation)), x, activation,
-                      batchnorm=batchnorm)
+            x = _unit(layers, layers.Dense(self.classes, **_weights(activation, batchnorm)), x,
+                      activation, batchnorm=batchnorm)
             if dropout:
                 x = layers.Dropout(dropout)(x)
         outputs = layers.Dense(self.classes, activation="softmax")(x)
@@ -73,11 +73,13 @@ class HyperXception(ImageHyperModel):
         return model
 
 
-def _weights(activation: str) -> dict[str, Any]:
-    """selu layers carry their activation and LeCun-normal weights; relu layers are normalised."""
+def _weights(activation: str, batchnorm: bool = True) -> dict[str, Any]:
+    """selu layers carry their activation and LeCun-normal weights; a relu layer followed by
+    batch normalisation has no bias (the normalisation's offset replaces it), one without keeps
+    its bias."""
     if activation == "selu":
         return {"activation": "selu", "kernel_initializer": "lecun_normal"}
-    return {"use_bias": False}
+    return {"use_bias": not batchnorm}
 
 
 def _unit(layers: Any, layer: Any, x: Any, activation: str, batchnorm: bool = True) -> Any:
