@@ -323,3 +323,20 @@ def test_a_log_written_by_two_storages_in_turn_reads_back_as_the_last_wrote_it(
         assert second.get_oracle_state() == {"n": n, "log_pages": pages}, n
     first.close()
     second.close()
+
+
+def test_after_search_rung_db_alone_holds_the_project(tmp_path: Path) -> None:
+    # a small project's writes sit in rung.db-wal until a checkpoint; a user who copies
+    # rung.db alone (the file the docs name) must get every trial, also while the tuner is open
+    def train(trial: rung.Trial) -> float:
+        return trial.hyperparameters.Float("x", 0.0, 1.0)
+
+    tuner = rung.RandomSearch(run_trial=train, objective="loss", max_trials=5, seed=0,
+                              directory=tmp_path, project_name="p", verbose=0)
+    tuner.search()
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / "rung.db").write_bytes((tmp_path / "p" / "rung.db").read_bytes())
+    with SQLiteStorage(copy / "rung.db", read_only=True) as alone:
+        assert alone.count_trials(TrialStatus.COMPLETED) == 5
+    assert tuner.storage.count_trials(TrialStatus.COMPLETED) == 5  # the tuner still works

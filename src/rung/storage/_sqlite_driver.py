@@ -5,6 +5,7 @@ in ``rung.storage.driver_lock``.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
@@ -65,6 +66,11 @@ class SQLiteDriverLock:
             HELD.discard(token)
             with self._write(fence=False) as conn:
                 _sqlite_lock.release(conn, token)
+            # the search is over: fold the write-ahead log into rung.db, so that the file alone
+            # holds the project (copied without its -wal file, it is complete). PASSIVE waits on
+            # no reader; one holding an older snapshot leaves the rest to SQLite's next checkpoint
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def driver_lock(self) -> DriverLock | None:
         """Who drives the project now (possibly a dead driver not yet taken over), or None.
