@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from rung.checkpoints import CheckpointStore
     from rung.objective import MultiObjective, Objective
 
-__all__ = ["Trial", "TrialRecord", "TrialStatus"]
+__all__ = ["Trial", "TrialRecord", "TrialStatus", "metric_number"]
 
 _MAX_EPOCH = 2**63 - 1  # what SQLite's INTEGER (the storage of every report) holds
 
@@ -192,7 +192,7 @@ class Trial:
         clean = {}
         for name, value in metrics.items():
             try:
-                clean[name] = _number(value)
+                clean[name] = metric_number(value)
             except (TypeError, ValueError, OverflowError):
                 raise TypeError(
                     f"metric {name!r} must be a number, got {type(value).__name__} {value!r}"
@@ -308,8 +308,8 @@ def _kt_record(
     return record, hyperparameters, None
 
 
-def _number(value: Any) -> float:
-    """A reported metric as a float. A tensor or array of one element gives its element
+def metric_number(value: Any) -> float:
+    """A reported or returned metric as a float (a ``TypeError`` when it is none). A tensor or array of one element gives its element
     (``.item()``: no autograd warning for a tensor that requires grad, and a one-element NumPy
     array, which NumPy 2 no longer turns into a float); text is refused (``float("0.1")``
     would pass, but text where a metric is due is a mistake), and so is a bool (``True`` is

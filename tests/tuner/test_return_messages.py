@@ -8,7 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+import torch
 
 import rung
 from rung.errors import FatalTypeError
@@ -70,3 +72,31 @@ def test_a_subclass_keeps_keras_tuners_wording(tmp_path: Path, result: Any) -> N
     with pytest.raises(FatalTypeError, match=r"Tuner\.run_trial\(\)") as info:
         tuner.search()
     assert "keras" in str(info.value) and "training function" not in str(info.value)
+
+
+_ONE_ELEMENT = {  # what trial.report(epoch, loss=...) takes, returned instead
+    "numpy 1-element array in a dict": lambda x: {"loss": np.array([x])},
+    "torch 1-element tensor in a dict": lambda x: {"loss": torch.tensor([x])},
+    "numpy 1-element array": lambda x: np.array([x]),
+    "torch 1-element tensor": lambda x: torch.tensor([x], dtype=torch.float64),
+    "numpy float32": lambda x: np.float32(x),
+}
+
+
+@pytest.mark.parametrize("make", list(_ONE_ELEMENT.values()), ids=list(_ONE_ELEMENT))
+def test_a_returned_metric_is_taken_as_trial_report_takes_it(tmp_path: Path, make: Any) -> None:
+    def train(trial: rung.Trial) -> Any:
+        return make(trial.hyperparameters.Float("x", 0.0, 1.0))
+
+    tuner = rung.RandomSearch(run_trial=train, objective="loss", max_trials=2, seed=0,
+                              directory=tmp_path, project_name="p", verbose=0)
+    tuner.search()
+    for trial in tuner.oracle.trials.values():
+        assert trial.score == pytest.approx(trial.hyperparameters["x"], rel=1e-6)
+
+
+@pytest.mark.parametrize("result", [{"loss": True}, np.bool_(True), {"loss": np.bool_(False)}],
+                         ids=["bool in a dict", "numpy bool", "numpy bool in a dict"])
+def test_a_returned_bool_is_no_metric_as_in_trial_report(tmp_path: Path, result: Any) -> None:
+    message = _search(tmp_path, result)
+    assert "bool" in message

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from rung.errors import FatalTypeError, FatalValueError
+from rung.trial import metric_number
 
 __all__ = ["average_metrics", "best_epoch_metrics", "fit_result_metrics", "metric_value"]
 
@@ -89,8 +90,11 @@ def fit_result_metrics(
                                 for r in result])
     if isinstance(result, (int, float)) and not isinstance(result, bool):
         return {objective.name: float(result)}
-    if hasattr(result, "item") and getattr(result, "ndim", 1) == 0:  # numpy / tensor scalars
-        return {objective.name: float(result.item())}
+    if hasattr(result, "item") and not isinstance(result, Mapping):  # numpy / tensor scalars
+        try:  # and one-element arrays and tensors, as trial.report takes them
+            return {objective.name: metric_number(result)}
+        except (TypeError, ValueError):
+            pass  # more than one element, or a bool: the error below
     if isinstance(result, Mapping):
         return _dict_metrics(result, objective, source)
     if result is None and reported is not None and reported.best_metrics is not None:
@@ -131,9 +135,7 @@ def _dict_metrics(result: Mapping[Any, Any], objective: Any, source: str) -> dic
     out = {}
     for k, v in result.items():
         try:
-            if isinstance(v, (str, bytes)):  # float("0.1") would pass: text is a mistake
-                raise TypeError(v)
-            out[str(k)] = float(v)
+            out[str(k)] = metric_number(v)  # as trial.report takes it: no text, no bool
         except (TypeError, ValueError, OverflowError):
             raise FatalTypeError(
                 f"{source[:1].upper()}{source[1:]} returned a dict whose value for {k!r} is not "
