@@ -58,9 +58,9 @@ def test_a_failed_job_has_one_line_counted_like_the_others(tmp_path: Path) -> No
     jobs = [line for line in lines if line.startswith("[")]
     assert [int(re.match(r"\[(\d+)/22\]", line).group(1)) for line in jobs] == list(  # type: ignore[union-attr]
         range(1, 23))  # no number skipped for the failed ones
-    assert jobs[1].startswith(
-        "[2/22] trial 00001 s=2 rung=0 epochs 0->1 failed: ValueError: no luck for 00001 | 3% "
-        "of 69 epochs, ") and jobs[1].endswith(" left")
+    assert re.fullmatch(
+        r"\[2/22\] trial 00001 s=2 rung=0 epochs 0->1 failed: ValueError: no luck for 00001 "
+        r"\[x=0\.\d+\] \| 3% of 69 epochs, .* left", jobs[1]), jobs[1]
     assert not any("giving up" in line or "attempt" in line for line in lines)
     assert sum("00001" in line for line in lines) == 1
 
@@ -80,8 +80,9 @@ def test_a_job_given_up_after_retries_says_how_many_attempts(tmp_path: Path) -> 
     lines = stream.getvalue().splitlines()
     assert ("trial 00001 attempt 1 failed: ValueError: no luck for 00001 (retrying)"
             in lines)
-    assert any(line.startswith("[2/2] trial 00001 failed: ValueError: no luck for 00001 (after "
-                               "2 attempts) | 100% of 2 jobs") for line in lines)
+    assert any(re.fullmatch(r"\[2/2\] trial 00001 failed: ValueError: no luck for 00001 \(after "
+                            r"2 attempts\) \[x=0\.\d+\] \| 100% of 2 jobs", line)
+               for line in lines), lines
 
 
 def test_a_resumed_search_says_how_much_was_done(tmp_path: Path) -> None:
@@ -121,3 +122,13 @@ def test_an_interrupted_search_resumed_says_it_in_one_line(tmp_path: Path) -> No
         "resuming: 3 of 22 jobs already finished (3 of 69 epochs); re-running 1 job "
         "interrupted earlier"]
     assert any(line.startswith("[4/22] trial 00003 ") for line in again)
+
+
+def test_a_job_line_says_what_it_trained(tmp_path: Path) -> None:
+    # keras-tuner prints a trial's values; here the line of a job that starts a configuration
+    # ends with them, and a promoted job names the trial it continues
+    lines = [line for line in search(tmp_path) if line.startswith("[")]
+    first = re.search(r"\[x=[0-9.e+-]+\] \|", lines[0])
+    assert first is not None and lines[0].startswith("[1/22] trial 00000 s=2 rung=0 ")
+    promoted = [line for line in lines if " rung=1 " in line]
+    assert promoted and all(re.search(r" \[from 000\d\d\] \|", line) for line in promoted)

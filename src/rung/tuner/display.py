@@ -7,7 +7,7 @@ Two forms, chosen when the search starts (``verbose=0``: nothing at all):
   brackets and rungs being filled, the running jobs), with the lines below scrolling above it;
 * **plain** (anything else: a CI log, a file, a pipe): one line per event, nothing redrawn::
 
-    [3/59] trial 0002 s=3 rung=0 epochs 0->1 completed loss=0.41 best=0.38 (0.12s) | 5% of 270 epochs, 0:00:40 left
+    [3/59] trial 00002 s=3 rung=0 epochs 0->1 completed loss=0.41 best=0.38 (0.12s) [lr=0.0031 units=64] | 5% of 270 epochs, 0:00:40 left
 
 The numbers come from ``rung.tuner.progress.SearchProgress``, fed by the tuner's events:
 ``plan``, ``started``, ``reported``, ``job`` / ``job_failed``, ``done``.
@@ -63,6 +63,18 @@ def _where(trial: Trial, failed: bool = False) -> str:
     if reached is not None and end is not None and reached < end:  # stopped early
         span = f"{trial.initial_epoch}->{reached} of {end}"
     return f" s={trial.bracket} rung={trial.rung} epochs {span}"
+
+
+def _values(trial: Trial, width: int = 100) -> str:
+    """`` [lr=0.00123 units=64 act=relu]``: the values a job trains with, cut at ``width``
+    characters; a job that continues a parent says `` [from 00002]`` (the parent's values)."""
+    if trial.parent_id is not None:
+        return f" [from {trial.parent_id}]"
+    shown = " ".join(f"{name}={value:.4g}" if isinstance(value, float) else f"{name}={value}"
+                     for name, value in trial.hyperparameters.values.items())
+    if len(shown) > width:
+        shown = shown[:width - 3] + "..."
+    return f" [{shown}]" if shown else ""
 
 
 def _own_value(trial: Trial, oracle: Oracle) -> str:
@@ -202,7 +214,8 @@ class Display:
         self._print(
             f"{self._counter()} trial {trial.trial_id}{_where(trial)} "
             f"{trial.status.value.lower()} {oracle.objective.name}={_own_value(trial, oracle)} "
-            f"best={_fmt(best[0].score if best else None)} ({seconds:.2f}s){self._extra()}"
+            f"best={_fmt(best[0].score if best else None)} ({seconds:.2f}s){_values(trial)}"
+            f"{self._extra()}"
         )
 
     def _counter(self) -> str:
@@ -233,7 +246,7 @@ class Display:
         attempts = trial.record.attempts
         tries = f" (after {attempts} attempts)" if attempts > 1 else ""
         self._print(f"{self._counter()} trial {trial.trial_id}{_where(trial, True)} failed: "
-                    f"{why}{tries}{self._extra()}")
+                    f"{why}{tries}{_values(trial)}{self._extra()}")
 
     def failure(self, trial: Trial, attempt: int, exc: BaseException, retry: bool) -> None:
         """An attempt raised: a line now when it is retried; else the job's own line says it
