@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import math
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -31,6 +30,7 @@ from typing import Any
 from rung.cli.formats import FORMATS, format_rows, json_value
 from rung.cli.keras_tuner import run_import
 from rung.cli.opening import open_given
+from rung.cli.options import STORED, format_name, port, positive, seconds, stored_status
 from rung.cli.status import project_status
 from rung.cli.status_text import format_status
 from rung.errors import ConfigurationError, RungError
@@ -48,9 +48,6 @@ from rung.trial_record import TrialStatus
 from rung.validation import nearest
 
 __all__ = ["build_parser", "main"]
-
-STORED = ("RUNNING", "COMPLETED", "PRUNED", "FAILED")
-
 
 def _status(args: argparse.Namespace) -> int:
     with open_given(args.project) as storage:
@@ -140,59 +137,6 @@ def _dashboard(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parsed(text: str, kind: Callable[[str], Any], expected: str) -> Any:
-    try:
-        return kind(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
-
-
-def _stored_status(text: str) -> str:
-    """A status to filter by, in any case (``completed``, ``COMPLETED``)."""
-    if text.upper() in STORED:
-        return text.upper()
-    close = nearest(text.upper(), STORED)
-    hint = f" (did you mean {close.lower()}?)" if close else ""
-    if Path(text).exists():  # `rung trials --status completed DIR`: --status took DIR too
-        hint = (f" ({text!r} is a path: give DIR before --status, or end the statuses with --, "
-                f"as in: rung trials --status completed -- DIR)")
-    raise argparse.ArgumentTypeError(
-        f"{text!r} is not a status; choose from {', '.join(s.lower() for s in STORED)}{hint}")
-
-
-def _format(text: str) -> str:
-    """An output format of ``rung trials``, in any case (``csv``, ``CSV``)."""
-    if text.lower() in FORMATS:
-        return text.lower()
-    close = nearest(text.lower(), FORMATS)
-    hint = f" (did you mean {close}?)" if close else ""
-    raise argparse.ArgumentTypeError(
-        f"invalid choice: {text!r} (choose from {', '.join(FORMATS)}){hint}")
-
-
-def _positive(text: str) -> int:
-    value = _parsed(text, int, "an integer >= 1")
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text}")
-    return int(value)
-
-
-def _port(text: str) -> int:
-    value = _parsed(text, int, "a port in 0..65535 (0: a free one)")
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port in 0..65535 (0: a free one), got {text}")
-    return int(value)
-
-
-def _seconds(text: str) -> float:
-    value = _parsed(text, float, "a number of seconds > 0")
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text}")
-    if not math.isfinite(value):  # inf: no interval to poll at
-        raise argparse.ArgumentTypeError(f"expected a finite number of seconds > 0, got {text}")
-    return float(value)
-
-
 def _project(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("project", metavar="DIR",
                      help="the project directory (directory/project_name) or its rung.db")
@@ -220,12 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
         _project(made[name])
         made[name].set_defaults(handler=handler)
     made["status"].add_argument("--json", action="store_true", help="print JSON instead of text")
-    made["best"].add_argument("--top", type=_positive, default=1, metavar="N",
+    made["best"].add_argument("--top", type=positive, default=1, metavar="N",
                               help="the N best trials, best first (a JSON list when N > 1)")
-    made["trials"].add_argument("--format", type=_format, default="table",
+    made["trials"].add_argument("--format", type=format_name, default="table",
                                 metavar="{" + ",".join(FORMATS) + "}",
                                 help="an aligned table (default), csv or json, in any case")
-    made["trials"].add_argument("--status", nargs="+", type=_stored_status, metavar="STATUS",
+    made["trials"].add_argument("--status", nargs="+", type=stored_status, metavar="STATUS",
                                 help="only jobs of these statuses: "
                                 f"{', '.join(s.lower() for s in STORED)} (give DIR first, or "
                                 "end the statuses with --)")
@@ -236,10 +180,10 @@ def build_parser() -> argparse.ArgumentParser:
     dash = made["dashboard"]
     dash.add_argument("--host", default="127.0.0.1",
                       help="the address to listen on (default 127.0.0.1: this machine only)")
-    dash.add_argument("--port", type=_port, default=0, help="the port (default 0: a free one)")
+    dash.add_argument("--port", type=port, default=0, help="the port (default 0: a free one)")
     dash.add_argument("--allow-remote", action="store_true",
                       help="allow a --host other machines can reach (the page has no password)")
-    dash.add_argument("--refresh", type=_seconds, default=2.0, metavar="SECONDS",
+    dash.add_argument("--refresh", type=seconds, default=2.0, metavar="SECONDS",
                       help="how often the page reloads the project (default 2)")
     dash.add_argument("--open", action="store_true", help="open the page in a browser")
     imp = subs.add_parser("import-keras-tuner", help="read a keras-tuner project into rung",
