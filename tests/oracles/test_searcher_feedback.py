@@ -330,3 +330,44 @@ def test_trial_ids_past_99999_keep_their_creation_order_on_resume() -> None:
     resumed.load_state_dict(json.loads(json.dumps(first.state_dict())), [], [])
     # the running jobs reach the searcher in the order they started, not as sorted strings
     assert [t for t, _ in resumed.searcher.started] == ["99998", "99999", "100000"]
+
+
+class _Scribbles(RandomSearcher):
+    """Changes every dict it is given (a bug in a user's searcher)."""
+
+    def on_start(self, trial_id: str, values: dict[str, Any], budget: int | None) -> None:
+        values["lr"] = 123.0
+
+    def observe(self, observation: Observation) -> None:
+        observation.values["units"] = -1
+
+    def replay(self, observations: Any) -> None:
+        for item in observations:
+            item.values["units"] = -2
+
+
+@pytest.mark.parametrize("make", [
+    lambda hp: HyperbandOracle(objective="loss", max_epochs=3, factor=3, seed=0,
+                               hyperparameters=hp, searcher=_Scribbles()),
+    lambda hp: ASHAOracle(objective="loss", max_epochs=3, max_trials=4, seed=0,
+                          hyperparameters=hp, searcher=_Scribbles()),
+])
+def test_a_searcher_that_changes_what_it_is_given_cannot_change_the_search(make: Any) -> None:
+    # the oracle hands a searcher copies: the stored trial keeps the values it trained with
+    hp = HyperParameters()
+    hp.Int("units", 16, 128, step=16)
+    hp.Float("lr", 1e-4, 1e-1, sampling="log")
+    oracle = make(hp)
+    asked = {}
+    for _ in range(3):
+        s = oracle.ask()
+        asked[s.trial_id] = dict(s.values)
+        assert s.values["lr"] != 123.0
+        oracle.on_report(s.trial_id, 1, {"loss": 0.5})
+        oracle.tell(s.trial_id, {"loss": 1.0})
+    state = json.loads(json.dumps(oracle.state_dict()))
+    again = make(hp)
+    again.load_state_dict(state, history=oracle.records)  # replayed to the searcher
+    for oracle_ in (oracle, again):
+        for trial_id, values in asked.items():
+            assert oracle_.get_trial(trial_id).hyperparameters.values == values

@@ -205,4 +205,4 @@ class OraclePersistence:
             self._replay(history_observations(
                 self._finished_trials.values(), reports, self.objective))
         for suggestion in sorted(self._pending.values(), key=lambda s: creation_order(s.trial_id)):
-            self.searcher.on_start(suggestion.trial_id, suggestion.values, suggestion.epochs)
+            self.searcher.on_start(suggestion.trial_id, dict(suggestion.values), suggestion.epochs)

@@ -18,6 +18,7 @@ Oracles never touch disk, processes or frameworks.
 from __future__ import annotations
 
 import abc
+import dataclasses
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
@@ -50,6 +51,11 @@ from rung.validation import (
 )
 
 __all__ = ["STATE_VERSION", "Oracle", "Suggestion", "unknown_values"]
+
+
+def _own_values(observation: Observation) -> Observation:
+    """``observation`` with a copy of its values, for a searcher to keep or change."""
+    return dataclasses.replace(observation, values=dict(observation.values))
 
 
 def unknown_values(record: TrialRecord) -> bool:
@@ -198,7 +204,8 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
         suggestion = self._next()
         if suggestion is not None:
             self._pending[suggestion.trial_id] = suggestion
-            self.searcher.on_start(suggestion.trial_id, suggestion.values, suggestion.epochs)
+            self.searcher.on_start(suggestion.trial_id, dict(suggestion.values),
+                                   suggestion.epochs)  # a copy: the job's values are the oracle's
         return suggestion
 
     def tell(
@@ -309,12 +316,13 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
 
     # --- what the searcher sees (reports while a job runs: rung.oracles._reports) ---------
     def _observe(self, observation: Observation) -> None:
-        """Hook: every observation (reports and final results) on its way to the searcher."""
-        self.searcher.observe(observation)
+        """Hook: every observation (reports and final results) on its way to the searcher,
+        with a copy of its values (they are the stored trial's: no searcher may change them)."""
+        self.searcher.observe(_own_values(observation))
 
     def _replay(self, observations: Iterable[Observation]) -> None:
         """Hook: the stored history on resume, on its way to the searcher (``Searcher.replay``)."""
-        self.searcher.replay(observations)
+        self.searcher.replay([_own_values(item) for item in observations])
 
     # --- checkpoints ----------------------------------------------------------------------------
     def checkpoints_in_use(self) -> set[str] | None:

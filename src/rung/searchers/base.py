@@ -47,6 +47,12 @@ class Searcher(abc.ABC):
     whole search of a single-fidelity oracle. ``exclude`` holds the ``values_key`` of every
     configuration already used in that stream.
 
+    Everything the oracle passes is its own and read-only: the ``space``, ``exclude``, the values
+    given to ``on_start`` and ``Observation.values`` (the stored trial's dict). Copy before
+    changing anything. The dict ``suggest`` returns becomes the job's values: a new one each
+    time, never changed afterwards. State lives on the instance, never in a class attribute or
+    module global shared by two searchers.
+
     The state must stay bounded: history comes back through ``replay``, so ``state_dict`` holds
     only what the observations cannot rebuild. A searcher whose model depends only on the
     observations it has seen (not on the order within the replay) proposes, after a resume,

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
+from rung.testing._explain import explain, raised_at
+
 __all__ = ["Rule", "make_rules", "raises", "run_rules"]
 
 Factory = Callable[[], Any]
@@ -56,9 +58,10 @@ def _wrap(kit: str, name: str, check: Check, cleanup: Callable[[Any], None] | No
         try:
             check(recorder)
         except Exception as exc:  # an unexpected error breaks the rule too
-            kind = "" if isinstance(exc, AssertionError) else f"{type(exc).__name__}: "
+            what = explain(exc) if isinstance(exc, AssertionError) else \
+                f"{type(exc).__name__}: {raised_at(exc)}"
             raise AssertionError(
-                f"{kit} rule {name!r} failed for {recorder.subject()}: {kind}{exc}"
+                f"{kit} rule {name!r} failed for {recorder.subject()}: {what}"
             ) from exc
         finally:
             if cleanup is not None:

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rung.executors import Executor, JobResult
+from rung.executors import Executor, JobResult, JobSpec
 from rung.hyperparameters import HyperParameters
 from rung.storage import InMemoryStorage
 from rung.testing import _jobs as jobs
@@ -46,19 +46,45 @@ def _project() -> Iterator[Path]:
 
 
 def _watched(factory: ExecutorFactory) -> Executor:
-    """A fresh executor whose ``wait()`` may not come back empty-handed without a timeout."""
+    """A fresh executor whose ``wait()`` may not come back empty-handed without a timeout, and
+    returns each submitted attempt once: a result of an attempt not in flight (returned already,
+    cancelled, never submitted, or with another ``attempt``) says so, where the search would
+    fail on it with a bare ``KeyError`` or count it twice."""
     executor = factory()
     assert isinstance(executor, Executor), f"the factory returned {type(executor).__name__}"
-    wait = executor.wait
+    submit, wait, cancel = executor.submit, executor.wait, executor.cancel
+    in_flight: set[tuple[str, int]] = set()
+    returned: set[tuple[str, int]] = set()
+
+    def watched_submit(spec: JobSpec) -> None:
+        in_flight.add((spec.trial_id, spec.attempt))
+        submit(spec)
+
+    def watched_cancel(trial_id: str) -> None:
+        in_flight.difference_update({job for job in in_flight if job[0] == trial_id})
+        cancel(trial_id)
 
     def watched_wait(timeout: float | None = None) -> list[JobResult]:
         results = wait(timeout)
         if timeout is None and not results:
             raise AssertionError(
                 "wait() returned no result although jobs were in flight: a result was lost")
+        for result in results:
+            job = (result.trial_id, result.attempt)
+            if job not in in_flight:
+                why = "a second time" if job in returned else "although it is not in flight"
+                raise AssertionError(
+                    f"wait() returned the result of trial {result.trial_id!r} attempt "
+                    f"{result.attempt} {why} (in flight: {sorted(in_flight)}): return each "
+                    "submitted job's result exactly once, with the spec's trial_id and attempt, "
+                    "and none for a cancelled job")
+            in_flight.discard(job)
+            returned.add(job)
         return results
 
+    executor.submit = watched_submit  # type: ignore[method-assign]
     executor.wait = watched_wait  # type: ignore[method-assign]
+    executor.cancel = watched_cancel  # type: ignore[method-assign]
     return executor
 
 

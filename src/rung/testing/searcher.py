@@ -29,6 +29,7 @@ from rung.testing._drive import (
     value_in_space,
 )
 from rung.testing._rules import Rule, make_rules, run_rules
+from rung.testing._searcher_args import ARGUMENTS_RULE, SHARED_STATE_RULE, first_difference
 from rung.trial_record import TrialStatus
 
 __all__ = ["check_searcher", "searcher_rules"]
@@ -98,14 +99,20 @@ def _rule_excluded_configurations_are_never_returned(factory: SearcherFactory) -
     run.step(40)
     keys = [values_key(v) for v in run.suggestions if v is not None]
     assert not excluded & set(keys), f"returned excluded configurations {excluded & set(keys)}"
-    assert len(keys) == len(set(keys)) == 40, "a configuration came twice in one stream"
+    assert len(keys) == len(set(keys)) == 40, (
+        "a configuration came twice in one stream: return only configurations whose "
+        "values_key(values) is not in exclude (the oracle adds each one it hands out)")
 
 
 def _rule_same_seed_same_suggestions(factory: SearcherFactory) -> None:
     first, second = (Run(_fresh(factory), np.random.default_rng(4)) for _ in range(2))
     first.step(20)
     second.step(20)
-    assert first.suggestions == second.suggestions, "the same draws gave other suggestions"
+    where = first_difference(first.suggestions, second.suggestions)
+    assert first.suggestions == second.suggestions, (
+        f"two fresh searchers given generators of the same seed proposed different "
+        f"configurations ({where}): draw every random number from the rng argument of "
+        "suggest (not from random, numpy.random, the clock or a generator of your own)")
 
 
 def _rule_state_is_json_and_reloads(factory: SearcherFactory) -> None:
@@ -138,7 +145,9 @@ def _rule_resumed_searcher_continues_identically(factory: SearcherFactory) -> No
     resumed.step(12)
     assert resumed.suggestions == run.suggestions[before:], (
         f"after a resume the searcher proposed {resumed.suggestions[:2]}..., "
-        f"without one {run.suggestions[before:before + 2]}...")
+        f"without one {run.suggestions[before:before + 2]}...: keep in state_dict what the "
+        "replayed observations and on_start of the pending jobs cannot rebuild, and depend on "
+        "nothing else (not on the clock, nor on changes made to what observe was given)")
 
 
 def _rule_randomness_comes_only_from_the_rng_given(factory: SearcherFactory) -> None:
@@ -219,8 +228,10 @@ def _rule_hooks_accept_the_contract_arguments(factory: SearcherFactory) -> None:
 _RULES = make_rules("check_searcher", [
     _rule_suggestions_lie_inside_the_space,
     _rule_only_active_values_are_returned,
+    ARGUMENTS_RULE,
     _rule_excluded_configurations_are_never_returned,
     _rule_same_seed_same_suggestions,
+    SHARED_STATE_RULE,
     _rule_state_is_json_and_reloads,
     _rule_resumed_searcher_continues_identically,
     _rule_randomness_comes_only_from_the_rng_given,

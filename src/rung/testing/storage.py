@@ -174,7 +174,8 @@ def _rule_epoch_metrics_in_report_order_with_nan_and_inf(factory: StorageFactory
     storage.report("t", 1, {"loss": math.inf, "acc": -math.inf})
     storage.report("t", 3, {"loss": math.nan})
     got = storage.epoch_metrics("t")
-    assert [epoch for epoch, _ in got] == [2, 1, 3], got
+    assert [epoch for epoch, _ in got] == [2, 1, 3], (
+        f"epochs reported 2, 1, 3 came back as {got}: epoch_metrics must keep report order")
     assert got[0][1] == {"loss": 0.5, "acc": 0.9}
     assert got[1][1] == {"loss": math.inf, "acc": -math.inf}
     assert math.isnan(got[2][1]["loss"])
