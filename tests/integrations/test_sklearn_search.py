@@ -158,7 +158,7 @@ def test_when_every_fit_fails_the_error_is_raised() -> None:
     ({"max_resource": 0}, "max_resource must be an integer >= 1"),
     ({"scoring": ["accuracy", "f1"]}, "scoring must be"),
     ({"refit": "yes"}, "refit must be True or False"),
-    ({"error_score": "ignore"}, "error_score must be a number or 'raise'"),
+    ({"error_score": "ignore"}, "error_score must be a real number or 'raise'"),
 ])
 def test_bad_arguments_are_named(kwargs, match: str) -> None:
     with pytest.raises(ValueError, match=match):

@@ -25,7 +25,7 @@ import numpy as np
 from rung.errors import SearchDataError
 from rung.validation import fail_type, fail_value
 
-__all__ = ["check_folds", "check_lengths", "check_n_splits", "check_samples", "listed_folds",
+__all__ = ["check_fit_data", "check_folds", "check_lengths", "check_n_splits", "check_samples", "listed_folds",
            "num_samples", "split_folds"]
 
 
@@ -121,6 +121,21 @@ def check_lengths(where: str, X: Any, **others: Any) -> int:
                 f"{where}: {name} must have one entry per sample of X ({n} samples), got "
                 f"{length} entries; pass the {name} of the same samples as X")
     return n
+
+
+def check_fit_data(X: Any, y: Any, groups: Any, fit_params: dict[str, Any]) -> None:
+    """``y``, ``groups`` and the sample weights of ``HyperbandSearchCV.fit`` (``sample_weight``,
+    or a Pipeline step's ``<step>__sample_weight``) have one entry per sample of ``X``, checked
+    before any fit: otherwise every fit fails, each with an error that names no argument."""
+    weights = {name: value for name, value in fit_params.items()
+               if (name == "sample_weight" or name.endswith("__sample_weight"))
+               and getattr(value, "ndim", 1) > 0 and hasattr(value, "__len__")
+               and not isinstance(value, (str, bytes))}
+    data = {"X": X, "y": y, "groups": groups, **weights}
+    for name, value in data.items():  # an array-like with only __array__ has no len
+        if value is not None and not (hasattr(value, "shape") or hasattr(value, "__len__")):
+            data[name] = np.asarray(value)
+    check_lengths("HyperbandSearchCV.fit", data.pop("X"), **data)
 
 
 def check_samples(X: Any) -> None:

@@ -29,7 +29,8 @@ from rung.validation import (
 )
 
 __all__ = ["MAX_JOBS", "RESOURCES", "check_cv", "check_estimator", "check_params", "check_plan",
-           "check_scorer_name", "check_space_names", "count_configurations", "planned_jobs"]
+           "check_scorer_name", "check_space_names", "count_configurations", "planned_jobs",
+           "smallest_epochs"]
 
 RESOURCES = ("n_samples", "n_iter")
 
@@ -78,8 +79,10 @@ def check_params(search: Any) -> None:
     _check_refit(search.refit)
     check_bool("return_train_score", search.return_train_score)
     error_score = search.error_score
-    if not (isinstance(error_score, numbers.Number) or error_score == "raise"):
-        raise fail_value("error_score", "a number or 'raise'", error_score)
+    if not ((isinstance(error_score, numbers.Real) and not isinstance(error_score, bool))
+            or (isinstance(error_score, str) and error_score == "raise")):
+        raise fail_value("error_score", "a real number or 'raise'", error_score,
+                         "np.nan (the default) scores a failed fit as missing")
     check_cv(search.cv)
     _check_random_state(search.random_state)
     _check_n_jobs(search.n_jobs)
@@ -94,7 +97,8 @@ def _check_resource(estimator: Any, resource: str) -> None:
     owner = type(estimator).__name__
     expected = f"'n_samples', 'n_iter' or an integer parameter of {owner}"
     if resource not in RESOURCES and resource not in params:
-        near = nearest(resource, [*RESOURCES, *params])
+        steps = [name for name in params if name.endswith(f"__{resource}")]  # a Pipeline's
+        near = steps[0] if len(steps) == 1 else nearest(resource, [*RESOURCES, *params])
         raise fail_value("resource", expected, resource,
                          (f"did you mean {near!r}? " if near else "")
                          + f"{owner}'s parameters: {sorted(params)}")
@@ -103,8 +107,9 @@ def _check_resource(estimator: Any, resource: str) -> None:
             "resource", f"'n_samples' or an integer parameter of {owner} ('n_iter' needs an "
             f"estimator with partial_fit, and {owner} has none)", resource,
             "use resource='n_samples' (any estimator), or an integer parameter such as "
-            "'max_iter' or 'n_estimators' (refit at each budget); a Pipeline has no "
-            "partial_fit either")
+            "'max_iter' or 'n_estimators' (refit at each budget)"
+            + ("; a Pipeline has no partial_fit, even around one that has"
+               if hasattr(estimator, "steps") else ""))
     value = params.get(resource)
     if resource not in RESOURCES and value is not None and (
             isinstance(value, bool) or not isinstance(value, numbers.Integral)):
@@ -248,6 +253,13 @@ def planned_jobs(epochs: int, factor: int, configurations: int | None = None) ->
             jobs.append(sum(min(r.jobs, max(1, configurations // factor**r.index))
                             for r in bracket.rungs))
     return jobs
+
+
+def smallest_epochs(epochs: int, factor: int) -> int:
+    """The fewest epochs a job of the plan trains: Hyperband's ``R / factor**s_max``, rounded.
+    It is at least 1 epoch, so its amount is at least ``min_resource``, and more where
+    ``max_resource / min_resource`` is not a power of ``factor``."""
+    return min(r.epochs for bracket in hyperband_plan(epochs, factor) for r in bracket.rungs)
 
 
 def check_plan(epochs: int, search: Any, max_resource: int, min_resource: int,

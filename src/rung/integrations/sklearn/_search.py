@@ -19,6 +19,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, indexable
 
 from rung.integrations.sklearn._folds import (
+    check_fit_data,
     check_folds,
     check_n_splits,
     num_samples,
@@ -32,6 +33,7 @@ from rung.integrations.sklearn._params import (
     check_space_names,
     count_configurations,
     planned_jobs,
+    smallest_epochs,
 )
 from rung.integrations.sklearn._resources import TrainingSamples, checked_resource
 from rung.integrations.sklearn._space import ParamSpace
@@ -43,10 +45,18 @@ __all__ = ["HyperbandSearchCV"]
 
 def _delegates(attr: str) -> Any:
     def check(self: HyperbandSearchCV) -> bool:
+        if not self.refit:  # say why, not only "has no attribute" (hasattr stays False)
+            raise AttributeError(_no_refit(attr))
         if hasattr(self, "best_estimator_"):
             return hasattr(self.best_estimator_, attr)
-        return hasattr(self.estimator, attr) and self.refit
+        return hasattr(self.estimator, attr)
     return check
+
+
+def _no_refit(what: str) -> str:
+    return (f"this HyperbandSearchCV was created with refit=False: {what} needs "
+            "best_estimator_, which only refit=True fits; fit clone(estimator).set_params("
+            "**best_params_) yourself")
 
 
 class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator, KeywordHints):
@@ -71,10 +81,12 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator, KeywordHints):
             training-fold size for ``n_samples``, else the estimator's own value of that
             parameter (``max_iter`` for ``n_iter``). For ``n_samples`` at most the size of the
             smallest training fold (``fit`` raises ``ValueError`` otherwise).
-        min_resource: the smallest amount, at most ``max_resource`` (``fit`` raises
+        min_resource: the least amount a job may get, at most ``max_resource`` (``fit`` raises
             ``ValueError`` otherwise, before any fit). ``"auto"``: 1, or for ``n_samples``
             ``2 * n_splits`` (times the number of classes for a classifier), lowered to
-            ``max_resource`` when larger.
+            ``max_resource`` when larger. A bound: the smallest job gets
+            ``max_resource / factor**s`` (rounded; ``min_resources_``), which is more than
+            ``min_resource`` unless ``max_resource / min_resource`` is a power of ``factor``.
         factor: Hyperband's eta (>= 2); hyperband_iterations: repetitions of all brackets.
         scoring: a scorer name, callable or None (the estimator's ``score``); one metric
             (scikit-learn's multi-metric list or dict is refused: ``multimetric_`` is False).
@@ -105,9 +117,9 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator, KeywordHints):
 
     Attributes:
         cv_results_, best_index_, best_score_, best_params_, best_estimator_, refit_time_,
-        scorer_, n_splits_, max_resource_, min_resource_ (also under ``HalvingRandomSearchCV``'s
-        plural names ``max_resources_``, ``min_resources_``), n_resources_, multimetric_
-        (False), oracle_ (the finished oracle).
+        scorer_, n_splits_, max_resource_ (also ``max_resources_``), min_resource_ (the
+        bound), min_resources_ (``HalvingRandomSearchCV``'s meaning: the smallest amount a job
+        got), n_resources_, multimetric_ (False), oracle_ (the finished oracle).
         A row of ``cv_results_`` is one job: ``trial_id``, ``parent_id``, ``bracket``, ``rung``,
         ``n_resources``, ``param_*``, ``split*_test_score``, ... ``rank_test_score`` ranks the jobs
         trained with ``max_resource`` first; ``best_index_`` is rank 1.
@@ -164,6 +176,7 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator, KeywordHints):
             ) -> HyperbandSearchCV:
         """Run Hyperband; ``fit_params`` (e.g. ``sample_weight``) go to every fit, per fold."""
         check_params(self)
+        check_fit_data(X, y, groups, fit_params)
         X, y, groups = indexable(X, y, groups)
         space = ParamSpace(self.param_space)
         check_space_names(self, space.names)
@@ -187,8 +200,9 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator, KeywordHints):
             full = sum(planned_jobs(resource.epochs, self.factor)) * self.hyperband_iterations
             few = (f"; param_space has {configurations} configuration(s), fewer than the plan "
                    "starts" if jobs < full else "")
+            smallest = resource.amount(smallest_epochs(resource.epochs, self.factor))
             print(f"[HyperbandSearchCV] {jobs} job(s) x {self.n_splits_} folds, "
-                  f"{self.resource} from {resource.min_resource} to {resource.max_resource}"
+                  f"{self.resource} from {smallest} to {resource.max_resource}"
                   f"{few}")
         if isinstance(resource, TrainingSamples):
             stratify = classes is not None
@@ -280,8 +294,7 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator, KeywordHints):
     def _best(self) -> Any:
         check_is_fitted(self)
         if not self.refit:
-            raise AttributeError("this HyperbandSearchCV was created with refit=False: there is "
-                                 "no best_estimator_ to predict with")
+            raise AttributeError(_no_refit("predicting and scoring"))
         return self.best_estimator_
 
     @available_if(_delegates("predict"))
@@ -328,9 +341,9 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator, KeywordHints):
 
     @property
     def min_resources_(self) -> int:
-        """``min_resource_`` under ``HalvingRandomSearchCV``'s plural name (read-only)."""
-        check_is_fitted(self)
-        return int(self.min_resource_)
+        """The smallest resource a job got, ``n_resources_[0]`` (read-only): scikit-learn's
+        meaning (the first iteration's), which can exceed ``min_resource_``, the lower bound."""
+        return self.n_resources_[0]
 
     @property
     def n_resources_(self) -> list[int]:
