@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,7 +108,7 @@ class SearchLoop:
             self._fill(reruns)
             if not self.running:
                 break
-            results = self.executor.wait()
+            results = [r for r in self.executor.wait() if self._in_flight(r)]
             if self.in_order is None:  # asynchronous: in the order they ended
                 for result in results:
                     self._handle(result)
@@ -122,6 +123,17 @@ class SearchLoop:
         if not self.oracle.finished and self.stopped is None:
             raise RuntimeError(
                 f"the oracle is waiting on jobs that are not running: {sorted(self.oracle.pending)}")
+
+    def _in_flight(self, result: JobResult) -> bool:
+        """Whether ``result`` is of a job running now; an executor's result of one that is not
+        (returned twice, or after the job was given up) is left out with a warning."""
+        if result.trial_id in self.running:
+            return True
+        warnings.warn(f"{type(self.executor).__name__} returned a result of trial "
+                      f"{result.trial_id!r} (attempt {result.attempt}), which is not running: "
+                      "left out (a bug of the executor: rung.testing.check_executor finds it)",
+                      RuntimeWarning, stacklevel=2)
+        return False
 
     def _fill(self, reruns: list[Suggestion]) -> None:
         """Start jobs while a slot is free: interrupted ones first, then the oracle's."""
