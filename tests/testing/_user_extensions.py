@@ -17,15 +17,14 @@ from rung.searchers import Observation, RandomSearcher, Searcher
 from rung.trial_record import TrialStatus
 
 
-class CountingPerturb(Searcher):
-    """Every third suggestion changes one value of the best result at the largest budget; it
-    counts its suggestions in its state, the rest comes back through replay and on_start."""
+class PerturbBest(Searcher):
+    """The example of docs/architecture.md, typed: half of the suggestions change one value of
+    the best result at the largest budget."""
 
     def __init__(self) -> None:
         self.random = RandomSearcher()
         self.best: dict[int, tuple[float, dict[str, Any]]] = {}
         self.running: dict[str, str] = {}
-        self.asked = 0
 
     def on_start(self, trial_id: str, values: Mapping[str, Any], budget: int | None) -> None:
         self.running[trial_id] = values_key(values)
@@ -37,11 +36,13 @@ class CountingPerturb(Searcher):
         if observation.loss is not None and observation.loss < best_loss:
             self.best[observation.budget] = (observation.loss, dict(observation.values))
 
+    def _perturbs(self, rng: np.random.Generator) -> bool:
+        return rng.random() < 0.5
+
     def suggest(self, space: HyperParameters, rng: np.random.Generator,
                 exclude: Container[str], stream: str = "") -> dict[str, Any] | None:
-        self.asked += 1
-        if self.best and self.asked % 3 == 0:
-            values = self.best[max(self.best)][1]
+        if self.best and self._perturbs(rng):
+            _, values = self.best[max(self.best)]
             changed = space.space[rng.integers(len(space.space))]
             candidate = space.clone_with_values(
                 {**values, changed.name: changed.random_sample(rng)}).values
@@ -49,6 +50,19 @@ class CountingPerturb(Searcher):
             if key not in exclude and key not in self.running.values():
                 return candidate
         return self.random.suggest(space, rng, exclude, stream)
+
+
+class CountingPerturb(PerturbBest):
+    """Every third suggestion perturbs the best; it counts its suggestions in its state, the
+    rest comes back through replay and on_start."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = 0
+
+    def _perturbs(self, rng: np.random.Generator) -> bool:
+        self.asked += 1
+        return self.asked % 3 == 0
 
     def state_dict(self) -> dict[str, Any]:
         return {"asked": self.asked}

@@ -4,22 +4,18 @@ in their pytest form (``*_rules()`` parametrised); the searcher's state survives
 from __future__ import annotations
 
 import json
-import math
 import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Container, Mapping
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pytest
-from _user_extensions import CountingPerturb, Threads  # importable by conftest.py
+from _user_extensions import CountingPerturb, PerturbBest, Threads  # importable by conftest.py
 
 import rung
-from rung.hyperparameters import HyperParameters, values_key
-from rung.searchers import Observation, RandomSearcher, Searcher
+from rung.hyperparameters import HyperParameters
+from rung.searchers import Searcher
 from rung.storage import InMemoryStorage
 from rung.testing import (
     Rule,
@@ -28,38 +24,6 @@ from rung.testing import (
     searcher_rules,
     storage_rules,
 )
-from rung.trial_record import TrialStatus
-
-
-class PerturbBest(Searcher):
-    """The example of docs/architecture.md, typed."""
-
-    def __init__(self) -> None:
-        self.random = RandomSearcher()
-        self.best: dict[int, tuple[float, dict[str, Any]]] = {}
-        self.running: dict[str, str] = {}
-
-    def on_start(self, trial_id: str, values: Mapping[str, Any], budget: int | None) -> None:
-        self.running[trial_id] = values_key(values)
-
-    def observe(self, observation: Observation) -> None:
-        if observation.status is not TrialStatus.RUNNING:
-            self.running.pop(observation.trial_id, None)
-        best_loss = self.best.get(observation.budget, (math.inf, {}))[0]
-        if observation.loss is not None and observation.loss < best_loss:
-            self.best[observation.budget] = (observation.loss, dict(observation.values))
-
-    def suggest(self, space: HyperParameters, rng: np.random.Generator,
-                exclude: Container[str], stream: str = "") -> dict[str, Any] | None:
-        if self.best and rng.random() < 0.5:
-            _, values = self.best[max(self.best)]
-            changed = space.space[rng.integers(len(space.space))]
-            candidate = space.clone_with_values(
-                {**values, changed.name: changed.random_sample(rng)}).values
-            key = values_key(candidate)
-            if key not in exclude and key not in self.running.values():
-                return candidate
-        return self.random.suggest(space, rng, exclude, stream)
 
 
 class Wrapped(InMemoryStorage):
