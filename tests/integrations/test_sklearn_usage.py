@@ -127,3 +127,18 @@ def test_error_score_must_be_a_real_number(monkeypatch) -> None:
     with pytest.raises(ConfigurationError, match=r"error_score must be a real number .*got 1j"):
         search.fit(X, y)
     assert fits == []
+
+
+@pytest.mark.parametrize(("dist", "shown"), [
+    (stats.loguniform(0, 1), r"loguniform\(0, 1\), whose support is \[nan, nan\]: its parameters are "
+                       r"invalid \(loguniform\(a, b\) needs 0 < a < b\)"),
+    (stats.uniform(0, float("inf")), r"uniform\(0, inf\), whose support is \[nan, inf\]"),
+])
+def test_a_distribution_without_finite_values_is_refused_before_any_fit(dist: object,
+                                                                         shown: str) -> None:
+    # scipy builds it without complaint and samples nan: every fit would fail
+    search = HyperbandSearchCV(SGDClassifier(), {"alpha": dist}, resource="n_iter",
+                               max_resource=3, cv=3)
+    with pytest.raises(ValueError, match=r"param_space\['alpha'\] must be a distribution with "
+                                         r"finite values, got " + shown):
+        search.fit(*make_classification(n_samples=60, random_state=0))

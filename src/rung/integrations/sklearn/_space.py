@@ -108,7 +108,15 @@ class ParamSpace:
                 f"{where} is a distribution without ppf (inverse CDF); use a scipy.stats "
                 f"distribution or a list of values, got {type(dist).__name__}"
             )
-        low, high = (float(b) for b in dist.support())
+        with np.errstate(invalid="ignore"):  # loguniform(0, 1): scipy warns, then gives nan
+            low, high = (float(b) for b in dist.support())
+            inner = np.asarray(dist.ppf([_EPS, 0.5, 1.0 - _EPS]), dtype=float)
+        if math.isnan(low) or math.isnan(high) or not np.isfinite(inner).all():
+            log = _shown(dist).startswith(("loguniform(", "reciprocal("))
+            raise ValueError(
+                f"{where} must be a distribution with finite values, got {_shown(dist)}, whose "
+                f"support is [{low}, {high}]: its parameters are invalid"
+                + (" (loguniform(a, b) needs 0 < a < b)" if log else ""))
         kind = getattr(getattr(dist, "dist", None), "name", None)
         hp = self.hyperparameters
         if kind == "uniform" and low < high:
@@ -136,6 +144,14 @@ class ParamSpace:
         low, high = (float(b) for b in dist.support())
         qs = np.array([0.1, 0.5, 0.9])
         return bool(np.allclose(dist.ppf(qs), low * (high / low) ** qs, rtol=1e-6))
+
+
+def _shown(dist: Any) -> str:
+    """``loguniform(0, 1)``: a frozen scipy distribution with its arguments."""
+    name = getattr(getattr(dist, "dist", None), "name", type(dist).__name__)
+    args = [repr(a) for a in getattr(dist, "args", ())]
+    args += [f"{k}={v!r}" for k, v in getattr(dist, "kwds", {}).items()]
+    return f"{name}({', '.join(args)})"
 
 
 def _is_discrete(dist: Any) -> bool:
