@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 from rung.errors import ArgumentTypeError, ConfigurationError
 
 __all__ = [
+    "INT64_MAX",
+    "INT64_MIN",
     "check_bool",
     "check_choice",
     "check_epochs",
@@ -39,6 +41,9 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+"""The integers the project's SQLite stores (and NumPy samples): ``Int`` bounds, epoch counts."""
 
 
 def format_message(name: str, expected: str, value: object, hint: str = "") -> str:
@@ -117,14 +122,10 @@ def check_int(name: str, value: object, minimum: int | None = None,
     return number
 
 
-LARGEST_EPOCH = 2**63 - 1
-"""The largest epoch count a job can have: what the project's SQLite stores."""
-
-
 def check_epochs(name: str, value: object) -> int:
     """``value`` as a number of epochs, an integer in ``[1, 2**63 - 1]``."""
     number = check_int(name, value, 1)
-    if number > LARGEST_EPOCH:
+    if number > INT64_MAX:
         raise fail_value(name, "an integer <= 2**63 - 1, the largest number of epochs a project "
                          "stores", value)
     return number

@@ -12,13 +12,12 @@ import numpy as np
 
 from rung.errors import SearchSpaceError, SearchSpaceTypeError
 from rung.hyperparameters._warp import EPS, log_ratio
+from rung.validation import INT64_MAX, INT64_MIN  # the range of Int bounds
 
 __all__ = ["INT64_MAX", "INT64_MIN", "SAMPLINGS", "check_bounds", "check_number",
            "check_sampling", "check_step", "count_values"]
 
 SAMPLINGS: tuple[str, ...] = ("linear", "log", "reverse_log")
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-"""The range of ``Int`` bounds: what NumPy samples and what the project's SQLite stores."""
 _MAX_GRID = 2**64  # the most grid values an index can address (see numeric's _sample)
 
 
