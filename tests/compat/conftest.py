@@ -7,6 +7,7 @@ tests on torch, tensorflow and jax).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
@@ -38,3 +39,39 @@ def pytest_configure(config: pytest.Config) -> None:
     import torch
 
     torch.set_num_threads(1)
+
+
+# What these check is the tuner's and the oracle's bookkeeping (hyperparameters, oracles, trials,
+# errors, projects keras-tuner wrote), the same whatever runs the model: they carry the mark
+# ``backend_independent`` and `make test` runs them on torch only. The rest of this directory
+# (models built, trained, checkpointed, reloaded, printed) runs on every backend.
+BACKEND_INDEPENDENT_MODULES = frozenset({
+    "test_assigned_trials.py", "test_bayesian.py", "test_custom_oracle.py",
+    "test_first_definition_wins.py", "test_grid_search.py", "test_hp_config_interchange.py",
+    "test_hyperband_small_space.py", "test_hyperparameter_details.py",
+    "test_hyperparameter_types.py", "test_import_keras_tuner.py", "test_module_paths.py",
+    "test_oracle_methods.py", "test_restricted_space.py", "test_search_arguments.py",
+    "test_sklearn_pipeline.py", "test_subclassed_oracle.py", "test_trials.py",
+    "test_tuner_errors.py", "test_update_trial_in_run_trial.py",
+    # Hyperband's promotions on every backend: tests/integrations/test_keras_continuation.py
+    "test_hyperband_intro.py",
+})
+BACKEND_INDEPENDENT_TESTS = frozenset({
+    "test_tuner_with_an_oracle",  # an oracle and conditional dry builds
+    # keras.applications' own model: the build is Keras', the hyperparameters rung's
+    "test_efficientnet_builds_from_keras_applications_without_weights",
+    # the applications' search spaces and argument checks (their builds run on every backend)
+    "test_resnet_search_space_and_defaults", "test_xception_search_space_and_defaults",
+    "test_classes_and_input_are_required", "test_efficientnet_arguments_are_checked",
+    "test_augment_arguments_are_checked",
+})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.parent != here:
+            continue
+        name = getattr(item, "originalname", item.name)
+        if item.path.name in BACKEND_INDEPENDENT_MODULES or name in BACKEND_INDEPENDENT_TESTS:
+            item.add_marker(pytest.mark.backend_independent)

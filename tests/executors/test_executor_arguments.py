@@ -26,6 +26,24 @@ def test_a_dask_scheduler_address_is_refused_with_the_client_to_pass(tmp_path: P
     assert tuner.storage.count_trials() == 0
 
 
+@pytest.mark.parametrize(("executor", "hint"), [
+    ("processes:4", "executor='processes', workers=4"),
+    ("ray:8", "executor='ray', workers=8"),
+    ("processes:many", "executor='processes' and the number of workers as workers=N"),
+])
+@pytest.mark.usefixtures("no_ray_start")
+def test_a_worker_count_glued_to_the_executor_name_is_refused_with_the_form_to_use(
+        tmp_path: Path, executor: str, hint: str) -> None:
+    """``executor="processes:4"`` has the shape of a Ray ``host:port`` address and used to start
+    (or fail to reach) a Ray cluster on a host named ``processes``."""
+    tuner = rung.RandomSearch(run_trial=jobs.train, objective="loss", max_trials=1,
+                              directory=tmp_path, project_name="p", verbose=0)
+    with pytest.raises(ConfigurationError, match=(
+            rf"executor={executor!r} is not a form rung takes.*{hint}")):
+        tuner.search(executor=executor)
+    assert tuner.storage.count_trials() == 0
+
+
 @pytest.fixture
 def no_ray_start(monkeypatch: pytest.MonkeyPatch) -> None:
     """These arguments must be refused before Ray starts: starting it fails the test."""

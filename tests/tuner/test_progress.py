@@ -83,6 +83,34 @@ def test_without_planned_epochs_jobs_are_the_unit_and_without_a_plan_no_estimate
     assert (unknown.snapshot().fraction, unknown.snapshot().remaining) == (None, None)
 
 
+def test_the_time_left_is_never_more_than_what_is_left_of_max_time() -> None:
+    clocks = Clock(), Clock()
+    planned = SearchProgress(plan_9_3(), "loss", clocks[0], max_time=300.0)
+    open_ended = SearchProgress(Budget(jobs=0, epochs=None), "loss", clocks[1], max_time=300.0)
+    assert open_ended.snapshot().remaining == 300.0  # no plan: max_time is the estimate
+    for progress, clock in zip((planned, open_ended), clocks, strict=True):
+        progress.started(job("a", 2, 0, 0, 1, TrialStatus.RUNNING))
+        clock.now += 10.0
+        progress.finished(job("a", 2, 0, 0, 1))
+    # at 1 epoch per 10 s the 68 epochs left would take 680 s; max_time ends the call in 290
+    assert planned.snapshot().remaining == open_ended.snapshot().remaining == 290.0
+    clocks[0].now += 200.0  # 90 s left of max_time, less than the plan's estimate
+    assert planned.snapshot().remaining == 90.0
+    clocks[0].now += 95.0  # past max_time: running jobs end, no estimate is shown
+    assert planned.snapshot().remaining is None
+
+
+def test_a_search_with_max_time_shows_at_most_that_time_left(tmp_path: Path) -> None:
+    clock = Clock()
+    display = Display(1, stream=io.StringIO(), clock=clock)
+    oracle = HyperbandOracle(objective="loss", max_epochs=9, factor=3)
+    display.plan(oracle.budget(), tmp_path, oracle, max_time=120.0)
+    try:
+        assert display.progress is not None and display.progress.snapshot().remaining == 120.0
+    finally:
+        display.close()
+
+
 def test_plain_lines_for_logs_one_per_job_with_progress(tmp_path: Path) -> None:
     stream = io.StringIO()
     tuner = rung.Hyperband(run_trial=train, objective="loss", max_epochs=9, factor=3, seed=0,

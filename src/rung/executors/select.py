@@ -68,6 +68,7 @@ def make_executor(workers: Any = None, executor: Any = None, job_timeout: Any = 
         return ProcessExecutor(slots or 1, job_timeout=timeout), True
     if isinstance(executor, str):
         name = executor.strip()
+        _refuse_keyword_with_count(executor, name)
         if name in ("inprocess", "in-process"):
             if (slots or 1) != 1 or timeout is not None:
                 raise ConfigurationError(
@@ -95,6 +96,18 @@ def make_executor(workers: Any = None, executor: Any = None, job_timeout: Any = 
     if is_dask_client(executor):
         return DaskExecutor(executor, slots=slots, job_timeout=timeout), True
     raise ArgumentTypeError(f"{_CHOICES}; got {type(executor).__name__} {executor!r}")
+
+
+def _refuse_keyword_with_count(executor: str, name: str) -> None:
+    """``"processes:4"`` looks like a Ray ``host:port`` address; say what it should be instead."""
+    keyword, sep, count = name.partition(":")
+    if sep and keyword.strip().lower() in ("processes", "inprocess", "in-process", "ray"):
+        hint = (f"executor={keyword.strip()!r}, workers={count.strip()}" if count.strip().isdigit()
+                else f"executor={keyword.strip()!r} and the number of workers as workers=N")
+        raise ConfigurationError(
+            f"executor={executor!r} is not a form rung takes (it would read as the Ray address "
+            f"of a host named {keyword.strip()!r}); the number of workers is its own argument: "
+            f"{hint}")
 
 
 def _is_ray(name: str) -> bool:

@@ -274,7 +274,7 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
             loop = SearchLoop(recorder, runner, job, budget, reproducible)
             self.on_search_begin()
             self.display.plan(self.oracle.budget(), self.project_dir, self.oracle,
-                              budget.describe())
+                              budget.describe(), budget.max_time)
             try:
                 loop.run()
             except KeyboardInterrupt:

@@ -137,10 +137,11 @@ class Display:
             self.progress.workers = count
 
     def plan(self, budget: Budget, project_dir: Path, oracle: Oracle,
-             limits: str | None = None) -> None:
+             limits: str | None = None, max_time: float | None = None) -> None:
         """The search starts: print the plan (and ``limits``, the sentence of a search budget
-        that may end this call first), count what earlier runs finished, start the panel."""
-        self.progress = SearchProgress(budget, oracle.objective.name, self.clock)
+        that may end this call first; ``max_time`` caps the time-left estimate), count what
+        earlier runs finished, start the panel."""
+        self.progress = SearchProgress(budget, oracle.objective.name, self.clock, max_time)
         self.progress.workers = self._workers
         finished = oracle.records
         self.progress.restore(finished)

@@ -10,7 +10,9 @@ promotions, ``hyperband_iterations=None``) only counts are shown, with no total 
 
 The estimate of the time left is the rate of this ``search`` call (work done since it started,
 so a resumed search is not credited with the work of an earlier process) applied to the work
-left. Events may come from executor threads: a lock guards every update and every read.
+left, and never more than what is left of ``search(max_time=...)`` (with no plan to measure
+against, that is the estimate; once it has passed, no estimate is shown while running jobs end).
+Events may come from executor threads: a lock guards every update and every read.
 """
 
 from __future__ import annotations
@@ -75,11 +77,14 @@ class SearchProgress:
         budget: the search's plan.
         objective: the objective's name (shown with the best value).
         clock: seconds, monotonic (``time.monotonic``; tests pass a fake one).
+        max_time: ``search(max_time=...)``, seconds from now (None: no limit).
     """
 
     def __init__(self, budget: Budget, objective: str = "objective",
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 max_time: float | None = None) -> None:
         self.budget = budget
+        self.max_time = max_time
         self.objective = objective
         self._clock = clock
         self._started = clock()
@@ -160,6 +165,10 @@ class SearchProgress:
             remaining = None
             if planned is not None and this_call > 0 and elapsed > 0:
                 remaining = max(0.0, planned - work) * elapsed / this_call
+            if self.max_time is not None:
+                limit = self.max_time - elapsed
+                remaining = None if limit <= 0 else min(limit, remaining if remaining is not None
+                                                        else limit)
             return Snapshot(
                 jobs_done=self._jobs_done, jobs_planned=self.budget.jobs,
                 epochs_done=self._epochs_done + self._running_epochs(),
