@@ -33,7 +33,7 @@ def _never_fits(monkeypatch: pytest.MonkeyPatch) -> list:
     return fits
 
 
-@pytest.mark.parametrize("method", ["predict", "predict_proba", "decision_function"])
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "decision_function", "score"])
 def test_refit_false_says_why_there_is_no_predict(method: str) -> None:
     search = HyperbandSearchCV(SGDClassifier(loss="log_loss", random_state=0),
                                {"alpha": [1e-4, 1e-3]}, resource="n_iter", max_resource=3,

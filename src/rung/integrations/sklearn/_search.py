@@ -14,10 +14,10 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, indexable
 
+from rung.integrations.sklearn._delegation import BestEstimatorDelegation
 from rung.integrations.sklearn._folds import (
     check_fit_data,
     check_folds,
@@ -43,23 +43,8 @@ from rung.oracles import HyperbandOracle
 __all__ = ["HyperbandSearchCV"]
 
 
-def _delegates(attr: str) -> Any:
-    def check(self: HyperbandSearchCV) -> bool:
-        if not self.refit:  # say why, not only "has no attribute" (hasattr stays False)
-            raise AttributeError(_no_refit(attr))
-        if hasattr(self, "best_estimator_"):
-            return hasattr(self.best_estimator_, attr)
-        return hasattr(self.estimator, attr)
-    return check
-
-
-def _no_refit(what: str) -> str:
-    return (f"this HyperbandSearchCV was created with refit=False: {what} needs "
-            "best_estimator_, which only refit=True fits; fit clone(estimator).set_params("
-            "**best_params_) yourself")
-
-
-class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator, KeywordHints):
+class HyperbandSearchCV(BestEstimatorDelegation, MetaEstimatorMixin, BaseEstimator,
+                        KeywordHints):
     """Hyperband with cross-validation, following the scikit-learn estimator contract.
 
     Li, Jamieson, DeSalvo, Rostamizadeh, Talwalkar. "Hyperband: A Novel Bandit-Based Approach to
@@ -289,49 +274,6 @@ class HyperbandSearchCV(MetaEstimatorMixin, BaseEstimator, KeywordHints):
             warnings.warn(f"{len(errors)} fits failed out of a total of {total}; their score is "
                           f"error_score={self.error_score!r}. The first error:\n{errors[0]}",
                           FitFailedWarning, stacklevel=3)
-
-    # --- delegation to the best estimator ---------------------------------------------------
-    def _best(self) -> Any:
-        check_is_fitted(self)
-        if not self.refit:
-            raise AttributeError(_no_refit("predicting and scoring"))
-        return self.best_estimator_
-
-    @available_if(_delegates("predict"))
-    def predict(self, X: Any) -> Any:
-        return self._best().predict(X)
-
-    @available_if(_delegates("predict_proba"))
-    def predict_proba(self, X: Any) -> Any:
-        return self._best().predict_proba(X)
-
-    @available_if(_delegates("predict_log_proba"))
-    def predict_log_proba(self, X: Any) -> Any:
-        return self._best().predict_log_proba(X)
-
-    @available_if(_delegates("decision_function"))
-    def decision_function(self, X: Any) -> Any:
-        return self._best().decision_function(X)
-
-    @available_if(_delegates("score_samples"))
-    def score_samples(self, X: Any) -> Any:
-        return self._best().score_samples(X)
-
-    @available_if(_delegates("transform"))
-    def transform(self, X: Any) -> Any:
-        return self._best().transform(X)
-
-    @available_if(_delegates("inverse_transform"))
-    def inverse_transform(self, X: Any) -> Any:
-        return self._best().inverse_transform(X)
-
-    def score(self, X: Any, y: Any = None) -> float:
-        """The ``scoring`` metric of the best estimator on ``(X, y)``."""
-        return float(self.scorer_(self._best(), X, y))
-
-    @property
-    def classes_(self) -> Any:
-        return self._best().classes_
 
     @property
     def max_resources_(self) -> int:
