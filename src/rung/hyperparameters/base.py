@@ -1,4 +1,5 @@
-"""The hyperparameter base class, conditions and the canonical key of a configuration.
+"""The hyperparameter base class (conditions: ``condition``; JSON values and the canonical key
+of a configuration: ``_json_values``; both re-exported here).
 
 Every hyperparameter is an immutable description of a set of values:
 
@@ -19,14 +20,14 @@ Every hyperparameter is an immutable description of a set of values:
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from rung.errors import SearchSpaceError, SearchSpaceTypeError
+from rung.hyperparameters._json_values import JSONScalar, plain_json, to_json_scalar, values_key
+from rung.hyperparameters.condition import Condition
 
 __all__ = [
     "MAX_GRID_VALUES",
@@ -38,119 +39,11 @@ __all__ = [
     "values_key",
 ]
 
-JSONScalar = None | bool | int | float | str
-"""The values a hyperparameter can take (they must survive a JSON round trip)."""
-
 MAX_GRID_VALUES = 1_000_000
 """The most values ``grid_values()`` lists (about 40 MB of Python ints); a wider range is
 sampled and modelled without being listed, and refused by grid search."""
 
 _REGISTRY: dict[str, type[HyperParameter]] = {}
-
-
-def to_json_scalar(value: Any, what: str) -> JSONScalar:
-    """Return ``value`` as a plain Python JSON scalar, or raise ``SearchSpaceError``.
-
-    NumPy scalars are converted to their Python equivalent; NaN and infinities are refused.
-    ``what`` names the value in the error message, e.g. ``"Choice 'act': values[2]"``.
-    """
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise SearchSpaceError(f"{what} must be a finite number, got {value!r}.")
-        return value
-    raise SearchSpaceTypeError(
-        f"{what} must be a JSON scalar (None, bool, int, float or str), "
-        f"got {value!r} of type {type(value).__name__}."
-    )
-
-
-def plain_json(value: Any) -> Any:
-    """Convert NumPy scalars (and containers of them) into plain Python values for JSON."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, Mapping):
-        return {str(k): plain_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain_json(v) for v in value]
-    return value
-
-
-def values_key(values: Mapping[str, Any]) -> str:
-    """Return the canonical JSON text of a configuration, used to detect duplicates.
-
-    Keys are sorted, there is no whitespace, and floats are written with ``repr`` (the shortest
-    text that reads back to the same float), so ``1`` and ``1.0`` give different keys and two
-    configurations get the same key exactly when their values are equal and of the same type.
-
-    >>> values_key({"b": 0.1, "a": 2})
-    '{"a":2,"b":0.1}'
-    """
-    if not all(type(v) in _PLAIN for v in values.values()):  # NumPy scalars and the like
-        values = plain_json(values)
-    return _KEY_ENCODER.encode(values)
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-_KEY_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), allow_nan=False)
-
-
-@dataclass(frozen=True)
-class Condition:
-    """A hyperparameter is active only when ``parent_name``'s value is one of ``values``.
-
-    ``values`` may be given as a single value or any iterable; it is stored as a tuple.
-    """
-
-    parent_name: str
-    values: tuple[JSONScalar, ...]
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.parent_name, str):
-            raise SearchSpaceTypeError(
-                f"Condition: parent_name must be a non-empty str, got {self.parent_name!r} of "
-                f"type {type(self.parent_name).__name__}."
-            )
-        if not self.parent_name:
-            raise SearchSpaceError(
-                f"Condition: parent_name must be a non-empty str, got {self.parent_name!r}."
-            )
-        raw = self.values
-        items = list(raw) if isinstance(raw, Iterable) and not isinstance(raw, str) else [raw]
-        if not items:
-            raise SearchSpaceError(
-                f"Condition on {self.parent_name!r}: parent_values must not be empty."
-            )
-        cleaned = tuple(
-            to_json_scalar(v, f"Condition on {self.parent_name!r}: parent_values[{i}]")
-            for i, v in enumerate(items)
-        )
-        object.__setattr__(self, "values", cleaned)
-
-    def is_active(self, values: Mapping[str, Any]) -> bool:
-        """Whether the parent is present in ``values`` (active values) with an accepted value."""
-        if self.parent_name not in values:
-            return False
-        return values[self.parent_name] in self.values
-
-    def get_config(self) -> dict[str, Any]:
-        """A JSON-serialisable dict in keras-tuner's form, ``{"class_name": "Parent", "config":
-        {"name": ..., "values": [...]}}``, so that keras-tuner reads a space rung saved."""
-        return {"class_name": "Parent",
-                "config": {"name": self.parent_name, "values": list(self.values)}}
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Condition:
-        """Rebuild a condition from :meth:`get_config` output (keras-tuner's form), from
-        keras-tuner's ``Parent.get_config()`` (``{"name": ..., "values": [...]}``) or from
-        rung's older ``{"parent_name": ..., "values": [...]}``."""
-        if "config" in config:
-            config = config["config"]
-        name = config["name"] if "name" in config else config["parent_name"]
-        return cls(name, tuple(config["values"]))
 
 
 class HyperParameter:
