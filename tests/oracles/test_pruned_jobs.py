@@ -1,9 +1,13 @@
-"""Jobs told ``PRUNED`` by hand: where they stopped, and that they are never promoted from a
-checkpoint that did not reach the epoch their child would continue from."""
+"""Jobs told ``PRUNED`` (or ``COMPLETED`` with an ``epochs_reached`` short of their epochs) by
+hand: where they stopped, and that they are never promoted from a checkpoint that did not reach
+the epoch their child would continue from."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+
+import pytest
 
 import rung
 from rung.oracles import ASHAOracle, BOHBOracle, HyperbandOracle, Oracle
@@ -105,6 +109,32 @@ def test_asha_never_promotes_a_job_pruned_before_its_milestone() -> None:
                         hyperparameters=space())
     first = oracle.ask()
     oracle.tell(first.trial_id, {"loss": 0.0}, epochs_reached=0, status=TrialStatus.PRUNED)
+    parents = []
+    while (s := oracle.ask()) is not None:
+        parents.append(s.parent_id)
+        oracle.tell(s.trial_id, {"loss": 1.0 + int(s.trial_id) / 100})
+    assert first.trial_id not in parents
+    assert first.trial_id not in oracle.checkpoints_in_use()
+    assert [p for p in parents if p is not None]  # the others were promoted as usual
+
+
+@pytest.mark.parametrize("make", [
+    lambda: HyperbandOracle(objective="loss", max_epochs=9, factor=3, seed=0,
+                            hyperparameters=space(), parallel_brackets=False),
+    lambda: BOHBOracle(objective="loss", max_epochs=9, factor=3, seed=0,
+                       hyperparameters=space(), parallel_brackets=False),
+    lambda: ASHAOracle(objective="loss", max_epochs=9, factor=3, max_trials=9, seed=0,
+                       hyperparameters=space()),
+], ids=["hyperband", "bohb", "asha"])
+def test_a_job_told_completed_before_its_planned_epochs_is_never_promoted(
+        make: Callable[[], Oracle]) -> None:
+    # by hand, a job that ended early may be told COMPLETED with the epoch it reached: its
+    # checkpoint never got to the epoch a child would continue from, as for PRUNED
+    oracle = make()
+    first = oracle.ask()
+    assert first.epochs > first.initial_epoch
+    record = oracle.tell(first.trial_id, {"loss": 0.0}, epochs_reached=first.initial_epoch)
+    assert (record.status, record.epochs_reached) == (TrialStatus.COMPLETED, first.initial_epoch)
     parents = []
     while (s := oracle.ask()) is not None:
         parents.append(s.parent_id)

@@ -293,11 +293,12 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
     @staticmethod
     def _reached_planned_epochs(suggestion: Suggestion, record: TrialRecord) -> bool:
         """Whether ``record``'s loss was measured at the job's planned epochs, so that it may
-        be promoted: not for a job stopped early (``PRUNED`` before its ``epochs``): its child
-        would continue from ``epochs`` a checkpoint that never got there."""
+        be promoted: not for a job that stopped before its ``epochs`` (told ``PRUNED`` there,
+        or ``COMPLETED`` with a smaller ``epochs_reached``): its child would continue from
+        ``epochs`` a checkpoint that never got there."""
         return record.loss is not None and not (
-            record.status is TrialStatus.PRUNED and suggestion.epochs is not None
-            and record.epochs_reached is not None and record.epochs_reached < suggestion.epochs)
+            suggestion.epochs is not None and record.epochs_reached is not None
+            and record.epochs_reached < suggestion.epochs)
 
     def _pending_job(self, trial_id: str) -> Suggestion:
         try:
