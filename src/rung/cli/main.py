@@ -130,11 +130,24 @@ def _dashboard(args: argparse.Namespace) -> int:
     def ready(url: str) -> None:
         print(f"dashboard of {args.project} on {url} (Ctrl-C stops it)", flush=True)
 
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a dashboard stops
-        serve(args.project, host=args.host, port=args.port, refresh_s=args.refresh,
-              allow_remote=args.allow_remote, open_browser=args.open, ready=ready)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a dashboard stops
+            serve(args.project, host=args.host, port=args.port, refresh_s=args.refresh,
+                  allow_remote=args.allow_remote, open_browser=args.open, ready=ready)
+    except ConfigurationError as exc:  # serve's words (host, port) put in the command's
+        raise RungError(_options_named(str(exc))) from None
     print("dashboard stopped")
     return 0
+
+
+def _options_named(message: str) -> str:
+    """An error of ``serve`` naming its arguments as the command's options."""
+    for said, option in (("host and port ", "--host and --port "), ("host ", "--host ")):
+        if message.startswith(said):
+            message = option + message[len(said):]
+            break
+    return message.replace("pass allow_remote=True (rung dashboard --allow-remote)",
+                           "pass --allow-remote")
 
 
 def _project(sub: argparse.ArgumentParser) -> None:
