@@ -53,7 +53,8 @@ svg .small{font-size:10px;fill:#666}
 svg.bracket{background:#fcfcfd;border:1px solid #eceff3;border-radius:4px}
 .params{display:flex;flex-wrap:wrap;gap:8px}
 .params figure{margin:0;width:310px}
-.params figcaption{font-weight:600;font-size:13px}
+.params figcaption{font-weight:600;font-size:13px;white-space:nowrap;overflow:hidden;
+ text-overflow:ellipsis}
 svg.param{width:310px;height:230px}
 .legend,.note{color:#555;font-size:12px;margin:4px 0}
 .sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 3px 0 6px;
@@ -70,7 +71,10 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .tools input{padding:3px 6px;width:260px}
 td.COMPLETED{color:#1e7b34}td.FAILED{color:#c92a2a}td.PRUNED{color:#777}td.RUNNING{color:#1c64b0}
 td.err{max-width:420px;overflow:hidden;text-overflow:ellipsis;color:#a3231a}
+.kv td{white-space:normal;overflow-wrap:anywhere}
 .kv td:first-child{color:#555}
+#trials td,#trials th{max-width:320px;overflow:hidden;text-overflow:ellipsis}
+#trials td.err{max-width:420px}
 #tip{position:fixed;pointer-events:none;background:#fff;border:1px solid #bbb;border-radius:4px;
  padding:6px 8px;font-size:12px;box-shadow:0 2px 6px rgba(0,0,0,.15);display:none;z-index:9;
  max-width:360px}
@@ -121,6 +125,7 @@ SCRIPT = r"""
       r.forEach(function (c, i) {
         var td = document.createElement("td");
         td.textContent = fmt(c);
+        if (typeof c === "string" && c.length > 40) td.title = c;  // a cell cut with "..."
         if (cols[i][2]) td.className = "num";
         if (cols[i][0] === "status") td.className = String(c);
         if (cols[i][0] === "error" && c) { td.className = "err"; td.title = c; }
@@ -139,7 +144,7 @@ SCRIPT = r"""
   var head = document.createElement("tr");
   cols.forEach(function (c, i) {
     var th = document.createElement("th");
-    th.textContent = c[1];
+    th.textContent = c[1]; th.title = c[1];
     th.addEventListener("click", function () {
       st.desc = st.key === i ? !st.desc : false; st.key = i; st.page = 0; compute(); render();
     });

@@ -110,7 +110,7 @@ def draw_param(plot: ParamPlot, objective: str, levels: list[int]) -> str:
     y_range = robust_range([p.y for p in plot.points])
     box = Box(310, 230, left=58, right=10, top=10, bottom=52)
     if y_range is None:
-        return f'<figure><figcaption>{esc(plot.name)}</figcaption>' \
+        return f'<figure><figcaption title="{esc(plot.name)}">{esc(plot.name)}</figcaption>' \
                '<p class="empty">No result yet.</p></figure>'
     # the points keep _INSET pixels off the frame, so that one at an extreme (the best job,
     # a value at the range's end) is drawn whole, not cut by the frame's corner
@@ -136,7 +136,8 @@ def draw_param(plot: ParamPlot, objective: str, levels: list[int]) -> str:
         f'<path class="pd" stroke="{ramp(0.85 - 0.85 * rank.get(e, 0) / max(len(levels) - 1, 1))}"'
         f' d="{dots(pts)}"/>' for e, pts in sorted(groups.items()))
     shown = "" if len(plot.points) == plot.total else f" ({len(plot.points):,} of {plot.total:,})"
-    return (f'<figure><figcaption>{esc(plot.name)}{esc(shown)}</figcaption>'
+    caption = esc(plot.name + shown)  # one line, cut with "…" by the page: whole on hover
+    return (f'<figure><figcaption title="{caption}">{caption}</figcaption>'
             f'{_svg(box, grid + paths, plot.name + " against " + objective, "param")}</figure>')
 
 

@@ -13,8 +13,8 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["BRACKET_COLOURS", "Box", "Scale", "axes", "bracket_colour", "dots", "esc", "fmt",
-           "label_width", "polyline", "ramp", "spread_ticks", "ticks"]
+__all__ = ["BRACKET_COLOURS", "Box", "Scale", "axes", "bracket_colour", "dots", "esc", "fit_label",
+           "fmt", "label_width", "polyline", "ramp", "spread_ticks", "ticks"]
 
 # one colour per bracket s (s = 0 last: the bracket that trains every configuration fully)
 BRACKET_COLOURS = ("#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2",
@@ -202,11 +202,37 @@ def axes(box: Box, xs: Scale, ys: Scale, x_label: str, y_label: str,
         parts.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{box.y1}" '
                      f'y2="{box.y0}"/><text class="tick" x="{x:.1f}" y="{box.y0 + 16}" '
                      f'text-anchor="middle">{esc(name)}</text>')
-    parts.append(f'<text class="label" x="{(box.x0 + box.x1) / 2:.0f}" y="{box.height - 6}" '
-                 f'text-anchor="middle">{esc(x_label)}</text>')
-    parts.append(f'<text class="label" transform="translate(14 {(box.y0 + box.y1) / 2:.0f}) '
-                 f'rotate(-90)" text-anchor="middle">{esc(y_label)}</text>')
+    x_mid, y_mid = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+    parts.append(f'<text class="label" x="{x_mid:.0f}" y="{box.height - 6}" '
+                 f'text-anchor="middle">{_fitted(x_label, _room(x_mid, box.width))}</text>')
+    parts.append(f'<text class="label" transform="translate(14 {y_mid:.0f}) '
+                 f'rotate(-90)" text-anchor="middle">{_fitted(y_label, _room(y_mid, box.height))}'
+                 '</text>')
     return "".join(parts)
+
+
+_LABEL_PX = 12 * 0.64  # the axis titles' 12px font: the widest common character, as above
+
+
+def _room(middle: float, extent: float) -> float:
+    """The pixels a title centred at ``middle`` of ``extent`` has before one of its ends."""
+    return 2 * min(middle, extent - middle) - 4
+
+
+def fit_label(text: str, pixels: float) -> str:
+    """``text`` cut in its middle (with "…") to fit ``pixels``: a long hyperparameter's name
+    keeps its start and its end."""
+    most = max(int(pixels / _LABEL_PX), 5)
+    if len(text) <= most:
+        return text
+    tail = (most - 1) // 2
+    return text[:most - 1 - tail] + "…" + text[len(text) - tail:]
+
+
+def _fitted(label: str, pixels: float) -> str:
+    """An axis title's markup: ``label`` fitted to ``pixels``, whole in its tooltip when cut."""
+    shown = fit_label(label, pixels)
+    return esc(shown) if shown == label else f"<title>{esc(label)}</title>{esc(shown)}"
 
 
 def polyline(points: Iterable[tuple[float, float]]) -> str:
