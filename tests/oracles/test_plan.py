@@ -17,7 +17,7 @@ from rung.oracles import (
     SuccessiveHalvingOracle,
     plan_from_settings,
 )
-from rung.oracles.plan import ReplacedBracket, replaced_brackets
+from rung.oracles.plan import ReplacedBracket, plan_from_settings, replaced_brackets
 
 ORACLES = [
     HyperbandOracle(objective="loss", max_epochs=27, factor=3),
@@ -131,5 +131,19 @@ def test_an_open_ended_single_fidelity_search_says_why_its_plan_has_no_end() -> 
                    RandomSearchOracle(objective="loss", max_trials=None)):
         head = oracle.budget().describe().splitlines()[0]
         assert head.startswith("planned: no end (max_trials=None") and "max_time" in head, head
-    asha = ASHAOracle(objective="loss", max_epochs=9, factor=3).budget().describe()
-    assert asha.startswith("planned: not known in advance (how many jobs run depends on")
+
+
+@pytest.mark.parametrize(("mode", "expected"), [
+    ("promotion", "planned: not known in advance (ASHA promotes as results arrive; "
+                  "search(max_time=..., max_epochs_total=...) or Ctrl-C end it sooner): "
+                  "20 configurations, rungs at 3, 9, 27 epochs: at most 60 jobs and 540 epochs"),
+    ("stopping", "planned: 20 jobs; each stopped at a rung (3, 9, 27 epochs) or trained to 27: "
+                 "at most 540 epochs"),
+])
+def test_asha_plans_say_their_rungs_and_upper_bounds(mode: str, expected: str) -> None:
+    """ASHA's totals depend on the results, but its rungs and the most it can cost do not;
+    the stored settings give the same plan (``rung status`` of the project)."""
+    oracle = ASHAOracle(objective="loss", max_epochs=27, factor=3, min_epochs=2, mode=mode,
+                        max_trials=20)
+    assert oracle.budget().describe() == expected
+    assert plan_from_settings(oracle.state_dict()["settings"]) == oracle.budget()

@@ -43,7 +43,7 @@ from rung.oracles._asha_rung import Rung, keep_of, legacy_entries
 from rung.oracles._define_by_run import with_pending_defaults
 from rung.oracles._log import LOG_KEY, PagedLog
 from rung.oracles.base import Oracle, Suggestion, unknown_values
-from rung.oracles.schedule import ASHA_OPEN_ENDED, Budget, milestones
+from rung.oracles.schedule import Budget, asha_budget, milestones
 from rung.oracles.stop import StopKind
 from rung.trial_record import TrialRecord, TrialStatus
 from rung.validation import check_choice, check_epochs, check_int, check_optional_int
@@ -132,11 +132,8 @@ class ASHAOracle(Oracle):
         return self.mode == "stopping"
 
     def budget(self) -> Budget:
-        if self.max_trials is None:
-            return Budget(jobs=0, epochs=None, open_ended=ASHA_OPEN_ENDED)
-        if self.mode == "stopping":
-            return Budget(jobs=self.max_trials, epochs=None)
-        return Budget(jobs=0, epochs=None)  # promotions depend on the order results arrive
+        return asha_budget(self.max_epochs, self.factor, self.min_epochs, self.mode,
+                           self.max_trials)  # promotions depend on the order results arrive
 
     def _to_start(self) -> int:
         """How many new configurations may still start (``_UNBOUNDED`` without a limit)."""

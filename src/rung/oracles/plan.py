@@ -13,7 +13,8 @@ settings                                   plan
                                            halving's one; ``full_budget_jobs``: BOHB's
                                            bracket ``s = 0``, run second)
 ``mode, min_epochs`` (ASHA)                ``max_trials`` jobs (stopping), or unknown
-                                           (promotion: promotions depend on the results)
+                                           (promotion: promotions depend on the results);
+                                           either way its rungs and upper bounds
 ``max_trials`` (random, grid, Bayesian,    ``max_trials`` jobs (of ``epochs`` each, when
 custom oracles)                            set)
 anything else                              unknown (``Budget(jobs=0, epochs=None)``)
@@ -36,6 +37,7 @@ from rung.oracles.schedule import (
     BracketPlan,
     Budget,
     RungPlan,
+    asha_budget,
     bracket_plan,
     integer_log,
 )
@@ -100,11 +102,13 @@ def plan_from_settings(settings: Mapping[str, Any] | None) -> Budget:
     max_epochs, factor = _int(settings, "max_epochs"), _int(settings, "factor")
     max_trials = _int(settings, "max_trials")
     if "mode" in settings and "min_epochs" in settings:  # ASHA
+        min_epochs = _int(settings, "min_epochs")
         if "max_trials" in settings and settings["max_trials"] is None:
             return Budget(jobs=0, epochs=None, open_ended=ASHA_OPEN_ENDED)
-        if settings["mode"] == "stopping" and max_trials is not None:
-            return Budget(jobs=max_trials, epochs=None)
-        return unknown
+        if (max_trials is None or max_epochs is None or factor is None or min_epochs is None
+                or not 1 <= min_epochs <= max_epochs or factor < 2):
+            return unknown
+        return asha_budget(max_epochs, factor, min_epochs, str(settings["mode"]), max_trials)
     if ("hyperband_iterations" in settings and max_epochs is not None and max_epochs >= 1
             and factor is not None and factor >= 2):
         return _hyperband(settings, max_epochs, factor)

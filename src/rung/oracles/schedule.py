@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["BracketPlan", "Budget", "RungPlan", "bracket_plan", "hyperband_plan", "integer_log",
-           "milestones"]
+__all__ = ["BracketPlan", "Budget", "RungPlan", "asha_budget", "bracket_plan", "hyperband_plan",
+           "integer_log", "milestones"]
 
 ASHA_OPEN_ENDED = ("max_trials=None: new configurations until the space is exhausted, or "
                    "search(max_time=..., max_epochs_total=...) or Ctrl-C stops it")
@@ -137,6 +137,7 @@ class Budget:
     epochs_without_continuation: int | None = None
     iterations: int | None = 1
     open_ended: str = ""  # why jobs is 0, where the general reason would mislead
+    bounds: str = ""  # what is known where the totals are not (ASHA's rungs and upper bounds)
 
     def describe(self) -> str:
         """A human-readable table of the plan."""
@@ -148,7 +149,11 @@ class Budget:
                     "stopped by search(max_time=..., max_epochs_total=...) or Ctrl-C")
         elif not self.jobs and not self.brackets and self.open_ended:
             head = f"planned: no end ({self.open_ended})"
-        elif not self.jobs and not self.brackets:  # ASHA's promotions, an open-ended search
+        elif not self.jobs and not self.brackets and self.bounds:  # ASHA's promotions
+            head = ("planned: not known in advance (ASHA promotes as results arrive; "
+                    f"search(max_time=..., max_epochs_total=...) or Ctrl-C end it sooner): "
+                    f"{self.bounds}")
+        elif not self.jobs and not self.brackets:  # an open-ended search
             head = ("planned: not known in advance (how many jobs run depends on the results, "
                     "e.g. ASHA's promotions; max_trials, search(max_time=..., "
                     "max_epochs_total=...) or Ctrl-C end it)")
@@ -158,7 +163,8 @@ class Budget:
                     + (f" ({self.epochs_without_continuation} without checkpoint continuation)"
                        if self.epochs_without_continuation is not None and self.brackets else "")
                     + (_count(len(self.brackets) * self.iterations, "bracket")
-                       if self.brackets else ""))
+                       if self.brackets else "")
+                    + (f"; {self.bounds}" if self.bounds else ""))
         lines = [head]
         repeat = "" if self.iterations == 1 else (
             " (each iteration)" if self.iterations is None else
@@ -168,6 +174,24 @@ class Budget:
             lines.append(f"  bracket s={b.s}: {b.jobs:>4} jobs {b.epochs:>6} epochs   "
                          f"rungs (jobs x epochs): {rungs}{repeat}")
         return "\n".join(lines)
+
+
+def asha_budget(max_epochs: int, factor: int, min_epochs: int, mode: str,
+                max_trials: int | None) -> Budget:
+    """ASHA's plan: with ``max_trials`` its rungs and upper bounds (each configuration trains
+    at most to ``max_epochs``, one job per rung in the promotion mode); the totals themselves
+    depend on the results."""
+    if max_trials is None:
+        return Budget(jobs=0, epochs=None, open_ended=ASHA_OPEN_ENDED)
+    rungs = milestones(max_epochs, factor, min_epochs)
+    at = ", ".join(map(str, rungs))
+    if mode == "stopping":
+        return Budget(jobs=max_trials, epochs=None, bounds=(
+            f"each stopped at a rung ({at} epochs) or trained to {max_epochs}: "
+            f"at most {max_trials * max_epochs} epochs"))
+    return Budget(jobs=0, epochs=None, bounds=(
+        f"{max_trials} configurations, rungs at {at} epochs: at most "
+        f"{max_trials * len(rungs)} jobs and {max_trials * max_epochs} epochs"))
 
 
 def _count(n: int, noun: str) -> str:
