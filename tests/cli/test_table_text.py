@@ -3,6 +3,7 @@ keeps the columns of the header, as a terminal shows them."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from pathlib import Path
 
@@ -66,3 +67,16 @@ def test_a_wide_value_is_cut_to_the_cell_by_its_columns(tmp_path: Path, capsys) 
     row = _table(project, capsys)[2]
     cell = row.split()[-1]
     assert cell.endswith("…") and _columns(cell) <= MAX_CELL
+
+
+def test_json_output_writes_names_and_values_as_they_are(tmp_path: Path, capsys) -> None:
+    """``rung best``, ``rung status --json`` and ``rung trials --format json`` print UTF-8
+    (valid JSON either way), not ``"temp\\u00e9rature"``."""
+    project = _project(tmp_path, [{"température": "模型"}])
+    for command in (["best", project], ["status", project, "--json"],
+                    ["trials", project, "--format", "json"]):
+        assert main(command) == 0
+        out = capsys.readouterr().out
+        assert "\\u" not in out, (command, out)
+    assert main(["best", project]) == 0
+    assert json.loads(capsys.readouterr().out)["hyperparameters"] == {"température": "模型"}

@@ -17,7 +17,7 @@ from rung.oracles import (
     SuccessiveHalvingOracle,
     plan_from_settings,
 )
-from rung.oracles.plan import ReplacedBracket, plan_from_settings, replaced_brackets
+from rung.oracles.plan import ReplacedBracket, replaced_brackets
 
 ORACLES = [
     HyperbandOracle(objective="loss", max_epochs=27, factor=3),

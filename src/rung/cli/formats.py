@@ -112,6 +112,7 @@ def format_rows(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str]
         return _csv(rows, columns)
     if fmt == "json":
         # one job per line: readable, and several times faster than indent= on 10,000 jobs
-        lines = (json.dumps({k: json_value(v) for k, v in row.items()}) for row in rows)
+        lines = (json.dumps({k: json_value(v) for k, v in row.items()}, ensure_ascii=False)
+                 for row in rows)
         return "[\n" + ",\n".join(lines) + "\n]" if rows else "[]"
     return _table(rows, empty)

@@ -53,7 +53,7 @@ def _status(args: argparse.Namespace) -> int:
     with open_given(args.project) as storage:
         status = project_status(storage)
     if args.json:
-        print(json.dumps(status.to_json(), indent=1, default=json_value))
+        print(json.dumps(status.to_json(), indent=1, default=json_value, ensure_ascii=False))
     else:
         print(format_status(status, args.project))
     return 0
@@ -76,7 +76,7 @@ def _best(args: argparse.Namespace) -> int:
              "epochs": trained_to[r.trial_id] or None, "hyperparameters": r.values,
              "metrics": {k: json_value(v) for k, v in r.metrics.items()}}
             for r in top]
-    print(json.dumps(best[0] if args.top == 1 else best, indent=1))
+    print(json.dumps(best[0] if args.top == 1 else best, indent=1, ensure_ascii=False))
     return 0
 
 
