@@ -80,3 +80,11 @@ def test_json_output_writes_names_and_values_as_they_are(tmp_path: Path, capsys)
         assert "\\u" not in out, (command, out)
     assert main(["best", project]) == 0
     assert json.loads(capsys.readouterr().out)["hyperparameters"] == {"température": "模型"}
+
+
+def test_the_best_line_of_status_cuts_a_long_value(tmp_path: Path, capsys) -> None:
+    project = _project(tmp_path, [{"prompt": "y" * 500, "units": 8}])
+    assert main(["status", project]) == 0
+    best = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("best:"))
+    assert "y" * 59 + "…'" in best and "y" * 60 not in best and "'units': 8" in best
+    assert best.endswith("(whole: rung best)") and len(best) < 150

@@ -21,6 +21,17 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+_MAX_VALUE = 60  # characters of a text value on the best: line
+
+
+def _values(values: dict[str, object]) -> str:
+    """The best trial's values as a dict, a long text value cut with "…" (``rung best`` shows
+    them whole)."""
+    cut = {k: v[:_MAX_VALUE - 1] + "…" if isinstance(v, str) and len(v) > _MAX_VALUE else v
+           for k, v in values.items()}
+    return f"{cut}" + (" (whole: rung best)" if cut != values else "")
+
+
 def _rung_line(r: RungStatus) -> str:
     parts = [f"{r.completed} completed"]
     parts += [f"{n} {name}" for name, n in (("pruned", r.pruned), ("failed", r.failed),
@@ -126,7 +137,7 @@ def format_status(status: ProjectStatus, path: str) -> str:
         value = "-" if best["value"] is None else f"{best['value']:.6g}"
         after = f"after {_count(best['epochs'], 'epoch')} " if best["epochs"] else ""
         lines.append(f"best: trial {best['trial_id']} {name}={value} {after}"
-                     f"{best['hyperparameters']}")
+                     f"{_values(best['hyperparameters'])}")
     lines += search_lines(SearchState(status.counts.get("RUNNING", 0), status.driver,
                                       status.driver_gone, status.last_error))
     lines += _bracket_lines(status.rungs, status.replaced, status.stopping)
