@@ -7,6 +7,7 @@ import random
 import pytest
 
 from rung.oracles import _ranking
+from rung.oracles._asha_rung import Rung
 from rung.oracles._ranking import Ranking, rank_key
 from rung.trial_record import TrialRecord, TrialStatus
 
@@ -78,3 +79,22 @@ def test_asha_stopping_recommends_only_configurations_it_trained_to_the_end() ->
     best = oracle.get_best_trials(6)
     assert [told[t.trial_id] for t in best] == [0, 0, 0]
     assert [t.score for t in best] == [1.0, 3.0, 5.0]
+
+
+def test_a_tie_goes_to_the_earlier_trial_past_99999_trials() -> None:
+    """Ids outgrow their five digits: "100000" was made after "99999", so it loses a tie
+    (as ``rung status``, which orders by creation, has it)."""
+    records = [TrialRecord(trial_id, {}, TrialStatus.COMPLETED, epochs=3, loss=0.5)
+               for trial_id in ("100000", "99999")]
+    fed = Ranking()
+    for record in records:
+        fed.add(record)
+    assert Ranking(records).best(2) == fed.best(2) == ["99999", "100000"]
+
+
+def test_an_asha_rung_breaks_ties_in_creation_order_past_99999_trials() -> None:
+    rung = Rung()
+    for trial_id in ("100000", "99999", "100001"):
+        rung.add(trial_id, 0.5)
+    assert rung.ids == ["99999", "100000", "100001"]
+    assert rung.candidate(factor=3) == "99999"

@@ -29,7 +29,7 @@ __all__ = ["Rung", "keep_of", "legacy_entries"]
 
 
 class Rung:
-    """Results of one rung, sorted best first (by loss, then trial id), which of them were
+    """Results of one rung, sorted best first (by loss, then creation order), which of them were
     promoted, and which were retired: ranked where no promotion can ever reach (their checkpoints
     may be deleted, so they are never promoted, even if ``max_trials`` is raised later).
 
@@ -47,14 +47,16 @@ class Rung:
         self.promoted: set[str] = set()
         self.retired: set[str] = set()
         self.open: set[str] = set()  # neither promoted nor retired: may still be promoted
-        self._best_open: list[tuple[float, str]] = []  # heap of open results (stale ones skipped)
+        # heap of open results (stale ones skipped), ties in creation order
+        self._best_open: list[tuple[float, int, str]] = []
         # ids[_clean_from:] hold no open result but those in _fresh (joined since retire last ran)
         self._clean_from = 0
         self._fresh: set[str] = set()
 
     def _index(self, trial_id: str, loss: float) -> int:
         index = bisect.bisect_left(self.losses, loss)
-        while index < len(self.ids) and self.losses[index] == loss and self.ids[index] < trial_id:
+        while (index < len(self.ids) and self.losses[index] == loss
+               and creation_order(self.ids[index]) < creation_order(trial_id)):
             index += 1
         return index
 
@@ -76,7 +78,7 @@ class Rung:
         self.ids.insert(index, trial_id)
         self.losses.insert(index, loss)
         if trial_id in self.open:
-            heapq.heappush(self._best_open, (loss, trial_id))
+            heapq.heappush(self._best_open, (loss, len(trial_id), trial_id))
         if index < self._clean_from:
             self._clean_from += 1  # the clean tail moved down one place
         elif trial_id in self.open:
@@ -99,7 +101,7 @@ class Rung:
         even where fewer than ``eta`` results came."""
         heap = self._best_open
         while heap:
-            loss, trial_id = heap[0]
+            loss, _, trial_id = heap[0]
             if trial_id in self.open and self.loss[trial_id] == loss:  # the best open result
                 keep = keep_of(len(self.ids), factor) if final else len(self.ids) // factor
                 return trial_id if self._index(trial_id, loss) < keep else None

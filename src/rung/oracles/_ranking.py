@@ -18,11 +18,12 @@ from rung.trial_record import TrialRecord, TrialStatus
 __all__ = ["TOP", "Ranking", "rank_key"]
 
 
-def rank_key(record: TrialRecord) -> tuple[float, int, str]:
-    """Best first: lowest loss, then most epochs reached, then earliest."""
+def rank_key(record: TrialRecord) -> tuple[float, int, int, str]:
+    """Best first: lowest loss, then most epochs reached, then earliest (``creation_order``:
+    "100000" comes after "99999"); the id is last."""
     reached = record.epochs if record.epochs_reached is None else record.epochs_reached
     return (float(record.loss if record.loss is not None else math.inf), -reached,
-            record.trial_id)
+            len(record.trial_id), record.trial_id)
 
 
 TOP = 1024
@@ -41,7 +42,7 @@ class Ranking:
     def __init__(self, records: Iterable[TrialRecord] = ()) -> None:
         # rank_key inlined: opening a large project ranks every result at once
         keys = sorted([(float(r.loss), -(r.epochs if r.epochs_reached is None
-                                        else r.epochs_reached), r.trial_id)
+                                        else r.epochs_reached), len(r.trial_id), r.trial_id)
                        for r in records
                        if r.loss is not None and r.status is TrialStatus.COMPLETED])
         self._top = keys[:TOP]  # sorted; every key here ranks before every key of _rest
