@@ -18,22 +18,85 @@ checkpoint can travel with a job to a worker that does not see the project direc
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import pickle
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from rung.errors import CheckpointCorruptError, CheckpointMissingError
 from rung.validation import fail_type, fail_value
 
-__all__ = ["CheckpointStore", "check_trial_id"]
+__all__ = ["CheckpointStore", "check_trial_id", "pickle_error"]
 
 FILENAME = "checkpoint.pkl"
 MARKER = "checkpoint.saved"
 MAGIC = b"rung-checkpoint-1\n"  # then the SHA-256 of the pickle (32 bytes), then the pickle
+
+
+_PICKLE_ERRORS = (pickle.PicklingError, TypeError, AttributeError)  # what pickle raises itself
+_MAX_CHILDREN = 10_000  # parts of one container tried, when looking for the unpicklable one
+_MAX_DEPTH = 12
+
+
+def _parts(obj: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """The parts of ``obj`` pickle goes into (items, elements, attributes), named by path."""
+    attributes = getattr(obj, "__dict__", None)
+    if isinstance(obj, dict):
+        yield from ((f"{path}[{key!r}]", value) for key, value in obj.items())
+    elif isinstance(obj, (list, tuple)):
+        yield from ((f"{path}[{i}]", value) for i, value in enumerate(obj))
+    elif isinstance(obj, (set, frozenset)):
+        yield from ((f"an element of {path}", value) for value in obj)
+    elif isinstance(attributes, dict):
+        yield from ((f"{path}.{name}", value) for name, value in attributes.items())
+
+
+def _unpicklable_part(obj: Any, path: str, depth: int = 0) -> tuple[str, Any]:
+    """The innermost part of ``obj`` that pickle refuses (``obj`` itself if none of its parts,
+    or if its class is refused: an instance of a class defined inside a function)."""
+    if not isinstance(obj, (dict, list, tuple, set, frozenset)):
+        try:
+            pickle.dumps(type(obj), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - the class itself, before any attribute
+            return path, obj
+    if depth < _MAX_DEPTH:
+        for name, part in itertools.islice(_parts(obj, path), _MAX_CHILDREN):
+            try:
+                pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # noqa: BLE001 - any refusal: look inside that part
+                return _unpicklable_part(part, name, depth + 1)
+    return path, obj
+
+
+def pickle_error(error: BaseException, parts: dict[str, Any], call: str) -> BaseException:
+    """The error to raise when pickling ``parts`` (``{name: object}``) for ``call`` failed with
+    ``error``: pickle's own error (``TypeError: cannot pickle '_thread.lock' object``) names a
+    type but not where it is, so the same type of error, naming the part (``obj['lock']``),
+    its type and what a checkpoint should hold instead. Any other error is returned as it is."""
+    if type(error) not in _PICKLE_ERRORS:
+        return error
+    where, what = "", None
+    for name, obj in parts.items():
+        try:
+            pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - the part that fails
+            where, what = _unpicklable_part(obj, name)
+            break
+    kind = type(what)
+    name = kind.__qualname__ if kind.__module__ == "builtins" else (
+        f"{kind.__module__}.{kind.__qualname__}")
+    found = f"{where}, a {name}, cannot be pickled" if where else "it cannot be pickled"
+    return type(error)(
+        f"{call}: {found} ({type(error).__name__}: {error}). A checkpoint is pickled, so it "
+        "holds what the next job needs to continue as plain data (a model's state_dict(), "
+        "arrays, numbers, a fitted estimator), not open files, locks, threads, generators, "
+        "lambdas or functions defined inside another function; framework files go in "
+        "trial.checkpoint_dir. Nothing was written.")
 
 
 _TRIAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
@@ -90,7 +153,14 @@ class CheckpointStore:
     def save(self, trial_id: str, obj: Any) -> Path:
         directory = self.directory(trial_id)
         target = directory / FILENAME
-        payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            error = pickle_error(exc, {"obj": obj}, f"the checkpoint of trial {trial_id} "
+                                 "(save_checkpoint(obj))")
+            if error is exc:
+                raise
+            raise error from exc
         (directory / MARKER).touch()  # first: a child loads only after this save completed
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pkl")
         try:
