@@ -5,7 +5,8 @@
 
 Every trial saves its model, optimizer, LR scheduler and RNG states with
 ``rung.integrations.torch.save``; a promoted trial restores them and continues where its parent
-stopped. ``keep_checkpoints="best"`` deletes the checkpoints no trial can continue from.
+stopped. ``keep_checkpoints="best"`` deletes the checkpoints no trial can continue from; after
+the search ``rung.integrations.torch.load`` puts the best trial's weights into a fresh model.
 """
 
 from __future__ import annotations
@@ -29,17 +30,21 @@ def load_data() -> tuple[torch.utils.data.TensorDataset, torch.Tensor, torch.Ten
     return train, torch.tensor(X_val, dtype=torch.float32), torch.tensor(y_val)
 
 
+def build(hp: rung.HyperParameters) -> torch.nn.Module:
+    units = hp.Int("units", 16, 256, sampling="log")
+    dropout = hp.Float("dropout", 0.0, 0.5)
+    return torch.nn.Sequential(torch.nn.Linear(64, units), torch.nn.ReLU(),
+                               torch.nn.Dropout(dropout), torch.nn.Linear(units, 10))
+
+
 def train(trial: rung.Trial, data: tuple) -> dict[str, float]:
     train_set, X_val, y_val = data
     hp = trial.hyperparameters
-    units = hp.Int("units", 16, 256, sampling="log")
-    dropout = hp.Float("dropout", 0.0, 0.5)
-    lr = hp.Float("lr", 1e-3, 1e-1, sampling="log")
-    batch_size = hp.Choice("batch_size", [32, 64, 128])
     if trial.parent_id is None:
         rung_torch.seed_all(0)  # a new configuration: the same initialisation for all
-    model = torch.nn.Sequential(torch.nn.Linear(64, units), torch.nn.ReLU(),
-                                torch.nn.Dropout(dropout), torch.nn.Linear(units, 10))
+    model = build(hp)
+    lr = hp.Float("lr", 1e-3, 1e-1, sampling="log")
+    batch_size = hp.Choice("batch_size", [32, 64, 128])
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=27)
     loader = torch.utils.data.DataLoader(train_set, batch_size=batch_size, shuffle=True)
@@ -73,10 +78,16 @@ def main() -> None:
             run_trial=train, objective="val_accuracy", max_epochs=3 if args.smoke else 27,
             factor=3, seed=0, directory=args.directory or tmp, project_name="torch_mlp",
             overwrite=True, keep_checkpoints="best", verbose=0 if args.smoke else 1)
-        tuner.search(load_data())
+        data = load_data()
+        tuner.search(data)
         best = tuner.oracle.get_best_trials(1)[0]
         print(f"best val_accuracy={best.score:.4f} with {best.hyperparameters.values} "
               f"({best.epochs} epochs, trial {best.trial_id})")
+        model = build(best.hyperparameters)  # a fresh model: the best trial's weights go in
+        rung_torch.load(tuner, best, model=model)
+        with torch.no_grad():
+            accuracy = float((model.eval()(data[1]).argmax(1) == data[2]).float().mean())
+        print(f"reloaded the best model: val_accuracy={accuracy:.4f}")
 
 
 if __name__ == "__main__":

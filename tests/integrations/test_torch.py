@@ -246,3 +246,58 @@ def test_a_state_a_generator_refuses_changes_no_generator(key: str, value, words
     after = _all_rng_states()
     assert torch.equal(after[0], before[0])
     assert np.array_equal(after[1], before[1]) and after[2] == before[2]
+
+
+def test_an_unpicklable_extra_is_named_and_the_previous_checkpoint_stays(tmp_path: Path) -> None:
+    """torch.save's pickling error named a type only: save names the part, and the trial's
+    previous checkpoint (an earlier save) is left as it was, with no temporary file."""
+    store = CheckpointStore(tmp_path)
+    model = torch.nn.Linear(2, 2)
+    trial = make_trial(store, "a", 0, 1, None)
+    rung_torch.save(trial, model=model, extra={"step": 1})
+    with pytest.raises(Exception, match=r"torch\.save\(trial a\): extra\['callback'\], a "
+                                        r"function, cannot be pickled") as info:
+        rung_torch.save(trial, model=model, extra={"step": 2, "callback": lambda: 0})
+    assert "state_dict()" in str(info.value) and info.value.__cause__ is not None
+    with open(tmp_path / "log.txt", "w") as log, \
+            pytest.raises(TypeError, match=r"extra\['log'\]\[0\], a _io\.TextIOWrapper"):
+        rung_torch.save(trial, model=model, extra={"log": [log]})
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [rung_torch.FILENAME]
+    assert rung_torch.restore(make_trial(store, "b", 1, 3, "a"), model=model) == {"step": 1}
+
+
+def test_load_gives_the_best_trials_saved_state_to_a_fresh_model(tmp_path: Path) -> None:
+    """get_best_models returns what trial.save_checkpoint saved; a function that saves with
+    rung_torch.save alone got CheckpointMissingError ("saved none") and had no documented way
+    to load its best model: rung_torch.load does it."""
+    def train(trial: rung.Trial) -> float:
+        lr = trial.hyperparameters.Choice("lr", [0.01, 0.03, 0.1, 0.3])
+        if trial.parent_id is None:
+            rung_torch.seed_all(0)
+        model, optimizer, scheduler, loader = build(lr)
+        rung_torch.restore(trial, model=model, optimizer=optimizer, scheduler=scheduler)
+        loss = train_epochs(model, optimizer, scheduler, loader,
+                            trial.epochs - trial.initial_epoch)
+        rung_torch.save(trial, model=model, optimizer=optimizer, scheduler=scheduler,
+                        extra={"epochs": trial.epochs})
+        return loss
+
+    tuner = rung.Hyperband(run_trial=train, objective="loss", max_epochs=3, factor=3, seed=0,
+                           directory=tmp_path, project_name="t", keep_checkpoints="best",
+                           verbose=0)
+    tuner.search()
+    best = tuner.oracle.get_best_trials(1)[0]
+    model, optimizer, scheduler, _ = build(best.hyperparameters["lr"])
+    extra = rung_torch.load(tuner, model=model, optimizer=optimizer, scheduler=scheduler)
+    assert extra == {"epochs": best.epochs}
+    reference, ref_opt = uninterrupted(best.hyperparameters["lr"], best.epochs)
+    for name, value in reference.state_dict().items():
+        assert torch.equal(value, model.state_dict()[name]), name
+    assert rung_torch.load(tuner, best, model=build(0.1)[0]) == extra  # the trial given
+    other = tuner.oracle.get_best_trials(2)[1]
+    with pytest.raises(rung.errors.CheckpointMissingError, match="deleted by keep_checkpoints"):
+        rung_torch.load(tuner, other, model=build(0.1)[0])
+    with pytest.raises(rung.errors.CheckpointMissingError, match="saved no 'other.pt'"):
+        rung_torch.load(tuner, model=build(0.1)[0], filename="other.pt")
+    with pytest.raises(ArgumentTypeError, match="tuner must be a rung tuner"):
+        rung_torch.load(tmp_path, model=model)

@@ -25,41 +25,39 @@ Example::
             trial.report(epoch, val_loss=val_loss)
         rung_torch.save(trial, model=model, optimizer=optimizer, scheduler=scheduler)
 
+    tuner.search(data)                              # then the best model, in a fresh one:
+    rung_torch.load(tuner, model=make_model())      # (tuner.get_best_models() returns what
+                                                    # trial.save_checkpoint saved)
+
 ``torch`` is imported on first use; without it the error says ``pip install "rung[torch]"``.
 """
 
 from __future__ import annotations
 
 import os
-import random
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
-
-from rung.optional import import_optional
+from rung.checkpoints import pickle_error
+from rung.errors import CheckpointMissingError
+from rung.integrations._torch_rng import (
+    SEED_MAX,
+    _torch,
+    get_rng_state,
+    seed_all,
+    set_rng_state,
+)
 from rung.trial import Trial
-from rung.validation import check_bool, check_instance, check_int, fail_type, fail_value
+from rung.validation import check_bool, check_instance, fail_type, fail_value
 
-if TYPE_CHECKING:
-    from types import ModuleType
-
-__all__ = ["FILENAME", "SEED_MAX", "get_rng_state", "restore", "save", "seed_all", "set_rng_state"]
+__all__ = ["FILENAME", "SEED_MAX", "get_rng_state", "load", "restore", "save", "seed_all",
+           "set_rng_state"]
 
 FILENAME = "torch_checkpoint.pt"
 """The file :func:`save` writes in ``trial.checkpoint_dir``."""
 
 FORMAT = 1
-
-SEED_MAX = 2**64 - 1
-"""The largest seed :func:`seed_all` takes (``torch.manual_seed`` takes 64-bit seeds)."""
-
-_RNG_KEYS = ("torch", "numpy", "python")
-
-
-def _torch() -> ModuleType:
-    return import_optional("torch", "torch", "rung.integrations.torch")
 
 
 def _check_stateful(name: str, obj: Any) -> None:
@@ -99,87 +97,6 @@ def _check_filename(filename: Any) -> None:
         raise fail_value("filename", expected, given,
                          "the file is written in trial.checkpoint_dir; several checkpoints per "
                          "trial need different names, not sub-directories")
-
-
-def seed_all(seed: int) -> None:
-    """Seed torch (CPU and CUDA), numpy's global generator and Python's ``random``.
-
-    ``seed`` is an integer in ``[0, 2**64 - 1]`` (torch's range; numpy gets ``seed % 2**32``).
-
-    >>> seed_all(0)
-    """
-    check_int("seed", seed, 0, SEED_MAX, hint="2**64 - 1 is torch's largest seed")
-    torch = _torch()
-    random.seed(int(seed))
-    np.random.seed(int(seed) % 2**32)
-    torch.manual_seed(int(seed))  # also seeds every CUDA device
-
-
-def get_rng_state() -> dict[str, Any]:
-    """The states of torch's CPU (and CUDA, if initialised) generators, numpy's and Python's."""
-    torch = _torch()
-    legacy = np.random.get_state(legacy=True)
-    assert isinstance(legacy, tuple)  # legacy=True: (name, keys, pos, has_gauss, cached)
-    name, keys, pos, has_gauss, cached = legacy
-    state: dict[str, Any] = {
-        "torch": torch.get_rng_state(),
-        "numpy": (name, keys.tolist(), int(pos), int(has_gauss), float(cached)),
-        "python": random.getstate(),
-        "cuda": None,
-    }
-    if torch.cuda.is_available() and torch.cuda.is_initialized():
-        state["cuda"] = torch.cuda.get_rng_state_all()
-    return state
-
-
-def set_rng_state(state: dict[str, Any]) -> None:
-    """Restore what :func:`get_rng_state` returned: all the generators, or none of them (a state
-    one of them refuses is a ``ConfigurationError`` naming its key, and every generator is set
-    back to where it was)."""
-    torch = _torch()
-    _check_rng_state(state, torch)
-    before = get_rng_state()
-    key = ""
-    try:
-        for key in (*_RNG_KEYS, "cuda"):
-            _set_one(key, state.get(key), torch)
-    except (TypeError, ValueError, IndexError, KeyError, RuntimeError, OverflowError) as error:
-        for undo in (*_RNG_KEYS, "cuda"):
-            _set_one(undo, before.get(undo), torch)
-        raise fail_value(f"state[{key!r}]", f"the {key!r} state get_rng_state() returned",
-                         state.get(key), f"it was refused ({type(error).__name__}: {error}); no "
-                         "generator was changed") from error
-
-
-def _set_one(key: str, value: Any, torch: ModuleType) -> None:
-    """Set one generator of :func:`set_rng_state` (``cuda``: only when given and available)."""
-    if key == "torch":
-        torch.set_rng_state(value)
-    elif key == "numpy":
-        name, keys, pos, has_gauss, cached = value
-        np.random.set_state((name, np.asarray(keys, dtype=np.uint32), pos, has_gauss, cached))
-    elif key == "python":
-        version, internal, gauss_next = value
-        random.setstate((version, tuple(internal), gauss_next))
-    elif value is not None and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(value[: torch.cuda.device_count()])
-
-
-def _check_rng_state(state: Any, torch: ModuleType) -> None:
-    expected = ("a dict returned by get_rng_state(), with the keys 'torch' (a ByteTensor), "
-                "'numpy' (5 items), 'python' (3 items) and optionally 'cuda'")
-    if not isinstance(state, dict):
-        raise fail_type("state", expected, state)
-    missing = [key for key in _RNG_KEYS if key not in state]
-    if missing:
-        raise fail_value("state", expected, state, f"it lacks {', '.join(map(repr, missing))}")
-    if not isinstance(state["torch"], torch.Tensor):
-        raise fail_type("state['torch']", "a torch.ByteTensor (torch.get_rng_state())",
-                        state["torch"])
-    for key, size in (("numpy", 5), ("python", 3)):
-        if not isinstance(state[key], (tuple, list)) or len(state[key]) != size:
-            raise fail_value(f"state[{key!r}]", f"a sequence of {size} items, as "
-                             "get_rng_state() returns", state[key])
 
 
 def save(
@@ -230,9 +147,13 @@ def save(
     try:
         torch.save(payload, tmp)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise
+        parts = {key: payload[key] for key in ("model", "optimizer", "scheduler", "extra")}
+        error = pickle_error(exc, parts, f"rung.integrations.torch.save(trial {trial.trial_id})")
+        if error is exc:
+            raise
+        raise error from exc
     return target
 
 
@@ -257,7 +178,6 @@ def restore(
         FileNotFoundError: the trial has a parent but the parent saved no such checkpoint.
         ArgumentTypeError, ConfigurationError: a bad argument (named, as in :func:`save`).
     """
-    torch = _torch()
     _check_call(trial, model, optimizer, scheduler, rng, filename)
     directory = trial.parent_checkpoint_dir
     if directory is None:
@@ -269,14 +189,77 @@ def restore(
             "exist: call rung.integrations.torch.save(trial, ...) at the end of every trial "
             "(with the same filename)"
         )
-    payload = torch.load(path, map_location=map_location, weights_only=False)  # our own file
+    return _load_into(path, f"trial {trial.parent_id}", model, optimizer, scheduler,
+                      rng, map_location, "restore()")
+
+
+def load(
+    tuner: Any,
+    trial: Trial | None = None,
+    *,
+    model: Any = None,
+    optimizer: Any = None,
+    scheduler: Any = None,
+    rng: bool = False,
+    map_location: Any = "cpu",
+    filename: str | os.PathLike[str] = FILENAME,
+) -> Any:
+    """Load what a finished trial saved with :func:`save` into fresh objects, after a search:
+    the torch counterpart of ``tuner.get_best_models()`` (which returns what
+    ``trial.save_checkpoint`` saved, not these files).
+
+    Args:
+        tuner: the tuner that ran the search (or one opened on its project).
+        trial: one of ``tuner.oracle.get_best_trials(n)``; None: the best trial.
+        model, optimizer, scheduler: fresh objects to load the saved states into (None: not
+            loaded); built from ``trial.hyperparameters`` as the training function builds them.
+        rng: also set the random generators to where the trial left them (default False: a
+            script's generators are left alone).
+        map_location, filename: as for :func:`restore`.
+
+    Returns the ``extra`` the trial saved (``{}`` when none).
+
+    Raises:
+        CheckpointMissingError: no trial has completed, ``keep_checkpoints`` deleted the trial's
+            directory (ask for one of the kept best trials), or the trial saved no such file.
+        ArgumentTypeError, ConfigurationError: a bad argument (named, as in :func:`save`).
+    """
+    if not (hasattr(tuner, "checkpoints") and hasattr(tuner, "oracle")):
+        raise fail_type("tuner", "a rung tuner (rung.Hyperband(...), ...)", tuner,
+                        "pass the tuner whose search saved the checkpoints")
+    if trial is None:
+        best = tuner.oracle.get_best_trials(1)
+        if not best:
+            raise CheckpointMissingError("rung.integrations.torch.load: no trial of this "
+                                         "project has completed, so there is no best model")
+        trial = best[0]
+    _check_call(trial, model, optimizer, scheduler, rng, filename)
+    directory = tuner.checkpoints.directory(trial.trial_id, create=False)
+    path = directory / filename
+    if not path.exists():
+        cleanup = getattr(tuner, "checkpoint_cleanup", None)
+        if not directory.exists() and cleanup is not None:
+            raise cleanup.missing_error(trial)  # says whether keep_checkpoints deleted it
+        raise CheckpointMissingError(
+            f"trial {trial.trial_id} saved no {os.fspath(filename)!r} in {str(directory)!r}: "
+            "its training function did not call rung.integrations.torch.save(trial, ...) "
+            "(with this filename)")
+    return _load_into(path, f"trial {trial.trial_id}", model, optimizer, scheduler, rng,
+                      map_location, "load()")
+
+
+def _load_into(path: Path, owner: str, model: Any, optimizer: Any, scheduler: Any, rng: bool,
+               map_location: Any, call: str) -> Any:
+    """Load the checkpoint at ``path`` (saved by ``owner``) into the objects given; the
+    ``extra`` it holds (``{}`` when none)."""
+    payload = _torch().load(path, map_location=map_location, weights_only=False)  # our own
     for name, obj in (("model", model), ("optimizer", optimizer), ("scheduler", scheduler)):
         if obj is None:
             continue
         if payload[name] is None:
             raise ValueError(
-                f"{name} was given, but trial {trial.parent_id} saved no {name} state; pass "
-                f"{name}=... to save() too, or {name}=None to restore()"
+                f"{name} was given, but {owner} saved no {name} state; pass "
+                f"{name}=... to save() too, or {name}=None to {call}"
             )
         obj.load_state_dict(payload[name])
     if rng and payload["rng"] is not None:
