@@ -301,3 +301,8 @@ def test_load_gives_the_best_trials_saved_state_to_a_fresh_model(tmp_path: Path)
         rung_torch.load(tuner, model=build(0.1)[0], filename="other.pt")
     with pytest.raises(ArgumentTypeError, match="tuner must be a rung tuner"):
         rung_torch.load(tmp_path, model=model)
+    # get_best_models knows only save_checkpoint: its error points to the files and to load
+    with pytest.raises(rung.errors.CheckpointMissingError, match=(
+            r"saved none with trial.save_checkpoint\(obj\); its directory holds files the "
+            r"training code wrote itself \(torch_checkpoint.pt\).*rung.integrations.torch.load")):
+        tuner.get_best_models(1)

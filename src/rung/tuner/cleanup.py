@@ -35,6 +35,8 @@ from rung.errors import CheckpointMissingError
 from rung.validation import fail_type, fail_value
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rung.checkpoints import CheckpointStore
     from rung.oracles.base import Oracle
     from rung.trial import Trial
@@ -144,7 +146,7 @@ class CheckpointCleanup:
         if self.keep is None or trial.trial_id in self.oracle.best_trial_ids(self.keep):
             return CheckpointMissingError(  # kept by keep_checkpoints: it never saved one
                 f"trial {trial.trial_id} has no checkpoint in {where}: its training code saved "
-                "none (a training function saves one with trial.save_checkpoint(obj))")
+                "none with trial.save_checkpoint(obj)" + _own_files(where))
         return CheckpointMissingError(
             f"the checkpoint of trial {trial.trial_id} was deleted by keep_checkpoints: the tuner "
             f"keeps the checkpoints of the {self.keep} best trial(s) only (keep_checkpoints="
@@ -153,3 +155,20 @@ class CheckpointCleanup:
             "keep_checkpoints=N (N at least the number you need) or keep_checkpoints='all' to "
             "the tuner before the search. To get this model now, build it from "
             "trial.hyperparameters and train it again.")
+
+
+def _own_files(directory: Path) -> str:
+    """What to say of the files a training function wrote itself in ``directory``, if any."""
+    try:
+        names = sorted(e.name for e in os.scandir(directory)
+                       if e.is_file() and not e.name.startswith("."))
+    except OSError:
+        names = []
+    if not names:
+        return " (a training function saves one with trial.save_checkpoint(obj))"
+    shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+    torch = ("; rung.integrations.torch.load(tuner, trial, model=...) loads what "
+             "rung.integrations.torch.save wrote" if "torch_checkpoint.pt" in names else "")
+    return (f"; its directory holds files the training code wrote itself ({shown}): load them "
+            f"with the library that wrote them{torch}")
+
