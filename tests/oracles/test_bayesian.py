@@ -146,3 +146,16 @@ def test_gp_options_with_another_searcher_are_refused() -> None:
     # "gp" names the Gaussian process the options describe
     oracle = BayesianOptimizationOracle(objective="loss", searcher="gp", beta=1.0)
     assert isinstance(oracle.searcher, GPSearcher) and oracle.searcher.beta == 1.0
+
+
+def test_gp_options_next_to_a_gp_searcher_say_to_give_them_to_it() -> None:
+    # before: "drop them, or pass searcher=GPSearcher(num_initial_points=...)", to someone who
+    # had passed a GPSearcher
+    with pytest.raises(ConfigurationError, match=r"pass them to the GPSearcher given "
+                                                 r"\(GPSearcher\(num_initial_points=\.\.\.\)\)"):
+        BayesianOptimizationOracle(objective="loss", searcher=GPSearcher(), num_initial_points=2)
+    with pytest.raises(ConfigurationError, match=r"\['alpha'\].*: drop them, or pass "
+                                                 r"searcher=GPSearcher\(alpha=\.\.\.\)"):
+        BayesianOptimizationOracle(objective="loss", searcher=RandomSearcher(), alpha=0.1)
+    oracle = BayesianOptimizationOracle(objective="loss", searcher="gp", beta=1.0)
+    assert isinstance(oracle.searcher, GPSearcher) and oracle.searcher.beta == 1.0

@@ -38,7 +38,7 @@ def test_failed_configurations_await_nothing_and_count_per_group() -> None:
     data.start("00000", {"x": 0.1})
     data.add(_final("00000", 0.1, 2, None, TrialStatus.FAILED), group=2)
     data.start("00001", {"x": 0.2})
-    data.add(_final("00001", 0.2, 2, float("nan")), group=2)
+    data.add(_final("00001", 0.2, 2, None), group=2)  # no loss (a NaN is refused: test_observation)
     data.start("00002", {"x": 0.3})
     data.add(_final("00002", 0.3, 2, 0.3, TrialStatus.PRUNED), group=2)
     assert data.counts() == {2: 1} and list(data.failed) == [values_key({"x": 0.1})]

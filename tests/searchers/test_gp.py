@@ -499,3 +499,32 @@ def test_a_misspelt_option_names_the_nearest_one_and_all_of_them() -> None:
     with pytest.raises(TypeError, match=r"GPSearcher got unknown argument\(s\) alhpa=1.0 \(did you "
                                         r"mean alpha=\?\), zzz=2; it takes alpha, beta, "):
         GPSearcher(alhpa=1.0, zzz=2)
+
+
+def test_while_every_loss_is_the_same_proposals_are_random_not_crowded_in_a_corner(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every configuration scoring alike (a model stuck at chance accuracy): before, the flat
+    # process sent proposal after proposal to the cube's corners, 1e-4 apart (x = 0.99957,
+    # 1.0, 0.99956, 0.99992, ...).
+    hp = HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    oracle = BayesianOptimizationOracle(objective="loss", max_trials=12, seed=0,
+                                        hyperparameters=hp)
+    proposed = []
+    while (job := oracle.ask()) is not None:
+        proposed.append(job.values["x"])
+        oracle.tell(job.trial_id, {"loss": 1.0})
+    gaps = [abs(a - b) for a, b in itertools.combinations(proposed, 2)]
+    assert min(gaps) > 1e-3, sorted(proposed)
+
+    def no_model(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the model was used on losses that are all the same")
+
+    searcher = GPSearcher(num_initial_points=2)
+    for k, x in enumerate((0.2, 0.7, 0.4)):
+        searcher.observe(Observation(f"{k:05d}", {"x": x}, 0, 3.0, TrialStatus.COMPLETED))
+    monkeypatch.setattr(model, "propose", no_model)
+    assert searcher.suggest(hp, np.random.default_rng(0), set()) is not None
+    searcher.observe(Observation("00003", {"x": 0.9}, 0, 2.0, TrialStatus.COMPLETED))
+    with pytest.raises(AssertionError, match="all the same"):  # one differs: the model is used
+        searcher.suggest(hp, np.random.default_rng(0), set())

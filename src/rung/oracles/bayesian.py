@@ -83,10 +83,12 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
                                                 ("alpha", gp.alpha), ("beta", gp.beta))
                        if value != getattr(default, name)]
             if changed:
+                where = (f"pass them to the GPSearcher given (GPSearcher({changed[0]}=...)) or "
+                         "drop them" if isinstance(searcher, GPSearcher) else
+                         f"drop them, or pass searcher=GPSearcher({changed[0]}=...)")
                 raise ConfigurationError(
                     f"BayesianOptimizationOracle got searcher={searcher!r} and {changed}: they "
-                    "apply to its Gaussian process only: drop them, or pass "
-                    f"searcher=GPSearcher({changed[0]}=...)")
+                    f"apply to its own Gaussian process only: {where}")
         self.num_initial_points = gp.num_initial_points
         self.alpha = gp.alpha
         self.beta = gp.beta

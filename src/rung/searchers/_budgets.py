@@ -138,6 +138,11 @@ class FinalResults:
     def counts(self) -> dict[int, int]:
         return {group: len(results) for group, results in self.groups.items()}
 
+    def varied(self, group: int) -> bool:
+        """Whether the losses of ``group`` differ at all (a model of equal losses ranks nothing)."""
+        losses = [loss for _, loss in self.groups.get(group, {}).values()]
+        return bool(losses) and min(losses) < max(losses)
+
     def failures(self, group: int) -> list[tuple[str, dict[str, Any]]]:
         """The failed configurations with no result in ``group``: the trial id of each one's
         first failure and its values, in that order."""

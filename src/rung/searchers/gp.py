@@ -76,10 +76,11 @@ class GPSearcher(Searcher):
     perturbations of the best configurations so far, then L-BFGS-B from the ``num_restarts``
     best of them. The best candidate that is not in ``exclude`` (tried in this stream), never
     failed and is not pending is proposed; when there is none, a random one
-    (``RandomSearcher``, which also finds the last untried points of a small space). If the
-    model fails numerically (a ``ValueError`` or ``ArithmeticError`` from scikit-learn or
-    NumPy), that proposal is random too, with a ``RuntimeWarning`` that says why: one bad model
-    does not stop the search.
+    (``RandomSearcher``, which also finds the last untried points of a small space); random
+    too while every result has the same loss (a flat process sends each proposal to a corner
+    of the cube, near the one before: ``test_gp.py``). If the model fails numerically (a
+    ``ValueError`` or ``ArithmeticError`` from scikit-learn or NumPy), that proposal is random
+    too, with a ``RuntimeWarning`` that says why: one bad model does not stop the search.
 
     Jobs still running are *pending*: they enter the process with a pessimistic made-up result,
     the worst loss so far or the predicted mean plus one standard deviation if that is worse
@@ -245,7 +246,7 @@ class GPSearcher(Searcher):
         group = None
         if encoding.n_units and not (self.random_fraction and rng.random() < self.random_fraction):
             group = self._group(self.initial_points(space), rng)
-        if group is None:
+        if group is None or not data.varied(group):  # all losses equal: nothing to model
             return RandomSearcher().suggest(space, rng, avoid, stream)
         try:
             with model.one_blas_thread():
