@@ -48,3 +48,11 @@ def test_rungs_own_storages_name_an_unknown_id_with_unknown_trial_error(
         with pytest.raises(UnknownTrialError) as caught:
             call(storage)
         assert str(caught.value) == "no trial with trial_id 'nope' in this project", method
+
+
+@pytest.mark.parametrize("rule", storage_rules(lambda old: SQLiteStorage(old.path))[
+    len(storage_rules()):], ids=lambda rule: rule.name)
+def test_sqlite_holds_a_project_across_a_reopen(tmp_path: Path, rule: Rule) -> None:
+    """The rules that reopen a project (a killed search resumes from the file alone)."""
+    counter = itertools.count()
+    rule.check(lambda: SQLiteStorage(tmp_path / f"rung-{next(counter)}.db", create=True))

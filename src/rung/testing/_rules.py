@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from rung.testing._explain import explain, raised_at
 
-__all__ = ["Rule", "make_rules", "raises", "run_rules"]
+__all__ = ["Check", "Rule", "make_rules", "raises", "run_rules"]
 
 Factory = Callable[[], Any]
 Check = Callable[[Factory], None]

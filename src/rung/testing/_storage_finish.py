@@ -36,6 +36,17 @@ def _rule_finish_sets_fields_and_oracle_state(factory: StorageFactory) -> None:
     )  # fmt: skip
     assert got == expected, f"stored {got!r}, expected {expected!r}"
     assert storage.get_oracle_state() == {"n_finished": 1}
+    for n, status in enumerate((TrialStatus.PRUNED, TrialStatus.FAILED), start=2):
+        storage.create_trial(record(status.value))
+        storage.finish_trial(status.value, status, oracle_state={"n_finished": n})
+        state = storage.get_oracle_state()
+        assert state == {"n_finished": n}, f"finished {status.value}, the state is {state}"
+    storage.create_trial(record("u"))
+    storage.finish_trial("u", TrialStatus.COMPLETED, {"val_loss": 0.5}, loss=0.5)
+    state = storage.get_oracle_state()
+    assert state == {"n_finished": 3}, (
+        f"finish_trial without an oracle_state (as one given to oracle.trials is stored) must "
+        f"leave the last state, {{'n_finished': 3}}; the state is {state}")
 
 
 def _rule_finish_failed_keeps_nan_metrics_and_error(factory: StorageFactory) -> None:
@@ -89,14 +100,25 @@ def _rule_finish_stores_the_values_the_trial_really_used(factory: StorageFactory
 
 
 def _rule_finish_stores_the_epoch_reached(factory: StorageFactory) -> None:
+    """Whatever the status: a job that completed before its planned epochs is never promoted,
+    after a resume too, only if its record keeps where it stopped."""
     storage = factory()
     storage.create_trial(record("p", epochs=9))
     storage.create_trial(record("c", epochs=9))
+    storage.create_trial(record("s", epochs=9))
+    storage.create_trial(record("f", epochs=9))
     storage.finish_trial("p", TrialStatus.PRUNED, {"loss": 0.5}, loss=0.5, epochs_reached=3)
     storage.finish_trial("c", TrialStatus.COMPLETED, {"loss": 0.4}, loss=0.4)
+    storage.finish_trial("s", TrialStatus.COMPLETED, {"loss": 0.3}, loss=0.3, epochs_reached=6)
+    storage.finish_trial("f", TrialStatus.FAILED, {"loss": math.nan}, epochs_reached=9)
     pruned = storage.get_trial("p")
     assert (pruned.status, pruned.epochs_reached) == (TrialStatus.PRUNED, 3), pruned
     assert storage.get_trial("c").epochs_reached is None, "epochs_reached not given: None"
+    for trial_id, status, reached in (("s", TrialStatus.COMPLETED, 6),
+                                      ("f", TrialStatus.FAILED, 9)):
+        got = storage.get_trial(trial_id)
+        assert (got.status, got.epochs_reached) == (status, reached), (
+            f"finished {status.value} with epochs_reached={reached}, stored {got!r}")
 
 
 def _rule_all_epoch_metrics_lists_finished_trials_in_order(factory: StorageFactory) -> None:
@@ -112,6 +134,12 @@ def _rule_all_epoch_metrics_lists_finished_trials_in_order(factory: StorageFacto
     got = list(storage.all_epoch_metrics())
     expected = [("b", 1, {"loss": 0.8}), ("a", 1, {"loss": 0.9}), ("a", 2, {"loss": 0.6})]
     assert got == expected, f"got {got}, expected {expected} (finished trials, creation order)"
+    storage.create_trial(record("f"))
+    storage.report("f", 1, {"loss": 0.5})
+    storage.finish_trial("f", TrialStatus.FAILED, error="boom")  # a failed job's reports count
+    expected.append(("f", 1, {"loss": 0.5}))
+    got = list(storage.all_epoch_metrics())
+    assert got == expected, f"got {got}, expected {expected} (a FAILED trial is finished too)"
 
 
 def _rule_metric_history_reads_one_metric_of_every_report(factory: StorageFactory) -> None:

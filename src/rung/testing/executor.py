@@ -6,9 +6,10 @@ compares what storage holds with what the schedule plans, or with the same searc
 driver. The training functions are in ``rung.testing._jobs``, so a worker needs only ``rung``
 importable. Every executor the factory made is shut down after its rule.
 
-While a rule runs, the executor's ``wait()`` is watched: called without a timeout it must return
-at least one result (the search calls it only with jobs in flight), so an executor that loses a
-result fails the rule instead of leaving the search waiting forever.
+While a rule runs, the executor is watched (``rung.testing._executor_watch``): an executor that
+loses a result fails the rule instead of leaving the search waiting forever, and one that returns
+a result twice, or for an attempt not in flight, or calls the report callback for a job not in
+flight (after its result, or never submitted), fails it saying so.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rung.executors import Executor, JobResult, JobSpec
+from rung.executors import Executor
 from rung.hyperparameters import HyperParameters
 from rung.storage import InMemoryStorage
 from rung.testing import _jobs as jobs
+from rung.testing._executor_watch import watched
 from rung.testing._rules import Rule, make_rules, run_rules
 from rung.trial_record import TrialRecord, TrialStatus, creation_order
 from rung.tuner import ASHA, Hyperband, RandomSearch, Tuner
@@ -43,49 +45,6 @@ def _space() -> HyperParameters:
 def _project() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="rung-check-executor-") as directory:
         yield Path(directory)
-
-
-def _watched(factory: ExecutorFactory) -> Executor:
-    """A fresh executor whose ``wait()`` may not come back empty-handed without a timeout, and
-    returns each submitted attempt once: a result of an attempt not in flight (returned already,
-    cancelled, never submitted, or with another ``attempt``) says so, where the search would
-    fail on it with a bare ``KeyError`` or count it twice."""
-    executor = factory()
-    assert isinstance(executor, Executor), f"the factory returned {type(executor).__name__}"
-    submit, wait, cancel = executor.submit, executor.wait, executor.cancel
-    in_flight: set[tuple[str, int]] = set()
-    returned: set[tuple[str, int]] = set()
-
-    def watched_submit(spec: JobSpec) -> None:
-        in_flight.add((spec.trial_id, spec.attempt))
-        submit(spec)
-
-    def watched_cancel(trial_id: str) -> None:
-        in_flight.difference_update({job for job in in_flight if job[0] == trial_id})
-        cancel(trial_id)
-
-    def watched_wait(timeout: float | None = None) -> list[JobResult]:
-        results = wait(timeout)
-        if timeout is None and not results:
-            raise AssertionError(
-                "wait() returned no result although jobs were in flight: a result was lost")
-        for result in results:
-            job = (result.trial_id, result.attempt)
-            if job not in in_flight:
-                why = "a second time" if job in returned else "although it is not in flight"
-                raise AssertionError(
-                    f"wait() returned the result of trial {result.trial_id!r} attempt "
-                    f"{result.attempt} {why} (in flight: {sorted(in_flight)}): return each "
-                    "submitted job's result exactly once, with the spec's trial_id and attempt, "
-                    "and none for a cancelled job")
-            in_flight.discard(job)
-            returned.add(job)
-        return results
-
-    executor.submit = watched_submit  # type: ignore[method-assign]
-    executor.wait = watched_wait  # type: ignore[method-assign]
-    executor.cancel = watched_cancel  # type: ignore[method-assign]
-    return executor
 
 
 def _hyperband(directory: Path, run_trial: Any = jobs.train, **kwargs: Any) -> Hyperband:
@@ -119,7 +78,7 @@ def _rule_hyperband_completes_with_the_planned_jobs_per_rung(factory: ExecutorFa
         reference = _hyperband(directory / "ref", storage=InMemoryStorage())
         reference.search()
         tuner = _hyperband(directory / "run")
-        tuner.search(executor=_watched(factory))
+        tuner.search(executor=watched(factory))
         trials = tuner.storage.trials()
         assert all(t.status is TrialStatus.COMPLETED for t in trials), tuner.storage.failures()
         assert tuner.oracle.finished and not tuner.oracle.pending
@@ -147,7 +106,7 @@ def _rule_random_search_gives_the_sequential_results(factory: ExecutorFactory) -
         sequential = make(directory / "seq")
         sequential.search()
         parallel = make(directory / "par")
-        parallel.search(executor=_watched(factory))
+        parallel.search(executor=watched(factory))
         assert results(parallel) == results(sequential)
         assert len(results(parallel)) == 8
 
@@ -155,7 +114,7 @@ def _rule_random_search_gives_the_sequential_results(factory: ExecutorFactory) -
 def _rule_promoted_jobs_continue_from_the_parent_checkpoint(factory: ExecutorFactory) -> None:
     with _project() as directory:
         tuner = _hyperband(directory, run_trial=jobs.promoted_state)
-        executor = _watched(factory)
+        executor = watched(factory)
         # workers without the driver's file system get checkpoints with the job: they must
         # not train in the project directory
         travels = not executor.shares_filesystem
@@ -177,9 +136,13 @@ def _rule_promoted_jobs_continue_from_the_parent_checkpoint(factory: ExecutorFac
 def _rule_a_failing_attempt_is_recorded_and_retried(factory: ExecutorFactory) -> None:
     with _project() as directory:
         tuner = _hyperband(directory, run_trial=jobs.flaky, max_retries_per_trial=1)
-        tuner.search(executor=_watched(factory))
+        tuner.search(executor=watched(factory))
         t2 = tuner.storage.get_trial("00002")
-        assert t2.status is TrialStatus.COMPLETED and t2.attempts == 1, t2
+        assert t2.status is TrialStatus.COMPLETED and t2.attempts == 1, (
+            f"trial 00002's first attempt raised RuntimeError('transient') and "
+            f"max_retries_per_trial=1: it must end ERROR (retried) and its retry COMPLETED; the "
+            f"trial is {t2.status.value} after {t2.attempts} failed attempt(s), "
+            f"error {str(t2.error)[-200:]!r}")
         failures = tuner.storage.failures("00002")
         assert len(failures) == 1 and "RuntimeError: transient" in failures[0][2], failures
         assert all(t.status is TrialStatus.COMPLETED for t in tuner.storage.trials())
@@ -190,18 +153,25 @@ def _rule_asha_stopping_prunes_with_every_report_recorded(factory: ExecutorFacto
         tuner = ASHA(run_trial=jobs.stopping, objective="val_loss", max_epochs=9, factor=3,
                      max_trials=12, mode="stopping", seed=0, hyperparameters=_space(),
                      directory=directory, verbose=0)  # fmt: skip
-        tuner.search(executor=_watched(factory))
+        tuner.search(executor=watched(factory))
         trials = tuner.storage.trials()
         assert len(trials) == 12 and all(t.status.is_finished for t in trials)
-        statuses = Counter(t.status for t in trials)
-        assert statuses[TrialStatus.PRUNED] >= 1 and statuses[TrialStatus.COMPLETED] >= 1, statuses
+        statuses = Counter(t.status.value for t in trials)
+        assert statuses["PRUNED"] >= 1 and statuses["COMPLETED"] >= 1, (
+            f"ASHA's stopping mode stopped {statuses['PRUNED']} of 12 jobs and let "
+            f"{statuses['COMPLETED']} run to the end ({dict(statuses)}): an executor without "
+            "live reports runs spec.stop_rule where the job runs (rung.executors.execute does); "
+            "one with them returns the report callback's answer to trial.report")
         for t in trials:
             epochs = _reported_epochs(tuner, t.trial_id)
-            assert epochs == list(range(1, len(epochs) + 1)), (t.trial_id, epochs)
+            assert epochs == list(range(1, len(epochs) + 1)), (
+                f"trial {t.trial_id} reported epochs {epochs}: each epoch once, in order")
             if t.status is TrialStatus.PRUNED:
                 assert epochs[-1] in (1, 3), f"{t.trial_id} not stopped at a milestone: {epochs}"
             else:
-                assert epochs[-1] == 9, (t.trial_id, epochs)
+                assert epochs[-1] == 9, (
+                    f"trial {t.trial_id} COMPLETED with epochs {epochs} reported before its "
+                    "result: all 9, each reaching the driver before wait() returns the result")
 
 
 def _rule_asha_promotion_runs_to_the_end(factory: ExecutorFactory) -> None:
@@ -209,7 +179,7 @@ def _rule_asha_promotion_runs_to_the_end(factory: ExecutorFactory) -> None:
         tuner = ASHA(run_trial=jobs.train, objective="val_loss", max_epochs=9, factor=3,
                      max_trials=12, seed=0, hyperparameters=_space(), directory=directory,
                      verbose=0)  # fmt: skip
-        tuner.search(executor=_watched(factory))
+        tuner.search(executor=watched(factory))
         trials = tuner.storage.trials()
         assert tuner.oracle.finished
         assert all(t.status is TrialStatus.COMPLETED for t in trials), tuner.storage.failures()

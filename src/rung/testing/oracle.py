@@ -81,7 +81,12 @@ def _rule_state_round_trip_continues_identically(factory: OracleFactory) -> None
     resumed.jobs.append(pending)
     resumed.finish(pending)
     rest = resumed.run()
-    assert rest.jobs == reference, "the resumed search handed out other jobs"
+    i = next((i for i, (a, b) in enumerate(zip(rest.jobs, reference, strict=False)) if a != b),
+             min(len(rest.jobs), len(reference)))
+    assert rest.jobs == reference, (
+        f"the resumed search handed out other jobs: job {i} (resumed after {len(drive.jobs)}) was "
+        f"{rest.jobs[i] if i < len(rest.jobs) else 'nothing'}, not "
+        f"{reference[i] if i < len(reference) else 'nothing'}")
     best = [t.trial_id for t in resumed.oracle.get_best_trials(3)]
     expected = [t.trial_id for t in uninterrupted.oracle.get_best_trials(3)]
     assert best == expected, f"best trials {best} after the resume, {expected} without one"

@@ -2,23 +2,26 @@
 
 Each rule gets a fresh storage from the factory (for a file-backed storage, make the factory
 return one on a new file each call, e.g. in ``tempfile.mkdtemp()``) and closes it afterwards.
-The rules about finishing trials are in ``rung.testing._storage_finish``, those about an oracle
-state's log pages in ``rung.testing._storage_log``.
+The rules about reports and failures are in ``rung.testing._storage_reports``, those about
+finishing trials in ``rung.testing._storage_finish``, those about an oracle state's log pages in
+``rung.testing._storage_log``; with ``reopen=`` (a storage that outlives the process), those
+that open a project again in ``rung.testing._storage_reopen``.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from rung.storage import Storage, get_storage
-from rung.testing._rules import Rule, make_rules, raises, run_rules
+from rung.testing._rules import Check, Rule, make_rules, raises, run_rules
 from rung.testing._storage_finish import FINISH_RULES, record
 from rung.testing._storage_log import LOG_RULES
-from rung.trial_record import TrialRecord, TrialStatus
+from rung.testing._storage_reopen import REOPEN_RULES, Reopen
+from rung.testing._storage_reports import REPORT_RULES
+from rung.trial_record import TrialStatus
 
 __all__ = ["check_storage", "storage_rules"]
 
@@ -51,6 +54,8 @@ def _rule_settings_and_oracle_state_round_trip(factory: StorageFactory) -> None:
     assert storage.get_oracle_state() == state
     storage.set_oracle_state({"n": 2})
     assert storage.get_oracle_state() == {"n": 2}
+    storage.set_settings({**settings, "max_trials": 20})  # a resume that raised max_trials
+    assert storage.get_settings() == {**settings, "max_trials": 20}
 
 
 def _rule_settings_are_copied(factory: StorageFactory) -> None:
@@ -163,75 +168,6 @@ def _rule_unknown_trial_id_raises_key_error(factory: StorageFactory) -> None:
             raise AssertionError(f"{method}('nope'): {exc}") from exc
 
 
-# --- reports and failures -----------------------------------------------------------------
-def _rule_epoch_metrics_in_report_order_with_nan_and_inf(factory: StorageFactory) -> None:
-    storage = _fresh(factory)
-    storage.create_trial(record("t"))
-    storage.create_trial(record("u"))
-    assert storage.epoch_metrics("t") == []
-    storage.report("t", 2, {"loss": 0.5, "acc": 0.9})
-    storage.report("u", 1, {"loss": 9.0})
-    storage.report("t", 1, {"loss": math.inf, "acc": -math.inf})
-    storage.report("t", 3, {"loss": math.nan})
-    got = storage.epoch_metrics("t")
-    assert [epoch for epoch, _ in got] == [2, 1, 3], (
-        f"epochs reported 2, 1, 3 came back as {got}: epoch_metrics must keep report order")
-    assert got[0][1] == {"loss": 0.5, "acc": 0.9}
-    assert got[1][1] == {"loss": math.inf, "acc": -math.inf}
-    assert math.isnan(got[2][1]["loss"])
-    assert storage.epoch_metrics("u") == [(1, {"loss": 9.0})]
-
-
-def _rule_report_to_a_finished_trial_raises(factory: StorageFactory) -> None:
-    storage = _fresh(factory)
-    storage.create_trial(record("t"))
-    storage.finish_trial("t", TrialStatus.PRUNED)
-    with raises(ValueError, match="finished"):
-        storage.report("t", 1, {"loss": 1.0})
-    assert storage.epoch_metrics("t") == []
-
-
-def _rule_record_failure_bumps_attempts(factory: StorageFactory) -> None:
-    storage = _fresh(factory)
-    storage.create_trial(record("t"))
-    storage.create_trial(record("u"))
-    storage.record_failure("t", 1, "Traceback: boom 1")
-    storage.record_failure("u", 1, "Traceback: other")
-    storage.record_failure("t", 2, "Traceback: boom 2")
-    assert storage.get_trial("t").attempts == 2
-    assert storage.get_trial("u").attempts == 1
-    assert storage.get_trial("t").status is TrialStatus.RUNNING
-    assert storage.failures("t") == [("t", 1, "Traceback: boom 1"), ("t", 2, "Traceback: boom 2")]
-    assert storage.failures() == [
-        ("t", 1, "Traceback: boom 1"),
-        ("u", 1, "Traceback: other"),
-        ("t", 2, "Traceback: boom 2"),
-    ]
-    storage.finish_trial("t", TrialStatus.FAILED, error="boom 2")
-    with raises(ValueError, match="finished"):
-        storage.record_failure("t", 3, "late")
-    assert storage.get_trial("t").attempts == 2
-
-
-def _rule_clear_reports_forgets_the_epochs_of_a_running_trial_only(
-    factory: StorageFactory,
-) -> None:
-    storage = _fresh(factory)
-    storage.create_trial(TrialRecord(trial_id="r1", values={"x": 1}))
-    storage.create_trial(TrialRecord(trial_id="r2", values={"x": 2}))
-    storage.report("r1", 1, {"loss": 0.5})
-    storage.report("r2", 1, {"loss": 0.7})
-    storage.clear_reports("r1")
-    assert storage.epoch_metrics("r1") == []
-    assert storage.epoch_metrics("r2") == [(1, {"loss": 0.7})]
-    storage.report("r1", 1, {"loss": 0.4})
-    assert storage.epoch_metrics("r1") == [(1, {"loss": 0.4})]
-    storage.finish_trial("r2", TrialStatus.COMPLETED, metrics={"loss": 0.7}, loss=0.7)
-    with raises(ValueError, match="already finished"):
-        storage.clear_reports("r2")
-    assert storage.epoch_metrics("r2") == [(1, {"loss": 0.7})]
-
-
 # --- reading while writing, and the storage protocol ------------------------------------
 def _rule_a_reader_thread_can_read_while_the_driver_writes(factory: StorageFactory) -> None:
     storage = _fresh(factory)
@@ -285,10 +221,7 @@ _RULES = make_rules("check_storage", [
     _rule_create_is_atomic,
     _rule_finish_is_atomic,
     _rule_unknown_trial_id_raises_key_error,
-    _rule_epoch_metrics_in_report_order_with_nan_and_inf,
-    _rule_report_to_a_finished_trial_raises,
-    _rule_record_failure_bumps_attempts,
-    _rule_clear_reports_forgets_the_epochs_of_a_running_trial_only,
+    *REPORT_RULES,
     *FINISH_RULES,
     *LOG_RULES,
     _rule_a_reader_thread_can_read_while_the_driver_writes,
@@ -296,19 +229,41 @@ _RULES = make_rules("check_storage", [
 ], cleanup=_close)
 
 
-def storage_rules() -> list[Rule]:
-    """The ``(name, check)`` rules of :func:`check_storage`, e.g. to parametrise a test over."""
-    return list(_RULES)
+def _bound(check: Callable[[StorageFactory, Reopen], None], reopen: Reopen) -> Check:
+    def rule(factory: StorageFactory) -> None:
+        check(factory, reopen)
+
+    rule.__name__, rule.__doc__ = check.__name__, check.__doc__
+    return rule
 
 
-def check_storage(factory: StorageFactory) -> None:
+def storage_rules(reopen: Reopen | None = None) -> list[Rule]:
+    """The ``(name, check)`` rules of :func:`check_storage`, e.g. to parametrise a test over;
+    with ``reopen``, the rules that reopen a project too (see :func:`check_storage`)."""
+    if reopen is None:
+        return list(_RULES)
+    if not callable(reopen):
+        raise TypeError("check_storage: reopen must be a callable that takes a storage and "
+                        "returns a new one on the same data (lambda old: MyStorage(old.path)); "
+                        f"got {type(reopen).__name__} {reopen!r}")
+    return [*_RULES, *make_rules("check_storage", [_bound(check, reopen) for check in
+                                                   REOPEN_RULES], cleanup=_close)]
+
+
+def check_storage(factory: StorageFactory, reopen: Reopen | None = None) -> None:
     """Check that the storages ``factory()`` makes keep the contract of ``rung.storage.base``.
 
     Every rule gets a fresh, empty storage from ``factory`` (a zero-argument callable) and closes
     it when done. Raises ``AssertionError`` naming the first broken rule.
 
+    ``reopen(storage) -> Storage``: for a storage that keeps a project beyond the process (a file,
+    a server), a new object on the same data. Without it nothing checks that what a storage
+    committed comes back after a kill (the resume of a search): with it, a project holding a
+    trial of every status is written, reopened (while the first object is still open, and after
+    closing it) and compared read for read, then written on (``rung.testing._storage_reopen``).
+
     Example::
 
-        check_storage(lambda: MyStorage(tempfile.mkdtemp()))
+        check_storage(lambda: MyStorage(tempfile.mkdtemp()), reopen=lambda old: MyStorage(old.path))
     """
-    run_rules(_RULES, factory)
+    run_rules(storage_rules(reopen), factory)
