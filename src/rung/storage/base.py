@@ -25,8 +25,19 @@ Rules every implementation keeps (``rung.testing.check_storage`` checks them):
   A storage may keep the pages apart and write only the last one it holds and the new ones
   (``rung.storage._log_pages``), so the state written with each job costs O(1), not O(results);
   ``get_oracle_state`` returns the pages whole. Storing the state whole is correct too.
-* **Settings.** ``settings`` is a JSON dict saved once per project (objective, algorithm and its
-  arguments); the tuner compares it on resume.
+* **Settings.** ``settings`` is a JSON dict (objective, algorithm and its arguments) saved when
+  a project starts and again when a resume changes what may change (a raised ``max_trials``):
+  the last one saved is the one read; the tuner compares it on resume.
+* **Refusals.** Bad calls change nothing and raise: ``create_trial`` of a record that is not a
+  ``TrialRecord`` (``TypeError``) or not ``RUNNING`` (``ValueError`` saying so); any method given
+  an unknown trial id, a ``KeyError`` naming it; ``report``, ``record_failure`` and
+  ``clear_reports`` of a finished trial, a ``ValueError`` saying it is finished; ``finish_trial``
+  with the status ``RUNNING`` or a NaN loss, a ``ValueError``; ``trials(status)`` takes a
+  ``TrialStatus``, its name or a list of them, and an unknown name is a ``ValueError``; an oracle
+  state whose ``"log_pages"`` is not a list of lists, a ``ValueError`` naming ``log_pages``.
+* **Persistence.** A storage that keeps a project beyond the process gives it back whole to a
+  new object on the same data, with or without ``close()`` first (a killed search resumes):
+  ``check_storage(factory, reopen=lambda old: MyStorage(old.path))`` checks it.
 """
 
 from __future__ import annotations
