@@ -136,7 +136,9 @@ class Executor(abc.ABC):
     workers_outlive_the_search: bool = False
 
     def start(self, report: ReportCallback) -> None:  # noqa: B027 - optional hook
-        """Called once before the first ``submit`` with the driver's report callback."""
+        """Called once before the first ``submit`` with the driver's report callback; an executor
+        with ``live_reports`` calls it inside ``wait()``, in the thread that called ``wait``
+        (it writes the project and asks the oracle, which are not shared between threads)."""
 
     @abc.abstractmethod
     def submit(self, spec: JobSpec) -> None:
