@@ -12,6 +12,7 @@ TEST_EXTRAS ?= dev,keras,sklearn,torch,tensorflow,jax,bench,dask,ray,lightgbm
 # those marked backend_independent (tests/compat/conftest.py says which, and why).
 KERAS_BACKENDS ?= tensorflow jax
 KERAS_TESTS := tests/compat tests/integrations/test_keras_continuation.py \
+	tests/integrations/test_keras_weights_after_fit.py \
 	tests/integrations/test_keras_backends.py tests/examples/test_demo.py
 # Tests run in this many pytest-xdist processes (2 saved a third of the suite's time on the
 # 2-core CI machine: many tests wait on subprocesses); PYTEST_WORKERS=0 runs them in one.

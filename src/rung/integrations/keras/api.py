@@ -135,17 +135,25 @@ class KerasTunerMixin:
         """``callbacks`` must be copyable objects (each execution trains with its own copies):
         checked before the search starts, a ``FatalValueError`` as in keras-tuner; with the
         default ``HyperModel.fit``, the other arguments must be ``keras.Model.fit``'s
-        (``rung.integrations.keras.runner.check_fit_arguments``)."""
+        (``rung.integrations.keras.runner.check_fit_arguments``). Under a multi-fidelity oracle
+        (Hyperband), ``epochs`` given here is explained once, in this process
+        (``EpochsNotice``)."""
         from rung.tuner.base import BaseTuner
 
         trains_here = type(self).run_trial is BaseTuner.run_trial  # type: ignore[attr-defined]
         if trains_here and self.hypermodel is not None and self.training_function is None:  # type: ignore[attr-defined]
             from rung.hypermodel import HyperModel, get_hypermodel
-            from rung.integrations.keras.runner import check_fit_arguments, copy_callbacks
+            from rung.integrations.keras.runner import (
+                check_fit_arguments,
+                copy_callbacks,
+                explain_epochs,
+            )
 
             copy_callbacks(fit_kwargs.get("callbacks"))
             if type(get_hypermodel(self.hypermodel)).fit is HyperModel.fit:  # fit as Keras' own
                 check_fit_arguments(fit_kwargs)
+            if getattr(self.oracle, "multi_fidelity", False):  # here, not in each worker
+                explain_epochs(self, fit_kwargs, getattr(self.oracle, "max_epochs", None), 4)
 
     def train_hypermodel(self, trial: Trial, *fit_args: Any, **fit_kwargs: Any) -> Any:
         """Train the Keras hypermodel for one job (``rung.integrations.keras.runner``)."""

@@ -3,7 +3,9 @@
 At the end of each epoch it reports the epoch's logs with ``trial.report`` (1-based epoch, so
 storage holds every learning curve), calls the tuner's keras-tuner hooks (``on_epoch_begin``,
 ``on_epoch_end``, ``on_batch_begin``, ``on_batch_end``), and remembers the best epoch of the
-objective (keeping a copy of its weights in memory when it is not the last epoch).
+objective (keeping a copy of its weights in memory), and the weights at the end of the fit's last
+epoch: ``on_train_end`` callbacks (``EarlyStopping(restore_best_weights=True)``) and an optimizer's
+``use_ema`` finalisation replace the model's weights after that epoch was scored.
 
 Example::
 
@@ -58,6 +60,9 @@ class TrialCallback(keras.callbacks.Callback):  # type: ignore[name-defined]
         self.best_epoch: int | None = None  # 1-based
         self.best_metrics: dict[str, float] | None = None
         self.best_weights: list[np.ndarray] | None = None
+        # the weights at the end of the fit's last epoch: what fit leaves in the model may differ
+        # (EarlyStopping(restore_best_weights=True), an optimizer's use_ema finalisation)
+        self.last_weights: list[np.ndarray] | None = None
         self.last_epoch: int | None = None
         self.last_loss = math.inf
 
@@ -74,15 +79,21 @@ class TrialCallback(keras.callbacks.Callback):  # type: ignore[name-defined]
         metrics = _floats(logs)
         self.last_epoch = epoch + 1
         self.last_loss = loss_of(self.objective, metrics)
-        if self.best_metrics is None or self.last_loss < self.best_loss:
+        improved = self.best_metrics is None or self.last_loss < self.best_loss
+        planned = self.params.get("epochs") if self.params else None
+        # the fit's last epoch (as planned, or stopped by a callback that came before this one)
+        final = planned == epoch + 1 or bool(getattr(self.model, "stop_training", False))
+        snapshot = self._copy_weights() if improved or final else None
+        self.last_weights = snapshot if final else None
+        if improved:
             self.best_loss, self.best_epoch, self.best_metrics = self.last_loss, epoch + 1, metrics
-            planned = self.params.get("epochs") if self.params else None
-            # the last epoch's weights are saved anyway: copy only an earlier best
-            self.best_weights = None if planned == epoch + 1 else [
-                np.array(w, copy=True) for w in self.model.get_weights()
-            ]
+            self.best_weights = snapshot
         self.trial.report(epoch + 1, **metrics)  # may raise TrialPruned (stopping schedulers)
         self.tuner.on_epoch_end(self.trial, self.model, epoch, logs=logs)
+
+    def _copy_weights(self) -> list[np.ndarray]:
+        # a copy: on torch, get_weights() returns views of tensors that training updates in place
+        return [np.array(w, copy=True) for w in self.model.get_weights()]
 
     def best_weights_if_not_last(self) -> list[np.ndarray] | None:
         """The best epoch's weights when it is not the last epoch trained, else None."""

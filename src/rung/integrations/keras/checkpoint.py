@@ -62,10 +62,16 @@ def _atomic_savez(path: Path, arrays: dict[str, np.ndarray]) -> None:
         raise
 
 
-def save_state(model: Any, directory: Path, best_weights: Sequence[np.ndarray] | None = None) -> None:
-    """Write the model's weights and optimizer variables (and the best-epoch weights if given)."""
+def save_state(model: Any, directory: Path, best_weights: Sequence[np.ndarray] | None = None,
+               weights: Sequence[np.ndarray] | None = None) -> None:
+    """Write the model's weights and optimizer variables (and the best-epoch weights if given).
+
+    ``weights`` replaces the model's current weights (the last epoch's, when a callback changed
+    them after it)."""
     directory.mkdir(parents=True, exist_ok=True)
-    arrays = {f"w{i}": np.asarray(w) for i, w in enumerate(model.get_weights())}
+    if weights is None:
+        weights = model.get_weights()
+    arrays = {f"w{i}": np.asarray(w) for i, w in enumerate(weights)}
     optimizer = getattr(model, "optimizer", None)
     if optimizer is not None and getattr(optimizer, "built", False):
         store: dict[str, Any] = {}

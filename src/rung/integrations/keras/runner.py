@@ -52,6 +52,7 @@ __all__ = [
     "EpochsNotice",
     "build_model",
     "copy_callbacks",
+    "explain_epochs",
     "load_model",
     "populate_initial_space",
     "release_keras_state",
@@ -111,11 +112,19 @@ def build_model(tuner: Any, hp: HyperParameters, check_size: bool = True) -> Any
 
 
 def _explain_epochs(tuner: Any, trial: Any, fit_kwargs: dict[str, Any]) -> None:
+    explain_epochs(tuner, fit_kwargs, getattr(tuner.oracle, "max_epochs", trial.epochs), 3)
+
+
+def explain_epochs(tuner: Any, fit_kwargs: dict[str, Any], limit: Any, stacklevel: int) -> None:
+    """Warn (``EpochsNotice``, once per tuner) that ``search(epochs=...)`` does not set a job's
+    length. ``KerasTunerMixin.check_search_arguments`` calls it in the driver before the first
+    job, so that worker processes do not each warn (on their own stderr, out of reach of the
+    script's warning filters); a job that finds the tuner not yet warned (a custom oracle that
+    sets epochs) warns from where it runs."""
     given = {k: fit_kwargs[k] for k in ("epochs", "initial_epoch") if k in fit_kwargs}
     if not given or tuner.epochs_explained:
         return
     tuner.epochs_explained = True  # once per tuner (KerasTunerMixin.epochs_explained)
-    limit = getattr(tuner.oracle, "max_epochs", trial.epochs)
     shown = ", ".join(f"{k}={v!r}" for k, v in given.items())
     warnings.warn(
         f"search({shown}) does not set how long a job trains: {type(tuner.oracle).__name__} "
@@ -125,7 +134,7 @@ def _explain_epochs(tuner: Any, trial: Any, fit_kwargs: dict[str, Any]) -> None:
         "tuner.oracle.budget().describe()) lists every rung's epochs. Change max_epochs (and "
         "factor) to change it.",
         EpochsNotice,
-        stacklevel=2,
+        stacklevel=stacklevel,
     )
 
 
@@ -211,7 +220,8 @@ def run_keras_trial(tuner: Any, trial: Any, *fit_args: Any, **fit_kwargs: Any) -
         results.append(metrics if result is None else _detached(result))
         # children continue from the execution whose last epoch is best (the only one, usually)
         if execution == 0 or callback.last_loss < saved_loss:
-            save_state(model, trial.checkpoint_dir, callback.best_weights_if_not_last())
+            save_state(model, trial.checkpoint_dir, callback.best_weights_if_not_last(),
+                       weights=callback.last_weights)
             saved_loss = callback.last_loss
         del model, callback, result
     release_keras_state()
