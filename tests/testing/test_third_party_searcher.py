@@ -1,4 +1,4 @@
-"""The example of docs/architecture.md ("Writing and checking your own searcher") runs and
+"""The example of docs/architecture.md ("Searcher contract (what to try)") runs and
 passes ``rung.testing.check_searcher``; each of its rules is also a test of its own."""
 
 from __future__ import annotations
