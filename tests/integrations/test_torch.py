@@ -97,20 +97,22 @@ def test_without_the_rng_state_the_runs_differ(tmp_path: Path) -> None:
                                                      strict=True))
 
 
-def test_hyperband_promotions_match_an_uninterrupted_run(tmp_path: Path) -> None:
-    def train(trial: rung.Trial) -> float:
-        lr = trial.hyperparameters.Choice("lr", [0.01, 0.03, 0.1, 0.3])
-        if trial.parent_id is None:
-            rung_torch.seed_all(0)
-        model, optimizer, scheduler, loader = build(lr)
-        rung_torch.restore(trial, model=model, optimizer=optimizer, scheduler=scheduler)
-        loss = train_epochs(model, optimizer, scheduler, loader,
-                            trial.epochs - trial.initial_epoch)
-        rung_torch.save(trial, model=model, optimizer=optimizer, scheduler=scheduler)
-        return loss
+def train_continuing(trial: rung.Trial) -> float:
+    """A training function that saves only with rung_torch.save (its epochs in ``extra``)."""
+    lr = trial.hyperparameters.Choice("lr", [0.01, 0.03, 0.1, 0.3])
+    if trial.parent_id is None:
+        rung_torch.seed_all(0)
+    model, optimizer, scheduler, loader = build(lr)
+    rung_torch.restore(trial, model=model, optimizer=optimizer, scheduler=scheduler)
+    loss = train_epochs(model, optimizer, scheduler, loader, trial.epochs - trial.initial_epoch)
+    rung_torch.save(trial, model=model, optimizer=optimizer, scheduler=scheduler,
+                    extra={"epochs": trial.epochs})
+    return loss
 
-    tuner = rung.Hyperband(run_trial=train, objective="loss", max_epochs=9, factor=3, seed=0,
-                           directory=tmp_path, project_name="t", verbose=0)
+
+def test_hyperband_promotions_match_an_uninterrupted_run(tmp_path: Path) -> None:
+    tuner = rung.Hyperband(run_trial=train_continuing, objective="loss", max_epochs=9, factor=3,
+                           seed=0, directory=tmp_path, project_name="t", verbose=0)
     tuner.search()
     deepest = [t for t in tuner.storage.trials() if t.rung == 2]
     assert deepest, "the s=2 bracket promotes twice"
@@ -270,21 +272,9 @@ def test_load_gives_the_best_trials_saved_state_to_a_fresh_model(tmp_path: Path)
     """get_best_models returns what trial.save_checkpoint saved; a function that saves with
     rung_torch.save alone got CheckpointMissingError ("saved none") and had no documented way
     to load its best model: rung_torch.load does it."""
-    def train(trial: rung.Trial) -> float:
-        lr = trial.hyperparameters.Choice("lr", [0.01, 0.03, 0.1, 0.3])
-        if trial.parent_id is None:
-            rung_torch.seed_all(0)
-        model, optimizer, scheduler, loader = build(lr)
-        rung_torch.restore(trial, model=model, optimizer=optimizer, scheduler=scheduler)
-        loss = train_epochs(model, optimizer, scheduler, loader,
-                            trial.epochs - trial.initial_epoch)
-        rung_torch.save(trial, model=model, optimizer=optimizer, scheduler=scheduler,
-                        extra={"epochs": trial.epochs})
-        return loss
-
-    tuner = rung.Hyperband(run_trial=train, objective="loss", max_epochs=3, factor=3, seed=0,
-                           directory=tmp_path, project_name="t", keep_checkpoints="best",
-                           verbose=0)
+    tuner = rung.Hyperband(run_trial=train_continuing, objective="loss", max_epochs=3, factor=3,
+                           seed=0, directory=tmp_path, project_name="t",
+                           keep_checkpoints="best", verbose=0)
     tuner.search()
     best = tuner.oracle.get_best_trials(1)[0]
     model, optimizer, scheduler, _ = build(best.hyperparameters["lr"])

@@ -109,13 +109,7 @@ def test_asha_never_promotes_a_job_pruned_before_its_milestone() -> None:
                         hyperparameters=space())
     first = oracle.ask()
     oracle.tell(first.trial_id, {"loss": 0.0}, epochs_reached=0, status=TrialStatus.PRUNED)
-    parents = []
-    while (s := oracle.ask()) is not None:
-        parents.append(s.parent_id)
-        oracle.tell(s.trial_id, {"loss": 1.0 + int(s.trial_id) / 100})
-    assert first.trial_id not in parents
-    assert first.trial_id not in oracle.checkpoints_in_use()
-    assert [p for p in parents if p is not None]  # the others were promoted as usual
+    _never_promoted(oracle, first.trial_id)
 
 
 @pytest.mark.parametrize("make", [
@@ -135,10 +129,16 @@ def test_a_job_told_completed_before_its_planned_epochs_is_never_promoted(
     assert first.epochs > first.initial_epoch
     record = oracle.tell(first.trial_id, {"loss": 0.0}, epochs_reached=first.initial_epoch)
     assert (record.status, record.epochs_reached) == (TrialStatus.COMPLETED, first.initial_epoch)
+    _never_promoted(oracle, first.trial_id)
+
+
+def _never_promoted(oracle: Oracle, trial_id: str) -> None:
+    """Run ``oracle`` to its end (later jobs ranked by their ids): ``trial_id`` is never a
+    parent and its checkpoint is not needed, while the others are promoted as usual."""
     parents = []
     while (s := oracle.ask()) is not None:
         parents.append(s.parent_id)
         oracle.tell(s.trial_id, {"loss": 1.0 + int(s.trial_id) / 100})
-    assert first.trial_id not in parents
-    assert first.trial_id not in oracle.checkpoints_in_use()
-    assert [p for p in parents if p is not None]  # the others were promoted as usual
+    assert trial_id not in parents
+    assert trial_id not in oracle.checkpoints_in_use()
+    assert [p for p in parents if p is not None]
