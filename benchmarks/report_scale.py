@@ -2,7 +2,7 @@
 
 The project is made without training anything: Hyperband's plan (``max_epochs=81, factor=3``)
 is followed iteration after iteration, each rung promoting its best third, every job reporting a
-made-up learning curve for each epoch it trains (about 150,000 epoch reports for 10,000 jobs),
+made-up learning curve for each epoch it trains (about 76,000 epoch reports for 10,000 jobs),
 one job in a hundred failing. It is written through rung's own storage, as a search writes it.
 Run::
 
