@@ -528,3 +528,22 @@ def test_while_every_loss_is_the_same_proposals_are_random_not_crowded_in_a_corn
     searcher.observe(Observation("00003", {"x": 0.9}, 0, 2.0, TrialStatus.COMPLETED))
     with pytest.raises(AssertionError, match="all the same"):  # one differs: the model is used
         searcher.suggest(hp, np.random.default_rng(0), set())
+
+
+def test_losses_too_large_to_square_are_modelled_not_drawn_at_random() -> None:
+    """normalize_y squares the losses: above about 1e154 that overflowed, the process failed and
+    every proposal fell back to random with a warning. The process does not depend on the
+    losses' scale, so losses 1e200 times larger give (nearly) the same proposal, silently."""
+    hp = HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    proposals = []
+    for scale in (1.0, 1e200):
+        searcher = GPSearcher(num_initial_points=3)
+        for k, x in enumerate((0.1, 0.3, 0.5, 0.7, 0.9)):
+            searcher.observe(Observation(f"{k:05d}", {"x": x}, 0, scale * (x - 0.62) ** 2,
+                                         TrialStatus.COMPLETED))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            proposals.append(searcher.suggest(hp, np.random.default_rng(0), set())["x"])
+    assert abs(proposals[0] - 0.62) < 0.05
+    assert proposals[1] == pytest.approx(proposals[0], abs=1e-4)

@@ -29,6 +29,7 @@ conditions the process on all points with the kernel fixed.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -43,6 +44,11 @@ if TYPE_CHECKING:
     from rung.searchers._gp_encoding import Encoding
 
 __all__ = ["SEED_RANGE", "GPPoints", "conditioning_points", "schedule_point"]
+
+_LARGE = 1e100
+"""Losses above this (in magnitude) are scaled down by a power of two before the process sees
+them: its ``normalize_y`` squares them (above about 1e154 that overflows to inf, and every
+proposal would fall back to random). The process is invariant to the scale of the losses."""
 
 SEED_RANGE = 2**31 - 1
 _ARD_FROM = 3
@@ -71,8 +77,11 @@ def conditioning_points(data: FinalResults, group: int) -> tuple[
     points += [(creation_order(t), _FAILED + t, v, worst, True)
                for t, v in data.failures(group)]
     points.sort(key=lambda p: p[0])
-    return ([p[1] for p in points], [p[2] for p in points],
-            np.array([p[3] for p in points], dtype=float),
+    losses = np.array([p[3] for p in points], dtype=float)
+    largest = float(np.max(np.abs(losses)))
+    if largest > _LARGE:  # the process's normalisation squares them: they would overflow
+        losses = np.ldexp(losses, -math.frexp(largest)[1])  # a power of two: ratios kept exactly
+    return ([p[1] for p in points], [p[2] for p in points], losses,
             np.array([p[4] for p in points], dtype=bool))
 
 
