@@ -103,17 +103,9 @@ def _rule_a_reopened_storage_holds_what_was_committed(
     storage = factory()
     _write_a_project(storage)
     written = _snapshot(storage)
-    again = _reopened(storage, reopen)
-    try:
-        _compare(written, _snapshot(again), "reopened without closing the first (a kill)")
-    finally:
-        again.close()
+    _reopen_and_compare(storage, reopen, written, "reopened without closing the first (a kill)")
     storage.close()
-    again = _reopened(storage, reopen)
-    try:
-        _compare(written, _snapshot(again), "reopened after close()")
-    finally:
-        again.close()
+    _reopen_and_compare(storage, reopen, written, "reopened after close()")
 
 
 def _rule_a_reopened_storage_goes_on_with_the_project(
@@ -138,9 +130,16 @@ def _rule_a_reopened_storage_goes_on_with_the_project(
         assert resumed.epoch_metrics("r") == [(1, {"loss": 0.9})], resumed.epoch_metrics("r")
     finally:
         resumed.close()
-    again = _reopened(resumed, reopen)
+    _reopen_and_compare(resumed, reopen, written,
+                        "after writes to a reopened storage, reopened again")
+
+
+def _reopen_and_compare(storage: Storage, reopen: Reopen, written: dict[str, str],
+                        when: str) -> None:
+    """A new object on ``storage``'s data reads back ``written``; it is closed afterwards."""
+    again = _reopened(storage, reopen)
     try:
-        _compare(written, _snapshot(again), "after writes to a reopened storage, reopened again")
+        _compare(written, _snapshot(again), when)
     finally:
         again.close()
 
