@@ -21,7 +21,7 @@ from _user_extensions import Threads
 from rung.executors import JobResult, JobSpec, execute
 from rung.executors.base import ReportCallback
 from rung.hyperparameters import HyperParameters
-from rung.oracles import RandomSearchOracle
+from rung.oracles import RandomSearchOracle, StopKind, SuccessiveHalvingOracle, Suggestion
 from rung.storage import InMemoryStorage, SQLiteStorage, Storage
 from rung.testing import (
     check_executor,
@@ -293,3 +293,48 @@ def test_the_state_round_trip_rule_names_the_first_other_job() -> None:
                                              r" was Suggestion\(trial_id='\d+', .*, not "
                                              r"Suggestion\("):
         rule(lambda: DrawsOnLoad(objective="loss", max_trials=10, seed=0, hyperparameters=hp))
+
+
+class DropsParentsItWillPromote(SuccessiveHalvingOracle):
+    """Keeps only the checkpoints of running jobs' parents: a tuner would delete those of the
+    first rung's results before the rung is promoted."""
+
+    def checkpoints_in_use(self) -> set[str]:
+        return self.pending_parents()
+
+
+def test_the_checkpoint_rule_names_the_parent_a_tuner_would_have_deleted() -> None:
+    hp = HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    rule = dict(oracle_rules())["checkpoints_in_use_keep_each_parent_until_its_child_ends"]
+    with pytest.raises(AssertionError, match=r"trial \d+'s checkpoint was not in "
+                                             r"checkpoints_in_use\(\) after trial \d+ ended, but "
+                                             r"job \d+ continues from it"):
+        rule(lambda: DropsParentsItWillPromote(objective="loss", max_epochs=9, factor=3, seed=0,
+                                               hyperparameters=hp))
+
+
+class CountsAsksInMemory(RandomSearchOracle):
+    """Ends after its fifth ask, but keeps the count of asks out of its state: a resume forgets
+    the decisions made since the last job began."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.asks = 0
+
+    def _next(self) -> Suggestion | None:
+        self.asks += 1
+        if self.asks > 5:
+            self.end_search(StopKind.PLAN_COMPLETE, "five asks")
+            return None
+        return super()._next()
+
+
+def test_the_one_at_a_time_resume_rule_catches_a_decision_left_out_of_the_state() -> None:
+    hp = HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    factory = lambda: CountsAsksInMemory(objective="loss", max_trials=20, seed=0,  # noqa: E731
+                                         hyperparameters=hp)
+    rule = dict(oracle_rules())["resume_before_each_job_ends_with_one_in_flight"]
+    with pytest.raises(AssertionError, match="the resumed search handed out other jobs"):
+        rule(factory)

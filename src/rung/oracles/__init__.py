@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rung.oracles.plan import plan_from_settings
     from rung.oracles.schedule import BracketPlan, Budget, RungPlan, hyperband_plan, integer_log
     from rung.oracles.single import GridSearchOracle, RandomSearchOracle, SingleFidelityOracle
+    from rung.oracles.stop import Stop, StopKind
     from rung.oracles.successive_halving import SuccessiveHalvingOracle
     from rung.oracles.sync import synchronized
 
@@ -36,6 +37,8 @@ if not TYPE_CHECKING:  # type checkers read the imports above; no catch-all __ge
                                                       "hyperband_plan", "integer_log")},
         **{name: "rung.oracles.single" for name in ("GridSearchOracle", "RandomSearchOracle",
                                                     "SingleFidelityOracle")},
+        "Stop": "rung.oracles.stop",
+        "StopKind": "rung.oracles.stop",
         "synchronized": "rung.oracles.sync",
     })
 
@@ -52,6 +55,8 @@ __all__ = [
     "RandomSearchOracle",
     "RungPlan",
     "SingleFidelityOracle",
+    "Stop",
+    "StopKind",
     "Suggestion",
     "SuccessiveHalvingOracle",
     "hyperband_plan",

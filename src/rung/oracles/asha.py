@@ -161,7 +161,7 @@ class ASHAOracle(Oracle):
                 self._seen.add(values_key(values))
                 self._started += 1
                 epochs = self.milestones[0] if self.mode == "promotion" else self.max_epochs
-                trial_id = self._new_trial_id()
+                trial_id = self.new_trial_id()
                 if self.mode == "stopping":
                     self._asked_cutoffs[trial_id] = self._cutoffs()
                 return Suggestion(trial_id=trial_id, values=values, epochs=epochs, bracket=0,
@@ -181,7 +181,8 @@ class ASHAOracle(Oracle):
             ended = (self._exhausted_after() if self._exhausted else
                      f"{n} configuration{'' if n == 1 else 's'} started "
                      f"(max_trials={self.max_trials})")
-            self._end(kind, f"{ended}; no promotion left" if self.mode == "promotion" else ended)
+            self.end_search(
+                kind, f"{ended}; no promotion left" if self.mode == "promotion" else ended)
         return None
 
     def _promotion(self) -> Suggestion | None:
@@ -195,7 +196,7 @@ class ASHAOracle(Oracle):
             if parent is not None:
                 self._rungs[k].promote(parent)
                 return Suggestion(
-                    trial_id=self._new_trial_id(),
+                    trial_id=self.new_trial_id(),
                     values=dict(self._finished_trials[parent].values),
                     epochs=self.milestones[k + 1], initial_epoch=self.milestones[k],
                     parent_id=parent, bracket=0, rung=k + 1)
@@ -210,7 +211,7 @@ class ASHAOracle(Oracle):
         self._reported.discard(suggestion.trial_id)
         self._asked_cutoffs.pop(suggestion.trial_id, None)
         if record.loss is None or (self.mode == "promotion"
-                                   and not self._reached_planned_epochs(suggestion, record)):
+                                   and not self.reached_planned_epochs(suggestion, record)):
             self._retire()  # failed, or pruned before its milestone: it joins no rung
             return
         if self.mode == "promotion":
@@ -282,7 +283,7 @@ class ASHAOracle(Oracle):
     def checkpoints_in_use(self) -> set[str]:
         """Parents of pending jobs, and every result of a rung below the top that was not
         promoted and may still be (not retired)."""
-        used = self._pending_parents()
+        used = self.pending_parents()
         if self.mode == "promotion":
             for rung in self._rungs[:-1]:
                 used.update(rung.open)  # kept up to date: O(open results), not O(results)

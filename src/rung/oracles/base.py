@@ -25,10 +25,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from rung.hyperparameters import HyperParameters, values_key
+from rung.hyperparameters import HyperParameters
 from rung.objective import ObjectiveLike, create_objective
 from rung.oracles._define_by_run import OracleSpace
 from rung.oracles._history import observation
+from rung.oracles._jobs import OracleJobs, unknown_values
 from rung.oracles._persistence import OraclePersistence
 from rung.oracles._ranking import Ranking
 from rung.oracles._reports import OracleReports
@@ -37,10 +38,10 @@ from rung.oracles._state import STATE_VERSION
 from rung.oracles._tell_args import metrics_dict, pruned_at, values_dict
 from rung.oracles.kt_methods import KerasTunerOracleMethods
 from rung.oracles.schedule import Budget
-from rung.oracles.stop import Stop, StopKind
+from rung.oracles.stop import Stop
 from rung.oracles.suggestion import Suggestion
 from rung.searchers import GPSearcher, Observation, Searcher, get_searcher
-from rung.trial_record import TrialRecord, TrialStatus, creation_order
+from rung.trial_record import TrialRecord, TrialStatus
 from rung.validation import (
     check_bool,
     check_choice,
@@ -58,21 +59,20 @@ def _own_values(observation: Observation) -> Observation:
     return dataclasses.replace(observation, values=dict(observation.values))
 
 
-def unknown_values(record: TrialRecord) -> bool:
-    """A failed job whose values never reached the driver: its worker died (or timed out) before
-    a define-by-run training function's hyperparameters came back, so ``{}`` (what it was given
-    while the space was still empty) does not name a configuration that was tried."""
-    return record.status is TrialStatus.FAILED and not record.values
-
-
-class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleReports,
+class Oracle(OracleJobs, OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleReports,
              OracleSpace, abc.ABC):
     """Base class of oracles.
 
-    Subclasses implement three methods: ``_next`` (the next job), ``_on_result`` (a job ended)
-    and ``budget`` (the plan). Optional hooks: ``_decide`` (stop a running job at a report),
-    ``_scheduler_state``/``_load_scheduler_state`` (their state), ``checkpoints_in_use``,
-    ``_settings``. ``default_searcher`` names the searcher used when none is given.
+    Writing a scheduler of your own (docs/architecture.md, "Writing an oracle"): implement
+    ``_next`` (the next job), ``_on_result`` (a job ended) and ``budget`` (the plan). Optional
+    hooks: ``_decide`` (stop a running job at a report), ``_scheduler_state`` /
+    ``_load_scheduler_state`` (what it keeps between jobs, as JSON), ``checkpoints_in_use``,
+    ``_settings`` (what a resumed search must match). The hooks are underscored because only the
+    base class calls them. What they may use: ``rng``, ``new_trial_id()``, ``end_search()``,
+    ``pending``, ``pending_parents()``, ``reached_planned_epochs()``, ``searcher``,
+    ``hyperparameters``, ``objective``, ``records`` and ``get_best_trials``;
+    ``rung.testing.check_oracle`` checks the result. ``default_searcher`` names the searcher used
+    when none is given.
 
     Args:
         objective: what to optimise: a name (direction inferred), a ``rung.Objective``, or a list.
@@ -150,7 +150,7 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
     # --- what subclasses implement --------------------------------------------------------
     @abc.abstractmethod
     def _next(self) -> Suggestion | None:
-        """The next job, or None (waiting or done; call ``self._end(...)`` when done)."""
+        """The next job, or None (waiting or done; call ``self.end_search(...)`` when done)."""
 
     @abc.abstractmethod
     def _on_result(self, suggestion: Suggestion, record: TrialRecord) -> None:
@@ -168,35 +168,6 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
         """Restore what ``_scheduler_state`` saved."""
 
     # --- the ask/tell interface ------------------------------------------------------------
-    @property
-    def finished(self) -> bool:
-        """True once the search is over (see ``stop``)."""
-        return self.stop is not None and not self._pending
-
-    @property
-    def stop_reason(self) -> str | None:
-        """Why the search ended, in words (``stop.message``), or None while it runs."""
-        return None if self.stop is None else self.stop.message
-
-    def _end(self, kind: StopKind, message: str) -> None:
-        """Mark the search as ended (the first reason wins)."""
-        if self.stop is None:
-            self.stop = Stop(kind, message)
-
-    def _exhausted_after(self) -> str:
-        """``"search space exhausted after N distinct configuration(s)"``, once no job is pending:
-        N counts the values of the finished jobs, as they came back. A define-by-run search's
-        first job, asked with ``{}`` before any hyperparameter was declared, counts as the values
-        it declared, and a job lost before its values came back (``unknown_values``) not at all."""
-        n = len({values_key(r.values) for r in self._finished_trials.values()
-                 if not unknown_values(r)})
-        return f"search space exhausted after {n} distinct configuration{'' if n == 1 else 's'}"
-
-    @property
-    def pending(self) -> dict[str, Suggestion]:
-        """Jobs handed out and not yet told, by trial id."""
-        return dict(self._pending)
-
     def ask(self) -> Suggestion | None:
         """The next job, or None when finished or waiting on pending results."""
         if self.stop is not None:
@@ -290,31 +261,6 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
         self._on_result(suggestion, record)
         return record
 
-    @staticmethod
-    def _reached_planned_epochs(suggestion: Suggestion, record: TrialRecord) -> bool:
-        """Whether ``record``'s loss was measured at the job's planned epochs, so that it may
-        be promoted: not for a job that stopped before its ``epochs`` (told ``PRUNED`` there,
-        or ``COMPLETED`` with a smaller ``epochs_reached``): its child would continue from
-        ``epochs`` a checkpoint that never got there."""
-        return record.loss is not None and not (
-            suggestion.epochs is not None and record.epochs_reached is not None
-            and record.epochs_reached < suggestion.epochs)
-
-    def _pending_job(self, trial_id: str) -> Suggestion:
-        try:
-            return self._pending[trial_id]
-        except (KeyError, TypeError):
-            pending = sorted(self._pending, key=creation_order)[:10]
-            done = self._finished_trials.get(trial_id) if isinstance(trial_id, str) else None
-            told = f" (it was told already: {done.status})" if done is not None else ""
-            raise KeyError(f"trial_id {trial_id!r} is not pending{told}; pending: "
-                           f"{pending}") from None
-
-    def _new_trial_id(self) -> str:
-        trial_id = f"{self._next_id:05d}"
-        self._next_id += 1
-        return trial_id
-
     # --- what the searcher sees (reports while a job runs: rung.oracles._reports) ---------
     def _observe(self, observation: Observation) -> None:
         """Hook: every observation (reports and final results) on its way to the searcher,
@@ -324,20 +270,3 @@ class Oracle(OraclePersistence, KerasTunerOracleMethods, OracleResults, OracleRe
     def _replay(self, observations: Iterable[Observation]) -> None:
         """Hook: the stored history on resume, on its way to the searcher (``Searcher.replay``)."""
         self.searcher.replay([_own_values(item) for item in observations])
-
-    # --- checkpoints ----------------------------------------------------------------------------
-    def checkpoints_in_use(self) -> set[str] | None:
-        """Finished trials whose checkpoints a job may still load, or None when unknown.
-
-        A tuner may delete the checkpoint of any other finished trial (``keep_checkpoints``). The
-        set is computed from the live state only, so it is the same after a resume, and deleting
-        is safe at any time after the finishing transaction commits. The base class does not
-        know its subclass's promotion rule and answers None (keep everything); oracles that do
-        override it.
-        """
-        return None
-
-    def _pending_parents(self) -> set[str]:
-        """Parents of pending jobs: a retry or a resumed run re-loads them until the job ends."""
-        return {s.parent_id for s in self._pending.values() if s.parent_id is not None}
-

@@ -127,24 +127,25 @@ class CustomOracle(Oracle):
     def _next(self) -> Suggestion | None:
         if self.max_trials is not None and self._started >= self.max_trials:
             if not self._pending:
-                self._end(StopKind.MAX_TRIALS, f"max_trials={self.max_trials} reached")
+                self.end_search(StopKind.MAX_TRIALS, f"max_trials={self.max_trials} reached")
             return None
         trial_id = f"{self._next_id:05d}"  # taken once populate_space returns values
         status, values = self._ask_populate_space(trial_id)
         if values is not None:
-            self._new_trial_id()
+            self.new_trial_id()
             self._started += 1
             return Suggestion(trial_id=trial_id, values=values)
         if status == "STOPPED":
-            self._end(StopKind.EXHAUSTED, "populate_space returned STOPPED")
+            self.end_search(StopKind.EXHAUSTED, "populate_space returned STOPPED")
         elif not self._pending:  # IDLE: nothing running could ever change its answer
-            self._end(StopKind.EXHAUSTED, "populate_space returned IDLE while no trial was running")
+            self.end_search(StopKind.EXHAUSTED,
+                            "populate_space returned IDLE while no trial was running")
         return None
 
     def _on_result(self, suggestion: Suggestion, record: TrialRecord) -> None:
         self._finished += 1
         if self.max_trials is not None and self._finished >= self.max_trials:
-            self._end(StopKind.MAX_TRIALS, f"max_trials={self.max_trials} reached")
+            self.end_search(StopKind.MAX_TRIALS, f"max_trials={self.max_trials} reached")
 
     def budget(self) -> Budget:
         if self.max_trials is None:
@@ -155,7 +156,7 @@ class CustomOracle(Oracle):
 
     def checkpoints_in_use(self) -> set[str]:
         """Trials proposed by ``populate_space`` train from scratch: no job continues another."""
-        return self._pending_parents()
+        return self.pending_parents()
 
     resumable_settings = frozenset({"seed", "max_trials"})
 

@@ -138,7 +138,7 @@ class HyperbandOracle(Oracle):
             waiting = self._waits_for_space(bracket)
             self._live = [b for b in self._live if not b.finished]
         if not self._live and not self._more_brackets():
-            self._end(StopKind.PLAN_COMPLETE, self._completion_reason())
+            self.end_search(StopKind.PLAN_COMPLETE, self._completion_reason())
         return None
 
     @staticmethod
@@ -197,10 +197,10 @@ class HyperbandOracle(Oracle):
                 return self._from_bracket(bracket) if bracket.rung > 0 else None
             bracket.exclude.append(values_key(values))
             exclude.add(bracket.exclude[-1])
-            entry = Entry(trial_id=self._new_trial_id(), values=values)
+            entry = Entry(trial_id=self.new_trial_id(), values=values)
         elif bracket.rung > 0 and bracket.queue:
             parent = bracket.queue.pop(0)
-            entry = Entry(trial_id=self._new_trial_id(), values=parent.values,
+            entry = Entry(trial_id=self.new_trial_id(), values=parent.values,
                           parent_id=parent.trial_id)
         else:
             return None
@@ -223,7 +223,8 @@ class HyperbandOracle(Oracle):
             if entry.trial_id == suggestion.trial_id:
                 # a job pruned before the rung's epochs is never promoted, like a failed one
                 entry.done = True
-                entry.loss = record.loss if self._reached_planned_epochs(suggestion, record) else None
+                promotable = self.reached_planned_epochs(suggestion, record)
+                entry.loss = record.loss if promotable else None
                 # define-by-run: a promoted job continues with the values the trial really used,
                 # and the rung does not draw them again (the first job was given `{}`)
                 entry.values = dict(record.values)
@@ -287,7 +288,7 @@ class HyperbandOracle(Oracle):
         """Completed jobs of open rungs that are not the last (they may be promoted), promotions
         not yet started, and parents of jobs not yet finished. Everything else is final: jobs
         left behind when their rung closed, failed jobs, and the last rung of every bracket."""
-        used = self._pending_parents()
+        used = self.pending_parents()
         for bracket in self._live:
             if bracket.finished:
                 continue

@@ -85,7 +85,7 @@ class SingleFidelityOracle(Oracle):
     def _next(self) -> Suggestion | None:
         if self.max_trials is not None and self._started >= self.max_trials:
             if self._finished >= self.max_trials:
-                self._end(StopKind.MAX_TRIALS, f"max_trials={self.max_trials} reached")
+                self.end_search(StopKind.MAX_TRIALS, f"max_trials={self.max_trials} reached")
             return None
         if self._overrides_populate_space():  # a subclass's algorithm (keras-tuner's way)
             return self._next_populated()
@@ -100,11 +100,11 @@ class SingleFidelityOracle(Oracle):
             values = {}
         if values is None:
             if not self._pending:
-                self._end(StopKind.EXHAUSTED, self._exhausted_after())
+                self.end_search(StopKind.EXHAUSTED, self._exhausted_after())
             return None
         self._seen.add(values_key(values))
         self._started += 1
-        return Suggestion(trial_id=self._new_trial_id(), values=values, epochs=self.epochs)
+        return Suggestion(trial_id=self.new_trial_id(), values=values, epochs=self.epochs)
 
     def _next_populated(self) -> Suggestion | None:
         """The next trial from a subclass's ``populate_space`` (which may call this oracle's
@@ -112,23 +112,23 @@ class SingleFidelityOracle(Oracle):
         trial_id = f"{self._next_id:05d}"  # taken once populate_space returns values
         status, values = self._ask_populate_space(trial_id)
         if values is not None:
-            self._new_trial_id()
+            self.new_trial_id()
             self._seen.add(values_key(values))
             self._started += 1
             return Suggestion(trial_id=trial_id, values=values, epochs=self.epochs)
         if status == "STOPPED" or not self._pending:
-            self._end(StopKind.EXHAUSTED, f"populate_space returned {status}")
+            self.end_search(StopKind.EXHAUSTED, f"populate_space returned {status}")
         return None
 
     def _on_result(self, suggestion: Suggestion, record: TrialRecord) -> None:
         self._finished += 1
         self._seen.add(values_key(record.values))
         if self.max_trials is not None and self._finished >= self.max_trials:
-            self._end(StopKind.MAX_TRIALS, f"max_trials={self.max_trials} reached")
+            self.end_search(StopKind.MAX_TRIALS, f"max_trials={self.max_trials} reached")
 
     def checkpoints_in_use(self) -> set[str]:
         """Single-fidelity trials are final: no job continues from another."""
-        return self._pending_parents()
+        return self.pending_parents()
 
     resumable_settings = frozenset({"seed", "max_trials"})
 
@@ -210,9 +210,10 @@ class GridSearchOracle(SingleFidelityOracle):
         if values is None:
             if not self._pending:
                 n = self._started
-                self._end(StopKind.EXHAUSTED, f"grid exhausted after {n} trial{'' if n == 1 else 's'}")
+                self.end_search(StopKind.EXHAUSTED,
+                                f"grid exhausted after {n} trial{'' if n == 1 else 's'}")
             return None
-        self._new_trial_id()
+        self.new_trial_id()
         self._order.insert(0 if after is None else self._order.index(after) + 1, trial_id)
         self._seen.add(values_key(values))
         self._started += 1

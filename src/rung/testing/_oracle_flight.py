@@ -46,6 +46,10 @@ def plan(s: Suggestion) -> tuple[str, bool]:
     return _ENDS.get(n % 7, "ok"), n % 3 != 0
 
 
+def _shown(ids: set[str] | None) -> str:
+    return "None" if ids is None else str(sorted(ids, key=creation_order))
+
+
 @dataclass(frozen=True)
 class Resume:
     """One save and load: after ``told`` jobs were told, with ``pending`` in flight, before the
@@ -72,6 +76,8 @@ class Flight:
     _flying: list[Suggestion] = field(default_factory=list)  # pending, in the order asked
     _stopped: dict[str, int] = field(default_factory=dict)  # on_report said stop at this epoch
     _observed: list[Observation] = field(default_factory=list)
+    in_use: list[tuple[str, set[str] | None]] = field(default_factory=list)
+    """After each tell: the trial told, and ``checkpoints_in_use()`` then."""
 
     def __post_init__(self) -> None:
         self.oracle = self._make()
@@ -126,6 +132,7 @@ class Flight:
         flying = tuple(s.trial_id for s in self._flying)
         self.resumes.append(Resume(len(self.told), len(self.jobs), flying))
         oracle = self._make()
+        before = self.oracle.checkpoints_in_use()
         oracle.load_state_dict(state, [self.told[k] for k in finished], reports)
         assert tuple(oracle.pending) == flying, (
             f"pending after a resume with {len(finished)} jobs told: {list(oracle.pending)}, "
@@ -134,6 +141,11 @@ class Flight:
             f"lost a result in a resume with {list(flying)} pending")
         for trial_id, epoch, metrics in [r for r in self.sent if r[0] in flying]:
             oracle.on_report(trial_id, epoch, dict(metrics))  # it went on live: not stopped now
+        after = oracle.checkpoints_in_use()
+        assert after == before, (
+            f"checkpoints_in_use() was {_shown(before)} before a resume with "
+            f"{len(finished)} jobs told, {_shown(after)} after it: it must be computed from the "
+            "saved state only")
         self.oracle = oracle
 
     def _width(self) -> int:
@@ -186,3 +198,4 @@ class Flight:
             record = self.oracle.tell(s.trial_id, {"loss": loss_of(values, s.epochs)},
                                       values=used)
         self.told[s.trial_id] = record
+        self.in_use.append((s.trial_id, self.oracle.checkpoints_in_use()))

@@ -21,14 +21,17 @@ def _outcome(flight: Flight) -> dict[str, tuple[object, ...]]:
 
 
 def _resumes_like_the_uninterrupted_search(factory: OracleFactory,
-                                           declare: HyperParameters | None = None) -> None:
+                                           declare: HyperParameters | None = None,
+                                           width: int = _WIDTH, everywhere: bool = False) -> None:
     """Run the search once without a break, once saved and loaded at several points (right
     after the first asks, after the first tell, at a third and two thirds of it, with its last
-    job in flight), each time with the jobs then pending in flight; compare."""
-    uninterrupted = Flight(factory, _WIDTH, declare).run()
+    job in flight; or, ``everywhere``, before each job ends), each time with the jobs then
+    pending in flight; compare."""
+    uninterrupted = Flight(factory, width, declare).run()
     reference, n = uninterrupted.jobs, len(uninterrupted.told)
     assert n >= 4, f"the search ran {n} jobs: the rule needs one of at least 4"
-    resumed = Flight(factory, _WIDTH, declare).run(save_at={0, 1, n // 3, 2 * n // 3, n - 1})
+    points = set(range(n)) if everywhere else {0, 1, n // 3, 2 * n // 3, n - 1}
+    resumed = Flight(factory, width, declare).run(save_at=points)
     if resumed.jobs != reference:
         i = next((i for i, (a, b) in enumerate(zip(resumed.jobs, reference, strict=False))
                   if a != b), min(len(resumed.jobs), len(reference)))
@@ -63,6 +66,33 @@ def _rule_resume_with_jobs_in_flight_continues_identically(factory: OracleFactor
     _resumes_like_the_uninterrupted_search(factory)
 
 
+def _rule_resume_before_each_job_ends_with_one_in_flight(factory: OracleFactory) -> None:
+    """One job at a time, as with one worker, saved and loaded before each job ends: the
+    search goes on exactly as the uninterrupted one. (With several jobs in flight an oracle
+    often decides its next step, or its end, before the save: this catches a state that forgets
+    what the oracle decided since its last job began.)"""
+    _resumes_like_the_uninterrupted_search(factory, width=1, everywhere=True)
+
+
+def _rule_checkpoints_in_use_keep_each_parent_until_its_child_ends(
+        factory: OracleFactory) -> None:
+    """Where ``checkpoints_in_use()`` is not None, a trial that a job continues from is in it
+    from the parent's end until that job ends (a tuner deletes the other checkpoints), and
+    every resume leaves it unchanged (``Flight.resume`` checks that)."""
+    n = len(Flight(factory, _WIDTH).run().told)
+    flight = Flight(factory, _WIDTH).run(save_at={1, n // 2})
+    told_at = {trial_id: i for i, (trial_id, _) in enumerate(flight.in_use)}
+    for job in flight.jobs:
+        parent = job.parent_id
+        if parent is None or parent not in told_at:
+            continue
+        for told, in_use in flight.in_use[told_at[parent]:told_at[job.trial_id]]:
+            assert in_use is None or parent in in_use, (
+                f"trial {parent}'s checkpoint was not in checkpoints_in_use() after trial "
+                f"{told} ended, but job {job.trial_id} continues from it and ended later: a "
+                "tuner would have deleted it")
+
+
 def _rule_define_by_run_resume_continues_identically(factory: OracleFactory) -> None:
     """The same with the factory's oracle started on an empty space: its first job, asked with
     ``{}``, declares the whole space (the factory's) with ``update_space`` before its tell, as a
@@ -74,5 +104,7 @@ def _rule_define_by_run_resume_continues_identically(factory: OracleFactory) -> 
 
 RESUME_RULES = [
     _rule_resume_with_jobs_in_flight_continues_identically,
+    _rule_resume_before_each_job_ends_with_one_in_flight,
+    _rule_checkpoints_in_use_keep_each_parent_until_its_child_ends,
     _rule_define_by_run_resume_continues_identically,
 ]
