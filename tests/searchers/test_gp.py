@@ -382,9 +382,17 @@ def test_default_initial_points_are_three_per_hyperparameter_capped_at_ten() -> 
     by_name = RandomSearchOracle(objective="loss", max_trials=10, searcher="gp")
     assert isinstance(by_name.searcher, GPSearcher)
     assert by_name.searcher.initial_points(nine) == 5
-    mine = GPSearcher()  # an instance of the user's is left as it is
-    RandomSearchOracle(objective="loss", max_trials=10, searcher=mine)
-    assert mine.max_trials is None and mine.initial_points(nine) == 10
+    mine = GPSearcher(beta=1.0)  # the user's, without a max_trials: it takes the oracle's
+    oracle = BayesianOptimizationOracle(objective="loss", max_trials=10, searcher=mine)
+    assert mine.max_trials == 10 and mine.initial_points(nine) == 5
+    oracle.max_trials = 30  # and follows it when it is raised
+    assert mine.max_trials == 30 and mine.initial_points(nine) == 10
+    other = GPSearcher()
+    RandomSearchOracle(objective="loss", max_trials=8, searcher=other)
+    assert other.max_trials == 8 and other.initial_points(nine) == 4
+    own = GPSearcher(max_trials=100)  # one of its own is left as it is
+    BayesianOptimizationOracle(objective="loss", max_trials=10, searcher=own)
+    assert own.max_trials == 100 and own.initial_points(nine) == 10
 
 
 def test_the_model_takes_over_after_ten_random_trials_in_a_large_space() -> None:

@@ -89,6 +89,9 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
                 raise ConfigurationError(
                     f"BayesianOptimizationOracle got searcher={searcher!r} and {changed}: they "
                     f"apply to its own Gaussian process only: {where}")
+        # its own GP, or a GPSearcher given without a max_trials, follows max_trials
+        tells = searcher is None or searcher == "gp" or (
+            isinstance(searcher, GPSearcher) and searcher.max_trials is None)
         self.num_initial_points = gp.num_initial_points
         self.alpha = gp.alpha
         self.beta = gp.beta
@@ -99,7 +102,7 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
             max_consecutive_failed_trials=max_consecutive_failed_trials,
             searcher=gp if searcher is None or searcher == "gp" else searcher,
         )
-        self._tells_searcher = searcher is None or searcher == "gp"  # its GP follows max_trials
+        self._tells_searcher = tells
 
     def _settings(self) -> dict[str, Any]:
         return {**super()._settings(), "num_initial_points": self.num_initial_points,

@@ -30,8 +30,9 @@ class SingleFidelityOracle(Oracle):
 
     Args:
         max_trials: how many trials to run (``None``: until the searcher is exhausted; only
-            sensible for a finite searcher such as the grid). ``searcher="gp"`` is told it, so
-            its default random start takes at most half of it.
+            sensible for a finite searcher such as the grid). ``searcher="gp"``, or a
+            ``GPSearcher`` given without a ``max_trials`` of its own, is told it, so its default
+            random start takes at most half of it.
         epochs: epochs per trial, or ``None`` to leave it to the training function.
         **kwargs: see ``rung.oracles.Oracle``.
     """
@@ -42,9 +43,11 @@ class SingleFidelityOracle(Oracle):
         if self.epochs is not None:
             check_epochs("epochs", self.epochs)
         super().__init__(**kwargs)
-        # a GP built here by name gets the budget (and follows it when it is raised)
-        self._tells_searcher = (kwargs.get("searcher") == "gp" and isinstance(
-            self.searcher, GPSearcher) and self.searcher.max_trials is None)
+        # a GP without a max_trials of its own (by name, or an instance given without one) gets
+        # the budget, and follows it when it is raised: else its default random start of up to
+        # 10 trials could fill a short search
+        self._tells_searcher = (isinstance(self.searcher, GPSearcher)
+                                and self.searcher.max_trials is None)
         self._tell_searcher_max_trials()
         self._started = 0
         self._finished = 0

@@ -138,8 +138,9 @@ class GPSearcher(Searcher):
         num_candidates: random points scored per suggestion.
         num_restarts: local optimisations of the acquisition per suggestion.
         max_fit_points: at most this many results when fitting the kernel's hyperparameters.
-        max_trials: the search's number of trials, when known (``BayesianOptimizationOracle``
-            passes its own): the default random start then takes at most half of them.
+        max_trials: the search's number of trials, when known: the default random start then
+            takes at most half of them. None: a single-fidelity oracle given this searcher
+            (``BayesianOptimizationOracle``, ``RandomSearchOracle``) sets it to its own.
         per_budget: model one budget at a time (above); None: as the oracle says (True under
             Hyperband, BOHB, successive halving and ASHA, False otherwise).
         random_fraction: the share of proposals drawn at random (0 to 1; BOHB passes 1/3).
