@@ -9,21 +9,30 @@ import tempfile
 import pytest
 
 _CACHES: list[str] = []  # compilation caches this process made (and removes at the end)
+_BASE = "RUNG_TESTS_JAX_CACHE"  # this run's folder of JAX compilation caches
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """On Keras' jax backend every trial compiles its model's steps (seconds each on 2 cores),
     and a promoted trial, or a configuration drawn twice, compiles the same computation again.
-    JAX's persistent compilation cache, in a new folder for each test run (shared by the
-    pytest-xdist processes, which inherit the environment), compiles each computation once per
-    run. It changes no result, only how often XLA compiles. A cache the caller set is kept."""
-    if os.environ.get("KERAS_BACKEND") != "jax" or "JAX_COMPILATION_CACHE_DIR" in os.environ:
+    JAX's persistent compilation cache, in a new folder for each test run, compiles each
+    computation once per run and process. It changes no result, only how often XLA compiles. Each
+    pytest-xdist process gets a folder of its own (``<run folder>/<worker id>``): processes
+    writing one entry at the same time could leave it truncated for another to read (JAX then
+    warns and compiles again). A cache the caller set is kept."""
+    if os.environ.get("KERAS_BACKEND") != "jax":
         return
-    folder = tempfile.mkdtemp(prefix="rung-tests-jax-cache-")
-    _CACHES.append(folder)
-    os.environ["JAX_COMPILATION_CACHE_DIR"] = folder
-    os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
-    os.environ["JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES"] = "0"
+    base = os.environ.get(_BASE)
+    if base is None:  # the first process of the run (the xdist controller, or the only one)
+        if "JAX_COMPILATION_CACHE_DIR" in os.environ:
+            return
+        base = tempfile.mkdtemp(prefix="rung-tests-jax-cache-")
+        _CACHES.append(base)
+        os.environ[_BASE] = base  # the xdist processes inherit the environment
+        os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
+        os.environ["JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES"] = "0"
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = os.path.join(
+        base, os.environ.get("PYTEST_XDIST_WORKER", "main"))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
