@@ -20,12 +20,34 @@ import bisect
 import heapq
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from rung.errors import ConfigurationError
+from rung.objective import MultiObjective, Objective
 from rung.oracles._log import PagedLog
 from rung.trial_record import creation_order
 
-__all__ = ["Rung", "keep_of", "legacy_entries"]
+__all__ = ["Rung", "RungCutoffs", "keep_of", "legacy_entries", "rungs_from_state"]
+
+
+@dataclass(frozen=True)
+class RungCutoffs:
+    """A stopping rule for a worker without a live line to the driver: continue at milestone
+    ``epochs[k]`` while the objective's loss is at most ``cutoffs[k]``."""
+
+    objective: Objective | MultiObjective
+    epochs: tuple[int, ...]
+    cutoffs: tuple[float, ...]
+
+    def __call__(self, epoch: int, metrics: Mapping[str, float]) -> bool:
+        if epoch not in self.epochs:
+            return True
+        try:
+            loss = self.objective.loss(metrics)
+        except (KeyError, TypeError, ValueError):
+            return True
+        return math.isfinite(loss) and loss <= self.cutoffs[self.epochs.index(epoch)]
 
 
 class Rung:
@@ -170,3 +192,25 @@ def legacy_entries(index: int, data: Mapping[str, Any]) -> list[list[Any]]:
     out += [["promote", index, str(t)] for t in data["promoted"]]
     retired = sorted(str(t) for t in data.get("retired", ()))
     return out + ([["retire", index, retired]] if retired else [])
+
+
+def rungs_from_state(state: Mapping[str, Any], pages: list[Any],
+                     count: int) -> tuple[PagedLog, list[Rung]]:
+    """The log and the ``count`` rungs that ``ASHAOracle._scheduler_state`` saved, with the
+    log's ``pages`` (saved beside the state, ``LOG_KEY``)."""
+    if "rungs" in state:  # saved whole, before the log (state version <= 2)
+        log = PagedLog()
+        rungs = [Rung(k, log) for k in range(count)]
+        for k, data in enumerate(state["rungs"]):
+            for entry in legacy_entries(k, data):
+                rungs[k].apply(entry)
+    else:
+        log = PagedLog(pages)
+        if len(log) != state["log_entries"]:
+            raise ConfigurationError(
+                f"the saved ASHA state's log holds {len(log)} entries, but the state "
+                f"was saved with {state['log_entries']}: the project is damaged")
+        rungs = [Rung(k) for k in range(count)]
+        for entry in log:
+            rungs[entry[1]].apply(entry)
+    return log, [rung.replayed(log) for rung in rungs]

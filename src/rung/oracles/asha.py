@@ -33,13 +33,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from rung.errors import ConfigurationError
 from rung.hyperparameters import HyperParameters, values_key
-from rung.objective import MultiObjective, Objective, ObjectiveLike
-from rung.oracles._asha_rung import Rung, keep_of, legacy_entries
+from rung.objective import ObjectiveLike
+from rung.oracles._asha_rung import Rung, RungCutoffs, keep_of, rungs_from_state
 from rung.oracles._define_by_run import with_pending_defaults
 from rung.oracles._log import LOG_KEY, PagedLog
 from rung.oracles.base import Oracle, Suggestion, unknown_values
@@ -52,25 +51,6 @@ __all__ = ["ASHAOracle", "Rung", "RungCutoffs"]
 
 MODES = ("promotion", "stopping")
 _UNBOUNDED = 2**62  # configurations still to come without max_trials: more than any rung holds
-
-
-@dataclass(frozen=True)
-class RungCutoffs:
-    """A stopping rule for a worker without a live line to the driver: continue at milestone
-    ``epochs[k]`` while the objective's loss is at most ``cutoffs[k]``."""
-
-    objective: Objective | MultiObjective
-    epochs: tuple[int, ...]
-    cutoffs: tuple[float, ...]
-
-    def __call__(self, epoch: int, metrics: Mapping[str, float]) -> bool:
-        if epoch not in self.epochs:
-            return True
-        try:
-            loss = self.objective.loss(metrics)
-        except (KeyError, TypeError, ValueError):
-            return True
-        return math.isfinite(loss) and loss <= self.cutoffs[self.epochs.index(epoch)]
 
 
 class ASHAOracle(Oracle):
@@ -308,22 +288,8 @@ class ASHAOracle(Oracle):
         self._reported = set(state["reported"])
         self._asked_cutoffs = {k: [math.inf if c is None else float(c) for c in v]
                                for k, v in state.get("asked_cutoffs", {}).items()}
-        if "rungs" in state:  # saved whole, before the log (state version <= 2)
-            self._log = PagedLog()
-            self._rungs = [Rung(k, self._log) for k in range(len(self.milestones))]
-            for k, data in enumerate(state["rungs"]):
-                for entry in legacy_entries(k, data):
-                    self._rungs[k].apply(entry)
-        else:
-            self._log = PagedLog(self._loading_pages)
-            if len(self._log) != state["log_entries"]:
-                raise ConfigurationError(
-                    f"the saved ASHA state's log holds {len(self._log)} entries, but the state "
-                    f"was saved with {state['log_entries']}: the project is damaged")
-            self._rungs = [Rung(k) for k in range(len(self.milestones))]
-            for entry in self._log:
-                self._rungs[entry[1]].apply(entry)
-        self._rungs = [rung.replayed(self._log) for rung in self._rungs]
+        self._log, self._rungs = rungs_from_state(state, self._loading_pages,
+                                                  len(self.milestones))
 
     def load_state_dict(self, state: Mapping[str, Any], history: Iterable[TrialRecord] = (),
                         reports: Iterable[Any] = ()) -> None:
