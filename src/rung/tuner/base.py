@@ -28,13 +28,13 @@ from rung.executors._guard import refuse_in_worker
 from rung.hypermodel import get_hypermodel
 from rung.oracles.base import Oracle
 from rung.storage import Storage
-from rung.trial import Trial
 from rung.tuner._lifecycle import ProjectLifecycle
 from rung.tuner.budget import SearchBudget
 from rung.tuner.cleanup import parse_keep_checkpoints
 from rung.tuner.display import Display
 from rung.tuner.driver import DriverSession
 from rung.tuner.failures import no_result_error
+from rung.tuner.hooks import TunerHooks
 from rung.tuner.interrupt import interrupted
 from rung.tuner.loop import Job, SearchLoop
 from rung.tuner.persistence import TunerState
@@ -47,7 +47,7 @@ from rung.validation import check_bool, check_instance, check_int, fail_type, un
 __all__ = ["BaseTuner"]
 
 
-class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
+class BaseTuner(ProjectLifecycle, TunerState, TunerResults, TunerHooks):
     """Runs a search: asks the oracle for jobs, trains them, records everything.
 
     Args:
@@ -293,38 +293,6 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults):
         state = self.__dict__.copy()
         state["storage"] = None
         return state
-
-    # --- what subclasses or integrations provide (hooks) --------------------------------------
-    def run_trial(self, trial: Trial, *args: Any, **kwargs: Any) -> Any:
-        """Train one job: the ``run_trial`` function given to the constructor, else
-        ``train_hypermodel``. Override it to train in a subclass (keras-tuner style)."""
-        if self._run_trial_fn is not None:
-            return self._run_trial_fn(trial, *args, **kwargs)
-        return self.train_hypermodel(trial, *args, **kwargs)
-
-    def train_hypermodel(self, trial: Trial, *args: Any, **kwargs: Any) -> Any:
-        """Hook for framework integrations: train ``self.hypermodel`` for one job."""
-        raise NotImplementedError(
-            "pass run_trial=<function> to the tuner, or subclass it and override run_trial")
-
-    def check_search_arguments(self, fit_args: tuple[Any, ...],  # noqa: B027 - optional hook
-                               fit_kwargs: dict[str, Any]) -> None:
-        """Hook: refuse arguments of ``search`` that cannot work, before any job starts."""
-
-    def populate_search_space(self) -> None:  # noqa: B027 - optional hook
-        """Hook: declare hyperparameters before the first job (called for new projects)."""
-
-    def on_search_begin(self) -> None:  # noqa: B027 - optional hooks
-        """Called once when ``search`` starts."""
-
-    def on_search_end(self) -> None:  # noqa: B027
-        """Called once when ``search`` ends."""
-
-    def on_trial_begin(self, trial: Trial) -> None:  # noqa: B027
-        """Called before each attempt of a job."""
-
-    def on_trial_end(self, trial: Trial) -> None:  # noqa: B027
-        """Called once a job has finished (completed, pruned or failed for good)."""
 
 
 # search()'s own options: a misspelt one (search(worker=2)) is named by check_training_call
