@@ -59,9 +59,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--directory", default="runs")
     parser.add_argument("--overwrite", action="store_true", help="start a new search")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seeds the configurations and Keras (initial weights, dropout, the "
+                             "order of the batches): a run in one go is the same again")
     args = parser.parse_args()
 
+    keras.utils.set_random_seed(args.seed)  # the weights too: the same run with the same seed
     if keras.backend.backend() == "torch":
         import torch
 
