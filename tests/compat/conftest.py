@@ -47,6 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
 # (models built, trained, checkpointed, reloaded, printed) runs on every backend.
 BACKEND_INDEPENDENT_MODULES = frozenset({
     "test_assigned_trials.py", "test_bayesian.py", "test_custom_oracle.py",
+    "test_distributed_variables.py",
     "test_first_definition_wins.py", "test_grid_search.py", "test_hp_config_interchange.py",
     "test_hyperband_small_space.py", "test_hyperparameter_details.py",
     "test_hyperparameter_types.py", "test_import_keras_tuner.py", "test_module_paths.py",

@@ -27,7 +27,12 @@ from __future__ import annotations
 
 import importlib
 
-from rung.integrations.keras.api import KerasOptions, KerasTunerMixin
+from rung.integrations.keras.api import (
+    DistributionNotice,
+    KerasOptions,
+    KerasTunerMixin,
+    explain_distribution,
+)
 
 # name -> module, imported (with Keras) on first use
 _LAZY = {
@@ -57,6 +62,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "CheckpointMismatchError",
+    "DistributionNotice",
     "EpochsNotice",
     "KerasOptions",
     "KerasTunerMixin",
@@ -64,6 +70,7 @@ __all__ = [
     "average_metrics",
     "best_epoch_metrics",
     "build_model",
+    "explain_distribution",
     "fit_result_metrics",
     "import_keras",
     "load_model",

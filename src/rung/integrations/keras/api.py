@@ -15,14 +15,52 @@ Example::
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from rung.trial import Trial
 from rung.validation import check_instance, check_int, check_optional_int
 
-__all__ = ["KerasOptions", "KerasTunerMixin"]
+__all__ = ["DistributionNotice", "KerasOptions", "KerasTunerMixin", "explain_distribution"]
+
+# keras-tuner's chief/worker mode is on when these are set (its dist_utils.has_chief_oracle)
+KERAS_TUNER_ORACLE_VARIABLES = ("KERASTUNER_ORACLE_IP", "KERASTUNER_ORACLE_PORT")
+
+
+class DistributionNotice(UserWarning):
+    """Warned by a tuner made while keras-tuner's chief/worker variables are set: rung does not
+    distribute that way (one process searches; ``search(workers=N)`` spreads the trials)."""
+
+
+def _caller_outside_rung() -> int:
+    """``stacklevel`` of the first caller outside rung, seen from the function calling this
+    (Python 3.11's ``warnings.warn`` has no ``skip_file_prefixes``)."""
+    frame = sys._getframe(2)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("rung."):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
+
+
+def explain_distribution(environ: Mapping[str, str], tuner_id: str) -> None:
+    """Warn (``DistributionNotice``) when ``environ`` holds keras-tuner's chief/worker
+    variables: a script run unchanged as keras-tuner's chief and workers would otherwise have
+    one process train every trial while the others stop with ``ProjectInUseError``."""
+    found = [name for name in KERAS_TUNER_ORACLE_VARIABLES if name in environ]
+    if not found:
+        return
+    warnings.warn(
+        f"{' and '.join(found)} set: keras-tuner's chief/worker distribution (gRPC) is not "
+        f"rung's. This process (tuner_id {tuner_id!r}) runs the whole search itself, training "
+        "every trial; another process started on the same project stops with "
+        "ProjectInUseError. Start one process and spread the trials with "
+        "search(..., workers=N), or workers='gpu' for one worker per GPU (docs/scale-out.md).",
+        DistributionNotice, stacklevel=_caller_outside_rung() + 1)
 
 
 @dataclass(frozen=True)
@@ -34,7 +72,8 @@ class KerasOptions:
         max_model_size: a model with more parameters fails its trial (``FailedTrialError``).
         optimizer, loss, metrics: compile the built models with these instead.
         distribution_strategy: a ``tf.distribute`` strategy whose scope builds the models.
-        tuner_id, logger: accepted for keras-tuner compatibility (``tuner_id`` names the tuner).
+        tuner_id, logger: accepted for keras-tuner compatibility (``tuner_id`` names the tuner;
+            by default ``KERASTUNER_TUNER_ID`` or ``"tuner0"``, as in keras-tuner).
     """
 
     executions_per_trial: int = 1
@@ -100,9 +139,10 @@ class KerasTunerMixin:
         self.keras = KerasOptions(
             executions_per_trial=executions_per_trial, max_model_size=max_model_size,
             optimizer=optimizer, loss=loss, metrics=metrics,
-            distribution_strategy=distribution_strategy, tuner_id=tuner_id or "tuner0",
-            logger=logger,
+            distribution_strategy=distribution_strategy,
+            tuner_id=tuner_id or os.environ.get("KERASTUNER_TUNER_ID", "tuner0"), logger=logger,
         )
+        explain_distribution(os.environ, self.keras.tuner_id)
         self.epochs_explained = False
         super().__init__(oracle, hypermodel, directory=directory,  # type: ignore[call-arg]
                          project_name=project_name, overwrite=overwrite, **kwargs)
