@@ -69,3 +69,28 @@ def test_errors_after_a_success_stop_the_search_and_say_how_to_go_on(tmp_path: P
     assert "MemoryError" in message
     assert "raise rung.FailedTrialError" in message
     assert "max_consecutive_failed_trials" in message
+
+
+def test_results_summary_lists_failed_trials_after_fewer_completed_ones(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """keras-tuner's summary fills up with failed trials, with their error, when fewer trials
+    completed than it shows; the best hyperparameters stay the completed trials'."""
+    tuner = rung.RandomSearch(run_trial=_refusing(0.2), objective="loss", max_trials=4, seed=0,
+                              directory=tmp_path, project_name="oom", verbose=0)
+    tuner.search()
+    done = [t for t in tuner.oracle.trials.values() if t.status is TrialStatus.COMPLETED]
+    failed = sorted(t.trial_id for t in tuner.oracle.trials.values()
+                    if t.status is TrialStatus.FAILED)
+    assert len(done) == 2 and len(failed) == 2
+    capsys.readouterr()
+    tuner.results_summary(3)
+    out = capsys.readouterr().out
+    shown = [line.split()[1] for line in out.splitlines() if line.endswith(" summary")
+             and line.startswith("Trial ")]
+    best = sorted(done, key=lambda t: t.score)
+    assert shown == [best[0].trial_id, best[1].trial_id, failed[0]]  # completed ones first
+    assert out.count("Status: FAILED") == 1  # with its traceback, as keras-tuner prints it
+    assert out.count("rung.errors.FailedTrialError: x=") == 1
+    tuner.results_summary(2)
+    assert "FAILED" not in capsys.readouterr().out
+    assert len(tuner.get_best_hyperparameters(3)) == 2
