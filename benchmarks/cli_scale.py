@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _args import at_least
+
 from rung.cli import main as rung_main
 from rung.oracles import HyperbandOracle
 from rung.storage import SQLiteStorage
@@ -33,6 +35,7 @@ from rung.trial_record import TrialRecord, TrialStatus
 
 MAX_EPOCHS, FACTOR, ITERATIONS = 81, 3, 49
 SRC = Path(__file__).resolve().parents[1] / "src"
+MIN_JOBS = 3
 
 
 def _curve(quality: float, epoch: int, rng: random.Random) -> dict[str, float]:
@@ -118,11 +121,14 @@ def _has_report() -> bool:
     return importlib.util.find_spec("rung.report") is not None
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=10_000)
-    parser.add_argument("--keep", type=Path, default=None, help="keep the project in DIR")
-    args = parser.parse_args()
+    parser.add_argument("--jobs", type=at_least(MIN_JOBS), default=10_000,
+                        help=f"jobs in the project (default 10,000; at least {MIN_JOBS}: "
+                             "the last two are left running, `rung best` needs a finished one)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep the project in DIR (reused if there)")
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         project = args.keep or Path(scratch) / "scale"
         database = project / "rung.db"

@@ -35,6 +35,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+from _args import at_least  # noqa: E402
 from _se.peer_runners import kt_seed  # noqa: E402  (keras-tuner's seeds made independent)
 
 __all__ = ["Result", "build_model", "load_data", "main"]
@@ -192,13 +193,15 @@ def _table(results: list[Result], target: float | None = None) -> str:
 def main(argv: list[str] | None = None) -> list[Result]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="max_epochs=9 instead of 27")
-    parser.add_argument("--max-epochs", type=int, default=None)
-    parser.add_argument("--factor", type=int, default=3)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--max-epochs", type=at_least(1), default=None, metavar="R",
+                        help="Hyperband's max_epochs (default 27, with --quick 9)")
+    parser.add_argument("--factor", type=at_least(2), default=3, help="Hyperband's factor")
+    parser.add_argument("--seeds", type=at_least(0), nargs="+", default=[0],
+                        help="one run of every tool per seed (default 0)")
     parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
-    parser.add_argument("--bo-trials", type=int, default=10,
+    parser.add_argument("--bo-trials", type=at_least(1), default=10,
                         help="trials of BayesianOptimization (each trains max_epochs)")
-    parser.add_argument("--threads", type=int, default=1,
+    parser.add_argument("--threads", type=at_least(1), default=1,
                         help="torch threads (1: tiny models run fastest on one thread)")
     args = parser.parse_args(argv)
     max_epochs = args.max_epochs or (9 if args.quick else 27)

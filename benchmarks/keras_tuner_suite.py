@@ -36,6 +36,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from _args import at_least
+
 HERE = Path(__file__).resolve().parent
 
 # The test files the referee runs, relative to the package folder ``keras_tuner/``.
@@ -142,12 +144,16 @@ def extract(repo: Path, tag: str, into: Path) -> Path:
     if (repo / "keras_tuner").is_dir() and not _is_git(repo):
         shutil.copytree(repo / "keras_tuner", into / "keras_tuner")
         return into / "keras_tuner"
-    archive = subprocess.run(
+    git = subprocess.run(
         ["git", "-C", str(repo), "archive", "--format=tar", tag, "keras_tuner"],
-        check=True,
+        check=False,
         capture_output=True,
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+    )
+    if git.returncode:
+        raise SystemExit(f"--tag {tag}: no keras_tuner/ at {tag!r} in {repo} "
+                         f"({git.stderr.decode(errors='replace').strip()}); fetch the tags "
+                         "(git fetch --tags) or name one of `git tag --list`")
+    with tarfile.open(fileobj=io.BytesIO(git.stdout)) as tar:
         tar.extractall(into, filter="data")
     return into / "keras_tuner"
 
@@ -272,15 +278,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repo", type=Path, required=True, help="keras-tuner clone or folder")
     parser.add_argument("--tag", default="v1.4.7", help="git tag of the tests (default v1.4.7)")
-    parser.add_argument("--target", choices=(*TARGETS, "both"), default="both")
+    parser.add_argument("--target", choices=(*TARGETS, "both"), default="both",
+                        help="run keras-tuner's tests on keras-tuner, on rung, or both (default)")
     parser.add_argument("--baseline", type=Path, nargs="+",
                         help="reuse keras-tuner's outcomes from JSONs (e.g. one per file)")
     parser.add_argument("--files", nargs="*", default=[], help="only these files/folder prefixes")
-    parser.add_argument("--json", type=Path, default=Path("keras_tuner_suite.json"))
-    parser.add_argument("--timeout", type=int, default=300, help="seconds per test")
+    parser.add_argument("--json", type=Path, default=Path("keras_tuner_suite.json"),
+                        help="every outcome goes here (default keras_tuner_suite.json)")
+    parser.add_argument("--timeout", type=at_least(0), default=300,
+                        help="seconds per test (default 300; 0: no limit)")
     parser.add_argument("--python", default=sys.executable, help="interpreter that runs pytest")
     parser.add_argument("pytest_args", nargs="*", help="more pytest arguments, after --")
     args = parser.parse_args(argv)
+    if not (args.repo / "keras_tuner").is_dir() and not _is_git(args.repo):
+        parser.error(f"--repo {args.repo}: expected a keras-tuner clone (git clone "
+                     "https://github.com/keras-team/keras-tuner) or a folder holding keras_tuner/")
     for path in args.baseline or ():
         if not path.is_file():
             parser.error(f"--baseline {path}: no such file")

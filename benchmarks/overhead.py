@@ -4,7 +4,7 @@ The training function does nothing but report 10 epochs of metrics, so every mil
 is the library's: scheduling, bookkeeping and storage. Run::
 
     .venv/bin/python benchmarks/overhead.py            # rung at 1,000 and 10,000 jobs, peers at 1,000
-    .venv/bin/python benchmarks/overhead.py --quick    # 1,000 jobs everywhere, fewer peers
+    .venv/bin/python benchmarks/overhead.py --quick    # rung at 1,000 jobs only (peers: 1,000)
     .venv/bin/python benchmarks/overhead.py --peer-jobs 10000
 
 Reported per configuration: ms per job overall, for the first and the last 1,000 jobs, and the
@@ -24,6 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
+
+from _args import at_least  # noqa: E402
 
 import rung  # noqa: E402
 from rung.storage import InMemoryStorage  # noqa: E402
@@ -169,12 +171,15 @@ def row(name: str, r: dict[str, float]) -> str:
             f"{r['growth']:>7.2f}")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1,000 jobs only")
-    parser.add_argument("--peer-jobs", type=int, default=1000, help="jobs for Optuna/keras-tuner")
-    parser.add_argument("--no-peers", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true",
+                        help="rung at 1,000 jobs only (default: 1,000 and 10,000)")
+    parser.add_argument("--peer-jobs", type=at_least(1), default=1000,
+                        help="jobs for Optuna/keras-tuner (default 1,000)")
+    parser.add_argument("--no-peers", action="store_true",
+                        help="rung only: no Optuna, no keras-tuner, no ratios")
+    args = parser.parse_args(argv)
     sizes = [1000] if args.quick else [1000, 10000]
     workdir = Path(tempfile.mkdtemp(prefix="rung-bench-"))
     results: dict[str, dict[str, float]] = {}
@@ -207,16 +212,24 @@ def main() -> None:
 
     if args.no_peers:
         return
-    print("\nRatios (peer ms/job divided by rung ms/job, same job count; >1 means rung is faster):")
-    n = args.peer_jobs
-    base = results.get(f"rung random sqlite n={n}") or results.get("rung random sqlite n=1000")
-    base_mem = results.get(f"rung random memory n={n}") or results.get("rung random memory n=1000")
-    hb = results.get(f"rung hyperband sqlite n={n}") or results.get("rung hyperband sqlite n=1000")
+    print("\n" + "\n".join(ratios(results, args.peer_jobs, sizes)))
+
+
+def ratios(results: dict[str, dict[str, float]], peer_jobs: int, sizes: list[int]) -> list[str]:
+    """The ratio lines: each peer against rung at the peers' job count where rung ran there,
+    else at 1,000 jobs, which the heading then says."""
+    n = peer_jobs if peer_jobs in sizes else 1000
+    lines = [f"Ratios (peer ms/job divided by rung ms/job; rung at {n:,} jobs, the peers at "
+             f"{peer_jobs:,}; >1 means rung is faster):"]
+    base = results[f"rung random sqlite n={n}"]
+    base_mem = results[f"rung random memory n={n}"]
+    hb = results[f"rung hyperband sqlite n={n}"]
     for label, r in results.items():
         if label.startswith("optuna") or label.startswith("keras-tuner"):
-            print(f"  {label:<44} vs rung random sqlite: {r['ms'] / base['ms']:7.1f}x   "
-                  f"vs rung random memory: {r['ms'] / base_mem['ms']:7.1f}x   "
-                  f"vs rung hyperband sqlite: {r['ms'] / hb['ms']:7.1f}x")
+            lines.append(f"  {label:<44} vs rung random sqlite: {r['ms'] / base['ms']:7.1f}x   "
+                         f"vs rung random memory: {r['ms'] / base_mem['ms']:7.1f}x   "
+                         f"vs rung hyperband sqlite: {r['ms'] / hb['ms']:7.1f}x")
+    return lines
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _args import at_least
+
 from rung.oracles.schedule import hyperband_plan
 from rung.report import build_report, render_html, write_report
 from rung.storage import SQLiteStorage
@@ -107,11 +109,12 @@ def make_project(path: Path, jobs: int, seed: int = 0) -> Path:
     return path
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=10_000)
+    parser.add_argument("--jobs", type=at_least(1), default=10_000,
+                        help="about this many jobs, whole brackets (default 10,000)")
     parser.add_argument("--keep", type=Path, help="make the project here (kept), not in /tmp")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         project = args.keep or Path(scratch) / "project"
         project.mkdir(parents=True, exist_ok=True)

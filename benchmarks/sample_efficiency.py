@@ -37,6 +37,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 os.environ.setdefault("KERAS_BACKEND", "torch")  # keras-tuner imports Keras
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _args import at_least, positive_float  # noqa: E402
 from _se.registry import (  # noqa: E402
     OPTIMIZERS,
     PROBLEMS,
@@ -62,15 +63,18 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--first-seed", type=int, default=0,
                         help="the seeds are FIRST_SEED ... FIRST_SEED + SEEDS - 1")
     parser.add_argument("--budget", type=float, default=30.0, help="in multiples of R")
-    parser.add_argument("--gp-budget", type=float, default=None,
+    parser.add_argument("--gp-budget", type=positive_float, default=None,
                         help=f"budget cap of {', '.join(GP_FAMILY)} (default: --budget); their "
                              "regret is held at its last value beyond it")
-    parser.add_argument("--problems", nargs="+", choices=list(PROBLEMS), default=list(PROBLEMS))
+    parser.add_argument("--problems", nargs="+", choices=list(PROBLEMS), default=list(PROBLEMS),
+                        metavar="PROBLEM", help=f"default all: {', '.join(PROBLEMS)}")
     parser.add_argument("--optimizers", nargs="+", choices=list(OPTIMIZERS),
                         default=list(OPTIMIZERS))
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=at_least(1), default=2,
+                        help="processes running the runs (default 2)")
     parser.add_argument("--quick", action="store_true",
-                        help="smoke test: 3 seeds, branin and lc_crossing, 3x R")
+                        help="smoke test: 3 seeds, branin and lc_crossing, 3x R (in place of "
+                             "--seeds, --budget and --problems)")
     parser.add_argument("--json", type=Path, help="write the summary numbers here")
     parser.add_argument("--markdown", type=Path, help="write the tables here")
     parser.add_argument("--plot", type=Path, default=None,

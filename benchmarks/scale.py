@@ -44,6 +44,7 @@ from rung.cli import main as rung_main
 from rung.oracles import HyperbandOracle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _args import at_least  # noqa: E402
 from overhead import space  # noqa: E402  (the overhead benchmark's search space)
 
 MAX_EPOCHS, FACTOR = 27, 3
@@ -227,18 +228,23 @@ def memory_ask_tell(jobs: int) -> dict[str, object]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=100_000, help="SQLite search jobs")
-    parser.add_argument("--memory-jobs", type=int, default=1_000_000, help="ask/tell jobs")
+    parser.add_argument("--jobs", type=at_least(0), default=None,
+                        help="SQLite search jobs (default 100,000; 0: none)")
+    parser.add_argument("--memory-jobs", type=at_least(0), default=None,
+                        help="ask/tell jobs (default 1,000,000; 0: none)")
     parser.add_argument("--quick", action="store_true",
-                        help="5,000 and 50,000 jobs, ASHA with 500 configurations")
+                        help="5,000 and 50,000 jobs, ASHA with 500 configurations, unless "
+                             "--jobs, --memory-jobs or --asha say otherwise")
     parser.add_argument("--keep", type=Path, default=None,
                         help="keep the project in DIR (reused if there)")
-    parser.add_argument("--asha", type=int, default=0, metavar="N",
+    parser.add_argument("--asha", type=at_least(0), default=None, metavar="N",
                         help="also ASHA (both modes) with N configurations on SQLite")
     parser.add_argument("--json", type=Path, default=None, help="write the figures to FILE")
     args = parser.parse_args(argv)
-    if args.quick:
-        args.jobs, args.memory_jobs, args.asha = 5_000, 50_000, args.asha or 500
+    for name, full, quick in (("jobs", 100_000, 5_000), ("memory_jobs", 1_000_000, 50_000),
+                              ("asha", 0, 500)):
+        if getattr(args, name) is None:  # an explicit value wins over --quick
+            setattr(args, name, quick if args.quick else full)
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as scratch:
         project = (args.keep or Path(scratch)) / "scale"

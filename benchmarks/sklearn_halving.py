@@ -24,6 +24,7 @@ import time
 import warnings
 
 import numpy as np
+from _args import at_least
 from scipy.stats import loguniform
 from sklearn.datasets import load_digits
 from sklearn.experimental import enable_halving_search_cv  # noqa: F401
@@ -93,12 +94,15 @@ def run(method: str, seed: int, R: int, factor: int, budget: int) -> dict[str, f
             "passes": passes, "wall": wall}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--max-resource", type=int, default=27)
-    parser.add_argument("--factor", type=int, default=3)
-    args = parser.parse_args()
+    parser.add_argument("--seeds", type=at_least(1), default=5,
+                        help="how many seeds, 0 to SEEDS - 1 (default 5)")
+    parser.add_argument("--max-resource", type=at_least(1), default=27, metavar="R",
+                        help="passes (max_iter) of the largest budget (default 27)")
+    parser.add_argument("--factor", type=at_least(2), default=3,
+                        help="Hyperband's and halving's reduction factor (default 3)")
+    args = parser.parse_args(argv)
     R, factor = args.max_resource, args.factor
     probe = HyperbandSearchCV(SGDClassifier(), SPACE, resource="n_iter", max_resource=R,
                               factor=factor)

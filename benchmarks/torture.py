@@ -45,6 +45,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import psutil
+from _args import at_least
 
 CHILD = Path(__file__).with_name("_torture_child.py")
 ALGORITHMS = ("hyperband", "asha-promotion", "asha-stopping", "bohb")
@@ -299,8 +300,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="12 kills (one per search) on smaller searches")
-    parser.add_argument("--kills", type=int, default=None, help="kills in all (default 100)")
-    parser.add_argument("--seed", type=int, default=2026, help="seed of the kill moments")
+    parser.add_argument("--kills", type=at_least(1), default=None,
+                        help="kills in all (default 100; with --quick 12)")
+    parser.add_argument("--seed", type=at_least(0), default=2026,
+                        help="seed of the kill moments (default 2026)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--keep", type=Path, default=None, help="keep the projects in this folder")
     args = parser.parse_args(argv)
