@@ -321,6 +321,7 @@ def test_an_unreachable_ray_cluster_is_named_in_the_error(monkeypatch: pytest.Mo
     monkeypatch.setattr(ray, "init", unreachable)
     monkeypatch.setattr(ray, "is_initialized", lambda: False)
     from rung.executors import RayExecutor
+    monkeypatch.setattr("rung.executors.ray._reach", lambda address: None)  # "head" answers
     with pytest.raises(ConnectionError, match=r"address='ray://head:10001' \(ray client "
                                               r"connection timeout\): check that its head node"):
         RayExecutor(address="ray://head:10001")

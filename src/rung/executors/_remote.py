@@ -36,6 +36,27 @@ def _cloudpickle() -> Any:
     return cloudpickle
 
 
+def _framework_error(exc: BaseException) -> str:
+    """The error of a task the cluster could not run: the framework's own text, the causes it
+    chained (Dask's "Error during deserialization of the task graph" hides the
+    ``ModuleNotFoundError`` under it) and, for a module the workers cannot import, the fix."""
+    chain: list[BaseException] = [exc]
+    while (cause := chain[-1].__cause__ or chain[-1].__context__) is not None \
+            and cause not in chain:
+        chain.append(cause)
+    text = "\ncaused by ".join(f"{type(e).__name__}: {str(e).strip()}" for e in chain)
+    missing = next((e for e in chain if isinstance(e, ImportError)), None)
+    if missing is not None:
+        module = getattr(missing, "name", None) or "the module"
+        text += (
+            f"\nThe cluster's workers could not import {module}, which run_trial or a search "
+            "argument comes from: a function imported from a module travels by reference, so "
+            "start the workers where that module is importable (in its directory, or with it on "
+            f"their PYTHONPATH), or send it with every job: cloudpickle.register_pickle_by_value("
+            f"{module if module != 'the module' else '<module>'}) (docs/scale-out.md)")
+    return text
+
+
 class FutureExecutor(Executor):
     """Base of executors whose jobs are futures of a cluster framework.
 
@@ -155,7 +176,7 @@ class FutureExecutor(Executor):
                 f"{type(exc).__name__}: {exc}"))
         except Exception as exc:  # the framework could not run the task at all
             return JobResult(spec.trial_id, spec.attempt, Outcome.ERROR,
-                             error=f"{type(exc).__name__}: {exc}", exception=exc)
+                             error=_framework_error(exc), exception=exc)
 
     @staticmethod
     def _lost(spec: JobSpec, error: WorkerLostError) -> JobResult:

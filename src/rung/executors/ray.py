@@ -9,6 +9,7 @@ On ``job_timeout`` the task is force-cancelled (Ray kills the worker process run
 from __future__ import annotations
 
 import contextlib
+import socket
 from collections.abc import Mapping
 from typing import Any
 
@@ -64,14 +65,11 @@ class RayExecutor(FutureExecutor):
         self._ray = ray
         self._owns = not ray.is_initialized()
         if self._owns:
+            _reach(address)
             try:
                 ray.init(address=address, **init_kwargs)
             except ConnectionError as exc:  # Ray's own text names neither the address nor why
-                raise ConnectionError(
-                    f"RayExecutor could not reach the Ray cluster at address={address!r} ({exc}): "
-                    "check that its head node is running and that this address (for a Ray "
-                    "client, ray://<head>:10001) is reachable from here; executor='ray' with no "
-                    "address starts a local Ray instead") from exc
+                raise _unreachable(address, exc) from exc
         elif address is not None or init_kwargs:
             raise ValueError(
                 "Ray is already initialised in this process; pass address/init arguments only "
@@ -115,6 +113,31 @@ class RayExecutor(FutureExecutor):
         super().shutdown()
         if self._owns and self._ray.is_initialized():
             self._ray.shutdown()
+
+
+def _unreachable(address: str | None, exc: BaseException) -> ConnectionError:
+    return ConnectionError(
+        f"RayExecutor could not reach the Ray cluster at address={address!r} ({exc}): check "
+        "that its head node is running and that this address (for a Ray client, "
+        "ray://<head>:10001) is reachable from here; executor='ray' with no address starts a "
+        "local Ray instead")
+
+
+def _reach(address: str | None, timeout: float = 10.0) -> None:
+    """Refuse at once a ``host:port`` (or ``ray://host:port``) where nothing answers: Ray itself
+    waits on a GCS address for many minutes (measured: over 6), printing a warning every few
+    seconds, before it gives up. ``"auto"`` and ``None`` are Ray's to resolve."""
+    if address is None:
+        return
+    target = address.strip().removeprefix("ray://")
+    host, sep, port = target.rpartition(":")
+    if "://" in target or not sep or not host or not port.isdigit():  # another scheme: Ray's
+        return
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise _unreachable(address, exc) from exc
 
 
 def _check_custom(resources: object) -> dict[str, float] | None:
