@@ -27,6 +27,35 @@ def test_a_dask_scheduler_address_is_refused_with_the_client_to_pass(tmp_path: P
 
 
 @pytest.mark.parametrize(("executor", "hint"), [
+    ("scheduler:8786", r"reads as a Ray address, but 8786 is a Dask scheduler's port: for Dask "
+                       r"pass executor=dask.distributed.Client\('tcp://scheduler:8786'\)"),
+    ("dask", r"for Dask pass a connected client, executor=dask.distributed.Client\(address\)"),
+])
+@pytest.mark.usefixtures("no_ray_start")
+def test_dask_spellings_that_are_not_a_client_say_how_to_give_one(
+        tmp_path: Path, executor: str, hint: str) -> None:
+    """``"scheduler:8786"`` (Dask's port, no ``tcp://``) used to start Ray on that address,
+    which then waited for minutes; ``"dask"`` got the generic list of accepted values."""
+    tuner = rung.RandomSearch(run_trial=jobs.train, objective="loss", max_trials=1,
+                              directory=tmp_path, project_name="p", verbose=0)
+    with pytest.raises(ConfigurationError, match=hint):
+        tuner.search(executor=executor)
+    assert tuner.storage.count_trials() == 0
+
+
+def test_a_dask_cluster_object_is_refused_with_the_client_to_make(tmp_path: Path) -> None:
+    class LocalCluster:  # what a Dask cluster object has and a client has not
+        scheduler_address = "tcp://127.0.0.1:8786"
+
+    tuner = rung.RandomSearch(run_trial=jobs.train, objective="loss", max_trials=1,
+                              directory=tmp_path, project_name="p", verbose=0)
+    with pytest.raises(ArgumentTypeError, match=r"is a Dask cluster, and executor takes a client "
+                                                r"connected to one: executor=dask.distributed."
+                                                r"Client\(cluster\)"):
+        tuner.search(executor=LocalCluster())
+
+
+@pytest.mark.parametrize(("executor", "hint"), [
     ("processes:4", "executor='processes', workers=4"),
     ("ray:8", "executor='ray', workers=8"),
     ("processes:many", "executor='processes' and the number of workers as workers=N"),

@@ -79,6 +79,7 @@ def make_executor(workers: Any = None, executor: Any = None, job_timeout: Any = 
             return InProcessExecutor(), True
         if name == "processes":
             return ProcessExecutor(slots or os.cpu_count() or 1, job_timeout=timeout), True
+        _refuse_dask_spellings(executor, name)
         if _is_ray(name):
             from rung.executors.ray import RayExecutor
 
@@ -95,7 +96,30 @@ def make_executor(workers: Any = None, executor: Any = None, job_timeout: Any = 
 
     if is_dask_client(executor):
         return DaskExecutor(executor, slots=slots, job_timeout=timeout), True
+    if hasattr(executor, "scheduler_address"):  # a Dask cluster object (LocalCluster, ...)
+        raise ArgumentTypeError(
+            f"executor={executor!r} is a Dask cluster, and executor takes a client connected to "
+            "one: executor=dask.distributed.Client(cluster)")
     raise ArgumentTypeError(f"{_CHOICES}; got {type(executor).__name__} {executor!r}")
+
+
+_DASK_PORT = "8786"  # a Dask scheduler's default port
+
+
+def _refuse_dask_spellings(executor: str, name: str) -> None:
+    """``"dask"``, and ``"host:8786"`` (Dask's scheduler port without ``tcp://``, which would
+    read as a Ray address): say how to give Dask instead."""
+    if name.lower() in ("dask", "distributed", "dask.distributed"):
+        raise ConfigurationError(
+            f"executor={executor!r}: for Dask pass a connected client, "
+            "executor=dask.distributed.Client(address) (or Client(LocalCluster()) on this "
+            "machine); see docs/scale-out.md")
+    if "://" not in name and name.rpartition(":")[2] == _DASK_PORT:
+        raise ConfigurationError(
+            f"executor={executor!r} reads as a Ray address, but {_DASK_PORT} is a Dask "
+            f"scheduler's port: for Dask pass executor=dask.distributed.Client('tcp://{name}'); "
+            "for Ray give its head's address ('ray://head:10001', 'head:6379'), or "
+            f"executor=rung.executors.RayExecutor(address={name!r}) for a Ray head on that port")
 
 
 def _refuse_keyword_with_count(executor: str, name: str) -> None:
