@@ -88,3 +88,26 @@ def test_a_ray_address_where_nothing_listens_is_refused_before_ray_waits_on_it(
                     rf"address='{address}' \(.*refused.*\): check that its head node is "
                     "running")):
                 RayExecutor(address=address)
+
+
+def test_the_search_error_asks_to_make_the_module_reach_the_workers(tmp_path: Any) -> None:
+    """Every job failing to import the training module ends the search with the fix for that,
+    not "Fix the training function" (nothing is wrong with it)."""
+    import rung
+    from rung.errors import TooManyFailedTrialsError
+    from rung.executors import InProcessExecutor
+
+    class CannotImport(InProcessExecutor):
+        def wait(self, timeout: float | None = None) -> list[JobResult]:
+            return [JobResult(r.trial_id, r.attempt, Outcome.ERROR,
+                              error=_Unrunnable()._collect(object(), _spec(r.trial_id)).error)
+                    for r in super().wait(timeout)]
+
+    tuner = rung.RandomSearch(run_trial=lambda trial: 0.0, objective="loss", max_trials=5,
+                              directory=str(tmp_path), project_name="p", verbose=0)
+    with pytest.raises(TooManyFailedTrialsError) as caught:
+        tuner.search(executor=CannotImport())
+    message = str(caught.value)
+    assert "workers could not import mytraining" in message
+    assert "Make its module importable by the workers (above)" in message
+    assert "Fix the training function" not in message

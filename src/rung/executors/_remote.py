@@ -36,6 +36,11 @@ def _cloudpickle() -> Any:
     return cloudpickle
 
 
+WORKERS_CANNOT_IMPORT = "The cluster's workers could not import"
+"""Begins the sentence a failed attempt's error gets where the cluster's workers could not
+import the training code's module (``rung.tuner.failures`` then gives that fix, not another)."""
+
+
 def _framework_error(exc: BaseException) -> str:
     """The error of a task the cluster could not run: the framework's own text, the causes it
     chained (Dask's "Error during deserialization of the task graph" hides the
@@ -49,7 +54,7 @@ def _framework_error(exc: BaseException) -> str:
     if missing is not None:
         module = getattr(missing, "name", None) or "the module"
         text += (
-            f"\nThe cluster's workers could not import {module}, which run_trial or a search "
+            f"\n{WORKERS_CANNOT_IMPORT} {module}, which run_trial or a search "
             "argument comes from: a function imported from a module travels by reference, so "
             "start the workers where that module is importable (in its directory, or with it on "
             f"their PYTHONPATH), or send it with every job: cloudpickle.register_pickle_by_value("

@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rung.errors import ObjectiveNotReportedError, TooManyFailedTrialsError
+from rung.executors._remote import WORKERS_CANNOT_IMPORT
 from rung.storage import Storage
 from rung.trial_record import TrialStatus
 
@@ -53,6 +54,15 @@ def _stale_code(error: str) -> bool:
     return last.startswith("TypeError") and "argument" in last
 
 
+def _for_the_error(error: str, go_on: str) -> str:
+    """``go_on`` with its first step fitted to ``error``: where the cluster's workers could not
+    import the training code, the function needs no fix; its module must reach them."""
+    if WORKERS_CANNOT_IMPORT in error:
+        return go_on.replace("Fix the training function",
+                             "Make its module importable by the workers (above)", 1)
+    return go_on
+
+
 def consecutive_failures_error(storage: Storage, trial_id: str, count: int,
                                limit: int, on_cluster: bool = False) -> TooManyFailedTrialsError:
     with_result = (storage.count_trials(TrialStatus.COMPLETED)
@@ -71,6 +81,7 @@ def consecutive_failures_error(storage: Storage, trial_id: str, count: int,
                  "or raise max_consecutive_failed_trials. " + go_on)
     if on_cluster and _stale_code(error):
         go_on = STALE_CODE + " " + go_on
+    go_on = _for_the_error(error, go_on)
     return TooManyFailedTrialsError(
         f"{count} trials failed in a row (max_consecutive_failed_trials={limit}). "
         f"The last one, trial {trial_id}, failed with:\n{error}\n{go_on}"
@@ -90,14 +101,15 @@ def no_result_error(storage: Storage, project_dir: Path,
     if not failed:
         return None
     last = failed[-1].trial_id
+    error = last_error(storage, last)
     if ran:
         what = f"the search ended without a single completed trial: all {len(failed)} trials failed"
     else:
         what = (f"the project {str(project_dir)!r} has no completed trial: its {len(failed)} stored "
                 "trials all failed, and this search had nothing left to run")
     return TooManyFailedTrialsError(
-        f"{what}. The last one, trial {last}, failed with:\n{last_error(storage, last)}\n{GO_ON}"
-    )
+        f"{what}. The last one, trial {last}, failed with:\n{error}\n"
+        f"{_for_the_error(error, GO_ON)}")
 
 
 def objective_not_reported_error(storage: Storage, trial_id: str,
