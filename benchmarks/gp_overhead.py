@@ -64,15 +64,6 @@ def random_history(n: int, seed: int) -> list[dict[str, Any]]:
 
 
 # --- rung ---------------------------------------------------------------------------------
-def kernel_fits(searcher: GPSearcher) -> dict[int, Any]:
-    """What each group's kernel was last fitted on: a change between two suggestions is a refit.
-
-    Private state (``GPPoints.theta``: group -> (fitted on, theta)), read and never changed: rung
-    has no public count of kernel fits. ``tests/benchmarks/test_quick_runs.py`` runs this script,
-    so a rename there fails a test instead of this benchmark."""
-    return {group: fitted_on for group, (fitted_on, _) in searcher._points.theta.items()}
-
-
 def time_rung(n: int, seed: int) -> tuple[float, float, int]:
     """(mean ms per suggestion over n // 10 steps, ms of the slowest one, kernel refits)."""
     space = define(HyperParameters())
@@ -83,11 +74,11 @@ def time_rung(n: int, seed: int) -> tuple[float, float, int]:
     searcher.suggest(space, rng, set())  # the first fit, as after the initial random points
     times, refits = [], 0
     for step in range(max(1, n // 10)):
-        fitted_on = kernel_fits(searcher)
+        fitted = searcher.kernel_fits
         start = time.process_time()
         values = searcher.suggest(space, rng, set())
         times.append(time.process_time() - start)
-        refits += kernel_fits(searcher) != fitted_on
+        refits += searcher.kernel_fits - fitted
         assert values is not None
         searcher.observe(Observation(f"{n + step:05d}", values, 1, objective(values),
                                      TrialStatus.COMPLETED))

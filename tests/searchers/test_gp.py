@@ -302,10 +302,16 @@ def test_state_is_one_seed_and_the_kernel_is_refitted_on_schedule() -> None:
     assert set(state) == {"seed"} and isinstance(state["seed"], int)
     fitted_on = searcher._points.theta[0][0][1]
     assert len(fitted_on) == 20  # 20 is on the schedule (..., 19, 20, 22, 24, ...)
+    fits = searcher.kernel_fits
+    assert fits >= 1
     values = searcher.suggest(branin_space(), rng, set())
     searcher.observe(completed("020", values, branin(values)))  # type: ignore[arg-type]
-    searcher.suggest(branin_space(), rng, set())
+    values = searcher.suggest(branin_space(), rng, set())
     assert searcher._points.theta[0][0][1] == fitted_on  # 21: not refitted
+    assert searcher.kernel_fits == fits
+    searcher.observe(completed("021", values, branin(values)))  # type: ignore[arg-type]
+    searcher.suggest(branin_space(), rng, set())
+    assert searcher.kernel_fits == fits + 1  # 22: refitted
     fresh = GPSearcher()
     fresh.load_state_dict(state)
     assert fresh.state_dict() == state

@@ -92,6 +92,7 @@ class GPPoints:
 
     def __init__(self) -> None:
         self.theta: dict[int, tuple[Any, np.ndarray]] = {}  # group -> (fitted on, theta)
+        self.kernel_fits = 0  # kernel hyperparameter fits so far (GPSearcher.kernel_fits)
         self._cache: tuple[Any, ...] | None = None  # (key, units, x, y, gp)
         self._encoded: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # per result: units, x
         self._encoded_space: str | None = None
@@ -153,6 +154,7 @@ class GPPoints:
             # regret was 0.90 against 0.43; always from 5 results per feature, lc_crossing's
             # 0.0041 against 0.0019 with the criterion from 3).
             allow_ard = len(chosen) >= _ARD_FROM * x.shape[1]
+            self.kernel_fits += 1
             self.theta[group] = (key, model.select_kernel(
                 x, chosen_y, noise, restarts=2, seed=(seed + m) % SEED_RANGE,
                 allow_ard=allow_ard))
