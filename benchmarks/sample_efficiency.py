@@ -184,7 +184,8 @@ def main(argv: list[str] | None = None) -> None:
     wall = time.perf_counter() - start
     s = summarise(results, args.optimizers, args.budget, MARKS)
     text = "\n".join([
-        "### Regret at 1x, 3x, 10x, 30x R: median (25th-75th percentile)\n",
+        f"### Regret at {', '.join(f'{m:g}x' for m in MARKS if m <= args.budget)} R: median "
+        "(25th-75th percentile)\n",
         regret_tables(s, MARKS), "### Speed-up over random search\n", speedup_table(s),
         "### Mean rank\n", ranks_table(s) if s.ranks else "(no mark at 10x R or more)\n",
         "### Cost\n", cpu_table(results, args.optimizers),
