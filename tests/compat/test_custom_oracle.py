@@ -254,3 +254,35 @@ def test_synchronized_methods_of_one_oracle_take_turns() -> None:
 
     assert pickle.loads(pickle.dumps(kt.Oracle(objective="loss"))).objective.name == "loss"
     assert copy.deepcopy(first).objective.name == "loss"
+
+
+class CopiedFromKerasTuner(kt.Oracle):
+    """``populate_space`` as keras-tuner's own oracles draw: a seed per draw, ``_seed_state``."""
+
+    def populate_space(self, trial_id: str) -> Any:
+        values = {}
+        for hp in self.hyperparameters.space:
+            values[hp.name] = hp.random_sample(self._seed_state)
+            self._seed_state += 1
+        return {"status": "RUNNING", "values": values}
+
+
+def test_keras_tuner_seed_state_draws_and_resumes(tmp_path: Path) -> None:
+    def space() -> kt.HyperParameters:
+        hp = kt.HyperParameters()
+        hp.Float("x", 0.0, 1.0)
+        return hp
+
+    whole = search(tmp_path / "whole", CopiedFromKerasTuner(
+        objective="loss", max_trials=4, seed=3, hyperparameters=space()))
+    xs = [t.hyperparameters["x"] for _, t in sorted(whole.oracle.trials.items())]
+    assert len(set(xs)) == 4 and whole.oracle._seed_state == 3 + 4
+    first = kt.Tuner(CopiedFromKerasTuner(objective="loss", max_trials=2, seed=3,
+                                          hyperparameters=space()),
+                     run_trial=run_trial, directory=tmp_path, project_name="cut", verbose=0)
+    first.search()
+    again = kt.Tuner(CopiedFromKerasTuner(objective="loss", max_trials=4, seed=3,
+                                          hyperparameters=space()),
+                     run_trial=run_trial, directory=tmp_path, project_name="cut", verbose=0)
+    again.search()  # resumed with a larger max_trials: the draws go on where they were
+    assert [t.hyperparameters["x"] for _, t in sorted(again.oracle.trials.items())] == xs

@@ -12,7 +12,8 @@ the oracle's state (``get_state()``, which a subclass may extend) are written in
 so a killed search resumes where it was. What ``populate_space`` may read: ``self.hyperparameters``
 (the space), ``self.trials`` and ``self.get_best_trials(n)`` (finished trials), ``self.pending``
 (running ones), ``self.seed``, and ``self._random_values()`` / ``self._duplicate(values)``, the
-helpers keras-tuner oracles use.
+helpers keras-tuner oracles use; code copied from keras-tuner's own oracles may also draw with
+``hp.random_sample(self._seed_state)`` and ``self._seed_state += 1`` (kept with the state).
 
 Example::
 
@@ -85,6 +86,9 @@ class CustomOracle(Oracle):
         self._started = 0
         self._finished = 0
         self._restoring: tuple[list[TrialRecord], list[Any]] | None = None
+        # keras-tuner's per-draw seed, for code copied from its oracles
+        # (hp.random_sample(self._seed_state); self._seed_state += 1); saved with the state
+        self._seed_state = seed if seed is not None else int(self._rng.integers(1, 10_000))
 
     # --- what a subclass writes ----------------------------------------------------------------
     def populate_space(self, trial_id: str) -> Mapping[str, Any]:
@@ -164,11 +168,13 @@ class CustomOracle(Oracle):
         return {"max_trials": self.max_trials}
 
     def _scheduler_state(self) -> dict[str, Any]:
-        return {"started": self._started, "finished": self._finished}
+        return {"started": self._started, "finished": self._finished,
+                "seed_state": self._seed_state}
 
     def _load_scheduler_state(self, state: Mapping[str, Any]) -> None:
         self._started = int(state["started"])
         self._finished = int(state["finished"])
+        self._seed_state = int(state.get("seed_state", self._seed_state))  # older states lack it
 
     # --- state: a subclass's get_state / set_state are what storage keeps ------------------------
     def state_dict(self) -> dict[str, Any]:
