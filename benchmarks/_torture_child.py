@@ -14,6 +14,7 @@ import sys
 import rung
 
 SEED = 11
+EPOCHS = 3  # of a trial of a single-fidelity search (random, bayesian), which sets no epochs
 
 
 def loss_of(x: float, c: str, epoch: int) -> float:
@@ -28,7 +29,7 @@ def train(trial: rung.Trial, log: str, work: int) -> dict[str, float]:
         raise rung.FatalError(f"checkpoint at epoch {state['epochs_done']}, expected "
                               f"{trial.initial_epoch}")
     try:
-        for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
+        for epoch in range(trial.initial_epoch + 1, (trial.epochs or EPOCHS) + 1):
             sum(i * i for i in range(work))  # the epoch's "training"
             trial.report(epoch, loss=loss_of(x, c, epoch))
             state["epochs_done"] = epoch
@@ -37,7 +38,7 @@ def train(trial: rung.Trial, log: str, work: int) -> dict[str, float]:
         raise
     trial.save_checkpoint(state)
     _log(log, trial.trial_id)
-    return {"loss": loss_of(x, c, trial.epochs)}
+    return {"loss": loss_of(x, c, trial.epochs or EPOCHS)}
 
 
 def _log(path: str, trial_id: str) -> None:
@@ -54,6 +55,21 @@ def tuner(directory: str, algorithm: str, max_epochs: int) -> rung.tuner.base.Ba
     hp.Choice("c", ["a", "b"])
     common = dict(run_trial=train, objective="loss", max_epochs=max_epochs, seed=SEED,
                   hyperparameters=hp, directory=directory, project_name="p", verbose=1)
+    if algorithm in ("random", "bayesian"):  # single fidelity: no max_epochs
+        del common["max_epochs"]
+        if algorithm == "random":
+            return rung.RandomSearch(max_trials=2 * max_epochs, **common)
+        return rung.BayesianOptimization(max_trials=2 * max_epochs, num_initial_points=4,
+                                         **common)
+    if algorithm == "sh":
+        from rung.oracles import SuccessiveHalvingOracle
+        from rung.tuner.base import BaseTuner
+
+        oracle = SuccessiveHalvingOracle(objective="loss", max_epochs=max_epochs, factor=3,
+                                         hyperband_iterations=2, seed=SEED, hyperparameters=hp)
+        common = {k: v for k, v in common.items()
+                  if k not in ("objective", "max_epochs", "seed", "hyperparameters")}
+        return BaseTuner(oracle=oracle, **common)
     if algorithm == "hyperband":
         return rung.Hyperband(factor=3, hyperband_iterations=2, **common)
     if algorithm == "bohb":

@@ -46,13 +46,23 @@ from pathlib import Path
 
 import psutil
 from _args import at_least
+from _torture_child import EPOCHS  # a single-fidelity trial's, which stores no epochs
 
 CHILD = Path(__file__).with_name("_torture_child.py")
 ALGORITHMS = ("hyperband", "asha-promotion", "asha-stopping", "bohb")
-CONFIGS = ([(a, 1, "sequential") for a in ALGORITHMS] + [(a, 4, "reproducible") for a in ALGORITHMS]
-           + [(a, 4, "async") for a in ALGORITHMS])
-"""(algorithm, workers, mode): ``sequential`` (one worker, in the driver), ``reproducible``
-(``search(reproducible=True)``), ``async`` (the default: results count as they arrive)."""
+MORE_ALGORITHMS = ("sh", "random", "bayesian")  # --algorithms: successive halving (one
+# Hyperband bracket), RandomSearch, BayesianOptimization
+
+
+def configs_of(algorithms: tuple[str, ...], workers: int) -> list[tuple[str, int, str]]:
+    """(algorithm, workers, mode): ``sequential`` (one worker, in the driver), ``reproducible``
+    (``search(reproducible=True)``), ``async`` (the default: results count as they arrive)."""
+    return ([(a, 1, "sequential") for a in algorithms]
+            + [(a, workers, "reproducible") for a in algorithms]
+            + [(a, workers, "async") for a in algorithms])
+
+
+CONFIGS = configs_of(ALGORITHMS, 4)
 
 
 @dataclass
@@ -150,7 +160,7 @@ def _invariants(db: Path, executions: Counter[str]) -> list[str]:
     for trial_id, status, last, first, parent, values in rows:
         seen = epochs.get(trial_id, [])
         if seen != list(range(first + 1, first + 1 + len(seen))) or (
-                status == "COMPLETED" and len(seen) != last - first):
+                status == "COMPLETED" and len(seen) != (last or EPOCHS) - first):
             broken.append(f"trial {trial_id}: epochs reported {seen}")
         if parent is not None and (by_id[parent][2] != first or by_id[parent][5] != values):
             broken.append(f"trial {trial_id} does not continue its parent {parent}")
@@ -306,10 +316,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="seed of the kill moments (default 2026)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--keep", type=Path, default=None, help="keep the projects in this folder")
+    parser.add_argument("--algorithms", default=",".join(ALGORITHMS),
+                        help="comma-separated, among " + ", ".join(ALGORITHMS + MORE_ALGORITHMS)
+                        + f" (default {','.join(ALGORITHMS)})")
+    parser.add_argument("--workers", type=at_least(2), default=4,
+                        help="worker processes of the reproducible and async searches (default 4)")
     args = parser.parse_args(argv)
-    kills = args.kills or (len(CONFIGS) if args.quick else 100)
+    algorithms = tuple(args.algorithms.split(","))
+    unknown = sorted(set(algorithms) - set(ALGORITHMS + MORE_ALGORITHMS))
+    if unknown:
+        parser.error(f"--algorithms: unknown {', '.join(unknown)}; choose among "
+                     + ", ".join(ALGORITHMS + MORE_ALGORITHMS))
+    configs = configs_of(algorithms, args.workers)
+    kills = args.kills or (len(configs) if args.quick else 100)
     max_epochs, work = (9, 2000) if args.quick else (27, 6000)
-    configs = CONFIGS
     share = [kills // len(configs) + (i < kills % len(configs)) for i in range(len(configs))]
     rng = random.Random(args.seed)
     started = time.perf_counter()

@@ -8,12 +8,14 @@ the checkpoint of a job the resumed search runs again. A thread waits on the par
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
 import signal
 import threading
 import traceback
+from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
 
 from rung.executors.base import Outcome
@@ -31,9 +33,23 @@ class _PipeChannel:
         self._lock = threading.Lock()  # a report and its answer, even from another thread
 
     def report(self, trial_id: str, epoch: int, metrics: dict[str, float]) -> bool:
-        with self._lock:
+        with self._lock, _driver_gone_exits():
             self.conn.send(("report", trial_id, epoch, metrics, self.live_decisions))
             return bool(self.conn.recv()) if self.live_decisions else True
+
+
+_GONE = (BrokenPipeError, ConnectionResetError, EOFError)
+
+
+@contextlib.contextmanager
+def _driver_gone_exits() -> Iterator[None]:
+    """Exit quietly (status 1) when the pipe to the driver is broken: the driver was killed, the
+    job's result has nowhere to go, and the next driver runs it again. Any message may be the
+    first to find the pipe broken, before the thread watching the driver notices."""
+    try:
+        yield
+    except _GONE:
+        os._exit(1)
 
 
 def _exit_with_the_driver() -> None:
@@ -52,7 +68,9 @@ def _exit_with_the_driver() -> None:
 
 def worker_main(conn: Connection, environment: dict[str, str] | None = None) -> None:
     """A worker: run the jobs that arrive on ``conn`` until an empty message or EOF."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    # Ctrl-C is the driver's to handle; a spawned worker already ignores it from its first
+    # instruction (ProcessExecutor starts it so), this covers other start methods
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_the_driver()
     # already in the environment it started with (spawn); forkserver workers get it here,
     # before any job
@@ -67,18 +85,21 @@ def worker_main(conn: Connection, environment: dict[str, str] | None = None) -> 
         try:
             spec = pickle.loads(data)
         except BaseException as exc:
-            conn.send(("unloadable", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+            with _driver_gone_exits():
+                conn.send(("unloadable", f"{type(exc).__name__}: {exc}",
+                           traceback.format_exc()))
             continue
-        conn.send(("started",))  # the job's job_timeout runs from here, not from the spawn
+        with _driver_gone_exits():
+            conn.send(("started",))  # the job's job_timeout runs from here, not from the spawn
         result = execute(spec, channel=_PipeChannel(conn, spec.live_decisions))
         try:
-            conn.send(("result", result))
-        except (BrokenPipeError, ConnectionResetError, EOFError):
-            return  # the driver is gone (killed): exit quietly, the next driver re-runs the job
+            with _driver_gone_exits():
+                conn.send(("result", result))
         except Exception as exc:  # something in the result does not pickle
             result.exception = RuntimeError(str(result.exception))
             result.error = (result.error or "") + f"\n(result could not be pickled: {exc})"
             result.metrics, result.checkpoint = None, None
             if result.outcome in (Outcome.COMPLETED, Outcome.PRUNED):
                 result.outcome = Outcome.ERROR
-            conn.send(("result", result))
+            with _driver_gone_exits():
+                conn.send(("result", result))

@@ -24,8 +24,10 @@ import pickle
 import shutil
 import signal
 import tempfile
+import threading
 import time
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -53,6 +55,38 @@ def _shutdown_at_exit(executor: weakref.ReferenceType[ProcessExecutor]) -> None:
     alive = executor()
     if alive is not None:
         alive.shutdown()
+
+
+@contextlib.contextmanager
+def _children_ignore_sigint() -> Iterator[None]:
+    """Start worker processes that ignore SIGINT from their first instruction.
+
+    Ctrl-C reaches the whole process group, and a worker still importing the script (seconds,
+    before ``worker_main`` runs) died of it with a ``KeyboardInterrupt`` traceback. An ignored
+    signal stays ignored across ``exec`` (and Python then installs no handler of its own), so
+    SIGINT is ignored in the driver while a worker is started (milliseconds). Meanwhile SIGINT
+    is also blocked in this thread: a Ctrl-C pressed then waits, and reaches the driver's own
+    handler once it is restored (a signal blocked in the main thread is not discarded for being
+    ignored). Only the main thread can change a handler; elsewhere workers start as before.
+    (Linux may deliver a Ctrl-C of those milliseconds to another thread of the driver, where
+    the ignored signal is lost: the user presses it again.)
+    """
+    if (not hasattr(signal, "pthread_sigmask")
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        if signal.SIGINT in signal.sigpending():  # a Ctrl-C just came: setting SIG_IGN would
+            yield  # discard it; let it reach the driver instead
+            return
+        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, handler)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 @dataclass
@@ -150,7 +184,8 @@ class ProcessExecutor(Executor):
                 device, self.threads_per_worker) as environment:
             process = self._ctx.Process(target=worker_main, args=(child, environment),
                                         name=f"{WORKER_PREFIX}{slot}")
-            process.start()
+            with _children_ignore_sigint():
+                process.start()
         child.close()
         self._workers[slot] = worker = _Worker(process, parent)
         return worker
