@@ -285,33 +285,12 @@ class DrawsOnLoad(RandomSearchOracle):
         self._rng.random()
 
 
-def test_the_state_round_trip_rule_names_the_first_other_job() -> None:
-    hp = HyperParameters()
-    hp.Float("x", 0.0, 1.0)
-    rule = dict(oracle_rules())["state_round_trip_continues_identically"]
-    with pytest.raises(AssertionError, match=r"handed out other jobs: job \d+ \(resumed after \d+\)"
-                                             r" was Suggestion\(trial_id='\d+', .*, not "
-                                             r"Suggestion\("):
-        rule(lambda: DrawsOnLoad(objective="loss", max_trials=10, seed=0, hyperparameters=hp))
-
-
 class DropsParentsItWillPromote(SuccessiveHalvingOracle):
     """Keeps only the checkpoints of running jobs' parents: a tuner would delete those of the
     first rung's results before the rung is promoted."""
 
     def checkpoints_in_use(self) -> set[str]:
         return self.pending_parents()
-
-
-def test_the_checkpoint_rule_names_the_parent_a_tuner_would_have_deleted() -> None:
-    hp = HyperParameters()
-    hp.Float("x", 0.0, 1.0)
-    rule = dict(oracle_rules())["checkpoints_in_use_keep_each_parent_until_its_child_ends"]
-    with pytest.raises(AssertionError, match=r"trial \d+'s checkpoint was not in "
-                                             r"checkpoints_in_use\(\) after trial \d+ ended, but "
-                                             r"job \d+ continues from it"):
-        rule(lambda: DropsParentsItWillPromote(objective="loss", max_epochs=9, factor=3, seed=0,
-                                               hyperparameters=hp))
 
 
 class CountsAsksInMemory(RandomSearchOracle):
@@ -330,11 +309,27 @@ class CountsAsksInMemory(RandomSearchOracle):
         return super()._next()
 
 
-def test_the_one_at_a_time_resume_rule_catches_a_decision_left_out_of_the_state() -> None:
+def _x() -> HyperParameters:
     hp = HyperParameters()
     hp.Float("x", 0.0, 1.0)
-    factory = lambda: CountsAsksInMemory(objective="loss", max_trials=20, seed=0,  # noqa: E731
-                                         hyperparameters=hp)
-    rule = dict(oracle_rules())["resume_before_each_job_ends_with_one_in_flight"]
-    with pytest.raises(AssertionError, match="the resumed search handed out other jobs"):
-        rule(factory)
+    return hp
+
+
+@pytest.mark.parametrize(("rule", "factory", "message"), [
+    ("state_round_trip_continues_identically",
+     lambda: DrawsOnLoad(objective="loss", max_trials=10, seed=0, hyperparameters=_x()),
+     r"handed out other jobs: job \d+ \(resumed after \d+\) was Suggestion\(trial_id='\d+', "
+     r".*, not Suggestion\("),
+    ("checkpoints_in_use_keep_each_parent_until_its_child_ends",
+     lambda: DropsParentsItWillPromote(objective="loss", max_epochs=9, factor=3, seed=0,
+                                       hyperparameters=_x()),
+     r"trial \d+'s checkpoint was not in checkpoints_in_use\(\) after trial \d+ ended, but "
+     r"job \d+ continues from it"),
+    ("resume_before_each_job_ends_with_one_in_flight",
+     lambda: CountsAsksInMemory(objective="loss", max_trials=20, seed=0, hyperparameters=_x()),
+     "the resumed search handed out other jobs"),
+], ids=["draws-on-load", "drops-parents", "counts-asks-in-memory"])
+def test_the_oracle_kit_names_what_an_extension_breaks(
+        rule: str, factory: Callable[[], Any], message: str) -> None:
+    with pytest.raises(AssertionError, match=message):
+        dict(oracle_rules())[rule](factory)
