@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import rung
-from rung.tuner.interrupt import in_ipython, message
+from rung.tuner.interrupt import in_ipython, message, sigterm_interrupts
 
 SCRIPT = textwrap.dedent(
     """
@@ -113,3 +113,59 @@ def test_a_script_that_catches_keyboard_interrupt_goes_on(tmp_path: Path) -> Non
     assert "best so far ['x']" in out
     assert issubclass(rung.errors.SearchInterrupted, KeyboardInterrupt)
     assert rung.errors.SearchInterrupted("m").code == 130
+
+
+@pytest.mark.parametrize(("workers", "group"), [(1, False), (2, False), (2, True)])
+def test_sigterm_stops_the_search_as_ctrl_c_does_with_status_143(
+        tmp_path: Path, workers: int, group: bool) -> None:
+    """SIGTERM (``kill``; a batch system sends it to every process of the job, ``group``): one
+    line, exit status 143, no failure recorded (the workers ignore it; the driver stops them),
+    and the driver lock given back; a rerun completes the search. Before, the driver died at
+    once without a word (status -15), leaving its lock to go stale."""
+    script = tmp_path / "search.py"
+    script.write_text(SCRIPT)
+    started = tmp_path / "started"
+    env = {**os.environ, "PYTHONPATH": str(Path(rung.__file__).parents[1]), "BLOCK": "1"}
+    args = [sys.executable, str(script), str(tmp_path), str(started), str(workers)]
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    while not started.exists():
+        assert proc.poll() is None, proc.communicate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=0.01)
+    if group:
+        os.killpg(proc.pid, signal.SIGTERM)
+    else:
+        proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, (out, err)
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("terminated (SIGTERM) after "), err
+    storage = rung.storage.SQLiteStorage(tmp_path / "p" / "rung.db")
+    try:
+        assert storage.failures() == []  # nothing was recorded as failed
+        assert storage.driver_lock() is None  # given back: the next driver need not wait
+    finally:
+        storage.close()
+
+    env["BLOCK"] = "0"
+    rerun = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "searched 22" in rerun.stdout
+
+
+def test_a_sigterm_handler_of_the_programs_own_is_left_alone() -> None:
+    def mine(signum: int, frame: object) -> None:
+        pass
+
+    previous = signal.signal(signal.SIGTERM, mine)
+    try:
+        with sigterm_interrupts():
+            assert signal.getsignal(signal.SIGTERM) is mine
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        with sigterm_interrupts():
+            assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGTERM, previous)

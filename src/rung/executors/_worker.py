@@ -68,9 +68,11 @@ def _exit_with_the_driver() -> None:
 
 def worker_main(conn: Connection, environment: dict[str, str] | None = None) -> None:
     """A worker: run the jobs that arrive on ``conn`` until an empty message or EOF."""
-    # Ctrl-C is the driver's to handle; a spawned worker already ignores it from its first
-    # instruction (ProcessExecutor starts it so), this covers other start methods
+    # Ctrl-C and SIGTERM are the driver's to act on (it then stops its workers); a spawned
+    # worker already ignores them from its first instruction (ProcessExecutor starts it so),
+    # this covers other start methods
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _exit_with_the_driver()
     # already in the environment it started with (spawn); forkserver workers get it here,
     # before any job

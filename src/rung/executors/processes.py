@@ -57,34 +57,40 @@ def _shutdown_at_exit(executor: weakref.ReferenceType[ProcessExecutor]) -> None:
         alive.shutdown()
 
 
-@contextlib.contextmanager
-def _children_ignore_sigint() -> Iterator[None]:
-    """Start worker processes that ignore SIGINT from their first instruction.
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # the driver's to act on (rung.tuner.interrupt)
 
-    Ctrl-C reaches the whole process group, and a worker still importing the script (seconds,
-    before ``worker_main`` runs) died of it with a ``KeyboardInterrupt`` traceback. An ignored
-    signal stays ignored across ``exec`` (and Python then installs no handler of its own), so
-    SIGINT is ignored in the driver while a worker is started (milliseconds). Meanwhile SIGINT
-    is also blocked in this thread: a Ctrl-C pressed then waits, and reaches the driver's own
-    handler once it is restored (a signal blocked in the main thread is not discarded for being
-    ignored). Only the main thread can change a handler; elsewhere workers start as before.
-    (Linux may deliver a Ctrl-C of those milliseconds to another thread of the driver, where
-    the ignored signal is lost: the user presses it again.)
+
+@contextlib.contextmanager
+def _children_ignore_stop_signals() -> Iterator[None]:
+    """Start worker processes that ignore SIGINT and SIGTERM from their first instruction.
+
+    Ctrl-C reaches the whole process group (and a batch system's SIGTERM, every process of the
+    job), and a worker still importing the script (seconds, before ``worker_main`` runs) died
+    of it with a ``KeyboardInterrupt`` traceback, its job recorded as failed. The driver stops
+    the search and then its workers (with SIGKILL). An ignored signal stays ignored across
+    ``exec`` (and Python then installs no handler of its own), so both are ignored in the
+    driver while a worker is started (milliseconds). Meanwhile they are also blocked in this
+    thread: one that comes then waits, and reaches the driver's own handler once it is
+    restored (a signal blocked in the main thread is not discarded for being ignored). Only the
+    main thread can change a handler; elsewhere workers start as before. (Linux may deliver a
+    signal of those milliseconds to another thread of the driver, where it is lost: the user
+    presses Ctrl-C again.)
     """
     if (not hasattr(signal, "pthread_sigmask")
             or threading.current_thread() is not threading.main_thread()):
         yield
         return
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, set(_STOP_SIGNALS))
     try:
-        if signal.SIGINT in signal.sigpending():  # a Ctrl-C just came: setting SIG_IGN would
+        if set(_STOP_SIGNALS) & signal.sigpending():  # one just came: setting SIG_IGN would
             yield  # discard it; let it reach the driver instead
             return
-        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        handlers = {sig: signal.signal(sig, signal.SIG_IGN) for sig in _STOP_SIGNALS}
         try:
             yield
         finally:
-            signal.signal(signal.SIGINT, handler)
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
@@ -184,7 +190,7 @@ class ProcessExecutor(Executor):
                 device, self.threads_per_worker) as environment:
             process = self._ctx.Process(target=worker_main, args=(child, environment),
                                         name=f"{WORKER_PREFIX}{slot}")
-            with _children_ignore_sigint():
+            with _children_ignore_stop_signals():
                 process.start()
         child.close()
         self._workers[slot] = worker = _Worker(process, parent)

@@ -35,7 +35,7 @@ from rung.tuner.display import Display
 from rung.tuner.driver import DriverSession
 from rung.tuner.failures import no_result_error
 from rung.tuner.hooks import TunerHooks
-from rung.tuner.interrupt import interrupted
+from rung.tuner.interrupt import Terminated, interrupted, sigterm_interrupts
 from rung.tuner.loop import Job, SearchLoop
 from rung.tuner.persistence import TunerState
 from rung.tuner.project import location
@@ -204,7 +204,8 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults, TunerHooks):
             TooManyFailedTrialsError: ``max_consecutive_failed_trials`` failed in a row, or the
                 search ended without a single completed trial.
 
-        Ctrl-C stops the search with one line and exit status 130 (``rung.tuner.interrupt``).
+        Ctrl-C stops the search with one line and exit status 130, SIGTERM with exit status 143
+        (``rung.tuner.interrupt``).
         """
         check_bool("retry_failed", retry_failed)
         check_bool("reproducible", reproducible,
@@ -276,11 +277,12 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults, TunerHooks):
             self.display.plan(self.oracle.budget(), self.project_dir, self.oracle,
                               budget.describe(), budget.max_time)
             try:
-                loop.run()
-            except KeyboardInterrupt:
+                with sigterm_interrupts():
+                    loop.run()
+            except KeyboardInterrupt as stop:
                 self.display.close()
                 interrupted(self.storage.count_trials() - len(self.oracle.pending),
-                            self.oracle.budget().jobs)
+                            self.oracle.budget().jobs, isinstance(stop, Terminated))
         finally:
             self.display.close()  # the live panel, before any message below it
             if not owned:
