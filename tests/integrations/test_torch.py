@@ -264,7 +264,8 @@ def test_an_unpicklable_extra_is_named_and_the_previous_checkpoint_stays(tmp_pat
     with open(tmp_path / "log.txt", "w") as log, \
             pytest.raises(TypeError, match=r"extra\['log'\]\[0\], a _io\.TextIOWrapper"):
         rung_torch.save(trial, model=model, extra={"log": [log]})
-    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [rung_torch.FILENAME]
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [
+        rung_torch.FILENAME, rung_torch.FILENAME + ".sha256"]  # and its checksum
     assert rung_torch.restore(make_trial(store, "b", 1, 3, "a"), model=model) == {"step": 1}
 
 
@@ -296,3 +297,46 @@ def test_load_gives_the_best_trials_saved_state_to_a_fresh_model(tmp_path: Path)
             r"saved none with trial.save_checkpoint\(obj\); its directory holds files the "
             r"training code wrote itself \(torch_checkpoint.pt\).*rung.integrations.torch.load")):
         tuner.get_best_models(1)
+
+
+def _saved(tmp_path: Path) -> tuple[CheckpointStore, Path, torch.nn.Module]:
+    store = CheckpointStore(tmp_path)
+    model = torch.nn.Linear(64, 64)
+    path = rung_torch.save(make_trial(store, "a", 0, 1, None), model=model)
+    return store, path, model
+
+
+def _damage(path: Path, how: str) -> None:
+    data = bytearray(path.read_bytes())
+    if how == "truncated":
+        path.write_bytes(bytes(data[:len(data) // 2]))
+    else:  # a byte of the weights flipped: torch.load takes it without a word
+        data[len(data) // 2] ^= 0xFF
+        path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("how", ["flipped", "truncated"])
+def test_a_damaged_checkpoint_is_refused_naming_the_file(tmp_path: Path, how: str) -> None:
+    store, path, _ = _saved(tmp_path)
+    assert path.with_name(path.name + ".sha256").is_file()
+    _damage(path, how)
+    model = torch.nn.Linear(64, 64)
+    with pytest.raises(rung.errors.CheckpointCorruptError,
+                       match=r"torch_checkpoint.pt' \(saved by trial a\) does not match its "
+                             r"checksum \(torch_checkpoint.pt.sha256\)"):
+        rung_torch.restore(make_trial(store, "b", 1, 3, "a"), model=model)
+
+
+def test_a_checkpoint_without_its_checksum_still_loads_and_a_truncated_one_is_named(
+        tmp_path: Path) -> None:
+    """Files written before the checksum (or by hand) are read as they are; a truncated one
+    says which file it is, where torch.load said only 'OSError: [Errno 22] Invalid argument'."""
+    store, path, model = _saved(tmp_path)
+    path.with_name(path.name + ".sha256").unlink()
+    fresh = torch.nn.Linear(64, 64)
+    assert rung_torch.restore(make_trial(store, "b", 1, 3, "a"), model=fresh) == {}
+    assert torch.equal(fresh.weight, model.weight)
+    _damage(path, "truncated")
+    with pytest.raises(rung.errors.CheckpointCorruptError,
+                       match=r"torch_checkpoint.pt' \(saved by trial a\) could not be read"):
+        rung_torch.restore(make_trial(store, "b", 1, 3, "a"), model=fresh)

@@ -35,12 +35,12 @@ Example::
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from rung.checkpoints import pickle_error
 from rung.errors import CheckpointMissingError
+from rung.integrations._torch_files import read_checked, write_checked
 from rung.integrations._torch_rng import (
     SEED_MAX,
     _torch,
@@ -124,7 +124,9 @@ def save(
             separator are refused, so no checkpoint lands outside the trial's directory.
 
     The file is written to a temporary name and renamed, so a killed process leaves the old
-    checkpoint or the new one, never half of one. Returns the path written.
+    checkpoint or the new one, never half of one; its SHA-256 goes beside it
+    (``<filename>.sha256``), so that :func:`restore` and :func:`load` refuse a file damaged
+    since (``CheckpointCorruptError``) rather than load wrong weights. Returns the path written.
 
     Raises:
         ArgumentTypeError, ConfigurationError: a bad argument (named), before anything is written.
@@ -140,15 +142,10 @@ def save(
         "rng": get_rng_state() if rng else None,
         "extra": extra,
     }
-    directory = trial.checkpoint_dir
-    target = directory / filename
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pt")
-    os.close(fd)
+    target = trial.checkpoint_dir / filename
     try:
-        torch.save(payload, tmp)
-        os.replace(tmp, target)
+        write_checked(torch, payload, target)
     except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
         parts = {key: payload[key] for key in ("model", "optimizer", "scheduler", "extra")}
         error = pickle_error(exc, parts, f"rung.integrations.torch.save(trial {trial.trial_id})")
         if error is exc:
@@ -252,7 +249,7 @@ def _load_into(path: Path, owner: str, model: Any, optimizer: Any, scheduler: An
                map_location: Any, call: str) -> Any:
     """Load the checkpoint at ``path`` (saved by ``owner``) into the objects given; the
     ``extra`` it holds (``{}`` when none)."""
-    payload = _torch().load(path, map_location=map_location, weights_only=False)  # our own
+    payload = read_checked(_torch(), path, owner, map_location)
     for name, obj in (("model", model), ("optimizer", optimizer), ("scheduler", scheduler)):
         if obj is None:
             continue

@@ -160,8 +160,9 @@ class CheckpointCleanup:
 def _own_files(directory: Path) -> str:
     """What to say of the files a training function wrote itself in ``directory``, if any."""
     try:
-        names = sorted(e.name for e in os.scandir(directory)
-                       if e.is_file() and not e.name.startswith("."))
+        names = sorted(e.name for e in os.scandir(directory)  # not torch.save's checksums
+                       if e.is_file() and not e.name.startswith(".")
+                       and not e.name.endswith(".pt.sha256"))
     except OSError:
         names = []
     if not names:
