@@ -17,7 +17,7 @@ import pytest
 import rung_test_jobs as jobs
 
 import rung
-from rung.executors import ProcessExecutor, processes
+from rung.executors import ProcessExecutor, _signals
 from rung.executors.processes import _Worker
 from rung.trial_record import TrialStatus
 
@@ -68,7 +68,7 @@ def test_a_ctrl_c_pressed_while_a_worker_starts_still_reaches_the_driver() -> No
     """Sent to the main thread, which blocks it meanwhile. (A Ctrl-C the kernel hands to
     another thread of the driver in those milliseconds is lost, as the docstring says: this
     test process has such threads, so a process-wide os.kill may not come back.)"""
-    with pytest.raises(KeyboardInterrupt), processes._children_ignore_stop_signals():
+    with pytest.raises(KeyboardInterrupt), _signals.children_ignore_stop_signals():
         # waits, blocked, while SIGINT is ignored
         signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN

@@ -24,10 +24,8 @@ import pickle
 import shutil
 import signal
 import tempfile
-import threading
 import time
 import weakref
-from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -39,6 +37,7 @@ from rung.executors._environment import cpu_share, worker_environment
 from rung.executors._guard import WORKER_PREFIX, note_file, read_note
 from rung.executors._pickling import main_module_problem, process_hint, unpicklable_argument
 from rung.executors._remote import check_timeout
+from rung.executors._signals import children_ignore_stop_signals
 from rung.executors._worker import worker_main
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome, ReportCallback
 from rung.validation import check_choice, check_int, check_optional_int, fail_type
@@ -55,44 +54,6 @@ def _shutdown_at_exit(executor: weakref.ReferenceType[ProcessExecutor]) -> None:
     alive = executor()
     if alive is not None:
         alive.shutdown()
-
-
-_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # the driver's to act on (rung.tuner.interrupt)
-
-
-@contextlib.contextmanager
-def _children_ignore_stop_signals() -> Iterator[None]:
-    """Start worker processes that ignore SIGINT and SIGTERM from their first instruction.
-
-    Ctrl-C reaches the whole process group (and a batch system's SIGTERM, every process of the
-    job), and a worker still importing the script (seconds, before ``worker_main`` runs) died
-    of it with a ``KeyboardInterrupt`` traceback, its job recorded as failed. The driver stops
-    the search and then its workers (with SIGKILL). An ignored signal stays ignored across
-    ``exec`` (and Python then installs no handler of its own), so both are ignored in the
-    driver while a worker is started (milliseconds). Meanwhile they are also blocked in this
-    thread: one that comes then waits, and reaches the driver's own handler once it is
-    restored (a signal blocked in the main thread is not discarded for being ignored). Only the
-    main thread can change a handler; elsewhere workers start as before. (Linux may deliver a
-    signal of those milliseconds to another thread of the driver, where it is lost: the user
-    presses Ctrl-C again.)
-    """
-    if (not hasattr(signal, "pthread_sigmask")
-            or threading.current_thread() is not threading.main_thread()):
-        yield
-        return
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, set(_STOP_SIGNALS))
-    try:
-        if set(_STOP_SIGNALS) & signal.sigpending():  # one just came: setting SIG_IGN would
-            yield  # discard it; let it reach the driver instead
-            return
-        handlers = {sig: signal.signal(sig, signal.SIG_IGN) for sig in _STOP_SIGNALS}
-        try:
-            yield
-        finally:
-            for sig, handler in handlers.items():
-                signal.signal(sig, handler)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 @dataclass
@@ -190,7 +151,7 @@ class ProcessExecutor(Executor):
                 device, self.threads_per_worker) as environment:
             process = self._ctx.Process(target=worker_main, args=(child, environment),
                                         name=f"{WORKER_PREFIX}{slot}")
-            with _children_ignore_stop_signals():
+            with children_ignore_stop_signals():
                 process.start()
         child.close()
         self._workers[slot] = worker = _Worker(process, parent)
