@@ -130,3 +130,47 @@ def test_the_helpers_for_subclasses() -> None:
 def test_the_helpers_are_documented_for_subclasses(name: str) -> None:
     assert f"`{name}" in DOC.read_text().split("## Writing an oracle")[1].split("\n## ")[0]
     assert not name.startswith("_") and hasattr(Oracle, name)
+
+
+class StopsAtEpochTwo(RandomSearchOracle):
+    """Overrides ``_decide`` only, as the docs' table says, without setting ``stops_trials``."""
+
+    def _decide(self, trial_id: str, epoch: int, loss: float) -> bool:
+        return epoch < 2
+
+
+def test_overriding_decide_is_enough_for_it_to_be_called(tmp_path: Path) -> None:
+    """``_decide`` used to be skipped without a word unless the class also set
+    ``stops_trials = True`` (a median-stopping scheduler written from the docs pruned nothing)."""
+    assert StopsAtEpochTwo.stops_trials and not RandomSearchOracle.stops_trials
+
+    def train(trial: rung.Trial) -> float:
+        x = trial.hyperparameters.Float("x", 0.0, 1.0)
+        for epoch in range(1, 5):
+            trial.report(epoch, loss=x + 1 / epoch)
+        return x
+
+    tuner = rung.Tuner(StopsAtEpochTwo(objective="loss", max_trials=3, seed=0),
+                       run_trial=train, directory=str(tmp_path), project_name="p", verbose=0)
+    tuner.search()
+    records = tuner.storage.trials()
+    assert [r.status for r in records] == [rung.TrialStatus.PRUNED] * 3
+    assert [r.epochs_reached for r in records] == [2, 2, 2]
+
+
+@pytest.mark.parametrize("trial_id", ["x00000", "00000"])
+def test_a_job_id_not_from_new_trial_id_is_named(trial_id: str) -> None:
+    class OwnIds(RandomSearchOracle):
+        def _next(self) -> rung.oracles.Suggestion | None:
+            job = super()._next()
+            return None if job is None else rung.oracles.Suggestion(trial_id, job.values)
+
+    oracle = OwnIds(objective="loss", max_trials=3, seed=0, hyperparameters=space())
+    if trial_id == "00000":  # a valid id, but taken by the first job
+        first = oracle.ask()
+        assert first is not None and first.trial_id == "00000"
+    what = "is already in use" if trial_id == "00000" else "is not a trial id"
+    with pytest.raises(rung.errors.ConfigurationError,
+                       match=rf"OwnIds._next returned a job whose trial_id '{trial_id}' {what}: "
+                             r"take each new job's id from self.new_trial_id\(\)"):
+        oracle.ask()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rung.objective import MultiObjective, Objective
 from rung.oracles._history import observation
@@ -31,7 +31,15 @@ class OracleReports:
         def _observe(self, observation: Observation) -> None: ...
 
     stops_trials: bool = False
-    """True for oracles whose ``on_report`` may stop a running job (ASHA ``mode="stopping"``)."""
+    """True for oracles whose ``on_report`` may stop a running job (ASHA ``mode="stopping"``).
+    A subclass that overrides ``_decide`` and does not set it gets True (``__init_subclass__``):
+    without it ``_decide`` would never be called."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declared = any("stops_trials" in vars(c) for c in cls.__mro__ if c is not OracleReports)
+        if "_decide" in vars(cls) and not declared:
+            cls.stops_trials = True
 
     def on_report(self, trial_id: str, epoch: int, metrics: Mapping[str, float]) -> bool:
         """A pending job reported ``metrics`` after ``epoch``: the searcher observes it (status

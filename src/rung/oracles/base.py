@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from rung.errors import ConfigurationError
 from rung.hyperparameters import HyperParameters
 from rung.objective import ObjectiveLike, create_objective
 from rung.oracles._define_by_run import OracleSpace
@@ -91,7 +92,8 @@ class Oracle(OracleJobs, OraclePersistence, KerasTunerOracleMethods, OracleResul
     ``rung.oracles._persistence``; ``trials``, ``get_best_trials``, ``get_trial``... from
     ``rung.oracles._results``; keras-tuner's methods (``create_trial``, ``update_trial``,
     ``end_trial``, ``get_space``, ``get_state``...) from ``rung.oracles.kt_methods``;
-    ``on_report`` (with ``_decide``, ``stop_rule``, ``stops_trials``) from
+    ``on_report`` (with ``_decide``, ``stop_rule``, ``stops_trials``: overriding ``_decide``
+    sets it) from
     ``rung.oracles._reports``; ``update_space`` (with ``_check_space``) from
     ``rung.oracles._define_by_run``.
     """
@@ -174,10 +176,22 @@ class Oracle(OracleJobs, OraclePersistence, KerasTunerOracleMethods, OracleResul
             return None
         suggestion = self._next()
         if suggestion is not None:
+            self._check_new_job(suggestion)
             self._pending[suggestion.trial_id] = suggestion
             self.searcher.on_start(suggestion.trial_id, dict(suggestion.values),
                                    suggestion.epochs)  # a copy: the job's values are the oracle's
         return suggestion
+
+    def _check_new_job(self, suggestion: Suggestion) -> None:
+        """A subclass's ``_next`` returned a ``Suggestion`` with an id of its own making, or one
+        in use: say so here, not as a failed ``int()`` deep in storage or a lost job."""
+        trial_id = suggestion.trial_id
+        used = trial_id in self._pending or trial_id in self._finished_trials
+        if not isinstance(trial_id, str) or not trial_id.isdigit() or used:
+            what = "is already in use" if used else "is not a trial id"
+            raise ConfigurationError(
+                f"{type(self).__name__}._next returned a job whose trial_id {trial_id!r} {what}: "
+                "take each new job's id from self.new_trial_id()")
 
     def tell(
         self,
