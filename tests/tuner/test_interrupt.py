@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,24 +50,32 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_ctrl_c_prints_one_line_exits_130_and_a_rerun_completes(
-    tmp_path: Path, workers: int
-) -> None:
+def _start_blocked(tmp_path: Path, workers: int, extra_env: dict[str, str] | None = None,
+                   **popen: Any) -> tuple[subprocess.Popen[str], list[str], dict[str, str]]:
+    """The script started with job 00003 blocking; returns once that job runs (the file it
+    creates says so: no fixed sleep)."""
     script = tmp_path / "search.py"
     script.write_text(SCRIPT)
     started = tmp_path / "started"
-    env = {**os.environ, "PYTHONPATH": str(Path(rung.__file__).parents[1]), "BLOCK": "1"}
+    env = {**os.environ, "PYTHONPATH": str(Path(rung.__file__).parents[1]), "BLOCK": "1",
+           **(extra_env or {})}
     args = [sys.executable, str(script), str(tmp_path), str(started), str(workers)]
-    # Ctrl-C as at a terminal: a shell starts background jobs with SIGINT ignored, and a child
-    # inherits that (the script would never see the signal when the suite runs under `cmd &`)
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, preexec_fn=_default_sigint)
-    # wait for the job to start: the file is created by the job itself (no fixed sleep)
+                            text=True, **popen)
     while not started.exists():
         assert proc.poll() is None, proc.communicate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=0.01)  # returns early if the script dies
+    return proc, args, env
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_prints_one_line_exits_130_and_a_rerun_completes(
+    tmp_path: Path, workers: int
+) -> None:
+    # Ctrl-C as at a terminal: a shell starts background jobs with SIGINT ignored, and a child
+    # inherits that (the script would never see the signal when the suite runs under `cmd &`)
+    proc, args, env = _start_blocked(tmp_path, workers, preexec_fn=_default_sigint)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, (out, err)
@@ -94,18 +103,7 @@ def test_a_script_that_catches_keyboard_interrupt_goes_on(tmp_path: Path) -> Non
     """keras-tuner re-raises Ctrl-C as KeyboardInterrupt; a script that catches it around
     ``search`` (to print the best so far) keeps working: rung's ``SearchInterrupted`` is a
     ``KeyboardInterrupt`` too (and a ``SystemExit(130)`` for scripts that do not catch it)."""
-    script = tmp_path / "search.py"
-    script.write_text(SCRIPT)
-    started = tmp_path / "started"
-    env = {**os.environ, "PYTHONPATH": str(Path(rung.__file__).parents[1]), "BLOCK": "1",
-           "CATCH": "1"}
-    args = [sys.executable, str(script), str(tmp_path), str(started), "1"]
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, preexec_fn=_default_sigint)
-    while not started.exists():
-        assert proc.poll() is None, proc.communicate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=0.01)
+    proc, _, _ = _start_blocked(tmp_path, 1, {"CATCH": "1"}, preexec_fn=_default_sigint)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, (out, err)
@@ -122,17 +120,7 @@ def test_sigterm_stops_the_search_as_ctrl_c_does_with_status_143(
     line, exit status 143, no failure recorded (the workers ignore it; the driver stops them),
     and the driver lock given back; a rerun completes the search. Before, the driver died at
     once without a word (status -15), leaving its lock to go stale."""
-    script = tmp_path / "search.py"
-    script.write_text(SCRIPT)
-    started = tmp_path / "started"
-    env = {**os.environ, "PYTHONPATH": str(Path(rung.__file__).parents[1]), "BLOCK": "1"}
-    args = [sys.executable, str(script), str(tmp_path), str(started), str(workers)]
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
-    while not started.exists():
-        assert proc.poll() is None, proc.communicate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=0.01)
+    proc, args, env = _start_blocked(tmp_path, workers, start_new_session=True)
     if group:
         os.killpg(proc.pid, signal.SIGTERM)
     else:
