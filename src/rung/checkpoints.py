@@ -24,14 +24,14 @@ import pickle
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from rung.errors import CheckpointCorruptError, CheckpointMissingError
 from rung.validation import fail_type, fail_value
 
-__all__ = ["CheckpointStore", "check_trial_id", "pickle_error"]
+__all__ = ["CheckpointStore", "check_trial_id", "pickle_error", "write_atomically"]
 
 FILENAME = "checkpoint.pkl"
 MARKER = "checkpoint.saved"
@@ -102,6 +102,20 @@ def pickle_error(error: BaseException, parts: dict[str, Any], call: str) -> Base
 _TRIAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
 
 
+def write_atomically(target: Path, write: Callable[[BinaryIO], object], suffix: str = "") -> None:
+    """``write(file)`` into a temporary file beside ``target`` (opened for binary writing), then
+    rename it to ``target``: a reader sees the old file or the new one, never half of one; a
+    failed write leaves no temporary file."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def check_trial_id(trial_id: object, name: str = "trial_id") -> str:
     """``trial_id`` if it is a trial id: one name of letters, digits, ``_`` and ``-`` (rung's
     are ``"00042"``), so that ``<root>/<trial_id>`` stays a folder of the trials directory; a
@@ -162,14 +176,8 @@ class CheckpointStore:
                 raise
             raise error from exc
         (directory / MARKER).touch()  # first: a child loads only after this save completed
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pkl")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(MAGIC + hashlib.sha256(payload).digest() + payload)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(target, lambda fh: fh.write(
+            MAGIC + hashlib.sha256(payload).digest() + payload), ".pkl")
         return target
 
     def exists(self, trial_id: str) -> bool:

@@ -74,8 +74,11 @@ def test_a_full_disk_while_saving_a_checkpoint_fails_the_attempt_and_keeps_the_o
 
 
 def _saving(trial_id: str) -> bool:
-    """True when called from inside ``CheckpointStore.save`` for ``trial_id``."""
+    """True when called from inside ``CheckpointStore.save`` for ``trial_id`` (which writes
+    through ``write_atomically``)."""
     frame = sys._getframe(2)
+    if frame.f_code.co_name == "write_atomically" and frame.f_back is not None:
+        frame = frame.f_back
     return frame.f_code.co_name == "save" and frame.f_locals.get("trial_id") == trial_id
 
 

@@ -16,12 +16,11 @@ writing it could have read, and that job runs again on resume and writes both.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from rung.checkpoints import write_atomically
 from rung.errors import CheckpointCorruptError
 
 __all__ = ["SUFFIX", "read_checked", "write_checked"]
@@ -38,29 +37,12 @@ def _digest(path: Path) -> str:
     return sha.hexdigest()
 
 
-def _replace_with(target: Path, write: Any, suffix: str) -> None:
-    """Write through ``write(temporary path)``, then rename it to ``target``."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=suffix)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_checked(torch: Any, payload: Any, target: Path) -> None:
     """``torch.save(payload)`` to ``target``, then its checksum beside it."""
-    digest: list[str] = []
-
-    def save(tmp: Path) -> None:
-        torch.save(payload, tmp)
-        digest.append(_digest(tmp))
-
-    _replace_with(target, save, ".pt")
-    _replace_with(target.with_name(target.name + SUFFIX),
-                  lambda tmp: tmp.write_text(digest[0] + "\n"), SUFFIX)
+    write_atomically(target, lambda fh: torch.save(payload, fh), ".pt")
+    digest = _digest(target)
+    write_atomically(target.with_name(target.name + SUFFIX),
+                     lambda fh: fh.write(f"{digest}\n".encode()), SUFFIX)
 
 
 def read_checked(torch: Any, path: Path, owner: str, map_location: Any) -> Any:

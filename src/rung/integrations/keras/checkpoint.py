@@ -22,14 +22,13 @@ Example::
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from rung.checkpoints import write_atomically
 from rung.errors import CheckpointMissingError
 
 __all__ = [
@@ -52,14 +51,7 @@ class CheckpointMismatchError(ValueError):
 
 
 def _atomic_savez(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)  # type: ignore[arg-type]  # numpy stubs: file, then arrays
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, lambda fh: np.savez(fh, **arrays), ".npz")  # type: ignore[arg-type]
 
 
 def save_state(model: Any, directory: Path, best_weights: Sequence[np.ndarray] | None = None,
