@@ -75,8 +75,8 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
     ) -> None:
         if unknown:  # a misspelt argument: the nearest one and the list, not a bare TypeError
             raise unknown_arguments(type(self), unknown)
-        gp = GPSearcher(num_initial_points=num_initial_points, alpha=alpha, beta=beta,
-                        max_trials=max_trials)
+        # without a max_trials of its own: the oracle gives it its own, and follows it when raised
+        gp = GPSearcher(num_initial_points=num_initial_points, alpha=alpha, beta=beta)
         if searcher is not None and searcher != "gp":
             default = GPSearcher()
             changed = [name for name, value in (("num_initial_points", gp.num_initial_points),
@@ -89,9 +89,6 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
                 raise ConfigurationError(
                     f"BayesianOptimizationOracle got searcher={searcher!r} and {changed}: they "
                     f"apply to its own Gaussian process only: {where}")
-        # its own GP, or a GPSearcher given without a max_trials, follows max_trials
-        tells = searcher is None or searcher == "gp" or (
-            isinstance(searcher, GPSearcher) and searcher.max_trials is None)
         self.num_initial_points = gp.num_initial_points
         self.alpha = gp.alpha
         self.beta = gp.beta
@@ -102,7 +99,6 @@ class BayesianOptimizationOracle(SingleFidelityOracle):
             max_consecutive_failed_trials=max_consecutive_failed_trials,
             searcher=gp if searcher is None or searcher == "gp" else searcher,
         )
-        self._tells_searcher = tells
 
     def _settings(self) -> dict[str, Any]:
         return {**super()._settings(), "num_initial_points": self.num_initial_points,
