@@ -12,6 +12,7 @@ import math
 import pickle
 import queue
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,13 @@ from _user_extensions import Threads
 from rung.executors import JobResult, JobSpec, execute
 from rung.executors.base import ReportCallback
 from rung.hyperparameters import HyperParameters
-from rung.oracles import RandomSearchOracle, StopKind, SuccessiveHalvingOracle, Suggestion
+from rung.oracles import (
+    HyperbandOracle,
+    RandomSearchOracle,
+    StopKind,
+    SuccessiveHalvingOracle,
+    Suggestion,
+)
 from rung.storage import InMemoryStorage, SQLiteStorage, Storage
 from rung.testing import (
     check_executor,
@@ -309,6 +316,21 @@ class CountsAsksInMemory(RandomSearchOracle):
         return super()._next()
 
 
+class PromotesFromScratch(HyperbandOracle):
+    """Promotes as Hyperband does, but forgets to continue from the parent's checkpoint: every
+    promoted job trains again from epoch 0, beyond the epochs its budget() plans."""
+
+    def _next(self) -> Suggestion | None:
+        job = super()._next()
+        return job if job is None else replace(job, initial_epoch=0, parent_id=None)
+
+
+class ForgetsMultiFidelity(SuccessiveHalvingOracle):
+    """Rungs of 1, 3 and 9 epochs, but declares a single fidelity: a GP would mix them."""
+
+    multi_fidelity = False
+
+
 def _x() -> HyperParameters:
     hp = HyperParameters()
     hp.Float("x", 0.0, 1.0)
@@ -328,7 +350,17 @@ def _x() -> HyperParameters:
     ("resume_before_each_job_ends_with_one_in_flight",
      lambda: CountsAsksInMemory(objective="loss", max_trials=20, seed=0, hyperparameters=_x()),
      "the resumed search handed out other jobs"),
-], ids=["draws-on-load", "drops-parents", "counts-asks-in-memory"])
+    ("trains_no_more_epochs_than_the_budget_plans",
+     lambda: PromotesFromScratch(objective="loss", max_epochs=9, factor=3, seed=0,
+                                 hyperparameters=_x()),
+     r"\d+ jobs trained \d+ epochs, beyond the \d+ the budget plans"),
+    ("single_fidelity_jobs_train_alike",
+     lambda: ForgetsMultiFidelity(objective="loss", max_epochs=9, factor=3, seed=0,
+                                  hyperparameters=_x()),
+     r"jobs of \[1, 3, 9\] epochs, jobs \[.*\] continuing another's, but "
+     r"ForgetsMultiFidelity does not declare multi_fidelity = True"),
+], ids=["draws-on-load", "drops-parents", "counts-asks-in-memory", "promotes-from-scratch",
+        "forgets-multi-fidelity"])
 def test_the_oracle_kit_names_what_an_extension_breaks(
         rule: str, factory: Callable[[], Any], message: str) -> None:
     with pytest.raises(AssertionError, match=message):
