@@ -34,6 +34,7 @@ from rung.errors import ConfigurationError
 from rung.oracles import Oracle
 from rung.testing._drive import value_in_space
 from rung.testing._oracle_drive import Drive, RecordingSearcher
+from rung.testing._oracle_plan import PLAN_RULES
 from rung.testing._oracle_resume import RESUME_RULES
 from rung.testing._rules import Rule, make_rules, raises, run_rules
 from rung.trial_record import TrialStatus
@@ -60,37 +61,6 @@ def _rule_runs_to_completion_with_unique_ids_and_the_planned_jobs(factory: Oracl
     assert not oracle.pending, f"jobs still pending: {sorted(oracle.pending)}"
     if planned:  # 0: not known in advance
         assert len(jobs) == planned, f"{len(jobs)} jobs ran, the budget planned {planned}"
-
-
-def _rule_trains_no_more_epochs_than_the_budget_plans(factory: OracleFactory) -> None:
-    """Where ``budget().epochs`` is known, the epochs the jobs train (a continued job pays only
-    those beyond its ``initial_epoch``) stay within it, and every job says how long it trains."""
-    oracle = _fresh(factory)
-    planned = oracle.budget().epochs
-    if planned is None:
-        return
-    jobs = Drive(oracle).run().jobs
-    unbounded = [j.trial_id for j in jobs if j.epochs is None]
-    assert not unbounded, (
-        f"the budget plans {planned} epochs, but jobs {unbounded[:5]} have epochs=None")
-    trained = sum(j.epochs - j.initial_epoch for j in jobs if j.epochs is not None)
-    assert trained <= planned, (
-        f"{len(jobs)} jobs trained {trained} epochs, beyond the {planned} the budget plans")
-
-
-def _rule_single_fidelity_jobs_train_alike(factory: OracleFactory) -> None:
-    """An oracle that does not declare ``multi_fidelity = True`` hands out jobs that all train
-    the same epochs from scratch: its searcher models one budget (``GPSearcher`` is told so)."""
-    oracle = _fresh(factory)
-    if oracle.multi_fidelity:
-        return
-    jobs = Drive(oracle).run().jobs
-    lengths = sorted({-1 if j.epochs is None else j.epochs for j in jobs})
-    continued = [j.trial_id for j in jobs if j.initial_epoch or j.parent_id is not None]
-    assert len(lengths) <= 1 and not continued, (
-        f"jobs of {['None' if n < 0 else n for n in lengths]} epochs"
-        + (f", jobs {continued[:5]} continuing another's" if continued else "")
-        + f", but {type(oracle).__name__} does not declare multi_fidelity = True")
 
 
 def _rule_same_seed_same_jobs(factory: OracleFactory) -> None:
@@ -275,8 +245,7 @@ def _rule_searcher_observes_the_budget_reached(factory: OracleFactory) -> None:
 
 _ALL = make_rules("check_oracle", [
     _rule_runs_to_completion_with_unique_ids_and_the_planned_jobs,
-    _rule_trains_no_more_epochs_than_the_budget_plans,
-    _rule_single_fidelity_jobs_train_alike,
+    *PLAN_RULES,
     _rule_same_seed_same_jobs,
     _rule_state_round_trip_continues_identically,
     *RESUME_RULES,
