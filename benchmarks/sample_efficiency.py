@@ -59,22 +59,25 @@ COST_ORDER = ("keras-tuner BO", "Optuna GP", "keras-tuner Hyperband", "rung GP-B
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", type=int, default=20, help="how many seeds")
+    parser.add_argument("--seeds", type=int, default=None,
+                        help="how many seeds (default 20; --quick: 3)")
     parser.add_argument("--first-seed", type=int, default=0,
                         help="the seeds are FIRST_SEED ... FIRST_SEED + SEEDS - 1")
-    parser.add_argument("--budget", type=float, default=30.0, help="in multiples of R")
+    parser.add_argument("--budget", type=float, default=None,
+                        help="in multiples of R (default 30; --quick: 3)")
     parser.add_argument("--gp-budget", type=positive_float, default=None,
                         help=f"budget cap of {', '.join(GP_FAMILY)} (default: --budget); their "
                              "regret is held at its last value beyond it")
-    parser.add_argument("--problems", nargs="+", choices=list(PROBLEMS), default=list(PROBLEMS),
-                        metavar="PROBLEM", help=f"default all: {', '.join(PROBLEMS)}")
+    parser.add_argument("--problems", nargs="+", choices=list(PROBLEMS), default=None,
+                        metavar="PROBLEM", help=f"default all: {', '.join(PROBLEMS)} (--quick: "
+                                                "branin lc_crossing)")
     parser.add_argument("--optimizers", nargs="+", choices=list(OPTIMIZERS),
                         default=list(OPTIMIZERS))
     parser.add_argument("--workers", type=at_least(1), default=2,
                         help="processes running the runs (default 2)")
     parser.add_argument("--quick", action="store_true",
-                        help="smoke test: 3 seeds, branin and lc_crossing, 3x R (in place of "
-                             "--seeds, --budget and --problems)")
+                        help="smoke test: 3 seeds, branin and lc_crossing, 3x R, where "
+                             "--seeds, --budget and --problems are not given")
     parser.add_argument("--json", type=Path, help="write the summary numbers here")
     parser.add_argument("--markdown", type=Path, help="write the tables here")
     parser.add_argument("--plot", type=Path, default=None,
@@ -87,8 +90,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rerun", nargs="+", default=[], choices=list(OPTIMIZERS),
                         metavar="OPTIMIZER", help="with --runs: run these optimizers again")
     args = parser.parse_args(argv)
-    if args.quick:
-        args.seeds, args.budget, args.problems = 3, 3.0, ["branin", "lc_crossing"]
+    quick = args.quick
+    args.seeds = (3 if quick else 20) if args.seeds is None else args.seeds
+    args.budget = (3.0 if quick else 30.0) if args.budget is None else args.budget
+    if args.problems is None:
+        args.problems = ["branin", "lc_crossing"] if quick else list(PROBLEMS)
     if args.seeds < 1 or args.budget < 1:
         parser.error(f"--seeds and --budget must be >= 1, got {args.seeds} and {args.budget}")
     if args.first_seed < 0:

@@ -71,6 +71,17 @@ def test_scale_explicit_sizes_win_over_quick(tmp_path: Path) -> None:
     assert json.loads(out.read_text()) == {}
 
 
+def test_sample_efficiency_explicit_arguments_win_over_quick() -> None:
+    # --quick used to replace --seeds, --budget and --problems given with it
+    parse = load("sample_efficiency").parse
+    args = parse(["--quick", "--seeds", "5", "--problems", "hartmann3", "--budget", "2"])
+    assert (args.seeds, args.budget, args.problems) == (5, 2.0, ["hartmann3"])
+    quick = parse(["--quick"])
+    assert (quick.seeds, quick.budget, quick.problems) == (3, 3.0, ["branin", "lc_crossing"])
+    full = parse([])
+    assert (full.seeds, full.budget) == (20, 30.0) and len(full.problems) == 8
+
+
 def test_keras_tuner_suite_names_a_repo_or_tag_it_cannot_use(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # It raised CalledProcessError from `git archive` for both
