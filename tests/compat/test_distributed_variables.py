@@ -53,3 +53,20 @@ def test_no_notice_without_the_oracle_variables(tmp_path, monkeypatch):
         tuner = _make(tmp_path)
     assert tuner.tuner_id == "tuner3"
     assert _make(tmp_path, tuner_id="mine", overwrite=True).tuner_id == "mine"
+
+
+def test_sklearn_tuner_takes_the_tuner_id_and_explains_the_variables(tmp_path, monkeypatch):
+    # SklearnTuner had no tuner_id (keras-tuner's BaseTuner sets it from KERASTUNER_TUNER_ID)
+    # and ran silently as every "worker" of the guide's script; nor did it take `logger`
+    from sklearn.linear_model import LogisticRegression
+
+    monkeypatch.setenv("KERASTUNER_TUNER_ID", "tuner1")
+    monkeypatch.setenv("KERASTUNER_ORACLE_IP", "127.0.0.1")
+    monkeypatch.setenv("KERASTUNER_ORACLE_PORT", "8000")
+    oracle = kt.oracles.RandomSearchOracle(objective=kt.Objective("score", "max"), max_trials=2)
+    build = lambda hp: LogisticRegression(C=hp.Float("C", 0.1, 1))  # noqa: E731
+    with (pytest.warns(DistributionNotice, match="tuner_id 'tuner1'") as caught,
+          pytest.warns(DeprecationWarning, match="logger")):
+        tuner = kt.SklearnTuner(oracle, build, directory=tmp_path, logger=object())
+    assert caught.list[0].filename == __file__
+    assert tuner.tuner_id == "tuner1"

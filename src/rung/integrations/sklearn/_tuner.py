@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import os
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -11,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from rung.errors import ArgumentTypeError, ConfigurationError, FatalTypeError
+from rung.integrations.keras.api import explain_distribution
 from rung.integrations.sklearn._folds import (
     check_folds,
     check_lengths,
@@ -119,8 +121,14 @@ class SklearnTuner(BaseTuner):
 
     def __init__(self, oracle: Oracle, hypermodel: Any, scoring: Any = None,
                  metrics: Callable[..., float] | Sequence[Callable[..., float]] | None = None,
-                 cv: Any = None, **kwargs: Any) -> None:
+                 cv: Any = None, logger: Any = None, **kwargs: Any) -> None:
         model_selection = import_optional("sklearn.model_selection", "sklearn", "SklearnTuner")
+        if logger is not None:  # keras-tuner's BaseTuner takes it too, with this warning
+            warnings.warn("The `logger` argument is deprecated (as in keras-tuner) and unused: "
+                          "rung records every trial in its project", DeprecationWarning,
+                          stacklevel=2)
+        self.tuner_id = os.environ.get("KERASTUNER_TUNER_ID", "tuner0")  # as keras-tuner's
+        explain_distribution(os.environ, self.tuner_id)
         if not (callable(hypermodel) or hasattr(hypermodel, "build")):
             raise TypeError(f"hypermodel must be a function build(hp) -> estimator or have a "
                             f"build method; got {hypermodel!r} ({type(hypermodel).__name__})")
