@@ -11,12 +11,16 @@ needs a process it can kill even with ``workers=1``.
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 from collections.abc import Callable
 from multiprocessing.process import ORIGINAL_DIR  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["main_module_problem", "process_hint", "unpicklable_argument"]
+from rung.errors import ConfigurationError
+
+__all__ = ["main_module_problem", "process_hint", "refuse_unsendable_arguments",
+           "refuse_unsendable_function", "unpicklable_argument"]
 
 
 class _Discard:
@@ -81,3 +85,27 @@ def process_hint(slots: int, job_timeout: float | None, part: str = "job") -> st
         instead = "or run with workers=1" + (
             " and no job_timeout" if job_timeout is not None else "") + " (in-process)"
     return (f"{why} run_trial and the search arguments by pickle: {_FIXES[part]}; {instead}.")
+
+
+def refuse_unsendable_function(function: Any, hint: str) -> None:
+    """``ConfigurationError`` (ending with ``hint``) when ``run_trial`` cannot reach a worker
+    process by pickle: a lambda, a closure, or a function of a script without its main guard."""
+    try:
+        pickle.dumps(function)
+        problem = main_module_problem(function)
+    except Exception as exc:
+        problem = str(exc)
+    if problem is not None:
+        raise ConfigurationError(
+            f"run_trial {function!r} cannot be sent to worker processes ({problem}). {hint}")
+
+
+def refuse_unsendable_arguments(args: tuple[Any, ...], kwargs: dict[str, Any], hint: str) -> None:
+    """``ConfigurationError`` (ending with ``hint``) naming the first search argument that
+    cannot be pickled to worker processes."""
+    found = unpicklable_argument(args, kwargs, pickle.Pickler)
+    if found is not None:
+        name, value, exc = found
+        raise ConfigurationError(
+            f"{name} ({type(value).__name__}) cannot be sent to worker processes "
+            f"({type(exc).__name__}: {exc}). {hint}")

@@ -22,7 +22,6 @@ import contextlib
 import multiprocessing
 import pickle
 import shutil
-import signal
 import tempfile
 import time
 import weakref
@@ -32,13 +31,18 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from rung.errors import ConfigurationError, JobTimeoutError, WorkerLostError
+from rung.errors import ConfigurationError, WorkerLostError
 from rung.executors._environment import cpu_share, worker_environment
 from rung.executors._guard import WORKER_PREFIX, note_file, read_note
-from rung.executors._pickling import main_module_problem, process_hint, unpicklable_argument
+from rung.executors._pickling import (
+    process_hint,
+    refuse_unsendable_arguments,
+    refuse_unsendable_function,
+)
 from rung.executors._remote import check_timeout
 from rung.executors._signals import children_ignore_stop_signals
 from rung.executors._worker import worker_main
+from rung.executors._worker_loss import died, timed_out
 from rung.executors.base import Executor, JobResult, JobSpec, Outcome, ReportCallback
 from rung.validation import check_choice, check_int, check_optional_int, fail_type
 
@@ -63,6 +67,7 @@ class _Worker:
     spec: JobSpec | None = None
     deadline: float | None = None
     started: bool = False  # the worker has loaded its job and runs it: its clock runs
+    jobs: int = 0  # jobs handed to this process (max_jobs_per_worker)
 
 
 class ProcessExecutor(Executor):
@@ -82,6 +87,11 @@ class ProcessExecutor(Executor):
             the driver's environment does not set them: ``"auto"`` (default) the cores shared
             out among the workers (at least 1), so that N workers do not each start a thread
             per core; None leaves the environment as it is (``rung.executors._environment``).
+        max_jobs_per_worker: a worker process that ran this many jobs exits, and a fresh one
+            takes the next job (as ``multiprocessing.Pool``'s ``maxtasksperchild``): memory a
+            framework keeps from job to job (TensorFlow's Keras keeps ~4-5 MB per trial) is
+            given back. Each new process imports the script again. None (default): workers
+            live for the whole search.
 
     The training function and the search arguments must pickle (a module-level function); the
     tuner checks this before any work.
@@ -92,7 +102,8 @@ class ProcessExecutor(Executor):
 
     def __init__(self, workers: int | None = 2, job_timeout: float | None = None,
                  start_method: str = "spawn", devices: list[str] | None = None,
-                 threads_per_worker: int | str | None = "auto") -> None:
+                 threads_per_worker: int | str | None = "auto",
+                 max_jobs_per_worker: int | None = None) -> None:
         if devices is not None:
             if not devices or not all(isinstance(d, str) and d for d in devices):
                 raise fail_type("devices", "a non-empty list of CUDA_VISIBLE_DEVICES values",
@@ -111,6 +122,9 @@ class ProcessExecutor(Executor):
             "threads_per_worker", threads_per_worker, 1,
             "'auto' shares the cores out among the workers; None leaves the environment alone")
         check_choice("start_method", start_method, ("spawn", "forkserver"))
+        self.max_jobs_per_worker = check_optional_int(
+            "max_jobs_per_worker", max_jobs_per_worker, 1,
+            "None keeps each worker process for the whole search")
         self.job_timeout = check_timeout(job_timeout)
         self._ctx: Any = multiprocessing.get_context(start_method)
         self._workers: list[_Worker | None] = [None] * workers
@@ -122,23 +136,10 @@ class ProcessExecutor(Executor):
         self._report = report
 
     def check_function(self, function: Any) -> None:
-        try:
-            pickle.dumps(function)
-            problem = main_module_problem(function)
-        except Exception as exc:
-            problem = str(exc)
-        if problem is not None:
-            raise ConfigurationError(
-                f"run_trial {function!r} cannot be sent to worker processes ({problem}). "
-                f"{self._hint('function')}")
+        refuse_unsendable_function(function, self._hint("function"))
 
     def check_arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        found = unpicklable_argument(args, kwargs, pickle.Pickler)
-        if found is not None:
-            name, value, exc = found
-            raise ConfigurationError(
-                f"{name} ({type(value).__name__}) cannot be sent to worker processes "
-                f"({type(exc).__name__}: {exc}). {self._hint('arguments')}")
+        refuse_unsendable_arguments(args, kwargs, self._hint("arguments"))
 
     def _hint(self, part: str = "job") -> str:
         return process_hint(self.slots, self.job_timeout, part)
@@ -199,6 +200,7 @@ class ProcessExecutor(Executor):
         else:
             raise WorkerLostError(f"could not start a worker process for trial {spec.trial_id}")
         worker.spec, worker.started = spec, False  # its clock starts when the worker says so
+        worker.jobs += 1
         worker.deadline = None if self.job_timeout is None else time.monotonic() + max(
             self.job_timeout, STARTUP_LIMIT)
 
@@ -224,12 +226,9 @@ class ProcessExecutor(Executor):
             now = time.monotonic()
             for slot, worker in busy:
                 if worker.spec is not None and worker.deadline is not None and now >= worker.deadline:
-                    results.append(self._lost(slot, worker, JobTimeoutError(
-                        f"job timed out after {self.job_timeout:g} s (job_timeout); its worker "
-                        f"process {worker.process.pid} was killed" if worker.started else
-                        f"worker process {worker.process.pid} did not begin the job of trial "
-                        f"{worker.spec.trial_id} within {max(self.job_timeout or 0, STARTUP_LIMIT):g} s "
-                        "(does importing the script hang?); it was killed")))
+                    results.append(self._lost(slot, worker, timed_out(
+                        worker.process, worker.spec, worker.started, self.job_timeout,
+                        STARTUP_LIMIT)))
             if end is not None and time.monotonic() >= end:
                 break
         return results
@@ -250,6 +249,8 @@ class ProcessExecutor(Executor):
                         worker.conn.send(bool(keep))
                 elif message[0] == "result":
                     worker.spec = worker.deadline = None
+                    if self.max_jobs_per_worker and worker.jobs >= self.max_jobs_per_worker:
+                        self._stop_idle(slot, worker)  # the next job starts a fresh process
                     return message[1]
                 else:  # "unloadable"
                     spec, worker.spec, worker.deadline = worker.spec, None, None
@@ -264,7 +265,6 @@ class ProcessExecutor(Executor):
         if worker.process.is_alive():
             return None
         worker.process.join(timeout=10)
-        code = worker.process.exitcode
         assert worker.spec is not None
         note = read_note(self._note(slot))
         if note is not None:  # the worker refused to run the script's search (no main guard)
@@ -273,14 +273,7 @@ class ProcessExecutor(Executor):
             self._retire(slot, kill=True)
             return JobResult(spec.trial_id, spec.attempt, Outcome.FATAL, error=note,
                              exception=ConfigurationError(note))
-        where = f"trial {worker.spec.trial_id} attempt {worker.spec.attempt}, pid {worker.process.pid}"
-        if code is not None and code < 0:
-            name = signal.Signals(-code).name
-            why = ": killed from outside, e.g. by the out-of-memory killer" if -code == 9 else ""
-            text = f"worker died (signal {-code}) while running {where} ({name}{why})"
-        else:
-            text = f"worker died (exit code {code}) while running {where}"
-        return self._lost(slot, worker, WorkerLostError(text))
+        return self._lost(slot, worker, died(worker.process, worker.spec))
 
     def _lost(self, slot: int, worker: _Worker, error: WorkerLostError) -> JobResult:
         spec = worker.spec
@@ -295,19 +288,28 @@ class ProcessExecutor(Executor):
             if worker is not None and worker.spec is not None and worker.spec.trial_id == trial_id:
                 self._retire(slot, kill=True)
 
+    def _stop_idle(self, slot: int, worker: _Worker) -> None:
+        """Ask an idle worker to exit (an empty message), and kill it if it has not in 5 s."""
+        with contextlib.suppress(OSError):
+            worker.conn.send_bytes(b"")
+        worker.process.join(timeout=5)
+        self._retire(slot, kill=True)
+
     def shutdown(self) -> None:
         for slot, worker in enumerate(self._workers):
             if worker is None:
                 continue
             if worker.spec is None:
-                with contextlib.suppress(OSError):
-                    worker.conn.send_bytes(b"")
-                worker.process.join(timeout=5)
-            self._retire(slot, kill=True)
+                self._stop_idle(slot, worker)
+            else:
+                self._retire(slot, kill=True)
         if self._notes is not None:
             shutil.rmtree(self._notes, ignore_errors=True)
             self._notes = None
 
     def __repr__(self) -> str:
         devices = "" if self.devices is None else f", devices={self.devices}"
-        return f"ProcessExecutor(workers={self.slots}, job_timeout={self.job_timeout}{devices})"
+        recycled = ("" if self.max_jobs_per_worker is None
+                    else f", max_jobs_per_worker={self.max_jobs_per_worker}")
+        return (f"ProcessExecutor(workers={self.slots}, job_timeout={self.job_timeout}"
+                f"{devices}{recycled})")
