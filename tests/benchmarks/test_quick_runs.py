@@ -72,6 +72,43 @@ def test_parallel_simulated_quick(capsys: pytest.CaptureFixture[str]) -> None:
     assert "ASHA at 128 workers: utilisation" in out
 
 
+PARALLEL_ROWS = ("rung, 1 worker process", "rung, 2 worker processes",
+                 "optuna, 1 process on one SQLite study", "optuna, 2 processes on one SQLite study",
+                 "optuna, n_jobs=2 threads in 1 process",
+                 "keras-tuner distributed, chief + 1 worker",
+                 "keras-tuner distributed, chief + 2 workers")
+
+
+def test_parallel_real_runs_the_peers_in_the_same_run(capsys: pytest.CaptureFixture[str]) -> None:
+    # part (a) compared rung's 1 and 2 workers with nothing else: Optuna's processes and
+    # threads and keras-tuner's distributed mode now run the same jobs in the same run
+    assert load("parallel").main(["--quick", "--part", "real", "--jobs", "2",
+                                  "--work", "100000"]) == 0
+    out = capsys.readouterr().out
+    for label in PARALLEL_ROWS:  # every job of every run was stamped by the job itself
+        assert re.search(rf"^\s+{re.escape(label)}\s+2\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+$",
+                         out, re.M), label
+    for peer in ("optuna processes", "optuna n_jobs=2 threads", "keras-tuner distributed"):
+        assert re.search(rf"^\s+vs {peer}\s+.*2 workers: [\d.]+x; [\d.]+x$", out, re.M), peer
+    assert re.search(r"vs optuna processes\s+1 worker: [\d.]+x; [\d.]+x", out)
+    assert re.search(r"2 workers / 1 worker, jobs/s start-up included: rung [\d.]+x, "
+                     r"optuna processes [\d.]+x, keras-tuner distributed [\d.]+x", out)
+
+
+def test_parallel_real_says_what_to_install_for_a_missing_peer(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    parallel = load("parallel")
+    monkeypatch.setattr(parallel, "missing_peers", lambda: ["optuna", "keras-tuner"])
+    rows = parallel.real_rows(2, 1000, peers=True)
+    out = capsys.readouterr().out
+    assert not isinstance(rows["rung, 2 worker processes"], str)
+    for label in PARALLEL_ROWS[2:]:
+        assert rows[label] == ("not installed: pip install optuna keras-tuner (or: .venv/bin/pip "
+                               "install -e '.[bench]'), or --no-peers")
+        assert f"{label} not installed: pip install optuna keras-tuner" in " ".join(out.split())
+    assert "vs optuna" not in "\n".join(parallel.real_ratios(rows))
+
+
 def test_overhead_parts_on_a_few_jobs(tmp_path: Path) -> None:
     overhead = load("overhead")
     rows = [overhead.rung_run("random", 20, True, tmp_path),
@@ -123,3 +160,20 @@ def test_overhead_ratios_say_which_rung_run_they_divide_by() -> None:
     heading, line = load("overhead").ratios(rows, 500, [1000])
     assert "rung at 1,000 jobs, the peers at 500" in heading
     assert "vs rung random sqlite:    50.0x" in line
+
+
+def test_worker_memory_replaces_the_worker_and_prints_each_way() -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "worker_memory.py"), "--backend", "torch",
+         "--trials", "3", "--every", "2", "--no-peers"],
+        capture_output=True, text=True, env=env, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = {line[:26].strip(): line[26:].split() for line in proc.stdout.splitlines()
+            if line.startswith("rung, ")}
+    assert list(rows) == ["rung, in process", "rung, 1 worker", "rung, worker replaced"]
+    processes = {way: int(cells[0]) for way, cells in rows.items()}
+    assert processes == {"rung, in process": 1, "rung, 1 worker": 1, "rung, worker replaced": 2}
+    for cells in rows.values():  # RSS first, last, peak: megabytes of a process running Keras
+        assert all(50 < float(mb) < 50_000 for mb in cells[1:4])
