@@ -16,9 +16,15 @@ settings                                   plan
                                            (promotion: promotions depend on the results);
                                            either way its rungs and upper bounds
 ``max_trials`` (random, grid, Bayesian,    ``max_trials`` jobs (of ``epochs`` each, when
-custom oracles)                            set)
-anything else                              unknown (``Budget(jobs=0, epochs=None)``)
+custom oracles)                            set; ``max_trials=None``: unknown)
+anything else (an oracle of one's own)     the plan the tuner stored with the settings when
+                                           the search started (the oracle's ``budget()``,
+                                           ``rung.oracles.stored_plan``), else unknown
+                                           (``Budget(jobs=0, epochs=None)``)
 =========================================  ===============================================
+
+The settings arithmetic stays the source of truth for the searches it recognises: their stored
+settings carry no plan (``settings_give_plan``), and one found there is not read.
 
 BOHB may open a bracket as full-budget jobs instead (when low budgets mislead), so its plan is
 an upper bound on the epochs, as its ``budget()`` is. Those jobs are stored in bracket ``s = 0`` of
@@ -41,8 +47,10 @@ from rung.oracles.schedule import (
     bracket_plan,
     integer_log,
 )
+from rung.oracles.stored_plan import PLAN_KEY, budget_from_json
 
-__all__ = ["ReplacedBracket", "jobs_planned", "plan_from_settings", "replaced_brackets"]
+__all__ = ["ReplacedBracket", "jobs_planned", "plan_from_settings", "replaced_brackets",
+           "settings_give_plan"]
 
 
 def _int(settings: Mapping[str, Any], key: str) -> int | None:
@@ -87,7 +95,8 @@ def plan_from_settings(settings: Mapping[str, Any] | None) -> Budget:
     """The plan (``Budget``) of the search whose stored settings are ``settings``.
 
     The same as the oracle's ``budget()`` for rung's oracles (see the module docstring for how
-    the algorithm is recognised); ``Budget(jobs=0, epochs=None)`` where the plan is not known
+    the algorithm is recognised), and for an oracle of one's own the ``budget()`` its tuner
+    stored when the search started; ``Budget(jobs=0, epochs=None)`` where the plan is not known
     in advance, or the settings are missing (``None``) or not understood.
 
     Example::
@@ -96,9 +105,25 @@ def plan_from_settings(settings: Mapping[str, Any] | None) -> Budget:
             plan = plan_from_settings(storage.get_settings())
         print(plan.jobs, plan.epochs)
     """
-    unknown = Budget(jobs=0, epochs=None)
     if not settings:
-        return unknown
+        return Budget(jobs=0, epochs=None)
+    plan = _arithmetic(settings)
+    if plan is None:
+        plan = budget_from_json(settings.get(PLAN_KEY))
+    return plan if plan is not None else Budget(jobs=0, epochs=None)
+
+
+def settings_give_plan(settings: Mapping[str, Any]) -> bool:
+    """Whether ``settings`` alone give the search's plan (rung's oracles, and subclasses that
+    keep their settings): where they do not, a tuner stores its oracle's ``budget()`` with them
+    (``rung.oracles.stored_plan``)."""
+    return bool(settings) and _arithmetic(settings) is not None
+
+
+def _arithmetic(settings: Mapping[str, Any]) -> Budget | None:
+    """The plan from the settings of a search the module docstring's table recognises; None
+    for any other."""
+    unknown = Budget(jobs=0, epochs=None)
     max_epochs, factor = _int(settings, "max_epochs"), _int(settings, "factor")
     max_trials = _int(settings, "max_trials")
     if "mode" in settings and "min_epochs" in settings:  # ASHA
@@ -115,7 +140,7 @@ def plan_from_settings(settings: Mapping[str, Any] | None) -> Budget:
     if max_trials is not None and max_trials >= 1:
         epochs = _int(settings, "epochs")
         return Budget(jobs=max_trials, epochs=None if epochs is None else max_trials * epochs)
-    return unknown
+    return unknown if "max_trials" in settings else None  # max_trials=None: no end planned
 
 
 @dataclass(frozen=True)

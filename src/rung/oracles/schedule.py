@@ -132,7 +132,7 @@ class Budget:
     """
 
     jobs: int
-    epochs: int | None
+    epochs: int | None = None
     brackets: tuple[BracketPlan, ...] = ()
     epochs_without_continuation: int | None = None
     iterations: int | None = 1

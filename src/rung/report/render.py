@@ -107,7 +107,12 @@ def _rows(pairs: tuple[tuple[str, str], ...]) -> str:
 def _plan_table(plan: SearchPlan) -> str:
     if not plan.brackets:
         rungs = ", ".join(str(e) for e in plan.rung_epochs)
-        return f'<p class="note">No bracket plan{": rungs at " + rungs + " epochs" if rungs else ""}.</p>'
+        rungs = f"rungs at {rungs} epochs" if rungs else ""
+        if not plan.jobs:
+            return f'<p class="note">No bracket plan{": " + rungs if rungs else ""}.</p>'
+        planned = f"{plan.jobs:,} jobs" + ("" if plan.epochs is None else f", {plan.epochs:,} epochs")
+        return (f'<p class="note">Planned: {planned}; no bracket plan'
+                f'{": " + rungs if rungs else ""}.</p>')
     repeat = ("each iteration, until stopped" if plan.iterations is None
               else f"× {plan.iterations} iteration{'s' if plan.iterations != 1 else ''}")
     body = "".join(

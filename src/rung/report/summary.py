@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from rung.cli.status_text import search_lines
 from rung.oracles.plan import jobs_planned
+from rung.oracles.stored_plan import PLAN_KEY, budget_from_json
 from rung.report.brackets import replaced_in
 from rung.report.plan import SearchPlan
 from rung.report.progress import Progress
@@ -73,6 +75,14 @@ def flatten(settings: Any, prefix: str = "") -> list[tuple[str, str]]:
     return [(prefix.rstrip("."), "null" if settings is None else str(settings))]
 
 
+def _settings_shown(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings less the plan a tuner stored with them (``rung.oracles.stored_plan``): the
+    page shows that plan as the plan, not as settings."""
+    if budget_from_json(settings.get(PLAN_KEY)) is None:
+        return dict(settings)
+    return {k: v for k, v in settings.items() if k != PLAN_KEY}
+
+
 def running_epochs(snapshot: Snapshot) -> int:
     """The epochs running jobs have reported so far (each from its ``initial_epoch``)."""
     spent = 0
@@ -113,7 +123,7 @@ def summarise(snapshot: Snapshot, plan: SearchPlan, progress: Progress) -> Summa
         algorithm=plan.algorithm,
         objective=snapshot.objective.name,
         direction=snapshot.objective.direction,
-        settings=tuple(flatten(dict(snapshot.settings))),
+        settings=tuple(flatten(_settings_shown(snapshot.settings))),
         planned_jobs=None if plan.jobs is None else jobs_planned(plan.jobs, plan.brackets,
                                                                  replaced),
         planned_epochs=plan.epochs,

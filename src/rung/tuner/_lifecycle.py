@@ -23,6 +23,9 @@ from rung.hyperparameters import HyperParameters
 from rung.importers.takeover import take_over_import
 from rung.oracles._persistence import changed_definitions
 from rung.oracles.base import Oracle
+from rung.oracles.plan import settings_give_plan
+from rung.oracles.schedule import Budget
+from rung.oracles.stored_plan import PLAN_KEY, settings_with_plan, without_stored_plan
 from rung.storage import Storage, get_storage
 from rung.storage._common import clone_json
 from rung.tuner.cleanup import CheckpointCleanup
@@ -94,6 +97,8 @@ class ProjectLifecycle:
         if stored is None:
             self.storage.set_settings(settings)
             return
+        plan = stored.get(PLAN_KEY)  # the plan stored when the search started: not a setting
+        stored = without_stored_plan(stored, settings)
         diffs = self.oracle.incompatible_settings(stored, settings)
         found = [f"{k}: stored {a!r}, now {b!r}" for k, a, b in diffs]
         state = self.storage.get_oracle_state()
@@ -107,8 +112,20 @@ class ProjectLifecycle:
                 "To start a new search, pass `overwrite=True`; to resume, use the stored settings."
             )
         if settings != stored:
-            self.storage.set_settings(settings)
+            self.storage.set_settings(settings_with_plan(settings, settings, plan))
         self.reload()
+
+    def _store_plan(self, plan: Budget) -> None:
+        """Store ``plan`` (the oracle's ``budget()`` as a search starts) with the project's
+        settings where they alone do not give it (an oracle of one's own), for ``rung status``
+        and the report (``rung.oracles.stored_plan``); not compared on resume."""
+        stored = self.storage.get_settings()
+        own = self.oracle.settings()
+        if stored is None or PLAN_KEY in own or settings_give_plan(own):
+            return
+        updated = settings_with_plan(stored, own, plan)
+        if updated != stored:
+            self.storage.set_settings(updated)
 
     def _catch_up(self) -> None:
         """Reload the project if another driver changed it since this tuner read it (a search

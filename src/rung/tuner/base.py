@@ -274,7 +274,9 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults, TunerHooks):
         try:
             loop = SearchLoop(recorder, runner, job, budget, reproducible)
             self.on_search_begin()
-            self.display.plan(self.oracle.budget(), self.project_dir, self.oracle,
+            plan = self.oracle.budget()
+            self._store_plan(plan)
+            self.display.plan(plan, self.project_dir, self.oracle,
                               budget.describe(), budget.max_time)
             try:
                 with sigterm_interrupts():
