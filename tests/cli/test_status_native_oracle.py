@@ -4,29 +4,22 @@ as for a built-in oracle."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import rung
+from native_oracle_example import documented_oracle, lr_space
 from rung.cli import main
 from rung.cli.status import project_status
 from rung.storage import open_project
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
-
 
 def short_then_long(**kwargs: Any) -> rung.oracles.Oracle:
-    """``ShortThenLong`` as docs/architecture.md writes it: 8 jobs of 3 epochs, then the best 2
-    go on to 9 epochs: 10 jobs, 36 epochs."""
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)
-    namespace: dict[str, Any] = {}
-    exec(next(b for b in blocks if "class ShortThenLong(Oracle)" in b), namespace)  # noqa: S102
-    hp = rung.HyperParameters()
-    hp.Float("lr", 1e-4, 1e-1, sampling="log")
-    return namespace["ShortThenLong"](objective="loss", hyperparameters=hp, seed=0, **kwargs)
+    """The documented ``ShortThenLong``: 8 jobs of 3 epochs, then the best 2 go on to 9
+    epochs: 10 jobs, 36 epochs."""
+    return documented_oracle()(objective="loss", hyperparameters=lr_space(), seed=0, **kwargs)
 
 
 def train(trial: rung.Trial) -> dict[str, float]:

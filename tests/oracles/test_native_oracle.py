@@ -4,26 +4,15 @@ ending with the uninterrupted search's trials; and the helpers the docs offer su
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import rung
+from native_oracle_example import DOC, documented_oracle
 from rung.oracles import Oracle, RandomSearchOracle, StopKind
 from rung.testing import check_oracle
-
-DOC = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
-
-
-def documented_oracle() -> type[Oracle]:
-    """``ShortThenLong`` as docs/architecture.md writes it."""
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)
-    code = next(b for b in blocks if "class ShortThenLong(Oracle)" in b)
-    namespace: dict[str, Any] = {}
-    exec(compile(code, f"{DOC}:ShortThenLong", "exec"), namespace)  # noqa: S102
-    return namespace["ShortThenLong"]
 
 
 def space() -> rung.HyperParameters:

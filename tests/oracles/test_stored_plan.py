@@ -5,46 +5,20 @@ the settings arithmetic recognises."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import rung
+from native_oracle_example import documented_oracle as short_then_long
+from native_oracle_example import lr_space as space
+from native_oracle_example import train
 from rung.errors import ProjectMismatchError
-from rung.oracles import Budget, HyperbandOracle, Oracle, RandomSearchOracle, plan_from_settings
+from rung.oracles import Budget, HyperbandOracle, RandomSearchOracle, plan_from_settings
 from rung.oracles.plan import settings_give_plan
 from rung.oracles.schedule import ASHA_OPEN_ENDED, bracket_plan
 from rung.oracles.stored_plan import PLAN_KEY, budget_from_json, budget_to_json
-
-DOC = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
-
-
-def short_then_long() -> type[Oracle]:
-    """``ShortThenLong`` as docs/architecture.md writes it."""
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)
-    namespace: dict[str, Any] = {}
-    exec(next(b for b in blocks if "class ShortThenLong(Oracle)" in b), namespace)  # noqa: S102
-    return namespace["ShortThenLong"]
-
-
-def space() -> rung.HyperParameters:
-    hp = rung.HyperParameters()
-    hp.Float("lr", 1e-4, 1e-1, sampling="log")
-    return hp
-
-
-def train(trial: rung.Trial) -> dict[str, float]:
-    lr = trial.hyperparameters.Float("lr", 1e-4, 1e-1, sampling="log")
-    state = trial.load_checkpoint() or {"epochs": 0}
-    loss = 0.0
-    for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
-        loss = abs(lr - 0.01) * 100 + 1 / epoch
-        trial.report(epoch, loss=loss)
-        state["epochs"] = epoch
-    trial.save_checkpoint(state)
-    return {"loss": loss}
 
 
 def tuner(directory: Path, **kwargs: Any) -> rung.Tuner:

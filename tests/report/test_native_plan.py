@@ -3,40 +3,20 @@ oracle"): its plan and progress, from the plan its tuner stored, as ``rung statu
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
 
 import rung
+from native_oracle_example import documented_oracle, lr_space, train
 from rung.cli.status import project_status
 from rung.report import build_report
 from rung.report.plan import search_plan
 from rung.report.render import render_html
 from rung.storage import open_project
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
-
 
 def short_then_long() -> rung.oracles.Oracle:
-    """``ShortThenLong`` as docs/architecture.md writes it (10 jobs, 36 epochs)."""
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)
-    namespace: dict[str, Any] = {}
-    exec(next(b for b in blocks if "class ShortThenLong(Oracle)" in b), namespace)  # noqa: S102
-    hp = rung.HyperParameters()
-    hp.Float("lr", 1e-4, 1e-1, sampling="log")
-    return namespace["ShortThenLong"](objective="loss", hyperparameters=hp, seed=0)
-
-
-def train(trial: rung.Trial) -> dict[str, float]:
-    lr = trial.hyperparameters.Float("lr", 1e-4, 1e-1, sampling="log")
-    state = trial.load_checkpoint() or {"epochs": 0}
-    loss = 0.0
-    for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
-        loss = abs(lr - 0.01) * 100 + 1 / epoch
-        trial.report(epoch, loss=loss)
-        state["epochs"] = epoch
-    trial.save_checkpoint(state)
-    return {"loss": loss}
+    """The documented ``ShortThenLong`` (10 jobs, 36 epochs)."""
+    return documented_oracle()(objective="loss", hyperparameters=lr_space(), seed=0)
 
 
 def test_the_report_shows_a_native_oracles_plan_and_progress(tmp_path: Path) -> None:
