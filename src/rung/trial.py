@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rung._trial_hints import missing_attribute, missing_checkpoint, positional_metrics
 from rung.errors import TrialPruned
 from rung.hyperparameters import HyperParameters
 from rung.metrics_tracking import MetricsTracker
@@ -180,11 +181,14 @@ class Trial:
         self._overrides["best_step"] = value
 
     # --- live trial API ----------------------------------------------------------------------
-    def report(self, epoch: int, **metrics: float) -> None:
-        """Record the metrics of ``epoch`` (1-based, Keras convention: the epochs just finished).
+    def report(self, epoch: int, *values: Any, **metrics: float) -> None:
+        """Record the metrics of ``epoch`` (1-based, Keras convention: the epochs just finished),
+        given as keywords (``values``: a ``TypeError`` saying so, e.g. Optuna's ``(value, step)``).
 
         Raises ``rung.TrialPruned`` when a stopping scheduler decides the trial should stop.
         """
+        if values:
+            raise positional_metrics(epoch, values)
         if type(epoch) is not int or not 0 <= epoch <= _MAX_EPOCH:  # a call per epoch otherwise
             check_int("epoch", epoch, 0, _MAX_EPOCH, hint="the 1-based epoch just finished")
         if self._stopped_at is not None:
@@ -227,6 +231,9 @@ class Trial:
                 RuntimeWarning, stacklevel=3)
         raise TrialPruned(f"trial {self.trial_id} stopped at epoch {self._stopped_at}")
 
+    def __getattr__(self, name: str) -> Any:  # only for names that are not found
+        raise missing_attribute(self, name)
+
     def last_reported(self) -> dict[str, float] | None:
         """The metrics of the last ``report`` call, or None."""
         return dict(self.reported[-1][1]) if self.reported else None
@@ -252,12 +259,13 @@ class Trial:
         if self.parent_id is None:
             return None
         state = self._store().load(self.parent_id)
-        if state is None and not self._store().directory(self.parent_id, create=False).exists():
+        why = None if state is not None else missing_checkpoint(
+            self._store().directory(self.parent_id, create=False))
+        if why is not None:
             warnings.warn(
                 f"trial {self.trial_id} continues trial {self.parent_id} from epoch "
-                f"{self.initial_epoch}, but trial {self.parent_id} left no checkpoint (it never "
-                "saved one, or its directory was deleted): load_checkpoint() returns None",
-                RuntimeWarning, stacklevel=2)
+                f"{self.initial_epoch}, but load_checkpoint() returns None: trial "
+                f"{self.parent_id} {why}", RuntimeWarning, stacklevel=2)
         return state
 
     def _store(self) -> CheckpointStore:

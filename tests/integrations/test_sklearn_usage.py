@@ -142,3 +142,15 @@ def test_a_distribution_without_finite_values_is_refused_before_any_fit(dist: ob
     with pytest.raises(ValueError, match=r"param_space\['alpha'\] must be a distribution with "
                                          r"finite values, got " + shown):
         search.fit(*make_classification(n_samples=60, random_state=0))
+
+
+def test_an_n_iter_refit_is_max_resource_partial_fit_passes_and_keeps_max_iter() -> None:
+    """docs/training-functions.md: with resource="n_iter" the refitted best_estimator_ got
+    max_resource passes of partial_fit; its max_iter (which partial_fit ignores) is unchanged."""
+    search = HyperbandSearchCV(SGDClassifier(random_state=0), {"alpha": [1e-4, 1e-3]},
+                               resource="n_iter", max_resource=9, cv=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    best = search.best_estimator_
+    assert (best.t_ - 1) / len(X) == 9 and best.max_iter == 1000

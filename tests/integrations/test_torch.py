@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -128,7 +129,8 @@ def test_restore_without_parent_returns_none_and_bad_input_is_named(tmp_path: Pa
     store = CheckpointStore(tmp_path)
     model = torch.nn.Linear(2, 2)
     assert rung_torch.restore(make_trial(store, "a", 0, 1, None), model=model) is None
-    with pytest.raises(FileNotFoundError, match="continues trial a"):
+    # rung's own error, as load's (a FileNotFoundError too), not a bare FileNotFoundError
+    with pytest.raises(rung.errors.CheckpointMissingError, match="continues trial a"):
         rung_torch.restore(make_trial(store, "b", 1, 3, "a"), model=model)
     with pytest.raises(TypeError, match="optimizer must be None or an object with state_dict"):
         rung_torch.save(make_trial(store, "a", 0, 1, None), optimizer=object())
@@ -292,6 +294,19 @@ def test_load_gives_the_best_trials_saved_state_to_a_fresh_model(tmp_path: Path)
         rung_torch.load(tuner, model=build(0.1)[0], filename="other.pt")
     with pytest.raises(ArgumentTypeError, match="tuner must be a rung tuner"):
         rung_torch.load(tmp_path, model=model)
+    # a trial id (what `rung trials` shows) is refused with the call that gives its trial, not
+    # the hint of save/restore ("the trial your run_trial function receives")
+    with pytest.raises(ArgumentTypeError, match=(
+            rf"trial must be None \(the best trial\) or a rung.Trial, got '{best.trial_id}'; "
+            rf"for a trial id pass tuner.oracle.get_trial\('{best.trial_id}'\)")):
+        rung_torch.load(tuner, best.trial_id, model=model)
+    assert rung_torch.load(tuner, tuner.oracle.get_trial(best.trial_id), model=model) == extra
+    # a model of another architecture: torch's error names neither the file nor the trial
+    with pytest.raises(RuntimeError, match="Missing key") as raised:
+        rung_torch.load(tuner, model=torch.nn.Linear(8, 3))
+    if sys.version_info >= (3, 11):  # add_note
+        assert (f"load() loading the model state that trial {best.trial_id} saved in"
+                in "\n".join(raised.value.__notes__))
     # get_best_models knows only save_checkpoint: its error points to the files and to load
     with pytest.raises(rung.errors.CheckpointMissingError, match=(
             r"saved none with trial.save_checkpoint\(obj\); its directory holds files the "

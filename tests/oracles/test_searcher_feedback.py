@@ -243,6 +243,11 @@ def test_searcher_by_name_on_every_front_end() -> None:
     with pytest.raises(ConfigurationError, match=known):
         rung.Hyperband(run_trial=lambda t: 0.0, objective="loss", searcher="bayes",
                        storage=InMemoryStorage())
+    for given, meant in (("kdee", "kde"), ("TPE", "kde"), ("bayesian", "gp")):  # Optuna's, ...
+        with pytest.raises(ConfigurationError, match=f"got '{given}'; did you mean '{meant}'"):
+            get_searcher(given)
+    with pytest.raises(ConfigurationError, match=r"got 'xyz'$"):
+        get_searcher("xyz")
     with pytest.raises(TypeError, match="pass RandomSearcher\\(\\) \\(an instance\\)"):
         get_searcher(RandomSearcher)  # type: ignore[arg-type]
 

@@ -172,7 +172,8 @@ def restore(
     as None (the parent did not save that object) are an error when asked for.
 
     Raises:
-        FileNotFoundError: the trial has a parent but the parent saved no such checkpoint.
+        CheckpointMissingError: (a ``FileNotFoundError``) the trial has a parent but the parent
+            saved no such checkpoint.
         ArgumentTypeError, ConfigurationError: a bad argument (named, as in :func:`save`).
     """
     _check_call(trial, model, optimizer, scheduler, rng, filename)
@@ -181,7 +182,7 @@ def restore(
         return None
     path = directory / filename
     if not path.exists():
-        raise FileNotFoundError(
+        raise CheckpointMissingError(
             f"trial {trial.trial_id} continues trial {trial.parent_id}, but {str(path)!r} does not "
             "exist: call rung.integrations.torch.save(trial, ...) at the end of every trial "
             "(with the same filename)"
@@ -207,7 +208,8 @@ def load(
 
     Args:
         tuner: the tuner that ran the search (or one opened on its project).
-        trial: one of ``tuner.oracle.get_best_trials(n)``; None: the best trial.
+        trial: one of ``tuner.oracle.get_best_trials(n)`` (by id: ``tuner.oracle.get_trial(id)``);
+            None: the best trial.
         model, optimizer, scheduler: fresh objects to load the saved states into (None: not
             loaded); built from ``trial.hyperparameters`` as the training function builds them.
         rng: also set the random generators to where the trial left them (default False: a
@@ -230,6 +232,9 @@ def load(
             raise CheckpointMissingError("rung.integrations.torch.load: no trial of this "
                                          "project has completed, so there is no best model")
         trial = best[0]
+    check_instance("trial", trial, Trial, "None (the best trial) or a rung.Trial",
+                   f"for a trial id pass tuner.oracle.get_trial({trial!r})"
+                   if isinstance(trial, str) else "e.g. one of tuner.oracle.get_best_trials(n)")
     _check_call(trial, model, optimizer, scheduler, rng, filename)
     directory = tuner.checkpoints.directory(trial.trial_id, create=False)
     path = directory / filename
@@ -258,7 +263,14 @@ def _load_into(path: Path, owner: str, model: Any, optimizer: Any, scheduler: An
                 f"{name} was given, but {owner} saved no {name} state; pass "
                 f"{name}=... to save() too, or {name}=None to {call}"
             )
-        obj.load_state_dict(payload[name])
+        try:
+            obj.load_state_dict(payload[name])
+        except Exception as exc:  # torch's message names neither the file nor the trial
+            if hasattr(exc, "add_note"):  # Python >= 3.11; the type is kept for callers
+                exc.add_note(f"rung: {call} loading the {name} state that {owner} saved in "
+                             f"{str(path)!r}: build the {name} as the training function did, "
+                             "from that trial's hyperparameters")
+            raise
     if rng and payload["rng"] is not None:
         set_rng_state(payload["rng"])
     return {} if payload["extra"] is None else payload["extra"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 from rung.searchers.base import Searcher
-from rung.validation import fail_type, fail_value
+from rung.validation import fail_type, fail_value, nearest
 
 __all__ = ["SEARCHERS", "get_searcher"]
 
@@ -16,6 +16,10 @@ SEARCHERS: dict[str, str] = {
     "kde": "rung.searchers.kde:KDESearcher",
 }
 """Short name -> ``module:class`` of each built-in searcher (imported on first use)."""
+
+_ELSEWHERE = {"tpe": "kde", "bayesian": "gp", "bo": "gp", "gaussian_process": "gp"}
+"""What other libraries call a built-in searcher (Optuna's TPE is a density model, as BOHB's
+``"kde"`` is)."""
 
 
 def get_searcher(searcher: Searcher | str | None, default: str = "random") -> Searcher:
@@ -32,8 +36,9 @@ def get_searcher(searcher: Searcher | str | None, default: str = "random") -> Se
         raise fail_type("searcher", f"a rung.searchers.Searcher or one of {sorted(SEARCHERS)}",
                         searcher)
     if searcher not in SEARCHERS:
+        close = _ELSEWHERE.get(searcher.lower()) or nearest(searcher.lower(), SEARCHERS)
         raise fail_value("searcher", f"one of {sorted(SEARCHERS)} or a Searcher instance",
-                         searcher)
+                         searcher, f"did you mean {close!r}?" if close else "")
     module, _, name = SEARCHERS[searcher].partition(":")
     cls = getattr(importlib.import_module(module), name)
     instance: Searcher = cls()

@@ -120,9 +120,14 @@ def objective_not_reported_error(storage: Storage, trial_id: str,
     that does not is that job's failure only."""
     if storage.count_trials(TrialStatus.COMPLETED) or storage.count_trials(TrialStatus.PRUNED):
         return None
+    returned = ""
+    if any(objective in metrics for _, metrics in storage.epoch_metrics(trial_id)):
+        returned = (f" Its trial.report calls did report {objective!r}, but a returned dict is "
+                    "the job's result in their place: return None to take the best reported "
+                    f"epoch, or put {objective!r} in the returned dict.")
     return ObjectiveNotReportedError(
         f"The search stopped after its first finished trial, {trial_id}, because it did not "
         f"report the objective {objective!r}; every trial would fail the same way. "
-        f"{last_error(storage, trial_id)}\nFix objective= (or what the training function "
-        f"reports), then run again with overwrite=True, or with search(retry_failed=True) to "
-        f"run the failed trial again.")
+        f"{last_error(storage, trial_id)}{returned}\nFix objective= (or what the training "
+        f"function reports), then run again with overwrite=True, or with "
+        f"search(retry_failed=True) to run the failed trial again.")
