@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rung._trial_hints import missing_attribute, missing_checkpoint, positional_metrics
+from rung._trial_results import TrialResults
 from rung.errors import TrialPruned
 from rung.hyperparameters import HyperParameters
 from rung.metrics_tracking import MetricsTracker
@@ -33,7 +34,7 @@ Reporter = Callable[[str, int, dict[str, float]], bool]
 """``reporter(trial_id, epoch, metrics) -> keep_going``: records one epoch; False means stop."""
 
 
-class Trial:
+class Trial(TrialResults):
     """One job: a configuration trained from ``initial_epoch`` to ``epochs``.
 
     Attributes:
@@ -111,74 +112,6 @@ class Trial:
     @property
     def iteration(self) -> int:
         return self.record.iteration
-
-    # --- results ---------------------------------------------------------------------------
-    @property
-    def status(self) -> TrialStatus:
-        """keras-tuner's ``TrialStatus``; a custom oracle may set it (``trial.status = "STOPPED"``)."""
-        if "status" in self._overrides:
-            return self._overrides["status"]
-        if self.record.status is TrialStatus.FAILED and self.record.metrics:
-            return TrialStatus.INVALID  # it returned metrics, but a NaN or infinite objective
-        return self.record.status
-
-    @status.setter
-    def status(self, value: TrialStatus | str) -> None:
-        self._overrides["status"] = TrialStatus(value)
-
-    @property
-    def metrics(self) -> MetricsTracker:
-        """keras-tuner's metrics tracker: ``trial.metrics.get_best_value("val_loss")``, ...
-
-        Every metric the score was computed from is recorded at ``best_step``; the objective's
-        metrics are registered with the objective's direction.
-        """
-        if self._tracker is None:
-            self._tracker = self._build_tracker()
-        return self._tracker
-
-    def _build_tracker(self) -> MetricsTracker:
-        tracker = MetricsTracker()
-        objectives = getattr(self._objective, "objectives", (self._objective,))
-        for objective in objectives:
-            if objective is not None and objective.name not in ("", "multi_objective"):
-                tracker.register(objective.name, objective.direction)
-        step = self.best_step if self.best_step is not None else 0
-        for name, value in self.record.metrics.items():
-            if name != "epoch":
-                tracker.update(name, value, step=step)
-        return tracker
-
-    @property
-    def score(self) -> float | None:
-        """The objective's value (in its own direction: an accuracy is high); None when the
-        trial has no valid result."""
-        if "score" in self._overrides:
-            return self._overrides["score"]
-        if self.record.loss is None or self._objective is None:
-            return None
-        return self._objective.value(self.record.metrics)
-
-    @score.setter
-    def score(self, value: float | None) -> None:
-        self._overrides["score"] = value
-
-    @property
-    def best_step(self) -> int | None:
-        """keras-tuner's ``best_step``: the 0-based epoch whose metrics gave the score (0 when
-        the result was a number or a dict without ``"epoch"``; None while running). Counted
-        from the start of training: a promoted trial that continued from epoch 3 and was best
-        at its 5th epoch has ``best_step`` 4 (keras-tuner counts from the trial's own start: 1)."""
-        if "best_step" in self._overrides:
-            return self._overrides["best_step"]
-        if not self.record.metrics:
-            return None
-        epoch = self.record.metrics.get("epoch")
-        return 0 if epoch is None else max(int(epoch) - 1, 0)
-
-    @best_step.setter
-    def best_step(self, value: int | None) -> None:
-        self._overrides["best_step"] = value
 
     # --- live trial API ----------------------------------------------------------------------
     def report(self, epoch: int, *values: Any, **metrics: float) -> None:
@@ -280,25 +213,6 @@ class Trial:
             f"Trial(trial_id={self.trial_id!r}, status={self.status.value}, score={shown}, "
             f"values={self.hyperparameters.values})"
         )
-
-    def get_state(self) -> dict[str, Any]:
-        """keras-tuner's ``Trial.get_state()``: the trial as a dict (``trial_id``, the
-        ``hyperparameters``' and ``metrics``' configs, ``score``, ``best_step``, ``status``,
-        ``message``)."""
-        return {"trial_id": self.trial_id, "hyperparameters": self.hyperparameters.get_config(),
-                "metrics": self.metrics.get_config(), "score": self.score,
-                "best_step": self.best_step, "status": self.status, "message": self.message}
-
-    def summary(self) -> None:
-        """Print the trial as keras-tuner does: id, hyperparameter values, score, error."""
-        print(f"Trial {self.trial_id} summary")
-        print("Hyperparameters:")
-        for name, value in self.hyperparameters.values.items():
-            print(f"{name}: {value}")
-        if self.score is not None:
-            print(f"Score: {self.score}")
-        if self.message:
-            print(self.message)
 
 
 def _kt_record(
