@@ -16,13 +16,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rung.errors import ObjectiveNotReportedError, TooManyFailedTrialsError
+from rung.errors import (
+    ObjectiveNotReportedError,
+    SearchSpaceError,
+    SearchSpaceTypeError,
+    TooManyFailedTrialsError,
+)
 from rung.executors._remote import WORKERS_CANNOT_IMPORT
 from rung.storage import Storage
 from rung.trial_record import TrialStatus
 
-__all__ = ["GO_ON", "NOT_FINITE", "STALE_CODE", "consecutive_failures_error", "last_error",
-           "no_result_error", "objective_not_reported_error"]
+__all__ = ["GO_ON", "NOT_FINITE", "STALE_CODE", "bad_declaration_error",
+           "consecutive_failures_error", "last_error", "no_result_error",
+           "objective_not_reported_error"]
 
 NOT_FINITE = "objective is not a finite number"
 """The error of a job that ran but whose objective is NaN or infinite (a diverged configuration)."""
@@ -131,3 +137,22 @@ def objective_not_reported_error(storage: Storage, trial_id: str,
         f"{last_error(storage, trial_id)}{returned}\nFix objective= (or what the training "
         f"function reports), then run again with overwrite=True, or with "
         f"search(retry_failed=True) to run the failed trial again.")
+
+
+def bad_declaration_error(storage: Storage, trial_id: str,
+                          exc: BaseException | None) -> SearchSpaceError | None:
+    """The error that stops a search whose first finished job failed declaring a hyperparameter
+    (``hp.Float("lr", 0.1, 1e-4)``, ``sampling="logarithmic"``: a ``SearchSpaceError`` raised in
+    the training function), else None: every job would fail the same way, so one failure says
+    it, not ``max_consecutive_failed_trials`` of them. Once a job has a result, such a failure
+    is that configuration's (a range computed from other values): the job fails, the search
+    goes on."""
+    if not isinstance(exc, SearchSpaceError) or (
+            storage.count_trials(TrialStatus.COMPLETED) or storage.count_trials(TrialStatus.PRUNED)):
+        return None
+    kind = SearchSpaceTypeError if isinstance(exc, TypeError) else SearchSpaceError
+    return kind(
+        f"The search stopped after its first finished trial, {trial_id}, because its training "
+        f"function declared a hyperparameter it cannot have; every trial would fail the same "
+        f"way: {exc}\nFix the declaration, then run again with search(retry_failed=True) to "
+        "run the failed trial again, or with overwrite=True.")

@@ -42,7 +42,11 @@ from rung.oracles.base import Suggestion
 from rung.trial import Trial
 from rung.trial_record import TrialStatus
 from rung.tuner.budget import SearchBudget
-from rung.tuner.failures import consecutive_failures_error, objective_not_reported_error
+from rung.tuner.failures import (
+    bad_declaration_error,
+    consecutive_failures_error,
+    objective_not_reported_error,
+)
 from rung.tuner.ordering import InOrder
 from rung.tuner.recorder import JobRecorder
 
@@ -262,6 +266,10 @@ class SearchLoop:
         if result.outcome is Outcome.FATAL:
             exc = result.exception
             raise exc if exc is not None else FatalRuntimeError(error)
+        stop = bad_declaration_error(self.storage, result.trial_id, result.exception)
+        if stop is not None:
+            self.recorder.fail(run.trial, error)
+            raise stop from result.exception
         # define-by-run: what the trial declared before failing is the space to sample, or
         # a failed first trial would leave the oracle with nothing but its empty configuration
         declared = self._declared(run, result)
