@@ -1,13 +1,25 @@
-"""Parallel scaling: real worker processes, and schedulers on a simulated cluster of 8-128 workers.
+"""Parallel scaling: real worker processes (rung, Optuna, keras-tuner), and schedulers on a
+simulated cluster of 8-128 workers.
 
 Run::
 
     .venv/bin/python benchmarks/parallel.py            # full
     .venv/bin/python benchmarks/parallel.py --quick    # smaller (a smoke run, targets not judged)
+    .venv/bin/python benchmarks/parallel.py --part real --jobs 4 --work 1000000   # (a), small
 
 (a) Real: the same CPU-bound random search (every job burns the CPU in pure Python for a fixed
-    amount of work) with 1 and 2 local worker processes; throughput ratio (target >= 1.8x on 2
-    cores). Worker start-up is included.
+    amount of work, ``--jobs`` jobs of ``--work`` iterations) with 1 and 2 local worker processes;
+    throughput ratio (target >= 1.8x on 2 cores). The peers run the same job, as many jobs, in
+    the same run, with their own parallel modes (``_parallel_peers.py``; ``--no-peers`` skips
+    them): Optuna with 1 and 2 processes sharing one SQLite study (``create_study(...,
+    load_if_exists=True)`` and ``study.optimize`` in each, as its documentation gives for
+    CPU-bound work) and with ``n_jobs=2`` threads in one process (the GIL); keras-tuner in its
+    distributed mode (a gRPC chief and 1 or 2 workers, ``KERASTUNER_*`` variables: it has no
+    local worker mode). Every run starts fresh worker processes; printed for each: jobs/s from
+    launch to the last worker's exit (start-up included) and from the first job's start to the
+    last job's end (start-up excluded), the cores obtained, and the ratios rung / peer at 1 and
+    2 workers. ``--rounds N`` repeats everything N times in alternating order, keeping each
+    run's best (default 2): on a shared machine the load moves between runs.
 (b) Simulated clock (``rung.executors.SimulatedExecutor``): the full tuner loop, with scripted
     learning curves and heterogeneous epoch times (0.5-1.5 s per epoch, by configuration), for
     sequential-bracket Hyperband, parallel-bracket Hyperband and ASHA (promotion), at 8, 32 and
@@ -34,36 +46,51 @@ from rung.executors import SimulatedExecutor
 from rung.oracles import ASHAOracle, HyperbandOracle, RandomSearchOracle
 from rung.storage import InMemoryStorage
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _args import at_least  # noqa: E402
+from _parallel_peers import (  # noqa: E402
+    INSTALL_HINT,
+    cpu_seconds,
+    figures,
+    keras_tuner_distributed,
+    optuna_processes,
+    optuna_threads,
+    spin,
+    stamp,
+)
+
 R, ETA = 27, 3
 
 
 # --- (a) real processes ----------------------------------------------------------------------
-def burn(trial: rung.Trial, work: int) -> float:
-    """A CPU-bound job: ``work`` iterations of integer arithmetic."""
+def burn(trial: rung.Trial, work: int, log: str | None = None) -> float:
+    """The CPU-bound job (``_parallel_peers.spin``: ``work`` iterations of integer arithmetic),
+    its start and end appended to ``log``; the peers run the same function."""
+    started = time.monotonic()
     x = trial.hyperparameters.Float("x", 0.0, 1.0)
-    total = 0
-    for i in range(work):
-        total += i * i % 7
-    return (x - 0.3) ** 2 + total * 0.0
+    result = (x - 0.3) ** 2 + spin(work) * 0.0
+    stamp(log, started)
+    return result
 
 
-def real(jobs: int, work: int) -> tuple[dict[int, float], dict[int, float]]:
-    """Jobs per second, and cores the workers obtained (their CPU seconds / wall seconds: on a
-    machine shared with other processes, fewer than the workers)."""
+def rung_real(jobs: int, work: int, workers: int) -> dict[str, float]:
+    """One random search of ``jobs`` jobs with ``workers`` local worker processes: the figures of
+    ``_parallel_peers.figures`` (the tuner's construction and the workers' start-up included in
+    the wall time), and ``worker_cores``, the workers' CPU seconds / wall seconds."""
     hp = rung.HyperParameters()
     hp.Float("x", 0.0, 1.0)
-    rates, cores = {}, {}
-    for workers in (1, 2):
-        with tempfile.TemporaryDirectory() as tmp:
-            tuner = rung.Tuner(RandomSearchOracle(objective="loss", max_trials=jobs, seed=0,
-                                                  hyperparameters=hp),
-                               run_trial=burn, directory=tmp, verbose=0)
-            start, cpu = time.perf_counter(), os.times()
-            tuner.search(work, workers=workers, executor="processes")
-            wall = time.perf_counter() - start
-            rates[workers] = jobs / wall
-            cores[workers] = (os.times().children_user - cpu.children_user) / wall
-    return rates, cores
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "stamps"
+        start, cpu, before = time.perf_counter(), cpu_seconds(), os.times()
+        tuner = rung.Tuner(RandomSearchOracle(objective="loss", max_trials=jobs, seed=0,
+                                              hyperparameters=hp),
+                           run_trial=burn, directory=Path(tmp) / "project", verbose=0)
+        tuner.search(work, str(log), workers=workers, executor="processes")
+        wall = time.perf_counter() - start
+        out = figures(jobs, wall, cpu_seconds() - cpu, log)
+        out["worker_cores"] = (os.times().children_user - before.children_user) / wall
+        tuner.storage.close()
+    return out
 
 
 # --- (c) threads per worker ------------------------------------------------------------------
@@ -206,15 +233,26 @@ def averaged(kind: str, workers: int, best: float, target: float,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--quick", action="store_true", help="a smaller, faster run")
     parser.add_argument("--part", choices=("all", "real", "simulated", "threads"),
                         default="all", help="(a) real worker processes, (b) the simulated "
                         "cluster, (c) threads per worker, or all three (default)")
+    parser.add_argument("--jobs", type=at_least(1), default=None, metavar="N",
+                        help="(a): jobs per run, for every tool (default 24; --quick 8)")
+    parser.add_argument("--work", type=at_least(1), default=None, metavar="N",
+                        help="(a): iterations of arithmetic per job (default 8,000,000, about "
+                             "0.5 s on a free core; --quick 4,000,000)")
+    parser.add_argument("--rounds", type=at_least(1), default=None, metavar="N",
+                        help="(a): run everything N times, alternating the order, and keep "
+                             "each run's best (default 2; --quick 1)")
+    parser.add_argument("--no-peers", action="store_true",
+                        help="(a): rung only: no Optuna, no keras-tuner, no ratios")
     args = parser.parse_args(argv)
     ok = True
     if args.part in ("all", "real"):
-        ok &= run_real(args.quick)
+        ok &= run_real(args.quick, args.jobs, args.work, peers=not args.no_peers,
+                        rounds=args.rounds)
     if args.part in ("all", "simulated"):
         ok &= run_simulated(args.quick)
     if args.part in ("all", "threads"):
@@ -226,18 +264,117 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if ok else 1
 
 
-def run_real(quick: bool) -> bool:
-    jobs, work = (8, 4_000_000) if quick else (24, 8_000_000)
+PEERS = {"optuna": "optuna", "keras-tuner": "keras_tuner"}  # the name, the module
+
+
+def missing_peers() -> list[str]:
+    import importlib.util
+
+    return [name for name, module in PEERS.items() if importlib.util.find_spec(module) is None]
+
+
+def real_rows(jobs: int, work: int, peers: bool,
+              rounds: int = 1) -> dict[str, dict[str, float] | str]:
+    """Every run of (a): label -> figures, or why it did not run. With several ``rounds`` every
+    run is repeated, in the reverse order every other round (so that no tool always runs first
+    or last while other processes load the machine), and its best round (jobs/s, start-up
+    included) is kept."""
+    runs: list[tuple[str, Any]] = [
+        (f"rung, {w} worker process{'es' * (w > 1)}", lambda w=w: rung_real(jobs, work, w))
+        for w in (1, 2)]
+    if peers:
+        runs += [(f"optuna, {w} process{'es' * (w > 1)} on one SQLite study",
+                  lambda w=w: optuna_processes(jobs, work, w)) for w in (1, 2)]
+        runs.append(("optuna, n_jobs=2 threads in 1 process", lambda: optuna_threads(jobs, work, 2)))
+        runs += [(f"keras-tuner distributed, chief + {w} worker{'s' * (w > 1)}",
+                  lambda w=w: keras_tuner_distributed(jobs, work, w)) for w in (1, 2)]
+    absent = missing_peers()
+    rows: dict[str, dict[str, float] | str] = {
+        label: f"not installed: {INSTALL_HINT}, or --no-peers"
+        for label, _ in runs if any(label.startswith(name) for name in absent)}
+    for turn in range(rounds):
+        for label, fn in runs if turn % 2 == 0 else runs[::-1]:
+            if label in rows and isinstance(rows[label], str):
+                continue  # not installed, or failed in an earlier round
+            try:
+                r = fn()
+            except RuntimeError as error:  # a peer's worker failed: say so, run the others
+                rows[label] = f"failed: {error}"
+                continue
+            old = rows.get(label)
+            if old is None or isinstance(old, str) or r["rate"] > old["rate"]:
+                rows[label] = r
+    for label, _ in runs:
+        print(real_row(label, rows[label]), flush=True)
+    return rows
+
+
+def real_row(label: str, r: dict[str, float] | str) -> str:
+    if isinstance(r, str):
+        return f"    {label:<44} {r}"
+    return (f"    {label:<44}{int(r['jobs']):>5}{r['wall']:>8.1f}{r['rate']:>10.2f}"
+            f"{r['rate_jobs']:>10.2f}{r['cores']:>7.2f}")
+
+
+def real_ratios(rows: dict[str, dict[str, float] | str]) -> list[str]:
+    """rung's jobs/s over each peer's at the same number of workers (start-up included; excluded),
+    and each tool's 2-worker throughput over its 1-worker throughput."""
+    def rate(label: str, key: str) -> float | None:
+        r = rows.get(label)
+        return None if r is None or isinstance(r, str) else r[key]
+
+    pairs = [("optuna processes", "optuna, 1 process on one SQLite study",
+              "optuna, 2 processes on one SQLite study"),
+             ("optuna n_jobs=2 threads", None, "optuna, n_jobs=2 threads in 1 process"),
+             ("keras-tuner distributed", "keras-tuner distributed, chief + 1 worker",
+              "keras-tuner distributed, chief + 2 workers")]
+    rung_rows = {1: "rung, 1 worker process", 2: "rung, 2 worker processes"}
+    lines = ["    ratios rung / peer, jobs/s (start-up included; excluded), >1: rung faster:"]
+    for name, *labels in pairs:
+        cells = []
+        for workers, label in zip((1, 2), labels, strict=True):
+            if label is None or rate(label, "rate") is None:
+                continue
+            ours = [rate(rung_rows[workers], k) for k in ("rate", "rate_jobs")]
+            theirs = [rate(label, k) for k in ("rate", "rate_jobs")]
+            cells.append(f"{workers} worker{'s' * (workers > 1)}: " + "; ".join(
+                f"{a / b:.2f}x" for a, b in zip(ours, theirs, strict=True)))
+        if cells:
+            lines.append(f"      vs {name:<26}" + "   ".join(cells))
+    scaling = []
+    for name, one, two in [("rung", *rung_rows.values()), *pairs]:
+        if one and rate(one, "rate") and rate(two, "rate"):
+            scaling.append(f"{name} {rate(two, 'rate') / rate(one, 'rate'):.2f}x")
+    lines.append("    2 workers / 1 worker, jobs/s start-up included: " + ", ".join(scaling))
+    return lines
+
+
+def run_real(quick: bool, jobs: int | None = None, work: int | None = None,
+             peers: bool = True, rounds: int | None = None) -> bool:
+    jobs = jobs or (8 if quick else 24)
+    work = work or (4_000_000 if quick else 8_000_000)
+    rounds = rounds or (1 if quick else 2)
     load = os.getloadavg()[0]
-    rates, cores = real(jobs, work)
-    ratio = rates[2] / rates[1]
-    print(f"(a) real: {jobs} CPU-bound jobs, 1 vs 2 local worker processes, "
-          f"{os.cpu_count()} cores, load average {load:.1f} before the run")
-    print(f"    1 worker: {rates[1]:.2f} jobs/s   2 workers: {rates[2]:.2f} jobs/s   "
+    print(f"(a) real: {jobs} CPU-bound jobs ({work:,} iterations of pure-Python arithmetic each), "
+          f"1 and 2 local workers, {os.cpu_count()} cores, load average {load:.1f} before the run"
+          f"; best of {rounds} round{'s' * (rounds > 1)}")
+    print(f"    {'run':<44}{'jobs':>5}{'wall s':>8}{'jobs/s':>10}{'jobs/s':>10}{'cores':>7}")
+    print(f"    {'':<44}{'':>5}{'':>8}{'start-up':>10}{'jobs':>10}")
+    rows = real_rows(jobs, work, peers, rounds)
+    one, two = rows["rung, 1 worker process"], rows["rung, 2 worker processes"]
+    assert not isinstance(one, str) and not isinstance(two, str)
+    ratio = two["rate"] / one["rate"]
+    print("    (jobs/s start-up: jobs / wall seconds from launch to the last worker's exit; "
+          "jobs/s jobs: from the first job's start to the last job's end)")
+    print(f"    load average {os.getloadavg()[0]:.1f} after the run")
+    print(f"    rung 1 worker: {one['rate']:.2f} jobs/s   2 workers: {two['rate']:.2f} jobs/s   "
           f"ratio {ratio:.2f}x (target >= 1.8x)")
-    print(f"    cores obtained by the workers: {cores[1]:.2f} with 1 worker, {cores[2]:.2f} with 2 "
+    c1, c2 = one["worker_cores"], two["worker_cores"]
+    print(f"    cores obtained by rung's workers: {c1:.2f} with 1 worker, {c2:.2f} with 2 "
           f"(below 2.0: other processes hold the CPUs); per core obtained: "
-          f"{rates[1] / max(cores[1], 1e-9):.2f} vs {rates[2] / max(cores[2], 1e-9):.2f} jobs/s")
+          f"{one['rate'] / max(c1, 1e-9):.2f} vs {two['rate'] / max(c2, 1e-9):.2f} jobs/s")
+    if peers:
+        print("\n".join(real_ratios(rows)))
     return ratio >= 1.8
 
 

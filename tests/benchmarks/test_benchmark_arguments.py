@@ -28,6 +28,10 @@ BAD = [
     ("scale", ["--jobs", "-5"], "--jobs", ">= 0"),
     ("scale", ["--memory-jobs", "-5"], "--memory-jobs", ">= 0"),
     ("scale", ["--asha", "-1"], "--asha", ">= 0"),
+    ("scale", ["--peer-jobs", "0"], "--peer-jobs", ">= 1"),
+    ("parallel", ["--jobs", "0"], "--jobs", ">= 1"),
+    ("parallel", ["--work", "-1"], "--work", ">= 1"),
+    ("parallel", ["--rounds", "0"], "--rounds", ">= 1"),
     ("cli_scale", ["--jobs", "0"], "--jobs", ">= 3"),
     ("report_scale", ["--jobs", "-3"], "--jobs", ">= 1"),
     ("sklearn_halving", ["--seeds", "0"], "--seeds", ">= 1"),
@@ -66,7 +70,7 @@ def test_scale_explicit_sizes_win_over_quick(tmp_path: Path) -> None:
     # ASHA twice instead of nothing
     out = tmp_path / "figures.json"
     code = load("scale").main(["--quick", "--jobs", "0", "--memory-jobs", "0", "--asha", "0",
-                               "--json", str(out)])
+                               "--no-peers", "--json", str(out)])
     assert code == 0
     assert json.loads(out.read_text()) == {}
 

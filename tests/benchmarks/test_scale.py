@@ -1,5 +1,6 @@
 """The scale benchmark runs end to end (``--quick``: 5,000 jobs on SQLite, 50,000 in memory, ASHA
-with 500 configurations in both modes).
+with 500 configurations in both modes, and the peers, Optuna and keras-tuner, with rung again, at
+300 jobs).
 
 Its timings depend on the machine and are not asserted; what is checked is that the search ran
 every planned job, the checkpoint sweep left only the kept checkpoints, and every figure the
@@ -8,18 +9,27 @@ docs quote was measured.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "scale.py"
 WAITS = {"open the project to resume (Hyperband(...))", "tuner.results_summary()",
          "tuner.get_best_hyperparameters(10)", "rung status DIR (in process)",
          "rung status DIR (subprocess)"}
+OPTUNA_WAITS = {"optuna.load_study(...) (open the study)", "study.trials_dataframe()",
+                "study.best_trial", "optuna best-trial (CLI, subprocess)"}
+KT_WAITS = {"keras-tuner Tuner(...) on it (open the project)", "tuner.results_summary()",
+            "tuner.get_best_hyperparameters(10)"}
 
 
 def test_quick_run_measures_every_figure(tmp_path: Path) -> None:
@@ -46,3 +56,40 @@ def test_quick_run_measures_every_figure(tmp_path: Path) -> None:
     assert set(figures["waits"]) == WAITS
     assert all(w["wall"] >= 0 and w["cpu"] >= 0 for w in figures["waits"].values())
     assert "last/first decile" in proc.stdout
+    # the peers, on the same training, at --quick's 300 jobs: rung again, Optuna, keras-tuner
+    peers = figures["peers"]
+    assert peers["rung"]["jobs"] >= 300 and peers["optuna"]["jobs"] == 300
+    assert peers["keras-tuner"]["jobs"] >= 300
+    for tool in ("rung", "optuna", "keras-tuner"):
+        run = peers[tool]
+        assert len(run["deciles"]) == 10 and all(v > 0 for v in run["deciles"]), tool
+        assert run["epochs"] >= run["jobs"] and run["bytes_per_job"] > 0, tool
+    assert set(peers["waits"]["rung"]) == WAITS
+    assert set(peers["waits"]["optuna"]) == OPTUNA_WAITS
+    assert set(peers["waits"]["keras-tuner"]) == KT_WAITS
+    for tool in ("optuna", "keras-tuner"):
+        assert re.search(rf"^  {tool}: CPU ms/job by decile x( [\d.]+){{10}}$", proc.stdout,
+                         re.M), tool
+        assert re.search(rf"^  {tool}: wall ms/job overall x[\d.]+, wall ms/epoch x[\d.]+",
+                         proc.stdout, re.M), tool
+        assert f"{tool}, what a user waits for:" in proc.stdout
+    # rung's target is printed for rung only
+    assert "optuna: CPU last/first decile" in proc.stdout
+    assert not re.search(r"^(optuna|keras-tuner): .*target", proc.stdout, re.M)
+
+
+def test_a_missing_peer_is_named_with_what_to_install(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name in ("optuna", "keras_tuner") else real(
+                            name, *a))
+    if str(SCRIPT.parent) not in sys.path:
+        sys.path.insert(0, str(SCRIPT.parent))
+    scale = importlib.import_module("scale")
+    assert scale.main(["--jobs", "0", "--memory-jobs", "0", "--peer-jobs", "20"]) == 0
+    out = capsys.readouterr().out
+    for name in ("optuna", "keras-tuner"):
+        assert (f"{name}: not installed, not run: pip install optuna keras-tuner (or: "
+                ".venv/bin/pip install -e '.[bench]') (or --no-peers)") in out
+    assert re.search(r"^rung: \d+ jobs", out, re.M)
