@@ -43,8 +43,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _args import at_least  # noqa: E402
 
-WAYS = ("keras-tuner, in process", "rung, in process", "rung, 1 worker",
-        "rung, worker replaced")
+WAYS = {"keras-tuner": "keras-tuner, in process", "in-process": "rung, in process",
+        "one-worker": "rung, 1 worker", "replaced": "rung, worker replaced"}
+"""``--ways`` keys and the row each prints."""
 
 
 def rss_mb() -> float:
@@ -139,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="Keras backend (default tensorflow, the one that keeps memory)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 12 trials, --every 4")
     parser.add_argument("--no-peers", action="store_true", help="leave keras-tuner out")
+    parser.add_argument("--ways", nargs="+", choices=list(WAYS), default=list(WAYS),
+                        help="which ways to run (default all four)")
     args = parser.parse_args(argv)
     trials = args.trials or (12 if args.quick else 60)
     every = args.every or (4 if args.quick else 20)
@@ -149,8 +152,9 @@ def main(argv: list[str] | None = None) -> int:
           f"worker every {every} jobs")
     results: dict[str, tuple[list[tuple[int, float]], float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for way in WAYS:
-            if way.startswith("keras-tuner") and args.no_peers:
+        for key in args.ways:
+            way = WAYS[key]
+            if key == "keras-tuner" and args.no_peers:
                 continue
             started = time.perf_counter()
             if way.startswith("keras-tuner"):
@@ -165,12 +169,12 @@ def main(argv: list[str] | None = None) -> int:
         rss = [r for _, r in rows]
         print(f"{way:<26} {len({p for p, _ in rows}):>9} {rss[0]:>10.0f} {rss[-1]:>9.0f} "
               f"{max(rss):>7.0f} {growth(rows, min(every, trials // 3)):>9.2f} {wall:>7.1f}")
-    peer = results.get(WAYS[0])
+    peer = results.get(WAYS["keras-tuner"])
     if peer is not None:
         peak = max(r for _, r in peer[0])
         print("\nagainst keras-tuner (peak RSS, wall time):")
         for way, (rows, wall) in results.items():
-            if way != WAYS[0]:
+            if way != WAYS["keras-tuner"]:
                 print(f"  {way:<24} peak {max(r for _, r in rows) / peak:.2f}x, "
                       f"wall {wall / peer[1]:.2f}x")
     return 0
