@@ -131,3 +131,22 @@ def test_get_state_is_keras_tuners_dict(tmp_path) -> None:
     assert kt.HyperParameters.from_config(state["hyperparameters"]).values == {
         "x": best.hyperparameters["x"]}
     assert state["status"] == "COMPLETED" and state["best_step"] == 0
+
+
+def test_values_hold_every_hyperparameter_known_when_the_trial_was_proposed(tmp_path: Path) -> None:
+    """As keras-tuner's: a trial's values cover the space known when it was proposed, also a
+    name its own loop never reached (``u_2`` with ``n == 1``); no ``tuner/*`` entries."""
+
+    def run_trial(trial: Any) -> float:
+        hp = trial.hyperparameters
+        return float(sum(hp.Int(f"u_{i}", 1, 5) for i in range(hp.Int("n", 1, 3))))
+
+    tuner = kt.RandomSearch(run_trial=run_trial, objective="loss", max_trials=12, seed=0,
+                            directory=tmp_path, project_name="values", verbose=0)
+    tuner.search()
+    trials = sorted(tuner.oracle.trials.values(), key=lambda t: t.trial_id)
+    first = next(i for i, t in enumerate(trials) if "u_2" in t.hyperparameters.values)
+    later = trials[first + 1:]
+    assert all("u_2" in t.hyperparameters.values for t in later)
+    assert any(t.hyperparameters.values["n"] < 3 for t in later)  # u_2 unused, still recorded
+    assert not any(k.startswith("tuner/") for t in trials for k in t.hyperparameters.values)
