@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,20 @@ def test_a_started_worker_ignores_sigint_from_the_first_instruction() -> None:
         executor.shutdown()
 
 
+@pytest.fixture
+def interactive_sigint() -> Iterator[None]:
+    """SIGINT as Python sets it up in a terminal. A run started in the background (``nohup``,
+    ``&`` in a script) inherits SIGINT ignored, and Python then leaves it so: the driver's
+    Ctrl-C handling is what is under test, so it gets the terminal's handler whatever the
+    test process started with."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.usefixtures("interactive_sigint")
 def test_a_ctrl_c_pressed_while_a_worker_starts_still_reaches_the_driver() -> None:
     """Sent to the main thread, which blocks it meanwhile. (A Ctrl-C the kernel hands to
     another thread of the driver in those milliseconds is lost, as the docstring says: this
