@@ -130,6 +130,9 @@ ROWS: list[tuple[str, Row, type[BaseException], tuple[str, ...]]] = [
     ("hp-parent-unknown", _hp(lambda hp: hp.Int("u", 1, 9, parent_name="model",
                                                  parent_values=["cnn"])),
      SearchSpaceError, ("model",)),
+    ("hp-float-other-librarys-keyword",
+     _hp(lambda hp: hp.Float("lr", 1e-4, 0.1, log=True)),  # type: ignore[call-arg]
+     SearchSpaceError, ("'lr'", "'log'", "sampling='log'")),
     # --- tuner arguments ------------------------------------------------------------------
     ("tuner-max-trials-zero", lambda tmp: _tuner(tmp, max_trials=0),
      ConfigurationError, ("max_trials", "0", ">= 1")),

@@ -14,6 +14,10 @@ def misspelt(trial: rung.Trial) -> float:
     return trial.hyperparameters.Float("lr", 1e-4, 0.1, sampling="logarithmic")
 
 
+def optuna_keyword(trial: rung.Trial) -> float:
+    return trial.hyperparameters.Float("lr", 1e-4, 0.1, log=True)  # type: ignore[call-arg]
+
+
 def bad_after_the_first(trial: rung.Trial) -> float:
     x = trial.hyperparameters.Float("x", 0.0, 1.0)
     if trial.trial_id != "00000":  # a range computed from other values, wrong for these

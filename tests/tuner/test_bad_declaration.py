@@ -1,5 +1,5 @@
 """A training function that declares a hyperparameter it cannot have (a range upside down, a
-misspelt sampling) stops the search at its first finished trial, when no trial has a result:
+misspelt sampling, another library's keyword) stops the search at its first finished trial, when no trial has a result:
 every trial would fail the same way. Once a trial has completed, such a failure is that
 configuration's, and the search goes on."""
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from declaration_jobs import bad_after_the_first, misspelt, upside_down
+from declaration_jobs import bad_after_the_first, misspelt, optuna_keyword, upside_down
 
 import rung
 from rung.errors import SearchSpaceError
@@ -23,6 +23,7 @@ def _tuner(tmp_path: Path, function, **kwargs) -> rung.Tuner:
 @pytest.mark.parametrize(("function", "said"), [
     (upside_down, "the min_value 0.1 is greater than the max_value 0.0001"),
     (misspelt, "sampling must be one of"),
+    (optuna_keyword, "Did you mean sampling='log' for log=?"),
 ])
 @pytest.mark.parametrize("workers", [1, 2])
 def test_the_first_trial_stops_the_search(tmp_path: Path, function, said: str,

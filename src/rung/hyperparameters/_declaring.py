@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from rung.errors import SearchSpaceError, SearchSpaceTypeError
+from rung.hyperparameters._call_errors import declaration
 from rung.hyperparameters.base import Condition, HyperParameter, JSONScalar
 from rung.hyperparameters.discrete import Boolean, Choice, Fixed
 from rung.hyperparameters.numeric import Float, Int
@@ -45,6 +46,7 @@ class DeclaringMethods:
         def definitions_of(self, name: str) -> list[HyperParameter]: ...
 
     # --- declaring ---------------------------------------------------------------------------
+    @declaration
     def Int(  # noqa: N802 - keras-tuner's public name
         self,
         name: str,
@@ -63,6 +65,7 @@ class DeclaringMethods:
                 Int(full, min_value, max_value, step, sampling, default, self._conditions)
             ))
 
+    @declaration
     def Float(  # noqa: N802 - keras-tuner's public name
         self,
         name: str,
@@ -81,6 +84,7 @@ class DeclaringMethods:
                 Float(full, min_value, max_value, step, sampling, default, self._conditions)
             ))
 
+    @declaration
     def Choice(  # noqa: N802 - keras-tuner's public name
         self,
         name: str,
@@ -95,6 +99,7 @@ class DeclaringMethods:
             full = self._full_name(name, "Choice")
             return self._retrieve(Choice(full, values, ordered, default, self._conditions))
 
+    @declaration
     def Boolean(  # noqa: N802 - keras-tuner's public name
         self,
         name: str,
@@ -107,6 +112,7 @@ class DeclaringMethods:
             return cast("bool | None", self._retrieve(
                 Boolean(self._full_name(name, "Boolean"), default, self._conditions)))
 
+    @declaration
     def Fixed(  # noqa: N802 - keras-tuner's public name
         self,
         name: str,
