@@ -39,6 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _args import at_least, positive_float  # noqa: E402
 from _se.registry import (  # noqa: E402
+    ALL_PROBLEMS,
+    EXTRA_PROBLEMS,
     OPTIMIZERS,
     PROBLEMS,
     Result,
@@ -68,9 +70,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--gp-budget", type=positive_float, default=None,
                         help=f"budget cap of {', '.join(GP_FAMILY)} (default: --budget); their "
                              "regret is held at its last value beyond it")
-    parser.add_argument("--problems", nargs="+", choices=list(PROBLEMS), default=None,
-                        metavar="PROBLEM", help=f"default all: {', '.join(PROBLEMS)} (--quick: "
-                                                "branin lc_crossing)")
+    parser.add_argument("--problems", nargs="+", choices=list(ALL_PROBLEMS), default=None,
+                        metavar="PROBLEM", help=f"default all: {', '.join(PROBLEMS)}; "
+                        f"run only when named: {', '.join(EXTRA_PROBLEMS)} (--quick: "
+                        "branin lc_crossing)")
     parser.add_argument("--optimizers", nargs="+", choices=list(OPTIMIZERS),
                         default=list(OPTIMIZERS))
     parser.add_argument("--workers", type=at_least(1), default=2,

@@ -13,7 +13,7 @@ from _se.peer_runners import PEERS
 from _se.problem import Problem, Run
 from _se.rung_runners import RUNG
 
-__all__ = ["OPTIMIZERS", "PROBLEMS", "Result", "Task", "libraries", "prepare_worker", "run_task"]
+__all__ = ["ALL_PROBLEMS", "EXTRA_PROBLEMS", "OPTIMIZERS", "PROBLEMS", "Result", "Task", "libraries", "prepare_worker", "run_task"]
 
 PROBLEMS: dict[str, Callable[[], Problem]] = {
     "branin": functions.branin,
@@ -25,6 +25,14 @@ PROBLEMS: dict[str, Callable[[], Problem]] = {
     "lc_crossing": curves.lc_crossing,
     "digits_mlp": curves.digits,
 }
+"""The default suite, on which the tables of docs/sample-efficiency.md are measured."""
+
+EXTRA_PROBLEMS: dict[str, Callable[[], Problem]] = {
+    "lc_diverging": curves.lc_diverging,
+}
+"""Run only when named (``--problems lc_diverging``): each shows one failure mode."""
+
+ALL_PROBLEMS = {**PROBLEMS, **EXTRA_PROBLEMS}
 
 OPTIMIZERS: dict[str, Callable[[Run], None]] = {**RUNG, **PEERS}
 
@@ -50,7 +58,7 @@ class Result:
 
 def run_task(task: Task) -> Result:
     """One optimiser on one problem with one seed, until ``budget_r * R`` epochs are spent."""
-    problem = PROBLEMS[task.problem]()
+    problem = ALL_PROBLEMS[task.problem]()
     run = Run(problem, int(round(task.budget_r * problem.max_epochs)), task.seed)
     start = time.process_time()
     error: str | None = None

@@ -11,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 from _se.problem import Run  # noqa: E402
-from _se.registry import PROBLEMS  # noqa: E402
+from _se.registry import ALL_PROBLEMS, PROBLEMS  # noqa: E402
 
 # configurations that reach each problem's optimum (by construction)
 BEST = {
@@ -21,6 +21,7 @@ BEST = {
                           [0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573], strict=True)),
     "mixed": {"x1": np.pi + 2, "x2": 2.275, "variant": "b", "n": 8, "norm": "batch"},
     "lc_mixed": {"lr": 1e-3, "batch": 64, "optimizer": "adam", "dropout": 0.3, "units": 256},
+    "lc_diverging": {"lr": 1e-3, "batch": 64, "optimizer": "adam", "dropout": 0.3, "units": 256},
     "lc_conditional": {"model": "cnn", "filters": 64, "kernel": 5, "optimizer": "adam",
                        "beta1": 0.9, "lr": 1e-3},
     "lc_crossing": {"lr": 10**-3.5, "wd": 1e-4, "schedule": "cosine", "warmup": 5},
@@ -42,9 +43,9 @@ def _sample(problem, rng):
     return values
 
 
-@pytest.mark.parametrize("name", sorted(PROBLEMS))
+@pytest.mark.parametrize("name", sorted(ALL_PROBLEMS))
 def test_no_configuration_beats_the_optimum(name):
-    problem = PROBLEMS[name]()
+    problem = ALL_PROBLEMS[name]()
     rng = np.random.default_rng(0)
     finals = [problem.final(_sample(problem, rng)) for _ in range(300)]
     assert min(finals) >= problem.optimum - 1e-9
@@ -53,7 +54,7 @@ def test_no_configuration_beats_the_optimum(name):
 
 @pytest.mark.parametrize("name", sorted(BEST))
 def test_the_documented_optimum_is_reached(name):
-    problem = PROBLEMS[name]()
+    problem = ALL_PROBLEMS[name]()
     assert problem.final(BEST[name]) == pytest.approx(problem.optimum, abs=1e-5)
 
 
@@ -95,3 +96,15 @@ def test_the_incumbent_is_the_best_at_the_highest_fidelity_seen():
     assert run.regrets[-1] == pytest.approx(problem.final(bad) - problem.optimum)
     run.record(good, 1, -1e9)  # a lower fidelity never does
     assert run.regrets[-1] == pytest.approx(problem.final(bad) - problem.optimum)
+
+
+def test_lc_diverging_is_lc_mixed_but_where_the_rate_is_ten_times_too_high():
+    diverging, mixed = ALL_PROBLEMS["lc_diverging"](), PROBLEMS["lc_mixed"]()
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        values = _sample(diverging, rng)
+        best = {"sgd": 0.1, "adam": 1e-3, "rmsprop": 10**-2.5}[values["optimizer"]]
+        if values["lr"] > 10 * best:
+            assert diverging.final(values) == 1e6
+        else:
+            assert diverging.final(values) == mixed.final(values)

@@ -4,12 +4,16 @@ For one group of results (a budget, or every result when the searcher is not per
 process is conditioned on, in trial order:
 
 * every final result with a loss (COMPLETED or PRUNED) in the group;
-* every failed configuration with no result there, at the worst loss of the group's results, as
+* every failed configuration with no result there, at the worst loss of the group's results
+  (outliers, below, left out of that worst), as
   the KDE ranks failed jobs last: its neighbourhood looks bad, so the search leaves a region that
   diverges instead of extrapolating a falling loss into it. (Left out, they did not stop that:
   with a learning rate whose upper range returns NaN, 94% of ``BayesianOptimization``'s trials
   after the random start failed, 8 seeds, against 9% now and 15% for random search; under
   ``BOHB(searcher="gp")``, 50% of the second half's new configurations against 10%.);
+* a result far above the rest (above a gap of more than ``OUTLIER_GAP`` times the range below
+  it: a diverged job's 1e6 among losses near 1) at the worst of the other results, as a failed
+  configuration: its cliff would be all the process models;
 * pending jobs at a made-up result. Jobs still running take the worst loss so far, or the
   predicted mean plus one standard deviation if that is worse ("constant liar", Ginsbourger et
   al. 2010), so concurrent workers are sent to different points. keras-tuner uses the mean plus
@@ -29,6 +33,7 @@ conditions the process on all points with the kernel fixed.
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +56,11 @@ them: its ``normalize_y`` squares them (above about 1e154 that overflows to inf,
 proposal would fall back to random). The process is invariant to the scale of the losses."""
 
 SEED_RANGE = 2**31 - 1
+OUTLIER_GAP = 100.0
+"""Losses above a gap more than this many times the range of the losses below it are modelled
+as failed configurations are, at the worst of the others (``ordinary_losses``): a diverged
+job's 1e6 among losses near 1. Fitted as they are, the process models the cliff and nothing
+else."""
 _ARD_FROM = 3
 """Results per feature column from which a length scale per column is a candidate kernel."""
 _FAILED = "failed:"  # a failed configuration's key in the encoding cache, before a trial id
@@ -72,8 +82,10 @@ def conditioning_points(data: FinalResults, group: int) -> tuple[
     module). Their cache keys (a result's trial id; ``_FAILED`` and the trial id of a
     configuration's first failure), values, losses, and which ones failed."""
     results = data.groups[group]
-    worst = max(loss for _, loss in results.values())
-    points = [(creation_order(t), t, v, loss, False) for t, (v, loss) in results.items()]
+    ordinary = ordinary_losses(results)
+    worst = max(loss for _, loss in results.values() if loss in ordinary)
+    points = [(creation_order(t), t, v, loss if loss in ordinary else worst, False)
+              for t, (v, loss) in results.items()]
     points += [(creation_order(t), _FAILED + t, v, worst, True)
                for t, v in data.failures(group)]
     points.sort(key=lambda p: p[0])
@@ -83,6 +95,27 @@ def conditioning_points(data: FinalResults, group: int) -> tuple[
         losses = np.ldexp(losses, -math.frexp(largest)[1])  # a power of two: ratios kept exactly
     return ([p[1] for p in points], [p[2] for p in points], losses,
             np.array([p[4] for p in points], dtype=bool))
+
+
+def ordinary_losses(results: dict[str, tuple[Any, float]]) -> set[float]:
+    """The losses of ``results`` below the lowest gap more than ``OUTLIER_GAP`` times the range
+    of the losses below it, where at least half of the losses, and half of the first half in
+    trial order, lie below it (a diverged job's 1e6 over losses between 0.1 and 2). Every loss
+    when there are fewer than 5 or no such gap. The first half decides because it is the least
+    crowded: a converged search has its later results close together, far below its random
+    start, and that start is not an outlier."""
+    in_order = [results[t][1] for t in sorted(results, key=creation_order)]
+    n = len(in_order)
+    if n < 5:
+        return set(in_order)
+    losses, early = sorted(in_order), sorted(in_order[:(n + 1) // 2])
+    for i in range((n + 1) // 2 - 1, n - 1):
+        below = losses[i] - losses[0]
+        if below > 0 and losses[i + 1] - losses[i] > OUTLIER_GAP * below:
+            if 2 * bisect.bisect_right(early, losses[i]) >= len(early):
+                return set(losses[:i + 1])
+            break  # the first half lies above the gap: the search converged below it
+    return set(in_order)
 
 
 class GPPoints:

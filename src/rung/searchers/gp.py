@@ -101,6 +101,13 @@ class GPSearcher(Searcher):
     the oracle's ``max_retries_per_trial``, not here), but a region is avoided only as far as
     the model has learnt it: a configuration near a failed one can still be proposed.
 
+    A loss far above the others (a diverged job's 1e6 or 1e30 among losses near 1: above a gap,
+    in the upper half of the sorted losses, more than ``OUTLIER_GAP`` = 100 times the range of
+    the losses below it; from 5 results) enters the process as a failed configuration does, at
+    the worst of the other losses. Fitted as it is, it leaves a cliff that a stationary process
+    models at the expense of everything else: every ordinary loss collapses onto one value
+    (docs/sample-efficiency.md, "Diverged jobs").
+
     Cost: the kernel's hyperparameters are fitted by maximum likelihood (on at most
     ``max_fit_points`` results, evenly spread in trial order) only when the number of results has
     grown by 10%; in between, one Cholesky factorisation per suggestion (``_gp_points``).
