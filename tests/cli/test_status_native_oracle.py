@@ -11,6 +11,7 @@ import pytest
 
 import rung
 from native_oracle_example import documented_oracle, lr_space
+from native_oracle_example import train as documented_train
 from rung.cli import main
 from rung.cli.status import project_status
 from rung.storage import open_project
@@ -23,17 +24,11 @@ def short_then_long(**kwargs: Any) -> rung.oracles.Oracle:
 
 
 def train(trial: rung.Trial) -> dict[str, float]:
-    lr = trial.hyperparameters.Float("lr", 1e-4, 1e-1, sampling="log")
+    """The documented training function, except that job 00003 ends the search."""
+    trial.hyperparameters.Float("lr", 1e-4, 1e-1, sampling="log")
     if trial.trial_id == "00003" and not trial.initial_epoch:
         raise rung.FatalError("the data went away")  # ends the search; the job stays running
-    state = trial.load_checkpoint() or {"epochs": 0}
-    loss = 0.0
-    for epoch in range(trial.initial_epoch + 1, trial.epochs + 1):
-        loss = abs(lr - 0.01) * 100 + 1 / epoch
-        trial.report(epoch, loss=loss)
-        state["epochs"] = epoch
-    trial.save_checkpoint(state)
-    return {"loss": loss}
+    return documented_train(trial)
 
 
 def status(capsys: pytest.CaptureFixture[str], project: Path) -> str:
