@@ -10,11 +10,12 @@ Module-level functions only: blocks that run with ``workers=`` send them to work
 
 from __future__ import annotations
 
+import importlib.util
 import types
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.datasets import load_digits
 
 from rung import HyperParameters
 
@@ -31,8 +32,27 @@ __all__ = [
     "y",
 ]
 
-_X, _Y = load_digits(return_X_y=True)
-x: np.ndarray = (_X[:400] / 16.0).astype("float32")
+
+
+def _first_digits(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``count`` images of scikit-learn's digits, read from the file scikit-learn ships
+    without importing scikit-learn: that import costs 2-3 s, paid again by every worker process
+    of every documentation script (each re-imports this module). ``load_digits`` where the file
+    is not where scikit-learn keeps it."""
+    spec = importlib.util.find_spec("sklearn")  # locates the package without importing it
+    origin = spec.origin if spec is not None else None
+    shipped = Path(origin).parent / "datasets" / "data" / "digits.csv.gz" if origin else None
+    if shipped is not None and shipped.is_file():
+        table = np.loadtxt(shipped, delimiter=",", max_rows=count)
+        return table[:, :-1], table[:, -1].astype(int)
+    from sklearn.datasets import load_digits
+
+    images, labels = load_digits(return_X_y=True)
+    return images[:count], labels[:count]
+
+
+_X, _Y = _first_digits(400)
+x: np.ndarray = (_X / 16.0).astype("float32")
 """400 digits images, 64 features in [0, 1]."""
 y: np.ndarray = _Y[:400]
 """Their labels, 0-9."""
