@@ -106,6 +106,31 @@ def test_plural_attribute_names_and_multimetric_as_scikit_learns() -> None:
         search.max_resources_ = 5  # read-only: max_resource_ is the stored one
 
 
+def test_halving_iteration_attributes_count_the_jobs_at_each_resource_amount() -> None:
+    """``HalvingRandomSearchCV``'s ``n_candidates_[i]`` candidates ran with ``n_resources_[i]``;
+    under Hyperband an iteration is a resource amount, counted over every bracket."""
+    search = HyperbandSearchCV(SGDClassifier(random_state=0), SPACE, resource="n_iter",
+                               max_resource=9, min_resource=1, factor=3, cv=3, random_state=0)
+    with pytest.raises(NotFittedError):
+        _ = search.n_candidates_
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    planned: dict[int, int] = {}  # R = 9 epochs of 1 pass: an amount is a rung's epochs
+    for bracket in search.oracle_.budget().brackets:
+        for rung in bracket.rungs:
+            planned[rung.epochs] = planned.get(rung.epochs, 0) + rung.jobs
+    assert search.n_resources_ == sorted(planned) == [1, 3, 9]
+    assert search.n_candidates_ == [planned[a] for a in (1, 3, 9)] == [9, 8, 5]
+    assert sum(search.n_candidates_) == len(search.cv_results_["params"])
+    assert search.n_iterations_ == 3
+    for name in ("n_possible_iterations_", "n_required_iterations_"):
+        assert not hasattr(search, name)
+        with pytest.raises(AttributeError, match=rf"{name} is not set: .* one per bracket\. "
+                                                 r"oracle_\.budget\(\)\.brackets"):
+            getattr(search, name)
+
+
 @pytest.mark.parametrize("space, max_resource, jobs", [
     # the review's case: 3 values, R = 81: 25 jobs, not the 206 a continuous space gets
     ({"alpha": [1e-4, 1e-3, 1e-2]}, 81, 25),

@@ -15,7 +15,7 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_is_fitted, indexable
+from sklearn.utils.validation import indexable
 
 from rung.integrations.sklearn._delegation import BestEstimatorDelegation
 from rung.integrations.sklearn._folds import (
@@ -25,6 +25,7 @@ from rung.integrations.sklearn._folds import (
     num_samples,
     split_folds,
 )
+from rung.integrations.sklearn._halving_attributes import HalvingAttributes
 from rung.integrations.sklearn._jobs import JobRow, fit_fold, results_table
 from rung.integrations.sklearn._keywords import KeywordHints
 from rung.integrations.sklearn._params import (
@@ -43,8 +44,8 @@ from rung.oracles import HyperbandOracle
 __all__ = ["HyperbandSearchCV"]
 
 
-class HyperbandSearchCV(BestEstimatorDelegation, MetaEstimatorMixin, BaseEstimator,
-                        KeywordHints):
+class HyperbandSearchCV(BestEstimatorDelegation, HalvingAttributes, MetaEstimatorMixin,
+                        BaseEstimator, KeywordHints):
     """Hyperband with cross-validation, following the scikit-learn estimator contract.
 
     Li, Jamieson, DeSalvo, Rostamizadeh, Talwalkar. "Hyperband: A Novel Bandit-Based Approach to
@@ -104,7 +105,9 @@ class HyperbandSearchCV(BestEstimatorDelegation, MetaEstimatorMixin, BaseEstimat
         cv_results_, best_index_, best_score_, best_params_, best_estimator_, refit_time_,
         scorer_, n_splits_, max_resource_ (also ``max_resources_``), min_resource_ (the
         bound), min_resources_ (``HalvingRandomSearchCV``'s meaning: the smallest amount a job
-        got), n_resources_, multimetric_ (False), oracle_ (the finished oracle).
+        got), n_resources_, n_candidates_, n_iterations_ (an iteration is a resource amount, over
+        all brackets: ``rung.integrations.sklearn._halving_attributes``), multimetric_ (False),
+        oracle_ (the finished oracle).
         A row of ``cv_results_`` is one job: ``trial_id``, ``parent_id``, ``bracket``, ``rung``,
         ``n_resources``, ``param_*``, ``split*_test_score``, ... ``rank_test_score`` ranks the jobs
         trained with ``max_resource`` first; ``best_index_`` is rank 1.
@@ -274,21 +277,3 @@ class HyperbandSearchCV(BestEstimatorDelegation, MetaEstimatorMixin, BaseEstimat
             warnings.warn(f"{len(errors)} fits failed out of a total of {total}; their score is "
                           f"error_score={self.error_score!r}. The first error:\n{errors[0]}",
                           FitFailedWarning, stacklevel=3)
-
-    @property
-    def max_resources_(self) -> int:
-        """``max_resource_`` under ``HalvingRandomSearchCV``'s plural name (read-only)."""
-        check_is_fitted(self)
-        return int(self.max_resource_)
-
-    @property
-    def min_resources_(self) -> int:
-        """The smallest resource a job got, ``n_resources_[0]`` (read-only): scikit-learn's
-        meaning (the first iteration's), which can exceed ``min_resource_``, the lower bound."""
-        return self.n_resources_[0]
-
-    @property
-    def n_resources_(self) -> list[int]:
-        """The distinct resource amounts of the jobs, ascending."""
-        check_is_fitted(self)
-        return sorted({int(v) for v in self.cv_results_["n_resources"]})
