@@ -1,6 +1,6 @@
-"""The plan a tuner stores with the settings of an oracle of one's own (rung.oracles.stored_plan):
-read back by ``plan_from_settings``, never compared on resume, and never read for the searches
-the settings arithmetic recognises."""
+"""The plan a tuner stores with the settings where their arithmetic does not give the oracle's
+``budget()`` (an oracle of one's own, a grid smaller than ``max_trials``; rung.oracles.stored_plan):
+read back by ``plan_from_settings``, and never compared on resume."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import rung
 from native_oracle_example import documented_oracle as short_then_long
 from native_oracle_example import lr_space as space
 from native_oracle_example import train
+from rung.cli import main
 from rung.errors import ProjectMismatchError
 from rung.oracles import Budget, HyperbandOracle, RandomSearchOracle, plan_from_settings
 from rung.oracles.plan import settings_give_plan
@@ -58,19 +59,52 @@ def test_anything_else_is_no_plan(data: object) -> None:
     assert plan_from_settings(settings) == Budget(jobs=0, epochs=None)
 
 
-def test_the_settings_arithmetic_wins_where_it_recognises_the_search() -> None:
+def test_a_stored_plan_is_the_plan_and_the_arithmetic_gives_the_rest() -> None:
     for oracle in (HyperbandOracle(objective="loss", max_epochs=9, factor=3),
                    RandomSearchOracle(objective="loss", max_trials=4),
                    RandomSearchOracle(objective="loss", max_trials=None)):
         settings = oracle.settings()
         assert settings_give_plan(settings)
-        bogus = {**settings, PLAN_KEY: budget_to_json(Budget(jobs=99, epochs=999))}
-        assert plan_from_settings(bogus) == plan_from_settings(settings)
+        stored = {**settings, PLAN_KEY: budget_to_json(Budget(jobs=3, epochs=None))}
+        assert plan_from_settings(stored) == Budget(jobs=3, epochs=None)
     native = short_then_long()(objective="loss", hyperparameters=space()).settings()
     assert not settings_give_plan(native) and not settings_give_plan({})
     assert plan_from_settings(native) == Budget(jobs=0, epochs=None)
     assert plan_from_settings({**native, PLAN_KEY: {"jobs": 10, "epochs": 36}}) == Budget(
         jobs=10, epochs=36)
+
+
+def test_settings_give_the_plan_only_where_it_is_the_oracles_budget() -> None:
+    grid = rung.HyperParameters()
+    grid.Choice("x", [1, 2, 3])
+    small = rung.oracles.GridSearchOracle(objective="loss", max_trials=5, hyperparameters=grid)
+    assert small.budget().jobs == 3  # the space holds 3 configurations, not max_trials=5
+    assert settings_give_plan(small.settings())
+    assert not settings_give_plan(small.settings(), small.budget())
+    hyperband = HyperbandOracle(objective="loss", max_epochs=27, factor=3)
+    assert settings_give_plan(hyperband.settings(), hyperband.budget())
+
+
+def test_a_grid_smaller_than_max_trials_is_planned_as_the_grid(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def choose(trial: rung.Trial) -> dict[str, float]:  # declares the space in its first trial
+        return {"loss": float(trial.hyperparameters.Choice("x", [1, 2, 3]))}
+
+    search = rung.GridSearch(run_trial=choose, objective="loss", max_trials=5,
+                             directory=str(tmp_path), project_name="g", verbose=0)
+    search.search()
+    stored = search.storage.get_settings()
+    assert stored is not None and stored[PLAN_KEY] == {"jobs": 3, "epochs": None}  # at its end
+    assert plan_from_settings(stored) == search.oracle.budget() == Budget(jobs=3, epochs=None)
+    search.storage.close()
+    assert main(["status", str(tmp_path / "g")]) == 0  # it said "3 of 5 planned (60%)"
+    assert "jobs: 3 of 3 planned (100%): 3 completed" in capsys.readouterr().out
+    again = rung.GridSearch(run_trial=choose, objective="loss", max_trials=5,
+                            directory=str(tmp_path), project_name="g", verbose=0)
+    again.search()  # finished: runs nothing, keeps the plan
+    assert again.storage.count_trials() == 3
+    assert plan_from_settings(again.storage.get_settings()).jobs == 3
+    again.storage.close()
 
 
 def test_a_tuner_stores_a_native_oracles_plan_when_the_search_starts(tmp_path: Path) -> None:

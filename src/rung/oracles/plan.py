@@ -23,8 +23,12 @@ anything else (an oracle of one's own)     the plan the tuner stored with the se
                                            (``Budget(jobs=0, epochs=None)``)
 =========================================  ===============================================
 
-The settings arithmetic stays the source of truth for the searches it recognises: their stored
-settings carry no plan (``settings_give_plan``), and one found there is not read.
+A tuner stores its oracle's ``budget()`` with the settings only where this arithmetic does not
+give that very plan (``settings_give_plan(settings, budget)``): an oracle of one's own, one that
+names ``max_trials`` but plans other jobs, a grid whose space holds fewer configurations than
+``max_trials`` (``budget()`` counts them once the space is known: the tuner stores the plan again
+when a search ends). A stored plan, where there is one, is the plan; the settings of rung's
+other searches carry none, so the arithmetic gives theirs.
 
 BOHB may open a bracket as full-budget jobs instead (when low budgets mislead), so its plan is
 an upper bound on the epochs, as its ``budget()`` is. Those jobs are stored in bracket ``s = 0`` of
@@ -107,17 +111,20 @@ def plan_from_settings(settings: Mapping[str, Any] | None) -> Budget:
     """
     if not settings:
         return Budget(jobs=0, epochs=None)
-    plan = _arithmetic(settings)
+    plan = budget_from_json(settings.get(PLAN_KEY))
     if plan is None:
-        plan = budget_from_json(settings.get(PLAN_KEY))
+        plan = _arithmetic(settings)
     return plan if plan is not None else Budget(jobs=0, epochs=None)
 
 
-def settings_give_plan(settings: Mapping[str, Any]) -> bool:
+def settings_give_plan(settings: Mapping[str, Any], budget: Budget | None = None) -> bool:
     """Whether ``settings`` alone give the search's plan (rung's oracles, and subclasses that
-    keep their settings): where they do not, a tuner stores its oracle's ``budget()`` with them
-    (``rung.oracles.stored_plan``)."""
-    return bool(settings) and _arithmetic(settings) is not None
+    keep their settings), and, given the oracle's ``budget``, give that one: where they do not,
+    a tuner stores its oracle's ``budget()`` with them (``rung.oracles.stored_plan``)."""
+    if not settings:
+        return False
+    plan = _arithmetic(settings)
+    return plan is not None and (budget is None or plan == budget)
 
 
 def _arithmetic(settings: Mapping[str, Any]) -> Budget | None:

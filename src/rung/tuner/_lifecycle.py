@@ -116,14 +116,17 @@ class ProjectLifecycle:
         self.reload()
 
     def _store_plan(self, plan: Budget) -> None:
-        """Store ``plan`` (the oracle's ``budget()`` as a search starts) with the project's
-        settings where they alone do not give it (an oracle of one's own), for ``rung status``
-        and the report (``rung.oracles.stored_plan``); not compared on resume."""
+        """Store ``plan`` (the oracle's ``budget()`` as a search starts, and again as it ends)
+        with the project's settings where they alone do not give it (an oracle of one's own, a
+        grid smaller than ``max_trials``), for ``rung status`` and the report
+        (``rung.oracles.stored_plan``); not compared on resume. Where they give it again (a
+        resumed search with other settings), a plan stored earlier is removed."""
         stored = self.storage.get_settings()
         own = self.oracle.settings()
-        if stored is None or PLAN_KEY in own or settings_give_plan(own):
+        if stored is None or PLAN_KEY in own:
             return
-        updated = settings_with_plan(stored, own, plan)
+        keep = None if settings_give_plan(own, plan) else plan
+        updated = settings_with_plan(without_stored_plan(stored, own), own, keep)
         if updated != stored:
             self.storage.set_settings(updated)
 

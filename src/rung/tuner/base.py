@@ -281,6 +281,7 @@ class BaseTuner(ProjectLifecycle, TunerState, TunerResults, TunerHooks):
             try:
                 with sigterm_interrupts():
                     loop.run()
+                self._store_plan(self.oracle.budget())  # what the search learnt (a grid's size)
             except KeyboardInterrupt as stop:
                 self.display.close()
                 interrupted(self.storage.count_trials() - len(self.oracle.pending),
