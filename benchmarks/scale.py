@@ -31,8 +31,8 @@
     python benchmarks/scale.py --jobs 0 --memory-jobs 0 --peer-jobs 5000           # peers alone
 
 Not a test: the figures depend on the machine (``tests/benchmarks`` runs it smaller than
-``--quick``, for its behaviour only). The targets (rung's): last decile no slower than 1.5x the first, each wait
-under 1 s. Optuna and keras-tuner are imported only for the peers; without them the script says
+``--quick``, for its behaviour only). The targets (rung's): last decile no slower than 1.5x the
+first, each wait under 1 s. Optuna and keras-tuner are imported only for the peers; without them the script says
 what to install.
 """
 

@@ -33,7 +33,6 @@ __all__ = [
 ]
 
 
-
 def _first_digits(count: int) -> tuple[np.ndarray, np.ndarray]:
     """The first ``count`` images of scikit-learn's digits, read from the file scikit-learn ships
     without importing scikit-learn: that import costs 2-3 s, paid again by every worker process
@@ -54,7 +53,7 @@ def _first_digits(count: int) -> tuple[np.ndarray, np.ndarray]:
 _X, _Y = _first_digits(400)
 x: np.ndarray = (_X / 16.0).astype("float32")
 """400 digits images, 64 features in [0, 1]."""
-y: np.ndarray = _Y[:400]
+y: np.ndarray = _Y
 """Their labels, 0-9."""
 data = my_data = (x, y)
 """``(x, y)``: what the docs pass to ``tuner.search(...)``."""

@@ -46,17 +46,19 @@ class HalvingAttributes:
         meaning (the first iteration's), which can exceed ``min_resource_``, the lower bound."""
         return self.n_resources_[0]
 
+    def _jobs_per_amount(self) -> Counter[int]:
+        check_is_fitted(self)
+        return Counter(int(v) for v in self.cv_results_["n_resources"])
+
     @property
     def n_resources_(self) -> list[int]:
         """The distinct resource amounts of the jobs, ascending."""
-        check_is_fitted(self)
-        return sorted({int(v) for v in self.cv_results_["n_resources"]})
+        return sorted(self._jobs_per_amount())
 
     @property
     def n_candidates_(self) -> list[int]:
         """How many jobs ran with each amount of ``n_resources_``, in its order (every bracket's)."""
-        check_is_fitted(self)
-        counts = Counter(int(v) for v in self.cv_results_["n_resources"])
+        counts = self._jobs_per_amount()
         return [counts[amount] for amount in sorted(counts)]
 
     @property
